@@ -1,0 +1,205 @@
+"""Stepping: run a rule on an objective for many steps, batched over array-valued settings, stopping cleanly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .objectives import Objective, get_objective
+from .rules import LOOKAHEADS, UPDATES, init
+from .specs import CONVENTIONS, RULES, check_name, resolve
+
+BOUND = 1e6  # a run whose |x1| or |x2| passes this has diverged
+MAX_STEPS = 100_000
+_CHECK_EVERY = 8  # how often the loop looks whether every run of a batch has already diverged
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """The result of :func:`run`. Batch dimensions (from array-valued settings) come first.
+
+    Rows after ``diverged_at`` are NaN: the points up to there are kept, the rest is not invented.
+    """
+
+    optimizer: str
+    objective: Objective
+    convention: str
+    hyperparameters: dict[str, Any]
+    start: np.ndarray  # (..., 2)
+    steps: int
+    seed: int | None
+    points: np.ndarray  # (..., steps + 1, 2), start included
+    losses: np.ndarray  # (..., steps + 1)
+    state: dict[str, np.ndarray]  # name -> (..., steps + 1, 2): the state after each step, zeros first
+    effective_lr: np.ndarray | None  # (..., steps, 2): the factor in front of g at each step; None for momentum
+    diverged_at: Any  # int or None for one run; for a batch, an int array with -1 where the run did not diverge
+    batch_shape: tuple[int, ...] = field(default=())
+
+    @property
+    def final(self) -> np.ndarray:
+        """The last point (NaN where the run diverged)."""
+        return self.points[..., -1, :]
+
+    def last_valid(self) -> np.ndarray:
+        """The last finite point of each run: the final point, or the one before divergence."""
+        d = np.asarray(-1 if self.diverged_at is None else self.diverged_at)
+        idx = np.where(d < 0, self.steps, d - 1)[..., None, None]
+        return np.take_along_axis(self.points, np.broadcast_to(idx, self.batch_shape + (1, 2)), -2)[..., 0, :]
+
+    def book_line(self) -> str:
+        """The line d2l's ``train_2d`` prints: ``epoch 20, x1: -0.010599, x2: 0.000000`` (one run only)."""
+        if self.batch_shape:
+            raise ValueError(f"The 'book_line' method needs a single run. Got a batch of shape {self.batch_shape} "
+                             "instead.")
+        if self.diverged_at is not None:
+            x1, x2 = self.last_valid()
+            return (f"diverged at step {self.diverged_at}: |x| passed {BOUND:g}; last finite point at epoch "
+                    f"{self.diverged_at - 1}, x1: {x1:f}, x2: {x2:f}")
+        x1, x2 = self.final
+        return f"epoch {self.steps}, x1: {x1:f}, x2: {x2:f}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (NaN becomes None)."""
+        def plain(a):
+            if a is None:
+                return None
+            a = np.asarray(a)
+            if a.dtype.kind == "f":
+                return np.where(np.isfinite(a), a, None).tolist()
+            return a.tolist()
+        return {
+            "optimizer": self.optimizer, "objective": self.objective.name, "convention": self.convention,
+            "hyperparameters": {k: plain(v) if isinstance(v, np.ndarray) else v
+                                for k, v in self.hyperparameters.items()},
+            "start": plain(self.start), "steps": self.steps, "seed": self.seed,
+            "points": plain(self.points), "losses": plain(self.losses),
+            "state": {k: plain(v) for k, v in self.state.items()},
+            "effective_lr": plain(self.effective_lr), "diverged_at": plain(self.diverged_at),
+        }
+
+
+def _check_start(start: Any) -> np.ndarray:
+    where = (f"The 'start' parameter must be a pair of finite floats (x1, x2) with |x1|, |x2| <= {BOUND:g}. "
+             f"Got {start!r} instead.")
+    if isinstance(start, (str, bytes)):
+        raise ValueError(where)
+    try:
+        a = np.asarray(start, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(where) from None
+    if a.ndim == 0 or a.shape[-1] != 2 or not (np.abs(a) <= BOUND).all():
+        raise ValueError(where)
+    return a
+
+
+def _check_steps(steps: Any) -> int:
+    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) \
+            or not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"The 'steps' parameter must be an integer in the range [1, {MAX_STEPS}]. "
+                         f"Got {steps!r} instead.")
+    return int(steps)
+
+
+def _check_seed(seed: Any) -> int:
+    if seed is None:
+        return int(np.random.SeedSequence().entropy % 2 ** 32)
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2 ** 32:
+        raise ValueError(f"The 'seed' parameter must be None or an integer in the range [0, 2**32). "
+                         f"Got {seed!r} instead.")
+    return int(seed)
+
+
+def run(optimizer: str, *, objective: str | Objective = "quadratic", start: Any = (-5.0, -2.0), steps: int = 20,
+        convention: str = "d2l", seed: int | None = None, **hyperparameters: Any) -> Trajectory:
+    """Run ``optimizer`` for ``steps`` steps from ``start`` and return the whole :class:`Trajectory`.
+
+    Parameters
+    ----------
+    optimizer : str
+        One of ``gd, sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam``.
+    objective : str or Objective, default="quadratic"
+        The book's f = 0.1 x1^2 + 2 x2^2 unless told otherwise.
+    start : pair of floats, default=(-5.0, -2.0)
+        The book's start point; an array of shape (..., 2) starts a batch.
+    steps : int, default=20
+    convention : {"d2l", "torch"}, default="d2l"
+        The book's formulas and constants, or torch.optim's.
+    seed : int or None
+        Seed of SGD's gradient noise (None draws one and records it in the result).
+    **hyperparameters
+        The book's symbols (``eta``, ``gamma``, ...); floats or arrays, which broadcast into a batch.
+
+    Examples
+    --------
+    >>> run("rmsprop", eta=0.4, gamma=0.9).book_line()
+    'epoch 20, x1: -0.010599, x2: 0.000000'
+    """
+    rule = check_name(optimizer, "optimizer", RULES)
+    convention = check_name(convention, "convention", CONVENTIONS)
+    obj = objective if isinstance(objective, Objective) else get_objective(objective)
+    hp = resolve(rule, convention, hyperparameters)
+    x0 = _check_start(start)
+    steps = _check_steps(steps)
+    seed = _check_seed(seed) if rule == "sgd" else (None if seed is None else _check_seed(seed))
+    numeric = [np.asarray(v) for v in hp.values() if not isinstance(v, (str, bool))]
+    batch = np.broadcast_shapes(x0.shape[:-1], *(a.shape for a in numeric))
+    hp_run = dict(hp, seed=seed) if rule == "sgd" else hp
+    with np.errstate(all="ignore"):
+        return _run(rule, obj, convention, hp, hp_run, x0, steps, seed, batch)
+
+
+def _run(rule, obj, convention, hp, hp_run, x0, steps, seed, batch) -> Trajectory:
+    update, look = UPDATES[rule], LOOKAHEADS.get(rule)
+    # Coordinates on the first axis, the batch after: hyperparameter arrays broadcast against x as they are.
+    x = np.array(np.moveaxis(np.broadcast_to(x0, batch + (2,)), -1, 0), dtype=float)
+    state = init(rule, x)
+    points = np.full((steps + 1, 2) + batch, np.nan)
+    states = {name: np.full((steps + 1, 2) + batch, np.nan) for name in state._fields}
+    lrs = None
+    points[0] = x
+    for name in state._fields:
+        states[name][0] = 0.0
+    last = steps
+    for t in range(1, steps + 1):
+        xg = look(x, state, hp_run, convention) if look else x
+        g1, g2 = obj.grad(xg[0], xg[1])
+        g = np.empty_like(x)
+        g[0], g[1] = g1, g2
+        x, state, lr = update(x, g, state, hp_run, t, convention)
+        points[t] = x
+        for name, value in zip(state._fields, state, strict=True):
+            states[name][t] = value
+        if lr is not None:
+            if lrs is None:
+                lrs = np.full((steps, 2) + batch, np.nan)
+            lrs[t - 1] = lr
+        if t % _CHECK_EVERY == 0 and not (np.abs(x) <= BOUND).all(0).any():
+            last = t  # every run has left the finite world: the rest would only be NaN
+            break
+    # A run diverges at the first step whose point is not finite or passes the bound; from there on, NaN.
+    ok = (np.abs(points[: last + 1]) <= BOUND).all(1)
+    dead = ~np.logical_and.accumulate(ok, axis=0)
+    first = np.where(dead.any(0), dead.argmax(0), -1)
+    if last < steps:
+        dead = np.concatenate([dead, np.ones((steps - last,) + dead.shape[1:], bool)])
+    mask = dead[:, None]
+    points[np.broadcast_to(mask, points.shape)] = np.nan
+    for a in states.values():
+        a[np.broadcast_to(mask, a.shape)] = np.nan
+    if lrs is not None:
+        # The rate at step t is what moved the point to t: gone when point t is.
+        lrs[np.broadcast_to(mask[1:], lrs.shape)] = np.nan
+    losses = obj.f(points[:, 0], points[:, 1])
+
+    def front(a, coord=True):  # (steps, 2, *batch) -> (*batch, steps, 2)
+        return np.moveaxis(a, (0, 1), (-2, -1)) if coord else np.moveaxis(a, 0, -1)
+
+    diverged_at: Any = first
+    if not batch:
+        diverged_at = None if first < 0 else int(first)
+    return Trajectory(rule, obj, convention, hp, np.broadcast_to(x0, batch + (2,)), steps, seed,
+                      front(points), front(losses, coord=False), {k: front(v) for k, v in states.items()},
+                      None if lrs is None else front(lrs), diverged_at, batch)
+

@@ -1,0 +1,135 @@
+"""The one table of hyperparameters: defaults, ranges, scales; it drives validation, sliders and the CLI."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+import numpy as np
+
+RULES = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam")
+CONVENTIONS = ("d2l", "torch")
+SCHEDULES = ("constant", "exponential", "polynomial")
+
+
+class Spec(NamedTuple):
+    """One hyperparameter of one rule under one convention."""
+
+    default: Any
+    low: float = math.nan  # closed range [low, high] for numbers
+    high: float = math.nan
+    scale: str = "linear"  # "linear" or "log": how a slider should move
+    description: str = ""
+    choices: tuple = ()  # non-empty for a choice (schedule, bias correction)
+
+    @property
+    def is_choice(self) -> bool:
+        return bool(self.choices)
+
+
+def _eta(default: float, note: str = "") -> Spec:
+    return Spec(default, 1e-5, 100.0, "log", "learning rate" + note)
+
+
+def _eps(default: float, where: str) -> Spec:
+    return Spec(default, 1e-12, 1.0, "log", f"numerical stabiliser, {where} the square root")
+
+
+def _decay(default: float, what: str) -> Spec:
+    return Spec(default, 0.0, 1.0, "linear", what)
+
+
+_SCHEDULE = Spec("constant", description="learning-rate schedule lr(t) of the book's SGD section",
+                 choices=SCHEDULES)
+_BIAS = Spec(True, description="divide v and s by (1 - beta^t)", choices=(True, False))
+
+# The book's values where it has them (d2l chapter 12, "Optimization Algorithms"); where it shows a rule only on
+# real data (Adam: lr 0.01 on the airfoil set) the 2D default follows the 2D examples (eta = 0.4).
+_D2L: dict[str, dict[str, Spec]] = {
+    "gd": {"eta": _eta(0.4)},
+    "sgd": {"eta": _eta(0.1), "schedule": _SCHEDULE},
+    "momentum": {"eta": _eta(0.6), "beta": _decay(0.5, "momentum: weight of the previous velocity")},
+    # Nesterov is stable on a quadratic only for eta*lambda < (2 + 2 beta) / (1 + 2 beta): 0.6 would diverge here.
+    "nesterov": {"eta": _eta(0.3), "beta": _decay(0.5, "momentum: weight of the previous velocity")},
+    "adagrad": {"eta": _eta(0.4), "eps": _eps(1e-6, "inside")},
+    "rmsprop": {"eta": _eta(0.4), "gamma": _decay(0.9, "decay of the squared-gradient average"),
+                "eps": _eps(1e-6, "inside")},
+    "adadelta": {"rho": _decay(0.9, "decay of both running averages"), "eps": _eps(1e-5, "inside")},
+    "adam": {"eta": _eta(0.4), "beta1": _decay(0.9, "decay of the gradient average"),
+             "beta2": _decay(0.999, "decay of the squared-gradient average"), "eps": _eps(1e-6, "outside"),
+             "bias_correction": _BIAS},
+}
+
+# torch.optim's defaults (lr is required for SGD, whose momentum default 0 would make momentum plain gd:
+# those keep the book's values).
+_TORCH: dict[str, dict[str, Spec]] = {
+    "gd": _D2L["gd"],
+    "sgd": _D2L["sgd"],
+    "momentum": _D2L["momentum"],
+    "nesterov": _D2L["nesterov"],
+    "adagrad": {"eta": _eta(0.01), "eps": _eps(1e-10, "outside")},
+    "rmsprop": {"eta": _eta(0.01), "gamma": _decay(0.99, "decay of the squared-gradient average (torch's alpha)"),
+                "eps": _eps(1e-8, "outside")},
+    "adadelta": {"eta": _eta(1.0, " (torch's lr, a multiplier on the step)"),
+                 "rho": _decay(0.9, "decay of both running averages"), "eps": _eps(1e-6, "inside")},
+    "adam": {"eta": _eta(0.001), "beta1": _decay(0.9, "decay of the gradient average"),
+             "beta2": _decay(0.999, "decay of the squared-gradient average"), "eps": _eps(1e-8, "outside"),
+             "bias_correction": _BIAS},
+}
+
+SPECS: dict[str, dict[str, dict[str, Spec]]] = {"d2l": _D2L, "torch": _TORCH}
+
+
+def check_name(value: Any, parameter: str, allowed: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of ``allowed``, else raise a one-sentence ValueError."""
+    if isinstance(value, str) and value in allowed:
+        return value
+    names = ", ".join(repr(a) for a in allowed)
+    raise ValueError(f"The '{parameter}' parameter must be one of {names}. Got {value!r} instead.")
+
+
+def specs(rule: str, convention: str = "d2l") -> dict[str, Spec]:
+    """The hyperparameter specs of ``rule`` under ``convention``, keyed by the book's symbols."""
+    convention = check_name(convention, "convention", CONVENTIONS)
+    return SPECS[convention][check_name(rule, "optimizer", RULES)]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def check_value(rule: str, name: str, spec: Spec, value: Any) -> Any:
+    """Validate one hyperparameter value (a number or an array of numbers) against its spec."""
+    if spec.is_choice:
+        if isinstance(value, (bool, str)) and value in spec.choices and type(value) is type(spec.default):
+            return value
+        allowed = ", ".join(repr(c) for c in spec.choices)
+        raise ValueError(f"The '{name}' parameter of {rule} must be one of {allowed}. Got {value!r} instead.")
+    where = f"The '{name}' parameter of {rule} must be a float in the range [{_fmt(spec.low)}, {_fmt(spec.high)}]"
+    if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
+        raise ValueError(f"{where}. Got {value!r} instead.")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}. Got {value!r} instead.") from None
+    if array.dtype == object or array.size == 0:
+        raise ValueError(f"{where}. Got {value!r} instead.")
+    bad = ~((array >= spec.low) & (array <= spec.high))  # NaN compares False, so it lands here too
+    if bad.any():
+        first = array[bad].flat[0] if array.ndim else array
+        raise ValueError(f"{where}. Got {float(first):g} instead.")
+    return float(array) if array.ndim == 0 else array
+
+
+def resolve(rule: str, convention: str, given: dict[str, Any]) -> dict[str, Any]:
+    """Fill defaults and validate ``given`` hyperparameters; unknown names raise one clear ValueError."""
+    table = specs(rule, convention)
+    for name in given:
+        if name not in table:
+            known = ", ".join(repr(k) for k in table)
+            extra = ""
+            if rule == "adadelta" and name == "eta" and convention == "d2l":
+                extra = " (the book's Adadelta has no learning rate; convention='torch' adds torch's lr)"
+            raise ValueError(f"The '{name}' parameter is not a hyperparameter of {rule} under the "
+                             f"{convention} convention{extra}; it takes {known}.")
+    return {name: check_value(rule, name, spec, given.get(name, spec.default)) for name, spec in table.items()}
