@@ -25,8 +25,8 @@ MAX_OPTIMIZERS = 4
 class Lesson:
     """Settings for one picture: optimizers (each with its hyperparameters), objective, start, steps, convention.
 
-    ``hyperparameters`` maps an optimizer name to the values that differ from its defaults under ``convention``;
-    :meth:`resolved` fills the rest.
+    ``hyperparameters`` maps an optimizer name to its values; missing ones take the defaults of ``convention``,
+    and the stored mapping is complete (every hyperparameter of every optimizer shown).
     """
 
     optimizers: tuple[str, ...] = ("rmsprop",)
@@ -52,9 +52,17 @@ class Lesson:
         self.objective_function()  # validates objective, condition and angle
         _check_start(self.start)
         _check_steps(self.steps)
+        full = {}
         for name, hp in self.hyperparameters.items():
             check_name(name, "optimizer", RULES)
-            resolve(name, self.convention, dict(hp))
+            # A name that only the other convention knows (Adadelta's eta) is dropped, anything else is checked.
+            other = [k for k in hp if k not in specs(name, self.convention)
+                     and any(k in specs(name, c) for c in CONVENTIONS)]
+            full[name] = resolve(name, self.convention, {k: v for k, v in hp.items() if k not in other})
+        for name in self.optimizers:
+            full.setdefault(name, resolve(name, self.convention, {}))
+        # Stored fully resolved, for the optimizers shown: equal lessons draw the same picture.
+        object.__setattr__(self, "hyperparameters", {name: full[name] for name in self.optimizers})
 
     def objective_function(self) -> Objective:
         if self.objective == "general":
@@ -62,10 +70,8 @@ class Lesson:
         return get_objective(self.objective)
 
     def resolved(self, optimizer: str) -> dict[str, Any]:
-        """All hyperparameters of ``optimizer``: its overrides on top of the convention's defaults."""
-        given = {k: v for k, v in self.hyperparameters.get(optimizer, {}).items()
-                 if k in specs(optimizer, self.convention)}
-        return resolve(optimizer, self.convention, given)
+        """All hyperparameters of ``optimizer``."""
+        return dict(self.hyperparameters[optimizer])
 
     def run(self) -> dict[str, Trajectory]:
         """One trajectory per optimizer, from the shared start."""
