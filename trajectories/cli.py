@@ -10,6 +10,7 @@ from typing import Any
 
 from .engine import run
 from .objectives import OBJECTIVES
+from .serve import add_serve
 from .specs import CONVENTIONS, RULES, SPECS
 
 
@@ -85,6 +86,7 @@ def _add_run(sub: Any) -> None:
 
 # Each subcommand adds its own parser; a new one is one more entry here.
 COMMANDS: list[Callable[[Any], None]] = [_add_run]
+COMMANDS.append(add_serve)
 
 
 class _Parser(argparse.ArgumentParser):
