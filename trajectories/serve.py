@@ -134,6 +134,22 @@ def _url_host(ip: str) -> str:
     return f"[{ip}]" if ":" in ip else ip
 
 
+def lesson_for_query(query: str) -> tuple[Any, list[str]]:
+    """The lesson a page's query string asks for, and one note per ignored parameter; never raises.
+
+    Voila's own keys (``theme``, ``template``) are not lesson settings and are dropped silently. Nothing taken
+    from the query is evaluated, opened or run: values are parsed as numbers or matched against fixed names.
+    """
+    from urllib.parse import parse_qsl, urlencode
+
+    from .lesson import Lesson
+
+    if not isinstance(query, str):
+        query = ""
+    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k.strip() not in _VOILA_KEYS]
+    return Lesson.from_query(urlencode(pairs))
+
+
 def page(query: str | None = None) -> Any:
     """Build the app for the page being served: the lesson comes from the page's query string.
 
@@ -150,17 +166,11 @@ def page(query: str | None = None) -> Any:
     trajectories.app.App
         The app (it displays itself as the cell's result).
     """
-    from urllib.parse import parse_qsl, urlencode
+    from .app import App  # the heavy imports (matplotlib, ipympl) happen before the wait for a student
 
-    from .app import App
-    from .lesson import Lesson
-
-    if query is None:
-        query = _page_query()
-    if not isinstance(query, str):
+    if query is not None and not isinstance(query, str):
         raise ValueError(f"The 'query' parameter must be a string. Got {type(query).__name__} instead.")
-    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k not in _VOILA_KEYS]
-    lesson, notes = Lesson.from_query(urlencode(pairs))
+    lesson, notes = lesson_for_query(_page_query() if query is None else query)
     app = App(lesson, notes=tuple(notes))
     base = _page_url()
     if base:
