@@ -175,7 +175,43 @@ def page(query: str | None = None) -> Any:
     base = _page_url()
     if base:
         app.link_base = base
+    app.add_tool(final_points_readout(app))
+    _fix_first_image(app.canvas)
     return app
+
+
+def _fix_first_image(canvas: Any) -> None:
+    """Give the page a valid first image of the figure.
+
+    ipympl 0.10 stores the figure drawn before any browser is attached in ``_data_url`` as bare base64, without
+    the ``data:image/png;base64,`` prefix; the browser then loads a broken image, the canvas widget fails to set
+    its state and the plot stays 0x0. The bytes are a complete PNG of the figure, so the prefix is all it needs.
+    """
+    url = getattr(canvas, "_data_url", None)
+    if isinstance(url, str) and url and not url.startswith("data:"):
+        canvas._data_url = "data:image/png;base64," + url
+
+
+def final_points_readout(app: Any) -> Any:
+    """A small readout (CSS class ``tj-readout``) of where each drawn trajectory ends, in the book's words.
+
+    It shows the trajectories the figure is drawing (``app.trajectories``), so a test or a student can check
+    the picture against the engine: ``rmsprop: epoch 20, x1: -0.010599, x2: 0.000000``.
+    """
+    import html
+
+    import ipywidgets as w
+
+    readout = w.HTML(layout=w.Layout(width="100%"))
+    readout.add_class("tj-readout")
+
+    def show(_lesson: Any = None) -> None:
+        readout.value = "".join(f"<div style='font-size:11px;line-height:1.3'><b>{html.escape(name)}</b>: "
+                                f"{html.escape(t.book_line())}</div>" for name, t in app.trajectories.items())
+
+    show()
+    app.observe(show)
+    return readout
 
 
 def _page_query() -> str:
