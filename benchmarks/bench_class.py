@@ -11,6 +11,7 @@ times, all at once, with a short pause between presses. It prints, per N:
   the plot canvas change (median, p95);
 - server memory: proportional set size (PSS) of the Voila process and all its kernels with the N pages open,
   and the median PSS of one kernel;
+- cores busy: CPU seconds per wall second of the Voila process and of the live kernels while the class runs;
 - errors: pages that did not become interactive, presses whose pixels never changed, uncaught page errors,
   error text on the page, and a readout that does not follow the link (must all be 0).
 
@@ -126,6 +127,26 @@ def _pss_mb(pid: int) -> float:
     return 0.0
 
 
+def _cpu_s(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def server_cpu(server_pid: int) -> dict[int, float]:
+    """CPU seconds used so far by the Voila process and by each live kernel, by pid."""
+    cpu = {}
+    stack = [server_pid]
+    while stack:
+        pid = stack.pop()
+        if pid not in cpu:
+            cpu[pid] = _cpu_s(pid)
+            stack += _children(pid)
+    return cpu
+
+
 def server_memory(server_pid: int) -> tuple[float, list[float]]:
     """PSS in MB of the whole server (Voila and every descendant) and of each kernel."""
     voila = [server_pid] + _children(server_pid)  # `python -m trajectories serve` runs Voila in-process
@@ -226,6 +247,8 @@ async def one_class(browser, n: int, moves: int, pool_size: int, log) -> dict:
         tasks = [asyncio.create_task(student(browser, f"http://127.0.0.1:{port}/", s, moves, start, done))
                  for s in students]
         await asyncio.sleep(0.5)  # contexts created; now everyone opens the page at once
+        cpu0 = server_cpu(proc.pid)
+        t_class = time.monotonic()
         start.set()
 
         async def all_moved() -> None:
@@ -240,6 +263,10 @@ async def one_class(browser, n: int, moves: int, pool_size: int, log) -> dict:
                     s.errors.append("did not finish within the deadline")
         await asyncio.sleep(2)  # readout and link checks of the last students
         total_mb, kernels = server_memory(proc.pid)
+        cpu = server_cpu(proc.pid)
+        voila_cpu = cpu[proc.pid] - cpu0[proc.pid]
+        kernel_cpu = sum(c - cpu0.get(pid, 0.0) for pid, c in cpu.items() if pid != proc.pid)
+        elapsed = time.monotonic() - t_class
         done.set()
         await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 120)
     finally:
@@ -250,7 +277,8 @@ async def one_class(browser, n: int, moves: int, pool_size: int, log) -> dict:
     return {"n": n, "tti_med": statistics.median(ttis) if ttis else float("nan"), "tti_p95": percentile(ttis, 0.95),
             "lat_med": statistics.median(lat) if lat else float("nan"), "lat_p95": percentile(lat, 0.95),
             "idle_mb": idle_mb, "total_mb": total_mb, "kernels": len(kernels),
-            "kernel_mb": statistics.median(kernels) if kernels else float("nan"), "errors": errors}
+            "kernel_mb": statistics.median(kernels) if kernels else float("nan"), "errors": errors,
+            "voila_cpu": voila_cpu / elapsed, "kernel_cpu": kernel_cpu / elapsed}
 
 
 async def main_async(sizes: list[int], moves: int, pool_size: int) -> list[dict]:
@@ -294,12 +322,14 @@ def main() -> None:
     results = asyncio.run(main_async(sizes, args.moves, args.pool_size))
     base = results[0]
     print("| students | time to interactive median / p95 (s) | slider to pixels median / p95 (ms) | "
-          "ratio to 1 student (TTI / slider) | server PSS (MB) | kernels | PSS per kernel (MB) | errors |")
-    print("|---:|---|---|---|---:|---:|---:|---:|")
+          "ratio to 1 student (TTI / slider) | server PSS (MB) | kernels | PSS per kernel (MB) | "
+          "cores busy: Voila / kernels | errors |")
+    print("|---:|---|---|---|---:|---:|---:|---|---:|")
     for r in results:
         print(f"| {r['n']} | {r['tti_med']:.1f} / {r['tti_p95']:.1f} | {r['lat_med']:.0f} / {r['lat_p95']:.0f} | "
               f"{r['tti_med'] / base['tti_med']:.1f}x / {r['lat_med'] / base['lat_med']:.1f}x | "
-              f"{r['total_mb']:.0f} | {r['kernels']} | {r['kernel_mb']:.0f} | {len(r['errors'])} |")
+              f"{r['total_mb']:.0f} | {r['kernels']} | {r['kernel_mb']:.0f} | "
+              f"{r['voila_cpu']:.2f} / {r['kernel_cpu']:.2f} | {len(r['errors'])} |")
     print(f"# idle server before the class (Voila + {args.pool_size} preheated kernels): "
           f"{statistics.median(r['idle_mb'] for r in results):.0f} MB PSS (median over the runs)")
     load = os.getloadavg()
