@@ -127,7 +127,21 @@ def serve(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool 
     from voila.app import Voila
 
     print(f"trajectories: serving the app on http://{_url_host(ip)}:{port}/ (Ctrl+C stops)", flush=True)
+    if ip in ("0.0.0.0", "::"):
+        lan = _lan_address()
+        where = f"http://{lan}:{port}/" if lan else f"http://<this machine's address>:{port}/"
+        print(f"trajectories: students open {where}", flush=True)
     Voila.launch_instance(argv=argv)
+
+
+def _lan_address() -> str:
+    """This machine's address on its default route, or "" (a UDP connect sends no packet)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere, only picks the interface
+            return str(s.getsockname()[0])
+    except OSError:
+        return ""
 
 
 def _url_host(ip: str) -> str:
