@@ -216,7 +216,7 @@ def main() -> None:
               f"min {min(times, default=float('nan')):.1f}, max {max(times, default=float('nan')):.1f})")
     print(f"ratio naive/app1 {medians['naive'] / medians['app1']:.2f}x, "
           f"naive/app4 {medians['naive'] / medians['app4']:.2f}x")
-    print(f"targets: app1 <= 40 ms, app4 <= 60 ms, ratio >= 2.5x")
+    print("targets: app1 <= 40 ms, app4 <= 60 ms, ratio >= 2.5x")
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def test_a_slider_move_changes_the_engine_call_and_the_line(monkeypatch):
 
 def test_book_values_are_reachable_and_the_readout_is_the_value():
     for table in SPECS.values():
-        for rule, specs in table.items():
+        for specs in table.values():
             for name, spec in specs.items():
                 if spec.is_choice:
                     continue

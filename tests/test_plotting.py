@@ -13,8 +13,17 @@ from matplotlib.figure import Figure
 from trajectories import run
 from trajectories.lesson import Lesson
 from trajectories.objectives import get_objective
-from trajectories.plotting import (BOOK_CONTOUR, BOOK_PATH, PALETTE, TraceFigure, contour_levels, drawn_until,
-                                   formula_png, left_view, stability_limit)
+from trajectories.plotting import (
+    BOOK_CONTOUR,
+    BOOK_PATH,
+    PALETTE,
+    TraceFigure,
+    contour_levels,
+    drawn_until,
+    formula_png,
+    left_view,
+    stability_limit,
+)
 
 
 def agg_trace(lesson: Lesson, **kw) -> TraceFigure:
