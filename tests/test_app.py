@@ -53,6 +53,8 @@ def test_a_slider_move_changes_the_engine_call_and_the_line(monkeypatch):
     np.testing.assert_array_equal(np.column_stack(line.get_data()), expected.points)
     app.hyper_controls[("gd", "eta")].value = 0.2
     np.testing.assert_array_equal(app.trace.paths["gd"].line.get_xdata(), run("gd", eta=0.2).points[:, 0])
+    for name, t in app.lesson.run().items():  # runs reused for unchanged optimizers are the same runs
+        np.testing.assert_array_equal(app.trajectories[name].points, t.points)
 
 
 def test_book_values_are_reachable_and_the_readout_is_the_value():
@@ -77,12 +79,12 @@ def test_book_values_are_reachable_and_the_readout_is_the_value():
 def test_divergence_shows_a_message_and_the_stability_limit():
     app = App(Lesson(optimizers=("gd",), steps=100))
     note = app._stability["gd"]
-    assert "0.5" in note.value and "now stable" in note.value
+    assert "η &lt; 0.5 " in note.value and "η is inside" in note.value
     app.hyper_controls[("gd", "eta")].value = 0.6
     expected = run("gd", eta=0.6, steps=100).diverged_at
     assert expected is not None
     assert f"gd diverged at step {expected}" in app.message.value
-    assert "unstable" in note.value
+    assert "η is past it" in note.value
     assert "Traceback" not in app.message.value
 
 

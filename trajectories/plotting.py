@@ -102,18 +102,18 @@ def _floor(limits: tuple[float, float] | None, decades: int) -> tuple[float, flo
 
 
 def _sticky(current: Any, wanted: tuple[float, float] | None) -> tuple[float, float] | None:
-    """Keep the current log limits while the data still fits them without leaving much of the panel empty:
-    each change of limits costs a full redraw, so a slider move should rarely cause one."""
-    if wanted is None or not current or current == "unset" or not isinstance(current, tuple):
+    """New log limits for ``wanted`` data given the ``current`` ones; each change costs a full redraw.
+
+    The bottom only grows (a faster run pushes the loss down, a slower one leaves the panel's lower part
+    empty; :meth:`TraceFigure.reset_limits` tightens it again), with two decades to spare when it does. The
+    top follows the data within three decades, so a diverged run does not squash the picture for good.
+    """
+    if wanted is None or not isinstance(current, tuple):
         return wanted
     lo, hi = current
-    fits = lo <= wanted[0] and wanted[1] <= hi
-    snug = math.log10(wanted[0] / lo) <= 6.01 and math.log10(hi / wanted[1]) <= 1.01
-    if fits and snug:
-        return current
-    if wanted[0] < lo:  # growing downwards (a run converging faster): leave room for the next moves
-        return wanted[0] / 100.0, wanted[1]
-    return wanted
+    top = hi if wanted[1] <= hi and math.log10(hi / wanted[1]) <= 3.01 else wanted[1]
+    bottom = lo if wanted[0] >= lo else wanted[0] / 100.0
+    return bottom, top
 
 
 def stability_limit(optimizer: str, hyperparameters: Mapping[str, Any], objective: Objective) -> float | None:
@@ -425,6 +425,13 @@ class TraceFigure:
                     span = math.log10(hi / lo)
                     ax.yaxis.set_major_locator(LogLocator(base=10.0, numticks=6 if span > 6 else 8))
                     ax.yaxis.set_minor_formatter(NullFormatter())
+
+    def reset_limits(self) -> None:
+        """Fit the side panels' limits to the current data again (the bottom of a log panel only grows)."""
+        self._limits.pop("loss_ylim", None)
+        self._limits.pop("lr_ylim", None)
+        if self.trajectories and self.loss_ax is not None:
+            self._panel_limits(max(t.steps for t in self.trajectories.values()))
 
     def set_step(self, step: int | None) -> None:
         """Highlight step ``step`` of each run: its point, the gradient step -eta*grad f and the actual update.
