@@ -160,7 +160,7 @@ def measure(browser, port: int, name: str, moves: int) -> list[float]:
             print(f"  {name}: no new pixels within 5 s after {key}", file=sys.stderr)
         else:
             times.append(dt)
-        page.wait_for_timeout(250)  # let the kernel go idle between moves
+        page.wait_for_timeout(400)  # let the kernel go idle between moves (a full redraw takes ~100 ms)
     page.close()
     return times
 

@@ -148,6 +148,7 @@ def test_convention_toggle_keeps_values_and_reset_returns_to_the_book():
     app.hyper_controls[("rmsprop", "gamma")].value = 0.95
     app.convention.value = "torch"
     assert app.lesson.convention == "torch"
+    assert "Convention torch: the same values" in app.message.value
     assert app.lesson.resolved("rmsprop") == {"eta": 0.4, "gamma": 0.95, "eps": 1e-6}
     assert app.lesson.resolved("adadelta")["eta"] == 1.0
     assert ("adadelta", "eta") in app.hyper_controls

@@ -393,6 +393,9 @@ class App:
             new_values[name] = {k: v for k, v in old.resolved(name).items() if k in table}
         lesson = replace(old, convention=change["new"], hyperparameters=new_values)
         self._lesson = lesson
+        which = "torch.optim's" if change["new"] == "torch" else "the book's"
+        self._notes.append(f"Convention {change['new']}: the same values through {which} formulas "
+                           "(where eps sits, Adadelta's lr); Reset gives the book's defaults.")
         self._sync_controls()
         self._recompute(full=True)
 
