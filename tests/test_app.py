@@ -13,6 +13,7 @@ import trajectories.lesson as lesson_module
 from trajectories import run
 from trajectories.app import App, slider_values
 from trajectories.lesson import Lesson
+from trajectories.rules import eta_limit
 from trajectories.specs import RULES, SPECS
 
 
@@ -79,6 +80,7 @@ def test_book_values_are_reachable_and_the_readout_is_the_value():
 def test_divergence_shows_a_message_and_the_stability_limit():
     app = App(Lesson(optimizers=("gd",), steps=100))
     note = app._stability["gd"]
+    assert eta_limit("gd", "quadratic") == 0.5
     assert "η &lt; 0.5 " in note.value and "η is inside" in note.value
     app.hyper_controls[("gd", "eta")].value = 0.6
     expected = run("gd", eta=0.6, steps=100).diverged_at

@@ -29,7 +29,8 @@ from matplotlib.figure import Figure
 
 from .lesson import MAX_OPTIMIZERS, Lesson
 from .objectives import OBJECTIVES
-from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, formula_png, stability_limit
+from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, formula_png
+from .rules import eta_limit
 from .specs import RULES, Spec, specs
 
 SYMBOLS = {"eta": "η", "gamma": "γ", "rho": "ρ", "beta": "β", "beta1": "β1", "beta2": "β2", "eps": "ε",
@@ -541,7 +542,7 @@ class App:
         self.show_message("\n".join(messages))
         for name, note in self._stability.items():
             hp = lesson.resolved(name)
-            limit = stability_limit(name, hp, objective)
+            limit = eta_limit(name, objective, beta=hp.get("beta", 0.0))
             if limit is None:
                 note.value = ""
                 continue

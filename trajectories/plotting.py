@@ -116,25 +116,6 @@ def _sticky(current: Any, wanted: tuple[float, float] | None) -> tuple[float, fl
     return bottom, top
 
 
-def stability_limit(optimizer: str, hyperparameters: Mapping[str, Any], objective: Objective) -> float | None:
-    r"""The largest stable ``eta`` of gd, sgd, momentum or nesterov on a quadratic objective, else None.
-
-    With :math:`\lambda` the largest Hessian eigenvalue: gd and sgd need :math:`\eta\lambda < 2`, momentum
-    :math:`\eta\lambda < 2 + 2\beta` (d2l 12.6), Nesterov :math:`\eta\lambda < (2 + 2\beta) / (1 + 2\beta)`
-    (the d2l look-ahead form; torch's form ``g + beta * v`` has the same bound). Equality already fails to
-    converge. The bound holds for both conventions: they share these three rules.
-    """
-    lam = objective.lambda_max
-    if lam is None or lam <= 0 or optimizer not in ("gd", "sgd", "momentum", "nesterov"):
-        return None
-    if optimizer in ("gd", "sgd"):
-        return 2.0 / lam
-    beta = float(hyperparameters["beta"])
-    if optimizer == "momentum":
-        return (2.0 + 2.0 * beta) / lam
-    return (2.0 + 2.0 * beta) / ((1.0 + 2.0 * beta) * lam)
-
-
 def left_view(trajectory: Trajectory) -> int | None:
     """The first step whose point lies outside the objective's view window, or None if the path stays in it."""
     p = np.asarray(trajectory.points)
