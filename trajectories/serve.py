@@ -190,20 +190,7 @@ def page(query: str | None = None) -> Any:
     if base:
         app.link_base = base
     app.add_tool(final_points_readout(app))
-    _fix_first_image(app.canvas)
     return app
-
-
-def _fix_first_image(canvas: Any) -> None:
-    """Give the page a valid first image of the figure.
-
-    ipympl 0.10 stores the figure drawn before any browser is attached in ``_data_url`` as bare base64, without
-    the ``data:image/png;base64,`` prefix; the browser then loads a broken image, the canvas widget fails to set
-    its state and the plot stays 0x0. The bytes are a complete PNG of the figure, so the prefix is all it needs.
-    """
-    url = getattr(canvas, "_data_url", None)
-    if isinstance(url, str) and url and not url.startswith("data:"):
-        canvas._data_url = "data:image/png;base64," + url
 
 
 def final_points_readout(app: Any) -> Any:
