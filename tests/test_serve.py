@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -169,3 +170,48 @@ def test_served_page_shows_no_source(server):
     assert "runs this with Voila; the lesson comes from the link" not in html
     # the static file used for readiness starts no kernel, the page itself is served by Voila
     assert "voila" in html.lower()
+
+
+def _kernel_pids(server_pid: int) -> set[int]:
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmd = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if ppid == server_pid and b"ipykernel_launcher" in cmd:
+            pids.add(int(entry.name))
+    return pids
+
+
+def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
+    """A page fetched and never connected (a student who left) loses its kernel; the waiting pool stays."""
+    if not Path("/proc").is_dir():
+        pytest.skip("needs /proc to see the server's kernels")
+    from trajectories.serve import READY_PATH, free_port, start_server, stop_server, wait_ready
+
+    port = free_port()
+    with open(tmp_path / "voila.log", "wb") as log:
+        proc = start_server(port, extra=("--cull-idle=3", "--pool-size=1"), log=log, root=ROOT)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_ready(url + READY_PATH, timeout=90, proc=proc)
+        html = urllib.request.urlopen(url, timeout=120).read().decode()
+        kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+        deadline = time.monotonic() + 60
+        log_text = ""
+        culled: list[str] = []
+        while time.monotonic() < deadline and not culled:
+            time.sleep(0.5)
+            log_text = (tmp_path / "voila.log").read_text(errors="replace")
+            culled = [line for line in log_text.splitlines() if "Culling" in line and kernel_id in line]
+        assert "Culling kernels with idle durations > 3 seconds at 1 second intervals" in log_text
+        assert culled, log_text[-3000:]
+        time.sleep(2)
+        assert len(_kernel_pids(proc.pid)) >= 1  # the preheated kernel waiting for the next student is kept
+        assert f"Kernel shutdown: {kernel_id}" in (tmp_path / "voila.log").read_text(errors="replace")
+    finally:
+        stop_server(proc)

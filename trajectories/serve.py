@@ -26,7 +26,7 @@ DEFAULT_IP = "127.0.0.1"  # loopback: a class on a LAN needs an explicit --ip 0.
 THEMES = ("light", "dark")
 DEFAULT_POOL_SIZE = 2  # preheated kernels waiting for the next student; each one holds ~100 MB
 DEFAULT_CULL_IDLE = 600  # seconds: a kernel with no page attached and no activity for 10 minutes is shut down
-CULL_INTERVAL = 60  # seconds between two looks for idle kernels
+CULL_INTERVAL = 60  # seconds between two looks for idle kernels (less when the timeout itself is shorter)
 READY_PATH = "voila/static/voila.js"  # a static file: fetching it starts no kernel
 _VOILA_KEYS = ("theme", "template")  # query keys Voila itself reads; not lesson settings
 
@@ -92,7 +92,7 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         "--show_tracebacks=False",  # a student sees no server paths
         "--VoilaConfiguration.allow_template_override=NO",  # a link cannot switch to another template
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
+        f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL, max(1, cull_idle // 2))}",
     ]
     if pool_size > 0:
         argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
