@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -131,7 +133,22 @@ def serve(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool 
         lan = _lan_address()
         where = f"http://{lan}:{port}/" if lan else f"http://<this machine's address>:{port}/"
         print(f"trajectories: students open {where}", flush=True)
-    Voila.launch_instance(argv=argv)
+    with tempfile.TemporaryDirectory(prefix="trajectories-ipython-") as ipython_dir:
+        _quiet_kernels(Path(ipython_dir))
+        Voila.launch_instance(argv=argv)
+
+
+def _quiet_kernels(ipython_dir: Path) -> None:
+    """Kernels log only critical events to the teacher's console.
+
+    Each kernel otherwise warns that it talks over TCP without encryption (on loopback, to this server), and at
+    Ctrl+C every preheated kernel still waiting for a student prints a traceback as its sockets close. The
+    kernels get their own IPython directory for this, so the teacher's IPython profile does not apply to them.
+    """
+    profile = ipython_dir / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.json").write_text(json.dumps({"IPKernelApp": {"log_level": "CRITICAL"}}))
+    os.environ["IPYTHONDIR"] = str(ipython_dir)
 
 
 def _lan_address() -> str:
