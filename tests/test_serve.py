@@ -215,3 +215,30 @@ def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
         assert f"Kernel shutdown: {kernel_id}" in (tmp_path / "voila.log").read_text(errors="replace")
     finally:
         stop_server(proc)
+
+
+def test_ctrl_c_stops_cleanly(tmp_path):
+    """Ctrl+C (SIGINT) stops the server and its kernels, without a traceback on the teacher's console."""
+    import signal
+
+    from trajectories.serve import READY_PATH, free_port, start_server, stop_server, wait_ready
+
+    port = free_port()
+    with open(tmp_path / "voila.log", "wb") as log:
+        proc = start_server(port, extra=("--pool-size=1",), log=log, root=ROOT)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_ready(url + READY_PATH, timeout=90, proc=proc)
+        urllib.request.urlopen(url, timeout=120).read()  # one student, one preheated kernel waiting
+        deadline = time.monotonic() + 60
+        while "Kernel pool of app.ipynb is filled" not in (tmp_path / "voila.log").read_text(errors="replace"):
+            assert time.monotonic() < deadline, "the pool never filled"
+            time.sleep(0.5)
+        time.sleep(3)  # the refilled pool kernel is now waiting for a student
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0
+    finally:
+        stop_server(proc)
+    text = (tmp_path / "voila.log").read_text(errors="replace")
+    assert "Stopping..." in text and "Kernel shutdown" in text
+    assert "Traceback" not in text and "ERROR" not in text, text[-3000:]
