@@ -242,3 +242,22 @@ def test_ctrl_c_stops_cleanly(tmp_path):
     text = (tmp_path / "voila.log").read_text(errors="replace")
     assert "Stopping..." in text and "Kernel shutdown" in text
     assert "Traceback" not in text and "ERROR" not in text, text[-3000:]
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({"SERVER_NAME": "10.0.0.5", "SERVER_PORT": "8866", "SCRIPT_NAME": "/"}, "http://10.0.0.5:8866/"),
+    ({"SERVER_NAME": "class.example.org", "SERVER_PORT": "", "SCRIPT_NAME": "/",
+      "HTTP_X_FORWARDED_PROTO": "https"}, "https://class.example.org/"),
+    ({"SERVER_NAME": "::1", "SERVER_PORT": "8866", "SCRIPT_NAME": "/"}, "http://[::1]:8866/"),
+    ({"SERVER_NAME": "h", "SERVER_PORT": "1", "SCRIPT_NAME": "/", "HTTP_X_FORWARDED_PROTO": "javascript"},
+     "http://h:1/"),
+    ({}, ""),
+])
+def test_page_url_from_the_request(monkeypatch, env, expected):
+    from trajectories.serve import _page_url
+
+    for key in ("SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME", "HTTP_X_FORWARDED_PROTO"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert _page_url() == expected

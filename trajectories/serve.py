@@ -93,6 +93,7 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         "--strip_sources=True",  # no source cells on the page
         "--show_tracebacks=False",  # a student sees no server paths
         "--VoilaConfiguration.allow_template_override=NO",  # a link cannot switch to another template
+        "--VoilaConfiguration.http_header_envs=X-Forwarded-Proto",  # https behind a proxy, for the link field
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL, max(1, cull_idle // 2))}",
     ]
@@ -245,7 +246,9 @@ def _page_url() -> str:
     host, port, path = (os.environ.get(k, "") for k in ("SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME"))
     if not host:
         return ""
-    return f"http://{_url_host(host) if ':' in host else host}{':' + port if port else ''}{path or '/'}"
+    # Behind an https proxy that sets X-Forwarded-Proto, the link a teacher copies must say https.
+    scheme = "https" if os.environ.get("HTTP_X_FORWARDED_PROTO", "").strip().lower() == "https" else "http"
+    return f"{scheme}://{_url_host(host)}{':' + port if port else ''}{path or '/'}"
 
 
 # Helpers for the tests and the class benchmark: a real server in a subprocess, importing this checkout.
