@@ -261,3 +261,22 @@ def test_page_url_from_the_request(monkeypatch, env, expected):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     assert _page_url() == expected
+
+
+def test_page_builds_the_app_from_a_query(monkeypatch):
+    """What the notebook does, in-process: lesson from the query, notes shown, link and readout filled."""
+    from trajectories import run
+    from trajectories.serve import page
+
+    monkeypatch.setenv("SERVER_NAME", "10.1.2.3")
+    monkeypatch.setenv("SERVER_PORT", "8866")
+    monkeypatch.setenv("SCRIPT_NAME", "/")
+    app = page("optimizer=momentum&eta=0.3&beta=oops&theme=dark")
+    assert app.lesson.optimizers == ("momentum",) and app.lesson.resolved("momentum")["eta"] == 0.3
+    assert "beta='oops'" in app.message.value.replace("&#x27;", "'") and "theme" not in app.message.value
+    assert app.link.value.startswith("http://10.1.2.3:8866/?optimizer=momentum")
+    readout = next(c for c in app.tools.children if "tj-readout" in c._dom_classes)
+    expected = run("momentum", eta=0.3, beta=0.5).book_line()
+    assert f"<b>momentum</b>: {expected}" in readout.value
+    with pytest.raises(ValueError, match="'query' parameter must be a string"):
+        page(b"optimizer=gd")

@@ -21,7 +21,11 @@ import urllib.error
 import urllib.request
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import App
+    from .lesson import Lesson
 
 DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"  # loopback: a class on a LAN needs an explicit --ip 0.0.0.0
@@ -166,7 +170,7 @@ def _url_host(ip: str) -> str:
     return f"[{ip}]" if ":" in ip else ip
 
 
-def lesson_for_query(query: str) -> tuple[Any, list[str]]:
+def lesson_for_query(query: str) -> tuple[Lesson, list[str]]:
     """The lesson a page's query string asks for, and one note per ignored parameter; never raises.
 
     Voila's own keys (``theme``, ``template``) are not lesson settings and are dropped silently. Nothing taken
@@ -182,7 +186,7 @@ def lesson_for_query(query: str) -> tuple[Any, list[str]]:
     return Lesson.from_query(urlencode(pairs))
 
 
-def page(query: str | None = None) -> Any:
+def page(query: str | None = None) -> App:
     """Build the app for the page being served: the lesson comes from the page's query string.
 
     Called by the shipped notebook. With preheated kernels the imports run before any student arrives and
@@ -211,7 +215,7 @@ def page(query: str | None = None) -> Any:
     return app
 
 
-def final_points_readout(app: Any) -> Any:
+def final_points_readout(app: App) -> Any:
     """A small readout (CSS class ``tj-readout``) of where each drawn trajectory ends, in the book's words.
 
     It shows the trajectories the figure is drawing (``app.trajectories``), so a test or a student can check
