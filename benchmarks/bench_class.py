@@ -255,7 +255,10 @@ async def one_class(browser, n: int, moves: int, pool_size: int, log) -> dict:
         wait_ready(f"http://127.0.0.1:{port}/{READY_PATH}", timeout=120, proc=proc)
         # the preheated pool fills before the class arrives, as it would before a lesson
         deadline = time.monotonic() + 180
-        while "Kernel pool of app.ipynb is filled" not in Path(log.name).read_text(errors="replace")[log_start:]:
+        def pool_filled() -> bool:
+            return "Kernel pool of app.ipynb is filled" in Path(log.name).read_text(errors="replace")[log_start:]
+
+        while pool_size and not pool_filled():
             if time.monotonic() > deadline:
                 raise RuntimeError("the preheated kernel pool did not fill within 180 s")
             await asyncio.sleep(0.5)
