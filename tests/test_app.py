@@ -211,6 +211,12 @@ def test_every_objective_and_optimizer_draws():
         assert "Error" not in app.message.value
 
 
+def test_the_package_offers_the_app_lazily():
+    import trajectories
+
+    assert trajectories.App is App
+
+
 def test_notes_and_bad_arguments():
     app = App(notes=("Ignored eta='x': not a number.",))
     assert "Ignored eta" in app.message.value
