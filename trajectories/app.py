@@ -245,7 +245,7 @@ class App:
                       layout=w.Layout(width="310px", min_width="310px", padding="0 8px 0 0"))
         plot = w.VBox([self.canvas, w.HBox([self.play, self.step]), self.step_hint, self.message,
                        self.hyper_box])
-        self.tabs = w.Tab([plot], titles=("Trajectories",), layout=w.Layout(min_width="940px"))
+        self.tabs = w.Tab([plot], titles=("Trajectories",), layout=w.Layout(width="950px"))
         self.tabs.add_class("tj-tabs")
         # On a narrow notebook the plot wraps below the controls instead of being cut off.
         self.widget = w.VBox([w.HBox([left, self.tabs], layout=w.Layout(flex_flow="row wrap")), self.link])
