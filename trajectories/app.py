@@ -268,7 +268,7 @@ class App:
                 options = [(_label(v), v) for v in slider_values(key, spec, value)]
                 c = w.SelectionSlider(options=options, value=float(value), description=SYMBOLS.get(key, key),
                                       continuous_update=True, style={"description_width": "28px"},
-                                      layout=w.Layout(width="290px"))
+                                      layout=w.Layout(width="285px"))
             c.tooltip = spec.description
             c.add_class("tj-" + key)
             c.add_class(f"tj-{name}-{key}")
@@ -279,7 +279,7 @@ class App:
         note.add_class(f"tj-{name}-stability")
         self._stability[name] = note
         rows.append(note)
-        return w.VBox(rows, layout=w.Layout(width="300px", margin="0 8px 0 0"))
+        return w.VBox(rows, layout=w.Layout(width="292px", margin="0 6px 0 0"))
 
     # ---- the public face ----------------------------------------------------------------------------------
     @property
