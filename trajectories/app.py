@@ -184,11 +184,15 @@ class App:
         self.objective.add_class("tj-objective")
         self.formula = w.Image(format="png", layout=w.Layout(margin="4px 0 4px 8px"))
         self.formula.add_class("tj-formula")
+        # Steps, condition and angle change the axes or the contours: a full redraw each, so only on release
+        # (the keyboard still moves them one step at a time); the hyperparameter sliders follow the hand.
         self.condition = w.FloatLogSlider(value=lesson.condition, base=10, min=0, max=3, step=0.01,
+                                          continuous_update=False,
                                           description="condition", readout_format=".3g",
                                           style={"description_width": "70px"}, layout=w.Layout(width="300px"))
         self.condition.add_class("tj-condition")
         self.angle = w.FloatSlider(value=lesson.angle, min=-180, max=180, step=1, description="angle °",
+                                   continuous_update=False,
                                    style={"description_width": "70px"}, layout=w.Layout(width="300px"))
         self.angle.add_class("tj-angle")
         self.general_box = w.VBox([self.condition, self.angle])
@@ -198,7 +202,7 @@ class App:
                                           tooltips=["d2l's formulas and constants", "torch.optim's formulas"])
         self.convention.add_class("tj-convention")
         self.steps = w.IntSlider(value=lesson.steps, min=1, max=max(MAX_SLIDER_STEPS, lesson.steps),
-                                 description="steps", style={"description_width": "70px"},
+                                 description="steps", style={"description_width": "70px"}, continuous_update=False,
                                  layout=w.Layout(width="300px"))
         self.steps.add_class("tj-steps")
         self.start_x1 = w.FloatText(value=lesson.start[0], description="start x1", step=0.1,
