@@ -75,6 +75,9 @@ def test_book_values_are_reachable_and_the_readout_is_the_value():
     for key, value in (("eta", 0.37), ("beta", 0.25)):
         slider = app.hyper_controls[("momentum", key)]
         assert slider.value == value and slider.label == f"{value:g}"
+    app.set_lesson(app.lesson.with_hyperparameter("momentum", "eta", 0.123))  # same sliders, a new stop
+    assert app.hyper_controls[("momentum", "eta")].label == "0.123"
+    assert app.trajectories["momentum"].hyperparameters["eta"] == 0.123
 
 
 def test_divergence_shows_a_message_and_the_stability_limit():
