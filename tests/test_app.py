@@ -75,6 +75,9 @@ def test_book_values_are_reachable_and_the_readout_is_the_value():
     for key, value in (("eta", 0.37), ("beta", 0.25)):
         slider = app.hyper_controls[("momentum", key)]
         assert slider.value == value and slider.label == f"{value:g}"
+    app.set_lesson(app.lesson.with_hyperparameter("momentum", "eta", 0.123))  # same sliders, a new stop
+    assert app.hyper_controls[("momentum", "eta")].label == "0.123"
+    assert app.trajectories["momentum"].hyperparameters["eta"] == 0.123
 
 
 def test_divergence_shows_a_message_and_the_stability_limit():
@@ -211,6 +214,12 @@ def test_every_objective_and_optimizer_draws():
         assert "Error" not in app.message.value
 
 
+def test_the_package_offers_the_app_lazily():
+    import trajectories
+
+    assert trajectories.App is App
+
+
 def test_notes_and_bad_arguments():
     app = App(notes=("Ignored eta='x': not a number.",))
     assert "Ignored eta" in app.message.value
@@ -227,3 +236,13 @@ def test_the_canvas_keeps_a_valid_data_url_before_a_browser_connects():
     assert app.canvas._data_url.startswith("data:image/png;base64,")
     bundle = app._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_choice_controls_reach_the_engine():
+    app = App(Lesson(optimizers=("sgd", "adam")))
+    app.hyper_controls[("sgd", "schedule")].value = "exponential"
+    app.hyper_controls[("adam", "bias_correction")].value = False
+    assert app.trajectories["sgd"].hyperparameters["schedule"] == "exponential"
+    assert app.trajectories["adam"].hyperparameters["bias_correction"] is False
+    np.testing.assert_array_equal(app.trajectories["adam"].points,
+                                  run("adam", eta=0.4, bias_correction=False).points)
