@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .lesson import Lesson
-from .specs import CONVENTIONS, RULES, check_name, specs
+from .specs import CONVENTIONS, RULES, check_name, resolve, specs
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -51,8 +51,9 @@ class Style(NamedTuple):
 
 STYLES: dict[str, Style] = {
     # d2l's show_trace_2d: set_figsize() gives 3.5 x 2.5 inches.
-    "d2l": Style((3.5, 2.5), (7.0, 3.2), 1.0, "the book's look at the book's size, 3.5 x 2.5 inches"),
-    "slides": Style((8.0, 4.5), (12.8, 5.4), 1.6, "16:9, 16 pt text and thicker lines for a projector"),
+    # With the panels, the app's own layout and size (plotting.APP_FIGSIZE, 9 x 4.2 inches).
+    "d2l": Style((3.5, 2.5), (9.0, 4.2), 1.0, "the book's look at the book's size, 3.5 x 2.5 inches"),
+    "slides": Style((8.0, 4.5), (12.8, 6.0), 1.5, "16:9, larger text and thicker lines for a projector"),
 }
 
 
@@ -106,6 +107,8 @@ def make_lesson(optimizer: str | Sequence[str] | Lesson = "rmsprop", *,
             raise ValueError(f"The '{opt}.{first}' parameter names {opt}, which is not among the optimizers "
                              f"shown ({', '.join(names)}).")
         hp.setdefault(opt, {}).update(values)
+    for opt, values in hp.items():
+        resolve(opt, convention_, values)  # a name only the other convention knows is an error here, not dropped
     if base is not None:
         return replace(base, hyperparameters=hp, **settings)
     return Lesson(optimizers=names, hyperparameters=hp, **settings)
@@ -192,8 +195,10 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
         raise ValueError(f"The 'step' parameter must be None or an integer in the range [0, {lesson.steps}]. "
                          f"Got {step!r} instead.")
     size = figsize if figsize is not None else st.loss_figsize if loss else st.figsize
-    trace = TraceFigure.from_lesson(lesson, Figure(figsize=size, layout="constrained"), panels=bool(loss),
-                                    step=step)
+    # Alone, the trajectory panel is laid out by constrained layout (as plotting does at the book's size); with
+    # the side panels, plotting's fixed grid places them.
+    figure = Figure(figsize=size, layout=None if loss else "constrained")
+    trace = TraceFigure.from_lesson(lesson, figure, panels=bool(loss), step=step)
     if st.scale != 1.0:
         _enlarge(trace, st.scale)
     label(trace)
@@ -586,7 +591,8 @@ def lesson_from_args(args: argparse.Namespace) -> Lesson:
     if args.link is not None:
         base, notes = Lesson.from_query(args.link)
         if notes:
-            raise ValueError(f"The 'link' parameter must be a link the page takes whole: {notes[0]}")
+            note = notes[0].removeprefix("Ignored ")
+            raise ValueError(f"The 'link' parameter must hold only settings the page takes; it would ignore {note}")
     if args.optimizers is None and base is None:
         raise ValueError("The 'optimizers' parameter is missing: name one or more optimizers (e.g. rmsprop or "
                          "gd,momentum), or give --link or --gallery.")
