@@ -449,7 +449,8 @@ def export_gallery(folder: str | os.PathLike, *, text: str = "paths") -> list[Pa
         if last < trajectory.steps:
             final += (f"; the path leaves the window at step {last}, so the figure draws it up to there (the "
                       f"window keeps the contours readable)")
-        settings = ", ".join([g.objective] + [f"{k}={_num(v)}" for k, v in lesson.resolved(g.optimizer).items()])
+        settings = ", ".join([g.objective] + [f"{k}={v if isinstance(v, (bool, str)) else _num(v)}"
+                                              for k, v in lesson.resolved(g.optimizer).items()])
         rows.append(f"| ![{g.optimizer}, {settings}]({path.name}) | {g.section} | {settings}<br>"
                     f"`{gallery_command(g)}` | {final} |")
     index = out / "index.md"
