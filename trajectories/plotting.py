@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import LogLocator, NullFormatter
@@ -74,6 +75,43 @@ def _decades(values: np.ndarray, floor_span: int = _MAX_DECADES) -> tuple[float,
     if lo >= hi:
         lo = hi - 1
     return 10.0 ** lo, 10.0 ** hi
+
+
+def _floor(limits: tuple[float, float] | None, decades: int) -> tuple[float, float] | None:
+    """Show at least ``decades`` decades below the top, so small changes at the bottom fit without a redraw."""
+    if limits is None:
+        return None
+    return min(limits[0], limits[1] / 10.0 ** decades), limits[1]
+
+
+def _sticky(current: Any, wanted: tuple[float, float] | None) -> tuple[float, float] | None:
+    """Keep the current log limits while the data still fits them without leaving much of the panel empty:
+    each change of limits costs a full redraw, so a slider move should rarely cause one."""
+    if wanted is None or not current or current == "unset" or not isinstance(current, tuple):
+        return wanted
+    lo, hi = current
+    fits = lo <= wanted[0] and wanted[1] <= hi
+    snug = math.log10(wanted[0] / lo) <= 6.01 and math.log10(hi / wanted[1]) <= 1.01
+    return current if fits and snug else wanted
+
+
+def stability_limit(optimizer: str, hyperparameters: Mapping[str, Any], objective: Objective) -> float | None:
+    r"""The largest stable ``eta`` of gd, sgd, momentum or nesterov on a quadratic objective, else None.
+
+    With :math:`\lambda` the largest Hessian eigenvalue: gd and sgd need :math:`\eta\lambda < 2`, momentum
+    :math:`\eta\lambda < 2 + 2\beta` (d2l 12.6), Nesterov :math:`\eta\lambda < (2 + 2\beta) / (1 + 2\beta)`
+    (the d2l look-ahead form; torch's form ``g + beta * v`` has the same bound). Equality already fails to
+    converge. The bound holds for both conventions: they share these three rules.
+    """
+    lam = objective.lambda_max
+    if lam is None or lam <= 0 or optimizer not in ("gd", "sgd", "momentum", "nesterov"):
+        return None
+    if optimizer in ("gd", "sgd"):
+        return 2.0 / lam
+    beta = float(hyperparameters["beta"])
+    if optimizer == "momentum":
+        return (2.0 + 2.0 * beta) / lam
+    return (2.0 + 2.0 * beta) / ((1.0 + 2.0 * beta) * lam)
 
 
 def left_view(trajectory: Trajectory) -> int | None:
@@ -195,6 +233,7 @@ class TraceFigure:
                                           zorder=4, label="_start")
         self._limits: dict[str, Any] = {}
         self._background: Any = None
+        self._background_key: Any = None
         self._static_dirty = True
         self._cid = figure.canvas.mpl_connect("draw_event", self._on_draw) if blit else None
         if blit:
@@ -338,8 +377,12 @@ class TraceFigure:
             top = 10.0 ** math.ceil(math.log10(max(top, 1e-2)))
             want["loss_ylim"] = (-top if finite.min() < 0 else 0.0, top)
         else:
-            want["loss_ylim"] = _decades(losses)
-        want["lr_ylim"] = _decades(np.concatenate(lrs)) if lrs else None
+            want["loss_ylim"] = _floor(_decades(losses), 8)
+        want["lr_ylim"] = _floor(_decades(np.concatenate(lrs)), 3) if lrs else None
+        for key in ("loss_ylim", "lr_ylim"):
+            if key == "loss_ylim" and signed:
+                continue
+            want[key] = _sticky(self._limits.get(key), want[key])
         for key, value in want.items():
             if self._limits.get(key, "unset") == value:
                 continue
@@ -408,11 +451,18 @@ class TraceFigure:
         # A full draw (first show, resize, device-pixel-ratio change, new limits) has just rendered the static
         # artists: keep them as the background and paint the moving ones over it.
         canvas = self.figure.canvas
+        if not hasattr(canvas, "copy_from_bbox") or not isinstance(event.renderer, RendererAgg):
+            return  # a vector savefig: nothing to cache
         self._background = canvas.copy_from_bbox(self.figure.bbox)
+        self._background_key = self._key()
         self._static_dirty = False
-        self._paint(event.renderer if event is not None else None)
+        self._paint()
 
-    def _paint(self, renderer: Any = None) -> None:
+    def _key(self) -> tuple[Any, ...]:
+        # savefig draws at its own dpi: a background cached then does not fit the screen afterwards.
+        return self.figure.dpi, self.figure.canvas.get_width_height(physical=True)
+
+    def _paint(self) -> None:
         for a in self.moving_artists():
             a.axes.draw_artist(a)
 
@@ -423,7 +473,8 @@ class TraceFigure:
         back for a draw, one more round trip per slider move.
         """
         canvas = self.figure.canvas
-        if self.blit and self._background is not None and not self._static_dirty:
+        if (self.blit and self._background is not None and not self._static_dirty
+                and self._background_key == self._key()):
             canvas.restore_region(self._background)
             self._paint()
             canvas.blit(self.figure.bbox)
