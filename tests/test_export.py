@@ -317,3 +317,26 @@ def test_the_export_control_follows_the_screen_and_sends_each_click():
     control.button.click()
     control.button.click()
     assert len([s for s in sent if s]) == 2  # the same export twice still reaches the browser twice
+
+
+def test_the_app_carries_the_control_and_its_download_is_the_figure_on_screen():
+    from trajectories.app import App
+
+    app = App(ex.make_lesson("rmsprop", eta=0.4, gamma=0.9))
+    controls = [c for c in app.tools.children if "tj-export" in getattr(c, "button", c)._dom_classes]
+    assert len(controls) == 1
+    control = controls[0]
+    name, data = control.export()
+    assert name == "rmsprop_eta0.4_gamma0.9.svg"  # the app opens at step 0: the plain name
+    app.set_lesson(ex.make_lesson("rmsprop", eta=0.3, gamma=0.5, steps=30))
+    name, data = control.export()
+    assert name == "rmsprop_eta0.3_gamma0.5_steps30.svg"
+    t = run("rmsprop", eta=0.3, gamma=0.5, steps=30)
+    groups = svg_paths(data)
+    box = vertices(groups["tj-axes"].find(f"{SVG}g/{SVG}path").get("d"))
+    drawn = to_data(vertices(groups["tj-trajectory-rmsprop"].find(f"{SVG}path").get("d")), box,
+                    app.trace.ax.get_xlim(), app.trace.ax.get_ylim())
+    np.testing.assert_allclose(drawn, t.points, atol=1e-4, rtol=0)
+    root = ET.fromstring(data)
+    width, height = app.figure.get_size_inches() * 72
+    assert (root.get("width"), root.get("height")) == (f"{width:g}pt", f"{height:g}pt")

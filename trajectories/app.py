@@ -22,6 +22,7 @@ from typing import Any
 import ipywidgets as w
 from matplotlib.figure import Figure
 
+from .export import export_control
 from .lesson import MAX_OPTIMIZERS, Lesson
 from .objectives import OBJECTIVES
 from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, stability_limit
@@ -89,6 +90,7 @@ class App:
         self._stability: dict[str, w.HTML] = {}
         self._build_figure()
         self._build_controls()
+        self.add_tool(export_control(self))  # tj-export: downloads the figure on screen
         self._sync_controls()
         self._recompute(full=True)
 

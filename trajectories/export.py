@@ -131,7 +131,8 @@ def file_name(lesson: Lesson, format: str = "svg", step: int | None = None) -> s
     """A file name that says what the figure shows: ``rmsprop_eta0.4_gamma0.9.svg``.
 
     Each optimizer with its hyperparameters (``eps`` only when not the default), several joined by ``_vs_``,
-    then what differs from the book's setting: objective, start, steps, convention, seed, highlighted step.
+    then what differs from the book's setting: objective, start, steps, convention, seed, highlighted step
+    (from step 1 on).
     """
     format = check_name(format, "format", FORMATS)
     parts = []
@@ -159,7 +160,7 @@ def file_name(lesson: Lesson, format: str = "svg", step: int | None = None) -> s
         name += f"_{lesson.convention}"
     if "sgd" in lesson.optimizers and lesson.seed != default.seed:
         name += f"_seed{lesson.seed}"
-    if step is not None:
+    if step:  # step 0, where the app opens, is the start point: the name stays the plain one
         name += f"_step{step}"
     return f"{name}.{format}"
 
