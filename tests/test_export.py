@@ -340,3 +340,23 @@ def test_the_app_carries_the_control_and_its_download_is_the_figure_on_screen():
     root = ET.fromstring(data)
     width, height = app.figure.get_size_inches() * 72
     assert (root.get("width"), root.get("height")) == (f"{width:g}pt", f"{height:g}pt")
+
+
+def test_the_voila_page_downloads_the_figure_on_screen(server, page):
+    """Click tj-export on the students' page: the browser receives the file, named after the settings, with the
+    same bytes as ``trajectories export ... --loss --step 0`` (the app's figure: d2l style with the panels)."""
+    page.goto(server.url + "?optimizer=rmsprop&eta=0.3&gamma=0.5&steps=30", timeout=120_000)
+    button = page.locator(".tj-export").first
+    button.wait_for(state="visible", timeout=120_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path="/tmp/voila_export.png")
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == "rmsprop_eta0.3_gamma0.5_steps30.svg"
+    data = Path(download.path()).read_bytes()
+    # the app opens at step 0, highlighted: `trajectories export rmsprop --eta 0.3 --gamma 0.5 --steps 30 --loss
+    # --step 0` writes these very bytes
+    assert data == ex.figure_bytes(ex.make_lesson("rmsprop", eta=0.3, gamma=0.5, steps=30), loss=True, step=0)
+    assert page.locator(".tj-export-link").first.get_attribute("download") == download.suggested_filename
+    assert page.errors == []
