@@ -477,7 +477,7 @@ def download_link(name: str, data: bytes, mime: str) -> str:
     """An HTML link that downloads ``data`` again, shown after the export (and if scripts are blocked)."""
     payload = base64.b64encode(data).decode("ascii")
     return (f'<a class="tj-export-link" download="{html.escape(name)}" href="data:{mime};base64,{payload}" '
-            f'title="download again">{html.escape(name)}</a>')
+            f'title="download again" style="font-size: 11px">{html.escape(name).replace("_", "_<wbr>")}</a>')
 
 
 def export_control(app: Any, *, format: str = "svg", text: str = "paths") -> Any:
@@ -497,11 +497,13 @@ def export_control(app: Any, *, format: str = "svg", text: str = "paths") -> Any
     format = check_name(format, "format", FORMATS)
     check_name(text, "text", tuple(TEXT))
     button = widgets.Button(description=f"Export {format.upper()}", icon="download",
-                            tooltip=f"Download the figure on screen as {format.upper()}")
+                            tooltip=f"Download the figure on screen as {format.upper()}",
+                            layout=widgets.Layout(width="auto", flex="0 0 auto"))
     button.add_class("tj-export")
-    output = widgets.Output()
+    # Under the button, so a long file name wraps there instead of squeezing the button in a row of tools.
+    output = widgets.Output(layout=widgets.Layout(max_width="260px"))
     output.add_class("tj-export-output")
-    box = widgets.HBox([button, output])
+    box = widgets.VBox([button, output])
 
     def snapshot() -> tuple[str, bytes]:
         return screen_export(app, format=format, text=text)
