@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import os
 import re
 import subprocess
@@ -14,11 +15,12 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 
+import trajectories
 from trajectories import cli, run
-from trajectories import export as ex
 from trajectories.lesson import Lesson
 from trajectories.plotting import TraceFigure, drawn_until
 
+ex = importlib.import_module("trajectories.export")  # the module; trajectories.export is the function
 ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -151,7 +153,7 @@ def test_file_name_says_what_the_figure_shows(kwargs, name):
 
 
 def test_python_api_returns_the_path_and_names_the_file_in_a_folder(tmp_path):
-    out = ex.export("rmsprop", tmp_path, eta=0.4, gamma=0.9)
+    out = trajectories.export("rmsprop", tmp_path, eta=0.4, gamma=0.9)
     assert out == tmp_path / "rmsprop_eta0.4_gamma0.9.svg" and out.read_bytes().startswith(b"<?xml")
     pdf = ex.export(Lesson(optimizers=("adam",)), tmp_path / "fig.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
