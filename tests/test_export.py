@@ -362,3 +362,20 @@ def test_the_voila_page_downloads_the_figure_on_screen(server, page):
     assert data == ex.figure_bytes(ex.make_lesson("rmsprop", eta=0.3, gamma=0.5, steps=30), loss=True, step=0)
     assert page.locator(".tj-export-link").first.get_attribute("download") == download.suggested_filename
     assert page.errors == []
+
+
+def test_a_failed_export_click_says_so_in_the_app():
+    class Broken(ScreenApp):
+        def __init__(self) -> None:
+            super().__init__(Lesson())
+            self.messages: list[str] = []
+
+        def show_message(self, text: str) -> None:
+            self.messages.append(text)
+
+    app = Broken()
+    app.trace = None  # the figure is gone: the click cannot render it
+    control = ex.export_control(app)
+    control.button.click()
+    assert len(app.messages) == 1 and app.messages[0].startswith("Export failed: ")
+    assert control.output.outputs == ()

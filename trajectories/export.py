@@ -509,7 +509,13 @@ def export_control(app: Any, *, format: str = "svg", text: str = "paths") -> Any
         return screen_export(app, format=format, text=text)
 
     def click(_: Any = None) -> None:
-        name, data = snapshot()
+        try:
+            name, data = snapshot()
+        except Exception as exc:  # noqa: BLE001 - a click's error must reach the screen, not the kernel's log
+            if callable(getattr(app, "show_message", None)):
+                app.show_message(f"Export failed: {exc}")
+                return
+            raise
         mime = MIME[format]
         # Emptied first: the same export twice is the same list of outputs, which would not be sent again.
         output.outputs = ()
