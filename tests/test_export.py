@@ -9,16 +9,21 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import trajectories
 from trajectories import cli, run
 from trajectories.lesson import Lesson
+from trajectories.objectives import OBJECTIVES
 from trajectories.plotting import TraceFigure, drawn_until
+from trajectories.specs import CONVENTIONS, RULES, specs
 
 ex = importlib.import_module("trajectories.export")  # the module; trajectories.export is the function
 ROOT = Path(__file__).resolve().parents[1]
@@ -379,3 +384,21 @@ def test_a_failed_export_click_says_so_in_the_app():
     control.button.click()
     assert len(app.messages) == 1 and app.messages[0].startswith("Export failed: ")
     assert control.output.outputs == ()
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.lists(st.sampled_from(RULES), min_size=1, max_size=4, unique=True),
+       fraction=st.floats(0, 1), objective=st.sampled_from(sorted(OBJECTIVES)),
+       steps=st.integers(1, 500), convention=st.sampled_from(CONVENTIONS))
+def test_file_names_are_plain_and_differ_when_a_setting_does(names, fraction, objective, steps, convention):
+    def value(spec):
+        return spec.low * (spec.high / spec.low) ** fraction if spec.scale == "log" else \
+            spec.low + fraction * (spec.high - spec.low)
+
+    hyper = {n: {k: value(s) for k, s in specs(n, convention).items() if not s.is_choice} for n in names}
+    lesson = Lesson(optimizers=tuple(names), hyperparameters=hyper, objective=objective, steps=steps,
+                    convention=convention)
+    name = ex.file_name(lesson)
+    assert re.fullmatch(r"[A-Za-z0-9._-]+\.svg", name) and len(name) < 255
+    other = replace(lesson, steps=steps % 500 + 1)
+    assert ex.file_name(other) != name
