@@ -402,3 +402,61 @@ def test_file_names_are_plain_and_differ_when_a_setting_does(names, fraction, ob
     assert re.fullmatch(r"[A-Za-z0-9._-]+\.svg", name) and len(name) < 255
     other = replace(lesson, steps=steps % 500 + 1)
     assert ex.file_name(other) != name
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """JupyterLab on 127.0.0.1 with a notebook that shows the app, importing this checkout; stopped afterwards."""
+    import json
+    import urllib.request
+
+    from trajectories.serve import free_port, stop_server, wait_ready
+
+    notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c0", "metadata": {}, "outputs": [],
+                           "source": "%matplotlib widget\nfrom trajectories.app import App\n"
+                                     "from trajectories.lesson import Lesson\n\n"
+                                     "App(Lesson(optimizers=('gd', 'momentum')))"}],
+                "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "lab.ipynb").write_text(json.dumps(notebook))
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
+    env.pop("PYTHONWARNINGS", None)
+    log = open(tmp_path / "lab.log", "wb")  # noqa: SIM115 - closed below, after the server
+    proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+                             "--ip=127.0.0.1", "--IdentityProvider.token=tj", f"--ServerApp.root_dir={tmp_path}",
+                             "--allow-root"], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_ready(url + "api/status?token=tj", timeout=120, proc=proc)
+        urllib.request.urlopen(url + "api/status?token=tj", timeout=10).read()
+        yield url
+    finally:
+        stop_server(proc)
+        log.close()
+
+
+def test_jupyterlab_downloads_the_figure_on_screen(jupyterlab, page):
+    """The same control in JupyterLab: run the app's cell, click tj-export, get the file in the browser."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(jupyterlab + "lab/tree/lab.ipynb?token=tj", timeout=120_000)
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=120_000)
+    accept = page.locator(".jp-Dialog .jp-mod-accept")  # "Select Kernel", when JupyterLab asks
+    try:
+        accept.wait_for(state="visible", timeout=15_000)
+        accept.click()
+    except PlaywrightTimeout:
+        pass
+    page.locator(".jp-Notebook .jp-Cell .jp-InputArea-editor").first.click()
+    page.keyboard.press("Shift+Enter")
+    button = page.locator(".tj-export").first
+    button.wait_for(state="visible", timeout=120_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    download = info.value
+    name = "gd_eta0.4_vs_momentum_eta0.6_beta0.5.svg"
+    assert download.suggested_filename == name
+    data = Path(download.path()).read_bytes()
+    assert data == ex.figure_bytes(ex.make_lesson("gd,momentum"), loss=True, step=0)
