@@ -12,7 +12,10 @@ the chosen optimizers and objective to the book's defaults (convention d2l, star
 
 from __future__ import annotations
 
+import base64
+import functools
 import html
+import io
 import math
 import warnings
 from collections.abc import Callable, Sequence
@@ -20,12 +23,15 @@ from dataclasses import replace
 from typing import Any
 
 import ipywidgets as w
+import numpy as np
+import PIL.Image
 from matplotlib.figure import Figure
 
 from .export import export_control
 from .lesson import MAX_OPTIMIZERS, Lesson
 from .objectives import OBJECTIVES
-from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, stability_limit
+from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, formula_png
+from .rules import eta_limit
 from .specs import RULES, Spec, specs
 
 SYMBOLS = {"eta": "η", "gamma": "γ", "rho": "ρ", "beta": "β", "beta1": "β1", "beta2": "β2", "eps": "ε",
@@ -34,6 +40,50 @@ CONVENTION_LABELS = (("book", "d2l"), ("torch", "torch"))
 MAX_SLIDER_STEPS = 1000
 _LOG_MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 9.0)
 _EPS_MANTISSAS = (1.0, 2.0, 5.0)
+
+
+@functools.cache
+def _canvas_class() -> type:
+    from ipympl.backend_nbagg import Canvas
+
+    class AppCanvas(Canvas):
+        """ipympl's canvas, keeping a valid ``data:`` URL until a browser view is there.
+
+        ipympl 0.10 stores the bare base64 PNG in ``_data_url`` when it draws before any view exists; the
+        browser then loads that as an image URL, fails, and the view never initialises (a 0x0 canvas).
+        """
+
+        def get_diff_image(self) -> bytes | None:
+            # matplotlib's webagg version, with zlib level 1 instead of 6: PNG encoding was two thirds of the
+            # kernel's time per slider move, and level 1 makes these mostly-empty diff frames about as small.
+            if not self._png_is_old:
+                return None
+            pixels = np.asarray(self.get_renderer().buffer_rgba())
+            buff = pixels.view(np.uint32).squeeze(2)
+            if self._force_full or buff.shape != self._last_buff.shape or (pixels[:, :, 3] != 255).any():
+                self.set_image_mode("full")
+                output = buff
+            else:
+                self.set_image_mode("diff")
+                output = np.where(buff != self._last_buff, buff, 0)
+            self._last_buff = buff.copy()
+            self._force_full = False
+            self._png_is_old = False
+            with io.BytesIO() as png:
+                PIL.Image.fromarray(output.view(dtype=np.uint8).reshape((*output.shape, 4))).save(
+                    png, format="png", compress_level=1)
+                return png.getvalue()
+
+        def send_binary(self, data: bytes) -> None:
+            if not self.syncing_data_url:
+                super().send_binary(data)
+                return
+            full = self._last_buff.view(dtype=np.uint8).reshape((*self._last_buff.shape, 4))
+            with io.BytesIO() as png:
+                PIL.Image.fromarray(full).save(png, format="png")
+                self._data_url = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii")
+
+    return AppCanvas
 
 
 def slider_values(name: str, spec: Spec, *extra: float) -> list[float]:
@@ -82,6 +132,7 @@ class App:
         self._lesson = lesson
         self._observers: list[Callable[[Lesson], Any]] = []
         self._syncing = False
+        self._scrubbed = False
         self._link_base = ""
         self._notes = list(notes)
         self.trajectories: dict[str, Any] = {}
@@ -98,10 +149,10 @@ class App:
     def _build_figure(self) -> None:
         # The ipympl canvas is made directly (not through pyplot): no global figure registry, no automatic
         # display, and the same object works in JupyterLab and in Voila whatever the notebook's backend.
-        from ipympl.backend_nbagg import Canvas, FigureManager
+        from ipympl.backend_nbagg import FigureManager
 
         fig = Figure(figsize=APP_FIGSIZE)
-        canvas = Canvas(fig)
+        canvas = _canvas_class()(fig)
         with warnings.catch_warnings():
             # ipympl's Toolbar passes the canvas on to traitlets, which warns about it (ipympl 0.9/0.10).
             warnings.filterwarnings("ignore", r"Passing unrecognized arguments to super\(Toolbar\)",
@@ -111,7 +162,6 @@ class App:
         canvas.footer_visible = False
         canvas.toolbar_visible = False
         canvas.resizable = False
-        canvas.capture_scroll = False
         canvas.add_class("tj-plot")
         self.canvas = canvas
         self.trace = TraceFigure(fig, blit=True)
@@ -123,7 +173,7 @@ class App:
         for name in RULES:
             b = w.ToggleButton(description=name, value=name in lesson.optimizers,
                                tooltip=f"show {name} (at most {MAX_OPTIMIZERS} at once)",
-                               layout=w.Layout(width="88px"))
+                               layout=w.Layout(width="97px", padding="0 2px"))
             b.add_class("tj-optimizer-" + name)
             b.observe(self._guard(self._on_optimizer_toggle), "value")
             self.optimizer_buttons[name] = b
@@ -132,16 +182,16 @@ class App:
         self.optimizer.add_class("tj-optimizer")
 
         self.objective = w.Dropdown(options=list(OBJECTIVES), value=lesson.objective, description="objective",
-                                    layout=w.Layout(width="290px"))
+                                    style={"description_width": "70px"}, layout=w.Layout(width="300px"))
         self.objective.add_class("tj-objective")
-        self.formula = w.HTMLMath(layout=w.Layout(min_height="2.2em"))
+        self.formula = w.Image(format="png", layout=w.Layout(margin="4px 0 4px 8px"))
         self.formula.add_class("tj-formula")
         self.condition = w.FloatLogSlider(value=lesson.condition, base=10, min=0, max=3, step=0.01,
                                           description="condition", readout_format=".3g",
-                                          layout=w.Layout(width="290px"))
+                                          style={"description_width": "70px"}, layout=w.Layout(width="300px"))
         self.condition.add_class("tj-condition")
         self.angle = w.FloatSlider(value=lesson.angle, min=-180, max=180, step=1, description="angle °",
-                                   layout=w.Layout(width="290px"))
+                                   style={"description_width": "70px"}, layout=w.Layout(width="300px"))
         self.angle.add_class("tj-angle")
         self.general_box = w.VBox([self.condition, self.angle])
 
@@ -150,13 +200,14 @@ class App:
                                           tooltips=["d2l's formulas and constants", "torch.optim's formulas"])
         self.convention.add_class("tj-convention")
         self.steps = w.IntSlider(value=lesson.steps, min=1, max=max(MAX_SLIDER_STEPS, lesson.steps),
-                                 description="steps", layout=w.Layout(width="290px"))
+                                 description="steps", style={"description_width": "70px"},
+                                 layout=w.Layout(width="300px"))
         self.steps.add_class("tj-steps")
         self.start_x1 = w.FloatText(value=lesson.start[0], description="start x1", step=0.1,
-                                    layout=w.Layout(width="180px"))
+                                    style={"description_width": "58px"}, layout=w.Layout(width="148px"))
         self.start_x1.add_class("tj-start-x1")
         self.start_x2 = w.FloatText(value=lesson.start[1], description="start x2", step=0.1,
-                                    layout=w.Layout(width="180px"))
+                                    style={"description_width": "58px"}, layout=w.Layout(width="148px"))
         self.start_x2.add_class("tj-start-x2")
         self.start_hint = w.HTML("<small>or click on the plot</small>")
         self.reset = w.Button(description="Reset", icon="undo", tooltip="back to the book's defaults "
@@ -196,9 +247,10 @@ class App:
                       layout=w.Layout(width="310px", min_width="310px", padding="0 8px 0 0"))
         plot = w.VBox([self.canvas, w.HBox([self.play, self.step]), self.step_hint, self.message,
                        self.hyper_box])
-        self.tabs = w.Tab([plot], titles=("Trajectories",))
+        self.tabs = w.Tab([plot], titles=("Trajectories",), layout=w.Layout(min_width="940px"))
         self.tabs.add_class("tj-tabs")
-        self.widget = w.VBox([w.HBox([left, self.tabs]), self.link])
+        # On a narrow notebook the plot wraps below the controls instead of being cut off.
+        self.widget = w.VBox([w.HBox([left, self.tabs], layout=w.Layout(flex_flow="row wrap")), self.link])
         self.widget.add_class("tj-app")
 
     def _hyper_column(self, name: str, color: str) -> w.VBox:
@@ -217,7 +269,8 @@ class App:
             else:
                 options = [(_label(v), v) for v in slider_values(key, spec, value)]
                 c = w.SelectionSlider(options=options, value=float(value), description=SYMBOLS.get(key, key),
-                                      continuous_update=True, layout=w.Layout(width="235px"))
+                                      continuous_update=True, style={"description_width": "28px"},
+                                      layout=w.Layout(width="290px"))
             c.tooltip = spec.description
             c.add_class("tj-" + key)
             c.add_class(f"tj-{name}-{key}")
@@ -228,7 +281,7 @@ class App:
         note.add_class(f"tj-{name}-stability")
         self._stability[name] = note
         rows.append(note)
-        return w.VBox(rows, layout=w.Layout(width="245px", margin="0 6px 0 0"))
+        return w.VBox(rows, layout=w.Layout(width="300px", margin="0 8px 0 0"))
 
     # ---- the public face ----------------------------------------------------------------------------------
     @property
@@ -344,10 +397,14 @@ class App:
             new_values[name] = {k: v for k, v in old.resolved(name).items() if k in table}
         lesson = replace(old, convention=change["new"], hyperparameters=new_values)
         self._lesson = lesson
+        which = "torch.optim's" if change["new"] == "torch" else "the book's"
+        self._notes.append(f"Convention {change['new']}: the same values through {which} formulas "
+                           "(where eps sits, Adadelta's lr); Reset gives the book's defaults.")
         self._sync_controls()
         self._recompute(full=True)
 
     def _on_steps(self, change: dict[str, Any]) -> None:
+        self.trace.reset_limits()  # the x range changes anyway: a full redraw, so fit the panels again
         self._change(replace(self._lesson, steps=int(change["new"])))
 
     def _on_start(self, change: dict[str, Any]) -> None:
@@ -369,11 +426,18 @@ class App:
         self._change(self._lesson.with_hyperparameter(optimizer, name, change["new"]))
 
     def _on_step(self, change: dict[str, Any]) -> None:
+        self._scrubbed = True
         self.trace.set_step(int(change["new"]))
         self.trace.draw()
 
     def _on_reset(self) -> None:
         old = self._lesson
+        self._scrubbed = False
+        self._syncing = True
+        try:
+            self.step.value = self.play.value = 0
+        finally:
+            self._syncing = False
         self.set_lesson(Lesson(optimizers=old.optimizers, objective=old.objective, condition=old.condition,
                                angle=old.angle))
 
@@ -383,8 +447,12 @@ class App:
         lesson = self._lesson
         self._syncing = True
         try:
+            colors = colors_for(lesson.optimizers)
             for name, b in self.optimizer_buttons.items():
                 b.value = name in lesson.optimizers
+                b.icon = "check" if name in colors else ""
+                b.style.text_color = colors.get(name)
+                b.style.font_weight = "bold" if name in colors else ""
             self.objective.value = lesson.objective
             self.condition.value = lesson.condition
             self.angle.value = lesson.angle
@@ -421,11 +489,13 @@ class App:
         trace = self.trace
         if full:
             objective = lesson.objective_function()
-            self.formula.value = f"$${objective.latex}$$"
+            png, width = formula_png(objective.latex)
+            self.formula.value = png
+            self.formula.layout.width = f"{width}px"
             trace.set_objective(objective)
             trace.set_optimizers(lesson.optimizers)
         trace.set_start(lesson.start)
-        self.trajectories = lesson.run()
+        self.trajectories = self._run(lesson)
         trace.update(self.trajectories)
         if self.step.max != lesson.steps or self.play.max != lesson.steps:
             self._syncing = True
@@ -433,7 +503,8 @@ class App:
                 self.step.max = self.play.max = lesson.steps
             finally:
                 self._syncing = False
-        trace.set_step(min(int(self.step.value), lesson.steps))
+        # The highlight appears once the scrubber is used: the first picture is the book's.
+        trace.set_step(min(int(self.step.value), lesson.steps) if self._scrubbed else None)
         trace.draw()
         self._update_notes()
         self._update_link()
@@ -442,6 +513,22 @@ class App:
                 callback(lesson)
             except Exception as exc:  # noqa: BLE001 - a view hooked in must not break the app
                 self.show_message(f"Error in a view following the app: {exc}")
+
+    def _run(self, lesson: Lesson) -> dict[str, Any]:
+        """``lesson.run()``, reusing the runs of the optimizers whose settings did not change (a slider moves
+        one optimizer's value: the other three runs are the same)."""
+        shared = (lesson.objective, lesson.condition, lesson.angle, tuple(lesson.start), lesson.steps,
+                  lesson.convention, lesson.seed)
+        keys = {name: (name, shared, tuple(lesson.resolved(name).items())) for name in lesson.optimizers}
+        cache = getattr(self, "_runs", {})
+        out = {}
+        for name, key in keys.items():
+            if key not in cache:
+                alone = replace(lesson, optimizers=(name,), hyperparameters={name: lesson.resolved(name)})
+                cache[key] = alone.run()[name]
+            out[name] = cache[key]
+        self._runs = {keys[name]: t for name, t in out.items()}
+        return out
 
     def _update_notes(self) -> None:
         lesson = self._lesson
@@ -458,7 +545,7 @@ class App:
         self.show_message("\n".join(messages))
         for name, note in self._stability.items():
             hp = lesson.resolved(name)
-            limit = stability_limit(name, hp, objective)
+            limit = eta_limit(name, objective, beta=hp.get("beta", 0.0))
             if limit is None:
                 note.value = ""
                 continue
@@ -467,9 +554,9 @@ class App:
                      "nesterov": "(2+2β)/((1+2β)·λmax)"}[name]
             ok = hp["eta"] < limit
             color = "#1b7f3b" if ok else "#b00020"
-            verdict = "stable" if ok else "unstable: η is past the limit"
-            note.value = (f"<small style='color:{color}'>stable for η &lt; {limit:.4g} = {bound}, "
-                          f"λmax = {lam:.4g}; now {verdict}</small>")
+            verdict = "η is inside" if ok else "η is past it: the run cannot converge"
+            note.value = (f"<div style='color:{color};font-size:12px;line-height:1.3'>stable for η &lt; "
+                          f"{limit:.4g} = {bound} (λmax = {lam:.4g}): {verdict}</div>")
 
     def _update_link(self) -> None:
         self.link.value = f"{self._link_base}?{self._lesson.to_query()}"

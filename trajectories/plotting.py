@@ -12,6 +12,7 @@ colour-blind-safe palette, one marker shape each, and a legend.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -77,6 +78,22 @@ def _decades(values: np.ndarray, floor_span: int = _MAX_DECADES) -> tuple[float,
     return 10.0 ** lo, 10.0 ** hi
 
 
+def formula_png(latex: str, *, fontsize: float = 12.0, dpi: int = 200) -> tuple[bytes, int]:
+    """The formula rendered by matplotlib's mathtext as a PNG, and its width in CSS pixels at ``dpi``/100.
+
+    The app shows formulas this way rather than through MathJax: a classroom page may have no network.
+    """
+    if not isinstance(latex, str) or not latex:
+        raise ValueError(f"The 'latex' parameter must be a non-empty string. Got {latex!r} instead.")
+    fig = Figure(figsize=(0.1, 0.1))
+    fig.text(0, 0, f"${latex}$", fontsize=fontsize)
+    with io.BytesIO() as buf:
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.02, transparent=True)
+        data = buf.getvalue()
+    width = int.from_bytes(data[16:20], "big")  # the PNG header's IHDR width
+    return data, round(width * 100 / dpi)
+
+
 def _floor(limits: tuple[float, float] | None, decades: int) -> tuple[float, float] | None:
     """Show at least ``decades`` decades below the top, so small changes at the bottom fit without a redraw."""
     if limits is None:
@@ -85,33 +102,18 @@ def _floor(limits: tuple[float, float] | None, decades: int) -> tuple[float, flo
 
 
 def _sticky(current: Any, wanted: tuple[float, float] | None) -> tuple[float, float] | None:
-    """Keep the current log limits while the data still fits them without leaving much of the panel empty:
-    each change of limits costs a full redraw, so a slider move should rarely cause one."""
-    if wanted is None or not current or current == "unset" or not isinstance(current, tuple):
+    """New log limits for ``wanted`` data given the ``current`` ones; each change costs a full redraw.
+
+    The bottom only grows (a faster run pushes the loss down, a slower one leaves the panel's lower part
+    empty; :meth:`TraceFigure.reset_limits` tightens it again), with three decades to spare when it does. The
+    top follows the data within three decades, so a diverged run does not squash the picture for good.
+    """
+    if wanted is None or not isinstance(current, tuple):
         return wanted
     lo, hi = current
-    fits = lo <= wanted[0] and wanted[1] <= hi
-    snug = math.log10(wanted[0] / lo) <= 6.01 and math.log10(hi / wanted[1]) <= 1.01
-    return current if fits and snug else wanted
-
-
-def stability_limit(optimizer: str, hyperparameters: Mapping[str, Any], objective: Objective) -> float | None:
-    r"""The largest stable ``eta`` of gd, sgd, momentum or nesterov on a quadratic objective, else None.
-
-    With :math:`\lambda` the largest Hessian eigenvalue: gd and sgd need :math:`\eta\lambda < 2`, momentum
-    :math:`\eta\lambda < 2 + 2\beta` (d2l 12.6), Nesterov :math:`\eta\lambda < (2 + 2\beta) / (1 + 2\beta)`
-    (the d2l look-ahead form; torch's form ``g + beta * v`` has the same bound). Equality already fails to
-    converge. The bound holds for both conventions: they share these three rules.
-    """
-    lam = objective.lambda_max
-    if lam is None or lam <= 0 or optimizer not in ("gd", "sgd", "momentum", "nesterov"):
-        return None
-    if optimizer in ("gd", "sgd"):
-        return 2.0 / lam
-    beta = float(hyperparameters["beta"])
-    if optimizer == "momentum":
-        return (2.0 + 2.0 * beta) / lam
-    return (2.0 + 2.0 * beta) / ((1.0 + 2.0 * beta) * lam)
+    top = hi if wanted[1] <= hi and math.log10(hi / wanted[1]) <= 3.01 else wanted[1]
+    bottom = lo if wanted[0] >= lo else wanted[0] / 1000.0
+    return bottom, top
 
 
 def left_view(trajectory: Trajectory) -> int | None:
@@ -377,8 +379,8 @@ class TraceFigure:
             top = 10.0 ** math.ceil(math.log10(max(top, 1e-2)))
             want["loss_ylim"] = (-top if finite.min() < 0 else 0.0, top)
         else:
-            want["loss_ylim"] = _floor(_decades(losses), 8)
-        want["lr_ylim"] = _floor(_decades(np.concatenate(lrs)), 3) if lrs else None
+            want["loss_ylim"] = _floor(_decades(losses), 12)
+        want["lr_ylim"] = _floor(_decades(np.concatenate(lrs)), 4) if lrs else None
         for key in ("loss_ylim", "lr_ylim"):
             if key == "loss_ylim" and signed:
                 continue
@@ -404,6 +406,13 @@ class TraceFigure:
                     span = math.log10(hi / lo)
                     ax.yaxis.set_major_locator(LogLocator(base=10.0, numticks=6 if span > 6 else 8))
                     ax.yaxis.set_minor_formatter(NullFormatter())
+
+    def reset_limits(self) -> None:
+        """Fit the side panels' limits to the current data again (the bottom of a log panel only grows)."""
+        self._limits.pop("loss_ylim", None)
+        self._limits.pop("lr_ylim", None)
+        if self.trajectories and self.loss_ax is not None:
+            self._panel_limits(max(t.steps for t in self.trajectories.values()))
 
     def set_step(self, step: int | None) -> None:
         """Highlight step ``step`` of each run: its point, the gradient step -eta*grad f and the actual update.
