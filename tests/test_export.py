@@ -349,22 +349,30 @@ def test_the_app_carries_the_control_and_its_download_is_the_figure_on_screen():
     assert (root.get("width"), root.get("height")) == (f"{width:g}pt", f"{height:g}pt")
 
 
+def opening_figure(lesson: Lesson) -> bytes:
+    """What the app shows when it opens on ``lesson``, as its control exports it here, checked against the CLI's
+    figure of the same settings and highlighted step."""
+    from trajectories.app import App
+
+    app = App(lesson)
+    control = next(c for c in app.tools.children if hasattr(c, "export"))
+    data = control.export()[1]
+    assert data == ex.figure_bytes(lesson, loss=True, step=app.trace.step)
+    return data
+
+
 def test_the_voila_page_downloads_the_figure_on_screen(server, page):
     """Click tj-export on the students' page: the browser receives the file, named after the settings, with the
-    same bytes as ``trajectories export ... --loss --step 0`` (the app's figure: d2l style with the panels)."""
+    same bytes as ``trajectories export ... --loss`` (the app's figure: d2l style with the panels)."""
     page.goto(server.url + "?optimizer=rmsprop&eta=0.3&gamma=0.5&steps=30", timeout=120_000)
     button = page.locator(".tj-export").first
     button.wait_for(state="visible", timeout=120_000)
-    page.wait_for_timeout(1000)
-    page.screenshot(path="/tmp/voila_export.png")
     with page.expect_download(timeout=60_000) as info:
         button.click()
     download = info.value
     assert download.suggested_filename == "rmsprop_eta0.3_gamma0.5_steps30.svg"
     data = Path(download.path()).read_bytes()
-    # the app opens at step 0, highlighted: `trajectories export rmsprop --eta 0.3 --gamma 0.5 --steps 30 --loss
-    # --step 0` writes these very bytes
-    assert data == ex.figure_bytes(ex.make_lesson("rmsprop", eta=0.3, gamma=0.5, steps=30), loss=True, step=0)
+    assert data == opening_figure(ex.make_lesson("rmsprop", eta=0.3, gamma=0.5, steps=30))
     assert page.locator(".tj-export-link").first.get_attribute("download") == download.suggested_filename
     assert page.errors == []
 
@@ -392,8 +400,9 @@ def test_a_failed_export_click_says_so_in_the_app():
        steps=st.integers(1, 500), convention=st.sampled_from(CONVENTIONS))
 def test_file_names_are_plain_and_differ_when_a_setting_does(names, fraction, objective, steps, convention):
     def value(spec):
-        return spec.low * (spec.high / spec.low) ** fraction if spec.scale == "log" else \
+        v = spec.low * (spec.high / spec.low) ** fraction if spec.scale == "log" else \
             spec.low + fraction * (spec.high - spec.low)
+        return min(max(v, spec.low), spec.high)  # rounding may step just past an end
 
     hyper = {n: {k: value(s) for k, s in specs(n, convention).items() if not s.is_choice} for n in names}
     lesson = Lesson(optimizers=tuple(names), hyperparameters=hyper, objective=objective, steps=steps,
@@ -459,4 +468,4 @@ def test_jupyterlab_downloads_the_figure_on_screen(jupyterlab, page):
     name = "gd_eta0.4_vs_momentum_eta0.6_beta0.5.svg"
     assert download.suggested_filename == name
     data = Path(download.path()).read_bytes()
-    assert data == ex.figure_bytes(ex.make_lesson("gd,momentum"), loss=True, step=0)
+    assert data == opening_figure(ex.make_lesson("gd,momentum"))
