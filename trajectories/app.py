@@ -27,6 +27,7 @@ import numpy as np
 import PIL.Image
 from matplotlib.figure import Figure
 
+from .export import export_control
 from .lesson import MAX_OPTIMIZERS, Lesson
 from .objectives import OBJECTIVES
 from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, formula_png
@@ -154,6 +155,7 @@ class App:
         self._runs: dict[Any, Any] = {}
         self._build_figure()
         self._build_controls()
+        self.add_tool(export_control(self))  # tj-export: downloads the figure on screen
         self._sync_controls()
         self._recompute(full=True)
 
@@ -402,6 +404,10 @@ class App:
         self._recompute(full=True)
 
     def _on_general(self, change: dict[str, Any]) -> None:
+        if self._lesson.objective != "general":
+            # Hidden sliders: the browser sends back its rounding of the log slider (20 -> 19.95) when it first
+            # renders; that must not redraw, nor wipe the notes of a preset link.
+            return
         self._change(replace(self._lesson, condition=float(self.condition.value), angle=float(self.angle.value)),
                      full=True)
 
