@@ -222,9 +222,15 @@ async def student(browser, url: str, s: Student, moves: int, start: asyncio.Even
                 s.errors.append("the link did not follow the slider")
         text = await page.inner_text("body")
         s.errors += [f"{w!r} on the page" for w in ERROR_WORDS if w in text]
-        readout = (await page.inner_text(".tj-readout")).strip()
-        link = await page.input_value(".tj-link input")
-        s.errors += _check_readout(link, readout)
+        # link and readout arrive as separate widget messages: give the readout time to catch up (bounded)
+        for _ in range(60):
+            readout = (await page.inner_text(".tj-readout")).strip()
+            link = await page.input_value(".tj-link input")
+            problems = _check_readout(link, readout)
+            if not problems:
+                break
+            await asyncio.sleep(0.5)
+        s.errors += problems
         await done.wait()  # keep the page (and its kernel) open until memory is measured
     finally:
         await context.close()

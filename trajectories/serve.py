@@ -96,6 +96,9 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         f"--theme={theme}",
         "--strip_sources=True",  # no source cells on the page
         "--show_tracebacks=False",  # a student sees no server paths
+        # nbclient's default of 4 s drops the app's output when 20 students arrive at once on 2 cores: the page
+        # then loads without the app (seen in benchmarks/bench_class.py)
+        "--VoilaExecutor.iopub_timeout=60",
         "--VoilaConfiguration.allow_template_override=NO",  # a link cannot switch to another template
         "--VoilaConfiguration.http_header_envs=X-Forwarded-Proto",  # https behind a proxy, for the link field
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
