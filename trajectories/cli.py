@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from . import landscape
 from .engine import run
 from .objectives import OBJECTIVES
 from .specs import CONVENTIONS, RULES, SPECS
@@ -84,7 +85,7 @@ def _add_run(sub: Any) -> None:
 
 
 # Each subcommand adds its own parser; a new one is one more entry here.
-COMMANDS: list[Callable[[Any], None]] = [_add_run]
+COMMANDS: list[Callable[[Any], None]] = [_add_run, landscape.add_command]
 
 
 class _Parser(argparse.ArgumentParser):
