@@ -13,7 +13,6 @@ from .specs import CONVENTIONS, RULES, check_name, resolve
 
 BOUND = 1e6  # a run whose |x1| or |x2| passes this has diverged
 MAX_STEPS = 100_000
-_CHECK_EVERY = 8  # how often the loop looks whether every run of a batch has already diverged
 
 
 @dataclass(frozen=True)
@@ -155,12 +154,14 @@ def _run(rule, obj, convention, hp, hp_run, x0, steps, seed, batch) -> Trajector
     # Coordinates on the first axis, the batch after: hyperparameter arrays broadcast against x as they are.
     x = np.array(np.moveaxis(np.broadcast_to(x0, batch + (2,)), -1, 0), dtype=float)
     state = init(rule, x)
-    points = np.full((steps + 1, 2) + batch, np.nan)
-    states = {name: np.full((steps + 1, 2) + batch, np.nan) for name in state._fields}
+    points = np.empty((steps + 1, 2) + batch)
+    states = {name: np.empty((steps + 1, 2) + batch) for name in state._fields}
     lrs = None
     points[0] = x
     for name in state._fields:
         states[name][0] = 0.0
+    alive = np.ones(batch, bool)
+    first = np.full(batch, -1)
     last = steps
     for t in range(1, steps + 1):
         xg = look(x, state, hp_run, convention) if look else x
@@ -173,24 +174,27 @@ def _run(rule, obj, convention, hp, hp_run, x0, steps, seed, batch) -> Trajector
             states[name][t] = value
         if lr is not None:
             if lrs is None:
-                lrs = np.full((steps, 2) + batch, np.nan)
+                lrs = np.empty((steps, 2) + batch)
             lrs[t - 1] = lr
-        if t % _CHECK_EVERY == 0 and not (np.abs(x) <= BOUND).all(0).any():
-            last = t  # every run has left the finite world: the rest would only be NaN
-            break
-    # A run diverges at the first step whose point is not finite or passes the bound; from there on, NaN.
-    ok = (np.abs(points[: last + 1]) <= BOUND).all(1)
-    dead = ~np.logical_and.accumulate(ok, axis=0)
-    first = np.where(dead.any(0), dead.argmax(0), -1)
-    if last < steps:
-        dead = np.concatenate([dead, np.ones((steps - last,) + dead.shape[1:], bool)])
-    mask = dead[:, None]
-    points[np.broadcast_to(mask, points.shape)] = np.nan
-    for a in states.values():
-        a[np.broadcast_to(mask, a.shape)] = np.nan
-    if lrs is not None:
-        # The rate at step t is what moved the point to t: gone when point t is.
-        lrs[np.broadcast_to(mask[1:], lrs.shape)] = np.nan
+        # A run diverges at the first step whose point is not finite or passes the bound. Two reductions tell
+        # whether every run is still inside (NaN propagates through max and min); only then look per run.
+        if not (x.max() <= BOUND and x.min() >= -BOUND):
+            newly = alive & ~(np.abs(x) <= BOUND).all(0)
+            if newly.any():
+                first[newly] = t
+                alive &= ~newly
+                if not alive.any():
+                    last = t  # every run has left the finite world: the rest would only be NaN
+                    break
+    if last < steps or (first >= 0).any():
+        # From the step of divergence on, NaN: the points before are kept, the rest is not invented.
+        step = np.arange(steps + 1).reshape((-1,) + (1,) * (len(batch) + 1))
+        dead = (step >= np.where(first < 0, steps + 1, first)) | (step > last)
+        np.copyto(points, np.nan, where=dead)
+        for a in states.values():
+            np.copyto(a, np.nan, where=dead)
+        if lrs is not None:
+            np.copyto(lrs, np.nan, where=dead[1:])  # the rate of step t moved the point to t: gone with it
     losses = obj.f(points[:, 0], points[:, 1])
 
     def front(a, coord=True):  # (steps, 2, *batch) -> (*batch, steps, 2)

@@ -273,3 +273,27 @@ STEP_2D: dict[str, Callable] = {r: globals()[f"{r}_2d"] for r in RULES}
 def trainer(rule: str, **hyperparameters: Any) -> Callable:
     """``functools.partial`` of a ``*_2d`` callable, for the book's ``train_2d``."""
     return functools.partial(STEP_2D[check_name(rule, "optimizer", RULES)], **hyperparameters)
+
+
+def eta_limit(rule: str, objective: str | Objective = "quadratic", *, beta: float = 0.0) -> float | None:
+    r"""The largest stable eta of gd, sgd (in expectation), momentum or nesterov on a convex quadratic, else None.
+
+    With :math:`a = \eta \lambda_{max}`: gd needs :math:`a < 2`; momentum :math:`a < 2 + 2\beta`; Nesterov
+    (both conventions share the characteristic polynomial :math:`z^2 - (1+\beta)(1-a) z + \beta(1-a)`)
+    :math:`a < (2 + 2\beta) / (1 + 2\beta)`. None for other rules and for objectives without a positive
+    definite constant Hessian.
+    """
+    obj = get_objective(objective)
+    check_name(rule, "optimizer", RULES)
+    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not 0 <= beta <= 1:
+        raise ValueError(f"The 'beta' parameter of {rule} must be a float in the range [0, 1]. Got {beta!r} instead.")
+    if obj.hessian is None or np.linalg.eigvalsh(obj.hessian)[0] <= 0:
+        return None
+    lam = obj.lambda_max
+    if rule in ("gd", "sgd"):
+        return 2 / lam
+    if rule == "momentum":
+        return (2 + 2 * beta) / lam
+    if rule == "nesterov":
+        return (2 + 2 * beta) / ((1 + 2 * beta) * lam)
+    return None
