@@ -18,6 +18,7 @@ import numpy as np
 from .engine import Trajectory, run
 from .lesson import Lesson
 from .objectives import Objective, get_objective
+from .rules import eta_limit
 from .specs import RULES, Spec, check_name, resolve, specs
 
 # The issue's defaults: the two hyperparameters whose interplay each rule is about; one axis gives a 1D curve.
@@ -69,50 +70,34 @@ class Landscape:
         """The theoretical stability limit in axis values, or None where theory has nothing to say here.
 
         For two axes, an (n, 2) array of (x, y) points along the curve eta * lambda_max = c(beta); for one axis, the
-        x value of the limit. See :func:`stability_limit`.
+        x value of the limit. See :func:`~trajectories.rules.eta_limit`.
         """
         return boundary(self.optimizer, self.objective, self.x, self.y, self.current,
                         self.x_values, self.y_values)
 
 
-def stability_limit(optimizer: str, beta: Any = 0.0) -> Any:
-    r"""The largest stable :math:`\eta\lambda` on a quadratic with Hessian eigenvalue :math:`\lambda`, or None.
-
-    gd: :math:`\eta\lambda < 2`; momentum (heavy ball): :math:`\eta\lambda < 2 + 2\beta`; Nesterov in the d2l
-    look-ahead form: :math:`\eta\lambda < (2 + 2\beta) / (1 + 2\beta)` (torch's form is the same recursion in
-    other variables and has the same limit). Other rules adapt their step to the gradient and have no such
-    closed form.
-    """
-    rule = check_name(optimizer, "optimizer", RULES)
-    beta = np.asarray(beta, dtype=float)
-    if rule == "gd":
-        return np.full_like(beta, 2.0) if beta.ndim else 2.0
-    if rule == "momentum":
-        limit = 2 + 2 * beta
-    elif rule == "nesterov":
-        limit = (2 + 2 * beta) / (1 + 2 * beta)
-    else:
-        return None
-    return limit if limit.ndim else float(limit)
-
-
 def boundary(optimizer: str, objective: Objective, x: str, y: str | None, current: dict[str, Any],
              x_values: np.ndarray, y_values: np.ndarray | None) -> np.ndarray | float | None:
-    """The stability limit over the map's axes (see :meth:`Landscape.boundary`)."""
-    lam = objective.lambda_max
-    if lam is None or lam <= 0 or stability_limit(optimizer) is None:
+    """The stability limit of :func:`~trajectories.rules.eta_limit` over the map's axes (see
+    :meth:`Landscape.boundary`); None where it does not apply or falls outside a one-axis map."""
+    if optimizer == "sgd" and current.get("schedule") != "constant":
+        return None  # the limit holds for a constant rate; a decaying schedule moves it every step
+    if eta_limit(optimizer, objective) is None:
         return None
-    if y is not None:  # momentum and Nesterov have exactly eta and beta: the curve eta = c(beta) / lambda
+    if y is not None:  # momentum and Nesterov have exactly eta and beta: the curve eta = limit(beta)
         betas = np.asarray(y_values if x == "eta" else x_values, dtype=float)
-        etas = np.asarray(stability_limit(optimizer, betas)) / lam
+        etas = np.array([eta_limit(optimizer, objective, beta=float(b)) for b in betas])
         return np.column_stack([etas, betas] if x == "eta" else [betas, etas])
     if x == "eta":
-        return float(stability_limit(optimizer, current.get("beta", 0.0)) / lam)
-    # One axis, beta, eta fixed: solve c(beta) = eta * lambda for beta.
-    k = current["eta"] * lam
-    beta = k / 2 - 1 if optimizer == "momentum" else (2 - k) / (2 * k - 2) if k != 1 else math.inf
-    inside = x_values[0] <= beta <= x_values[-1]
-    return float(beta) if inside else None
+        return float(eta_limit(optimizer, objective, beta=float(current.get("beta", 0.0))))
+    # One axis, beta, eta fixed: where the limit crosses the current eta (monotone in beta), between two cells.
+    betas = np.asarray(x_values, dtype=float)
+    gap = np.array([eta_limit(optimizer, objective, beta=float(b)) for b in betas]) - current["eta"]
+    hits = np.flatnonzero(np.sign(gap[:-1]) != np.sign(gap[1:]))
+    if not hits.size:
+        return None
+    k = hits[0]
+    return float(betas[k] + (betas[k + 1] - betas[k]) * gap[k] / (gap[k] - gap[k + 1]))
 
 
 def axis_values(optimizer: str, name: str, resolution: int, convention: str = "d2l",

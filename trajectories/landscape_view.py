@@ -202,7 +202,8 @@ class LandscapeView:
         handles.append(Line2D([], [], ls="none", marker="o", ms=8, mfc="none", mec="black", mew=1.8,
                               label="current setting"))
         if self._has_limit:
-            rule = {"gd": r"$\eta\lambda_{max} = 2$", "momentum": r"$\eta\lambda_{max} = 2 + 2\beta$",
+            rule = {"gd": r"$\eta\lambda_{max} = 2$", "sgd": r"$\eta\lambda_{max} = 2$",
+                    "momentum": r"$\eta\lambda_{max} = 2 + 2\beta$",
                     "nesterov": r"$\eta\lambda_{max} = (2 + 2\beta)/(1 + 2\beta)$"}[m.optimizer]
             handles.append(Line2D([], [], color="black", ls="--", lw=1.6, label=f"stability limit {rule}"))
         self.legend = self.figure.legend(handles=handles, loc="lower center", ncol=2, frameon=False,
