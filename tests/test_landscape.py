@@ -46,7 +46,13 @@ CASES = [  # (optimizer, axes, settings): the issue's defaults, swapped axes, ot
 @pytest.mark.parametrize(("optimizer", "axes", "settings"), CASES)
 def test_sampled_cells_agree_with_single_runs(optimizer, axes, settings, metric):
     m = compute(optimizer, axes, resolution=32, metric=metric, tol=0.5, **settings)
-    cells = [(0, 0), (31, 31), (16, 7), (5, 27)] + [tuple(c) for c in np.random.default_rng(6).integers(0, 32, (4, 2))]
+    rng = np.random.default_rng(6)
+    cells = [(0, 0), (31, 31), (16, 7), (5, 27)] + [tuple(c) for c in rng.integers(0, 32, (4, 2))]
+    # and some cells of each kind the map holds: scored, diverged, never within tol
+    for kind in (np.isfinite(m.values), m.diverged, np.isnan(m.values) & ~m.diverged):
+        found = np.argwhere(kind)
+        picks = found[rng.permutation(len(found))[:3]]
+        cells += [(0, int(p[0])) if m.y is None else (int(p[0]), int(p[1])) for p in picks]
     minima = get_objective(settings.get("objective", "quadratic")).minima
     for iy, ix in cells:
         hp = dict(m.current, **{m.x: m.x_values[ix]})
