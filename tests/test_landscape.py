@@ -233,3 +233,11 @@ def test_failed_save_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch)
     with pytest.raises(OSError, match="disk full"):
         save_svg(fig, target)
     assert target.read_text() == "old" and os.listdir(tmp_path) == ["map.svg"]
+
+
+def test_a_grid_computed_in_row_blocks_is_the_same_grid(monkeypatch):
+    whole = compute("adam", resolution=40, steps=30, metric="steps", tol=0.5)
+    monkeypatch.setattr("trajectories.landscape.CHUNK", 40 * 31 * 3)  # three rows per call of run()
+    blocks = compute("adam", resolution=40, steps=30, metric="steps", tol=0.5)
+    np.testing.assert_array_equal(blocks.values, whole.values)
+    np.testing.assert_array_equal(blocks.diverged, whole.diverged)

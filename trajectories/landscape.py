@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Trajectory, run
+from .engine import Trajectory, _check_steps, run
 from .lesson import Lesson
 from .objectives import Objective, get_objective
 from .rules import eta_limit
@@ -33,6 +33,7 @@ METRICS: dict[str, str] = {
     "steps": "steps to come within tol of a minimum",
 }
 RESOLUTION = (32, 256)  # cells per side: the same bounds in the API, the CLI and the app's slider
+CHUNK = 2_000_000  # cell-steps per call of run(): at most about 150 MB of points, state and rates
 FLOOR = 1e-16  # log10 needs a positive number: a loss or distance of exactly 0 is drawn as this
 
 
@@ -147,6 +148,7 @@ def compute(optimizer: str, axes: tuple[str, ...] | None = None, *, resolution: 
     obj = objective if isinstance(objective, Objective) else get_objective(objective)
     axes = _check_axes(rule, axes, convention)
     resolution = _check_resolution(resolution)
+    steps = _check_steps(steps)
     metric = check_name(metric, "metric", tuple(METRICS))
     tol = _check_tol(tol)
     if not obj.minima:
@@ -166,12 +168,19 @@ def compute(optimizer: str, axes: tuple[str, ...] | None = None, *, resolution: 
     x, y = axes[0], (axes[1] if len(axes) > 1 else None)
     xs = axis_values(rule, x, resolution, convention, spans.get(x))
     ys = None if y is None else axis_values(rule, y, resolution, convention, spans.get(y))
-    grid = dict(current)
-    grid[x] = xs if y is None else xs[None, :]
-    if y is not None:
-        grid[y] = ys[:, None]
-    trajectory = run(rule, objective=obj, start=start, steps=steps, convention=convention, seed=seed, **grid)
-    values, diverged = score(trajectory, metric, tol)
+    steps_kw = dict(objective=obj, start=start, steps=steps, convention=convention, seed=seed)
+    if y is None:
+        trajectory = run(rule, **steps_kw, **dict(current, **{x: xs}))
+        values, diverged = score(trajectory, metric, tol)
+    else:
+        # run() keeps every point and state: rows of the grid go in blocks that keep that memory bounded.
+        rows = max(1, CHUNK // (resolution * (steps + 1)))
+        values = np.empty((resolution, resolution))
+        diverged = np.empty((resolution, resolution), bool)
+        for i in range(0, resolution, rows):
+            block = run(rule, **steps_kw, **dict(current, **{x: xs[None, :], y: ys[i:i + rows, None]}))
+            values[i:i + rows], diverged[i:i + rows] = score(block, metric, tol)
+            trajectory = block
     return Landscape(rule, x, y, xs, ys, table[x].scale, None if y is None else table[y].scale, metric, tol,
                      values, diverged, current, obj, tuple(float(v) for v in np.asarray(start, dtype=float)),
                      trajectory.steps, convention)
