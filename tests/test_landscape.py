@@ -229,7 +229,7 @@ def test_failed_save_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch)
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(fig, "savefig", broken)
+    monkeypatch.setattr("trajectories.landscape_view.os.replace", broken)  # fails after the temporary is written
     with pytest.raises(OSError, match="disk full"):
         save_svg(fig, target)
     assert target.read_text() == "old" and os.listdir(tmp_path) == ["map.svg"]

@@ -8,6 +8,7 @@ image stays an image (set_data, set_extent) in the browser and in SVG.
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from typing import Any
@@ -218,16 +219,25 @@ def figure_for(landscape: Landscape) -> tuple[Figure, LandscapeView]:
     return figure, view
 
 
+def svg_bytes(figure: Figure) -> bytes:
+    """``figure`` as SVG: a fixed hash salt and no date, so the same picture gives the same bytes."""
+    buffer = io.BytesIO()
+    with mpl.rc_context(SVG_RC):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
 def save_svg(figure: Figure, path: str | os.PathLike) -> None:
     """Write ``figure`` as SVG, byte for byte the same for the same picture; all or nothing at ``path``."""
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ValueError(f"The 'output' parameter must be a path in an existing folder. Got {path!r} instead.")
+    data = svg_bytes(figure)
     fd, tmp = tempfile.mkstemp(suffix=".svg", dir=folder)
     try:
-        with os.fdopen(fd, "wb") as f, mpl.rc_context(SVG_RC):
-            figure.savefig(f, format="svg", metadata={"Date": None})
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make the figure unreadable to a web server

@@ -1,0 +1,262 @@
+"""The app's "Landscape" tab: a map of one optimizer over two of its hyperparameters, that follows and steers.
+
+Widgets only, no maths: :func:`~trajectories.landscape.from_lesson` computes the map from the app's lesson and
+:class:`~trajectories.landscape_view.LandscapeView` draws it into one ipympl figure built once. The map is
+computed again only when a setting it depends on changes (objective, start, steps, convention, the chosen
+optimizer's other hyperparameters, the axes, metric or resolution), and only while its tab is open; moving a
+slider of one of the two mapped hyperparameters just moves the marker. Clicking a cell sets the app's lesson to
+that cell's values, so the sliders and the trajectories follow.
+
+Use: ``attach(app)`` adds the tab to a :class:`trajectories.app.App` (anything with ``lesson``, ``set_lesson``,
+``observe``, ``add_panel`` and ``show_message`` will do).
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+import warnings
+from dataclasses import replace
+from typing import Any
+
+import ipywidgets as w
+from matplotlib.figure import Figure
+
+from .landscape import DEFAULT_AXES, METRICS, RESOLUTION, Landscape, from_lesson
+from .landscape_view import FIGSIZE, LandscapeView, figure_for, svg_bytes
+from .lesson import Lesson
+from .specs import specs
+
+# 96 x 96 runs: the map redraws in about 0.1-0.2 s for the book's 20 steps on this 2-core machine (benchmarks/
+# bench_landscape.py --browser measures the page); 256 x 256 at 1000 steps takes seconds and is the user's call.
+DEFAULT_RESOLUTION = 96
+NO_Y = "none"  # the y dropdown's value for a 1D curve
+SIGNIFICANT = 3  # a clicked cell's value is rounded to this many digits, so the slider shows 0.0316 not 0.031622...
+
+
+def _round(value: float, low: float, high: float) -> float:
+    rounded = float(f"{value:.{SIGNIFICANT}g}")
+    return min(max(rounded, low), high)
+
+
+class LandscapePanel:
+    """The Landscape tab of an app.
+
+    Parameters
+    ----------
+    app : trajectories.app.App
+        The app to follow and steer.
+    resolution : int, default=96
+        Cells per side at first, in [32, 256].
+    """
+
+    def __init__(self, app: Any, *, resolution: int = DEFAULT_RESOLUTION) -> None:
+        for needed in ("lesson", "set_lesson", "observe", "add_panel", "show_message"):
+            if not hasattr(app, needed):
+                raise ValueError(f"The 'app' parameter must be a trajectories App (with lesson, set_lesson, observe, "
+                                 f"add_panel and show_message). Got {type(app).__name__} without {needed!r} instead.")
+        low, high = RESOLUTION
+        if isinstance(resolution, bool) or not isinstance(resolution, int) or not low <= resolution <= high:
+            raise ValueError(f"The 'resolution' parameter must be an integer in the range [{low}, {high}]. "
+                             f"Got {resolution!r} instead.")
+        self.app = app
+        self.landscape: Landscape | None = None
+        self.seconds = 0.0  # how long the last map took to compute
+        self._key: tuple[Any, ...] | None = None
+        self._syncing = False
+        self._build(app.lesson, resolution)
+        self._tab_index: int | None = None
+        app.add_panel("Landscape", self.widget)
+        tabs = getattr(app, "tabs", None)
+        if isinstance(tabs, w.Tab):
+            self._tabs = tabs
+            self._tab_index = len(tabs.children) - 1
+            tabs.observe(self._guard(lambda _: self.refresh()), "selected_index")
+        app.observe(self._guard(self._on_lesson))
+        self._on_lesson(app.lesson)
+
+    # ---- construction -------------------------------------------------------------------------------------
+    def _build(self, lesson: Lesson, resolution: int) -> None:
+        from ipympl.backend_nbagg import Canvas, FigureManager
+
+        figure = Figure(figsize=FIGSIZE)
+        canvas = Canvas(figure)
+        with warnings.catch_warnings():
+            # ipympl's Toolbar passes the canvas on to traitlets, which warns about it (ipympl 0.9/0.10).
+            warnings.filterwarnings("ignore", r"Passing unrecognized arguments to super\(Toolbar\)",
+                                    DeprecationWarning)
+            self._manager = FigureManager(canvas, id(self))
+        canvas.header_visible = False
+        canvas.footer_visible = False
+        canvas.toolbar_visible = False
+        canvas.resizable = False
+        canvas.capture_scroll = False
+        canvas.add_class("tj-landscape-plot")
+        canvas.mpl_connect("button_press_event", self._guard(self._on_click))
+        self.canvas = canvas
+        self.view = LandscapeView(figure)
+
+        name = lesson.optimizers[0]
+        self.optimizer = w.Dropdown(options=list(lesson.optimizers), value=name, description="optimizer",
+                                    layout=w.Layout(width="220px"))
+        self.optimizer.add_class("tj-landscape-optimizer")
+        self.x = w.Dropdown(description="x axis", layout=w.Layout(width="220px"))
+        self.x.add_class("tj-landscape-x")
+        self.y = w.Dropdown(description="y axis", layout=w.Layout(width="220px"))
+        self.y.add_class("tj-landscape-y")
+        self.metric = w.Dropdown(options=[(label, key) for key, label in METRICS.items()], value="loss",
+                                 description="colour", layout=w.Layout(width="340px"))
+        self.metric.add_class("tj-landscape-metric")
+        self.resolution = w.IntSlider(value=resolution, min=RESOLUTION[0], max=RESOLUTION[1], step=16
+                                      if resolution % 16 == 0 else 1, description="cells/side",
+                                      continuous_update=False, layout=w.Layout(width="340px"))
+        self.resolution.add_class("tj-landscape-resolution")
+        self.export = w.Button(description="Export SVG", icon="download", tooltip="the map as an SVG file",
+                               layout=w.Layout(width="130px"))
+        self.export.add_class("tj-landscape-export")
+        self.download = w.HTML()
+        self.download.add_class("tj-landscape-download")
+        self.info = w.HTML(layout=w.Layout(min_height="1.4em"))
+        self.info.add_class("tj-landscape-info")
+        self._set_axes_options(name, lesson.convention, DEFAULT_AXES[name])
+
+        self.optimizer.observe(self._guard(self._on_optimizer), "value")
+        for c in (self.x, self.y, self.metric, self.resolution):
+            c.observe(self._guard(self._on_control), "value")
+        self.export.on_click(self._guard(lambda _: self.export_svg()))
+
+        controls = w.HBox([w.VBox([self.optimizer, self.x, self.y]),
+                           w.VBox([self.metric, self.resolution, w.HBox([self.export, self.download])])],
+                          layout=w.Layout(flex_flow="row wrap"))
+        hint = w.HTML("<small>click a cell: the sliders move there and the trajectory follows</small>")
+        self.widget = w.VBox([controls, self.canvas, self.info, hint])
+        self.widget.add_class("tj-landscape")
+
+    def _set_axes_options(self, name: str, convention: str, axes: tuple[str, ...]) -> None:
+        numeric = [k for k, s in specs(name, convention).items() if not s.is_choice]
+        axes = tuple(a for a in axes if a in numeric) or (numeric[0],)
+        self._syncing = True
+        try:
+            self.x.options = numeric
+            self.x.value = axes[0]
+            self.y.options = [("none (1D curve)", NO_Y)] + [(k, k) for k in numeric]
+            self.y.value = axes[1] if len(axes) > 1 else NO_Y
+        finally:
+            self._syncing = False
+
+    # ---- the public face ----------------------------------------------------------------------------------
+    @property
+    def axes(self) -> tuple[str, ...]:
+        """The hyperparameters on the map's axes: (x,) or (x, y)."""
+        return (self.x.value,) if self.y.value == NO_Y else (self.x.value, self.y.value)
+
+    @property
+    def visible(self) -> bool:
+        """Whether the tab is open (a closed tab does not compute; it catches up when opened)."""
+        return self._tab_index is None or self._tabs.selected_index == self._tab_index
+
+    def refresh(self, *, force: bool = False) -> None:
+        """Compute the map again if a setting it depends on changed (and the tab is open), else move the marker."""
+        lesson = self.app.lesson
+        name = self.optimizer.value
+        key = self._map_key(lesson)
+        if self.landscape is not None and key == self._key and not force:
+            self.view.set_current(lesson.resolved(name))
+            self.canvas.draw_idle()
+            return
+        if not self.visible:
+            return
+        t0 = time.perf_counter()
+        landscape = from_lesson(lesson, name, self.axes, resolution=int(self.resolution.value),
+                                metric=self.metric.value)
+        self.seconds = time.perf_counter() - t0
+        self.landscape, self._key = landscape, key
+        self.view.update(landscape)
+        self.canvas.draw_idle()
+        n = landscape.values.size
+        share = landscape.diverged.sum() / n
+        self.info.value = (f"<small>{n} runs of {landscape.steps} steps in {self.seconds * 1e3:.0f} ms; "
+                           f"{share:.0%} diverged</small>")
+        self.download.value = ""
+
+    def export_svg(self) -> bytes:
+        """The map as SVG (the same bytes as ``trajectories landscape``), offered as a download link."""
+        if self.landscape is None:
+            self.refresh(force=True)
+        m = self.landscape
+        figure, _ = figure_for(m)
+        data = svg_bytes(figure)
+        axes = "-".join(a for a in (m.x, m.y) if a)
+        href = "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
+        self.download.value = (f"<a download='landscape-{m.optimizer}-{axes}.svg' href='{href}'>"
+                               f"landscape-{m.optimizer}-{axes}.svg</a>")
+        return data
+
+    # ---- events -------------------------------------------------------------------------------------------
+    def _map_key(self, lesson: Lesson) -> tuple[Any, ...]:
+        name = self.optimizer.value
+        others = tuple((k, v) for k, v in lesson.resolved(name).items() if k not in self.axes)
+        return (name, self.axes, self.metric.value, int(self.resolution.value), lesson.objective,
+                lesson.condition if lesson.objective == "general" else None,
+                lesson.angle if lesson.objective == "general" else None,
+                tuple(lesson.start), lesson.steps, lesson.convention, lesson.seed, others)
+
+    def _guard(self, callback: Any) -> Any:
+        def guarded(*args: Any) -> None:
+            if self._syncing:
+                return
+            try:
+                callback(*args)
+            except Exception as exc:  # noqa: BLE001 - every error must reach the screen
+                self.app.show_message(f"Landscape: {exc}")
+        return guarded
+
+    def _on_lesson(self, lesson: Lesson) -> None:
+        name = self.optimizer.value
+        if tuple(self.optimizer.options) != lesson.optimizers or name not in lesson.optimizers:
+            keep = name if name in lesson.optimizers else lesson.optimizers[0]
+            self._syncing = True
+            try:
+                self.optimizer.options = list(lesson.optimizers)
+                self.optimizer.value = keep
+            finally:
+                self._syncing = False
+            if keep != name:
+                self._set_axes_options(keep, lesson.convention, DEFAULT_AXES[keep])
+        if list(self.x.options) != [k for k, s in specs(self.optimizer.value, lesson.convention).items()
+                                    if not s.is_choice]:
+            self._set_axes_options(self.optimizer.value, lesson.convention, self.axes)  # convention changed
+        self.refresh()
+
+    def _on_optimizer(self, change: dict[str, Any]) -> None:
+        name = change["new"]
+        self._set_axes_options(name, self.app.lesson.convention, DEFAULT_AXES[name])
+        self.refresh()
+
+    def _on_control(self, change: dict[str, Any]) -> None:
+        if self.y.value == self.x.value:  # one hyperparameter on both axes: swap instead
+            self._syncing = True
+            try:
+                other = change["old"] if change["owner"] is self.x else NO_Y
+                self.y.value = other if other in dict(self.y.options).values() else NO_Y
+            finally:
+                self._syncing = False
+        self.refresh()
+
+    def _on_click(self, event: Any) -> None:
+        if event.inaxes is not self.view.ax or self.landscape is None:
+            return
+        cell = self.view.cell_at(event.xdata, event.ydata)
+        if cell is None:
+            return
+        name = self.optimizer.value
+        lesson = self.app.lesson
+        table = specs(name, lesson.convention)
+        for key, value in cell.items():
+            lesson = lesson.with_hyperparameter(name, key, _round(value, table[key].low, table[key].high))
+        self.app.set_lesson(replace(lesson))
+
+
+def attach(app: Any, *, resolution: int = DEFAULT_RESOLUTION) -> LandscapePanel:
+    """Add the Landscape tab to ``app`` and return it."""
+    return LandscapePanel(app, resolution=resolution)
