@@ -1,0 +1,493 @@
+"""The picture: contours of the objective, one path per optimizer, the current step, loss and effective rate.
+
+Pure matplotlib, no widgets. :class:`TraceFigure` builds every artist once and afterwards only moves them
+(``set_data``, ``set_positions``), so the app on screen and ``trajectories export`` draw the same figure.
+Contours are drawn again only when the objective changes. With ``blit=True`` (the app) everything that moves
+is drawn over a cached raster of the rest, so the contour set never sits on the per-move path.
+
+The book's look (d2l ``show_trace_2d``) for one optimizer: contours in ``#1f77b4`` with matplotlib's automatic
+levels, the path as ``'-o'`` in ``#ff7f0e``, axes labelled x1 and x2. Several optimizers take the Okabe-Ito
+colour-blind-safe palette, one marker shape each, and a legend.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
+from matplotlib.ticker import LogLocator, NullFormatter
+
+from .engine import Trajectory
+from .objectives import Objective, get_objective
+
+BOOK_CONTOUR = "#1f77b4"
+BOOK_PATH = "#ff7f0e"
+# Okabe & Ito (2008), "Color Universal Design": vermillion, bluish green, reddish purple, orange; the blues of
+# the palette are left out because the contours are blue.
+PALETTE = ("#D55E00", "#009E73", "#CC79A7", "#E69F00")
+MARKERS = ("o", "s", "^", "D")
+GRADIENT_COLOR = "#555555"
+BOOK_FIGSIZE = (3.5, 2.5)  # d2l's set_figsize default for these plots
+APP_FIGSIZE = (9.0, 4.2)
+_GRID_STEP = 0.1  # d2l's contour grid spacing
+_MAX_DECADES = 14  # log panels show at most this many decades below their top
+
+
+def colors_for(optimizers: Sequence[str]) -> dict[str, str]:
+    """The colour of each optimizer: the book's orange when alone, the palette otherwise."""
+    if len(optimizers) == 1:
+        return {optimizers[0]: BOOK_PATH}
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(optimizers)}
+
+
+def contour_grid(objective: Objective) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The grid the contours are drawn on: d2l's ``arange(lo, hi, 0.1)`` over the objective's view."""
+    x1 = np.arange(objective.xlim[0], objective.xlim[1], _GRID_STEP)
+    x2 = np.arange(objective.ylim[0], objective.ylim[1], _GRID_STEP)
+    g1, g2 = np.meshgrid(x1, x2)
+    return g1, g2, objective.f(g1, g2)
+
+
+def contour_levels(objective: Objective, z: np.ndarray) -> Any:
+    """Matplotlib's automatic levels (``None``) as the book, or log-spaced ones for ``levels == "log"``."""
+    if objective.levels != "log":
+        return None
+    finite = z[np.isfinite(z)]
+    top = float(finite.max())
+    low = float(finite[finite > 0].min()) if (finite > 0).any() else top * 1e-6
+    low = max(low, top * 1e-6)
+    return np.geomspace(low, top, 16)[:-1]
+
+
+def _decades(values: np.ndarray, floor_span: int = _MAX_DECADES) -> tuple[float, float] | None:
+    """Limits of a log axis rounded out to whole decades, so most slider moves keep them unchanged."""
+    v = values[np.isfinite(values) & (values > 0)]
+    if v.size == 0:
+        return None
+    hi = math.ceil(math.log10(float(v.max())) + 1e-9)
+    lo = math.floor(math.log10(float(v.min())) - 1e-9)
+    lo = max(lo, hi - floor_span)
+    if lo >= hi:
+        lo = hi - 1
+    return 10.0 ** lo, 10.0 ** hi
+
+
+def _floor(limits: tuple[float, float] | None, decades: int) -> tuple[float, float] | None:
+    """Show at least ``decades`` decades below the top, so small changes at the bottom fit without a redraw."""
+    if limits is None:
+        return None
+    return min(limits[0], limits[1] / 10.0 ** decades), limits[1]
+
+
+def _sticky(current: Any, wanted: tuple[float, float] | None) -> tuple[float, float] | None:
+    """Keep the current log limits while the data still fits them without leaving much of the panel empty:
+    each change of limits costs a full redraw, so a slider move should rarely cause one."""
+    if wanted is None or not current or current == "unset" or not isinstance(current, tuple):
+        return wanted
+    lo, hi = current
+    fits = lo <= wanted[0] and wanted[1] <= hi
+    snug = math.log10(wanted[0] / lo) <= 6.01 and math.log10(hi / wanted[1]) <= 1.01
+    return current if fits and snug else wanted
+
+
+def stability_limit(optimizer: str, hyperparameters: Mapping[str, Any], objective: Objective) -> float | None:
+    r"""The largest stable ``eta`` of gd, sgd, momentum or nesterov on a quadratic objective, else None.
+
+    With :math:`\lambda` the largest Hessian eigenvalue: gd and sgd need :math:`\eta\lambda < 2`, momentum
+    :math:`\eta\lambda < 2 + 2\beta` (d2l 12.6), Nesterov :math:`\eta\lambda < (2 + 2\beta) / (1 + 2\beta)`
+    (the d2l look-ahead form; torch's form ``g + beta * v`` has the same bound). Equality already fails to
+    converge. The bound holds for both conventions: they share these three rules.
+    """
+    lam = objective.lambda_max
+    if lam is None or lam <= 0 or optimizer not in ("gd", "sgd", "momentum", "nesterov"):
+        return None
+    if optimizer in ("gd", "sgd"):
+        return 2.0 / lam
+    beta = float(hyperparameters["beta"])
+    if optimizer == "momentum":
+        return (2.0 + 2.0 * beta) / lam
+    return (2.0 + 2.0 * beta) / ((1.0 + 2.0 * beta) * lam)
+
+
+def left_view(trajectory: Trajectory) -> int | None:
+    """The first step whose point lies outside the objective's view window, or None if the path stays in it."""
+    p = np.asarray(trajectory.points)
+    if p.ndim != 2:
+        raise ValueError(f"The 'trajectory' parameter of left_view must be a single run. Got a batch of shape "
+                         f"{p.shape[:-2]} instead.")
+    (a, b), (c, d) = trajectory.objective.xlim, trajectory.objective.ylim
+    with np.errstate(invalid="ignore"):
+        inside = (p[:, 0] >= a) & (p[:, 0] <= b) & (p[:, 1] >= c) & (p[:, 1] <= d)
+    inside &= np.isfinite(p).all(1)
+    out = np.flatnonzero(~inside)
+    return None if out.size == 0 else int(out[0])
+
+
+def drawn_until(trajectory: Trajectory) -> int:
+    """The last step the picture draws: all of them, or, for a run that ends outside the view (it diverged or
+    is on its way), the first step outside, so the path is drawn up to where it left the window."""
+    out = left_view(trajectory)
+    if out is None:
+        return trajectory.steps
+    last = trajectory.last_valid()
+    (a, b), (c, d) = trajectory.objective.xlim, trajectory.objective.ylim
+    back_inside = trajectory.diverged_at is None and a <= last[0] <= b and c <= last[1] <= d
+    return trajectory.steps if back_inside else out
+
+
+class _Path:
+    """The artists of one optimizer: its path, the current-step marker, two arrows and two panel curves."""
+
+    def __init__(self, trace: TraceFigure, name: str, color: str, marker: str, label: str) -> None:
+        ax = trace.ax
+        self.name = name
+        self.line, = ax.plot([], [], "-" + marker, color=color, label=label, markersize=5, linewidth=1.5,
+                             zorder=3)
+        self.current, = ax.plot([], [], marker, color=color, markersize=11, markeredgecolor="black",
+                                markeredgewidth=1.2, zorder=5, visible=False)
+        style = dict(arrowstyle="-|>", mutation_scale=12, shrinkA=0, shrinkB=0, zorder=6, visible=False)
+        self.gradient = ax.add_patch(FancyArrowPatch((0, 0), (0, 0), color=GRADIENT_COLOR, linestyle=(0, (3, 2)),
+                                                     linewidth=1.4, **style))
+        self.update = ax.add_patch(FancyArrowPatch((0, 0), (0, 0), color=color, linewidth=2.2, **style))
+        self.loss = self.lr = self.lr2 = None
+        self.end = 0  # how many points of the path are drawn
+        if trace.loss_ax is not None:
+            self.loss, = trace.loss_ax.plot([], [], color=color, linewidth=1.4)
+            self.lr, = trace.lr_ax.plot([], [], color=color, linewidth=1.4)
+            self.lr2, = trace.lr_ax.plot([], [], color=color, linewidth=1.4, linestyle=(0, (3, 2)))
+
+    def artists(self) -> list[Any]:
+        return [a for a in (self.line, self.current, self.gradient, self.update, self.loss, self.lr, self.lr2)
+                if a is not None]
+
+    def remove(self) -> None:
+        for a in self.artists():
+            a.remove()
+
+
+class TraceFigure:
+    """The trajectories figure, built once and then updated in place.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure, optional
+        The figure to draw into (the app passes the ipympl canvas's figure); a new one by default.
+    panels : bool, default=True
+        Add the side panels: loss against step (log scale) and the per-coordinate effective learning rate.
+    blit : bool, default=False
+        Draw the moving artists over a cached raster of the static ones (interactive use). Leave False for
+        ``savefig``: blitted artists are animated, and ``savefig`` leaves animated artists out.
+
+    Examples
+    --------
+    >>> from trajectories.lesson import Lesson
+    >>> lesson = Lesson(optimizers=("rmsprop",))
+    >>> trace = TraceFigure.from_lesson(lesson, panels=False)
+    >>> trace.figure.savefig("rmsprop.svg")  # doctest: +SKIP
+    """
+
+    def __init__(self, figure: Figure | None = None, *, panels: bool = True, blit: bool = False) -> None:
+        if figure is None:
+            # The app's layout is fixed below; the book-sized figure is laid out once by constrained layout.
+            figure = Figure(figsize=APP_FIGSIZE) if panels else Figure(figsize=BOOK_FIGSIZE, layout="constrained")
+        if not isinstance(figure, Figure):
+            raise ValueError(f"The 'figure' parameter must be a matplotlib Figure or None. Got {figure!r} instead.")
+        self.figure = figure
+        self.blit = bool(blit)
+        self.panels = bool(panels)
+        if panels:
+            grid = figure.add_gridspec(2, 2, width_ratios=(1.75, 1), hspace=0.5, wspace=0.28,
+                                       left=0.07, right=0.985, top=0.9, bottom=0.12)
+            self.ax = figure.add_subplot(grid[:, 0])
+            self.loss_ax = figure.add_subplot(grid[0, 1])
+            self.lr_ax = figure.add_subplot(grid[1, 1])
+            self.loss_ax.set_yscale("log")
+            self.loss_ax.set_title("loss f(x) against step", fontsize=9)
+            self.lr_ax.set_yscale("log")
+            self.lr_ax.set_title("effective learning rate (x1 solid, x2 dashed)", fontsize=9)
+            self.lr_ax.set_xlabel("step", fontsize=9)
+            for a in (self.loss_ax, self.lr_ax):
+                a.tick_params(labelsize=8)
+                a.grid(True, which="major", alpha=0.3)
+            self.loss_step = self.loss_ax.axvline(0, color="black", linewidth=0.8, alpha=0.5, visible=False)
+            self.lr_step = self.lr_ax.axvline(0, color="black", linewidth=0.8, alpha=0.5, visible=False)
+        else:
+            self.ax = figure.add_subplot()
+            self.loss_ax = self.lr_ax = self.loss_step = self.lr_step = None
+        self.ax.set_xlabel("x1")
+        self.ax.set_ylabel("x2")
+        self.objective: Objective | None = None
+        self.contours: Any = None
+        self.optimizers: tuple[str, ...] = ()
+        self.paths: dict[str, _Path] = {}
+        self.trajectories: dict[str, Trajectory] = {}
+        self.step: int | None = None
+        self.legend: Any = None
+        self._landmarks: list[Any] = []
+        self.start_marker, = self.ax.plot([], [], "o", color="white", markeredgecolor="black", markersize=7,
+                                          zorder=4, label="_start")
+        self._limits: dict[str, Any] = {}
+        self._background: Any = None
+        self._background_key: Any = None
+        self._static_dirty = True
+        self._cid = figure.canvas.mpl_connect("draw_event", self._on_draw) if blit else None
+        if blit:
+            self.start_marker.set_animated(True)
+            for a in (self.loss_step, self.lr_step):
+                if a is not None:
+                    a.set_animated(True)
+
+    # ---- building -----------------------------------------------------------------------------------------
+    @classmethod
+    def from_lesson(cls, lesson: Any, figure: Figure | None = None, *, panels: bool = True, blit: bool = False,
+                    trajectories: Mapping[str, Trajectory] | None = None, step: int | None = None) -> TraceFigure:
+        """Build the figure of a :class:`~trajectories.lesson.Lesson` (running it unless ``trajectories`` given)."""
+        trace = cls(figure, panels=panels, blit=blit)
+        trace.show(lesson, trajectories, step=step)
+        return trace
+
+    def show(self, lesson: Any, trajectories: Mapping[str, Trajectory] | None = None, *,
+             step: int | None = None) -> None:
+        """Bring every artist up to date with ``lesson``: re-contour only if its objective changed."""
+        self.set_objective(lesson.objective_function())
+        self.set_optimizers(lesson.optimizers)
+        self.set_start(lesson.start)
+        self.update(lesson.run() if trajectories is None else trajectories)
+        self.set_step(step)
+
+    def set_objective(self, objective: Objective | str) -> bool:
+        """Draw the contours, minima and formula of ``objective``; returns False (nothing done) if unchanged."""
+        objective = get_objective(objective)
+        if self.objective is not None and self.objective.name == objective.name:
+            return False
+        self.objective = objective
+        if self.contours is not None:
+            self.contours.remove()
+        for a in self._landmarks:
+            a.remove()
+        g1, g2, z = contour_grid(objective)
+        several = len(self.optimizers) > 1
+        with np.errstate(all="ignore"):
+            self.contours = self.ax.contour(g1, g2, z, levels=contour_levels(objective, z), colors=BOOK_CONTOUR,
+                                            linewidths=1.0 if several else 1.5, alpha=0.55 if several else 1.0,
+                                            zorder=1)
+        self._landmarks = []
+        if objective.minima:
+            m = np.array(objective.minima)
+            self._landmarks += self.ax.plot(m[:, 0], m[:, 1], "*", color="black", markersize=9, zorder=2,
+                                            label="_minimum")
+        if objective.saddles:
+            s = np.array(objective.saddles)
+            self._landmarks += self.ax.plot(s[:, 0], s[:, 1], "x", color="black", markersize=8, zorder=2,
+                                            label="_saddle")
+        self.ax.set_xlim(objective.xlim)
+        self.ax.set_ylim(objective.ylim)
+        self.ax.set_title(f"${objective.latex}$", fontsize=10)
+        self._limits.clear()
+        self._static_dirty = True
+        return True
+
+    def set_optimizers(self, optimizers: Sequence[str], labels: Mapping[str, str] | None = None) -> bool:
+        """One set of artists per optimizer, coloured as :func:`colors_for`; returns False if unchanged."""
+        optimizers = tuple(optimizers)
+        if not optimizers:
+            raise ValueError("The 'optimizers' parameter must name at least one optimizer. Got () instead.")
+        if optimizers == self.optimizers and labels is None:
+            return False
+        several_before = len(self.optimizers) > 1
+        for p in self.paths.values():
+            p.remove()
+        self.optimizers = optimizers
+        colors = colors_for(optimizers)
+        labels = dict(labels or {})
+        self.paths = {name: _Path(self, name, colors[name], MARKERS[i % len(MARKERS)] if len(optimizers) > 1
+                                  else "o", labels.get(name, name))
+                      for i, name in enumerate(optimizers)}
+        if self.blit:
+            for p in self.paths.values():
+                for a in p.artists():
+                    a.set_animated(True)
+        if self.legend is not None:
+            self.legend.remove()
+            self.legend = None
+        if len(optimizers) > 1:
+            self.legend = self.ax.legend(handles=[p.line for p in self.paths.values()], loc="upper right",
+                                         fontsize=8, framealpha=0.9)
+        if self.contours is not None and several_before != (len(optimizers) > 1):
+            several = len(optimizers) > 1
+            self.contours.set_alpha(0.55 if several else 1.0)
+            self.contours.set_linewidth(1.0 if several else 1.5)
+        self.trajectories = {}
+        self._limits.clear()
+        self._static_dirty = True
+        return True
+
+    def set_start(self, start: Sequence[float]) -> None:
+        """Mark the shared start point."""
+        x1, x2 = (float(v) for v in start)
+        self.start_marker.set_data([x1], [x2])
+
+    # ---- updating -----------------------------------------------------------------------------------------
+    def update(self, trajectories: Mapping[str, Trajectory]) -> None:
+        """Move each path and panel curve to its trajectory (one run per optimizer shown)."""
+        missing = [n for n in self.optimizers if n not in trajectories]
+        if missing:
+            raise ValueError(f"The 'trajectories' parameter must hold a run of every optimizer shown "
+                             f"({', '.join(self.optimizers)}). Got none for {', '.join(missing)}.")
+        self.trajectories = {n: trajectories[n] for n in self.optimizers}
+        steps = max(t.steps for t in self.trajectories.values())
+        small = 5 if steps <= 40 else 3.5 if steps <= 120 else 2 if steps <= 300 else 0
+        for name, t in self.trajectories.items():
+            p = self.paths[name]
+            pts = np.asarray(t.points)
+            if pts.ndim != 2:
+                raise ValueError(f"The 'trajectories' parameter must hold single runs. Got a batch of shape "
+                                 f"{pts.shape[:-2]} for {name}.")
+            end = p.end = drawn_until(t) + 1
+            p.line.set_data(pts[:end, 0], pts[:end, 1])
+            p.line.set_markersize(small)
+            if p.loss is not None:
+                p.loss.set_data(np.arange(t.steps + 1), t.losses)
+                if t.effective_lr is None:
+                    p.lr.set_data([], [])
+                    p.lr2.set_data([], [])
+                else:
+                    s = np.arange(1, t.steps + 1)
+                    p.lr.set_data(s, t.effective_lr[:, 0])
+                    p.lr2.set_data(s, t.effective_lr[:, 1])
+        if self.loss_ax is not None:
+            self._panel_limits(steps)
+        if self.step is not None:
+            self.set_step(self.step)
+
+    def _panel_limits(self, steps: int) -> None:
+        trs = list(self.trajectories.values())
+        losses = np.concatenate([np.ravel(t.losses) for t in trs])
+        lrs = [np.ravel(t.effective_lr) for t in trs if t.effective_lr is not None]
+        finite = losses[np.isfinite(losses)]
+        signed = finite.size > 0 and (finite <= 0).any()
+        want: dict[str, Any] = {"xlim": (0, max(steps, 1)), "loss_scale": "symlog" if signed else "log"}
+        if signed:
+            top = float(np.abs(finite).max()) if finite.size else 1.0
+            top = 10.0 ** math.ceil(math.log10(max(top, 1e-2)))
+            want["loss_ylim"] = (-top if finite.min() < 0 else 0.0, top)
+        else:
+            want["loss_ylim"] = _floor(_decades(losses), 8)
+        want["lr_ylim"] = _floor(_decades(np.concatenate(lrs)), 3) if lrs else None
+        for key in ("loss_ylim", "lr_ylim"):
+            if key == "loss_ylim" and signed:
+                continue
+            want[key] = _sticky(self._limits.get(key), want[key])
+        for key, value in want.items():
+            if self._limits.get(key, "unset") == value:
+                continue
+            self._limits[key] = value
+            self._static_dirty = True
+            if key == "xlim":
+                self.loss_ax.set_xlim(value)
+                self.lr_ax.set_xlim(value)
+            elif key == "loss_scale":
+                if value == "symlog":
+                    self.loss_ax.set_yscale("symlog", linthresh=1e-2)
+                else:
+                    self.loss_ax.set_yscale("log")
+            elif value is not None:
+                ax = self.loss_ax if key == "loss_ylim" else self.lr_ax
+                ax.set_ylim(value)
+                if ax.get_yscale() == "log":
+                    lo, hi = value
+                    span = math.log10(hi / lo)
+                    ax.yaxis.set_major_locator(LogLocator(base=10.0, numticks=6 if span > 6 else 8))
+                    ax.yaxis.set_minor_formatter(NullFormatter())
+
+    def set_step(self, step: int | None) -> None:
+        """Highlight step ``step`` of each run: its point, the gradient step -eta*grad f and the actual update.
+
+        ``None`` hides the highlight. The update arrow goes from point ``step`` to point ``step + 1``.
+        """
+        if step is not None and (isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0):
+            raise ValueError(f"The 'step' parameter must be None or an integer >= 0. Got {step!r} instead.")
+        self.step = None if step is None else int(step)
+        for a in (self.loss_step, self.lr_step):
+            if a is not None:
+                a.set_visible(step is not None)
+                if step is not None:
+                    a.set_xdata([step, step])
+        for name, p in self.paths.items():
+            t = self.trajectories.get(name)
+            if t is None or step is None or step >= p.end or not np.isfinite(t.points[step]).all():
+                for a in (p.current, p.gradient, p.update):
+                    a.set_visible(False)
+                continue
+            x = t.points[step]
+            p.current.set_data([x[0]], [x[1]])
+            p.current.set_visible(True)
+            following = t.points[step + 1] if step < t.steps else x
+            _arrow(p.update, x, following, self._reach())
+            g = np.array(t.objective.grad(x[0], x[1]), dtype=float)
+            eta = float(t.hyperparameters.get("eta", 1.0))
+            with np.errstate(all="ignore"):
+                _arrow(p.gradient, x, x - eta * g, self._reach())
+
+    def _reach(self) -> float:
+        (a, b), (c, d) = self.ax.get_xlim(), self.ax.get_ylim()
+        return 2.0 * math.hypot(b - a, d - c)
+
+    # ---- drawing ------------------------------------------------------------------------------------------
+    def moving_artists(self) -> list[Any]:
+        """Every artist that a slider move or a step change can touch."""
+        out: list[Any] = [self.start_marker]
+        for p in self.paths.values():
+            out += p.artists()
+        out += [a for a in (self.loss_step, self.lr_step) if a is not None]
+        return out
+
+    def _on_draw(self, event: Any) -> None:
+        # A full draw (first show, resize, device-pixel-ratio change, new limits) has just rendered the static
+        # artists: keep them as the background and paint the moving ones over it.
+        canvas = self.figure.canvas
+        if not hasattr(canvas, "copy_from_bbox") or not isinstance(event.renderer, RendererAgg):
+            return  # a vector savefig: nothing to cache
+        self._background = canvas.copy_from_bbox(self.figure.bbox)
+        self._background_key = self._key()
+        self._static_dirty = False
+        self._paint()
+
+    def _key(self) -> tuple[Any, ...]:
+        # savefig draws at its own dpi: a background cached then does not fit the screen afterwards.
+        return self.figure.dpi, self.figure.canvas.get_width_height(physical=True)
+
+    def _paint(self) -> None:
+        for a in self.moving_artists():
+            a.axes.draw_artist(a)
+
+    def draw(self) -> str:
+        """Redraw: blit the moving artists if only they changed, else a full draw. Returns "blit" or "full".
+
+        Calls ``canvas.draw()`` rather than ``draw_idle()``: in ipympl ``draw_idle`` asks the browser to ask
+        back for a draw, one more round trip per slider move.
+        """
+        canvas = self.figure.canvas
+        if (self.blit and self._background is not None and not self._static_dirty
+                and self._background_key == self._key()):
+            canvas.restore_region(self._background)
+            self._paint()
+            canvas.blit(self.figure.bbox)
+            return "blit"
+        canvas.draw()
+        return "full"
+
+
+def _arrow(patch: FancyArrowPatch, a: np.ndarray, b: np.ndarray, reach: float) -> None:
+    length = float(np.hypot(*(b - a))) if np.isfinite(a).all() and np.isfinite(b).all() else math.nan
+    ok = math.isfinite(length) and length > 1e-12
+    patch.set_visible(ok)
+    if ok:
+        if length > reach:  # far beyond the window: keep the direction, spare the renderer huge coordinates
+            b = a + (b - a) * (reach / length)
+        patch.set_positions((float(a[0]), float(a[1])), (float(b[0]), float(b[1])))
