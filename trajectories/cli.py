@@ -11,6 +11,7 @@ from typing import Any
 from . import landscape
 from .engine import run
 from .objectives import OBJECTIVES
+from .serve import add_serve
 from .specs import CONVENTIONS, RULES, SPECS
 
 
@@ -85,7 +86,9 @@ def _add_run(sub: Any) -> None:
 
 
 # Each subcommand adds its own parser; a new one is one more entry here.
-COMMANDS: list[Callable[[Any], None]] = [_add_run, landscape.add_command]
+COMMANDS: list[Callable[[Any], None]] = [_add_run]
+COMMANDS.append(add_serve)
+COMMANDS.append(landscape.add_command)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,89 @@
+"""Fixtures for the served page: a real ``trajectories serve`` on 127.0.0.1 and a headless Chromium driving it.
+
+The server runs this checkout (PYTHONPATH is set to the repository root) on a free port; readiness is checked on
+Voila's static ``voila.js``, which starts no kernel. Without Chromium the browser tests are skipped, except when
+the ``CI`` environment variable is set: there a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from trajectories.serve import READY_PATH, free_port, start_server, stop_server, wait_ready
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class Server:
+    """A running ``trajectories serve``: its base URL, process and log file."""
+
+    def __init__(self, url: str, proc: Any, log: Path) -> None:
+        self.url = url
+        self.proc = proc
+        self.log = log
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``python -m trajectories serve --no-browser --port P`` on 127.0.0.1, stopped after the session."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "voila.log"
+    with open(log, "wb") as fh:
+        proc = start_server(port, log=fh, root=ROOT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_ready(url + READY_PATH, timeout=90, proc=proc)
+        yield Server(url, proc, log)
+    finally:
+        stop_server(proc)
+
+
+def _missing_browser(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set and the browser is missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium through Playwright (skip without it; fail under CI)."""
+    if not Path(CHROMIUM).exists():
+        _missing_browser(f"{CHROMIUM} is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing_browser("playwright (Python) is not installed")
+    pw = sync_playwright().start()
+    try:
+        try:
+            b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        except Exception as exc:  # Playwright raises its own Error type for a browser that will not start
+            _missing_browser(f"Chromium did not start: {str(exc).splitlines()[0]}")
+        yield b
+        b.close()
+    finally:
+        pw.stop()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser page (its own context); ``page.errors`` collects uncaught page errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    p.errors = []
+    p.on("pageerror", lambda exc: p.errors.append(str(exc)))
+    try:
+        yield p
+    finally:
+        context.close()

@@ -1,0 +1,154 @@
+"""``trajectories serve``: Voila's command line, the shipped notebook, errors, and what the served HTML contains."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from trajectories.cli import main
+from trajectories.serve import (
+    DEFAULT_CULL_IDLE,
+    DEFAULT_PORT,
+    lesson_for_query,
+    notebook_path,
+    voila_argv,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_voila_argv_defaults():
+    argv = voila_argv()
+    assert argv[0] == str(notebook_path())
+    flags = set(argv[1:])
+    assert f"--port={DEFAULT_PORT}" in flags and DEFAULT_PORT == 8866
+    assert "--Voila.ip=127.0.0.1" in flags
+    assert "--Voila.port_retries=0" in flags
+    assert "--Voila.open_browser=True" in flags
+    assert "--theme=light" in flags
+    assert "--strip_sources=True" in flags and "--show_tracebacks=False" in flags
+    assert "--preheat_kernel=True" in flags and "--pool_size=2" in flags
+    assert f"--MappingKernelManager.cull_idle_timeout={DEFAULT_CULL_IDLE}" in flags and DEFAULT_CULL_IDLE == 600
+    assert "--VoilaConfiguration.allow_template_override=NO" in flags
+
+
+def test_voila_argv_options():
+    argv = voila_argv(port=9000, ip="0.0.0.0", open_browser=False, theme="dark", pool_size=0, cull_idle=0)
+    assert {"--port=9000", "--Voila.ip=0.0.0.0", "--Voila.open_browser=False", "--theme=dark",
+            "--preheat_kernel=False", "--MappingKernelManager.cull_idle_timeout=0"} <= set(argv)
+    assert not any(a.startswith("--pool_size") for a in argv)
+
+
+def test_every_flag_is_one_voila_knows():
+    """Voila ignores unknown --Class.trait flags silently, so check each against its own --help-all."""
+    out = subprocess.run([sys.executable, "-m", "voila", "--help-all"], capture_output=True, text=True,
+                         timeout=120).stdout
+    for flag in voila_argv()[1:]:
+        name = flag.split("=", 1)[0]
+        if name.startswith("--MappingKernelManager."):  # configures jupyter_server's manager, Voila's base class
+            from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+            assert name.split(".", 1)[1] in MappingKernelManager.class_trait_names(config=True)
+        else:
+            assert f"\n{name}=" in out, name
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(port=0), ["'port'", "[1, 65535]", "Got 0"]),
+    (dict(port=70000), ["'port'", "Got 70000"]),
+    (dict(port="8866"), ["'port'", "Got '8866'"]),
+    (dict(theme="blue"), ["'theme'", "light, dark", "Got 'blue'"]),
+    (dict(pool_size=-1), ["'pool_size'", "[0, 16]", "Got -1"]),
+    (dict(cull_idle=-5), ["'cull_idle'", "Got -5"]),
+    (dict(ip=""), ["'ip'", "Got ''"]),
+    (dict(ip="1.2.3.4 --debug"), ["'ip'"]),
+])
+def test_voila_argv_rejects(kwargs, words):
+    with pytest.raises(ValueError) as err:
+        voila_argv(**kwargs)
+    message = str(err.value)
+    assert all(w in message for w in words), message
+    assert message.count(". ") <= 1
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "trajectories", *args], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+
+@pytest.mark.parametrize("args", [["--port", "70000"], ["--port", "x"], ["--theme", "blue"],
+                                  ["--pool-size", "99"], ["--ip", "203.0.113.7"]])
+def test_cli_errors_are_one_line_exit_2(args):
+    r = _run_cli("serve", "--no-browser", *args)
+    assert r.returncode == 2, r
+    assert r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr, r.stderr
+
+
+def test_cli_port_in_use_is_one_line_exit_2(capsys):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        assert main(["serve", "--no-browser", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"Got {port}, which is in use" in err and len(err.strip().splitlines()) == 1
+
+
+def test_shipped_notebook_is_a_few_lines_that_show_the_app():
+    path = notebook_path()
+    assert path.parent.name == "notebooks" and path.parent.parent.name == "trajectories"
+    nb = json.loads(path.read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert len(code) == 1 and all(not c["outputs"] for c in code)
+    source = "".join(code[0]["source"])
+    assert "from trajectories.serve import page" in source and source.rstrip().endswith("page()")
+    assert len(source.splitlines()) <= 5
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_package_build_ships_the_notebook(tmp_path):
+    """``pip install .`` must carry the notebook: run setuptools' build_py on a copy and look at what it built.
+
+    (A full wheel needs a newer setuptools than the system one; build_py applies the same package-data rules.)
+    """
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "trajectories", src / "trajectories", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    r = subprocess.run([sys.executable, "-c", "import setuptools; setuptools.setup()", "-q", "build_py",
+                        "--build-lib", str(tmp_path / "lib")], cwd=src, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "lib" / "trajectories" / "notebooks" / "app.ipynb").is_file()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert '"ipykernel>=' in pyproject and '"voila>=' in pyproject
+
+
+def test_lesson_for_query_drops_voila_keys_silently():
+    lesson, notes = lesson_for_query("?theme=dark&template=lab&optimizer=momentum&eta=0.1&beta=0.25")
+    assert notes == []
+    assert lesson.optimizers == ("momentum",)
+    assert lesson.resolved("momentum")["eta"] == 0.1 and lesson.resolved("momentum")["beta"] == 0.25
+
+
+def test_lesson_for_query_notes_bad_values():
+    lesson, notes = lesson_for_query("optimizer=rmsprop&eta=banana&steps=-3&zeta=1")
+    assert lesson.optimizers == ("rmsprop",)
+    assert lesson.steps == 20  # the default, kept
+    joined = " ".join(notes)
+    assert "eta='banana'" in joined and "steps='-3'" in joined and "'zeta'" in joined and len(notes) == 3
+
+
+def test_served_page_shows_no_source(server):
+    """strip_sources: the notebook's code is not in the HTML a student receives."""
+    html = urllib.request.urlopen(server.url, timeout=120).read().decode()
+    # the notebook's comment line; with --strip_sources=False it appears verbatim in the page
+    assert "runs this with Voila; the lesson comes from the link" not in html
+    # the static file used for readiness starts no kernel, the page itself is served by Voila
+    assert "voila" in html.lower()

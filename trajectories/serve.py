@@ -1,0 +1,272 @@
+"""The students' web page: ``trajectories serve`` runs Voila on the app notebook shipped inside the package.
+
+A student opens ``http://<host>:8866/?optimizer=rmsprop&eta=0.4`` and gets the app preset to that lesson, with
+no code cells and no way to run code: Voila only forwards widget messages from the page to the kernel.
+:func:`page` is what the shipped notebook calls; :func:`start_server` and :func:`wait_ready` start and watch a
+real server for the tests and the class benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PORT = 8866
+DEFAULT_IP = "127.0.0.1"  # loopback: a class on a LAN needs an explicit --ip 0.0.0.0
+THEMES = ("light", "dark")
+DEFAULT_POOL_SIZE = 2  # preheated kernels waiting for the next student; each one holds ~100 MB
+DEFAULT_CULL_IDLE = 600  # seconds: a kernel with no page attached and no activity for 10 minutes is shut down
+CULL_INTERVAL = 60  # seconds between two looks for idle kernels
+READY_PATH = "voila/static/voila.js"  # a static file: fetching it starts no kernel
+_VOILA_KEYS = ("theme", "template")  # query keys Voila itself reads; not lesson settings
+
+
+def notebook_path() -> Path:
+    """The app notebook inside the installed package (or the checkout)."""
+    path = Path(str(resources.files("trajectories") / "notebooks" / "app.ipynb"))
+    if not path.is_file():
+        raise OSError(f"The app notebook is missing from the installed package: {path} does not exist.")
+    return path
+
+
+def _check_port(port: int) -> int:
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise ValueError(f"The 'port' parameter must be an integer in the range [1, 65535]. Got {port!r} instead.")
+    return port
+
+
+def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool = True, theme: str = "light",
+               pool_size: int = DEFAULT_POOL_SIZE, cull_idle: int = DEFAULT_CULL_IDLE) -> list[str]:
+    """Voila's command line for the app page.
+
+    Parameters
+    ----------
+    port : int, default=8866
+        TCP port to listen on, in [1, 65535]; Voila does not fall back to another port.
+    ip : str, default="127.0.0.1"
+        Address to bind (Voila's ``--Voila.ip``; Voila itself has no ``--ip`` alias).
+    open_browser : bool, default=True
+        Open the page in the default browser once the server listens.
+    theme : {"light", "dark"}, default="light"
+        JupyterLab theme of the page.
+    pool_size : int, default=2
+        Preheated kernels kept ready (the notebook already ran up to the point where it waits for the page's
+        query string); 0 turns preheating off.
+    cull_idle : int, default=600
+        Seconds after which a kernel with no page connected and no activity is shut down; 0 never culls.
+
+    Returns
+    -------
+    list of str
+        The notebook path followed by Voila's flags.
+    """
+    _check_port(port)
+    if not isinstance(ip, str) or not ip or any(c.isspace() for c in ip):
+        raise ValueError(f"The 'ip' parameter must be an address such as 127.0.0.1 or 0.0.0.0. Got {ip!r} instead.")
+    if theme not in THEMES:
+        raise ValueError(f"The 'theme' parameter must be one of {', '.join(THEMES)}. Got {theme!r} instead.")
+    if isinstance(pool_size, bool) or not isinstance(pool_size, int) or not 0 <= pool_size <= 16:
+        raise ValueError(f"The 'pool_size' parameter must be an integer in the range [0, 16]. Got {pool_size!r} "
+                         "instead.")
+    if isinstance(cull_idle, bool) or not isinstance(cull_idle, int) or cull_idle < 0:
+        raise ValueError(f"The 'cull_idle' parameter must be an integer number of seconds >= 0. Got {cull_idle!r} "
+                         "instead.")
+    argv = [
+        str(notebook_path()),
+        f"--port={port}",
+        f"--Voila.ip={ip}",
+        "--Voila.port_retries=0",  # the printed link must be the one the teacher asked for
+        f"--Voila.open_browser={open_browser}",
+        f"--theme={theme}",
+        "--strip_sources=True",  # no source cells on the page
+        "--show_tracebacks=False",  # a student sees no server paths
+        "--VoilaConfiguration.allow_template_override=NO",  # a link cannot switch to another template
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
+    ]
+    if pool_size > 0:
+        argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+    else:
+        argv += ["--preheat_kernel=False"]
+    return argv
+
+
+def _port_free(ip: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((ip, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ValueError(f"The 'port' parameter must name a free port on {ip}. Got {port}, which is in use, "
+                                 "instead.") from None
+            raise ValueError(f"The 'ip' parameter must be an address of this machine. Got {ip!r} instead "
+                             f"({exc.strerror}).") from None
+
+
+def serve(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool = True, theme: str = "light",
+          pool_size: int = DEFAULT_POOL_SIZE, cull_idle: int = DEFAULT_CULL_IDLE) -> None:
+    """Run Voila on the app page in this process until Ctrl+C or SIGTERM (parameters as :func:`voila_argv`)."""
+    argv = voila_argv(port=port, ip=ip, open_browser=open_browser, theme=theme, pool_size=pool_size,
+                      cull_idle=cull_idle)
+    _port_free(ip, port)
+    # A preheated kernel fetches its page's query string over a websocket to VOILA_APP_IP (default 127.0.0.1);
+    # bound to one LAN address only, loopback would not answer.
+    os.environ["VOILA_APP_IP"] = "127.0.0.1" if ip in ("0.0.0.0", "localhost", "::", "") else ip
+    from voila.app import Voila
+
+    print(f"trajectories: serving the app on http://{_url_host(ip)}:{port}/ (Ctrl+C stops)", flush=True)
+    Voila.launch_instance(argv=argv)
+
+
+def _url_host(ip: str) -> str:
+    return f"[{ip}]" if ":" in ip else ip
+
+
+def lesson_for_query(query: str) -> tuple[Any, list[str]]:
+    """The lesson a page's query string asks for, and one note per ignored parameter; never raises.
+
+    Voila's own keys (``theme``, ``template``) are not lesson settings and are dropped silently. Nothing taken
+    from the query is evaluated, opened or run: values are parsed as numbers or matched against fixed names.
+    """
+    from urllib.parse import parse_qsl, urlencode
+
+    from .lesson import Lesson
+
+    if not isinstance(query, str):
+        query = ""
+    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k.strip() not in _VOILA_KEYS]
+    return Lesson.from_query(urlencode(pairs))
+
+
+def page(query: str | None = None) -> Any:
+    """Build the app for the page being served: the lesson comes from the page's query string.
+
+    Called by the shipped notebook. With preheated kernels the imports run before any student arrives and
+    Voila's ``get_query_string()`` waits for the page's request; outside Voila the query is empty.
+
+    Parameters
+    ----------
+    query : str, optional
+        A query string such as ``"optimizer=rmsprop&eta=0.4"``; by default the page's own.
+
+    Returns
+    -------
+    trajectories.app.App
+        The app (it displays itself as the cell's result).
+    """
+    from .app import App  # the heavy imports (matplotlib, ipympl) happen before the wait for a student
+
+    if query is not None and not isinstance(query, str):
+        raise ValueError(f"The 'query' parameter must be a string. Got {type(query).__name__} instead.")
+    lesson, notes = lesson_for_query(_page_query() if query is None else query)
+    app = App(lesson, notes=tuple(notes))
+    base = _page_url()
+    if base:
+        app.link_base = base
+    return app
+
+
+def _page_query() -> str:
+    try:
+        from voila.utils import get_query_string
+    except ImportError:  # the notebook opened in JupyterLab without Voila installed
+        return os.environ.get("QUERY_STRING", "")
+    return get_query_string() or ""
+
+
+def _page_url() -> str:
+    """The page's address without the query, from the request Voila describes in the kernel's environment."""
+    host, port, path = (os.environ.get(k, "") for k in ("SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME"))
+    if not host:
+        return ""
+    return f"http://{_url_host(host) if ':' in host else host}{':' + port if port else ''}{path or '/'}"
+
+
+# Helpers for the tests and the class benchmark: a real server in a subprocess, importing this checkout.
+
+def free_port(ip: str = DEFAULT_IP) -> int:
+    """A TCP port that is free on ``ip`` right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((ip, 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(port: int, *, extra: tuple[str, ...] = (), log: Any = None,
+                 root: str | os.PathLike[str] | None = None) -> subprocess.Popen:
+    """Start ``python -m trajectories serve --no-browser --port PORT`` with PYTHONPATH at ``root``.
+
+    ``root`` is the checkout whose package the server and its kernels import (default: the one holding this
+    file). The caller stops it with :func:`stop_server`.
+    """
+    _check_port(port)
+    root = str(root or Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("PYTHONWARNINGS", None)  # the server's own deprecation chatter is not the tests' concern
+    cmd = [sys.executable, "-m", "trajectories", "serve", "--no-browser", f"--port={port}", *extra]
+    return subprocess.Popen(cmd, env=env, cwd=root, stdout=log or subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT if log else subprocess.DEVNULL, start_new_session=True)
+
+
+def wait_ready(url: str, *, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    """Wait until ``url`` (e.g. ``http://127.0.0.1:P/voila/static/voila.js``) answers 200; raise if it never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"The server exited with status {proc.returncode} before {url} answered.")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout:g} s.")
+
+
+def stop_server(proc: subprocess.Popen, timeout: float = 20.0) -> None:
+    """SIGTERM (Voila then shuts its kernels down), SIGKILL of the whole process group if that hangs."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pass
+    try:  # kernels started by the server share its process group
+        os.killpg(proc.pid, 9)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    serve(port=args.port, ip=args.ip, open_browser=not args.no_browser, theme=args.theme,
+          pool_size=args.pool_size, cull_idle=args.cull_idle)
+    return 0
+
+
+def add_serve(sub: Any) -> None:
+    """The ``serve`` subcommand."""
+    p = sub.add_parser("serve", help="serve the app to students' browsers with Voila")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"TCP port (default {DEFAULT_PORT})")
+    p.add_argument("--ip", default=DEFAULT_IP,
+                   help=f"address to bind (default {DEFAULT_IP}, this machine only; 0.0.0.0 for a class on a LAN)")
+    p.add_argument("--no-browser", action="store_true", help="do not open the page in a browser")
+    p.add_argument("--theme", choices=THEMES, default="light", help="page theme (default light)")
+    p.add_argument("--pool-size", type=int, default=DEFAULT_POOL_SIZE,
+                   help=f"preheated kernels kept ready for the next student (default {DEFAULT_POOL_SIZE}; 0: off)")
+    p.add_argument("--cull-idle", type=int, default=DEFAULT_CULL_IDLE,
+                   help=f"seconds before a kernel whose page is gone is shut down (default {DEFAULT_CULL_IDLE}; "
+                        "0: never)")
+    p.set_defaults(func=_cmd_serve)
