@@ -12,7 +12,10 @@ the chosen optimizers and objective to the book's defaults (convention d2l, star
 
 from __future__ import annotations
 
+import base64
+import functools
 import html
+import io
 import math
 import warnings
 from collections.abc import Callable, Sequence
@@ -20,11 +23,13 @@ from dataclasses import replace
 from typing import Any
 
 import ipywidgets as w
+import numpy as np
+import PIL.Image
 from matplotlib.figure import Figure
 
 from .lesson import MAX_OPTIMIZERS, Lesson
 from .objectives import OBJECTIVES
-from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, stability_limit
+from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, formula_png, stability_limit
 from .specs import RULES, Spec, specs
 
 SYMBOLS = {"eta": "η", "gamma": "γ", "rho": "ρ", "beta": "β", "beta1": "β1", "beta2": "β2", "eps": "ε",
@@ -33,6 +38,29 @@ CONVENTION_LABELS = (("book", "d2l"), ("torch", "torch"))
 MAX_SLIDER_STEPS = 1000
 _LOG_MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 9.0)
 _EPS_MANTISSAS = (1.0, 2.0, 5.0)
+
+
+@functools.cache
+def _canvas_class() -> type:
+    from ipympl.backend_nbagg import Canvas
+
+    class AppCanvas(Canvas):
+        """ipympl's canvas, keeping a valid ``data:`` URL until a browser view is there.
+
+        ipympl 0.10 stores the bare base64 PNG in ``_data_url`` when it draws before any view exists; the
+        browser then loads that as an image URL, fails, and the view never initialises (a 0x0 canvas).
+        """
+
+        def send_binary(self, data: bytes) -> None:
+            if not self.syncing_data_url:
+                super().send_binary(data)
+                return
+            full = self._last_buff.view(dtype=np.uint8).reshape((*self._last_buff.shape, 4))
+            with io.BytesIO() as png:
+                PIL.Image.fromarray(full).save(png, format="png")
+                self._data_url = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii")
+
+    return AppCanvas
 
 
 def slider_values(name: str, spec: Spec, *extra: float) -> list[float]:
@@ -81,6 +109,7 @@ class App:
         self._lesson = lesson
         self._observers: list[Callable[[Lesson], Any]] = []
         self._syncing = False
+        self._scrubbed = False
         self._link_base = ""
         self._notes = list(notes)
         self.trajectories: dict[str, Any] = {}
@@ -99,10 +128,10 @@ class App:
     def _build_figure(self) -> None:
         # The ipympl canvas is made directly (not through pyplot): no global figure registry, no automatic
         # display, and the same object works in JupyterLab and in Voila whatever the notebook's backend.
-        from ipympl.backend_nbagg import Canvas, FigureManager
+        from ipympl.backend_nbagg import FigureManager
 
         fig = Figure(figsize=APP_FIGSIZE)
-        canvas = Canvas(fig)
+        canvas = _canvas_class()(fig)
         with warnings.catch_warnings():
             # ipympl's Toolbar passes the canvas on to traitlets, which warns about it (ipympl 0.9/0.10).
             warnings.filterwarnings("ignore", r"Passing unrecognized arguments to super\(Toolbar\)",
@@ -112,7 +141,6 @@ class App:
         canvas.footer_visible = False
         canvas.toolbar_visible = False
         canvas.resizable = False
-        canvas.capture_scroll = False
         canvas.add_class("tj-plot")
         self.canvas = canvas
         self.trace = TraceFigure(fig, blit=True)
@@ -135,7 +163,7 @@ class App:
         self.objective = w.Dropdown(options=list(OBJECTIVES), value=lesson.objective, description="objective",
                                     layout=w.Layout(width="290px"))
         self.objective.add_class("tj-objective")
-        self.formula = w.HTMLMath(layout=w.Layout(min_height="2.2em"))
+        self.formula = w.Image(format="png", layout=w.Layout(margin="4px 0 4px 8px"))
         self.formula.add_class("tj-formula")
         self.condition = w.FloatLogSlider(value=lesson.condition, base=10, min=0, max=3, step=0.01,
                                           description="condition", readout_format=".3g",
@@ -154,10 +182,10 @@ class App:
                                  description="steps", layout=w.Layout(width="290px"))
         self.steps.add_class("tj-steps")
         self.start_x1 = w.FloatText(value=lesson.start[0], description="start x1", step=0.1,
-                                    layout=w.Layout(width="180px"))
+                                    style={"description_width": "58px"}, layout=w.Layout(width="148px"))
         self.start_x1.add_class("tj-start-x1")
         self.start_x2 = w.FloatText(value=lesson.start[1], description="start x2", step=0.1,
-                                    layout=w.Layout(width="180px"))
+                                    style={"description_width": "58px"}, layout=w.Layout(width="148px"))
         self.start_x2.add_class("tj-start-x2")
         self.start_hint = w.HTML("<small>or click on the plot</small>")
         self.reset = w.Button(description="Reset", icon="undo", tooltip="back to the book's defaults "
@@ -218,7 +246,8 @@ class App:
             else:
                 options = [(_label(v), v) for v in slider_values(key, spec, value)]
                 c = w.SelectionSlider(options=options, value=float(value), description=SYMBOLS.get(key, key),
-                                      continuous_update=True, layout=w.Layout(width="235px"))
+                                      continuous_update=True, style={"description_width": "28px"},
+                                      layout=w.Layout(width="290px"))
             c.tooltip = spec.description
             c.add_class("tj-" + key)
             c.add_class(f"tj-{name}-{key}")
@@ -229,7 +258,7 @@ class App:
         note.add_class(f"tj-{name}-stability")
         self._stability[name] = note
         rows.append(note)
-        return w.VBox(rows, layout=w.Layout(width="245px", margin="0 6px 0 0"))
+        return w.VBox(rows, layout=w.Layout(width="300px", margin="0 8px 0 0"))
 
     # ---- the public face ----------------------------------------------------------------------------------
     @property
@@ -370,11 +399,18 @@ class App:
         self._change(self._lesson.with_hyperparameter(optimizer, name, change["new"]))
 
     def _on_step(self, change: dict[str, Any]) -> None:
+        self._scrubbed = True
         self.trace.set_step(int(change["new"]))
         self.trace.draw()
 
     def _on_reset(self) -> None:
         old = self._lesson
+        self._scrubbed = False
+        self._syncing = True
+        try:
+            self.step.value = self.play.value = 0
+        finally:
+            self._syncing = False
         self.set_lesson(Lesson(optimizers=old.optimizers, objective=old.objective, condition=old.condition,
                                angle=old.angle))
 
@@ -384,8 +420,12 @@ class App:
         lesson = self._lesson
         self._syncing = True
         try:
+            colors = colors_for(lesson.optimizers)
             for name, b in self.optimizer_buttons.items():
                 b.value = name in lesson.optimizers
+                b.style.button_color = colors.get(name)
+                b.style.text_color = "white" if name in colors else None
+                b.style.font_weight = "bold" if name in colors else ""
             self.objective.value = lesson.objective
             self.condition.value = lesson.condition
             self.angle.value = lesson.angle
@@ -422,7 +462,9 @@ class App:
         trace = self.trace
         if full:
             objective = lesson.objective_function()
-            self.formula.value = f"$${objective.latex}$$"
+            png, width = formula_png(objective.latex)
+            self.formula.value = png
+            self.formula.layout.width = f"{width}px"
             trace.set_objective(objective)
             trace.set_optimizers(lesson.optimizers)
         trace.set_start(lesson.start)
@@ -434,7 +476,8 @@ class App:
                 self.step.max = self.play.max = lesson.steps
             finally:
                 self._syncing = False
-        trace.set_step(min(int(self.step.value), lesson.steps))
+        # The highlight appears once the scrubber is used: the first picture is the book's.
+        trace.set_step(min(int(self.step.value), lesson.steps) if self._scrubbed else None)
         trace.draw()
         self._update_notes()
         self._update_link()

@@ -12,6 +12,7 @@ colour-blind-safe palette, one marker shape each, and a legend.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -77,6 +78,22 @@ def _decades(values: np.ndarray, floor_span: int = _MAX_DECADES) -> tuple[float,
     return 10.0 ** lo, 10.0 ** hi
 
 
+def formula_png(latex: str, *, fontsize: float = 12.0, dpi: int = 200) -> tuple[bytes, int]:
+    """The formula rendered by matplotlib's mathtext as a PNG, and its width in CSS pixels at ``dpi``/100.
+
+    The app shows formulas this way rather than through MathJax: a classroom page may have no network.
+    """
+    if not isinstance(latex, str) or not latex:
+        raise ValueError(f"The 'latex' parameter must be a non-empty string. Got {latex!r} instead.")
+    fig = Figure(figsize=(0.1, 0.1))
+    fig.text(0, 0, f"${latex}$", fontsize=fontsize)
+    with io.BytesIO() as buf:
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.02, transparent=True)
+        data = buf.getvalue()
+    width = int.from_bytes(data[16:20], "big")  # the PNG header's IHDR width
+    return data, round(width * 100 / dpi)
+
+
 def _floor(limits: tuple[float, float] | None, decades: int) -> tuple[float, float] | None:
     """Show at least ``decades`` decades below the top, so small changes at the bottom fit without a redraw."""
     if limits is None:
@@ -92,7 +109,11 @@ def _sticky(current: Any, wanted: tuple[float, float] | None) -> tuple[float, fl
     lo, hi = current
     fits = lo <= wanted[0] and wanted[1] <= hi
     snug = math.log10(wanted[0] / lo) <= 6.01 and math.log10(hi / wanted[1]) <= 1.01
-    return current if fits and snug else wanted
+    if fits and snug:
+        return current
+    if wanted[0] < lo:  # growing downwards (a run converging faster): leave room for the next moves
+        return wanted[0] / 100.0, wanted[1]
+    return wanted
 
 
 def stability_limit(optimizer: str, hyperparameters: Mapping[str, Any], objective: Objective) -> float | None:

@@ -1,0 +1,172 @@
+"""The figure: built once, artists moved in place, the book's look, the same figure headless."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib.colors as mcolors
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from trajectories import run
+from trajectories.lesson import Lesson
+from trajectories.objectives import get_objective
+from trajectories.plotting import (
+    BOOK_CONTOUR,
+    BOOK_PATH,
+    PALETTE,
+    TraceFigure,
+    contour_levels,
+    drawn_until,
+    formula_png,
+    left_view,
+    stability_limit,
+)
+
+
+def agg_trace(lesson: Lesson, **kw) -> TraceFigure:
+    fig = Figure(figsize=(9, 4.2))
+    FigureCanvasAgg(fig)
+    return TraceFigure.from_lesson(lesson, fig, **kw)
+
+
+def test_path_data_is_the_trajectory():
+    lesson = Lesson(optimizers=("rmsprop", "adagrad"), steps=30)
+    trace = agg_trace(lesson)
+    runs = lesson.run()
+    for name, t in runs.items():
+        x, y = trace.paths[name].line.get_data()
+        np.testing.assert_array_equal(x, t.points[:, 0])
+        np.testing.assert_array_equal(y, t.points[:, 1])
+        np.testing.assert_array_equal(trace.paths[name].loss.get_ydata(), t.losses)
+        np.testing.assert_array_equal(trace.paths[name].lr.get_ydata(), t.effective_lr[:, 0])
+        np.testing.assert_array_equal(trace.paths[name].lr2.get_ydata(), t.effective_lr[:, 1])
+
+
+def test_update_moves_the_same_artists_and_keeps_the_contours():
+    lesson = Lesson(optimizers=("gd",))
+    trace = agg_trace(lesson)
+    line, contours = trace.paths["gd"].line, trace.contours
+    n_children = len(trace.ax.get_children())
+    faster = lesson.with_hyperparameter("gd", "eta", 0.45)
+    trace.show(faster)
+    assert trace.paths["gd"].line is line and trace.contours is contours
+    assert len(trace.ax.get_children()) == n_children
+    np.testing.assert_array_equal(line.get_xdata(), faster.run()["gd"].points[:, 0])
+    trace.set_objective("bowl")
+    assert trace.contours is not contours
+    assert contours not in trace.ax.get_children()
+
+
+def test_book_look_for_one_optimizer():
+    trace = TraceFigure.from_lesson(Lesson(), panels=False)
+    line = trace.paths["rmsprop"].line
+    assert mcolors.to_hex(line.get_color()) == BOOK_PATH
+    assert line.get_marker() == "o" and line.get_linestyle() == "-"
+    assert mcolors.to_hex(trace.contours.get_edgecolor()[0]) == BOOK_CONTOUR
+    assert (trace.ax.get_xlabel(), trace.ax.get_ylabel()) == ("x1", "x2")
+    assert trace.legend is None
+    assert tuple(trace.ax.get_xlim()) == get_objective("quadratic").xlim
+
+
+def test_several_optimizers_take_the_palette_and_a_legend():
+    trace = agg_trace(Lesson(optimizers=("gd", "momentum", "adam")))
+    colors = [mcolors.to_hex(trace.paths[n].line.get_color()).upper() for n in ("gd", "momentum", "adam")]
+    assert colors == [c.upper() for c in PALETTE[:3]]
+    assert [t.get_text() for t in trace.legend.get_texts()] == ["gd", "momentum", "adam"]
+    assert len({trace.paths[n].line.get_marker() for n in trace.paths}) == 3
+
+
+def test_log_levels_for_steep_valleys():
+    obj = get_objective("rosenbrock")
+    trace = TraceFigure.from_lesson(Lesson(objective="rosenbrock", optimizers=("adam",)), panels=False)
+    levels = np.asarray(trace.contours.levels)
+    ratios = levels[1:] / levels[:-1]
+    np.testing.assert_allclose(ratios, ratios[0])
+    assert contour_levels(get_objective("quadratic"), np.ones((2, 2))) is None
+    assert obj.levels == "log"
+
+
+def test_divergence_is_drawn_up_to_where_it_left_the_window():
+    t = run("gd", eta=0.6, steps=60)
+    assert t.diverged_at is not None
+    out = left_view(t)
+    assert drawn_until(t) == out
+    trace = agg_trace(Lesson(optimizers=("gd",), hyperparameters={"gd": {"eta": 0.6}}, steps=60))
+    x, _ = trace.paths["gd"].line.get_data()
+    assert len(x) == out + 1
+    np.testing.assert_array_equal(x, t.points[: out + 1, 0])
+    assert drawn_until(run("gd", eta=0.4)) == 20
+
+
+def test_step_highlight_and_arrows():
+    lesson = Lesson(optimizers=("momentum",))
+    trace = agg_trace(lesson, step=3)
+    t = lesson.run()["momentum"]
+    p = trace.paths["momentum"]
+    assert p.current.get_visible()
+    np.testing.assert_array_equal(np.ravel(p.current.get_data()), t.points[3])
+    assert p.update.get_visible() and p.gradient.get_visible()
+    trace.set_step(None)
+    assert not p.current.get_visible() and not p.update.get_visible()
+    with pytest.raises(ValueError, match="'step' parameter"):
+        trace.set_step(-1)
+
+
+def test_blit_keeps_the_contours_off_the_per_move_path(monkeypatch):
+    lesson = Lesson(optimizers=("gd", "rmsprop"))
+    trace = agg_trace(lesson, blit=True)
+    assert trace.draw() == "full"
+    calls = []
+    original = type(trace.contours).draw
+    monkeypatch.setattr(type(trace.contours), "draw", lambda self, r: (calls.append(1), original(self, r)))
+    trace.update(lesson.with_hyperparameter("rmsprop", "eta", 0.45).run())
+    trace.draw()  # may be a full draw: the loss panel's limits can grow
+    calls.clear()
+    before = np.asarray(trace.figure.canvas.buffer_rgba()).copy()
+    trace.update(lesson.run())  # and back: the limits stick
+    assert trace.draw() == "blit"
+    assert calls == []
+    assert (np.asarray(trace.figure.canvas.buffer_rgba()) != before).any()
+
+
+def test_same_figure_headless_as_svg():
+    trace = TraceFigure.from_lesson(Lesson(optimizers=("gd", "adam")))
+    with io.StringIO() as buf:
+        trace.figure.savefig(buf, format="svg")
+        svg = buf.getvalue()
+    assert svg.count("<g id=\"line2d_") > 4
+
+
+def test_stability_limits_match_the_engine():
+    quadratic = get_objective("quadratic")
+    for rule, hp in (("gd", {}), ("momentum", {"beta": 0.5}), ("nesterov", {"beta": 0.5}),
+                     ("nesterov", {"beta": 0.9})):
+        limit = stability_limit(rule, hp, quadratic)
+        for convention in ("d2l", "torch"):
+            below = run(rule, eta=0.97 * limit, steps=3000, convention=convention, **hp)
+            above = run(rule, eta=1.03 * limit, steps=3000, convention=convention, **hp)
+            assert below.diverged_at is None and np.abs(below.final).max() < 1e-6
+            assert above.diverged_at is not None
+    assert stability_limit("adam", {}, quadratic) is None
+    assert stability_limit("gd", {}, get_objective("rosenbrock")) is None
+
+
+def test_bad_inputs_raise_one_sentence():
+    with pytest.raises(ValueError, match="'figure' parameter"):
+        TraceFigure("figure")
+    trace = TraceFigure(panels=False)
+    trace.set_optimizers(("gd", "adam"))
+    with pytest.raises(ValueError, match="Got none for adam"):
+        trace.update({"gd": run("gd")})
+    with pytest.raises(ValueError, match="'optimizers' parameter"):
+        trace.set_optimizers(())
+    with pytest.raises(ValueError, match="'latex' parameter"):
+        formula_png("")
+
+
+def test_formula_png():
+    data, width = formula_png(get_objective("rotated").latex)
+    assert data.startswith(b"\x89PNG") and 50 < width < 600
