@@ -77,10 +77,12 @@ class LandscapePanel:
 
     # ---- construction -------------------------------------------------------------------------------------
     def _build(self, lesson: Lesson, resolution: int) -> None:
-        from ipympl.backend_nbagg import Canvas, FigureManager
+        from ipympl.backend_nbagg import FigureManager
+
+        from .app import _canvas_class  # ipympl's canvas with the app's fix for a figure drawn before its view
 
         figure = Figure(figsize=FIGSIZE)
-        canvas = Canvas(figure)
+        canvas = _canvas_class()(figure)
         with warnings.catch_warnings():
             # ipympl's Toolbar passes the canvas on to traitlets, which warns about it (ipympl 0.9/0.10).
             warnings.filterwarnings("ignore", r"Passing unrecognized arguments to super\(Toolbar\)",
@@ -90,7 +92,6 @@ class LandscapePanel:
         canvas.footer_visible = False
         canvas.toolbar_visible = False
         canvas.resizable = False
-        canvas.capture_scroll = False
         canvas.add_class("tj-landscape-plot")
         canvas.mpl_connect("button_press_event", self._guard(self._on_click))
         self.canvas = canvas
