@@ -14,6 +14,7 @@ Use: ``attach(app)`` adds the tab to a :class:`trajectories.app.App` (anything w
 from __future__ import annotations
 
 import base64
+import html
 import time
 import warnings
 from dataclasses import replace
@@ -209,6 +210,8 @@ class LandscapePanel:
             try:
                 callback(*args)
             except Exception as exc:  # noqa: BLE001 - every error must reach the screen
+                self.info.value = (f"<small style='color:#b00020'>{html.escape(str(exc))} "
+                                   "The map shown is the last one drawn.</small>")
                 self.app.show_message(f"Landscape: {exc}")
         return guarded
 
