@@ -65,6 +65,78 @@ def bench_compute(args) -> None:
             print(f"{optimizer:9s} one by one, all {N * N} cells once: {full:.1f} s -> ratio {full / b:.0f}x")
 
 
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HASH = """(sel) => { const c = document.querySelector(sel + ' canvas');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 0;
+    for (let i = 0; i < d.length; i += 4) { h = (h * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2]) % 1000000007; }
+    return h; }"""
+# Poll every animation frame until the map's pixels differ from h0; the time since t0 (taken just before the key).
+WAIT_CHANGE = "async ([sel, h0, t0]) => { const hash = " + HASH + """;
+    while (hash(sel) === h0) { await new Promise(r => requestAnimationFrame(r));
+        if (performance.now() - t0 > 20000) return -1; }
+    return performance.now() - t0; }"""
+
+
+def bench_browser(repeats: int) -> None:
+    """On a real ``trajectories serve`` page: press a key on the steps slider, time until the map's pixels change."""
+    from playwright.sync_api import sync_playwright
+
+    from trajectories.landscape_app import DEFAULT_RESOLUTION
+    from trajectories.serve import READY_PATH, free_port, start_server, stop_server, wait_ready
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_landscape_browser import open_landscape
+
+    port = free_port()
+    proc = start_server(port, root=ROOT, extra=("--pool-size=0",))
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_ready(url + READY_PATH, timeout=90, proc=proc)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            open_landscape(page, url + "?optimizer=rmsprop")
+            steps = page.locator(".tj-steps .noUi-handle")
+
+            def key_to_pixels(sel: str) -> float:
+                times = []
+                for k in range(repeats + 1):
+                    h0 = page.evaluate(HASH, sel)
+                    t0 = page.evaluate("() => performance.now()")
+                    steps.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")
+                    dt = page.evaluate(WAIT_CHANGE, [sel, h0, t0])
+                    page.wait_for_timeout(300)  # let the kernel finish the rest of this change
+                    if k and dt >= 0:  # the first one warms the path up
+                        times.append(dt)
+                return statistics.median(times), min(times), max(times)
+
+            print(f"browser: key on the steps slider (20 <-> 21) -> new pixels, {repeats} repeats, medians")
+            page.get_by_role("tab", name="Trajectories").click()
+            page.wait_for_timeout(500)
+            med, lo, hi = key_to_pixels(".tj-plot")
+            print(f"  baseline, Trajectories tab open: the trajectory plot's new pixels  {med:6.0f} ms "
+                  f"(min {lo:.0f}, max {hi:.0f})")
+            page.get_by_role("tab", name="Landscape").click()
+            page.wait_for_timeout(500)
+            for resolution in (DEFAULT_RESOLUTION, 128, 256):
+                while int(page.locator(".tj-landscape-resolution .widget-readout").inner_text()) != resolution:
+                    handle = page.locator(".tj-landscape-resolution .noUi-handle")
+                    now = int(page.locator(".tj-landscape-resolution .widget-readout").inner_text())
+                    handle.press("ArrowRight" if now < resolution else "ArrowLeft")
+                page.wait_for_function(f"() => document.querySelector('.tj-landscape-info').textContent"
+                                       f".includes('{resolution * resolution} runs')", timeout=60_000)
+                med, lo, hi = key_to_pixels(".tj-landscape-plot")
+                info = page.locator(".tj-landscape-info").inner_text()
+                verdict = f"; {'OK' if med < 500 else 'OVER'} (< 500 ms)" if resolution == DEFAULT_RESOLUTION else ""
+                print(f"  Landscape tab open, {resolution:3d} x {resolution:<3d} map's new pixels  {med:6.0f} ms "
+                      f"(min {lo:.0f}, max {hi:.0f}); last map: {info}{verdict}")
+            browser.close()
+    finally:
+        stop_server(proc)
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--repeats", type=int, default=11)
@@ -75,8 +147,6 @@ def main() -> int:
     args = p.parse_args()
     bench_compute(args)
     if args.browser:
-        from bench_landscape_browser import bench_browser  # noqa: PLC0415
-
         bench_browser(args.browser_repeats)
     return 0
 

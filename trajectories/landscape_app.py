@@ -158,13 +158,17 @@ class LandscapePanel:
         return self._tab_index is None or self._tabs.selected_index == self._tab_index
 
     def refresh(self, *, force: bool = False) -> None:
-        """Compute the map again if a setting it depends on changed (and the tab is open), else move the marker."""
+        """Compute the map again if a setting it depends on changed (and the tab is open), else move the marker.
+
+        Draws with ``canvas.draw()``, not ``draw_idle()``: in ipympl ``draw_idle`` asks the browser to ask back
+        for a draw, one more round trip per change.
+        """
         lesson = self.app.lesson
         name = self.optimizer.value
         key = self._map_key(lesson)
         if self.landscape is not None and key == self._key and not force:
             self.view.set_current(lesson.resolved(name))
-            self.canvas.draw_idle()
+            self.canvas.draw()
             return
         if not self.visible:
             return
@@ -174,7 +178,7 @@ class LandscapePanel:
         self.seconds = time.perf_counter() - t0
         self.landscape, self._key = landscape, key
         self.view.update(landscape)
-        self.canvas.draw_idle()
+        self.canvas.draw()
         n = landscape.values.size
         share = landscape.diverged.sum() / n
         self.info.value = (f"<small>{n} runs of {landscape.steps} steps in {self.seconds * 1e3:.0f} ms; "

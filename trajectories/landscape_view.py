@@ -94,6 +94,7 @@ class LandscapeView:
                                     path_effects=stroke)
         self.title = self.ax.set_title("", fontsize=10)
         self.legend = None
+        self._legend_key: tuple[Any, ...] = ()
         self.landscape: Landscape | None = None
 
     def update(self, landscape: Landscape) -> None:
@@ -195,10 +196,14 @@ class LandscapeView:
         self._has_limit = limit is not None
 
     def _legend(self, m: Landscape) -> None:
+        key = (m.optimizer, m.metric == "steps" and bool(np.isnan(m.values[~m.diverged]).any()), self._has_limit)
+        if self.legend is not None and key == self._legend_key:
+            return  # the same entries: keep the legend rather than lay it out again
+        self._legend_key = key
         if self.legend is not None:
             self.legend.remove()
         handles: list[Any] = [Patch(color=DIVERGED, label="diverged (|x| > 1e6)")]
-        if m.metric == "steps" and np.isnan(m.values[~m.diverged]).any():
+        if key[1]:
             handles.append(Patch(color=NOT_REACHED, label="never within tol"))
         handles.append(Line2D([], [], ls="none", marker="o", ms=8, mfc="none", mec="black", mew=1.8,
                               label="current setting"))
