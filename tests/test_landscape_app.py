@@ -115,3 +115,17 @@ def test_the_panel_checks_its_input():
         LandscapePanel(object())
     with pytest.raises(ValueError, match=r"The 'resolution' parameter must be an integer in the range \[32, 256\]"):
         LandscapePanel(App(), resolution=300)
+
+
+def test_range_sliders_zoom_into_an_axis(app):
+    panel = app.landscape
+    stops = [v for _, v in panel.x_span.options]
+    assert stops[0] == 1e-5 and stops[-1] == 100.0 and 1e-3 in stops and 10.0 in stops
+    panel.x_span.value = (1e-3, 10.0)
+    m = panel.landscape
+    assert m.x_values[0] == pytest.approx(1e-3) and m.x_values[-1] == pytest.approx(10.0)
+    assert panel.spans == {"eta": (1e-3, 10.0)}
+    panel.x.value = "eps"  # another axis: its range slider starts over at the whole range
+    assert panel.spans == {} and panel.x_span.value == (1e-12, 1.0)
+    panel.y.value = "none"
+    assert panel.y_span.layout.display == "none" and panel.landscape.y is None

@@ -6,10 +6,8 @@ import numpy as np
 
 from trajectories.landscape import axis_values
 from trajectories.landscape_app import DEFAULT_RESOLUTION, SIGNIFICANT
-from trajectories.landscape_view import position
+from trajectories.landscape_view import AXES_BOX, position
 
-# Where the map's axes sit in the figure (LandscapeView's add_axes): left, bottom, width, height.
-AX = (0.12, 0.25, 0.66, 0.64)
 CANVAS_READY = """sel => [...document.querySelectorAll(sel + ' canvas')].some(
     c => c.width > 0 && c.getBoundingClientRect().width > 0)"""
 
@@ -27,7 +25,7 @@ def open_landscape(page, url: str) -> dict:
 
 def cell_centre(box: dict, u: float, v: float) -> tuple[float, float]:
     """Page coordinates of the point at axes fraction (u, v) of the map."""
-    left, bottom, width, height = AX
+    left, bottom, width, height = AXES_BOX
     return box["x"] + (left + width * u) * box["width"], box["y"] + (1 - bottom - height * v) * box["height"]
 
 

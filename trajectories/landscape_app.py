@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 import time
 import warnings
 from dataclasses import replace
@@ -26,13 +27,23 @@ from matplotlib.figure import Figure
 from .landscape import DEFAULT_AXES, METRICS, RESOLUTION, Landscape, from_lesson
 from .landscape_view import FIGSIZE, LandscapeView, figure_for, svg_bytes
 from .lesson import Lesson
-from .specs import specs
+from .specs import Spec, specs
 
 # 96 x 96 runs: the map redraws in about 0.1-0.2 s for the book's 20 steps on this 2-core machine (benchmarks/
 # bench_landscape.py --browser measures the page); 256 x 256 at 1000 steps takes seconds and is the user's call.
 DEFAULT_RESOLUTION = 96
 NO_Y = "none"  # the y dropdown's value for a 1D curve
 SIGNIFICANT = 3  # a clicked cell's value is rounded to this many digits, so the slider shows 0.0316 not 0.031622...
+
+
+def span_stops(spec: Spec) -> list[float]:
+    """Where a range handle can stop: 1, 2, 5 per decade on a log axis, twentieths on a linear one."""
+    if spec.scale == "log":
+        first, last = math.floor(math.log10(spec.low)), math.ceil(math.log10(spec.high))
+        stops = {float(f"{m}e{e}") for e in range(first, last + 1) for m in (1, 2, 5)}
+    else:
+        stops = {round(spec.low + i * (spec.high - spec.low) / 20, 10) for i in range(21)}
+    return sorted(v for v in stops | {float(spec.low), float(spec.high)} if spec.low <= v <= spec.high)
 
 
 def _round(value: float, low: float, high: float) -> float:
@@ -106,6 +117,12 @@ class LandscapePanel:
         self.x.add_class("tj-landscape-x")
         self.y = w.Dropdown(description="y axis", layout=w.Layout(width="220px"))
         self.y.add_class("tj-landscape-y")
+        self.x_span = w.SelectionRangeSlider(options=[("0", 0.0), ("1", 1.0)], description="x range",
+                                             continuous_update=False, layout=w.Layout(width="340px"))
+        self.x_span.add_class("tj-landscape-x-span")
+        self.y_span = w.SelectionRangeSlider(options=[("0", 0.0), ("1", 1.0)], description="y range",
+                                             continuous_update=False, layout=w.Layout(width="340px"))
+        self.y_span.add_class("tj-landscape-y-span")
         self.metric = w.Dropdown(options=[(label, key) for key, label in METRICS.items()], value="loss",
                                  description="colour", layout=w.Layout(width="340px"))
         self.metric.add_class("tj-landscape-metric")
@@ -123,12 +140,12 @@ class LandscapePanel:
         self._set_axes_options(name, lesson.convention, DEFAULT_AXES[name])
 
         self.optimizer.observe(self._guard(self._on_optimizer), "value")
-        for c in (self.x, self.y, self.metric, self.resolution):
+        for c in (self.x, self.y, self.metric, self.resolution, self.x_span, self.y_span):
             c.observe(self._guard(self._on_control), "value")
         self.export.on_click(self._guard(lambda _: self.export_svg()))
 
-        controls = w.HBox([w.VBox([self.optimizer, self.x, self.y]),
-                           w.VBox([self.metric, self.resolution, w.HBox([self.export, self.download])])],
+        controls = w.HBox([w.VBox([self.optimizer, self.x, self.y, self.metric]),
+                           w.VBox([self.x_span, self.y_span, self.resolution, w.HBox([self.export, self.download])])],
                           layout=w.Layout(flex_flow="row wrap"))
         hint = w.HTML("<small>click a cell: the sliders move there and the trajectory follows</small>")
         self.widget = w.VBox([controls, self.canvas, self.info, hint])
@@ -145,12 +162,38 @@ class LandscapePanel:
             self.y.value = axes[1] if len(axes) > 1 else NO_Y
         finally:
             self._syncing = False
+        self._reset_spans(name, convention)
+
+    def _reset_spans(self, name: str, convention: str) -> None:
+        """Both range sliders back to the whole spec range of their axis (the y one hidden for a 1D curve)."""
+        table = specs(name, convention)
+        self._syncing = True
+        try:
+            for axis, span in ((self.x.value, self.x_span), (self.y.value, self.y_span)):
+                if axis == NO_Y:
+                    span.layout.display = "none"
+                    continue
+                span.layout.display = ""
+                stops = span_stops(table[axis])
+                span.options = [(f"{v:g}", v) for v in stops]
+                span.index = (0, len(stops) - 1)
+        finally:
+            self._syncing = False
 
     # ---- the public face ----------------------------------------------------------------------------------
     @property
     def axes(self) -> tuple[str, ...]:
         """The hyperparameters on the map's axes: (x,) or (x, y)."""
         return (self.x.value,) if self.y.value == NO_Y else (self.x.value, self.y.value)
+
+    @property
+    def spans(self) -> dict[str, tuple[float, float]]:
+        """The axes narrowed by the range sliders (an axis over its whole range is left out)."""
+        out = {}
+        for axis, span in ((self.x.value, self.x_span), (self.y.value, self.y_span)):
+            if axis != NO_Y and span.index != (0, len(span.options) - 1):
+                out[axis] = tuple(float(v) for v in span.value)
+        return out
 
     @property
     def visible(self) -> bool:
@@ -174,7 +217,7 @@ class LandscapePanel:
             return
         t0 = time.perf_counter()
         landscape = from_lesson(lesson, name, self.axes, resolution=int(self.resolution.value),
-                                metric=self.metric.value)
+                                metric=self.metric.value, spans=self.spans)
         self.seconds = time.perf_counter() - t0
         self.landscape, self._key = landscape, key
         self.view.update(landscape)
@@ -202,7 +245,8 @@ class LandscapePanel:
     def _map_key(self, lesson: Lesson) -> tuple[Any, ...]:
         name = self.optimizer.value
         others = tuple((k, v) for k, v in lesson.resolved(name).items() if k not in self.axes)
-        return (name, self.axes, self.metric.value, int(self.resolution.value), lesson.objective,
+        return (name, self.axes, tuple(sorted(self.spans.items())), self.metric.value, int(self.resolution.value),
+                lesson.objective,
                 lesson.condition if lesson.objective == "general" else None,
                 lesson.angle if lesson.objective == "general" else None,
                 tuple(lesson.start), lesson.steps, lesson.convention, lesson.seed, others)
@@ -249,6 +293,8 @@ class LandscapePanel:
                 self.y.value = other if other in dict(self.y.options).values() else NO_Y
             finally:
                 self._syncing = False
+        if change["owner"] in (self.x, self.y):
+            self._reset_spans(self.optimizer.value, self.app.lesson.convention)
         self.refresh()
 
     def _on_click(self, event: Any) -> None:
