@@ -117,12 +117,14 @@ class LandscapePanel:
         self.x.add_class("tj-landscape-x")
         self.y = w.Dropdown(description="y axis", layout=w.Layout(width="220px"))
         self.y.add_class("tj-landscape-y")
+        # The slider's own readout would join "1e-05" and "100" with a hyphen: a label says "1e-05 to 100".
         self.x_span = w.SelectionRangeSlider(options=[("0", 0.0), ("1", 1.0)], description="x range",
-                                             continuous_update=False, layout=w.Layout(width="340px"))
+                                             readout=False, continuous_update=False, layout=w.Layout(width="250px"))
         self.x_span.add_class("tj-landscape-x-span")
         self.y_span = w.SelectionRangeSlider(options=[("0", 0.0), ("1", 1.0)], description="y range",
-                                             continuous_update=False, layout=w.Layout(width="340px"))
+                                             readout=False, continuous_update=False, layout=w.Layout(width="250px"))
         self.y_span.add_class("tj-landscape-y-span")
+        self.x_span_label, self.y_span_label = (w.Label(layout=w.Layout(margin="0 0 0 12px")) for _ in "xy")
         self.metric = w.Dropdown(options=[(label, key) for key, label in METRICS.items()], value="loss",
                                  description="colour", layout=w.Layout(width="340px"))
         self.metric.add_class("tj-landscape-metric")
@@ -145,7 +147,9 @@ class LandscapePanel:
         self.export.on_click(self._guard(lambda _: self.export_svg()))
 
         controls = w.HBox([w.VBox([self.optimizer, self.x, self.y, self.metric]),
-                           w.VBox([self.x_span, self.y_span, self.resolution, w.HBox([self.export, self.download])])],
+                           w.VBox([w.HBox([self.x_span, self.x_span_label]),
+                                   w.HBox([self.y_span, self.y_span_label]), self.resolution,
+                                   w.HBox([self.export, self.download])])],
                           layout=w.Layout(flex_flow="row wrap"))
         hint = w.HTML("<small>click a cell: the sliders move there and the trajectory follows</small>")
         self.widget = w.VBox([controls, self.canvas, self.info, hint])
@@ -179,6 +183,12 @@ class LandscapePanel:
                 span.index = (0, len(stops) - 1)
         finally:
             self._syncing = False
+        self._label_spans()
+
+    def _label_spans(self) -> None:
+        for span, label in ((self.x_span, self.x_span_label), (self.y_span, self.y_span_label)):
+            low, high = span.value
+            label.value = "" if span.layout.display == "none" else f"{low:g} to {high:g}"
 
     # ---- the public face ----------------------------------------------------------------------------------
     @property
@@ -295,6 +305,7 @@ class LandscapePanel:
                 self._syncing = False
         if change["owner"] in (self.x, self.y):
             self._reset_spans(self.optimizer.value, self.app.lesson.convention)
+        self._label_spans()
         self.refresh()
 
     def _on_click(self, event: Any) -> None:
