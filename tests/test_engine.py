@@ -168,3 +168,23 @@ def test_no_stability_limit_where_theory_has_none():
     assert eta_limit("rmsprop") is None
     assert eta_limit("gd", "rosenbrock") is None
     assert eta_limit("gd", "saddle") is None
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_2d_callables_broadcast_over_arrays(rule):
+    from trajectories.rules import STEP_2D
+
+    grid = {n: np.linspace(0.1, 0.9, 4) for n in NUMERIC[rule] if n != "eps"}
+    x1, x2, s1, s2 = np.full(4, -5.0), -2.0, 0, 0
+    for _ in range(5):
+        x1, x2, s1, s2 = STEP_2D[rule](x1, x2, s1, s2, seed=2, **grid)
+    batched = run(rule, steps=5, seed=2, **grid)
+    assert np.array_equal(np.stack([x1, x2], -1), batched.points[:, -1])
+
+
+def test_doc_example_runs():
+    import doctest
+
+    import trajectories.engine
+
+    assert doctest.testmod(trajectories.engine).failed == 0

@@ -158,7 +158,10 @@ class Lesson:
                 continue
             takers = [t for t in targets if name in specs(t, convention)]
             if not takers:
-                notes.append(f"Ignored {key}={raw!r}: no optimizer shown takes a parameter named {name!r}.")
+                other = [t for t in targets for c in CONVENTIONS if c != convention and name in specs(t, c)]
+                why = (f"{other[0]} takes {name!r} only under convention={'torch' if convention == 'd2l' else 'd2l'}"
+                       if other else f"no optimizer shown takes a parameter named {name!r}")
+                notes.append(f"Ignored {key}={raw!r}: {why}.")
                 continue
             for t in takers:
                 try:

@@ -8,13 +8,16 @@ where it has none. Nothing is mutated, nothing is global.
 The d2l form, ``rmsprop_2d(x1, x2, s1, s2, f_grad=None, *, eta=0.4, gamma=0.9, ...)``, runs unchanged inside the
 book's ``train_2d`` loop (``x1, x2, s1, s2 = -5, -2, 0, 0``). Rules with more state per coordinate than one
 number keep a tuple in ``s1`` / ``s2``: Adadelta ``(s, delta)``, Adam ``(v, s, t)``, SGD ``t``; 0 is fresh state.
+
+The pure updates trust their inputs, so that they cost nothing extra per step; ``run()`` and the ``*_2d``
+callables validate everything first.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -22,7 +25,8 @@ import numpy as np
 from .objectives import Objective, get_objective
 from .specs import RULES, check_name, resolve
 
-Array = Any
+Array = Any  # a float or a numpy array
+Update = tuple[Array, Any, Array | None]  # (new x, new state, effective learning rate or None)
 
 
 class Velocity(NamedTuple):
@@ -60,7 +64,8 @@ def init(rule: str, x: Array) -> NamedTuple:
 
 # --- the rules ------------------------------------------------------------------------------------------------
 
-def gd(x, g, state, hp, t, convention="d2l"):
+def gd(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
+       convention: str = "d2l") -> Update:
     r"""Gradient descent, :math:`x \leftarrow x - \eta\, g`."""
     return x - hp["eta"] * g, state, hp["eta"]
 
@@ -79,7 +84,8 @@ def sgd_lr(schedule: str, t: int) -> float:
     return 1.0
 
 
-def sgd(x, g, state, hp, t, convention="d2l"):
+def sgd(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
+        convention: str = "d2l") -> Update:
     r"""The book's SGD: :math:`g \leftarrow g + \xi_t,\ \xi_t \sim N(0, 1)`; :math:`x \leftarrow x - \eta\,
     \mathrm{lr}(t)\, g` with lr constant, :math:`e^{-0.1 t}` or :math:`(1 + 0.1 t)^{-1/2}`."""
     noise = sgd_noise(hp["seed"], t).reshape((2,) + (1,) * (np.ndim(x) - 1))
@@ -87,7 +93,8 @@ def sgd(x, g, state, hp, t, convention="d2l"):
     return x - eta_t * (g + noise), state, eta_t
 
 
-def momentum(x, g, state, hp, t, convention="d2l"):
+def momentum(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
+             convention: str = "d2l") -> Update:
     r"""Momentum (heavy ball), :math:`v \leftarrow \beta v + g;\ x \leftarrow x - \eta v`.
 
     Same in both conventions (torch's SGD with dampening 0 starts its buffer at g, which is :math:`\beta 0 + g`).
@@ -96,12 +103,13 @@ def momentum(x, g, state, hp, t, convention="d2l"):
     return x - hp["eta"] * v, Velocity(v), None
 
 
-def nesterov_lookahead(x, state, hp, convention="d2l"):
+def nesterov_lookahead(x: Array, state: Any, hp: Mapping[str, Any], convention: str = "d2l") -> Array:
     """Where Nesterov reads the gradient: the look-ahead point (d2l) or the current point (torch)."""
     return x - hp["eta"] * hp["beta"] * state.v if convention == "d2l" else x
 
 
-def nesterov(x, g, state, hp, t, convention="d2l"):
+def nesterov(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
+             convention: str = "d2l") -> Update:
     r"""Nesterov momentum.
 
     d2l (Sutskever's form, g read at the look-ahead point :math:`x - \eta\beta v`):
@@ -113,7 +121,8 @@ def nesterov(x, g, state, hp, t, convention="d2l"):
     return x - hp["eta"] * step, Velocity(v), None
 
 
-def adagrad(x, g, state, hp, t, convention="d2l"):
+def adagrad(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
+            convention: str = "d2l") -> Update:
     r"""AdaGrad, :math:`s \leftarrow s + g^2`.
 
     d2l, eps inside the root: :math:`x \leftarrow x - \frac{\eta}{\sqrt{s + \epsilon}} g`.
@@ -124,7 +133,8 @@ def adagrad(x, g, state, hp, t, convention="d2l"):
     return x - lr * g, Accumulator(s), lr
 
 
-def rmsprop(x, g, state, hp, t, convention="d2l"):
+def rmsprop(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
+            convention: str = "d2l") -> Update:
     r"""RMSProp, :math:`s \leftarrow \gamma s + (1 - \gamma) g^2` (torch's alpha is gamma).
 
     d2l, eps inside the root: :math:`x \leftarrow x - \frac{\eta}{\sqrt{s + \epsilon}} g`.
@@ -136,7 +146,8 @@ def rmsprop(x, g, state, hp, t, convention="d2l"):
     return x - lr * g, Accumulator(s), lr
 
 
-def adadelta(x, g, state, hp, t, convention="d2l"):
+def adadelta(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
+             convention: str = "d2l") -> Update:
     r"""Adadelta, eps inside both roots.
 
     .. math::
@@ -166,7 +177,8 @@ def _corrected(m, beta, t, on):
     return m / np.where(c == 0, 1.0, c)
 
 
-def adam(x, g, state, hp, t, convention="d2l"):
+def adam(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
+         convention: str = "d2l") -> Update:
     r"""Adam, eps outside the root and after bias correction (both conventions; only the defaults differ).
 
     .. math::
