@@ -71,11 +71,11 @@ PAGE_JS = """
   const b = window.__bench = {t0: null, base: null};
   document.addEventListener('keydown', () => { b.t0 = performance.now(); }, true);
   b.sig = () => {
-    const canvases = document.querySelectorAll('.tj-plot canvas');
-    if (canvases.length) {
+    // ipympl stacks two canvases: the figure, and an overlay for the zoom rubberband; the first one counts.
+    const c = document.querySelector('.tj-plot canvas');
+    if (c) {
       let h = 0;
-      for (const c of canvases) {
-        if (!c.width || !c.height) continue;
+      if (c.width && c.height) {
         const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
         for (let i = 0; i < d.length; i += 1) h = (h * 31 + d[i]) | 0;
       }
@@ -160,7 +160,7 @@ def measure(browser, port: int, name: str, moves: int) -> list[float]:
             print(f"  {name}: no new pixels within 5 s after {key}", file=sys.stderr)
         else:
             times.append(dt)
-        page.wait_for_timeout(250)  # let the kernel go idle between moves
+        page.wait_for_timeout(400)  # let the kernel go idle between moves (a full redraw takes ~100 ms)
     page.close()
     return times
 

@@ -13,6 +13,7 @@ import trajectories.lesson as lesson_module
 from trajectories import run
 from trajectories.app import App, slider_values
 from trajectories.lesson import Lesson
+from trajectories.rules import eta_limit
 from trajectories.specs import RULES, SPECS
 
 
@@ -53,6 +54,8 @@ def test_a_slider_move_changes_the_engine_call_and_the_line(monkeypatch):
     np.testing.assert_array_equal(np.column_stack(line.get_data()), expected.points)
     app.hyper_controls[("gd", "eta")].value = 0.2
     np.testing.assert_array_equal(app.trace.paths["gd"].line.get_xdata(), run("gd", eta=0.2).points[:, 0])
+    for name, t in app.lesson.run().items():  # runs reused for unchanged optimizers are the same runs
+        np.testing.assert_array_equal(app.trajectories[name].points, t.points)
 
 
 def test_book_values_are_reachable_and_the_readout_is_the_value():
@@ -77,12 +80,13 @@ def test_book_values_are_reachable_and_the_readout_is_the_value():
 def test_divergence_shows_a_message_and_the_stability_limit():
     app = App(Lesson(optimizers=("gd",), steps=100))
     note = app._stability["gd"]
-    assert "0.5" in note.value and "now stable" in note.value
+    assert eta_limit("gd", "quadratic") == 0.5
+    assert "η &lt; 0.5 " in note.value and "η is inside" in note.value
     app.hyper_controls[("gd", "eta")].value = 0.6
     expected = run("gd", eta=0.6, steps=100).diverged_at
     assert expected is not None
     assert f"gd diverged at step {expected}" in app.message.value
-    assert "unstable" in note.value
+    assert "η is past it" in note.value
     assert "Traceback" not in app.message.value
 
 
@@ -146,6 +150,7 @@ def test_convention_toggle_keeps_values_and_reset_returns_to_the_book():
     app.hyper_controls[("rmsprop", "gamma")].value = 0.95
     app.convention.value = "torch"
     assert app.lesson.convention == "torch"
+    assert "Convention torch: the same values" in app.message.value
     assert app.lesson.resolved("rmsprop") == {"eta": 0.4, "gamma": 0.95, "eps": 1e-6}
     assert app.lesson.resolved("adadelta")["eta"] == 1.0
     assert ("adadelta", "eta") in app.hyper_controls

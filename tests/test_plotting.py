@@ -22,7 +22,6 @@ from trajectories.plotting import (
     drawn_until,
     formula_png,
     left_view,
-    stability_limit,
 )
 
 
@@ -138,20 +137,6 @@ def test_same_figure_headless_as_svg():
         trace.figure.savefig(buf, format="svg")
         svg = buf.getvalue()
     assert svg.count("<g id=\"line2d_") > 4
-
-
-def test_stability_limits_match_the_engine():
-    quadratic = get_objective("quadratic")
-    for rule, hp in (("gd", {}), ("momentum", {"beta": 0.5}), ("nesterov", {"beta": 0.5}),
-                     ("nesterov", {"beta": 0.9})):
-        limit = stability_limit(rule, hp, quadratic)
-        for convention in ("d2l", "torch"):
-            below = run(rule, eta=0.97 * limit, steps=3000, convention=convention, **hp)
-            above = run(rule, eta=1.03 * limit, steps=3000, convention=convention, **hp)
-            assert below.diverged_at is None and np.abs(below.final).max() < 1e-6
-            assert above.diverged_at is not None
-    assert stability_limit("adam", {}, quadratic) is None
-    assert stability_limit("gd", {}, get_objective("rosenbrock")) is None
 
 
 def test_bad_inputs_raise_one_sentence():

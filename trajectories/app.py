@@ -29,7 +29,8 @@ from matplotlib.figure import Figure
 
 from .lesson import MAX_OPTIMIZERS, Lesson
 from .objectives import OBJECTIVES
-from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, formula_png, stability_limit
+from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, formula_png
+from .rules import eta_limit
 from .specs import RULES, Spec, specs
 
 SYMBOLS = {"eta": "η", "gamma": "γ", "rho": "ρ", "beta": "β", "beta1": "β1", "beta2": "β2", "eps": "ε",
@@ -50,6 +51,27 @@ def _canvas_class() -> type:
         ipympl 0.10 stores the bare base64 PNG in ``_data_url`` when it draws before any view exists; the
         browser then loads that as an image URL, fails, and the view never initialises (a 0x0 canvas).
         """
+
+        def get_diff_image(self) -> bytes | None:
+            # matplotlib's webagg version, with zlib level 1 instead of 6: PNG encoding was two thirds of the
+            # kernel's time per slider move, and level 1 makes these mostly-empty diff frames about as small.
+            if not self._png_is_old:
+                return None
+            pixels = np.asarray(self.get_renderer().buffer_rgba())
+            buff = pixels.view(np.uint32).squeeze(2)
+            if self._force_full or buff.shape != self._last_buff.shape or (pixels[:, :, 3] != 255).any():
+                self.set_image_mode("full")
+                output = buff
+            else:
+                self.set_image_mode("diff")
+                output = np.where(buff != self._last_buff, buff, 0)
+            self._last_buff = buff.copy()
+            self._force_full = False
+            self._png_is_old = False
+            with io.BytesIO() as png:
+                PIL.Image.fromarray(output.view(dtype=np.uint8).reshape((*output.shape, 4))).save(
+                    png, format="png", compress_level=1)
+                return png.getvalue()
 
         def send_binary(self, data: bytes) -> None:
             if not self.syncing_data_url:
@@ -152,7 +174,7 @@ class App:
         for name in RULES:
             b = w.ToggleButton(description=name, value=name in lesson.optimizers,
                                tooltip=f"show {name} (at most {MAX_OPTIMIZERS} at once)",
-                               layout=w.Layout(width="88px"))
+                               layout=w.Layout(width="97px", padding="0 2px"))
             b.add_class("tj-optimizer-" + name)
             b.observe(self._guard(self._on_optimizer_toggle), "value")
             self.optimizer_buttons[name] = b
@@ -161,16 +183,16 @@ class App:
         self.optimizer.add_class("tj-optimizer")
 
         self.objective = w.Dropdown(options=list(OBJECTIVES), value=lesson.objective, description="objective",
-                                    layout=w.Layout(width="290px"))
+                                    style={"description_width": "70px"}, layout=w.Layout(width="300px"))
         self.objective.add_class("tj-objective")
         self.formula = w.Image(format="png", layout=w.Layout(margin="4px 0 4px 8px"))
         self.formula.add_class("tj-formula")
         self.condition = w.FloatLogSlider(value=lesson.condition, base=10, min=0, max=3, step=0.01,
                                           description="condition", readout_format=".3g",
-                                          layout=w.Layout(width="290px"))
+                                          style={"description_width": "70px"}, layout=w.Layout(width="300px"))
         self.condition.add_class("tj-condition")
         self.angle = w.FloatSlider(value=lesson.angle, min=-180, max=180, step=1, description="angle °",
-                                   layout=w.Layout(width="290px"))
+                                   style={"description_width": "70px"}, layout=w.Layout(width="300px"))
         self.angle.add_class("tj-angle")
         self.general_box = w.VBox([self.condition, self.angle])
 
@@ -179,7 +201,8 @@ class App:
                                           tooltips=["d2l's formulas and constants", "torch.optim's formulas"])
         self.convention.add_class("tj-convention")
         self.steps = w.IntSlider(value=lesson.steps, min=1, max=max(MAX_SLIDER_STEPS, lesson.steps),
-                                 description="steps", layout=w.Layout(width="290px"))
+                                 description="steps", style={"description_width": "70px"},
+                                 layout=w.Layout(width="300px"))
         self.steps.add_class("tj-steps")
         self.start_x1 = w.FloatText(value=lesson.start[0], description="start x1", step=0.1,
                                     style={"description_width": "58px"}, layout=w.Layout(width="148px"))
@@ -225,9 +248,10 @@ class App:
                       layout=w.Layout(width="310px", min_width="310px", padding="0 8px 0 0"))
         plot = w.VBox([self.canvas, w.HBox([self.play, self.step]), self.step_hint, self.message,
                        self.hyper_box])
-        self.tabs = w.Tab([plot], titles=("Trajectories",))
+        self.tabs = w.Tab([plot], titles=("Trajectories",), layout=w.Layout(min_width="940px"))
         self.tabs.add_class("tj-tabs")
-        self.widget = w.VBox([w.HBox([left, self.tabs]), self.link])
+        # On a narrow notebook the plot wraps below the controls instead of being cut off.
+        self.widget = w.VBox([w.HBox([left, self.tabs], layout=w.Layout(flex_flow="row wrap")), self.link])
         self.widget.add_class("tj-app")
 
     def _hyper_column(self, name: str, color: str) -> w.VBox:
@@ -374,10 +398,14 @@ class App:
             new_values[name] = {k: v for k, v in old.resolved(name).items() if k in table}
         lesson = replace(old, convention=change["new"], hyperparameters=new_values)
         self._lesson = lesson
+        which = "torch.optim's" if change["new"] == "torch" else "the book's"
+        self._notes.append(f"Convention {change['new']}: the same values through {which} formulas "
+                           "(where eps sits, Adadelta's lr); Reset gives the book's defaults.")
         self._sync_controls()
         self._recompute(full=True)
 
     def _on_steps(self, change: dict[str, Any]) -> None:
+        self.trace.reset_limits()  # the x range changes anyway: a full redraw, so fit the panels again
         self._change(replace(self._lesson, steps=int(change["new"])))
 
     def _on_start(self, change: dict[str, Any]) -> None:
@@ -423,8 +451,8 @@ class App:
             colors = colors_for(lesson.optimizers)
             for name, b in self.optimizer_buttons.items():
                 b.value = name in lesson.optimizers
-                b.style.button_color = colors.get(name)
-                b.style.text_color = "white" if name in colors else None
+                b.icon = "check" if name in colors else ""
+                b.style.text_color = colors.get(name)
                 b.style.font_weight = "bold" if name in colors else ""
             self.objective.value = lesson.objective
             self.condition.value = lesson.condition
@@ -468,7 +496,7 @@ class App:
             trace.set_objective(objective)
             trace.set_optimizers(lesson.optimizers)
         trace.set_start(lesson.start)
-        self.trajectories = lesson.run()
+        self.trajectories = self._run(lesson)
         trace.update(self.trajectories)
         if self.step.max != lesson.steps or self.play.max != lesson.steps:
             self._syncing = True
@@ -487,6 +515,22 @@ class App:
             except Exception as exc:  # noqa: BLE001 - a view hooked in must not break the app
                 self.show_message(f"Error in a view following the app: {exc}")
 
+    def _run(self, lesson: Lesson) -> dict[str, Any]:
+        """``lesson.run()``, reusing the runs of the optimizers whose settings did not change (a slider moves
+        one optimizer's value: the other three runs are the same)."""
+        shared = (lesson.objective, lesson.condition, lesson.angle, tuple(lesson.start), lesson.steps,
+                  lesson.convention, lesson.seed)
+        keys = {name: (name, shared, tuple(lesson.resolved(name).items())) for name in lesson.optimizers}
+        cache = getattr(self, "_runs", {})
+        out = {}
+        for name, key in keys.items():
+            if key not in cache:
+                alone = replace(lesson, optimizers=(name,), hyperparameters={name: lesson.resolved(name)})
+                cache[key] = alone.run()[name]
+            out[name] = cache[key]
+        self._runs = {keys[name]: t for name, t in out.items()}
+        return out
+
     def _update_notes(self) -> None:
         lesson = self._lesson
         objective = lesson.objective_function()
@@ -502,7 +546,7 @@ class App:
         self.show_message("\n".join(messages))
         for name, note in self._stability.items():
             hp = lesson.resolved(name)
-            limit = stability_limit(name, hp, objective)
+            limit = eta_limit(name, objective, beta=hp.get("beta", 0.0))
             if limit is None:
                 note.value = ""
                 continue
@@ -511,9 +555,9 @@ class App:
                      "nesterov": "(2+2β)/((1+2β)·λmax)"}[name]
             ok = hp["eta"] < limit
             color = "#1b7f3b" if ok else "#b00020"
-            verdict = "stable" if ok else "unstable: η is past the limit"
-            note.value = (f"<small style='color:{color}'>stable for η &lt; {limit:.4g} = {bound}, "
-                          f"λmax = {lam:.4g}; now {verdict}</small>")
+            verdict = "η is inside" if ok else "η is past it: the run cannot converge"
+            note.value = (f"<div style='color:{color};font-size:12px;line-height:1.3'>stable for η &lt; "
+                          f"{limit:.4g} = {bound} (λmax = {lam:.4g}): {verdict}</div>")
 
     def _update_link(self) -> None:
         self.link.value = f"{self._link_base}?{self._lesson.to_query()}"

@@ -102,37 +102,18 @@ def _floor(limits: tuple[float, float] | None, decades: int) -> tuple[float, flo
 
 
 def _sticky(current: Any, wanted: tuple[float, float] | None) -> tuple[float, float] | None:
-    """Keep the current log limits while the data still fits them without leaving much of the panel empty:
-    each change of limits costs a full redraw, so a slider move should rarely cause one."""
-    if wanted is None or not current or current == "unset" or not isinstance(current, tuple):
+    """New log limits for ``wanted`` data given the ``current`` ones; each change costs a full redraw.
+
+    The bottom only grows (a faster run pushes the loss down, a slower one leaves the panel's lower part
+    empty; :meth:`TraceFigure.reset_limits` tightens it again), with two decades to spare when it does. The
+    top follows the data within three decades, so a diverged run does not squash the picture for good.
+    """
+    if wanted is None or not isinstance(current, tuple):
         return wanted
     lo, hi = current
-    fits = lo <= wanted[0] and wanted[1] <= hi
-    snug = math.log10(wanted[0] / lo) <= 6.01 and math.log10(hi / wanted[1]) <= 1.01
-    if fits and snug:
-        return current
-    if wanted[0] < lo:  # growing downwards (a run converging faster): leave room for the next moves
-        return wanted[0] / 100.0, wanted[1]
-    return wanted
-
-
-def stability_limit(optimizer: str, hyperparameters: Mapping[str, Any], objective: Objective) -> float | None:
-    r"""The largest stable ``eta`` of gd, sgd, momentum or nesterov on a quadratic objective, else None.
-
-    With :math:`\lambda` the largest Hessian eigenvalue: gd and sgd need :math:`\eta\lambda < 2`, momentum
-    :math:`\eta\lambda < 2 + 2\beta` (d2l 12.6), Nesterov :math:`\eta\lambda < (2 + 2\beta) / (1 + 2\beta)`
-    (the d2l look-ahead form; torch's form ``g + beta * v`` has the same bound). Equality already fails to
-    converge. The bound holds for both conventions: they share these three rules.
-    """
-    lam = objective.lambda_max
-    if lam is None or lam <= 0 or optimizer not in ("gd", "sgd", "momentum", "nesterov"):
-        return None
-    if optimizer in ("gd", "sgd"):
-        return 2.0 / lam
-    beta = float(hyperparameters["beta"])
-    if optimizer == "momentum":
-        return (2.0 + 2.0 * beta) / lam
-    return (2.0 + 2.0 * beta) / ((1.0 + 2.0 * beta) * lam)
+    top = hi if wanted[1] <= hi and math.log10(hi / wanted[1]) <= 3.01 else wanted[1]
+    bottom = lo if wanted[0] >= lo else wanted[0] / 100.0
+    return bottom, top
 
 
 def left_view(trajectory: Trajectory) -> int | None:
@@ -425,6 +406,13 @@ class TraceFigure:
                     span = math.log10(hi / lo)
                     ax.yaxis.set_major_locator(LogLocator(base=10.0, numticks=6 if span > 6 else 8))
                     ax.yaxis.set_minor_formatter(NullFormatter())
+
+    def reset_limits(self) -> None:
+        """Fit the side panels' limits to the current data again (the bottom of a log panel only grows)."""
+        self._limits.pop("loss_ylim", None)
+        self._limits.pop("lr_ylim", None)
+        if self.trajectories and self.loss_ax is not None:
+            self._panel_limits(max(t.steps for t in self.trajectories.values()))
 
     def set_step(self, step: int | None) -> None:
         """Highlight step ``step`` of each run: its point, the gradient step -eta*grad f and the actual update.
