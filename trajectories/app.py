@@ -387,6 +387,10 @@ class App:
         self._recompute(full=True)
 
     def _on_general(self, change: dict[str, Any]) -> None:
+        if self._lesson.objective != "general":
+            # Hidden sliders: the browser sends back its rounding of the log slider (20 -> 19.95) when it first
+            # renders; that must not redraw, nor wipe the notes of a preset link.
+            return
         self._change(replace(self._lesson, condition=float(self.condition.value), angle=float(self.angle.value)),
                      full=True)
 

@@ -26,7 +26,7 @@ DEFAULT_IP = "127.0.0.1"  # loopback: a class on a LAN needs an explicit --ip 0.
 THEMES = ("light", "dark")
 DEFAULT_POOL_SIZE = 2  # preheated kernels waiting for the next student; each one holds ~100 MB
 DEFAULT_CULL_IDLE = 600  # seconds: a kernel with no page attached and no activity for 10 minutes is shut down
-CULL_INTERVAL = 60  # seconds between two looks for idle kernels
+CULL_INTERVAL = 60  # seconds between two looks for idle kernels (less when the timeout itself is shorter)
 READY_PATH = "voila/static/voila.js"  # a static file: fetching it starts no kernel
 _VOILA_KEYS = ("theme", "template")  # query keys Voila itself reads; not lesson settings
 
@@ -92,7 +92,7 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         "--show_tracebacks=False",  # a student sees no server paths
         "--VoilaConfiguration.allow_template_override=NO",  # a link cannot switch to another template
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
+        f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL, max(1, cull_idle // 2))}",
     ]
     if pool_size > 0:
         argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
@@ -127,7 +127,21 @@ def serve(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool 
     from voila.app import Voila
 
     print(f"trajectories: serving the app on http://{_url_host(ip)}:{port}/ (Ctrl+C stops)", flush=True)
+    if ip in ("0.0.0.0", "::"):
+        lan = _lan_address()
+        where = f"http://{lan}:{port}/" if lan else f"http://<this machine's address>:{port}/"
+        print(f"trajectories: students open {where}", flush=True)
     Voila.launch_instance(argv=argv)
+
+
+def _lan_address() -> str:
+    """This machine's address on its default route, or "" (a UDP connect sends no packet)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere, only picks the interface
+            return str(s.getsockname()[0])
+    except OSError:
+        return ""
 
 
 def _url_host(ip: str) -> str:
@@ -175,7 +189,30 @@ def page(query: str | None = None) -> Any:
     base = _page_url()
     if base:
         app.link_base = base
+    app.add_tool(final_points_readout(app))
     return app
+
+
+def final_points_readout(app: Any) -> Any:
+    """A small readout (CSS class ``tj-readout``) of where each drawn trajectory ends, in the book's words.
+
+    It shows the trajectories the figure is drawing (``app.trajectories``), so a test or a student can check
+    the picture against the engine: ``rmsprop: epoch 20, x1: -0.010599, x2: 0.000000``.
+    """
+    import html
+
+    import ipywidgets as w
+
+    readout = w.HTML(layout=w.Layout(width="100%"))
+    readout.add_class("tj-readout")
+
+    def show(_lesson: Any = None) -> None:
+        readout.value = "".join(f"<div style='font-size:11px;line-height:1.3'><b>{html.escape(name)}</b>: "
+                                f"{html.escape(t.book_line())}</div>" for name, t in app.trajectories.items())
+
+    show()
+    app.observe(show)
+    return readout
 
 
 def _page_query() -> str:
