@@ -129,3 +129,11 @@ def test_range_sliders_zoom_into_an_axis(app):
     assert panel.spans == {} and panel.x_span.value == (1e-12, 1.0)
     panel.y.value = "none"
     assert panel.y_span.layout.display == "none" and panel.landscape.y is None
+
+
+@pytest.mark.parametrize("optimizers", [("gd",), ("adagrad", "rmsprop"), ("sgd",), ("adadelta", "gd")])
+def test_the_app_opens_with_any_first_optimizer(optimizers):
+    a = App(Lesson(optimizers=optimizers))
+    a.tabs.selected_index = a.tabs.titles.index("Landscape")
+    m = a.landscape.landscape
+    assert m.optimizer == optimizers[0] and (m.x, m.y) == ((*a.landscape.axes, None)[:2])

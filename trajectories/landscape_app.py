@@ -187,8 +187,11 @@ class LandscapePanel:
 
     def _label_spans(self) -> None:
         for span, label in ((self.x_span, self.x_span_label), (self.y_span, self.y_span_label)):
+            if span.layout.display == "none":
+                label.value = ""
+                continue
             low, high = span.value
-            label.value = "" if span.layout.display == "none" else f"{low:g} to {high:g}"
+            label.value = f"{low:g} to {high:g}"
 
     # ---- the public face ----------------------------------------------------------------------------------
     @property
