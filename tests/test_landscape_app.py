@@ -137,3 +137,16 @@ def test_the_app_opens_with_any_first_optimizer(optimizers):
     a.tabs.selected_index = a.tabs.titles.index("Landscape")
     m = a.landscape.landscape
     assert m.optimizer == optimizers[0] and (m.x, m.y) == ((*a.landscape.axes, None)[:2])
+
+
+def test_a_closed_tab_does_not_draw_and_catches_up_when_opened(app, monkeypatch):
+    panel = app.landscape
+    app.tabs.selected_index = 0
+    draws = []
+    monkeypatch.setattr(panel.canvas, "draw", lambda: draws.append(1))
+    app.hyper_controls[("rmsprop", "eta")].value = 0.1
+    app.steps.value = 30
+    assert draws == [] and panel.landscape.steps == 20
+    app.tabs.selected_index = 1
+    assert len(draws) == 1 and panel.landscape.steps == 30
+    assert panel.view.marker.get_xydata().tolist() == [[-1.0, 0.9]]

@@ -219,14 +219,14 @@ class LandscapePanel:
         Draws with ``canvas.draw()``, not ``draw_idle()``: in ipympl ``draw_idle`` asks the browser to ask back
         for a draw, one more round trip per change.
         """
+        if not self.visible:
+            return  # a closed tab costs the main view nothing: opening it catches up
         lesson = self.app.lesson
         name = self.optimizer.value
         key = self._map_key(lesson)
         if self.landscape is not None and key == self._key and not force:
             self.view.set_current(lesson.resolved(name))
             self.canvas.draw()
-            return
-        if not self.visible:
             return
         t0 = time.perf_counter()
         landscape = from_lesson(lesson, name, self.axes, resolution=int(self.resolution.value),
