@@ -89,7 +89,6 @@ class LandscapeView:
                                              extent=(0, 1, 0, 1), vmin=0, vmax=1)
         self.colorbar = figure.colorbar(self.image, cax=self.cax)
         self.curve, = self.ax.plot([], [], color="#1f77b4", lw=1.8)
-        self.curve_diverged, = self.ax.plot([], [], ls="none", marker="|", ms=12, mew=2, color=DIVERGED)
         stroke = self._stroke = [patheffects.withStroke(linewidth=3.2, foreground="black")]
         self.limit, = self.ax.plot([], [], color="white", ls="--", lw=1.6, path_effects=stroke)
         self.marker, = self.ax.plot([], [], ls="none", marker="o", ms=11, mfc="none", mec="white", mew=2.2,
@@ -106,10 +105,8 @@ class LandscapeView:
         px = position(landscape.x_values, landscape.x_scale)
         xlim = _extent(px)
         self.image.set_visible(two)
-        self.diverged_image.set_visible(two)
         self.cax.set_visible(two)
         self.curve.set_visible(not two)
-        self.curve_diverged.set_visible(not two)
         finite = landscape.values[np.isfinite(landscape.values)]
         if landscape.metric == "steps":
             low, high = 0.0, float(landscape.steps)
@@ -126,17 +123,19 @@ class LandscapeView:
             self.image.set_data(landscape.values)
             self.image.set_extent(extent)
             self.image.set_clim(low, high)
-            self.diverged_image.set_data(np.ma.masked_where(~landscape.diverged, np.zeros(landscape.diverged.shape)))
-            self.diverged_image.set_extent(extent)
             self.colorbar.set_label(landscape.label)
             self.ax.set_ylabel(axis_label(landscape.y, landscape.y_scale))
         else:
             pad = 0.05 * (high - low)
             ylim = (low - pad, high + pad)
             self.curve.set_data(px, landscape.values)
-            bad = px[landscape.diverged]
-            self.curve_diverged.set_data(bad, np.full(bad.shape, ylim[1] - pad / 2))
+            extent = (*xlim, *ylim)
             self.ax.set_ylabel(landscape.label)
+        # Diverged cells: solid on the map; on a curve, a light band behind it over the whole height.
+        diverged = landscape.diverged if two else landscape.diverged[None, :]
+        self.diverged_image.set_data(np.ma.masked_where(~diverged, np.zeros(diverged.shape)))
+        self.diverged_image.set_extent(extent)
+        self.diverged_image.set_alpha(1.0 if two else 0.3)
         self.ax.set_xlim(*xlim)
         self.ax.set_ylim(*ylim)
         _style_axis(self.ax.xaxis, landscape.x_scale)
