@@ -1,8 +1,9 @@
 """trajectories: 2D optimizer trajectories for teaching, exact to Dive into Deep Learning and to torch.optim."""
 
 from .engine import BOUND, MAX_STEPS, Trajectory, run
+from .export import export  # the function shadows the module here; "from trajectories.export import" still works
 from .objectives import OBJECTIVES, Objective, get_objective
 from .specs import CONVENTIONS, RULES, SPECS, Spec, specs
 
 __all__ = ["BOUND", "CONVENTIONS", "MAX_STEPS", "OBJECTIVES", "RULES", "SPECS", "Objective", "Spec", "Trajectory",
-           "get_objective", "run", "specs"]
+           "export", "get_objective", "run", "specs"]

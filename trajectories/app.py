@@ -27,6 +27,7 @@ import numpy as np
 import PIL.Image
 from matplotlib.figure import Figure
 
+from .export import export_control
 from .lesson import MAX_OPTIMIZERS, Lesson
 from .objectives import OBJECTIVES
 from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, formula_png
@@ -140,6 +141,7 @@ class App:
         self._stability: dict[str, w.HTML] = {}
         self._build_figure()
         self._build_controls()
+        self.add_tool(export_control(self))  # tj-export: downloads the figure on screen
         self._sync_controls()
         self._recompute(full=True)
         from .landscape_app import attach  # the Landscape tab follows the app through observe / add_panel

@@ -10,6 +10,7 @@ from typing import Any
 
 from . import landscape
 from .engine import run
+from .export import add_export
 from .objectives import OBJECTIVES
 from .serve import add_serve
 from .specs import CONVENTIONS, RULES, SPECS
@@ -89,6 +90,7 @@ def _add_run(sub: Any) -> None:
 COMMANDS: list[Callable[[Any], None]] = [_add_run]
 COMMANDS.append(add_serve)
 COMMANDS.append(landscape.add_command)
+COMMANDS.append(add_export)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -105,14 +105,14 @@ def _sticky(current: Any, wanted: tuple[float, float] | None) -> tuple[float, fl
     """New log limits for ``wanted`` data given the ``current`` ones; each change costs a full redraw.
 
     The bottom only grows (a faster run pushes the loss down, a slower one leaves the panel's lower part
-    empty; :meth:`TraceFigure.reset_limits` tightens it again), with two decades to spare when it does. The
+    empty; :meth:`TraceFigure.reset_limits` tightens it again), with three decades to spare when it does. The
     top follows the data within three decades, so a diverged run does not squash the picture for good.
     """
     if wanted is None or not isinstance(current, tuple):
         return wanted
     lo, hi = current
     top = hi if wanted[1] <= hi and math.log10(hi / wanted[1]) <= 3.01 else wanted[1]
-    bottom = lo if wanted[0] >= lo else wanted[0] / 100.0
+    bottom = lo if wanted[0] >= lo else wanted[0] / 1000.0
     return bottom, top
 
 
@@ -379,8 +379,8 @@ class TraceFigure:
             top = 10.0 ** math.ceil(math.log10(max(top, 1e-2)))
             want["loss_ylim"] = (-top if finite.min() < 0 else 0.0, top)
         else:
-            want["loss_ylim"] = _floor(_decades(losses), 8)
-        want["lr_ylim"] = _floor(_decades(np.concatenate(lrs)), 3) if lrs else None
+            want["loss_ylim"] = _floor(_decades(losses), 12)
+        want["lr_ylim"] = _floor(_decades(np.concatenate(lrs)), 4) if lrs else None
         for key in ("loss_ylim", "lr_ylim"):
             if key == "loss_ylim" and signed:
                 continue

@@ -1,0 +1,68 @@
+"""What reproducible export costs: trajectories' SVG against matplotlib's plain savefig of the same figure.
+
+    python benchmarks/bench_export.py
+
+Times, in one process, the medians over repeats of (a) ``figure_bytes``: build the book-sized figure and render it
+with the fixed salt, no metadata and no path simplification; (b) the baseline: the same TraceFigure saved with
+matplotlib's defaults; (c) the app's "Export SVG" click on the app-sized figure with the side panels
+(``screen_export``). Prints the medians and the ratios to the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import statistics
+import sys
+import time
+from io import BytesIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from trajectories.lesson import Lesson  # noqa: E402
+from trajectories.plotting import TraceFigure  # noqa: E402
+
+ex = importlib.import_module("trajectories.export")
+
+
+def medians_ms(fns: list, repeats: int) -> list[float]:
+    """Median time of each function; the functions take turns, so load on a shared machine hits them alike."""
+    for fn in fns:
+        fn()  # warm: fonts, glyph caches
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, ts in zip(fns, times, strict=True):
+            t = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t)
+    return [1000 * statistics.median(ts) for ts in times]
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--repeats", type=int, default=21)
+    args = p.parse_args()
+    lesson = Lesson(optimizers=("rmsprop",))
+
+    def baseline() -> bytes:
+        buffer = BytesIO()
+        TraceFigure.from_lesson(lesson, panels=False).figure.savefig(buffer, format="svg")
+        return buffer.getvalue()
+
+    class Screen:  # what the control reads from the app: its lesson and its on-screen figure
+        def __init__(self) -> None:
+            self.lesson = lesson
+            self.trace = TraceFigure.from_lesson(lesson, panels=True, blit=True, step=0)
+
+    screen = Screen()
+    base, ours, click = medians_ms([baseline, lambda: ex.figure_bytes(lesson), lambda: ex.screen_export(screen)],
+                                   args.repeats)
+    print(f"matplotlib savefig (baseline), 3.5 x 2.5 in: median {base:.1f} ms")
+    print(f"trajectories figure_bytes,     3.5 x 2.5 in: median {ours:.1f} ms  ratio {ours / base:.2f}")
+    print(f"Export SVG click (app figure, 9 x 4.2 in):   median {click:.1f} ms  ratio {click / base:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

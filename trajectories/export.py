@@ -1,0 +1,636 @@
+"""Figures for course notes: the app's figure as SVG, PNG or PDF, byte for byte the same from the same settings.
+
+Three ways in, one figure: :func:`export` from Python, ``trajectories export`` on the command line, and the
+app's "Export SVG" control (:func:`export_control`), which hands the browser a download of what is on screen.
+The picture is :class:`trajectories.plotting.TraceFigure`, the one the app draws. Reproducibility comes from
+:func:`render`: a fixed ``svg.hashsalt`` (clip-path and marker ids), no date, no software version in the
+metadata, no path simplification (every engine point is a vertex), and fixed ids (``gid``) on the artists
+that matter, e.g. ``tj-trajectory-rmsprop`` on the path of RMSProp.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import html
+import json
+import os
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .lesson import Lesson
+from .specs import CONVENTIONS, RULES, check_name, resolve, specs
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .plotting import TraceFigure
+
+# matplotlib (and plotting, which needs it) is imported where a figure is made: registering the subcommand in
+# trajectories.cli must not slow down every other command by the third of a second matplotlib takes to load.
+
+FORMATS = ("svg", "png", "pdf")
+TEXT = {"paths": "path", "text": "none"}  # --text -> svg.fonttype
+HASHSALT = "trajectories"  # svg.hashsalt: clip-path and marker ids depend on it and on the drawing only
+PNG_DPI = 200
+MIME = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
+
+
+class Style(NamedTuple):
+    """How big the figure is and how large its text and lines are drawn."""
+
+    figsize: tuple[float, float]  # the trajectory panel alone
+    loss_figsize: tuple[float, float]  # with the loss and effective-rate panels
+    scale: float  # text, lines and markers, relative to the app's sizes
+    description: str
+
+
+STYLES: dict[str, Style] = {
+    # d2l's show_trace_2d: set_figsize() gives 3.5 x 2.5 inches.
+    # With the panels, the app's own layout and size (plotting.APP_FIGSIZE, 9 x 4.2 inches).
+    "d2l": Style((3.5, 2.5), (9.0, 4.2), 1.0, "the book's look at the book's size, 3.5 x 2.5 inches"),
+    "slides": Style((8.0, 4.5), (12.8, 6.0), 1.5, "16:9, larger text and thicker lines for a projector"),
+}
+
+
+# ---- settings -----------------------------------------------------------------------------------------------
+def make_lesson(optimizer: str | Sequence[str] | Lesson = "rmsprop", *,
+                hyperparameters: Mapping[str, Mapping[str, Any]] | None = None, objective: str | None = None,
+                condition: float | None = None, angle: float | None = None, start: Sequence[float] | None = None,
+                steps: int | None = None, convention: str | None = None, seed: int | None = None,
+                **hyper: Any) -> Lesson:
+    """The :class:`~trajectories.lesson.Lesson` that these settings describe; unset ones keep their defaults.
+
+    Parameters
+    ----------
+    optimizer : str, sequence of str or Lesson, default="rmsprop"
+        One optimizer, several (``"gd,momentum"`` or ``("gd", "momentum")``), or a lesson to start from.
+    hyperparameters : mapping, optional
+        Per optimizer, e.g. ``{"momentum": {"eta": 0.6}}``; applied after ``**hyper``.
+    objective, condition, angle, start, steps, convention, seed
+        As in :func:`trajectories.run`; ``condition`` and ``angle`` only with ``objective="general"``.
+    **hyper
+        The book's symbols (``eta=0.4``), applied to every optimizer shown that takes them, as a link does.
+
+    Returns
+    -------
+    Lesson
+    """
+    base = optimizer if isinstance(optimizer, Lesson) else None
+    names = base.optimizers if base is not None else _optimizer_names(optimizer)
+    settings = {k: v for k, v in dict(objective=objective, condition=condition, angle=angle, steps=steps,
+                                      convention=convention, seed=seed).items() if v is not None}
+    if start is not None:
+        settings["start"] = tuple(start) if isinstance(start, (list, tuple)) else start
+    chosen = settings.get("objective", base.objective if base is not None else Lesson.objective)
+    for key in ("condition", "angle"):
+        if key in settings and chosen != "general":
+            raise ValueError(f"The '{key}' parameter only applies to objective='general'. "
+                             f"Got objective={chosen!r} instead.")
+    convention_ = settings.get("convention", base.convention if base is not None else Lesson.convention)
+    check_name(convention_, "convention", CONVENTIONS)
+    hp: dict[str, dict[str, Any]] = {}
+    if base is not None and convention_ == base.convention:
+        hp = {n: dict(v) for n, v in base.hyperparameters.items()}
+    for name, value in hyper.items():
+        takers = [n for n in names if name in specs(n, convention_)]
+        for n in takers or names:  # nobody takes it: let every optimizer's check say so
+            hp.setdefault(n, {})[name] = value
+    for opt, values in (hyperparameters or {}).items():
+        check_name(opt, "optimizer", RULES)
+        if opt not in names:
+            first = next(iter(values), "")
+            raise ValueError(f"The '{opt}.{first}' parameter names {opt}, which is not among the optimizers "
+                             f"shown ({', '.join(names)}).")
+        hp.setdefault(opt, {}).update(values)
+    for opt, values in hp.items():
+        resolve(opt, convention_, values)  # a name only the other convention knows is an error here, not dropped
+    if base is not None:
+        return replace(base, hyperparameters=hp, **settings)
+    return Lesson(optimizers=names, hyperparameters=hp, **settings)
+
+
+def _optimizer_names(optimizer: Any) -> tuple[str, ...]:
+    if isinstance(optimizer, str):
+        names = tuple(n.strip() for n in optimizer.split(","))
+    elif isinstance(optimizer, Sequence) and all(isinstance(n, str) for n in optimizer):
+        names = tuple(optimizer)
+    else:
+        raise ValueError(f"The 'optimizer' parameter must be a name, a comma-separated list of names, a list of "
+                         f"names or a Lesson. Got {optimizer!r} instead.")
+    for n in names:
+        check_name(n, "optimizer", RULES)
+    return names
+
+
+def file_name(lesson: Lesson, format: str = "svg", step: int | None = None) -> str:
+    """A file name that says what the figure shows: ``rmsprop_eta0.4_gamma0.9.svg``.
+
+    Each optimizer with its hyperparameters (``eps`` only when not the default), several joined by ``_vs_``,
+    then what differs from the book's setting: objective, start, steps, convention, seed, highlighted step
+    (from step 1 on).
+    """
+    format = check_name(format, "format", FORMATS)
+    parts = []
+    for opt in lesson.optimizers:
+        table = specs(opt, lesson.convention)
+        words = [opt]
+        for key, value in lesson.resolved(opt).items():
+            if table[key].is_choice:
+                if value != table[key].default:
+                    words.append(f"{key}-{str(value).lower()}")
+            elif key != "eps" or value != table[key].default:
+                words.append(f"{key}{'-' if key[-1].isdigit() else ''}{_num(value)}")
+        parts.append("_".join(words))
+    name = "_vs_".join(parts)
+    default = Lesson()
+    if lesson.objective == "general":
+        name += f"_general-c{_num(lesson.condition)}-a{_num(lesson.angle)}"
+    elif lesson.objective != default.objective:
+        name += f"_{lesson.objective}"
+    if tuple(lesson.start) != default.start:
+        name += f"_from{_num(lesson.start[0])}_{_num(lesson.start[1])}"
+    if lesson.steps != default.steps:
+        name += f"_steps{lesson.steps}"
+    if lesson.convention != default.convention:
+        name += f"_{lesson.convention}"
+    if "sgd" in lesson.optimizers and lesson.seed != default.seed:
+        name += f"_seed{lesson.seed}"
+    if step:  # step 0, where the app opens, is the start point: the name stays the plain one
+        name += f"_step{step}"
+    return f"{name}.{format}"
+
+
+def _num(value: Any) -> str:
+    return f"{float(value):g}"
+
+
+# ---- the figure -------------------------------------------------------------------------------------------
+def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int | None = None,
+          figsize: tuple[float, float] | None = None) -> TraceFigure:
+    """The app's figure of ``lesson`` in ``style``, with the loss panels if ``loss``, ready to :func:`render`.
+
+    Parameters
+    ----------
+    lesson : Lesson
+    style : {"d2l", "slides"}, default="d2l"
+    loss : bool, default=False
+        Add the side panels: loss against step and the effective learning rate.
+    step : int, optional
+        Highlight this step (its point, the gradient step and the update), as the app's step control does.
+    figsize : pair of floats, optional
+        Override the style's size in inches (the app's control passes the size on screen).
+    """
+    from matplotlib.figure import Figure
+
+    from .plotting import TraceFigure
+
+    st = STYLES[check_name(style, "style", tuple(STYLES))]
+    if not isinstance(lesson, Lesson):
+        raise ValueError(f"The 'lesson' parameter must be a trajectories.lesson.Lesson. Got {lesson!r} instead.")
+    if step is not None and (isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= lesson.steps):
+        raise ValueError(f"The 'step' parameter must be None or an integer in the range [0, {lesson.steps}]. "
+                         f"Got {step!r} instead.")
+    size = figsize if figsize is not None else st.loss_figsize if loss else st.figsize
+    # Alone, the trajectory panel is laid out by constrained layout (as plotting does at the book's size); with
+    # the side panels, plotting's fixed grid places them.
+    figure = Figure(figsize=size, layout=None if loss else "constrained")
+    trace = TraceFigure.from_lesson(lesson, figure, panels=bool(loss), step=step)
+    if st.scale != 1.0:
+        _enlarge(trace, st.scale)
+    label(trace)
+    return trace
+
+
+def label(trace: TraceFigure) -> None:
+    """Fixed ids (``gid``) for the artists a reader of the SVG looks for; matplotlib numbers the rest."""
+    trace.ax.set_gid("tj-axes")
+    if trace.contours is not None:
+        trace.contours.set_gid("tj-contours")
+    trace.start_marker.set_gid("tj-start")
+    for name, p in trace.paths.items():
+        p.line.set_gid(f"tj-trajectory-{name}")
+        p.current.set_gid(f"tj-current-{name}")
+        if p.loss is not None:
+            p.loss.set_gid(f"tj-loss-{name}")
+    if trace.loss_ax is not None:
+        trace.loss_ax.set_gid("tj-loss-axes")
+        trace.lr_ax.set_gid("tj-lr-axes")
+
+
+def _enlarge(trace: TraceFigure, k: float) -> None:
+    """Scale text, line widths and marker sizes by ``k`` (the slides style), leaving positions alone."""
+    for ax in trace.figure.axes:
+        for text in [ax.title, ax.xaxis.label, ax.yaxis.label]:
+            text.set_fontsize(text.get_fontsize() * k)
+        size = ax.xaxis.get_major_ticks()[0].label1.get_fontsize()
+        ax.tick_params(which="both", labelsize=size * k, width=0.8 * k)
+        ax.tick_params(which="major", length=3.5 * k)
+        for spine in ax.spines.values():
+            spine.set_linewidth(spine.get_linewidth() * k)
+        for line in ax.lines:
+            line.set_linewidth(line.get_linewidth() * k)
+            line.set_markersize(line.get_markersize() * k)
+            line.set_markeredgewidth(line.get_markeredgewidth() * k)
+        for patch in ax.patches:
+            patch.set_linewidth(patch.get_linewidth() * k)
+            if hasattr(patch, "set_mutation_scale"):
+                patch.set_mutation_scale(patch.get_mutation_scale() * k)
+        legend = ax.get_legend()
+        if legend is not None:
+            for text in legend.get_texts():
+                text.set_fontsize(text.get_fontsize() * k)
+    if trace.contours is not None:
+        trace.contours.set_linewidth([w * k for w in trace.contours.get_linewidth()])
+
+
+def render(figure: Figure, format: str = "svg", *, text: str = "paths", title: str = "") -> bytes:
+    """The bytes of ``figure`` in ``format``, the same on every run: no date, no version, fixed ids.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+    format : {"svg", "png", "pdf"}, default="svg"
+    text : {"paths", "text"}, default="paths"
+        SVG only: glyphs as paths (looks the same everywhere) or as ``<text>`` (selectable, searchable).
+    title : str
+        Stored in the file's metadata.
+    """
+    import matplotlib as mpl
+
+    format = check_name(format, "format", FORMATS)
+    fonttype = TEXT[check_name(text, "text", tuple(TEXT))]
+    metadata: dict[str, Any] = {
+        "svg": {"Date": None, "Creator": None, "Title": title},
+        "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None, "Title": title},
+        "png": {"Software": None, "Title": title},
+    }[format]
+    rc = {"svg.hashsalt": HASHSALT, "svg.fonttype": fonttype, "path.simplify": False, "pdf.compression": 6}
+    buffer = BytesIO()
+    with mpl.rc_context(rc):
+        figure.savefig(buffer, format=format, metadata=metadata, dpi=PNG_DPI if format == "png" else "figure")
+    return buffer.getvalue()
+
+
+def title_of(lesson: Lesson) -> str:
+    """A one-line description for the file's metadata: the link form of the settings."""
+    return f"trajectories: {lesson.to_query()}"
+
+
+def figure_bytes(lesson: Lesson, *, style: str = "d2l", loss: bool = False, format: str = "svg",
+                 text: str = "paths", step: int | None = None) -> bytes:
+    """Build and :func:`render` the figure of ``lesson`` (see :func:`build` for the parameters)."""
+    format = check_name(format, "format", FORMATS)
+    check_name(text, "text", tuple(TEXT))
+    trace = build(lesson, style=style, loss=loss, step=step)
+    return render(trace.figure, format, text=text, title=title_of(lesson))
+
+
+# ---- writing ----------------------------------------------------------------------------------------------
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    A reader never sees half a file, and a failure leaves the old file (if any) as it was and no temporary
+    file behind.
+    """
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies, as for open()
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        reason = exc.strerror or type(exc).__name__
+        raise ValueError(f"The 'path' parameter must be a file that can be written. Got {str(path)!r}, "
+                         f"which cannot ({reason}).") from None
+
+
+def target(path: str | os.PathLike | None, lesson: Lesson, format: str | None,
+           step: int | None = None) -> tuple[Path, str]:
+    """Where to write and in which format: an explicit file, a folder (the file named by :func:`file_name`) or
+    nothing (that name in the current folder); the format comes from ``format`` or the file's suffix."""
+    if format is not None:
+        format = check_name(format, "format", FORMATS)
+    if path is None or Path(path).is_dir():
+        folder = Path("." if path is None else path)
+        fmt = format or "svg"
+        return folder / file_name(lesson, fmt, step), fmt
+    p = Path(path)
+    suffix = p.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        if format is None:
+            raise ValueError(f"The 'path' parameter must end in .svg, .png or .pdf (or give the format). "
+                             f"Got {str(p)!r} instead.")
+    elif format is not None and suffix != format:
+        raise ValueError(f"The 'format' parameter must match the file's suffix .{suffix}. Got {format!r} "
+                         f"instead.")
+    if not p.parent.is_dir():
+        raise ValueError(f"The 'path' parameter must be in a folder that exists. Got {str(p)!r} instead.")
+    return p, format or suffix
+
+
+def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.PathLike | None = None, *,
+           style: str = "d2l", loss: bool = False, format: str | None = None, text: str = "paths",
+           step: int | None = None, hyperparameters: Mapping[str, Mapping[str, Any]] | None = None,
+           objective: str | None = None, condition: float | None = None, angle: float | None = None,
+           start: Sequence[float] | None = None, steps: int | None = None, convention: str | None = None,
+           seed: int | None = None, **hyper: Any) -> Path:
+    """Write the figure of these settings to ``path`` and return the path; the same settings, the same bytes.
+
+    Parameters
+    ----------
+    optimizer : str, sequence of str or Lesson, default="rmsprop"
+        ``"rmsprop"``, ``"gd,momentum"``, ``("gd", "momentum")`` or a :class:`~trajectories.lesson.Lesson`.
+    path : str or path-like, optional
+        A file ending in .svg, .png or .pdf, or a folder; by default the current folder. In a folder the file is
+        named after the settings (:func:`file_name`), e.g. ``rmsprop_eta0.4_gamma0.9.svg``.
+    style : {"d2l", "slides"}, default="d2l"
+        The book's look at 3.5 x 2.5 inches, or a 16:9 figure with larger text for slides.
+    loss : bool, default=False
+        Add the loss and effective-learning-rate panels.
+    format : {"svg", "png", "pdf"}, optional
+        By default from the file's suffix (svg for a folder).
+    text : {"paths", "text"}, default="paths"
+        SVG text as glyph outlines or as selectable ``<text>``.
+    step : int, optional
+        Highlight one step, as the app's step control does.
+    hyperparameters : mapping, optional
+        Per optimizer when several are shown: ``{"momentum": {"eta": 0.6}}``.
+    objective, condition, angle, start, steps, convention, seed, **hyper
+        As in :func:`trajectories.run`; ``eta=0.4`` applies to every optimizer shown that takes ``eta``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Examples
+    --------
+    >>> export("rmsprop", "fig.svg", eta=0.4, gamma=0.9)  # doctest: +SKIP
+    PosixPath('fig.svg')
+    """
+    lesson = make_lesson(optimizer, hyperparameters=hyperparameters, objective=objective, condition=condition,
+                         angle=angle, start=start, steps=steps, convention=convention, seed=seed, **hyper)
+    out, fmt = target(path, lesson, format, step)
+    data = figure_bytes(lesson, style=style, loss=loss, format=fmt, text=text, step=step)
+    write_atomic(out, data)
+    return out
+
+
+# ---- the gallery: the book's figures, regenerated ---------------------------------------------------------
+class GalleryFigure(NamedTuple):
+    """One figure of the gallery: the book's section, the objective, the optimizer and its settings."""
+
+    section: str
+    objective: str
+    optimizer: str
+    hyper: dict[str, float]
+
+
+# The rows of the book's table in the engine issue (d2l chapter 12), then Adadelta and Adam at their defaults
+# (the book shows those two only as loss curves on real data).
+GALLERY: tuple[GalleryFigure, ...] = (
+    GalleryFigure("Gradient Descent", "bowl", "gd", {"eta": 0.1}),
+    GalleryFigure("Momentum: an ill-conditioned problem", "quadratic", "gd", {"eta": 0.4}),
+    GalleryFigure("Momentum: an ill-conditioned problem", "quadratic", "gd", {"eta": 0.6}),
+    GalleryFigure("Momentum", "quadratic", "momentum", {"eta": 0.6, "beta": 0.5}),
+    GalleryFigure("Momentum", "quadratic", "momentum", {"eta": 0.6, "beta": 0.25}),
+    GalleryFigure("Adagrad", "quadratic", "adagrad", {"eta": 0.4}),
+    GalleryFigure("Adagrad", "quadratic", "adagrad", {"eta": 2.0}),
+    GalleryFigure("RMSProp", "quadratic", "rmsprop", {"eta": 0.4, "gamma": 0.9}),
+    GalleryFigure("Adadelta", "quadratic", "adadelta", {}),
+    GalleryFigure("Adam", "quadratic", "adam", {}),
+)
+
+
+def gallery_command(g: GalleryFigure) -> str:
+    """The command that makes this gallery figure on its own."""
+    words = ["trajectories", "export", g.optimizer]
+    if g.objective != Lesson.objective:
+        words += ["--objective", g.objective]
+    for key, value in g.hyper.items():
+        words += [f"--{key}", _num(value)]
+    return " ".join(words)
+
+
+def export_gallery(folder: str | os.PathLike, *, text: str = "paths") -> list[Path]:
+    """Write the gallery's figures (d2l style, SVG) and its ``index.md`` into ``folder``; return the paths.
+
+    The index shows each figure with the command that makes it and its final point, computed by the engine
+    while the gallery is written.
+    """
+    from .plotting import drawn_until
+
+    out = Path(folder)
+    if not out.is_dir():
+        raise ValueError(f"The 'gallery' parameter must be a folder that exists. Got {str(out)!r} instead.")
+    check_name(text, "text", tuple(TEXT))
+    written = []
+    rows = ["# Gallery: the book's figures, regenerated", "",
+            "Made by `trajectories export --gallery assets/gallery`: one figure per setting the book prints in "
+            "*Dive into Deep Learning*'s optimization chapter, plus Adadelta and Adam at their defaults, in the "
+            "book's style (3.5 x 2.5 inches, contours `#1f77b4`, path `#ff7f0e`). Each figure comes with the "
+            "command that makes it alone and the final point, computed by the engine when the gallery was "
+            "written and printed the way the book's `train_2d` prints it. Every run starts at the book's "
+            "(-5, -2) and takes 20 steps.", "",
+            "| figure | book section | settings | final point |", "|---|---|---|---|"]
+    for g in GALLERY:
+        lesson = Lesson(optimizers=(g.optimizer,), hyperparameters={g.optimizer: g.hyper}, objective=g.objective)
+        trajectory = lesson.run()[g.optimizer]
+        path = out / file_name(lesson, "svg")
+        write_atomic(path, figure_bytes(lesson, text=text))
+        written.append(path)
+        final = f"`{trajectory.book_line()}`"
+        last = drawn_until(trajectory)
+        if last < trajectory.steps:
+            final += (f"; the path leaves the window at step {last}, so the figure draws it up to there (the "
+                      f"window keeps the contours readable)")
+        settings = ", ".join([g.objective] + [f"{k}={v if isinstance(v, (bool, str)) else _num(v)}"
+                                              for k, v in lesson.resolved(g.optimizer).items()])
+        rows.append(f"| ![{g.optimizer}, {settings}]({path.name}) | {g.section} | {settings}<br>"
+                    f"`{gallery_command(g)}` | {final} |")
+    index = out / "index.md"
+    write_atomic(index, ("\n".join(rows) + "\n").encode())
+    return written + [index]
+
+
+# ---- the app's control ------------------------------------------------------------------------------------
+def download_script(name: str, data: bytes, mime: str) -> str:
+    """Javascript that hands ``data`` to the browser as a download called ``name`` (a Blob and a click)."""
+    payload = base64.b64encode(data).decode("ascii")
+    return ("(() => {"
+            f"const bytes = Uint8Array.from(atob({json.dumps(payload)}), c => c.charCodeAt(0));"
+            f"const url = URL.createObjectURL(new Blob([bytes], {{type: {json.dumps(mime)}}}));"
+            "const a = document.createElement('a');"
+            f"a.href = url; a.download = {json.dumps(name)}; a.style.display = 'none';"
+            "document.body.appendChild(a); a.click(); a.remove();"
+            "setTimeout(() => URL.revokeObjectURL(url), 60000);"
+            "})();")
+
+
+def download_link(name: str, data: bytes, mime: str) -> str:
+    """An HTML link that downloads ``data`` again, shown after the export (and if scripts are blocked)."""
+    payload = base64.b64encode(data).decode("ascii")
+    return (f'<a class="tj-export-link" download="{html.escape(name)}" href="data:{mime};base64,{payload}" '
+            f'title="download again" style="font-size: 11px">{html.escape(name).replace("_", "_<wbr>")}</a>')
+
+
+def export_control(app: Any, *, format: str = "svg", text: str = "paths") -> Any:
+    """The app's "Export SVG" control: a button (class ``tj-export``) that downloads what is on screen.
+
+    The click builds the figure anew from the app's settings, step, figure size and axes limits (the screen
+    figure itself blits its moving artists, which ``savefig`` leaves out), renders it as :func:`render` does
+    for the command line, and sends the browser a small script that saves it as a download, with a link to
+    download it again. Nothing is written on the server's disk. Works in JupyterLab and on the Voila page.
+
+    ``app`` must offer ``lesson`` (a :class:`~trajectories.lesson.Lesson`) and ``trace`` (its
+    :class:`~trajectories.plotting.TraceFigure`); the returned widget has ``export()``, which returns
+    ``(file name, bytes)`` of what the next click would download.
+    """
+    import ipywidgets as widgets
+
+    format = check_name(format, "format", FORMATS)
+    check_name(text, "text", tuple(TEXT))
+    button = widgets.Button(description=f"Export {format.upper()}", icon="download",
+                            tooltip=f"Download the figure on screen as {format.upper()}",
+                            layout=widgets.Layout(width="auto", flex="0 0 auto"))
+    button.add_class("tj-export")
+    # Under the button, so a long file name wraps there instead of squeezing the button in a row of tools.
+    output = widgets.Output(layout=widgets.Layout(max_width="260px"))
+    output.add_class("tj-export-output")
+    box = widgets.VBox([button, output])
+
+    def snapshot() -> tuple[str, bytes]:
+        return screen_export(app, format=format, text=text)
+
+    def click(_: Any = None) -> None:
+        try:
+            name, data = snapshot()
+        except Exception as exc:  # noqa: BLE001 - a click's error must reach the screen, not the kernel's log
+            if callable(getattr(app, "show_message", None)):
+                app.show_message(f"Export failed: {exc}")
+                return
+            raise
+        mime = MIME[format]
+        # Emptied first: the same export twice is the same list of outputs, which would not be sent again.
+        output.outputs = ()
+        output.outputs = (
+            {"output_type": "display_data", "metadata": {}, "data": {"text/html": download_link(name, data, mime),
+                                                                     "text/plain": name}},
+            {"output_type": "display_data", "metadata": {},
+             "data": {"application/javascript": download_script(name, data, mime)}},
+        )
+
+    button.on_click(click)
+    box.export = snapshot  # type: ignore[attr-defined]
+    box.button = button  # type: ignore[attr-defined]
+    box.output = output  # type: ignore[attr-defined]
+    return box
+
+
+def screen_export(app: Any, *, format: str = "svg", text: str = "paths") -> tuple[str, bytes]:
+    """File name and bytes of the app's figure as it is on screen: settings, step, size and axes limits."""
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    from .plotting import TraceFigure
+
+    lesson, screen = app.lesson, app.trace
+    engine = screen.figure.get_layout_engine()
+    layout = "constrained" if isinstance(engine, ConstrainedLayoutEngine) else None
+    trace = TraceFigure.from_lesson(lesson, Figure(figsize=tuple(screen.figure.get_size_inches()), layout=layout),
+                                    panels=screen.panels, trajectories=screen.trajectories or None,
+                                    step=screen.step)
+    for mine, theirs in zip(trace.figure.axes, screen.figure.axes, strict=False):
+        mine.set_xlim(theirs.get_xlim())
+        mine.set_ylim(theirs.get_ylim())
+    label(trace)
+    return file_name(lesson, format, screen.step), render(trace.figure, format, text=text, title=title_of(lesson))
+
+
+# ---- the command line -------------------------------------------------------------------------------------
+_RUN_SETTINGS = ("objective", "start", "steps", "convention", "seed")
+
+
+def add_export(sub: Any) -> None:
+    """The ``export`` subcommand (registered in :data:`trajectories.cli.COMMANDS`)."""
+    from .cli import add_run_settings
+
+    p = sub.add_parser(
+        "export", help="write the figure as SVG, PNG or PDF, byte for byte the same every time",
+        description="Write the app's figure of these settings. Several optimizers: 'gd,momentum'; a flag like "
+                    "--eta applies to every optimizer shown that takes it, --momentum.eta to one. Or paste a "
+                    "preset link's query with --link 'optimizer=gd,momentum&momentum.eta=0.6' (flags given "
+                    "as well override it). Negative starts need '=': --start=-4,1.",
+        epilog="examples: trajectories export rmsprop --eta 0.4 --gamma 0.9 -o fig.svg | "
+               "trajectories export gd,momentum --eta 0.4 --momentum.eta 0.6 --loss | "
+               "trajectories export --gallery assets/gallery")
+    p.add_argument("optimizers", nargs="?", help=f"one or more of {', '.join(RULES)}, separated by commas")
+    add_run_settings(p)
+    p.set_defaults(**{k: None for k in _RUN_SETTINGS})  # unset flags keep the link's value or the default
+    for rule in RULES:
+        for name in dict.fromkeys(k for c in CONVENTIONS for k in specs(rule, c)):
+            spec = specs(rule, "torch" if name not in specs(rule, "d2l") else "d2l")[name]
+            kind = (dict(action=argparse.BooleanOptionalAction) if spec.choices == (True, False)
+                    else dict(choices=spec.choices) if spec.is_choice else dict(type=float))
+            p.add_argument(f"--{rule}.{name.replace('_', '-')}", dest=f"{rule}.{name}", default=None,
+                           help=argparse.SUPPRESS, **kind)
+    p.add_argument("--link", help="a preset link's query, e.g. 'optimizer=rmsprop&eta=0.4'")
+    p.add_argument("-o", "--output", help="file (.svg, .png, .pdf) or folder; default: named after the settings")
+    p.add_argument("--style", choices=tuple(STYLES), default="d2l",
+                   help="; ".join(f"{k}: {v.description}" for k, v in STYLES.items()))
+    p.add_argument("--loss", action="store_true", help="add the loss and effective-learning-rate panels")
+    p.add_argument("--format", choices=FORMATS, help="default: from the output's suffix, else svg")
+    p.add_argument("--text", choices=tuple(TEXT), default="paths",
+                   help="SVG text as glyph outlines (paths) or selectable text (text)")
+    p.add_argument("--step", type=int, help="highlight this step, as the app's step control does")
+    p.add_argument("--gallery", metavar="FOLDER", help="write the book's figures and an index.md into FOLDER")
+    p.set_defaults(func=_cmd_export)
+
+
+def lesson_from_args(args: argparse.Namespace) -> Lesson:
+    """The lesson the ``export`` command line describes: ``--link`` first, then the flags given."""
+    from .cli import _hyper_flags, parse_start
+
+    base: Lesson | None = None
+    if args.link is not None:
+        base, notes = Lesson.from_query(args.link)
+        if notes:
+            note = notes[0].removeprefix("Ignored ")
+            raise ValueError(f"The 'link' parameter must hold only settings the page takes; it would ignore {note}")
+    if args.optimizers is None and base is None:
+        raise ValueError("The 'optimizers' parameter is missing: name one or more optimizers (e.g. rmsprop or "
+                         "gd,momentum), or give --link or --gallery.")
+    optimizer: Any = base if base is not None else args.optimizers
+    if base is not None and args.optimizers is not None:
+        names = _optimizer_names(args.optimizers)
+        optimizer = replace(base, optimizers=names,
+                            hyperparameters={n: v for n, v in base.hyperparameters.items() if n in names})
+    hyper = {name: getattr(args, name) for name in _hyper_flags() if getattr(args, name) is not None}
+    per: dict[str, dict[str, Any]] = {}
+    for key, value in vars(args).items():
+        if "." in key and value is not None:
+            rule, _, name = key.partition(".")
+            per.setdefault(rule, {})[name] = value
+    return make_lesson(optimizer, hyperparameters=per, objective=args.objective, condition=args.condition,
+                       angle=args.angle, start=None if args.start is None else parse_start(args.start),
+                       steps=args.steps, convention=args.convention, seed=args.seed, **hyper)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    if args.gallery is not None:
+        if args.optimizers is not None or args.link is not None or args.output is not None:
+            raise ValueError("The 'gallery' option makes the book's figures: give it alone (with --text if "
+                             f"wanted). Got {args.optimizers or args.link or args.output!r} as well.")
+        for path in export_gallery(args.gallery, text=args.text):
+            print(path)
+        return 0
+    lesson = lesson_from_args(args)
+    print(export(lesson, args.output, style=args.style, loss=args.loss, format=args.format, text=args.text,
+                 step=args.step))
+    return 0
