@@ -75,6 +75,9 @@ def test_book_values_are_reachable_and_the_readout_is_the_value():
     for key, value in (("eta", 0.37), ("beta", 0.25)):
         slider = app.hyper_controls[("momentum", key)]
         assert slider.value == value and slider.label == f"{value:g}"
+    app.set_lesson(app.lesson.with_hyperparameter("momentum", "eta", 0.123))  # same sliders, a new stop
+    assert app.hyper_controls[("momentum", "eta")].label == "0.123"
+    assert app.trajectories["momentum"].hyperparameters["eta"] == 0.123
 
 
 def test_divergence_shows_a_message_and_the_stability_limit():
@@ -209,6 +212,12 @@ def test_every_objective_and_optimizer_draws():
     for rule in RULES:
         app.set_lesson(Lesson(optimizers=(rule,), steps=300))
         assert "Error" not in app.message.value
+
+
+def test_the_package_offers_the_app_lazily():
+    import trajectories
+
+    assert trajectories.App is App
 
 
 def test_notes_and_bad_arguments():

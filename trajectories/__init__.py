@@ -7,3 +7,12 @@ from .specs import CONVENTIONS, RULES, SPECS, Spec, specs
 
 __all__ = ["BOUND", "CONVENTIONS", "MAX_STEPS", "OBJECTIVES", "RULES", "SPECS", "Objective", "Spec", "Trajectory",
            "export", "get_objective", "run", "specs"]
+
+
+def __getattr__(name: str):
+    # ``trajectories.App`` without making every ``import trajectories`` (the CLI, the engine) load the widgets.
+    if name == "App":
+        from .app import App
+
+        return App
+    raise AttributeError(f"module 'trajectories' has no attribute {name!r}")

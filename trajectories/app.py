@@ -189,11 +189,15 @@ class App:
         self.objective.add_class("tj-objective")
         self.formula = w.Image(format="png", layout=w.Layout(margin="4px 0 4px 8px"))
         self.formula.add_class("tj-formula")
+        # Steps, condition and angle change the axes or the contours: a full redraw each, so only on release
+        # (the keyboard still moves them one step at a time); the hyperparameter sliders follow the hand.
         self.condition = w.FloatLogSlider(value=lesson.condition, base=10, min=0, max=3, step=0.01,
+                                          continuous_update=False,
                                           description="condition", readout_format=".3g",
                                           style={"description_width": "70px"}, layout=w.Layout(width="300px"))
         self.condition.add_class("tj-condition")
         self.angle = w.FloatSlider(value=lesson.angle, min=-180, max=180, step=1, description="angle °",
+                                   continuous_update=False,
                                    style={"description_width": "70px"}, layout=w.Layout(width="300px"))
         self.angle.add_class("tj-angle")
         self.general_box = w.VBox([self.condition, self.angle])
@@ -203,7 +207,7 @@ class App:
                                           tooltips=["d2l's formulas and constants", "torch.optim's formulas"])
         self.convention.add_class("tj-convention")
         self.steps = w.IntSlider(value=lesson.steps, min=1, max=max(MAX_SLIDER_STEPS, lesson.steps),
-                                 description="steps", style={"description_width": "70px"},
+                                 description="steps", style={"description_width": "70px"}, continuous_update=False,
                                  layout=w.Layout(width="300px"))
         self.steps.add_class("tj-steps")
         self.start_x1 = w.FloatText(value=lesson.start[0], description="start x1", step=0.1,
@@ -250,7 +254,7 @@ class App:
                       layout=w.Layout(width="310px", min_width="310px", padding="0 8px 0 0"))
         plot = w.VBox([self.canvas, w.HBox([self.play, self.step]), self.step_hint, self.message,
                        self.hyper_box])
-        self.tabs = w.Tab([plot], titles=("Trajectories",), layout=w.Layout(min_width="940px"))
+        self.tabs = w.Tab([plot], titles=("Trajectories",), layout=w.Layout(width="950px"))
         self.tabs.add_class("tj-tabs")
         # On a narrow notebook the plot wraps below the controls instead of being cut off.
         self.widget = w.VBox([w.HBox([left, self.tabs], layout=w.Layout(flex_flow="row wrap")), self.link])
@@ -273,7 +277,7 @@ class App:
                 options = [(_label(v), v) for v in slider_values(key, spec, value)]
                 c = w.SelectionSlider(options=options, value=float(value), description=SYMBOLS.get(key, key),
                                       continuous_update=True, style={"description_width": "28px"},
-                                      layout=w.Layout(width="290px"))
+                                      layout=w.Layout(width="285px"))
             c.tooltip = spec.description
             c.add_class("tj-" + key)
             c.add_class(f"tj-{name}-{key}")
@@ -284,7 +288,7 @@ class App:
         note.add_class(f"tj-{name}-stability")
         self._stability[name] = note
         rows.append(note)
-        return w.VBox(rows, layout=w.Layout(width="300px", margin="0 8px 0 0"))
+        return w.VBox(rows, layout=w.Layout(width="292px", margin="0 6px 0 0"))
 
     # ---- the public face ----------------------------------------------------------------------------------
     @property

@@ -318,7 +318,7 @@ class TraceFigure:
             self.legend.remove()
             self.legend = None
         if len(optimizers) > 1:
-            self.legend = self.ax.legend(handles=[p.line for p in self.paths.values()], loc="upper right",
+            self.legend = self.ax.legend(handles=[p.line for p in self.paths.values()], loc="lower right",
                                          fontsize=8, framealpha=0.9)
         if self.contours is not None and several_before != (len(optimizers) > 1):
             several = len(optimizers) > 1
