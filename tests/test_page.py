@@ -233,3 +233,16 @@ def test_link_field_points_at_this_server(page, server, query):
     open_app(page, server, query)
     assert link(page).startswith(server.url + "?optimizer=")
     assert not re.search(r"theme=", link(page))
+
+
+def test_link_says_https_behind_an_https_proxy(browser, server):
+    """A proxy that terminates https sets X-Forwarded-Proto; the link a teacher copies must then say https."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  extra_http_headers={"X-Forwarded-Proto": "https"})
+    try:
+        page = context.new_page()
+        page.errors = []
+        open_app(page, server, "?optimizer=gd")
+        assert link(page).startswith(server.url.replace("http://", "https://") + "?optimizer=gd")
+    finally:
+        context.close()
