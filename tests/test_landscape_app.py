@@ -107,7 +107,9 @@ def test_export_is_the_same_svg_as_the_command_line(app, tmp_path):
     assert main(["landscape", "rmsprop", "--resolution", str(DEFAULT_RESOLUTION), "--steps", "30", "--eps", "1e-4",
                  "-o", str(out)]) == 0
     assert data == out.read_bytes()
-    assert "download='landscape-rmsprop-eta-gamma.svg'" in app.landscape.download.value
+    link, script = app.landscape.download.outputs
+    assert 'download="landscape_rmsprop_eta_x_gamma.svg"' in link["data"]["text/html"]
+    assert "a.click()" in script["data"]["application/javascript"]
 
 
 def test_the_panel_checks_its_input():

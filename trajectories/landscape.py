@@ -313,10 +313,9 @@ def _cmd_landscape(args: Any) -> int:
     if args.output is None:
         print(summary(m))
         return 0
-    from .landscape_view import figure_for, save_svg
+    from .landscape_view import save_svg
 
-    figure, _ = figure_for(m)
-    save_svg(figure, args.output)
+    save_svg(m, args.output)
     return 0
 
 

@@ -13,7 +13,6 @@ Use: ``attach(app)`` adds the tab to a :class:`trajectories.app.App` (anything w
 
 from __future__ import annotations
 
-import base64
 import html
 import math
 import time
@@ -25,7 +24,7 @@ import ipywidgets as w
 from matplotlib.figure import Figure
 
 from .landscape import DEFAULT_AXES, METRICS, RESOLUTION, Landscape, from_lesson
-from .landscape_view import FIGSIZE, LandscapeView, figure_for, svg_bytes
+from .landscape_view import FIGSIZE, LandscapeView, file_name, svg
 from .lesson import Lesson
 from .specs import Spec, specs
 
@@ -135,7 +134,7 @@ class LandscapePanel:
         self.export = w.Button(description="Export SVG", icon="download", tooltip="the map as an SVG file",
                                layout=w.Layout(width="130px"))
         self.export.add_class("tj-landscape-export")
-        self.download = w.HTML()
+        self.download = w.Output(layout=w.Layout(max_width="260px"))
         self.download.add_class("tj-landscape-download")
         self.info = w.HTML(layout=w.Layout(min_height="1.4em"))
         self.info.add_class("tj-landscape-info")
@@ -239,19 +238,24 @@ class LandscapePanel:
         share = landscape.diverged.sum() / n
         self.info.value = (f"<small>{n} runs of {landscape.steps} steps in {self.seconds * 1e3:.0f} ms; "
                            f"{share:.0%} diverged</small>")
-        self.download.value = ""
+        self.download.outputs = ()
 
     def export_svg(self) -> bytes:
-        """The map as SVG (the same bytes as ``trajectories landscape``), offered as a download link."""
+        """The map as SVG (the same bytes as ``trajectories landscape ... -o``), handed to the browser as a
+        download the way the app's Export SVG does (:func:`trajectories.export.download_script`)."""
+        from .export import download_link, download_script
+
         if self.landscape is None:
             self.refresh(force=True)
-        m = self.landscape
-        figure, _ = figure_for(m)
-        data = svg_bytes(figure)
-        axes = "-".join(a for a in (m.x, m.y) if a)
-        href = "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
-        self.download.value = (f"<a download='landscape-{m.optimizer}-{axes}.svg' href='{href}'>"
-                               f"landscape-{m.optimizer}-{axes}.svg</a>")
+        name, data = file_name(self.landscape), svg(self.landscape)
+        # Emptied first: the same export twice is the same list of outputs, which would not be sent again.
+        self.download.outputs = ()
+        self.download.outputs = (
+            {"output_type": "display_data", "metadata": {},
+             "data": {"text/html": download_link(name, data, "image/svg+xml"), "text/plain": name}},
+            {"output_type": "display_data", "metadata": {},
+             "data": {"application/javascript": download_script(name, data, "image/svg+xml")}},
+        )
         return data
 
     # ---- events -------------------------------------------------------------------------------------------

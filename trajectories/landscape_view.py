@@ -8,9 +8,8 @@ image stays an image (set_data, set_extent) in the browser and in SVG.
 
 from __future__ import annotations
 
-import io
 import os
-import tempfile
+from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
@@ -22,13 +21,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import AutoLocator, FuncFormatter, MaxNLocator, ScalarFormatter
 
-from .landscape import Landscape
+from .landscape import Landscape, summary
 
 DIVERGED = "#d62728"  # no colour of viridis is red: a diverged cell cannot be read as a value
 NOT_REACHED = "#c8c8c8"
 SYMBOLS = {"eta": r"$\eta$", "gamma": r"$\gamma$", "beta": r"$\beta$", "beta1": r"$\beta_1$",
            "beta2": r"$\beta_2$", "rho": r"$\rho$", "eps": r"$\epsilon$"}
-SVG_RC = {"svg.hashsalt": "trajectories", "svg.fonttype": "path"}  # same bytes from the same settings
 FIGSIZE = (6.4, 4.6)
 AXES_BOX = (0.12, 0.21, 0.66, 0.70)  # left, bottom, width, height in figure fractions: fixed, so a click maps to a cell
 CBAR_BOX = (0.81, 0.21, 0.03, 0.70)
@@ -226,29 +224,23 @@ def figure_for(landscape: Landscape) -> tuple[Figure, LandscapeView]:
     return figure, view
 
 
-def svg_bytes(figure: Figure) -> bytes:
-    """``figure`` as SVG: a fixed hash salt and no date, so the same picture gives the same bytes."""
-    buffer = io.BytesIO()
-    with mpl.rc_context(SVG_RC):
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+def file_name(landscape: Landscape) -> str:
+    """``landscape_rmsprop_eta_x_gamma.svg``: what the map shows."""
+    axes = landscape.x if landscape.y is None else f"{landscape.x}_x_{landscape.y}"
+    return f"landscape_{landscape.optimizer}_{axes}.svg"
 
 
-def save_svg(figure: Figure, path: str | os.PathLike) -> None:
-    """Write ``figure`` as SVG, byte for byte the same for the same picture; all or nothing at ``path``."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ValueError(f"The 'output' parameter must be a path in an existing folder. Got {path!r} instead.")
-    data = svg_bytes(figure)
-    fd, tmp = tempfile.mkstemp(suffix=".svg", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make the figure unreadable to a web server
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+def svg(landscape: Landscape) -> bytes:
+    """The map as SVG, by the export's rules (:func:`trajectories.export.render`): fixed ids, no date, no
+    software version, so the same settings give the same bytes."""
+    from .export import render
+
+    figure, _ = figure_for(landscape)
+    return render(figure, "svg", title=f"trajectories landscape: {summary(landscape)}")
+
+
+def save_svg(landscape: Landscape, path: str | os.PathLike) -> None:
+    """Write the map as SVG to ``path``, all or nothing (the export's :func:`~trajectories.export.write_atomic`)."""
+    from .export import write_atomic
+
+    write_atomic(Path(path), svg(landscape))
