@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from trajectories.landscape import axis_values
@@ -51,3 +53,18 @@ def test_clicking_a_cell_moves_the_sliders(server, page):
     assert page.locator(".tj-rmsprop-gamma .widget-readout").inner_text() == f"{gamma:g}"
     assert not page.errors
     assert np.isclose(eta, etas[i], rtol=10 ** (1 - SIGNIFICANT))
+
+
+def test_export_downloads_the_same_svg_as_the_command_line(server, page, tmp_path):
+    from trajectories.cli import main
+
+    open_landscape(page, server.url + "?optimizer=momentum&steps=40")
+    with page.expect_download(timeout=60_000) as info:
+        page.locator(".tj-landscape-export").click()
+    download = info.value
+    assert download.suggested_filename == "landscape_momentum_eta_x_beta.svg"
+    out = tmp_path / "cli.svg"
+    argv = ["landscape", "momentum", "--steps", "40", "--resolution", str(DEFAULT_RESOLUTION), "-o", str(out)]
+    assert main(argv) == 0
+    assert Path(download.path()).read_bytes() == out.read_bytes()
+    assert not page.errors
