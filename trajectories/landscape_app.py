@@ -28,8 +28,9 @@ from .landscape_view import FIGSIZE, LandscapeView, file_name, svg
 from .lesson import Lesson
 from .specs import Spec, specs
 
-# 96 x 96 runs: the map redraws in about 0.1-0.2 s for the book's 20 steps on this 2-core machine (benchmarks/
-# bench_landscape.py --browser measures the page); 256 x 256 at 1000 steps takes seconds and is the user's call.
+# 96 x 96 runs: on this 2-core machine a key on the steps slider gave new map pixels in ~225 ms median (the app's
+# own trajectory plot: ~175 ms) and the map itself takes ~15-30 ms at 20 steps, ~0.6 s at the slider's 1000 steps
+# (benchmarks/bench_landscape.py --browser). 128 looks finer for about the same at 20 steps but ~1.1 s at 1000.
 DEFAULT_RESOLUTION = 96
 NO_Y = "none"  # the y dropdown's value for a 1D curve
 SIGNIFICANT = 3  # a clicked cell's value is rounded to this many digits, so the slider shows 0.0316 not 0.031622...
