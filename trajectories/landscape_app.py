@@ -29,8 +29,9 @@ from .lesson import Lesson
 from .specs import Spec, specs
 
 # 96 x 96 runs: on this 2-core machine a key on the steps slider gave new map pixels in ~225 ms median (the app's
-# own trajectory plot: ~175 ms) and the map itself takes ~15-30 ms at 20 steps, ~0.6 s at the slider's 1000 steps
-# (benchmarks/bench_landscape.py --browser). 128 looks finer for about the same at 20 steps but ~1.1 s at 1000.
+# own trajectory plot: ~175 ms); the map itself takes ~15-30 ms at 20 steps and ~0.3 s at the slider's 1000 steps
+# (benchmarks/bench_landscape.py --browser). 128 costs about the same at 20 steps but ~0.45 s at 1000, and a
+# served class shares the machine's cores among all its kernels.
 DEFAULT_RESOLUTION = 96
 NO_Y = "none"  # the y dropdown's value for a 1D curve
 SIGNIFICANT = 3  # a clicked cell's value is rounded to this many digits, so the slider shows 0.0316 not 0.031622...
