@@ -174,7 +174,7 @@ def test_view_updates_the_same_artists_and_maps_clicks_to_cells():
 
 def test_summary_names_the_best_cell():
     line = summary(compute("gd", resolution=32))
-    assert line.startswith("gd: best log10 final loss ") and " at eta=" in line and "of 32 runs diverged" in line
+    assert line.startswith("gd: best ") and "(log10 final loss) at eta=" in line and "of 32 runs diverged" in line
 
 
 def _cli(tmp_path, name, *more):
@@ -194,7 +194,7 @@ def test_cli_svg_is_byte_identical_between_runs(tmp_path):
 
 def test_cli_one_axis_and_summary(tmp_path, capsys):
     assert main(["landscape", "gd", "--resolution", "40", "--steps", "30"]) == 0
-    assert capsys.readouterr().out.startswith("gd: best log10 final loss")
+    assert "(log10 final loss) at eta=" in capsys.readouterr().out
     assert main(["landscape", "rmsprop", "--y", "none", "--resolution", "32", "-o", str(tmp_path / "c.svg")]) == 0
     assert (tmp_path / "c.svg").stat().st_size > 1000
 

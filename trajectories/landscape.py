@@ -327,7 +327,7 @@ def summary(m: Landscape) -> str:
         return f"{m.optimizer}: no run scored; {share}"
     i = np.unravel_index(np.nanargmin(m.values), m.values.shape)
     at = f"{m.x}={m.x_values[i[-1]]:.4g}" + ("" if m.y is None else f", {m.y}={m.y_values[i[0]]:.4g}")
-    return f"{m.optimizer}: best {m.label} {m.values[i]:.4g} at {at}; {share}"
+    return f"{m.optimizer}: best {m.values[i]:.4g} ({m.label}) at {at}; {share}"
 
 
 def add_command(sub: Any) -> None:
