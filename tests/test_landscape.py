@@ -173,8 +173,11 @@ def test_view_updates_the_same_artists_and_maps_clicks_to_cells():
 
 
 def test_summary_names_the_best_cell():
-    line = summary(compute("gd", resolution=32))
-    assert line.startswith("gd: best ") and "(log10 final loss) at eta=" in line and "of 32 runs diverged" in line
+    m = compute("gd", resolution=32)
+    best = int(np.nanargmin(m.values))
+    assert summary(m) == (f"gd: best {m.values[best]:.4g} (log10 final loss) at eta={m.x_values[best]:.4g}; "
+                          f"{int(m.diverged.sum())} of 32 runs diverged")
+    assert 0 < m.diverged.sum() < 32
 
 
 def _cli(tmp_path, name, *more):
