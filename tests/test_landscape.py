@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from trajectories import run
 from trajectories.cli import main
-from trajectories.landscape import DEFAULT_AXES, FLOOR, compute, from_lesson, summary
+from trajectories.landscape import DEFAULT_AXES, FLOOR, axis_values, compute, from_lesson, score, summary
 from trajectories.landscape_view import LandscapeView, position, save_svg
 from trajectories.lesson import Lesson
 from trajectories.objectives import get_objective
@@ -243,3 +243,12 @@ def test_a_grid_computed_in_row_blocks_is_the_same_grid(monkeypatch):
     blocks = compute("adam", resolution=40, steps=30, metric="steps", tol=0.5)
     np.testing.assert_array_equal(blocks.values, whole.values)
     np.testing.assert_array_equal(blocks.diverged, whole.diverged)
+
+
+def test_drawing_and_scoring_check_what_they_are_given():
+    with pytest.raises(ValueError, match="The 'landscape' parameter must be a Landscape from compute"):
+        LandscapeView(Figure()).update({"values": []})
+    with pytest.raises(ValueError, match="The 'trajectory' parameter must be a Trajectory from run"):
+        score([1, 2])
+    with pytest.raises(ValueError, match=r"The 'resolution' parameter must be an integer in the range \[32, 256\]"):
+        axis_values("rmsprop", "eta", 8)

@@ -73,12 +73,12 @@ class Landscape:
         For two axes, an (n, 2) array of (x, y) points along the curve eta * lambda_max = c(beta); for one axis, the
         x value of the limit. See :func:`~trajectories.rules.eta_limit`.
         """
-        return boundary(self.optimizer, self.objective, self.x, self.y, self.current,
-                        self.x_values, self.y_values)
+        return _boundary(self.optimizer, self.objective, self.x, self.y, self.current,
+                         self.x_values, self.y_values)
 
 
-def boundary(optimizer: str, objective: Objective, x: str, y: str | None, current: dict[str, Any],
-             x_values: np.ndarray, y_values: np.ndarray | None) -> np.ndarray | float | None:
+def _boundary(optimizer: str, objective: Objective, x: str, y: str | None, current: dict[str, Any],
+              x_values: np.ndarray, y_values: np.ndarray | None) -> np.ndarray | float | None:
     """The stability limit of :func:`~trajectories.rules.eta_limit` over the map's axes (see
     :meth:`Landscape.boundary`); None where it does not apply or falls outside a one-axis map."""
     if optimizer == "sgd" and current.get("schedule") != "constant":
@@ -105,7 +105,8 @@ def axis_values(optimizer: str, name: str, resolution: int, convention: str = "d
                 span: tuple[float, float] | None = None) -> np.ndarray:
     """Cell centres along one axis: ``resolution`` values from the spec's low to high (or ``span``), evenly
     spaced on the spec's scale (log for eta and eps)."""
-    spec = _axis_spec(optimizer, name, convention)
+    spec = _axis_spec(check_name(optimizer, "optimizer", RULES), name, convention)
+    resolution = _check_resolution(resolution)
     low, high = (spec.low, spec.high) if span is None else _check_span(optimizer, name, spec, span)
     if spec.scale == "log":
         return np.geomspace(low, high, resolution)
@@ -203,7 +204,11 @@ def from_lesson(lesson: Lesson, optimizer: str | None = None, axes: tuple[str, .
 
 def score(trajectory: Trajectory, metric: str = "loss", tol: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
     """One number per run of a batched trajectory, and where the runs diverged (value NaN there)."""
+    if not isinstance(trajectory, Trajectory):
+        raise ValueError(f"The 'trajectory' parameter must be a Trajectory from run(). "
+                         f"Got {type(trajectory).__name__} instead.")
     metric = check_name(metric, "metric", tuple(METRICS))
+    tol = _check_tol(tol)
     obj = trajectory.objective
     diverged = np.asarray(trajectory.diverged_at if trajectory.diverged_at is not None else -1) >= 0
     diverged = np.broadcast_to(diverged, trajectory.batch_shape)

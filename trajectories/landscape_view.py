@@ -98,6 +98,7 @@ class LandscapeView:
 
     def update(self, landscape: Landscape) -> None:
         """Show ``landscape``: new image data, extent, limits, marker, limit line and legend."""
+        _check_landscape(landscape)
         self.landscape = landscape
         two = landscape.y is not None
         px = position(landscape.x_values, landscape.x_scale)
@@ -216,6 +217,13 @@ class LandscapeView:
                                          bbox_to_anchor=(0.5, 0.0))
 
 
+def _check_landscape(landscape: Any) -> Landscape:
+    if not isinstance(landscape, Landscape):
+        raise ValueError(f"The 'landscape' parameter must be a Landscape from compute(). "
+                         f"Got {type(landscape).__name__} instead.")
+    return landscape
+
+
 def figure_for(landscape: Landscape) -> tuple[Figure, LandscapeView]:
     """A new plain (backend-free) figure showing ``landscape``."""
     figure = Figure(figsize=FIGSIZE)
@@ -226,6 +234,7 @@ def figure_for(landscape: Landscape) -> tuple[Figure, LandscapeView]:
 
 def file_name(landscape: Landscape) -> str:
     """``landscape_rmsprop_eta_x_gamma.svg``: what the map shows."""
+    _check_landscape(landscape)
     axes = landscape.x if landscape.y is None else f"{landscape.x}_x_{landscape.y}"
     return f"landscape_{landscape.optimizer}_{axes}.svg"
 
@@ -235,6 +244,7 @@ def svg(landscape: Landscape) -> bytes:
     software version, so the same settings give the same bytes."""
     from .export import render
 
+    _check_landscape(landscape)
     figure, _ = figure_for(landscape)
     return render(figure, "svg", title=f"trajectories landscape: {summary(landscape)}")
 
