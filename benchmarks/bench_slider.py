@@ -10,7 +10,8 @@ Serves three notebooks with Voila (this checkout on PYTHONPATH) and drives them 
 Each move: focus the slider handle, press ArrowRight (or ArrowLeft on the way back), and poll every animation
 frame until the plot changes: the pixels of the ipympl canvas (``.tj-plot canvas``) or, for the naive
 notebook, a new, loaded output ``<img>``. The time runs from the page's own keydown event to the first frame
-that shows the change. Prints the medians and the ratio naive / app, measured in the same run.
+that shows the change. The three pages take turns, one move each per round, so that the machine's other load
+hits them alike. Prints the medians and the ratio naive / app, measured in the same run.
 
 Usage::
 
@@ -161,20 +162,25 @@ def open_page(browser, port: int, name: str, width: int = 1300):
     return page, selector
 
 
-def measure(browser, port: int, name: str, moves: int) -> list[float]:
-    page, selector = open_page(browser, port, name)
-    page.focus(selector)
-    times: list[float] = []
+def measure(browser, port: int, names: tuple[str, ...], moves: int) -> dict[str, list[float]]:
+    """Open every page, then take turns: one move on each page per round, so that whatever else the machine
+    is doing slows all cases alike and the ratio stays fair."""
+    pages = {name: open_page(browser, port, name) for name in names}
+    times: dict[str, list[float]] = {name: [] for name in names}
     for key in ["ArrowRight"] * moves + ["ArrowLeft"] * moves:
-        page.evaluate("window.__bench.arm()")
-        page.keyboard.press(key)
-        dt = page.evaluate("window.__bench.wait(5000)")
-        if dt is None:
-            print(f"  {name}: no new pixels within 5 s after {key}", file=sys.stderr)
-        else:
-            times.append(dt)
-        page.wait_for_timeout(400)  # let the kernel go idle between moves (a full redraw takes ~100 ms)
-    page.close()
+        for name, (page, selector) in pages.items():
+            page.bring_to_front()
+            page.focus(selector)
+            page.evaluate("window.__bench.arm()")
+            page.keyboard.press(key)
+            dt = page.evaluate("window.__bench.wait(5000)")
+            if dt is None:
+                print(f"  {name}: no new pixels within 5 s after {key}", file=sys.stderr)
+            else:
+                times[name].append(dt)
+            page.wait_for_timeout(400)  # let the kernel go idle between moves (a full redraw takes ~100 ms)
+    for page, _ in pages.values():
+        page.close()
     return times
 
 
@@ -213,7 +219,7 @@ def main() -> None:
                         print(f"screenshot: {args.screenshot}")
                     if args.only_screenshot:
                         return
-                    results = {name: measure(browser, port, name, args.moves) for name in ("app1", "app4", "naive")}
+                    results = measure(browser, port, ("app1", "app4", "naive"), args.moves)
                 finally:
                     browser.close()
         finally:

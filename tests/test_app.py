@@ -236,3 +236,13 @@ def test_the_canvas_keeps_a_valid_data_url_before_a_browser_connects():
     assert app.canvas._data_url.startswith("data:image/png;base64,")
     bundle = app._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_choice_controls_reach_the_engine():
+    app = App(Lesson(optimizers=("sgd", "adam")))
+    app.hyper_controls[("sgd", "schedule")].value = "exponential"
+    app.hyper_controls[("adam", "bias_correction")].value = False
+    assert app.trajectories["sgd"].hyperparameters["schedule"] == "exponential"
+    assert app.trajectories["adam"].hyperparameters["bias_correction"] is False
+    np.testing.assert_array_equal(app.trajectories["adam"].points,
+                                  run("adam", eta=0.4, bias_correction=False).points)

@@ -116,6 +116,19 @@ class App:
     notes : sequence of str, default=()
         Short notes to show at once, e.g. why parameters of a preset link were ignored.
 
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        The root widget (``App`` also displays itself). Every control carries a ``tj-<name>`` CSS class, a
+        hyperparameter slider also ``tj-<optimizer>-<name>``; the figure's canvas carries ``tj-plot``.
+    figure : matplotlib.figure.Figure
+        The figure on screen, drawn by :class:`~trajectories.plotting.TraceFigure` (``app.trace``).
+    trajectories : dict of str to Trajectory
+        The runs on screen.
+
+    Hooks for other views: :meth:`observe` (called with the new lesson after every change), :meth:`add_panel`
+    (a tab next to the plot), :meth:`add_tool` (a button next to Reset), :attr:`link_base`, :meth:`show_message`.
+
     Examples
     --------
     >>> app = App(Lesson(optimizers=("gd", "momentum")))  # doctest: +SKIP
@@ -139,6 +152,7 @@ class App:
         self.hyper_controls: dict[tuple[str, str], w.Widget] = {}
         self._hyper_key: tuple[Any, ...] = ()
         self._stability: dict[str, w.HTML] = {}
+        self._runs: dict[Any, Any] = {}
         self._build_figure()
         self._build_controls()
         self.add_tool(export_control(self))  # tj-export: downloads the figure on screen
@@ -531,7 +545,7 @@ class App:
         shared = (lesson.objective, lesson.condition, lesson.angle, tuple(lesson.start), lesson.steps,
                   lesson.convention, lesson.seed)
         keys = {name: (name, shared, tuple(lesson.resolved(name).items())) for name in lesson.optimizers}
-        cache = getattr(self, "_runs", {})
+        cache = self._runs
         out = {}
         for name, key in keys.items():
             if key not in cache:
