@@ -152,3 +152,16 @@ def test_a_closed_tab_does_not_draw_and_catches_up_when_opened(app, monkeypatch)
     app.tabs.selected_index = 1
     assert len(draws) == 1 and panel.landscape.steps == 30
     assert panel.view.marker.get_xydata().tolist() == [[-1.0, 0.9]]
+
+
+def test_a_click_on_the_curve_sets_eta_and_the_convention_switch_keeps_the_tab_working():
+    a = App(Lesson(optimizers=("gd", "adadelta")))
+    a.tabs.selected_index = a.tabs.titles.index("Landscape")
+    panel = a.landscape
+    m = panel.landscape
+    x, y = panel.view.ax.transData.transform((np.log10(m.x_values[40]), 0.0))
+    MouseEvent("button_press_event", panel.canvas, x, y, button=1)._process()
+    assert a.lesson.resolved("gd")["eta"] == pytest.approx(m.x_values[40], rel=5e-3)
+    panel.optimizer.value = "adadelta"
+    a.convention.value = "torch"  # torch's Adadelta has a learning rate: it becomes a choice of axis
+    assert "eta" in panel.x.options and panel.axes == ("rho", "eps") and panel.landscape.convention == "torch"
