@@ -133,8 +133,8 @@ class LandscapePanel:
                                       if resolution % 16 == 0 else 1, description="cells/side",
                                       continuous_update=False, layout=w.Layout(width="340px"))
         self.resolution.add_class("tj-landscape-resolution")
-        self.export = w.Button(description="Export SVG", icon="download", tooltip="the map as an SVG file",
-                               layout=w.Layout(width="130px"))
+        self.export = w.Button(description="Export map SVG", icon="download", tooltip="the map as an SVG file",
+                               layout=w.Layout(width="160px"))
         self.export.add_class("tj-landscape-export")
         self.download = w.Output(layout=w.Layout(max_width="260px"))
         self.download.add_class("tj-landscape-download")
