@@ -165,3 +165,15 @@ def test_a_click_on_the_curve_sets_eta_and_the_convention_switch_keeps_the_tab_w
     panel.optimizer.value = "adadelta"
     a.convention.value = "torch"  # torch's Adadelta has a learning rate: it becomes a choice of axis
     assert "eta" in panel.x.options and panel.axes == ("rho", "eps") and panel.landscape.convention == "torch"
+
+
+def test_the_steps_metric_has_a_tolerance(app):
+    panel = app.landscape
+    assert panel.tol.layout.display == "none"
+    panel.metric.value = "steps"
+    assert panel.tol.layout.display == "" and panel.landscape.tol == 0.1
+    panel.tol.value = 0.5
+    m = panel.landscape
+    assert m.tol == 0.5 and m.label == "steps to |x - x*| <= 0.5"
+    direct = compute("rmsprop", resolution=DEFAULT_RESOLUTION, metric="steps", tol=0.5)
+    np.testing.assert_array_equal(m.values, direct.values)

@@ -33,6 +33,7 @@ from .specs import Spec, specs
 # (benchmarks/bench_landscape.py --browser). 128 costs about the same at 20 steps but ~0.45 s at 1000, and a
 # served class shares the machine's cores among all its kernels.
 DEFAULT_RESOLUTION = 96
+TOLERANCES = (0.001, 0.01, 0.1, 0.5, 1.0)  # the "steps" metric's choices of "arrived"
 NO_Y = "none"  # the y dropdown's value for a 1D curve
 SIGNIFICANT = 3  # a clicked cell's value is rounded to this many digits, so the slider shows 0.0316 not 0.031622...
 
@@ -129,6 +130,10 @@ class LandscapePanel:
         self.metric = w.Dropdown(options=[(label, key) for key, label in METRICS.items()], value="loss",
                                  description="colour", layout=w.Layout(width="340px"))
         self.metric.add_class("tj-landscape-metric")
+        self.tol = w.SelectionSlider(options=[(f"{t:g}", t) for t in TOLERANCES], value=0.1, description="tol",
+                                     tooltip="distance to a minimum that counts as arrived", continuous_update=False,
+                                     layout=w.Layout(width="340px", display="none"))
+        self.tol.add_class("tj-landscape-tol")
         self.resolution = w.IntSlider(value=resolution, min=RESOLUTION[0], max=RESOLUTION[1], step=16
                                       if resolution % 16 == 0 else 1, description="cells/side",
                                       continuous_update=False, layout=w.Layout(width="340px"))
@@ -143,11 +148,11 @@ class LandscapePanel:
         self._set_axes_options(name, lesson.convention, DEFAULT_AXES[name])
 
         self.optimizer.observe(self._guard(self._on_optimizer), "value")
-        for c in (self.x, self.y, self.metric, self.resolution, self.x_span, self.y_span):
+        for c in (self.x, self.y, self.metric, self.tol, self.resolution, self.x_span, self.y_span):
             c.observe(self._guard(self._on_control), "value")
         self.export.on_click(self._guard(lambda _: self.export_svg()))
 
-        controls = w.HBox([w.VBox([self.optimizer, self.x, self.y, self.metric]),
+        controls = w.HBox([w.VBox([self.optimizer, self.x, self.y, self.metric, self.tol]),
                            w.VBox([w.HBox([self.x_span, self.x_span_label]),
                                    w.HBox([self.y_span, self.y_span_label]), self.resolution,
                                    w.HBox([self.export, self.download])])],
@@ -231,7 +236,7 @@ class LandscapePanel:
             return
         t0 = time.perf_counter()
         landscape = from_lesson(lesson, name, self.axes, resolution=int(self.resolution.value),
-                                metric=self.metric.value, spans=self.spans)
+                                metric=self.metric.value, tol=float(self.tol.value), spans=self.spans)
         self.seconds = time.perf_counter() - t0
         self.landscape, self._key = landscape, key
         self.view.update(landscape)
@@ -264,7 +269,8 @@ class LandscapePanel:
     def _map_key(self, lesson: Lesson) -> tuple[Any, ...]:
         name = self.optimizer.value
         others = tuple((k, v) for k, v in lesson.resolved(name).items() if k not in self.axes)
-        return (name, self.axes, tuple(sorted(self.spans.items())), self.metric.value, int(self.resolution.value),
+        return (name, self.axes, tuple(sorted(self.spans.items())), self.metric.value, float(self.tol.value),
+                int(self.resolution.value),
                 lesson.objective,
                 lesson.condition if lesson.objective == "general" else None,
                 lesson.angle if lesson.objective == "general" else None,
@@ -315,6 +321,7 @@ class LandscapePanel:
         if change["owner"] in (self.x, self.y):
             self._reset_spans(self.optimizer.value, self.app.lesson.convention)
         self._label_spans()
+        self.tol.layout.display = "" if self.metric.value == "steps" else "none"
         self.refresh()
 
     def _on_click(self, event: Any) -> None:
