@@ -177,3 +177,10 @@ def test_the_steps_metric_has_a_tolerance(app):
     assert m.tol == 0.5 and m.label == "steps to |x - x*| <= 0.5"
     direct = compute("rmsprop", resolution=DEFAULT_RESOLUTION, metric="steps", tol=0.5)
     np.testing.assert_array_equal(m.values, direct.values)
+
+
+def test_export_works_with_the_tab_never_opened():
+    a = App(Lesson(optimizers=("adam",)))
+    assert a.landscape.landscape is None
+    data = a.landscape.export_svg()
+    assert data.startswith(b"<?xml") and a.landscape.landscape.optimizer == "adam"

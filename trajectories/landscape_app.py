@@ -3,9 +3,9 @@
 Widgets only, no maths: :func:`~trajectories.landscape.from_lesson` computes the map from the app's lesson and
 :class:`~trajectories.landscape_view.LandscapeView` draws it into one ipympl figure built once. The map is
 computed again only when a setting it depends on changes (objective, start, steps, convention, the chosen
-optimizer's other hyperparameters, the axes, metric or resolution), and only while its tab is open; moving a
-slider of one of the two mapped hyperparameters just moves the marker. Clicking a cell sets the app's lesson to
-that cell's values, so the sliders and the trajectories follow.
+optimizer's other hyperparameters, the tab's own axes, ranges, metric, tol or resolution), and only while its
+tab is open; moving a slider of one of the two mapped hyperparameters just moves the marker. Clicking a cell sets
+the app's lesson to that cell's values, so the sliders and the trajectories follow.
 
 Use: ``attach(app)`` adds the tab to a :class:`trajectories.app.App` (anything with ``lesson``, ``set_lesson``,
 ``observe``, ``add_panel`` and ``show_message`` will do).
@@ -17,7 +17,6 @@ import html
 import math
 import time
 import warnings
-from dataclasses import replace
 from typing import Any
 
 import ipywidgets as w
@@ -225,7 +224,7 @@ class LandscapePanel:
         Draws with ``canvas.draw()``, not ``draw_idle()``: in ipympl ``draw_idle`` asks the browser to ask back
         for a draw, one more round trip per change.
         """
-        if not self.visible:
+        if not self.visible and not force:
             return  # a closed tab costs the main view nothing: opening it catches up
         lesson = self.app.lesson
         name = self.optimizer.value
@@ -335,7 +334,7 @@ class LandscapePanel:
         table = specs(name, lesson.convention)
         for key, value in cell.items():
             lesson = lesson.with_hyperparameter(name, key, _round(value, table[key].low, table[key].high))
-        self.app.set_lesson(replace(lesson))
+        self.app.set_lesson(lesson)
 
 
 def attach(app: Any, *, resolution: int = DEFAULT_RESOLUTION) -> LandscapePanel:
