@@ -39,6 +39,7 @@ CASES = [  # (optimizer, axes, settings): the issue's defaults, swapped axes, ot
     ("gd", None, {"objective": "bowl"}),
     ("rmsprop", ("eps", "gamma"), {"convention": "torch"}),
     ("adam", ("beta2",), {}),
+    ("sgd", None, {"objective": "bowl", "steps": 50}),  # the noise is a function of (seed, step): shared by the grid
 ]
 
 
