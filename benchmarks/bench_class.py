@@ -7,8 +7,8 @@ times, all at once, with a short pause between presses. It prints, per N:
 
 - time to interactive: from the start of navigation until the eta handle is on screen, the link field is filled
   and the plot canvas shows a figure (median, p95);
-- slider to pixels under load: from the page's own keydown event to the first check (every 15 ms) that sees
-  the plot canvas change (median, p95);
+- slider to pixels under load: from the page's own keydown event to the first paint of the plot canvas that
+  changes its pixels (median, p95);
 - server memory: proportional set size (PSS) of the Voila process and all its kernels with the N pages open,
   and the median PSS of one kernel;
 - cores busy: CPU seconds per wall second of the Voila process and of the live kernels while the class runs;
@@ -50,29 +50,40 @@ PAGE_TIMEOUT_MS = 300_000  # a page of the 30th student may wait for 28 kernels 
 MOVE_TIMEOUT_MS = 60_000
 LEVEL_DEADLINE_S = 900  # one class size never runs longer than this
 
-# In the page: a cheap signature of the plot's pixels (every 7th RGBA word of each ipympl canvas), and a wait
-# that starts at the page's own keydown and ends at the first 15 ms tick that sees the signature change.
+# In the page: every drawImage onto the plot's visible canvas is time-stamped (ipympl paints each new frame that
+# way). After a keydown, the first such draw that leaves the plot's pixels different from before the key is the
+# moment the student sees the change; the pixels are only compared when a draw happened, so waiting costs little.
 PAGE_JS = """
 () => {
-  const b = window.__bench = {t0: null, base: null};
+  const b = window.__bench = {t0: null, base: null, lastDraw: 0, checked: 0};
   document.addEventListener('keydown', () => { b.t0 = performance.now(); }, true);
+  const draw = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    const result = draw.apply(this, args);
+    if (this.canvas.isConnected && this.canvas.closest('.tj-plot')) b.lastDraw = performance.now();
+    return result;
+  };
   b.sig = () => {
     let h = 0;
     for (const c of document.querySelectorAll('.tj-plot canvas')) {
       if (!c.width || !c.height) continue;
       const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
-      for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0;
+      for (let i = 0; i < d.length; i += 1) h = (h * 31 + d[i]) | 0;
     }
     return h;
   };
-  b.arm = () => { b.t0 = null; b.base = b.sig(); };
+  b.arm = () => { b.t0 = null; b.base = b.sig(); b.checked = performance.now(); };
   b.wait = (timeout) => new Promise((resolve) => {
     const start = performance.now();
     const tick = () => {
       const now = performance.now();
-      if (b.t0 !== null && b.sig() !== b.base) { resolve(now - b.t0); return; }
+      if (b.t0 !== null && b.lastDraw > b.t0 && b.lastDraw > b.checked) {
+        const at = b.lastDraw;
+        b.checked = at;
+        if (b.sig() !== b.base) { resolve(at - b.t0); return; }
+      }
       if (now - start > timeout) { resolve(null); return; }
-      setTimeout(tick, 15);
+      setTimeout(tick, 10);
     };
     tick();
   });
@@ -237,10 +248,21 @@ def _check_readout(link: str, readout: str) -> list[str]:
 
 async def one_class(browser, n: int, moves: int, pool_size: int, log) -> dict:
     port = free_port()
+    log.flush()
+    log_start = len(Path(log.name).read_text(errors="replace"))
     proc = start_server(port, extra=(f"--pool-size={pool_size}",), log=log, root=ROOT)
     try:
         wait_ready(f"http://127.0.0.1:{port}/{READY_PATH}", timeout=120, proc=proc)
-        await asyncio.sleep(8)  # let the preheated pool fill before the class arrives, as it would before a lesson
+        # the preheated pool fills before the class arrives, as it would before a lesson
+        deadline = time.monotonic() + 180
+        def pool_filled() -> bool:
+            return "Kernel pool of app.ipynb is filled" in Path(log.name).read_text(errors="replace")[log_start:]
+
+        while pool_size and not pool_filled():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the preheated kernel pool did not fill within 180 s")
+            await asyncio.sleep(0.5)
+        await asyncio.sleep(3)  # the last pool kernel finishes its imports and waits for a student
         idle_mb, _ = server_memory(proc.pid)
         start, done = asyncio.Event(), asyncio.Event()
         students = [Student(i) for i in range(n)]

@@ -215,15 +215,21 @@ def test_bad_link_shows_the_message_and_still_works(page, server):
     assert changed_fraction(before_pixels, wait_for_new_pixels(page, before_pixels)) > 0.001
 
 
-def test_screenshot_for_the_readme(page, server):
-    """The README's picture: three optimizers on the book's quadratic, from a preset link."""
-    open_app(page, server, "?optimizer=gd,momentum,rmsprop&gd.eta=0.4&momentum.eta=0.4&momentum.beta=0.5"
-                           "&rmsprop.eta=0.4&rmsprop.gamma=0.9")
-    visible_text_has_no_error(page)
-    time.sleep(0.5)  # let the last image frame land
-    out = ROOT / "assets" / "page.png"
-    out.parent.mkdir(exist_ok=True)
-    page.locator(".tj-app").screenshot(path=str(out))
+def test_screenshot_for_the_readme(browser, server):
+    """The README's picture: three optimizers on the book's quadratic, from a preset link, on a wide screen."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1200})
+    try:
+        page = context.new_page()
+        page.errors = []
+        open_app(page, server, "?optimizer=gd,momentum,rmsprop&gd.eta=0.4&momentum.eta=0.4&momentum.beta=0.5"
+                               "&rmsprop.eta=0.4&rmsprop.gamma=0.9")
+        visible_text_has_no_error(page)
+        time.sleep(0.5)  # let the last image frame land
+        out = ROOT / "assets" / "page.png"
+        out.parent.mkdir(exist_ok=True)
+        page.locator(".tj-app").screenshot(path=str(out))
+    finally:
+        context.close()
     image = imread(str(out))
     assert image.shape[0] > 400 and image.shape[1] > 800
 
@@ -233,3 +239,16 @@ def test_link_field_points_at_this_server(page, server, query):
     open_app(page, server, query)
     assert link(page).startswith(server.url + "?optimizer=")
     assert not re.search(r"theme=", link(page))
+
+
+def test_link_says_https_behind_an_https_proxy(browser, server):
+    """A proxy that terminates https sets X-Forwarded-Proto; the link a teacher copies must then say https."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  extra_http_headers={"X-Forwarded-Proto": "https"})
+    try:
+        page = context.new_page()
+        page.errors = []
+        open_app(page, server, "?optimizer=gd")
+        assert link(page).startswith(server.url.replace("http://", "https://") + "?optimizer=gd")
+    finally:
+        context.close()

@@ -201,3 +201,20 @@ def test_link_path_source_has_no_eval_file_or_shell():
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
                 assert not {"subprocess", "shutil", "pickle"} & set(names), f"{module.__name__}:{node.lineno}"
+
+
+@pytest.mark.parametrize("path", ["api/kernels", "api/sessions", "api/contents", "api/contents/app.ipynb",
+                                  "voila/files/app.ipynb", "app.ipynb", "voila/tree", "voila/render/app.ipynb",
+                                  "voila/files/..%2fserve.py", "api/kernelspecs"])
+def test_no_kernel_list_and_no_source_for_download(server, path):
+    """A student cannot list other students' kernels (their ids guard their websockets) nor fetch code."""
+    import urllib.error
+
+    try:
+        with urllib.request.urlopen(server.url + path, timeout=60) as r:
+            status, body = r.status, r.read().decode(errors="replace")
+    except urllib.error.HTTPError as err:
+        status, body = err.code, err.read().decode(errors="replace")
+    assert status in (403, 404, 405), (path, status)
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", body)
+    assert "from trajectories" not in body and "import" not in body

@@ -215,3 +215,68 @@ def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
         assert f"Kernel shutdown: {kernel_id}" in (tmp_path / "voila.log").read_text(errors="replace")
     finally:
         stop_server(proc)
+
+
+def test_ctrl_c_stops_cleanly(tmp_path):
+    """Ctrl+C (SIGINT) stops the server and its kernels, without a traceback on the teacher's console."""
+    import signal
+
+    from trajectories.serve import READY_PATH, free_port, start_server, stop_server, wait_ready
+
+    port = free_port()
+    with open(tmp_path / "voila.log", "wb") as log:
+        proc = start_server(port, extra=("--pool-size=1",), log=log, root=ROOT)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_ready(url + READY_PATH, timeout=90, proc=proc)
+        urllib.request.urlopen(url, timeout=120).read()  # one student, one preheated kernel waiting
+        deadline = time.monotonic() + 60
+        while "Kernel pool of app.ipynb is filled" not in (tmp_path / "voila.log").read_text(errors="replace"):
+            assert time.monotonic() < deadline, "the pool never filled"
+            time.sleep(0.5)
+        time.sleep(3)  # the refilled pool kernel is now waiting for a student
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0
+    finally:
+        stop_server(proc)
+    text = (tmp_path / "voila.log").read_text(errors="replace")
+    assert "Stopping..." in text and "Kernel shutdown" in text
+    assert "Traceback" not in text and "ERROR" not in text, text[-3000:]
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({"SERVER_NAME": "10.0.0.5", "SERVER_PORT": "8866", "SCRIPT_NAME": "/"}, "http://10.0.0.5:8866/"),
+    ({"SERVER_NAME": "class.example.org", "SERVER_PORT": "", "SCRIPT_NAME": "/",
+      "HTTP_X_FORWARDED_PROTO": "https"}, "https://class.example.org/"),
+    ({"SERVER_NAME": "::1", "SERVER_PORT": "8866", "SCRIPT_NAME": "/"}, "http://[::1]:8866/"),
+    ({"SERVER_NAME": "h", "SERVER_PORT": "1", "SCRIPT_NAME": "/", "HTTP_X_FORWARDED_PROTO": "javascript"},
+     "http://h:1/"),
+    ({}, ""),
+])
+def test_page_url_from_the_request(monkeypatch, env, expected):
+    from trajectories.serve import _page_url
+
+    for key in ("SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME", "HTTP_X_FORWARDED_PROTO"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert _page_url() == expected
+
+
+def test_page_builds_the_app_from_a_query(monkeypatch):
+    """What the notebook does, in-process: lesson from the query, notes shown, link and readout filled."""
+    from trajectories import run
+    from trajectories.serve import page
+
+    monkeypatch.setenv("SERVER_NAME", "10.1.2.3")
+    monkeypatch.setenv("SERVER_PORT", "8866")
+    monkeypatch.setenv("SCRIPT_NAME", "/")
+    app = page("optimizer=momentum&eta=0.3&beta=oops&theme=dark")
+    assert app.lesson.optimizers == ("momentum",) and app.lesson.resolved("momentum")["eta"] == 0.3
+    assert "beta='oops'" in app.message.value.replace("&#x27;", "'") and "theme" not in app.message.value
+    assert app.link.value.startswith("http://10.1.2.3:8866/?optimizer=momentum")
+    readout = next(c for c in app.tools.children if "tj-readout" in c._dom_classes)
+    expected = run("momentum", eta=0.3, beta=0.5).book_line()
+    assert f"<b>momentum</b>: {expected}" in readout.value
+    with pytest.raises(ValueError, match="'query' parameter must be a string"):
+        page(b"optimizer=gd")

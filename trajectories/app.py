@@ -158,6 +158,9 @@ class App:
         self.add_tool(export_control(self))  # tj-export: downloads the figure on screen
         self._sync_controls()
         self._recompute(full=True)
+        from .landscape_app import attach  # the Landscape tab follows the app through observe / add_panel
+
+        self.landscape = attach(self)
 
     # ---- construction -------------------------------------------------------------------------------------
     def _build_figure(self) -> None:

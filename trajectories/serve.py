@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import App
+    from .lesson import Lesson
 
 DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"  # loopback: a class on a LAN needs an explicit --ip 0.0.0.0
@@ -91,6 +97,7 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         "--strip_sources=True",  # no source cells on the page
         "--show_tracebacks=False",  # a student sees no server paths
         "--VoilaConfiguration.allow_template_override=NO",  # a link cannot switch to another template
+        "--VoilaConfiguration.http_header_envs=X-Forwarded-Proto",  # https behind a proxy, for the link field
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL, max(1, cull_idle // 2))}",
     ]
@@ -131,7 +138,22 @@ def serve(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool 
         lan = _lan_address()
         where = f"http://{lan}:{port}/" if lan else f"http://<this machine's address>:{port}/"
         print(f"trajectories: students open {where}", flush=True)
-    Voila.launch_instance(argv=argv)
+    with tempfile.TemporaryDirectory(prefix="trajectories-ipython-") as ipython_dir:
+        _quiet_kernels(Path(ipython_dir))
+        Voila.launch_instance(argv=argv)
+
+
+def _quiet_kernels(ipython_dir: Path) -> None:
+    """Kernels log only critical events to the teacher's console.
+
+    Each kernel otherwise warns that it talks over TCP without encryption (on loopback, to this server), and at
+    Ctrl+C every preheated kernel still waiting for a student prints a traceback as its sockets close. The
+    kernels get their own IPython directory for this, so the teacher's IPython profile does not apply to them.
+    """
+    profile = ipython_dir / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.json").write_text(json.dumps({"IPKernelApp": {"log_level": "CRITICAL"}}))
+    os.environ["IPYTHONDIR"] = str(ipython_dir)
 
 
 def _lan_address() -> str:
@@ -148,7 +170,7 @@ def _url_host(ip: str) -> str:
     return f"[{ip}]" if ":" in ip else ip
 
 
-def lesson_for_query(query: str) -> tuple[Any, list[str]]:
+def lesson_for_query(query: str) -> tuple[Lesson, list[str]]:
     """The lesson a page's query string asks for, and one note per ignored parameter; never raises.
 
     Voila's own keys (``theme``, ``template``) are not lesson settings and are dropped silently. Nothing taken
@@ -164,7 +186,7 @@ def lesson_for_query(query: str) -> tuple[Any, list[str]]:
     return Lesson.from_query(urlencode(pairs))
 
 
-def page(query: str | None = None) -> Any:
+def page(query: str | None = None) -> App:
     """Build the app for the page being served: the lesson comes from the page's query string.
 
     Called by the shipped notebook. With preheated kernels the imports run before any student arrives and
@@ -193,7 +215,7 @@ def page(query: str | None = None) -> Any:
     return app
 
 
-def final_points_readout(app: Any) -> Any:
+def final_points_readout(app: App) -> Any:
     """A small readout (CSS class ``tj-readout``) of where each drawn trajectory ends, in the book's words.
 
     It shows the trajectories the figure is drawing (``app.trajectories``), so a test or a student can check
@@ -228,7 +250,9 @@ def _page_url() -> str:
     host, port, path = (os.environ.get(k, "") for k in ("SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME"))
     if not host:
         return ""
-    return f"http://{_url_host(host) if ':' in host else host}{':' + port if port else ''}{path or '/'}"
+    # Behind an https proxy that sets X-Forwarded-Proto, the link a teacher copies must say https.
+    scheme = "https" if os.environ.get("HTTP_X_FORWARDED_PROTO", "").strip().lower() == "https" else "http"
+    return f"{scheme}://{_url_host(host)}{':' + port if port else ''}{path or '/'}"
 
 
 # Helpers for the tests and the class benchmark: a real server in a subprocess, importing this checkout.
