@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import importlib
 import os
 import re
 import subprocess
@@ -19,13 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import trajectories
+import trajectories.figures as ex
 from trajectories import cli, run
 from trajectories.lesson import Lesson
 from trajectories.objectives import OBJECTIVES
 from trajectories.plotting import TraceFigure, drawn_until
 from trajectories.specs import CONVENTIONS, RULES, specs
 
-ex = importlib.import_module("trajectories.export")  # the module; trajectories.export is the function
 ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
 

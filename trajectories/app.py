@@ -27,7 +27,7 @@ import numpy as np
 import PIL.Image
 from matplotlib.figure import Figure
 
-from .export import export_control
+from .figures import export_control
 from .lesson import MAX_OPTIMIZERS, Lesson
 from .objectives import OBJECTIVES
 from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, formula_png

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import landscape
 from .engine import run
-from .export import add_export
+from .figures import add_export
 from .objectives import OBJECTIVES
 from .serve import add_serve
 from .specs import CONVENTIONS, RULES, SPECS

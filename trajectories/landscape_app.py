@@ -249,7 +249,7 @@ class LandscapePanel:
     def export_svg(self) -> bytes:
         """The map as SVG (the same bytes as ``trajectories landscape ... -o``), handed to the browser as a
         download the way the app's Export SVG does (:func:`trajectories.export.download_script`)."""
-        from .export import download_link, download_script
+        from .figures import download_link, download_script
 
         if self.landscape is None:
             self.refresh(force=True)

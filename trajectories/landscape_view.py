@@ -242,7 +242,7 @@ def file_name(landscape: Landscape) -> str:
 def svg(landscape: Landscape) -> bytes:
     """The map as SVG, by the export's rules (:func:`trajectories.export.render`): fixed ids, no date, no
     software version, so the same settings give the same bytes."""
-    from .export import render
+    from .figures import render
 
     _check_landscape(landscape)
     figure, _ = figure_for(landscape)
@@ -251,6 +251,6 @@ def svg(landscape: Landscape) -> bytes:
 
 def save_svg(landscape: Landscape, path: str | os.PathLike) -> None:
     """Write the map as SVG to ``path``, all or nothing (the export's :func:`~trajectories.export.write_atomic`)."""
-    from .export import write_atomic
+    from .figures import write_atomic
 
     write_atomic(Path(path), svg(landscape))
