@@ -86,6 +86,26 @@ def _canvas_class() -> type:
     return AppCanvas
 
 
+def make_canvas(figure: Figure) -> tuple[Any, Any]:
+    """An ipympl canvas (and its manager) for ``figure``, with no header, footer, toolbar or resize handle.
+
+    Made directly, not through pyplot: no global figure registry, no automatic display, and the same object
+    works in JupyterLab and in Voila whatever the notebook's backend. The app and the landscape tab use it.
+    """
+    from ipympl.backend_nbagg import FigureManager
+
+    canvas = _canvas_class()(figure)
+    with warnings.catch_warnings():
+        # ipympl's Toolbar passes the canvas on to traitlets, which warns about it (ipympl 0.9/0.10).
+        warnings.filterwarnings("ignore", r"Passing unrecognized arguments to super\(Toolbar\)", DeprecationWarning)
+        manager = FigureManager(canvas, id(figure))
+    canvas.header_visible = False
+    canvas.footer_visible = False
+    canvas.toolbar_visible = False
+    canvas.resizable = False
+    return canvas, manager
+
+
 def slider_values(name: str, spec: Spec, *extra: float) -> list[float]:
     """The values a hyperparameter slider stops at: round numbers (so the book's 0.4, 0.6, 2, 0.9, 0.999 and
     1e-6 are hit exactly), the spec's ends, and any ``extra`` value (a link's 0.37 is shown as it is)."""
@@ -164,21 +184,8 @@ class App:
 
     # ---- construction -------------------------------------------------------------------------------------
     def _build_figure(self) -> None:
-        # The ipympl canvas is made directly (not through pyplot): no global figure registry, no automatic
-        # display, and the same object works in JupyterLab and in Voila whatever the notebook's backend.
-        from ipympl.backend_nbagg import FigureManager
-
         fig = Figure(figsize=APP_FIGSIZE)
-        canvas = _canvas_class()(fig)
-        with warnings.catch_warnings():
-            # ipympl's Toolbar passes the canvas on to traitlets, which warns about it (ipympl 0.9/0.10).
-            warnings.filterwarnings("ignore", r"Passing unrecognized arguments to super\(Toolbar\)",
-                                    DeprecationWarning)
-            self._manager = FigureManager(canvas, id(self))
-        canvas.header_visible = False
-        canvas.footer_visible = False
-        canvas.toolbar_visible = False
-        canvas.resizable = False
+        canvas, self._manager = make_canvas(fig)
         canvas.add_class("tj-plot")
         self.canvas = canvas
         self.trace = TraceFigure(fig, blit=True)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 import math
 import time
-import warnings
 from typing import Any
 
 import ipywidgets as w
@@ -90,21 +89,10 @@ class LandscapePanel:
 
     # ---- construction -------------------------------------------------------------------------------------
     def _build(self, lesson: Lesson, resolution: int) -> None:
-        from ipympl.backend_nbagg import FigureManager
-
-        from .app import _canvas_class  # ipympl's canvas with the app's fix for a figure drawn before its view
+        from .app import make_canvas
 
         figure = Figure(figsize=FIGSIZE)
-        canvas = _canvas_class()(figure)
-        with warnings.catch_warnings():
-            # ipympl's Toolbar passes the canvas on to traitlets, which warns about it (ipympl 0.9/0.10).
-            warnings.filterwarnings("ignore", r"Passing unrecognized arguments to super\(Toolbar\)",
-                                    DeprecationWarning)
-            self._manager = FigureManager(canvas, id(self))
-        canvas.header_visible = False
-        canvas.footer_visible = False
-        canvas.toolbar_visible = False
-        canvas.resizable = False
+        canvas, self._manager = make_canvas(figure)
         canvas.add_class("tj-landscape-plot")
         canvas.mpl_connect("button_press_event", self._guard(self._on_click))
         self.canvas = canvas
