@@ -11,7 +11,6 @@ matplotlib's defaults; (c) the app's "Export SVG" click on the app-sized figure 
 from __future__ import annotations
 
 import argparse
-import importlib
 import statistics
 import sys
 import time
@@ -20,10 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import trajectories.figures as ex  # noqa: E402
 from trajectories.lesson import Lesson  # noqa: E402
 from trajectories.plotting import TraceFigure  # noqa: E402
-
-ex = importlib.import_module("trajectories.export")
 
 
 def medians_ms(fns: list, repeats: int) -> list[float]:

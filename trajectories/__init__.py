@@ -1,7 +1,7 @@
 """trajectories: 2D optimizer trajectories for teaching, exact to Dive into Deep Learning and to torch.optim."""
 
 from .engine import BOUND, MAX_STEPS, Trajectory, run
-from .export import export  # the function shadows the module here; "from trajectories.export import" still works
+from .figures import export
 from .objectives import OBJECTIVES, Objective, get_objective
 from .specs import CONVENTIONS, RULES, SPECS, Spec, specs
 

@@ -27,7 +27,7 @@ import numpy as np
 import PIL.Image
 from matplotlib.figure import Figure
 
-from .export import export_control
+from .figures import export_control
 from .lesson import MAX_OPTIMIZERS, Lesson
 from .objectives import OBJECTIVES
 from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, formula_png
@@ -84,6 +84,26 @@ def _canvas_class() -> type:
                 self._data_url = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii")
 
     return AppCanvas
+
+
+def make_canvas(figure: Figure) -> tuple[Any, Any]:
+    """An ipympl canvas (and its manager) for ``figure``, with no header, footer, toolbar or resize handle.
+
+    Made directly, not through pyplot: no global figure registry, no automatic display, and the same object
+    works in JupyterLab and in Voila whatever the notebook's backend. The app and the landscape tab use it.
+    """
+    from ipympl.backend_nbagg import FigureManager
+
+    canvas = _canvas_class()(figure)
+    with warnings.catch_warnings():
+        # ipympl's Toolbar passes the canvas on to traitlets, which warns about it (ipympl 0.9/0.10).
+        warnings.filterwarnings("ignore", r"Passing unrecognized arguments to super\(Toolbar\)", DeprecationWarning)
+        manager = FigureManager(canvas, id(figure))
+    canvas.header_visible = False
+    canvas.footer_visible = False
+    canvas.toolbar_visible = False
+    canvas.resizable = False
+    return canvas, manager
 
 
 def slider_values(name: str, spec: Spec, *extra: float) -> list[float]:
@@ -158,24 +178,14 @@ class App:
         self.add_tool(export_control(self))  # tj-export: downloads the figure on screen
         self._sync_controls()
         self._recompute(full=True)
+        from .landscape_app import attach  # the Landscape tab follows the app through observe / add_panel
+
+        self.landscape = attach(self)
 
     # ---- construction -------------------------------------------------------------------------------------
     def _build_figure(self) -> None:
-        # The ipympl canvas is made directly (not through pyplot): no global figure registry, no automatic
-        # display, and the same object works in JupyterLab and in Voila whatever the notebook's backend.
-        from ipympl.backend_nbagg import FigureManager
-
         fig = Figure(figsize=APP_FIGSIZE)
-        canvas = _canvas_class()(fig)
-        with warnings.catch_warnings():
-            # ipympl's Toolbar passes the canvas on to traitlets, which warns about it (ipympl 0.9/0.10).
-            warnings.filterwarnings("ignore", r"Passing unrecognized arguments to super\(Toolbar\)",
-                                    DeprecationWarning)
-            self._manager = FigureManager(canvas, id(self))
-        canvas.header_visible = False
-        canvas.footer_visible = False
-        canvas.toolbar_visible = False
-        canvas.resizable = False
+        canvas, self._manager = make_canvas(fig)
         canvas.add_class("tj-plot")
         self.canvas = canvas
         self.trace = TraceFigure(fig, blit=True)

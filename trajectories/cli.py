@@ -8,8 +8,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from . import landscape
 from .engine import run
-from .export import add_export
+from .figures import add_export
 from .objectives import OBJECTIVES
 from .serve import add_serve
 from .specs import CONVENTIONS, RULES, SPECS
@@ -88,6 +89,7 @@ def _add_run(sub: Any) -> None:
 # Each subcommand adds its own parser; a new one is one more entry here.
 COMMANDS: list[Callable[[Any], None]] = [_add_run]
 COMMANDS.append(add_serve)
+COMMANDS.append(landscape.add_command)
 COMMANDS.append(add_export)
 
 

@@ -130,9 +130,15 @@ def left_view(trajectory: Trajectory) -> int | None:
     return None if out.size == 0 else int(out[0])
 
 
-def drawn_until(trajectory: Trajectory) -> int:
+def drawn_until(trajectory: Trajectory, fit: bool = False) -> int:
     """The last step the picture draws: all of them, or, for a run that ends outside the view (it diverged or
-    is on its way), the first step outside, so the path is drawn up to where it left the window."""
+    is on its way), the first step outside, so the path is drawn up to where it left the window.
+
+    With ``fit`` (the view grows to hold the paths, as the book's ``show_trace_2d`` does), a run that stayed
+    finite is drawn whole; a diverged one is still drawn up to where it left the window.
+    """
+    if fit and trajectory.diverged_at is None:
+        return trajectory.steps
     out = left_view(trajectory)
     if out is None:
         return trajectory.steps
@@ -184,6 +190,9 @@ class TraceFigure:
     blit : bool, default=False
         Draw the moving artists over a cached raster of the static ones (interactive use). Leave False for
         ``savefig``: blitted artists are animated, and ``savefig`` leaves animated artists out.
+    fit : bool, default=False
+        Grow the view beyond the objective's window to hold every path that stayed finite, as the book's
+        ``show_trace_2d`` autoscales (contours stay on the objective's grid). The app keeps the window fixed.
 
     Examples
     --------
@@ -193,7 +202,8 @@ class TraceFigure:
     >>> trace.figure.savefig("rmsprop.svg")  # doctest: +SKIP
     """
 
-    def __init__(self, figure: Figure | None = None, *, panels: bool = True, blit: bool = False) -> None:
+    def __init__(self, figure: Figure | None = None, *, panels: bool = True, blit: bool = False,
+                 fit: bool = False) -> None:
         if figure is None:
             # The app's layout is fixed below; the book-sized figure is laid out once by constrained layout.
             figure = Figure(figsize=APP_FIGSIZE) if panels else Figure(figsize=BOOK_FIGSIZE, layout="constrained")
@@ -201,6 +211,7 @@ class TraceFigure:
             raise ValueError(f"The 'figure' parameter must be a matplotlib Figure or None. Got {figure!r} instead.")
         self.figure = figure
         self.blit = bool(blit)
+        self.fit = bool(fit)
         self.panels = bool(panels)
         if panels:
             grid = figure.add_gridspec(2, 2, width_ratios=(1.75, 1), hspace=0.5, wspace=0.28,
@@ -247,9 +258,10 @@ class TraceFigure:
     # ---- building -----------------------------------------------------------------------------------------
     @classmethod
     def from_lesson(cls, lesson: Any, figure: Figure | None = None, *, panels: bool = True, blit: bool = False,
-                    trajectories: Mapping[str, Trajectory] | None = None, step: int | None = None) -> TraceFigure:
+                    trajectories: Mapping[str, Trajectory] | None = None, step: int | None = None,
+                    fit: bool = False) -> TraceFigure:
         """Build the figure of a :class:`~trajectories.lesson.Lesson` (running it unless ``trajectories`` given)."""
-        trace = cls(figure, panels=panels, blit=blit)
+        trace = cls(figure, panels=panels, blit=blit, fit=fit)
         trace.show(lesson, trajectories, step=step)
         return trace
 
@@ -350,7 +362,7 @@ class TraceFigure:
             if pts.ndim != 2:
                 raise ValueError(f"The 'trajectories' parameter must hold single runs. Got a batch of shape "
                                  f"{pts.shape[:-2]} for {name}.")
-            end = p.end = drawn_until(t) + 1
+            end = p.end = drawn_until(t, self.fit) + 1
             p.line.set_data(pts[:end, 0], pts[:end, 1])
             p.line.set_markersize(small)
             if p.loss is not None:
@@ -362,10 +374,29 @@ class TraceFigure:
                     s = np.arange(1, t.steps + 1)
                     p.lr.set_data(s, t.effective_lr[:, 0])
                     p.lr2.set_data(s, t.effective_lr[:, 1])
+        if self.fit:
+            self._fit_view()
         if self.loss_ax is not None:
             self._panel_limits(steps)
         if self.step is not None:
             self.set_step(self.step)
+
+    def _fit_view(self) -> None:
+        """The objective's window, grown with a 5% margin on each side a drawn path goes past."""
+        (a, b), (c, d) = self.objective.xlim, self.objective.ylim
+        # From the runs, not the artists: asking a line for its data caches its path under the rcParams of the
+        # moment, and export renders later under its own (no path simplification).
+        drawn = [np.asarray(t.points)[: self.paths[n].end] for n, t in self.trajectories.items()]
+        pts = np.concatenate([q for q in drawn if q.size] or [np.empty((0, 2))])
+        pts = pts[np.isfinite(pts).all(1)]
+        if pts.size == 0:
+            return
+        lo, hi = np.minimum([a, c], pts.min(0)), np.maximum([b, d], pts.max(0))
+        pad = 0.05 * (hi - lo)
+        lo = np.where(lo < [a, c], lo - pad, lo)
+        hi = np.where(hi > [b, d], hi + pad, hi)
+        self.ax.set_xlim(lo[0], hi[0])
+        self.ax.set_ylim(lo[1], hi[1])
 
     def _panel_limits(self, steps: int) -> None:
         trs = list(self.trajectories.values())
@@ -472,7 +503,8 @@ class TraceFigure:
         return self.figure.dpi, self.figure.canvas.get_width_height(physical=True)
 
     def _paint(self) -> None:
-        for a in self.moving_artists():
+        # In zorder, as a full draw would: the start marker stays on top of the paths in the app and in exports.
+        for a in sorted(self.moving_artists(), key=lambda a: a.get_zorder()):
             a.axes.draw_artist(a)
 
     def draw(self) -> str:

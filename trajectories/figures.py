@@ -170,8 +170,11 @@ def _num(value: Any) -> str:
 
 
 # ---- the figure -------------------------------------------------------------------------------------------
+VIEWS = ("fit", "window")
+
+
 def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int | None = None,
-          figsize: tuple[float, float] | None = None) -> TraceFigure:
+          figsize: tuple[float, float] | None = None, view: str | None = None) -> TraceFigure:
     """The app's figure of ``lesson`` in ``style``, with the loss panels if ``loss``, ready to :func:`render`.
 
     Parameters
@@ -184,6 +187,10 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
         Highlight this step (its point, the gradient step and the update), as the app's step control does.
     figsize : pair of floats, optional
         Override the style's size in inches (the app's control passes the size on screen).
+    view : {"fit", "window"}, optional
+        "fit" grows the axes to hold every path that stayed finite, as the book's ``show_trace_2d`` does;
+        "window" keeps the objective's window, as the app does. Default: "window" with the loss panels (the
+        app's figure), else "fit" (the book's).
     """
     from matplotlib.figure import Figure
 
@@ -195,11 +202,12 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
     if step is not None and (isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= lesson.steps):
         raise ValueError(f"The 'step' parameter must be None or an integer in the range [0, {lesson.steps}]. "
                          f"Got {step!r} instead.")
+    view = check_name(view if view is not None else "window" if loss else "fit", "view", VIEWS)
     size = figsize if figsize is not None else st.loss_figsize if loss else st.figsize
     # Alone, the trajectory panel is laid out by constrained layout (as plotting does at the book's size); with
     # the side panels, plotting's fixed grid places them.
     figure = Figure(figsize=size, layout=None if loss else "constrained")
-    trace = TraceFigure.from_lesson(lesson, figure, panels=bool(loss), step=step)
+    trace = TraceFigure.from_lesson(lesson, figure, panels=bool(loss), step=step, fit=view == "fit")
     if st.scale != 1.0:
         _enlarge(trace, st.scale)
     label(trace)
@@ -282,11 +290,11 @@ def title_of(lesson: Lesson) -> str:
 
 
 def figure_bytes(lesson: Lesson, *, style: str = "d2l", loss: bool = False, format: str = "svg",
-                 text: str = "paths", step: int | None = None) -> bytes:
+                 text: str = "paths", step: int | None = None, view: str | None = None) -> bytes:
     """Build and :func:`render` the figure of ``lesson`` (see :func:`build` for the parameters)."""
     format = check_name(format, "format", FORMATS)
     check_name(text, "text", tuple(TEXT))
-    trace = build(lesson, style=style, loss=loss, step=step)
+    trace = build(lesson, style=style, loss=loss, step=step, view=view)
     return render(trace.figure, format, text=text, title=title_of(lesson))
 
 
@@ -336,7 +344,8 @@ def target(path: str | os.PathLike | None, lesson: Lesson, format: str | None,
 
 def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.PathLike | None = None, *,
            style: str = "d2l", loss: bool = False, format: str | None = None, text: str = "paths",
-           step: int | None = None, hyperparameters: Mapping[str, Mapping[str, Any]] | None = None,
+           step: int | None = None, view: str | None = None,
+           hyperparameters: Mapping[str, Mapping[str, Any]] | None = None,
            objective: str | None = None, condition: float | None = None, angle: float | None = None,
            start: Sequence[float] | None = None, steps: int | None = None, convention: str | None = None,
            seed: int | None = None, **hyper: Any) -> Path:
@@ -359,6 +368,9 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
         SVG text as glyph outlines or as selectable ``<text>``.
     step : int, optional
         Highlight one step, as the app's step control does.
+    view : {"fit", "window"}, optional
+        Grow the axes to hold the paths (the book's way, the default without ``loss``) or keep the objective's
+        window (the app's way, the default with ``loss``).
     hyperparameters : mapping, optional
         Per optimizer when several are shown: ``{"momentum": {"eta": 0.6}}``.
     objective, condition, angle, start, steps, convention, seed, **hyper
@@ -377,7 +389,7 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
     lesson = make_lesson(optimizer, hyperparameters=hyperparameters, objective=objective, condition=condition,
                          angle=angle, start=start, steps=steps, convention=convention, seed=seed, **hyper)
     out, fmt = target(path, lesson, format, step)
-    data = figure_bytes(lesson, style=style, loss=loss, format=fmt, text=text, step=step)
+    data = figure_bytes(lesson, style=style, loss=loss, format=fmt, text=text, step=step, view=view)
     write_atomic(out, data)
     return out
 
@@ -446,10 +458,9 @@ def export_gallery(folder: str | os.PathLike, *, text: str = "paths") -> list[Pa
         write_atomic(path, figure_bytes(lesson, text=text))
         written.append(path)
         final = f"`{trajectory.book_line()}`"
-        last = drawn_until(trajectory)
+        last = drawn_until(trajectory, fit=True)
         if last < trajectory.steps:
-            final += (f"; the path leaves the window at step {last}, so the figure draws it up to there (the "
-                      f"window keeps the contours readable)")
+            final += f"; the run diverged, so the figure draws it up to where it left the window (step {last})"
         settings = ", ".join([g.objective] + [f"{k}={v if isinstance(v, (bool, str)) else _num(v)}"
                                               for k, v in lesson.resolved(g.optimizer).items()])
         rows.append(f"| ![{g.optimizer}, {settings}]({path.name}) | {g.section} | {settings}<br>"
@@ -589,6 +600,8 @@ def add_export(sub: Any) -> None:
     p.add_argument("--text", choices=tuple(TEXT), default="paths",
                    help="SVG text as glyph outlines (paths) or selectable text (text)")
     p.add_argument("--step", type=int, help="highlight this step, as the app's step control does")
+    p.add_argument("--view", choices=VIEWS, help="fit: the axes grow to hold the paths, as the book's figures do "
+                   "(default without --loss); window: the objective's window, as the app (default with --loss)")
     p.add_argument("--gallery", metavar="FOLDER", help="write the book's figures and an index.md into FOLDER")
     p.set_defaults(func=_cmd_export)
 
@@ -632,5 +645,5 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return 0
     lesson = lesson_from_args(args)
     print(export(lesson, args.output, style=args.style, loss=args.loss, format=args.format, text=args.text,
-                 step=args.step))
+                 step=args.step, view=args.view))
     return 0
