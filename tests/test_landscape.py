@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from trajectories import run
+from trajectories import BOUND, run
 from trajectories.cli import main
 from trajectories.landscape import DEFAULT_AXES, FLOOR, axis_values, compute, from_lesson, score, summary
 from trajectories.landscape_view import LandscapeView, position, save_svg
@@ -97,7 +97,7 @@ def test_gd_boundary_is_where_the_measured_divergence_starts():
     limit = m.boundary()
     lam = get_objective("quadratic").lambda_max
     assert limit == pytest.approx(2 / lam) == eta_limit("gd")
-    slack = 1 + (1e6 / 2) ** (1 / steps)
+    slack = 1 + (BOUND / 2) ** (1 / steps)
     assert not m.diverged[m.x_values < limit].any()
     assert m.diverged[m.x_values * lam > slack].all()
     first = m.x_values[m.diverged.argmax()]

@@ -27,6 +27,7 @@ import numpy as np
 import PIL.Image
 from matplotlib.figure import Figure
 
+from .engine import BOUND
 from .figures import export_control
 from .lesson import MAX_OPTIMIZERS, Lesson
 from .objectives import OBJECTIVES
@@ -569,7 +570,7 @@ class App:
         self._notes = []
         for name, t in self.trajectories.items():
             if t.diverged_at is not None:
-                messages.append(f"{name} diverged at step {t.diverged_at}: |x| passed 1e6; drawn up to where "
+                messages.append(f"{name} diverged at step {t.diverged_at}: |x| passed {BOUND:g}; drawn up to where "
                                 "it left the plot.")
             elif drawn_until(t) < t.steps:
                 messages.append(f"{name} left the plot at step {drawn_until(t)} and is still outside it after "

@@ -55,7 +55,7 @@ class Landscape:
     metric: str
     tol: float
     values: np.ndarray
-    diverged: np.ndarray  # bool, True where the run left |x| <= 1e6 or became non-finite
+    diverged: np.ndarray  # bool, True where the run left |x| <= BOUND or became non-finite
     current: dict[str, Any]  # every hyperparameter of the setting the map is centred on (the sliders' values)
     objective: Objective
     start: tuple[float, float]

@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import AutoLocator, FuncFormatter, MaxNLocator, ScalarFormatter
 
+from .engine import BOUND
 from .landscape import Landscape, summary
 
 DIVERGED = "#d62728"  # no colour of viridis is red: a diverged cell cannot be read as a value
@@ -202,7 +203,7 @@ class LandscapeView:
         self._legend_key = key
         if self.legend is not None:
             self.legend.remove()
-        handles: list[Any] = [Patch(color=DIVERGED, label="diverged (|x| > 1e6)")]
+        handles: list[Any] = [Patch(color=DIVERGED, label=f"diverged (|x| > {BOUND:g})")]
         if key[1]:
             handles.append(Patch(color=NOT_REACHED, label="never within tol"))
         handles.append(Line2D([], [], ls="none", marker="o", ms=8, mfc="none", mec="black", mew=1.8,
