@@ -123,7 +123,7 @@ class Lesson:
                 replace(Lesson(), **{key: kw[key]})  # validates this one setting alone
             except (ValueError, TypeError) as exc:
                 kw.pop(key, None)
-                notes.append(f"Ignored {key}={raw!r}: {_reason(exc)}")
+                notes.append(f"Ignored {key}={raw!r}: {exc}")
 
         names = items.pop("optimizer", None)
         optimizers: tuple[str, ...] = Lesson.optimizers
@@ -167,7 +167,7 @@ class Lesson:
                 try:
                     value = resolve(t, convention, {name: _hyper(t, convention, name, raw)})[name]
                 except ValueError as exc:
-                    notes.append(f"Ignored {key}={raw!r}: {_reason(exc)}")
+                    notes.append(f"Ignored {key}={raw!r}: {exc}")
                     break
                 hp.setdefault(t, {})[name] = value
         kw["hyperparameters"] = hp
@@ -180,10 +180,6 @@ def _items(query: str | Mapping[str, Any]) -> dict[str, str]:
     else:
         pairs = [(k, v[-1] if isinstance(v, (list, tuple)) and v else v) for k, v in query.items()]
     return {str(k).strip(): str(v) for k, v in pairs}
-
-
-def _reason(exc: Exception) -> str:
-    return str(exc)
 
 
 def _float(raw: str) -> float:
