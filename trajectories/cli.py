@@ -87,10 +87,7 @@ def _add_run(sub: Any) -> None:
 
 
 # Each subcommand adds its own parser; a new one is one more entry here.
-COMMANDS: list[Callable[[Any], None]] = [_add_run]
-COMMANDS.append(add_serve)
-COMMANDS.append(landscape.add_command)
-COMMANDS.append(add_export)
+COMMANDS: list[Callable[[Any], None]] = [_add_run, add_serve, landscape.add_command, add_export]
 
 
 class _Parser(argparse.ArgumentParser):
