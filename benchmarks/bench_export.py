@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import trajectories.figures as ex  # noqa: E402
+from trajectories import downloads  # noqa: E402
 from trajectories.lesson import Lesson  # noqa: E402
 from trajectories.plotting import TraceFigure  # noqa: E402
 
@@ -54,7 +55,7 @@ def main() -> int:
             self.trace = TraceFigure.from_lesson(lesson, panels=True, blit=True, step=0)
 
     screen = Screen()
-    base, ours, click = medians_ms([baseline, lambda: ex.figure_bytes(lesson), lambda: ex.screen_export(screen)],
+    base, ours, click = medians_ms([baseline, lambda: ex.figure_bytes(lesson), lambda: downloads.screen_export(screen)],
                                    args.repeats)
     print(f"matplotlib savefig (baseline), 3.5 x 2.5 in: median {base:.1f} ms")
     print(f"trajectories figure_bytes,     3.5 x 2.5 in: median {ours:.1f} ms  ratio {ours / base:.2f}")

@@ -84,9 +84,8 @@ def bench_browser(repeats: int) -> None:
     from playwright.sync_api import sync_playwright
 
     from trajectories.landscape_app import DEFAULT_RESOLUTION
-    from trajectories.serve import READY_PATH, free_port, start_server, stop_server, wait_ready
-
     sys.path.insert(0, str(ROOT / "tests"))
+    from servers import READY_PATH, free_port, start_server, stop_server, wait_ready
     from test_landscape_browser import open_landscape
 
     port = free_port()

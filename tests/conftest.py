@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from trajectories.serve import READY_PATH, free_port, start_server, stop_server, wait_ready
+from servers import READY_PATH, free_port, start_server, stop_server, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

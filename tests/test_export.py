@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 import trajectories
 import trajectories.figures as ex
-from trajectories import cli, run
-from trajectories.lesson import Lesson
+from trajectories import cli, downloads, run
+from trajectories.lesson import Lesson, make_lesson
 from trajectories.objectives import OBJECTIVES
 from trajectories.plotting import TraceFigure, drawn_until
 from trajectories.specs import CONVENTIONS, RULES, specs
@@ -45,13 +45,13 @@ def test_two_processes_write_identical_bytes(tmp_path, fmt):
     first, second = [(tmp_path / f"run{i}.{fmt}").read_bytes() for i in (1, 2)]
     assert first == second
     # and the same as in this process, from Python
-    lesson = ex.make_lesson("rmsprop", eta=0.4, gamma=0.9)
+    lesson = make_lesson("rmsprop", eta=0.4, gamma=0.9)
     assert ex.figure_bytes(lesson, loss=True, step=3, format=fmt) == first
 
 
 @pytest.mark.parametrize("style, text", [("d2l", "paths"), ("d2l", "text"), ("slides", "paths")])
 def test_two_runs_in_one_process_are_identical_and_carry_no_date_or_version(style, text):
-    lesson = ex.make_lesson("gd,momentum", hyperparameters={"momentum": {"eta": 0.6}})
+    lesson = make_lesson("gd,momentum", hyperparameters={"momentum": {"eta": 0.6}})
     with mpl.rc_context({"svg.hashsalt": None}):  # the export fixes its own salt, whatever the caller's is
         first = ex.figure_bytes(lesson, style=style, text=text)
         second = ex.figure_bytes(lesson, style=style, text=text)
@@ -89,12 +89,12 @@ def to_data(points: np.ndarray, box: np.ndarray, xlim, ylim) -> np.ndarray:
 
 
 FAITHFUL = [
-    (ex.make_lesson("rmsprop", eta=0.4, gamma=0.9), "d2l", False),
-    (ex.make_lesson("momentum", eta=0.6, beta=0.25), "d2l", True),
-    (ex.make_lesson("gd", eta=0.6), "d2l", False),  # leaves the window at step 1: the view grows, as the book's
-    (ex.make_lesson("gd", eta=0.6, steps=60), "d2l", False),  # diverges: drawn up to where it left the window
-    (ex.make_lesson("gd,adam,adagrad", eta=0.3, steps=200), "slides", False),  # > 128 vertices: no simplifying
-    (ex.make_lesson("nesterov", objective="himmelblau", start=(-1.0, -1.0), steps=60), "d2l", True),
+    (make_lesson("rmsprop", eta=0.4, gamma=0.9), "d2l", False),
+    (make_lesson("momentum", eta=0.6, beta=0.25), "d2l", True),
+    (make_lesson("gd", eta=0.6), "d2l", False),  # leaves the window at step 1: the view grows, as the book's
+    (make_lesson("gd", eta=0.6, steps=60), "d2l", False),  # diverges: drawn up to where it left the window
+    (make_lesson("gd,adam,adagrad", eta=0.3, steps=200), "slides", False),  # > 128 vertices: no simplifying
+    (make_lesson("nesterov", objective="himmelblau", start=(-1.0, -1.0), steps=60), "d2l", True),
 ]
 
 
@@ -131,13 +131,13 @@ def in_view(points: np.ndarray, xlim, ylim) -> np.ndarray:
 
 
 def test_the_book_style_is_the_books_size_and_colours():
-    data = ex.figure_bytes(ex.make_lesson("rmsprop"))
+    data = ex.figure_bytes(make_lesson("rmsprop"))
     root = ET.fromstring(data)
     assert (root.get("width"), root.get("height")) == ("252pt", "180pt")  # 3.5 x 2.5 inches
     groups = svg_paths(data)
     assert "stroke: #ff7f0e" in groups["tj-trajectory-rmsprop"].find(f"{SVG}path").get("style")
     assert all("stroke: #1f77b4" in p.get("style") for p in groups["tj-contours"].iter(f"{SVG}path"))
-    labels = ex.build(ex.make_lesson("rmsprop")).ax
+    labels = ex.build(make_lesson("rmsprop")).ax
     assert (labels.get_xlabel(), labels.get_ylabel()) == ("x1", "x2")
 
 
@@ -154,7 +154,7 @@ def test_the_book_style_is_the_books_size_and_colours():
      "sgd_eta0.1_general-c5-a30_from-4_1_seed3.svg"),
 ])
 def test_file_name_says_what_the_figure_shows(kwargs, name):
-    assert ex.file_name(ex.make_lesson(**kwargs)) == name
+    assert ex.file_name(make_lesson(**kwargs)) == name
 
 
 def test_python_api_returns_the_path_and_names_the_file_in_a_folder(tmp_path):
@@ -175,7 +175,7 @@ def test_link_flags_and_python_describe_the_same_figure(tmp_path):
     py = ex.export("gd,momentum", tmp_path / "py.svg", steps=30, hyperparameters={"momentum": {"eta": 0.6}})
     assert (tmp_path / "link.svg").read_bytes() == (tmp_path / "flags.svg").read_bytes() == py.read_bytes()
     # a flag given with --link overrides the link; an unprefixed one applies to every optimizer that takes it
-    lesson = ex.lesson_from_args(_parse(["export", "--link", "optimizer=gd,momentum&momentum.eta=0.6",
+    lesson = cli.export_lesson(_parse(["export", "--link", "optimizer=gd,momentum&momentum.eta=0.6",
                                          "--eta", "0.3"]))
     assert lesson.resolved("gd")["eta"] == lesson.resolved("momentum")["eta"] == 0.3
 
@@ -289,9 +289,9 @@ class ScreenApp:
 
 
 def test_the_export_control_downloads_what_is_on_screen():
-    lesson = ex.make_lesson("rmsprop", eta=0.4, gamma=0.9)
+    lesson = make_lesson("rmsprop", eta=0.4, gamma=0.9)
     app = ScreenApp(lesson)
-    control = ex.export_control(app)
+    control = downloads.export_control(app)
     assert "tj-export" in control.button._dom_classes
     control.button.click()
     link, script = control.output.outputs
@@ -309,9 +309,9 @@ def test_the_export_control_downloads_what_is_on_screen():
 
 
 def test_the_export_control_follows_the_screen_and_sends_each_click():
-    app = ScreenApp(ex.make_lesson("momentum"), step=4)
+    app = ScreenApp(make_lesson("momentum"), step=4)
     app.trace.ax.set_xlim(-3, 0.5)  # zoomed with the toolbar
-    control = ex.export_control(app)
+    control = downloads.export_control(app)
     name, data = control.export()
     assert name == "momentum_eta0.6_beta0.5_step4.svg"
     assert 'id="tj-current-momentum"' in data.decode()
@@ -329,13 +329,13 @@ def test_the_export_control_follows_the_screen_and_sends_each_click():
 def test_the_app_carries_the_control_and_its_download_is_the_figure_on_screen():
     from trajectories.app import App
 
-    app = App(ex.make_lesson("rmsprop", eta=0.4, gamma=0.9))
+    app = App(make_lesson("rmsprop", eta=0.4, gamma=0.9))
     controls = [c for c in app.tools.children if "tj-export" in getattr(c, "button", c)._dom_classes]
     assert len(controls) == 1
     control = controls[0]
     name, data = control.export()
     assert name == "rmsprop_eta0.4_gamma0.9.svg"  # the app opens at step 0: the plain name
-    app.set_lesson(ex.make_lesson("rmsprop", eta=0.3, gamma=0.5, steps=30))
+    app.set_lesson(make_lesson("rmsprop", eta=0.3, gamma=0.5, steps=30))
     name, data = control.export()
     assert name == "rmsprop_eta0.3_gamma0.5_steps30.svg"
     t = run("rmsprop", eta=0.3, gamma=0.5, steps=30)
@@ -372,7 +372,7 @@ def test_the_voila_page_downloads_the_figure_on_screen(server, page):
     download = info.value
     assert download.suggested_filename == "rmsprop_eta0.3_gamma0.5_steps30.svg"
     data = Path(download.path()).read_bytes()
-    assert data == opening_figure(ex.make_lesson("rmsprop", eta=0.3, gamma=0.5, steps=30))
+    assert data == opening_figure(make_lesson("rmsprop", eta=0.3, gamma=0.5, steps=30))
     assert page.locator(".tj-export-link").first.get_attribute("download") == download.suggested_filename
     assert page.errors == []
 
@@ -388,7 +388,7 @@ def test_a_failed_export_click_says_so_in_the_app():
 
     app = Broken()
     app.trace = None  # the figure is gone: the click cannot render it
-    control = ex.export_control(app)
+    control = downloads.export_control(app)
     control.button.click()
     assert len(app.messages) == 1 and app.messages[0].startswith("Export failed: ")
     assert control.output.outputs == ()
@@ -419,7 +419,7 @@ def jupyterlab(tmp_path):
     import json
     import urllib.request
 
-    from trajectories.serve import free_port, stop_server, wait_ready
+    from servers import free_port, stop_server, wait_ready
 
     notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c0", "metadata": {}, "outputs": [],
                            "source": "%matplotlib widget\nfrom trajectories.app import App\n"
@@ -468,14 +468,14 @@ def test_jupyterlab_downloads_the_figure_on_screen(jupyterlab, page):
     name = "gd_eta0.4_vs_momentum_eta0.6_beta0.5.svg"
     assert download.suggested_filename == name
     data = Path(download.path()).read_bytes()
-    assert data == opening_figure(ex.make_lesson("gd,momentum"))
+    assert data == opening_figure(make_lesson("gd,momentum"))
 
 
 @pytest.mark.parametrize("loss, view, fits", [(False, None, True), (True, None, False), (False, "window", False),
                                               (True, "fit", True)])
 def test_the_books_figure_grows_to_hold_the_path_and_the_apps_keeps_its_window(loss, view, fits):
     # d2l's show_trace_2d autoscales: momentum (0.6, 0.5) overshoots to x2 = 2.8, above the window's top of 1.
-    lesson = ex.make_lesson("momentum", eta=0.6, beta=0.5)
+    lesson = make_lesson("momentum", eta=0.6, beta=0.5)
     trace = ex.build(lesson, loss=loss, view=view)
     top = trace.ax.get_ylim()[1]
     peak = run("momentum", eta=0.6, beta=0.5).points[:, 1].max()

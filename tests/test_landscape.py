@@ -8,8 +8,9 @@ from matplotlib.figure import Figure
 
 from trajectories import BOUND, run
 from trajectories.cli import main
+from trajectories.figures import save_landscape
 from trajectories.landscape import DEFAULT_AXES, FLOOR, axis_values, compute, from_lesson, score, summary
-from trajectories.landscape_view import LandscapeView, position, save_svg
+from trajectories.landscape_view import LandscapeView, position
 from trajectories.lesson import Lesson
 from trajectories.objectives import get_objective
 from trajectories.rules import eta_limit
@@ -207,7 +208,7 @@ def test_cli_one_axis_and_summary(tmp_path, capsys):
     (["--x", "beta"], "The 'axes' parameter of the rmsprop landscape must name"),
     (["--resolution", "300"], "The 'resolution' parameter must be an integer in the range [32, 256]"),
     (["--metric", "speed"], "The 'metric' parameter must be one of"),
-    (["--x-span", "1,x"], "A span must be two numbers low,high"),
+    (["--x-span", "1,x"], "The 'x-span' parameter must be two numbers low,high"),
     (["--gamma", "3"], "The 'gamma' parameter of rmsprop must be a float in the range [0, 1]"),
     (["--objective", "saddle"], "The 'objective' parameter of the landscape must have a minimum"),
     (["--resolution", "many"], "argument --resolution: invalid int value"),
@@ -234,7 +235,7 @@ def test_failed_save_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch)
 
     monkeypatch.setattr(os, "replace", broken)  # the rename fails, after the temporary file is written
     with pytest.raises(ValueError, match="cannot .No space left on device"):
-        save_svg(compute("gd", resolution=32), target)
+        save_landscape(compute("gd", resolution=32), target)
     assert target.read_text() == "old" and os.listdir(tmp_path) == ["map.svg"]
 
 

@@ -191,7 +191,7 @@ def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
     """A page fetched and never connected (a student who left) loses its kernel; the waiting pool stays."""
     if not Path("/proc").is_dir():
         pytest.skip("needs /proc to see the server's kernels")
-    from trajectories.serve import READY_PATH, free_port, start_server, stop_server, wait_ready
+    from servers import READY_PATH, free_port, start_server, stop_server, wait_ready
 
     port = free_port()
     with open(tmp_path / "voila.log", "wb") as log:
@@ -221,7 +221,7 @@ def test_ctrl_c_stops_cleanly(tmp_path):
     """Ctrl+C (SIGINT) stops the server and its kernels, without a traceback on the teacher's console."""
     import signal
 
-    from trajectories.serve import READY_PATH, free_port, start_server, stop_server, wait_ready
+    from servers import READY_PATH, free_port, start_server, stop_server, wait_ready
 
     port = free_port()
     with open(tmp_path / "voila.log", "wb") as log:

@@ -12,23 +12,19 @@ the chosen optimizers and objective to the book's defaults (convention d2l, star
 
 from __future__ import annotations
 
-import base64
-import functools
 import html
-import io
 import math
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 import ipywidgets as w
-import numpy as np
-import PIL.Image
 from matplotlib.figure import Figure
 
+from .canvas import make_canvas
+from .downloads import export_control
 from .engine import BOUND
-from .figures import export_control
+from .landscape_app import attach
 from .lesson import MAX_OPTIMIZERS, Lesson
 from .objectives import OBJECTIVES
 from .plotting import APP_FIGSIZE, TraceFigure, colors_for, drawn_until, formula_png
@@ -41,70 +37,6 @@ CONVENTION_LABELS = (("book", "d2l"), ("torch", "torch"))
 MAX_SLIDER_STEPS = 1000
 _LOG_MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 9.0)
 _EPS_MANTISSAS = (1.0, 2.0, 5.0)
-
-
-@functools.cache
-def _canvas_class() -> type:
-    from ipympl.backend_nbagg import Canvas
-
-    class AppCanvas(Canvas):
-        """ipympl's canvas, keeping a valid ``data:`` URL until a browser view is there.
-
-        ipympl 0.10 stores the bare base64 PNG in ``_data_url`` when it draws before any view exists; the
-        browser then loads that as an image URL, fails, and the view never initialises (a 0x0 canvas).
-        """
-
-        def get_diff_image(self) -> bytes | None:
-            # matplotlib's webagg version, with zlib level 1 instead of 6: PNG encoding was two thirds of the
-            # kernel's time per slider move, and level 1 makes these mostly-empty diff frames about as small.
-            if not self._png_is_old:
-                return None
-            pixels = np.asarray(self.get_renderer().buffer_rgba())
-            buff = pixels.view(np.uint32).squeeze(2)
-            if self._force_full or buff.shape != self._last_buff.shape or (pixels[:, :, 3] != 255).any():
-                self.set_image_mode("full")
-                output = buff
-            else:
-                self.set_image_mode("diff")
-                output = np.where(buff != self._last_buff, buff, 0)
-            self._last_buff = buff.copy()
-            self._force_full = False
-            self._png_is_old = False
-            with io.BytesIO() as png:
-                PIL.Image.fromarray(output.view(dtype=np.uint8).reshape((*output.shape, 4))).save(
-                    png, format="png", compress_level=1)
-                return png.getvalue()
-
-        def send_binary(self, data: bytes) -> None:
-            if not self.syncing_data_url:
-                super().send_binary(data)
-                return
-            full = self._last_buff.view(dtype=np.uint8).reshape((*self._last_buff.shape, 4))
-            with io.BytesIO() as png:
-                PIL.Image.fromarray(full).save(png, format="png")
-                self._data_url = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii")
-
-    return AppCanvas
-
-
-def make_canvas(figure: Figure) -> tuple[Any, Any]:
-    """An ipympl canvas (and its manager) for ``figure``, with no header, footer, toolbar or resize handle.
-
-    Made directly, not through pyplot: no global figure registry, no automatic display, and the same object
-    works in JupyterLab and in Voila whatever the notebook's backend. The app and the landscape tab use it.
-    """
-    from ipympl.backend_nbagg import FigureManager
-
-    canvas = _canvas_class()(figure)
-    with warnings.catch_warnings():
-        # ipympl's Toolbar passes the canvas on to traitlets, which warns about it (ipympl 0.9/0.10).
-        warnings.filterwarnings("ignore", r"Passing unrecognized arguments to super\(Toolbar\)", DeprecationWarning)
-        manager = FigureManager(canvas, id(figure))
-    canvas.header_visible = False
-    canvas.footer_visible = False
-    canvas.toolbar_visible = False
-    canvas.resizable = False
-    return canvas, manager
 
 
 def slider_values(name: str, spec: Spec, *extra: float) -> list[float]:
@@ -179,9 +111,8 @@ class App:
         self.add_tool(export_control(self))  # tj-export: downloads the figure on screen
         self._sync_controls()
         self._recompute(full=True)
-        from .landscape_app import attach  # the Landscape tab follows the app through observe / add_panel
-
-        self.landscape = attach(self)
+        self.add_tool(self._readout())  # tj-readout: where each path ends, in the book's words
+        self.landscape = attach(self)  # the Landscape tab follows the app through observe / add_panel
 
     # ---- construction -------------------------------------------------------------------------------------
     def _build_figure(self) -> None:
@@ -370,6 +301,21 @@ class App:
             raise ValueError(f"The 'widget' parameter must be an ipywidget. Got {type(widget).__name__} instead.")
         self.tools.children = (*self.tools.children, widget)
 
+    def _readout(self) -> w.HTML:
+        """A small readout (CSS class ``tj-readout``) of where each drawn trajectory ends, in the book's words,
+        so a student (or a test) can check the picture against the engine:
+        ``rmsprop: epoch 20, x1: -0.010599, x2: 0.000000``."""
+        readout = w.HTML(layout=w.Layout(width="100%"))
+        readout.add_class("tj-readout")
+
+        def show(_lesson: Any = None) -> None:
+            readout.value = "".join(f"<div style='font-size:11px;line-height:1.3'><b>{html.escape(name)}</b>: "
+                                    f"{html.escape(t.book_line())}</div>" for name, t in self.trajectories.items())
+
+        show()
+        self.observe(show)
+        return readout
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
@@ -549,17 +495,9 @@ class App:
 
     def _run(self, lesson: Lesson) -> dict[str, Any]:
         """``lesson.run()``, reusing the runs of the optimizers whose settings did not change (a slider moves
-        one optimizer's value: the other three runs are the same)."""
-        shared = (lesson.objective, lesson.condition, lesson.angle, tuple(lesson.start), lesson.steps,
-                  lesson.convention, lesson.seed)
-        keys = {name: (name, shared, tuple(lesson.resolved(name).items())) for name in lesson.optimizers}
-        cache = self._runs
-        out = {}
-        for name, key in keys.items():
-            if key not in cache:
-                alone = replace(lesson, optimizers=(name,), hyperparameters={name: lesson.resolved(name)})
-                cache[key] = alone.run()[name]
-            out[name] = cache[key]
+        one optimizer's value: the other three runs are the same). Keyed on each optimizer's own lesson."""
+        keys = {name: lesson.only(name) for name in lesson.optimizers}
+        out = {name: self._runs[key] if key in self._runs else key.run()[name] for name, key in keys.items()}
         self._runs = {keys[name]: t for name, t in out.items()}
         return out
 

@@ -1,4 +1,9 @@
-"""The command line: ``trajectories run rmsprop --eta 0.4 --gamma 0.9``; every flag comes from the spec table."""
+"""The command line: ``trajectories run | export | landscape | serve``; every engine flag comes from the spec table.
+
+This module owns every subcommand's arguments and turns them into calls of plain functions (the engine through a
+:class:`~trajectories.lesson.Lesson`, :func:`~trajectories.figures.export`, :func:`~trajectories.landscape.compute`,
+:func:`~trajectories.serve.serve`); no other module imports it. Bad input prints one line and exits with status 2.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,21 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
-from . import landscape
-from .engine import run
-from .figures import add_export
+from . import figures, landscape, serve
+from .lesson import Lesson, make_lesson, optimizer_names
 from .objectives import OBJECTIVES
-from .serve import add_serve
-from .specs import CONVENTIONS, RULES, SPECS
+from .specs import CONVENTIONS, RULES, SPECS, check_name, parse_pair, specs
 
 
 class UsageError(Exception):
     """A bad command line: printed as one line, exit status 2."""
+
+
+# ---- the engine's settings, shared by run, export and landscape ----------------------------------------------
+_SETTINGS = ("objective", "condition", "angle", "start", "steps", "convention", "seed")
 
 
 def _hyper_flags() -> dict[str, Any]:
@@ -30,64 +38,197 @@ def _hyper_flags() -> dict[str, Any]:
     return flags
 
 
-def add_run_settings(p: argparse.ArgumentParser) -> None:
-    """The engine's settings as flags: objective, start, steps, convention, seed and each hyperparameter."""
-    p.add_argument("--objective", default="quadratic", help=f"one of {', '.join(OBJECTIVES)}")
+def _add_flag(p: argparse.ArgumentParser, flag: str, dest: str, spec: Any, help: str) -> None:
+    if spec.choices == (True, False):
+        p.add_argument(flag.replace("_", "-"), dest=dest, action=argparse.BooleanOptionalAction, default=None,
+                       help=help)
+    elif spec.is_choice:
+        p.add_argument(flag, dest=dest, choices=spec.choices, default=None, help=help)
+    else:
+        p.add_argument(flag, dest=dest, type=float, default=None, help=help)
+
+
+def add_settings(p: argparse.ArgumentParser) -> None:
+    """The engine's settings as flags: objective, start, steps, convention, seed and each hyperparameter.
+
+    Unset flags stay None, so a lesson (or a link's) value or the default applies.
+    """
+    p.add_argument("--objective", help=f"one of {', '.join(OBJECTIVES)} (default quadratic)")
     p.add_argument("--condition", type=float, help="condition number of the 'general' objective")
     p.add_argument("--angle", type=float, help="rotation in degrees of the 'general' objective")
-    p.add_argument("--start", default="-5,-2", help="start point x1,x2 (default: the book's -5,-2)")
-    p.add_argument("--steps", type=int, default=20)
-    p.add_argument("--convention", default="d2l", help=f"one of {', '.join(CONVENTIONS)}")
-    p.add_argument("--seed", type=int, default=0, help="seed of SGD's gradient noise")
+    p.add_argument("--start", help="start point x1,x2 (default: the book's -5,-2); a minus sign needs '=': "
+                                   "--start=-4,1")
+    p.add_argument("--steps", type=int, help="steps to run (default 20)")
+    p.add_argument("--convention", help=f"one of {', '.join(CONVENTIONS)} (default d2l)")
+    p.add_argument("--seed", type=int, help="seed of SGD's gradient noise (default 0)")
     for name, spec in _hyper_flags().items():
-        if spec.choices == (True, False):
-            p.add_argument(f"--{name.replace('_', '-')}", dest=name, action=argparse.BooleanOptionalAction,
-                           default=None, help=spec.description)
-        elif spec.is_choice:
-            p.add_argument(f"--{name}", choices=spec.choices, default=None, help=spec.description)
-        else:
-            p.add_argument(f"--{name}", type=float, default=None, help=spec.description)
+        _add_flag(p, f"--{name}", name, spec, spec.description)
 
 
-def parse_start(text: str) -> tuple[float, float]:
-    try:
-        x1, x2 = (float(v) for v in text.split(","))
-    except ValueError:
-        raise ValueError(f"The 'start' parameter must be two numbers x1,x2. Got {text!r} instead.") from None
-    return x1, x2
-
-
-def run_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    """Keyword arguments for :func:`run` from parsed flags (only the hyperparameters that were given)."""
-    objective: Any = args.objective
-    if args.condition is not None or args.angle is not None:
-        from .objectives import get_objective
-        params = {k: v for k, v in (("condition", args.condition), ("angle", args.angle)) if v is not None}
-        objective = get_objective(args.objective, **params)
+def lesson_from_args(args: argparse.Namespace, optimizer: Any) -> Lesson:
+    """The lesson the flags describe for ``optimizer`` (names or a lesson to start from)."""
     hyper = {name: getattr(args, name) for name in _hyper_flags() if getattr(args, name) is not None}
-    return dict(objective=objective, start=parse_start(args.start), steps=args.steps,
-                convention=args.convention, seed=args.seed, **hyper)
+    per: dict[str, dict[str, Any]] = {}
+    for key, value in vars(args).items():
+        if "." in key and value is not None:
+            rule, _, name = key.partition(".")
+            per.setdefault(rule, {})[name] = value
+    settings = {k: getattr(args, k) for k in _SETTINGS}
+    return make_lesson(optimizer, hyperparameters=per, **settings, **hyper)
 
 
+# ---- run ------------------------------------------------------------------------------------------------------
 def _cmd_run(args: argparse.Namespace) -> int:
-    trajectory = run(args.optimizer, **run_kwargs(args))
-    if args.json:
-        print(json.dumps(trajectory.to_dict()))
-    else:
-        print(trajectory.book_line())
+    name = check_name(args.optimizer, "optimizer", RULES)
+    trajectory = lesson_from_args(args, (name,)).run()[name]
+    print(json.dumps(trajectory.to_dict()) if args.json else trajectory.book_line())
     return 0
 
 
 def _add_run(sub: Any) -> None:
     p = sub.add_parser("run", help="run one optimizer and print the book's line")
     p.add_argument("optimizer", help=f"one of {', '.join(RULES)}")
-    add_run_settings(p)
+    add_settings(p)
     p.add_argument("--json", action="store_true", help="print the whole trajectory as JSON")
     p.set_defaults(func=_cmd_run)
 
 
+# ---- export ---------------------------------------------------------------------------------------------------
+def export_lesson(args: argparse.Namespace) -> Lesson:
+    """The lesson the ``export`` command line describes: ``--link`` first, then the flags given."""
+    base: Lesson | None = None
+    if args.link is not None:
+        base, notes = Lesson.from_query(args.link)
+        if notes:
+            note = notes[0].removeprefix("Ignored ")
+            raise ValueError(f"The 'link' parameter must hold only settings the page takes; it would ignore {note}")
+    if args.optimizers is None and base is None:
+        raise ValueError("The 'optimizers' parameter is missing: name one or more optimizers (e.g. rmsprop or "
+                         "gd,momentum), or give --link or --gallery.")
+    optimizer: Any = base if base is not None else args.optimizers
+    if base is not None and args.optimizers is not None:
+        names = optimizer_names(args.optimizers)
+        optimizer = replace(base, optimizers=names,
+                            hyperparameters={n: v for n, v in base.hyperparameters.items() if n in names})
+    return lesson_from_args(args, optimizer)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    if args.gallery is not None:
+        if args.optimizers is not None or args.link is not None or args.output is not None:
+            raise ValueError("The 'gallery' option makes the book's figures: give it alone (with --text if "
+                             f"wanted). Got {args.optimizers or args.link or args.output!r} as well.")
+        for path in figures.export_gallery(args.gallery, text=args.text):
+            print(path)
+        return 0
+    lesson = export_lesson(args)
+    print(figures.export(lesson, args.output, style=args.style, loss=args.loss, format=args.format, text=args.text,
+                         step=args.step, view=args.view))
+    return 0
+
+
+def _add_export(sub: Any) -> None:
+    p = sub.add_parser(
+        "export", help="write the figure as SVG, PNG or PDF, byte for byte the same every time",
+        description="Write the app's figure of these settings. Several optimizers: 'gd,momentum'; a flag like "
+                    "--eta applies to every optimizer shown that takes it, --momentum.eta to one. Or paste a "
+                    "preset link's query with --link 'optimizer=gd,momentum&momentum.eta=0.6' (flags given "
+                    "as well override it). Negative starts need '=': --start=-4,1.",
+        epilog="examples: trajectories export rmsprop --eta 0.4 --gamma 0.9 -o fig.svg | "
+               "trajectories export gd,momentum --eta 0.4 --momentum.eta 0.6 --loss | "
+               "trajectories export --gallery assets/gallery")
+    p.add_argument("optimizers", nargs="?", help=f"one or more of {', '.join(RULES)}, separated by commas")
+    add_settings(p)
+    for rule in RULES:
+        for name in dict.fromkeys(k for c in CONVENTIONS for k in specs(rule, c)):
+            spec = specs(rule, "torch" if name not in specs(rule, "d2l") else "d2l")[name]
+            _add_flag(p, f"--{rule}.{name}", f"{rule}.{name}", spec, argparse.SUPPRESS)
+    p.add_argument("--link", help="a preset link's query, e.g. 'optimizer=rmsprop&eta=0.4'")
+    p.add_argument("-o", "--output", help="file (.svg, .png, .pdf) or folder; default: named after the settings")
+    p.add_argument("--style", choices=tuple(figures.STYLES), default="d2l",
+                   help="; ".join(f"{k}: {v.description}" for k, v in figures.STYLES.items()))
+    p.add_argument("--loss", action="store_true", help="add the loss and effective-learning-rate panels")
+    p.add_argument("--format", choices=figures.FORMATS, help="default: from the output's suffix, else svg")
+    p.add_argument("--text", choices=tuple(figures.TEXT), default="paths",
+                   help="SVG text as glyph outlines (paths) or selectable text (text)")
+    p.add_argument("--step", type=int, help="highlight this step, as the app's step control does")
+    p.add_argument("--view", choices=figures.VIEWS, help="fit: the axes grow to hold the paths, as the book's "
+                   "figures do (default without --loss); window: the objective's window, as the app (default "
+                   "with --loss)")
+    p.add_argument("--gallery", metavar="FOLDER", help="write the book's figures and an index.md into FOLDER")
+    p.set_defaults(func=_cmd_export)
+
+
+# ---- landscape ------------------------------------------------------------------------------------------------
+def _cmd_landscape(args: argparse.Namespace) -> int:
+    rule = check_name(args.optimizer, "optimizer", RULES)
+    lesson = lesson_from_args(args, (rule,))
+    default = landscape.DEFAULT_AXES[rule]
+    x = args.x or default[0]
+    if args.y is not None:
+        y = None if args.y.lower() == "none" else args.y
+    else:
+        y = default[1] if args.x is None and len(default) > 1 else None
+    axes = (x,) if y is None else (x, y)
+    spans = {}
+    if args.x_span:
+        spans[x] = parse_pair(args.x_span, "x-span", ("low", "high"))
+    if args.y_span:
+        if y is None:
+            raise ValueError("The '--y-span' option needs a y axis. Got a one-axis map instead.")
+        spans[y] = parse_pair(args.y_span, "y-span", ("low", "high"))
+    if args.output is not None:
+        figures.landscape_target(args.output, "The '--output' option")
+    m = landscape.from_lesson(lesson, rule, axes, resolution=args.resolution, metric=args.metric, tol=args.tol,
+                              spans=spans)
+    if args.output is None:
+        print(landscape.summary(m))
+    else:
+        figures.save_landscape(m, args.output)
+    return 0
+
+
+def _add_landscape(sub: Any) -> None:
+    low, high = landscape.RESOLUTION
+    p = sub.add_parser("landscape", help="map an optimizer over a grid of two hyperparameters (SVG, or a summary)")
+    p.add_argument("optimizer", help=f"one of {', '.join(RULES)}")
+    p.add_argument("--x", help="hyperparameter on the x axis (default per optimizer, e.g. eta)")
+    p.add_argument("--y", help="hyperparameter on the y axis, or 'none' for a 1D curve (default per optimizer)")
+    p.add_argument("--x-span", help="low,high: narrow the x axis inside its range")
+    p.add_argument("--y-span", help="low,high: narrow the y axis inside its range")
+    p.add_argument("--resolution", type=int, default=64, help=f"cells per side, {low} to {high}")
+    p.add_argument("--metric", default="loss", help=f"one of {', '.join(landscape.METRICS)}")
+    p.add_argument("--tol", type=float, default=0.1, help="distance to a minimum that counts as arrived (steps)")
+    p.add_argument("-o", "--output", help="write the map as SVG here (otherwise print a one-line summary)")
+    add_settings(p)
+    p.set_defaults(func=_cmd_landscape)
+
+
+# ---- serve ----------------------------------------------------------------------------------------------------
+def _cmd_serve(args: argparse.Namespace) -> int:
+    serve.serve(port=args.port, ip=args.ip, open_browser=not args.no_browser, theme=args.theme,
+                pool_size=args.pool_size, cull_idle=args.cull_idle)
+    return 0
+
+
+def _add_serve(sub: Any) -> None:
+    p = sub.add_parser("serve", help="serve the app to students' browsers with Voila")
+    p.add_argument("--port", type=int, default=serve.DEFAULT_PORT, help=f"TCP port (default {serve.DEFAULT_PORT})")
+    p.add_argument("--ip", default=serve.DEFAULT_IP, help=f"address to bind (default {serve.DEFAULT_IP}, this "
+                                                          "machine only; 0.0.0.0 for a class on a LAN)")
+    p.add_argument("--no-browser", action="store_true", help="do not open the page in a browser")
+    p.add_argument("--theme", choices=serve.THEMES, default="light", help="page theme (default light)")
+    p.add_argument("--pool-size", type=int, default=serve.DEFAULT_POOL_SIZE,
+                   help=f"preheated kernels kept ready for the next student (default {serve.DEFAULT_POOL_SIZE}; "
+                        "0: off)")
+    p.add_argument("--cull-idle", type=int, default=serve.DEFAULT_CULL_IDLE,
+                   help=f"seconds before a kernel whose page is gone is shut down (default "
+                        f"{serve.DEFAULT_CULL_IDLE}; 0: never)")
+    p.set_defaults(func=_cmd_serve)
+
+
 # Each subcommand adds its own parser; a new one is one more entry here.
-COMMANDS: list[Callable[[Any], None]] = [_add_run, add_serve, landscape.add_command, add_export]
+COMMANDS: list[Callable[[Any], None]] = [_add_run, _add_serve, _add_landscape, _add_export]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -96,7 +237,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _Parser(prog="trajectories", description=__doc__)
+    parser = _Parser(prog="trajectories", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in COMMANDS:
         add(sub)

@@ -9,7 +9,7 @@ import numpy as np
 
 from .objectives import Objective, get_objective
 from .rules import LOOKAHEADS, UPDATES, init
-from .specs import CONVENTIONS, RULES, check_name, resolve
+from .specs import CONVENTIONS, RULES, check_int, check_name, resolve
 
 BOUND = 1e6  # a run whose |x1| or |x2| passes this has diverged
 MAX_STEPS = 100_000
@@ -79,7 +79,7 @@ class Trajectory:
         }
 
 
-def _check_start(start: Any) -> np.ndarray:
+def check_start(start: Any) -> np.ndarray:
     where = (f"The 'start' parameter must be a pair of finite floats (x1, x2) with |x1|, |x2| <= {BOUND:g}. "
              f"Got {start!r} instead.")
     if isinstance(start, (str, bytes)):
@@ -93,21 +93,14 @@ def _check_start(start: Any) -> np.ndarray:
     return a
 
 
-def _check_steps(steps: Any) -> int:
-    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) \
-            or not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"The 'steps' parameter must be an integer in the range [1, {MAX_STEPS}]. "
-                         f"Got {steps!r} instead.")
-    return int(steps)
+def check_steps(steps: Any, high: int = MAX_STEPS) -> int:
+    """``steps`` as an int in [1, high]; else one sentence naming the range."""
+    return check_int(steps, "steps", 1, high)
 
 
-def _check_seed(seed: Any) -> int:
-    if seed is None:
-        return int(np.random.SeedSequence().entropy % 2 ** 32)
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2 ** 32:
-        raise ValueError(f"The 'seed' parameter must be None or an integer in the range [0, 2**32). "
-                         f"Got {seed!r} instead.")
-    return int(seed)
+def check_seed(seed: Any) -> int | None:
+    """``seed`` as an int in [0, 2**32), or None; else one sentence naming the range."""
+    return check_int(seed, "seed", 0, 2 ** 32 - 1, none=True, bound="[0, 2**32)")
 
 
 def run(optimizer: str, *, objective: str | Objective = "quadratic", start: Any = (-5.0, -2.0), steps: int = 20,
@@ -139,9 +132,11 @@ def run(optimizer: str, *, objective: str | Objective = "quadratic", start: Any 
     convention = check_name(convention, "convention", CONVENTIONS)
     obj = objective if isinstance(objective, Objective) else get_objective(objective)
     hp = resolve(rule, convention, hyperparameters)
-    x0 = _check_start(start)
-    steps = _check_steps(steps)
-    seed = _check_seed(seed) if rule == "sgd" else (None if seed is None else _check_seed(seed))
+    x0 = check_start(start)
+    steps = check_steps(steps)
+    seed = check_seed(seed)
+    if rule == "sgd" and seed is None:
+        seed = int(np.random.SeedSequence().entropy % 2 ** 32)  # drawn, and recorded in the result
     numeric = [np.asarray(v) for v in hp.values() if not isinstance(v, (str, bool))]
     batch = np.broadcast_shapes(x0.shape[:-1], *(a.shape for a in numeric))
     hp_run = dict(hp, seed=seed) if rule == "sgd" else hp

@@ -1,37 +1,35 @@
 """Figures for course notes: the app's figure as SVG, PNG or PDF, byte for byte the same from the same settings.
 
-Three ways in, one figure: :func:`export` from Python, ``trajectories export`` on the command line, and the
-app's "Export SVG" control (:func:`export_control`), which hands the browser a download of what is on screen.
-The picture is :class:`trajectories.plotting.TraceFigure`, the one the app draws. Reproducibility comes from
-:func:`render`: a fixed ``svg.hashsalt`` (clip-path and marker ids), no date, no software version in the
-metadata, no path simplification (every engine point is a vertex), and fixed ids (``gid``) on the artists
-that matter, e.g. ``tj-trajectory-rmsprop`` on the path of RMSProp.
+The export layer: building a figure of a lesson, rendering it, naming it, writing it atomically, the gallery of
+the book's figures, and the landscape map as SVG. Three ways in, one figure: :func:`export` from Python,
+``trajectories export`` on the command line, and the app's "Export SVG" control, which calls
+:func:`figure_bytes` and hands the browser the bytes. The picture is :class:`trajectories.plotting.TraceFigure`.
+Reproducibility comes from :func:`render`: a fixed
+``svg.hashsalt`` (clip-path and marker ids), no date, no software version in the metadata, no path simplification
+(every engine point is a vertex), and fixed ids (``gid``) on the artists that matter, e.g.
+``tj-trajectory-rmsprop`` on the path of RMSProp.
 """
 
 from __future__ import annotations
 
-import argparse
-import base64
-import html
-import json
 import os
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .lesson import Lesson
-from .specs import CONVENTIONS, RULES, check_name, resolve, specs
+from .landscape import Landscape, check_landscape, summary
+from .lesson import Lesson, make_lesson
+from .specs import check_int, check_name, specs
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from .plotting import TraceFigure
 
-# matplotlib (and plotting, which needs it) is imported where a figure is made: registering the subcommand in
-# trajectories.cli must not slow down every other command by the third of a second matplotlib takes to load.
+# matplotlib (and the drawing modules, which need it) is imported where a figure is made: the command line and a
+# student's kernel must not pay the third of a second (and the memory) matplotlib takes to load until then.
 
 FORMATS = ("svg", "png", "pdf")
 TEXT = {"paths": "path", "text": "none"}  # --text -> svg.fonttype
@@ -55,76 +53,6 @@ STYLES: dict[str, Style] = {
     "d2l": Style((3.5, 2.5), (9.0, 4.2), 1.0, "the book's look at the book's size, 3.5 x 2.5 inches"),
     "slides": Style((8.0, 4.5), (12.8, 6.0), 1.5, "16:9, larger text and thicker lines for a projector"),
 }
-
-
-# ---- settings -----------------------------------------------------------------------------------------------
-def make_lesson(optimizer: str | Sequence[str] | Lesson = "rmsprop", *,
-                hyperparameters: Mapping[str, Mapping[str, Any]] | None = None, objective: str | None = None,
-                condition: float | None = None, angle: float | None = None, start: Sequence[float] | None = None,
-                steps: int | None = None, convention: str | None = None, seed: int | None = None,
-                **hyper: Any) -> Lesson:
-    """The :class:`~trajectories.lesson.Lesson` that these settings describe; unset ones keep their defaults.
-
-    Parameters
-    ----------
-    optimizer : str, sequence of str or Lesson, default="rmsprop"
-        One optimizer, several (``"gd,momentum"`` or ``("gd", "momentum")``), or a lesson to start from.
-    hyperparameters : mapping, optional
-        Per optimizer, e.g. ``{"momentum": {"eta": 0.6}}``; applied after ``**hyper``.
-    objective, condition, angle, start, steps, convention, seed
-        As in :func:`trajectories.run`; ``condition`` and ``angle`` only with ``objective="general"``.
-    **hyper
-        The book's symbols (``eta=0.4``), applied to every optimizer shown that takes them, as a link does.
-
-    Returns
-    -------
-    Lesson
-    """
-    base = optimizer if isinstance(optimizer, Lesson) else None
-    names = base.optimizers if base is not None else _optimizer_names(optimizer)
-    settings = {k: v for k, v in dict(objective=objective, condition=condition, angle=angle, steps=steps,
-                                      convention=convention, seed=seed).items() if v is not None}
-    if start is not None:
-        settings["start"] = tuple(start) if isinstance(start, (list, tuple)) else start
-    chosen = settings.get("objective", base.objective if base is not None else Lesson.objective)
-    for key in ("condition", "angle"):
-        if key in settings and chosen != "general":
-            raise ValueError(f"The '{key}' parameter only applies to objective='general'. "
-                             f"Got objective={chosen!r} instead.")
-    convention_ = settings.get("convention", base.convention if base is not None else Lesson.convention)
-    check_name(convention_, "convention", CONVENTIONS)
-    hp: dict[str, dict[str, Any]] = {}
-    if base is not None and convention_ == base.convention:
-        hp = {n: dict(v) for n, v in base.hyperparameters.items()}
-    for name, value in hyper.items():
-        takers = [n for n in names if name in specs(n, convention_)]
-        for n in takers or names:  # nobody takes it: let every optimizer's check say so
-            hp.setdefault(n, {})[name] = value
-    for opt, values in (hyperparameters or {}).items():
-        check_name(opt, "optimizer", RULES)
-        if opt not in names:
-            first = next(iter(values), "")
-            raise ValueError(f"The '{opt}.{first}' parameter names {opt}, which is not among the optimizers "
-                             f"shown ({', '.join(names)}).")
-        hp.setdefault(opt, {}).update(values)
-    for opt, values in hp.items():
-        resolve(opt, convention_, values)  # a name only the other convention knows is an error here, not dropped
-    if base is not None:
-        return replace(base, hyperparameters=hp, **settings)
-    return Lesson(optimizers=names, hyperparameters=hp, **settings)
-
-
-def _optimizer_names(optimizer: Any) -> tuple[str, ...]:
-    if isinstance(optimizer, str):
-        names = tuple(n.strip() for n in optimizer.split(","))
-    elif isinstance(optimizer, Sequence) and all(isinstance(n, str) for n in optimizer):
-        names = tuple(optimizer)
-    else:
-        raise ValueError(f"The 'optimizer' parameter must be a name, a comma-separated list of names, a list of "
-                         f"names or a Lesson. Got {optimizer!r} instead.")
-    for n in names:
-        check_name(n, "optimizer", RULES)
-    return names
 
 
 def file_name(lesson: Lesson, format: str = "svg", step: int | None = None) -> str:
@@ -199,9 +127,7 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
     st = STYLES[check_name(style, "style", tuple(STYLES))]
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a trajectories.lesson.Lesson. Got {lesson!r} instead.")
-    if step is not None and (isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= lesson.steps):
-        raise ValueError(f"The 'step' parameter must be None or an integer in the range [0, {lesson.steps}]. "
-                         f"Got {step!r} instead.")
+    check_int(step, "step", 0, lesson.steps, none=True)
     view = check_name(view if view is not None else "window" if loss else "fit", "view", VIEWS)
     size = figsize if figsize is not None else st.loss_figsize if loss else st.figsize
     # Alone, the trajectory panel is laid out by constrained layout (as plotting does at the book's size); with
@@ -470,180 +396,35 @@ def export_gallery(folder: str | os.PathLike, *, text: str = "paths") -> list[Pa
     return written + [index]
 
 
-# ---- the app's control ------------------------------------------------------------------------------------
-def download_script(name: str, data: bytes, mime: str) -> str:
-    """Javascript that hands ``data`` to the browser as a download called ``name`` (a Blob and a click)."""
-    payload = base64.b64encode(data).decode("ascii")
-    return ("(() => {"
-            f"const bytes = Uint8Array.from(atob({json.dumps(payload)}), c => c.charCodeAt(0));"
-            f"const url = URL.createObjectURL(new Blob([bytes], {{type: {json.dumps(mime)}}}));"
-            "const a = document.createElement('a');"
-            f"a.href = url; a.download = {json.dumps(name)}; a.style.display = 'none';"
-            "document.body.appendChild(a); a.click(); a.remove();"
-            "setTimeout(() => URL.revokeObjectURL(url), 60000);"
-            "})();")
+# ---- the landscape map ------------------------------------------------------------------------------------
+def landscape_file_name(landscape: Landscape) -> str:
+    """``landscape_rmsprop_eta_x_gamma.svg``: what the map shows."""
+    check_landscape(landscape)
+    axes = landscape.x if landscape.y is None else f"{landscape.x}_x_{landscape.y}"
+    return f"landscape_{landscape.optimizer}_{axes}.svg"
 
 
-def download_link(name: str, data: bytes, mime: str) -> str:
-    """An HTML link that downloads ``data`` again, shown after the export (and if scripts are blocked)."""
-    payload = base64.b64encode(data).decode("ascii")
-    return (f'<a class="tj-export-link" download="{html.escape(name)}" href="data:{mime};base64,{payload}" '
-            f'title="download again" style="font-size: 11px">{html.escape(name).replace("_", "_<wbr>")}</a>')
+def landscape_svg(landscape: Landscape) -> bytes:
+    """The map as SVG, by :func:`render`'s rules: fixed ids, no date, no software version, so the same
+    settings give the same bytes."""
+    from .landscape_view import figure_for
+
+    check_landscape(landscape)
+    figure, _ = figure_for(landscape)
+    return render(figure, "svg", title=f"trajectories landscape: {summary(landscape)}")
 
 
-def export_control(app: Any, *, format: str = "svg", text: str = "paths") -> Any:
-    """The app's "Export SVG" control: a button (class ``tj-export``) that downloads what is on screen.
-
-    The click builds the figure anew from the app's settings, step, figure size and axes limits (the screen
-    figure itself blits its moving artists, which ``savefig`` leaves out), renders it as :func:`render` does
-    for the command line, and sends the browser a small script that saves it as a download, with a link to
-    download it again. Nothing is written on the server's disk. Works in JupyterLab and on the Voila page.
-
-    ``app`` must offer ``lesson`` (a :class:`~trajectories.lesson.Lesson`) and ``trace`` (its
-    :class:`~trajectories.plotting.TraceFigure`); the returned widget has ``export()``, which returns
-    ``(file name, bytes)`` of what the next click would download.
-    """
-    import ipywidgets as widgets
-
-    format = check_name(format, "format", FORMATS)
-    check_name(text, "text", tuple(TEXT))
-    button = widgets.Button(description=f"Export {format.upper()}", icon="download",
-                            tooltip=f"Download the figure on screen as {format.upper()}",
-                            layout=widgets.Layout(width="auto", flex="0 0 auto"))
-    button.add_class("tj-export")
-    # Under the button, so a long file name wraps there instead of squeezing the button in a row of tools.
-    output = widgets.Output(layout=widgets.Layout(max_width="260px"))
-    output.add_class("tj-export-output")
-    box = widgets.VBox([button, output])
-
-    def snapshot() -> tuple[str, bytes]:
-        return screen_export(app, format=format, text=text)
-
-    def click(_: Any = None) -> None:
-        try:
-            name, data = snapshot()
-        except Exception as exc:  # noqa: BLE001 - a click's error must reach the screen, not the kernel's log
-            if callable(getattr(app, "show_message", None)):
-                app.show_message(f"Export failed: {exc}")
-                return
-            raise
-        mime = MIME[format]
-        # Emptied first: the same export twice is the same list of outputs, which would not be sent again.
-        output.outputs = ()
-        output.outputs = (
-            {"output_type": "display_data", "metadata": {}, "data": {"text/html": download_link(name, data, mime),
-                                                                     "text/plain": name}},
-            {"output_type": "display_data", "metadata": {},
-             "data": {"application/javascript": download_script(name, data, mime)}},
-        )
-
-    button.on_click(click)
-    box.export = snapshot  # type: ignore[attr-defined]
-    box.button = button  # type: ignore[attr-defined]
-    box.output = output  # type: ignore[attr-defined]
-    return box
+def landscape_target(path: str | os.PathLike, what: str = "The 'path' parameter") -> Path:
+    """``path`` as a Path if it ends in .svg in a folder that exists (checked before a map is computed); ``what``
+    names it in the error (the command line's ``--output`` option)."""
+    out = Path(path)
+    if out.suffix.lower() != ".svg" or not out.parent.is_dir():
+        raise ValueError(f"{what} must be a path ending in .svg in an existing folder. Got {str(path)!r} instead.")
+    return out
 
 
-def screen_export(app: Any, *, format: str = "svg", text: str = "paths") -> tuple[str, bytes]:
-    """File name and bytes of the app's figure as it is on screen: settings, step, size and axes limits."""
-    from matplotlib.figure import Figure
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
-
-    from .plotting import TraceFigure
-
-    lesson, screen = app.lesson, app.trace
-    engine = screen.figure.get_layout_engine()
-    layout = "constrained" if isinstance(engine, ConstrainedLayoutEngine) else None
-    trace = TraceFigure.from_lesson(lesson, Figure(figsize=tuple(screen.figure.get_size_inches()), layout=layout),
-                                    panels=screen.panels, trajectories=screen.trajectories or None,
-                                    step=screen.step)
-    for mine, theirs in zip(trace.figure.axes, screen.figure.axes, strict=False):
-        mine.set_xlim(theirs.get_xlim())
-        mine.set_ylim(theirs.get_ylim())
-    label(trace)
-    return file_name(lesson, format, screen.step), render(trace.figure, format, text=text, title=title_of(lesson))
-
-
-# ---- the command line -------------------------------------------------------------------------------------
-_RUN_SETTINGS = ("objective", "start", "steps", "convention", "seed")
-
-
-def add_export(sub: Any) -> None:
-    """The ``export`` subcommand (registered in :data:`trajectories.cli.COMMANDS`)."""
-    from .cli import add_run_settings
-
-    p = sub.add_parser(
-        "export", help="write the figure as SVG, PNG or PDF, byte for byte the same every time",
-        description="Write the app's figure of these settings. Several optimizers: 'gd,momentum'; a flag like "
-                    "--eta applies to every optimizer shown that takes it, --momentum.eta to one. Or paste a "
-                    "preset link's query with --link 'optimizer=gd,momentum&momentum.eta=0.6' (flags given "
-                    "as well override it). Negative starts need '=': --start=-4,1.",
-        epilog="examples: trajectories export rmsprop --eta 0.4 --gamma 0.9 -o fig.svg | "
-               "trajectories export gd,momentum --eta 0.4 --momentum.eta 0.6 --loss | "
-               "trajectories export --gallery assets/gallery")
-    p.add_argument("optimizers", nargs="?", help=f"one or more of {', '.join(RULES)}, separated by commas")
-    add_run_settings(p)
-    p.set_defaults(**{k: None for k in _RUN_SETTINGS})  # unset flags keep the link's value or the default
-    for rule in RULES:
-        for name in dict.fromkeys(k for c in CONVENTIONS for k in specs(rule, c)):
-            spec = specs(rule, "torch" if name not in specs(rule, "d2l") else "d2l")[name]
-            kind = (dict(action=argparse.BooleanOptionalAction) if spec.choices == (True, False)
-                    else dict(choices=spec.choices) if spec.is_choice else dict(type=float))
-            p.add_argument(f"--{rule}.{name.replace('_', '-')}", dest=f"{rule}.{name}", default=None,
-                           help=argparse.SUPPRESS, **kind)
-    p.add_argument("--link", help="a preset link's query, e.g. 'optimizer=rmsprop&eta=0.4'")
-    p.add_argument("-o", "--output", help="file (.svg, .png, .pdf) or folder; default: named after the settings")
-    p.add_argument("--style", choices=tuple(STYLES), default="d2l",
-                   help="; ".join(f"{k}: {v.description}" for k, v in STYLES.items()))
-    p.add_argument("--loss", action="store_true", help="add the loss and effective-learning-rate panels")
-    p.add_argument("--format", choices=FORMATS, help="default: from the output's suffix, else svg")
-    p.add_argument("--text", choices=tuple(TEXT), default="paths",
-                   help="SVG text as glyph outlines (paths) or selectable text (text)")
-    p.add_argument("--step", type=int, help="highlight this step, as the app's step control does")
-    p.add_argument("--view", choices=VIEWS, help="fit: the axes grow to hold the paths, as the book's figures do "
-                   "(default without --loss); window: the objective's window, as the app (default with --loss)")
-    p.add_argument("--gallery", metavar="FOLDER", help="write the book's figures and an index.md into FOLDER")
-    p.set_defaults(func=_cmd_export)
-
-
-def lesson_from_args(args: argparse.Namespace) -> Lesson:
-    """The lesson the ``export`` command line describes: ``--link`` first, then the flags given."""
-    from .cli import _hyper_flags, parse_start
-
-    base: Lesson | None = None
-    if args.link is not None:
-        base, notes = Lesson.from_query(args.link)
-        if notes:
-            note = notes[0].removeprefix("Ignored ")
-            raise ValueError(f"The 'link' parameter must hold only settings the page takes; it would ignore {note}")
-    if args.optimizers is None and base is None:
-        raise ValueError("The 'optimizers' parameter is missing: name one or more optimizers (e.g. rmsprop or "
-                         "gd,momentum), or give --link or --gallery.")
-    optimizer: Any = base if base is not None else args.optimizers
-    if base is not None and args.optimizers is not None:
-        names = _optimizer_names(args.optimizers)
-        optimizer = replace(base, optimizers=names,
-                            hyperparameters={n: v for n, v in base.hyperparameters.items() if n in names})
-    hyper = {name: getattr(args, name) for name in _hyper_flags() if getattr(args, name) is not None}
-    per: dict[str, dict[str, Any]] = {}
-    for key, value in vars(args).items():
-        if "." in key and value is not None:
-            rule, _, name = key.partition(".")
-            per.setdefault(rule, {})[name] = value
-    return make_lesson(optimizer, hyperparameters=per, objective=args.objective, condition=args.condition,
-                       angle=args.angle, start=None if args.start is None else parse_start(args.start),
-                       steps=args.steps, convention=args.convention, seed=args.seed, **hyper)
-
-
-def _cmd_export(args: argparse.Namespace) -> int:
-    if args.gallery is not None:
-        if args.optimizers is not None or args.link is not None or args.output is not None:
-            raise ValueError("The 'gallery' option makes the book's figures: give it alone (with --text if "
-                             f"wanted). Got {args.optimizers or args.link or args.output!r} as well.")
-        for path in export_gallery(args.gallery, text=args.text):
-            print(path)
-        return 0
-    lesson = lesson_from_args(args)
-    print(export(lesson, args.output, style=args.style, loss=args.loss, format=args.format, text=args.text,
-                 step=args.step, view=args.view))
-    return 0
+def save_landscape(landscape: Landscape, path: str | os.PathLike) -> Path:
+    """Write the map as SVG to ``path``, all or nothing (:func:`write_atomic`); return the path."""
+    out = landscape_target(path)
+    write_atomic(out, landscape_svg(landscape))
+    return out

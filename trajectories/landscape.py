@@ -9,17 +9,16 @@ stability limit of gd, momentum and Nesterov is known in closed form and can be 
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .engine import Trajectory, _check_steps, run
+from .engine import Trajectory, check_steps, run
 from .lesson import Lesson
 from .objectives import Objective, get_objective
 from .rules import eta_limit
-from .specs import RULES, Spec, check_name, resolve, specs
+from .specs import RULES, Spec, check_int, check_name, resolve, specs
 
 # The issue's defaults: the two hyperparameters whose interplay each rule is about; one axis gives a 1D curve.
 DEFAULT_AXES: dict[str, tuple[str, ...]] = {
@@ -75,6 +74,14 @@ class Landscape:
         """
         return _boundary(self.optimizer, self.objective, self.x, self.y, self.current,
                          self.x_values, self.y_values)
+
+
+def check_landscape(landscape: Any) -> Landscape:
+    """``landscape`` if it is a :class:`Landscape`, else one sentence."""
+    if not isinstance(landscape, Landscape):
+        raise ValueError(f"The 'landscape' parameter must be a Landscape from compute(). "
+                         f"Got {type(landscape).__name__} instead.")
+    return landscape
 
 
 def _boundary(optimizer: str, objective: Objective, x: str, y: str | None, current: dict[str, Any],
@@ -149,7 +156,7 @@ def compute(optimizer: str, axes: tuple[str, ...] | None = None, *, resolution: 
     obj = objective if isinstance(objective, Objective) else get_objective(objective)
     axes = _check_axes(rule, axes, convention)
     resolution = _check_resolution(resolution)
-    steps = _check_steps(steps)
+    steps = check_steps(steps)
     metric = check_name(metric, "metric", tuple(METRICS))
     tol = _check_tol(tol)
     if not obj.minima:
@@ -255,12 +262,7 @@ def _check_axes(rule: str, axes: Any, convention: str) -> tuple[str, ...]:
 
 
 def _check_resolution(resolution: Any) -> int:
-    low, high = RESOLUTION
-    if isinstance(resolution, (bool, np.bool_)) or not isinstance(resolution, (int, np.integer)) \
-            or not low <= resolution <= high:
-        raise ValueError(f"The 'resolution' parameter must be an integer in the range [{low}, {high}]. "
-                         f"Got {resolution!r} instead.")
-    return int(resolution)
+    return check_int(resolution, "resolution", *RESOLUTION)
 
 
 def _check_tol(tol: Any) -> float:
@@ -282,48 +284,6 @@ def _check_span(rule: str, name: str, spec: Spec, span: Any) -> tuple[float, flo
     return low, high
 
 
-def _span(text: str) -> tuple[float, float]:
-    try:
-        low, high = (float(v) for v in text.split(","))
-    except ValueError:
-        raise ValueError(f"A span must be two numbers low,high. Got {text!r} instead.") from None
-    return low, high
-
-
-def _cmd_landscape(args: Any) -> int:
-    from .cli import run_kwargs
-
-    kw = run_kwargs(args)
-    rule = check_name(args.optimizer, "optimizer", RULES)
-    default = DEFAULT_AXES[rule]
-    x = args.x or default[0]
-    if args.y is not None:
-        y = None if args.y.lower() == "none" else args.y
-    else:
-        y = default[1] if args.x is None and len(default) > 1 else None
-    axes = (x,) if y is None else (x, y)
-    spans = {}
-    if args.x_span:
-        spans[x] = _span(args.x_span)
-    if args.y_span:
-        if y is None:
-            raise ValueError("The '--y-span' option needs a y axis. Got a one-axis map instead.")
-        spans[y] = _span(args.y_span)
-    if args.output is not None:
-        folder = os.path.dirname(os.path.abspath(args.output))
-        if not args.output.endswith(".svg") or not os.path.isdir(folder):
-            raise ValueError(f"The '--output' option must be a path ending in .svg in an existing folder. "
-                             f"Got {args.output!r} instead.")
-    m = compute(rule, axes, resolution=args.resolution, metric=args.metric, tol=args.tol, spans=spans, **kw)
-    if args.output is None:
-        print(summary(m))
-        return 0
-    from .landscape_view import save_svg
-
-    save_svg(m, args.output)
-    return 0
-
-
 def summary(m: Landscape) -> str:
     """One line: the best cell and how many runs diverged."""
     n = m.values.size
@@ -333,21 +293,3 @@ def summary(m: Landscape) -> str:
     i = np.unravel_index(np.nanargmin(m.values), m.values.shape)
     at = f"{m.x}={m.x_values[i[-1]]:.4g}" + ("" if m.y is None else f", {m.y}={m.y_values[i[0]]:.4g}")
     return f"{m.optimizer}: best {m.values[i]:.4g} ({m.label}) at {at}; {share}"
-
-
-def add_command(sub: Any) -> None:
-    """The ``trajectories landscape`` subcommand: ``trajectories landscape rmsprop --x eta --y gamma -o map.svg``."""
-    from .cli import add_run_settings
-
-    p = sub.add_parser("landscape", help="map an optimizer over a grid of two hyperparameters (SVG, or a summary)")
-    p.add_argument("optimizer", help=f"one of {', '.join(RULES)}")
-    p.add_argument("--x", help="hyperparameter on the x axis (default per optimizer, e.g. eta)")
-    p.add_argument("--y", help="hyperparameter on the y axis, or 'none' for a 1D curve (default per optimizer)")
-    p.add_argument("--x-span", help="low,high: narrow the x axis inside its range")
-    p.add_argument("--y-span", help="low,high: narrow the y axis inside its range")
-    p.add_argument("--resolution", type=int, default=64, help=f"cells per side, {RESOLUTION[0]} to {RESOLUTION[1]}")
-    p.add_argument("--metric", default="loss", help=f"one of {', '.join(METRICS)}")
-    p.add_argument("--tol", type=float, default=0.1, help="distance to a minimum that counts as arrived (steps)")
-    p.add_argument("-o", "--output", help="write the map as SVG here (otherwise print a one-line summary)")
-    add_run_settings(p)
-    p.set_defaults(func=_cmd_landscape)

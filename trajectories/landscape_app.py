@@ -16,15 +16,19 @@ from __future__ import annotations
 import html
 import math
 import time
+from dataclasses import replace
 from typing import Any
 
 import ipywidgets as w
 from matplotlib.figure import Figure
 
+from .canvas import make_canvas
+from .downloads import download_link, download_script
+from .figures import landscape_file_name, landscape_svg
 from .landscape import DEFAULT_AXES, METRICS, RESOLUTION, Landscape, from_lesson
-from .landscape_view import FIGSIZE, LandscapeView, file_name, svg
+from .landscape_view import FIGSIZE, LandscapeView
 from .lesson import Lesson
-from .specs import Spec, specs
+from .specs import Spec, check_int, specs
 
 # 96 x 96 runs: on this 2-core machine a key on the steps slider gave new map pixels in ~225 ms median (the app's
 # own trajectory plot: ~175 ms); the map itself takes ~15-30 ms at 20 steps and ~0.3 s at the slider's 1000 steps
@@ -67,10 +71,7 @@ class LandscapePanel:
             if not hasattr(app, needed):
                 raise ValueError(f"The 'app' parameter must be a trajectories App (with lesson, set_lesson, observe, "
                                  f"add_panel and show_message). Got {type(app).__name__} without {needed!r} instead.")
-        low, high = RESOLUTION
-        if isinstance(resolution, bool) or not isinstance(resolution, int) or not low <= resolution <= high:
-            raise ValueError(f"The 'resolution' parameter must be an integer in the range [{low}, {high}]. "
-                             f"Got {resolution!r} instead.")
+        check_int(resolution, "resolution", *RESOLUTION)
         self.app = app
         self.landscape: Landscape | None = None
         self.seconds = 0.0  # how long the last map took to compute
@@ -89,8 +90,6 @@ class LandscapePanel:
 
     # ---- construction -------------------------------------------------------------------------------------
     def _build(self, lesson: Lesson, resolution: int) -> None:
-        from .app import make_canvas
-
         figure = Figure(figsize=FIGSIZE)
         canvas, self._manager = make_canvas(figure)
         canvas.add_class("tj-landscape-plot")
@@ -237,11 +236,9 @@ class LandscapePanel:
     def export_svg(self) -> bytes:
         """The map as SVG (the same bytes as ``trajectories landscape ... -o``), handed to the browser as a
         download the way the app's Export SVG does (:func:`trajectories.export.download_script`)."""
-        from .figures import download_link, download_script
-
         if self.landscape is None:
             self.refresh(force=True)
-        name, data = file_name(self.landscape), svg(self.landscape)
+        name, data = landscape_file_name(self.landscape), landscape_svg(self.landscape)
         # Emptied first: the same export twice is the same list of outputs, which would not be sent again.
         self.download.outputs = ()
         self.download.outputs = (
@@ -254,14 +251,17 @@ class LandscapePanel:
 
     # ---- events -------------------------------------------------------------------------------------------
     def _map_key(self, lesson: Lesson) -> tuple[Any, ...]:
+        # What the map depends on: the chosen optimizer's lesson with the mapped values set aside (moving along an
+        # axis only moves the marker), and the tab's own settings.
         name = self.optimizer.value
-        others = tuple((k, v) for k, v in lesson.resolved(name).items() if k not in self.axes)
-        return (name, self.axes, tuple(sorted(self.spans.items())), self.metric.value, float(self.tol.value),
-                int(self.resolution.value),
-                lesson.objective,
-                lesson.condition if lesson.objective == "general" else None,
-                lesson.angle if lesson.objective == "general" else None,
-                tuple(lesson.start), lesson.steps, lesson.convention, lesson.seed, others)
+        base = lesson.only(name)
+        table = specs(name, lesson.convention)
+        for axis in self.axes:
+            base = base.with_hyperparameter(name, axis, table[axis].default)
+        if base.objective != "general":
+            base = replace(base, condition=Lesson.condition, angle=Lesson.angle)
+        return (base, self.axes, tuple(sorted(self.spans.items())), self.metric.value, float(self.tol.value),
+                int(self.resolution.value))
 
     def _guard(self, callback: Any) -> Any:
         def guarded(*args: Any) -> None:

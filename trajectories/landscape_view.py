@@ -8,8 +8,6 @@ image stays an image (set_data, set_extent) in the browser and in SVG.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
@@ -22,7 +20,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import AutoLocator, FuncFormatter, MaxNLocator, ScalarFormatter
 
 from .engine import BOUND
-from .landscape import Landscape, summary
+from .landscape import Landscape, check_landscape
 
 DIVERGED = "#d62728"  # no colour of viridis is red: a diverged cell cannot be read as a value
 NOT_REACHED = "#c8c8c8"
@@ -99,7 +97,7 @@ class LandscapeView:
 
     def update(self, landscape: Landscape) -> None:
         """Show ``landscape``: new image data, extent, limits, marker, limit line and legend."""
-        _check_landscape(landscape)
+        check_landscape(landscape)
         self.landscape = landscape
         two = landscape.y is not None
         px = position(landscape.x_values, landscape.x_scale)
@@ -218,40 +216,9 @@ class LandscapeView:
                                          bbox_to_anchor=(0.5, 0.0))
 
 
-def _check_landscape(landscape: Any) -> Landscape:
-    if not isinstance(landscape, Landscape):
-        raise ValueError(f"The 'landscape' parameter must be a Landscape from compute(). "
-                         f"Got {type(landscape).__name__} instead.")
-    return landscape
-
-
 def figure_for(landscape: Landscape) -> tuple[Figure, LandscapeView]:
     """A new plain (backend-free) figure showing ``landscape``."""
     figure = Figure(figsize=FIGSIZE)
     view = LandscapeView(figure)
     view.update(landscape)
     return figure, view
-
-
-def file_name(landscape: Landscape) -> str:
-    """``landscape_rmsprop_eta_x_gamma.svg``: what the map shows."""
-    _check_landscape(landscape)
-    axes = landscape.x if landscape.y is None else f"{landscape.x}_x_{landscape.y}"
-    return f"landscape_{landscape.optimizer}_{axes}.svg"
-
-
-def svg(landscape: Landscape) -> bytes:
-    """The map as SVG, by the export's rules (:func:`trajectories.export.render`): fixed ids, no date, no
-    software version, so the same settings give the same bytes."""
-    from .figures import render
-
-    _check_landscape(landscape)
-    figure, _ = figure_for(landscape)
-    return render(figure, "svg", title=f"trajectories landscape: {summary(landscape)}")
-
-
-def save_svg(landscape: Landscape, path: str | os.PathLike) -> None:
-    """Write the map as SVG to ``path``, all or nothing (the export's :func:`~trajectories.export.write_atomic`)."""
-    from .figures import write_atomic
-
-    write_atomic(Path(path), svg(landscape))

@@ -1,24 +1,54 @@
 """A lesson: the whole set of settings the app shows, and its link form ``?optimizer=rmsprop&eta=0.4``.
 
-The same object drives the app, the preset links of the Voila page, the export command and the landscape.
-Parsing a link never raises: a bad value is dropped, the default is kept, and a one-sentence note says why.
-Nothing here evaluates, opens or runs anything taken from a link: values are parsed as numbers or checked
-against fixed lists of names.
+The same object drives the app, the preset links of the Voila page, the export command and the landscape. A
+``Lesson`` checks every field when it is made, with the engine's one-sentence messages, so a lesson that exists
+always runs; it is hashable, so caches key on the lesson itself. Loose settings become a lesson in one of two
+ways: :func:`make_lesson` (keywords from Python and the command line; a bad value raises) and
+:meth:`Lesson.from_query` (a page's link; never raises: a bad value is dropped, the default is kept, and a
+one-sentence note says why). Nothing here evaluates, opens or runs anything taken from a link: values are parsed
+as numbers or checked against fixed lists of names.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from .engine import MAX_STEPS, Trajectory, _check_start, _check_steps, run
-from .objectives import Objective, get_objective
-from .specs import CONVENTIONS, RULES, check_name, resolve, specs
+import numpy as np
+
+from .engine import MAX_STEPS, Trajectory, check_start, check_steps, run
+from .objectives import OBJECTIVES, Objective, check_general, get_objective
+from .specs import CONVENTIONS, RULES, check_int, check_name, parse_pair, resolve, specs
 
 MAX_OPTIMIZERS = 4
+PAGE_STEPS = 500  # the app's steps slider: a link, the page and the widget ask for at most this many steps
+
+
+class Frozen(Mapping):
+    """A read-only, hashable mapping: a lesson's hyperparameters, so that a lesson can key a cache."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] = ()) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._data.items()))
+
+    def __repr__(self) -> str:
+        return repr(self._data)
 
 
 @dataclass(frozen=True)
@@ -26,43 +56,70 @@ class Lesson:
     """Settings for one picture: optimizers (each with its hyperparameters), objective, start, steps, convention.
 
     ``hyperparameters`` maps an optimizer name to its values; missing ones take the defaults of ``convention``,
-    and the stored mapping is complete (every hyperparameter of every optimizer shown).
+    and the stored mapping is complete (every hyperparameter of every optimizer shown) and read-only. A value that
+    only the other convention knows (Adadelta's ``eta`` under d2l) is dropped, so a lesson survives a switch of
+    convention; anything else that is wrong raises one ValueError that names the parameter, the allowed values
+    and the value received.
     """
 
     optimizers: tuple[str, ...] = ("rmsprop",)
     hyperparameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     objective: str = "quadratic"
-    condition: float = 20.0  # only for objective="general"
-    angle: float = 0.0  # only for objective="general"
+    condition: float = 20.0  # only used by objective="general"
+    angle: float = 0.0  # only used by objective="general"
     start: tuple[float, float] = (-5.0, -2.0)
     steps: int = 20
     convention: str = "d2l"
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if not self.optimizers or len(self.optimizers) > MAX_OPTIMIZERS:
+        names = self.optimizers
+        if isinstance(names, str) or not isinstance(names, Sequence) or not 1 <= len(names) <= MAX_OPTIMIZERS:
+            count = len(names) if isinstance(names, Sequence) and not isinstance(names, str) else names
             raise ValueError(f"The 'optimizer' parameter must list 1 to {MAX_OPTIMIZERS} optimizers. "
-                             f"Got {len(self.optimizers)} instead.")
-        for name in self.optimizers:
+                             f"Got {count!r} instead.")
+        for name in names:
             check_name(name, "optimizer", RULES)
-        if len(set(self.optimizers)) != len(self.optimizers):
+        if len(set(names)) != len(names):
             raise ValueError(f"The 'optimizer' parameter must not list an optimizer twice. "
-                             f"Got {','.join(self.optimizers)} instead.")
-        check_name(self.convention, "convention", CONVENTIONS)
-        self.objective_function()  # validates objective, condition and angle
-        _check_start(self.start)
-        _check_steps(self.steps)
+                             f"Got {','.join(names)} instead.")
+        convention = check_name(self.convention, "convention", CONVENTIONS)
+        check_name(self.objective, "objective", tuple(OBJECTIVES))
+        condition, angle = check_general(self.condition, self.angle)
+        start = check_start(self.start)
+        if start.shape != (2,):
+            raise ValueError(f"The 'start' parameter of a lesson must be one pair (x1, x2). Got {self.start!r} "
+                             "instead.")
+        steps = check_steps(self.steps)
+        seed = check_int(self.seed, "seed", 0, 2 ** 32 - 1, bound="[0, 2**32)")  # no None: a lesson is reproducible
+        if not isinstance(self.hyperparameters, Mapping):
+            raise ValueError(f"The 'hyperparameters' parameter must map optimizer names to their values. "
+                             f"Got {self.hyperparameters!r} instead.")
         full = {}
         for name, hp in self.hyperparameters.items():
             check_name(name, "optimizer", RULES)
+            if not isinstance(hp, Mapping):
+                raise ValueError(f"The 'hyperparameters' parameter of {name} must map names to values. "
+                                 f"Got {hp!r} instead.")
             # A name that only the other convention knows (Adadelta's eta) is dropped, anything else is checked.
-            other = [k for k in hp if k not in specs(name, self.convention)
+            other = [k for k in hp if k not in specs(name, convention)
                      and any(k in specs(name, c) for c in CONVENTIONS)]
-            full[name] = resolve(name, self.convention, {k: v for k, v in hp.items() if k not in other})
-        for name in self.optimizers:
-            full.setdefault(name, resolve(name, self.convention, {}))
-        # Stored fully resolved, for the optimizers shown: equal lessons draw the same picture.
-        object.__setattr__(self, "hyperparameters", {name: full[name] for name in self.optimizers})
+            full[name] = resolve(name, convention, {k: v for k, v in hp.items() if k not in other})
+            for key, value in full[name].items():
+                if isinstance(value, np.ndarray):
+                    raise ValueError(f"The '{key}' parameter of {name} in a lesson must be one float. Got an "
+                                     f"array of shape {value.shape} instead.")
+        for name in names:
+            full.setdefault(name, resolve(name, convention, {}))
+        # Stored fully resolved and normalised: equal lessons draw the same picture and hash the same.
+        for attribute, value in (("optimizers", tuple(names)), ("condition", condition), ("angle", angle),
+                                 ("start", (float(start[0]), float(start[1]))), ("steps", steps), ("seed", seed),
+                                 ("hyperparameters", Frozen({n: Frozen(full[n]) for n in names}))):
+            object.__setattr__(self, attribute, value)
+
+    def __hash__(self) -> int:
+        return hash((self.optimizers, self.hyperparameters, self.objective, self.condition, self.angle, self.start,
+                     self.steps, self.convention, self.seed))
 
     def objective_function(self) -> Objective:
         if self.objective == "general":
@@ -72,6 +129,10 @@ class Lesson:
     def resolved(self, optimizer: str) -> dict[str, Any]:
         """All hyperparameters of ``optimizer``."""
         return dict(self.hyperparameters[optimizer])
+
+    def only(self, optimizer: str) -> Lesson:
+        """The same lesson with ``optimizer`` alone: what one run depends on, so a key for a cache of runs."""
+        return replace(self, optimizers=(optimizer,), hyperparameters={optimizer: self.hyperparameters[optimizer]})
 
     def run(self) -> dict[str, Trajectory]:
         """One trajectory per optimizer, from the shared start."""
@@ -87,7 +148,8 @@ class Lesson:
 
     def to_query(self) -> str:
         """The link form: every hyperparameter spelled out (prefixed by its optimizer when several are shown),
-        so a link keeps its meaning if a default changes; convention, start and seed when not the default."""
+        so a link keeps its meaning if a default changes; convention, start and seed when not the default.
+        Numbers are written in their shortest exact form, so ``from_query(lesson.to_query())`` is ``lesson``."""
         default = Lesson()
         q: list[tuple[str, str]] = [("optimizer", ",".join(self.optimizers)), ("objective", self.objective),
                                     ("steps", str(self.steps))]
@@ -95,9 +157,9 @@ class Lesson:
             if getattr(self, key) != getattr(default, key):
                 q.append((key, str(getattr(self, key))))
         if self.objective == "general":
-            q += [("condition", f"{self.condition:g}"), ("angle", f"{self.angle:g}")]
-        if tuple(self.start) != default.start:
-            q.append(("start", f"{self.start[0]:g},{self.start[1]:g}"))
+            q += [("condition", _fmt(self.condition)), ("angle", _fmt(self.angle))]
+        if self.start != default.start:
+            q.append(("start", f"{_fmt(self.start[0])},{_fmt(self.start[1])}"))
         several = len(self.optimizers) > 1
         for name in self.optimizers:
             for key, value in self.resolved(name).items():
@@ -105,12 +167,18 @@ class Lesson:
         return urlencode(q, safe=",")
 
     @classmethod
-    def from_query(cls, query: str | Mapping[str, Any]) -> tuple[Lesson, list[str]]:
+    def from_query(cls, query: str | Mapping[str, Any], *, ignore: Sequence[str] = ()) -> tuple[Lesson, list[str]]:
         """Parse a link's query (``"optimizer=gd,momentum&momentum.eta=0.6"`` or a mapping); never raises.
 
-        Returns the lesson and one note per ignored parameter, saying why it was ignored.
+        Every value goes through the lesson's own checks; a bad one is dropped with a note, and steps past the
+        page's slider (:data:`PAGE_STEPS`) are capped with a note. Keys in ``ignore`` (the server's own, such as
+        Voila's ``theme``) are dropped silently. Returns the lesson and one note per ignored parameter.
         """
-        items = _items(query)
+        try:
+            items = {k: v for k, v in _items(query).items() if k not in ignore}
+        except (TypeError, ValueError):
+            return cls(), [f"Ignored the link: it must be a query string such as 'optimizer=rmsprop&eta=0.4'. "
+                           f"Got {query!r} instead."]
         notes: list[str] = []
         kw: dict[str, Any] = {}
 
@@ -119,33 +187,44 @@ class Lesson:
                 return
             raw = items.pop(key)
             try:
-                kw[key] = parse(raw)
-                replace(Lesson(), **{key: kw[key]})  # validates this one setting alone
-            except (ValueError, TypeError) as exc:
-                kw.pop(key, None)
-                notes.append(f"Ignored {key}={raw!r}: {exc}")
+                value = parse(raw, key)
+                replace(cls(**kw), **{key: value})  # this setting with those accepted so far
+            except (ValueError, TypeError, OverflowError) as exc:
+                notes.append(f"Ignored {key}={raw!r}: {_reason(exc)}")
+            else:
+                kw[key] = value
 
         names = items.pop("optimizer", None)
         optimizers: tuple[str, ...] = Lesson.optimizers
         if names is not None:
             listed = tuple(dict.fromkeys(n.strip().lower() for n in names.split(",") if n.strip()))
-            known = tuple(n for n in listed if n in RULES)[:MAX_OPTIMIZERS]
+            known = tuple(n for n in listed if n in RULES)
             for n in listed:
                 if n not in RULES:
                     notes.append(f"Ignored optimizer {n!r}: it must be one of {', '.join(RULES)}.")
-            if len([n for n in listed if n in RULES]) > MAX_OPTIMIZERS:
+            if len(known) > MAX_OPTIMIZERS:
                 notes.append(f"Ignored optimizers beyond the first {MAX_OPTIMIZERS}: the app shows at most "
                              f"{MAX_OPTIMIZERS} at once.")
-            optimizers = known or optimizers
+            optimizers = known[:MAX_OPTIMIZERS] or optimizers
         kw["optimizers"] = optimizers
-        take("convention", str)
-        take("objective", str)
+        take("convention", _text)
+        take("objective", _text)
+        if "steps" in items:  # more than the slider offers: capped, so a link cannot make the page compute for long
+            try:
+                asked = int(items["steps"])
+            except ValueError:
+                asked = None
+            if asked is not None and asked > PAGE_STEPS:
+                notes.append(_capped(asked))
+                items["steps"] = str(PAGE_STEPS)
         take("steps", _int)
         take("seed", _int)
         take("start", _pair)
-        if kw.get("objective") == "general":
-            take("condition", _float)
-            take("angle", _float)
+        for key in ("condition", "angle"):
+            if kw.get("objective") == "general":
+                take(key, _float)
+            elif key in items:
+                notes.append(f"Ignored {key}={items.pop(key)!r}: it only applies to objective=general.")
         convention = kw.get("convention", Lesson.convention)
         hp: dict[str, dict[str, Any]] = {}
         for key in list(items):
@@ -171,40 +250,138 @@ class Lesson:
                     break
                 hp.setdefault(t, {})[name] = value
         kw["hyperparameters"] = hp
-        return cls(**kw), notes
+        try:
+            return cls(**kw), notes
+        except ValueError as exc:  # every value was checked as it was taken: this is a last line of defence
+            return cls(), notes + [f"Ignored the link's settings: {_reason(exc)}"]
+
+
+def fit_page(lesson: Lesson) -> tuple[Lesson, list[str]]:
+    """The lesson within what the page's controls offer (steps up to :data:`PAGE_STEPS`), and a note if it was
+    not: the page, a link and the widget never ask for more computation than a slider can."""
+    if not isinstance(lesson, Lesson):
+        raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
+    if lesson.steps <= PAGE_STEPS:
+        return lesson, []
+    return replace(lesson, steps=PAGE_STEPS), [_capped(lesson.steps)]
+
+
+def _capped(steps: int) -> str:
+    return (f"Capped steps={steps} at {PAGE_STEPS}: the page runs at most {PAGE_STEPS} steps, the steps slider's "
+            f"range (the command line and the Python API take up to {MAX_STEPS}).")
+
+
+def make_lesson(optimizer: str | Sequence[str] | Lesson = "rmsprop", *,
+                hyperparameters: Mapping[str, Mapping[str, Any]] | None = None, objective: str | None = None,
+                condition: float | None = None, angle: float | None = None, start: Any = None,
+                steps: int | None = None, convention: str | None = None, seed: int | None = None,
+                **hyper: Any) -> Lesson:
+    """The :class:`Lesson` that these settings describe; unset ones keep their defaults (or ``optimizer``'s,
+    if it is a lesson). A bad value raises one ValueError, as the engine does.
+
+    Parameters
+    ----------
+    optimizer : str, sequence of str or Lesson, default="rmsprop"
+        One optimizer, several (``"gd,momentum"`` or ``("gd", "momentum")``), or a lesson to start from.
+    hyperparameters : mapping, optional
+        Per optimizer, e.g. ``{"momentum": {"eta": 0.6}}``; applied after ``**hyper``.
+    objective, condition, angle, start, steps, convention, seed
+        As in :func:`trajectories.run`; ``condition`` and ``angle`` only with ``objective="general"``; ``start``
+        may also be written ``"x1,x2"``.
+    **hyper
+        The book's symbols (``eta=0.4``), applied to every optimizer shown that takes them, as a link does.
+
+    Returns
+    -------
+    Lesson
+    """
+    base = optimizer if isinstance(optimizer, Lesson) else None
+    names = base.optimizers if base is not None else optimizer_names(optimizer)
+    settings = {k: v for k, v in dict(objective=objective, condition=condition, angle=angle, steps=steps,
+                                      convention=convention, seed=seed).items() if v is not None}
+    if start is not None:
+        settings["start"] = parse_pair(start, "start") if isinstance(start, str) else start
+    chosen = settings.get("objective", base.objective if base is not None else Lesson.objective)
+    for key in ("condition", "angle"):
+        if key in settings and chosen != "general":
+            raise ValueError(f"The '{key}' parameter only applies to objective='general'. "
+                             f"Got objective={chosen!r} instead.")
+    convention_ = settings.get("convention", base.convention if base is not None else Lesson.convention)
+    check_name(convention_, "convention", CONVENTIONS)
+    hp: dict[str, dict[str, Any]] = {}
+    if base is not None and convention_ == base.convention:
+        hp = {n: dict(v) for n, v in base.hyperparameters.items()}
+    for name, value in hyper.items():
+        takers = [n for n in names if name in specs(n, convention_)]
+        for n in takers or names:  # nobody takes it: let every optimizer's check say so
+            hp.setdefault(n, {})[name] = value
+    for opt, values in (hyperparameters or {}).items():
+        check_name(opt, "optimizer", RULES)
+        if opt not in names:
+            first = next(iter(values), "")
+            raise ValueError(f"The '{opt}.{first}' parameter names {opt}, which is not among the optimizers "
+                             f"shown ({', '.join(names)}).")
+        hp.setdefault(opt, {}).update(values)
+    for opt, values in hp.items():
+        resolve(opt, convention_, values)  # a name only the other convention knows is an error here, not dropped
+    if base is not None:
+        return replace(base, hyperparameters=hp, **settings)
+    return Lesson(optimizers=names, hyperparameters=hp, **settings)
+
+
+def optimizer_names(optimizer: Any) -> tuple[str, ...]:
+    """``"gd,momentum"`` or ``("gd", "momentum")`` as a checked tuple of names."""
+    if isinstance(optimizer, str):
+        names = tuple(n.strip() for n in optimizer.split(","))
+    elif isinstance(optimizer, Sequence) and all(isinstance(n, str) for n in optimizer):
+        names = tuple(optimizer)
+    else:
+        raise ValueError(f"The 'optimizer' parameter must be a name, a comma-separated list of names, a list of "
+                         f"names or a Lesson. Got {optimizer!r} instead.")
+    for n in names:
+        check_name(n, "optimizer", RULES)
+    return names
 
 
 def _items(query: str | Mapping[str, Any]) -> dict[str, str]:
+    if query is None:
+        return {}
     if isinstance(query, str):
         pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
-    else:
+    elif isinstance(query, Mapping):
         pairs = [(k, v[-1] if isinstance(v, (list, tuple)) and v else v) for k, v in query.items()]
+    else:
+        raise TypeError(type(query).__name__)
     return {str(k).strip(): str(v) for k, v in pairs}
 
 
-def _float(raw: str) -> float:
+def _reason(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _text(raw: str, key: str) -> str:
+    return raw.strip()
+
+
+def _float(raw: str, key: str) -> float:
     try:
         value = float(raw)
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        raise ValueError(f"it must be a finite number. Got {raw!r} instead.")
+        raise ValueError(f"The '{key}' parameter must be a finite number. Got {raw!r} instead.")
     return value
 
 
-def _int(raw: str) -> int:
+def _int(raw: str, key: str) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ValueError(f"it must be an integer in the range [1, {MAX_STEPS}]. Got {raw!r} instead.") from None
+        raise ValueError(f"The '{key}' parameter must be an integer. Got {raw!r} instead.") from None
 
 
-def _pair(raw: str) -> tuple[float, float]:
-    try:
-        x1, x2 = (_float(p) for p in raw.split(","))
-    except ValueError:
-        raise ValueError(f"it must be two finite numbers x1,x2. Got {raw!r} instead.") from None
-    return x1, x2
+def _pair(raw: str, key: str) -> tuple[float, float]:
+    return parse_pair(raw, key)
 
 
 def _hyper(rule: str, convention: str, name: str, raw: str) -> Any:
@@ -224,8 +401,10 @@ def _hyper(rule: str, convention: str, name: str, raw: str) -> Any:
 
 
 def _fmt(value: Any) -> str:
+    """Shortest exact text of a value: ``0.4``, ``1e-06``, ``20`` (not ``20.0``), ``true``."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:.10g}"
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
     return str(value)

@@ -88,17 +88,22 @@ def _saddle_grad(x1, x2):
 _BOOK_VIEW = ((-5.5, 1.0), (-3.0, 1.0))  # d2l's show_trace_2d grid: arange(-5.5, 1, .1) x arange(-3, 1, .1)
 
 
+def check_general(condition: Any, angle: Any) -> tuple[float, float]:
+    """``condition`` in [1, 1000] and ``angle`` in [-180, 180] degrees as floats; else one sentence."""
+    for name, value, low, high in (("condition", condition, 1, 1000), ("angle", angle, -180, 180)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
+                or not low <= value <= high:
+            raise ValueError(f"The '{name}' parameter of general must be a float in the range [{low}, {high}]. "
+                             f"Got {value!r} instead.")
+    return float(condition), float(angle)
+
+
 def general(condition: float = 20.0, angle: float = 0.0) -> Objective:
     """A quadratic 0.5 x^T H x with eigenvalues 0.2 and 0.2*condition, its axes turned by ``angle`` degrees.
 
     ``general(20, 0)`` has the Hessian of the book's ``quadratic`` (diag(0.2, 4)).
     """
-    if isinstance(condition, bool) or not isinstance(condition, (int, float)) or not 1 <= condition <= 1000:
-        raise ValueError(f"The 'condition' parameter of general must be a float in the range [1, 1000]. "
-                         f"Got {condition!r} instead.")
-    if isinstance(angle, bool) or not isinstance(angle, (int, float)) or not -180 <= angle <= 180:
-        raise ValueError(f"The 'angle' parameter of general must be a float in the range [-180, 180]. "
-                         f"Got {angle!r} instead.")
+    condition, angle = check_general(condition, angle)
     lam = np.array([0.2, 0.2 * condition])
     c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     rot = np.array([[c, -s], [s, c]])

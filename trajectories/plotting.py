@@ -25,6 +25,7 @@ from matplotlib.ticker import LogLocator, NullFormatter
 
 from .engine import Trajectory
 from .objectives import Objective, get_objective
+from .specs import check_int
 
 BOOK_CONTOUR = "#1f77b4"
 BOOK_PATH = "#ff7f0e"
@@ -450,9 +451,7 @@ class TraceFigure:
 
         ``None`` hides the highlight. The update arrow goes from point ``step`` to point ``step + 1``.
         """
-        if step is not None and (isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0):
-            raise ValueError(f"The 'step' parameter must be None or an integer >= 0. Got {step!r} instead.")
-        self.step = None if step is None else int(step)
+        self.step = check_int(step, "step", 0, none=True)
         for a in (self.loss_step, self.lr_step):
             if a is not None:
                 a.set_visible(step is not None)

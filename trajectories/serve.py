@@ -2,26 +2,21 @@
 
 A student opens ``http://<host>:8866/?optimizer=rmsprop&eta=0.4`` and gets the app preset to that lesson, with
 no code cells and no way to run code: Voila only forwards widget messages from the page to the kernel.
-:func:`page` is what the shipped notebook calls; :func:`start_server` and :func:`wait_ready` start and watch a
-real server for the tests and the class benchmark.
+:func:`page` is what the shipped notebook calls; :func:`serve` is what ``trajectories serve`` calls.
 """
 
 from __future__ import annotations
 
-import argparse
 import errno
 import json
 import os
 import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .specs import check_int
 
 if TYPE_CHECKING:
     from .app import App
@@ -43,12 +38,6 @@ def notebook_path() -> Path:
     if not path.is_file():
         raise OSError(f"The app notebook is missing from the installed package: {path} does not exist.")
     return path
-
-
-def _check_port(port: int) -> int:
-    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-        raise ValueError(f"The 'port' parameter must be an integer in the range [1, 65535]. Got {port!r} instead.")
-    return port
 
 
 def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool = True, theme: str = "light",
@@ -76,17 +65,13 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
     list of str
         The notebook path followed by Voila's flags.
     """
-    _check_port(port)
+    check_int(port, "port", 1, 65535)
     if not isinstance(ip, str) or not ip or any(c.isspace() for c in ip):
         raise ValueError(f"The 'ip' parameter must be an address such as 127.0.0.1 or 0.0.0.0. Got {ip!r} instead.")
     if theme not in THEMES:
         raise ValueError(f"The 'theme' parameter must be one of {', '.join(THEMES)}. Got {theme!r} instead.")
-    if isinstance(pool_size, bool) or not isinstance(pool_size, int) or not 0 <= pool_size <= 16:
-        raise ValueError(f"The 'pool_size' parameter must be an integer in the range [0, 16]. Got {pool_size!r} "
-                         "instead.")
-    if isinstance(cull_idle, bool) or not isinstance(cull_idle, int) or cull_idle < 0:
-        raise ValueError(f"The 'cull_idle' parameter must be an integer number of seconds >= 0. Got {cull_idle!r} "
-                         "instead.")
+    check_int(pool_size, "pool_size", 0, 16)
+    check_int(cull_idle, "cull_idle", 0)
     argv = [
         str(notebook_path()),
         f"--port={port}",
@@ -179,14 +164,9 @@ def lesson_for_query(query: str) -> tuple[Lesson, list[str]]:
     Voila's own keys (``theme``, ``template``) are not lesson settings and are dropped silently. Nothing taken
     from the query is evaluated, opened or run: values are parsed as numbers or matched against fixed names.
     """
-    from urllib.parse import parse_qsl, urlencode
-
     from .lesson import Lesson
 
-    if not isinstance(query, str):
-        query = ""
-    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k.strip() not in _VOILA_KEYS]
-    return Lesson.from_query(urlencode(pairs))
+    return Lesson.from_query(query if isinstance(query, str) else "", ignore=_VOILA_KEYS)
 
 
 def page(query: str | None = None) -> App:
@@ -214,30 +194,7 @@ def page(query: str | None = None) -> App:
     base = _page_url()
     if base:
         app.link_base = base
-    app.add_tool(final_points_readout(app))
     return app
-
-
-def final_points_readout(app: App) -> Any:
-    """A small readout (CSS class ``tj-readout``) of where each drawn trajectory ends, in the book's words.
-
-    It shows the trajectories the figure is drawing (``app.trajectories``), so a test or a student can check
-    the picture against the engine: ``rmsprop: epoch 20, x1: -0.010599, x2: 0.000000``.
-    """
-    import html
-
-    import ipywidgets as w
-
-    readout = w.HTML(layout=w.Layout(width="100%"))
-    readout.add_class("tj-readout")
-
-    def show(_lesson: Any = None) -> None:
-        readout.value = "".join(f"<div style='font-size:11px;line-height:1.3'><b>{html.escape(name)}</b>: "
-                                f"{html.escape(t.book_line())}</div>" for name, t in app.trajectories.items())
-
-    show()
-    app.observe(show)
-    return readout
 
 
 def _page_query() -> str:
@@ -256,81 +213,3 @@ def _page_url() -> str:
     # Behind an https proxy that sets X-Forwarded-Proto, the link a teacher copies must say https.
     scheme = "https" if os.environ.get("HTTP_X_FORWARDED_PROTO", "").strip().lower() == "https" else "http"
     return f"{scheme}://{_url_host(host)}{':' + port if port else ''}{path or '/'}"
-
-
-# Helpers for the tests and the class benchmark: a real server in a subprocess, importing this checkout.
-
-def free_port(ip: str = DEFAULT_IP) -> int:
-    """A TCP port that is free on ``ip`` right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((ip, 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(port: int, *, extra: tuple[str, ...] = (), log: Any = None,
-                 root: str | os.PathLike[str] | None = None) -> subprocess.Popen:
-    """Start ``python -m trajectories serve --no-browser --port PORT`` with PYTHONPATH at ``root``.
-
-    ``root`` is the checkout whose package the server and its kernels import (default: the one holding this
-    file). The caller stops it with :func:`stop_server`.
-    """
-    _check_port(port)
-    root = str(root or Path(__file__).resolve().parent.parent)
-    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    env.pop("PYTHONWARNINGS", None)  # the server's own deprecation chatter is not the tests' concern
-    cmd = [sys.executable, "-m", "trajectories", "serve", "--no-browser", f"--port={port}", *extra]
-    return subprocess.Popen(cmd, env=env, cwd=root, stdout=log or subprocess.DEVNULL,
-                            stderr=subprocess.STDOUT if log else subprocess.DEVNULL, start_new_session=True)
-
-
-def wait_ready(url: str, *, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
-    """Wait until ``url`` (e.g. ``http://127.0.0.1:P/voila/static/voila.js``) answers 200; raise if it never does."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"The server exited with status {proc.returncode} before {url} answered.")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer within {timeout:g} s.")
-
-
-def stop_server(proc: subprocess.Popen, timeout: float = 20.0) -> None:
-    """SIGTERM (Voila then shuts its kernels down), SIGKILL of the whole process group if that hangs."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            pass
-    try:  # kernels started by the server share its process group
-        os.killpg(proc.pid, 9)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
-
-
-def _cmd_serve(args: argparse.Namespace) -> int:
-    serve(port=args.port, ip=args.ip, open_browser=not args.no_browser, theme=args.theme,
-          pool_size=args.pool_size, cull_idle=args.cull_idle)
-    return 0
-
-
-def add_serve(sub: Any) -> None:
-    """The ``serve`` subcommand."""
-    p = sub.add_parser("serve", help="serve the app to students' browsers with Voila")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"TCP port (default {DEFAULT_PORT})")
-    p.add_argument("--ip", default=DEFAULT_IP,
-                   help=f"address to bind (default {DEFAULT_IP}, this machine only; 0.0.0.0 for a class on a LAN)")
-    p.add_argument("--no-browser", action="store_true", help="do not open the page in a browser")
-    p.add_argument("--theme", choices=THEMES, default="light", help="page theme (default light)")
-    p.add_argument("--pool-size", type=int, default=DEFAULT_POOL_SIZE,
-                   help=f"preheated kernels kept ready for the next student (default {DEFAULT_POOL_SIZE}; 0: off)")
-    p.add_argument("--cull-idle", type=int, default=DEFAULT_CULL_IDLE,
-                   help=f"seconds before a kernel whose page is gone is shut down (default {DEFAULT_CULL_IDLE}; "
-                        "0: never)")
-    p.set_defaults(func=_cmd_serve)

@@ -98,6 +98,39 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def check_int(value: Any, parameter: str, low: int, high: int | None = None, *, of: str = "",
+              none: bool = False, bound: str = "") -> int | None:
+    """Return ``value`` as an int if it is an integer in [low, high] (no upper end if ``high`` is None), else raise
+    one sentence that names the parameter, the range and the value.
+
+    ``of`` names the owner (``of="general"`` gives "The 'condition' parameter of general"), ``none`` lets None
+    through, and ``bound`` replaces the printed range (``"[0, 2**32)"``).
+    """
+    if none and value is None:
+        return None
+    ok = not isinstance(value, (bool, np.bool_)) and isinstance(value, (int, np.integer)) \
+        and low <= value and (high is None or value <= high)
+    if ok:
+        return int(value)
+    owner = f" of {of}" if of else ""
+    span = bound or (f"[{low}, {high}]" if high is not None else f">= {low}")
+    kind = "None or an integer" if none else "an integer"
+    where = "in the range " if span.startswith(("[", "(")) else ""
+    raise ValueError(f"The '{parameter}' parameter{owner} must be {kind} {where}{span}. Got {value!r} instead.")
+
+
+def parse_pair(text: Any, parameter: str, names: tuple[str, str] = ("x1", "x2")) -> tuple[float, float]:
+    """Two numbers written ``"x1,x2"`` (a start point, a span ``low,high``) as floats; else one sentence."""
+    try:
+        if not isinstance(text, str):
+            raise ValueError
+        x, y = (float(v) for v in text.split(","))
+    except ValueError:
+        raise ValueError(f"The '{parameter}' parameter must be two numbers {names[0]},{names[1]}. "
+                         f"Got {text!r} instead.") from None
+    return x, y
+
+
 def check_value(rule: str, name: str, spec: Spec, value: Any) -> Any:
     """Validate one hyperparameter value (a number or an array of numbers) against its spec."""
     if spec.is_choice:

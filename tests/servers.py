@@ -1,0 +1,77 @@
+"""Helpers for the tests and the benchmarks: a real ``trajectories serve`` in a subprocess, importing a checkout.
+
+Not part of the package: a student's server has no use for them. The benchmarks import this file by path.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from trajectories.serve import DEFAULT_IP, READY_PATH
+from trajectories.specs import check_int
+
+ROOT = Path(__file__).resolve().parent.parent
+
+__all__ = ["READY_PATH", "ROOT", "free_port", "start_server", "stop_server", "wait_ready"]
+
+
+def free_port(ip: str = DEFAULT_IP) -> int:
+    """A TCP port that is free on ``ip`` right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((ip, 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(port: int, *, extra: tuple[str, ...] = (), log: Any = None,
+                 root: str | os.PathLike[str] | None = None) -> subprocess.Popen:
+    """Start ``python -m trajectories serve --no-browser --port PORT`` with PYTHONPATH at ``root``.
+
+    ``root`` is the checkout whose package the server and its kernels import (default: the one holding this
+    file). The caller stops it with :func:`stop_server`.
+    """
+    check_int(port, "port", 1, 65535)
+    root = str(root or ROOT)
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("PYTHONWARNINGS", None)  # the server's own deprecation chatter is not the tests' concern
+    cmd = [sys.executable, "-m", "trajectories", "serve", "--no-browser", f"--port={port}", *extra]
+    return subprocess.Popen(cmd, env=env, cwd=root, stdout=log or subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT if log else subprocess.DEVNULL, start_new_session=True)
+
+
+def wait_ready(url: str, *, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    """Wait until ``url`` (e.g. ``http://127.0.0.1:P/voila/static/voila.js``) answers 200; raise if it never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"The server exited with status {proc.returncode} before {url} answered.")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout:g} s.")
+
+
+def stop_server(proc: subprocess.Popen, timeout: float = 20.0) -> None:
+    """SIGTERM (Voila then shuts its kernels down), SIGKILL of the whole process group if that hangs."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pass
+    try:  # kernels started by the server share its process group
+        os.killpg(proc.pid, 9)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
