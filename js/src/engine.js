@@ -328,8 +328,9 @@ export function resolve(optimizer, options = {}, defaults = DEFAULTS, extra = []
 }
 
 /**
- * The stepping kernel behind run() and the landscape: one run's state in typed arrays, advanced in place.
- * Rewrite `hp` (by SLOT) and call reset() to reuse it for another setting; nothing is allocated per step.
+ * The stepping kernel behind run() and the landscape: one run's state in typed arrays, advanced in place for
+ * steps 1..resolved.steps. Rewrite `hp` (by SLOT) and call resetKernel() before each run; nothing is allocated
+ * per step, and what depends only on t (SGD's lr(t), Adam's 1 - beta^t) is tabled once per setting.
  */
 export function makeKernel(resolved) {
   const { rule, convention, objective, condition, angle, steps, hyperparameters: hyper } = resolved;
@@ -354,8 +355,11 @@ export function makeKernel(resolved) {
     }
   }
   return {
-    rule: RULES.indexOf(rule), torch: convention === "torch", code: info.code, info,
+    rule: RULES.indexOf(rule), torch: convention === "torch", code: info.code, info, steps,
     h: coefficients(info), hp, noise,
+    schedule: rule === "sgd" ? Float64Array.from({ length: steps }, (_, i) => sgdLr(hyper.schedule, i + 1)) : null,
+    corrections: rule === "adam" ? new Float64Array(2 * steps) : null, // (1 - beta1^t, 1 - beta2^t) per step
+    correctedFor: Float64Array.of(NaN, NaN), // the (beta1, beta2) of the table above
     st: new Float64Array(6), // x1, x2 and two state numbers per coordinate (v, s or s, delta or v, s)
     lr: new Float64Array(2), // the factor in front of g at the last step, per coordinate
     g: new Float64Array(2),
@@ -363,6 +367,17 @@ export function makeKernel(resolved) {
 }
 
 export function resetKernel(k, x1, x2) {
+  const c = k.corrections, b1 = k.hp[SLOT.beta1], b2 = k.hp[SLOT.beta2];
+  if (c && !(k.correctedFor[0] === b1 && k.correctedFor[1] === b2)) {
+    // (1 - beta^t) is 0 only for beta = 1, whose average stays 0: left uncorrected, as rules.py does
+    for (let t = 1; t <= k.steps; t++) {
+      const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t;
+      c[2 * t - 2] = c1 === 0 ? 1.0 : c1;
+      c[2 * t - 1] = c2 === 0 ? 1.0 : c2;
+    }
+    k.correctedFor[0] = b1;
+    k.correctedFor[1] = b2;
+  }
   k.st.fill(0);
   k.st[0] = x1;
   k.st[1] = x2;
@@ -389,7 +404,7 @@ export function stepKernel(k, t) {
       lr[0] = eta; lr[1] = eta;
       break;
     case SGD: {
-      const etaT = eta * sgdLr(SCHEDULES[hp[8]], t);
+      const etaT = eta * k.schedule[t - 1];
       x1 = x1 - etaT * (g1 + k.noise[2 * t - 2]); x2 = x2 - etaT * (g2 + k.noise[2 * t - 1]);
       lr[0] = etaT; lr[1] = etaT;
       break;
@@ -445,10 +460,8 @@ export function stepKernel(k, t) {
       a1 = beta1 * a1 + (1 - beta1) * g1; a2 = beta1 * a2 + (1 - beta1) * g2;
       b1 = beta2 * b1 + (1 - beta2) * (g1 * g1); b2 = beta2 * b2 + (1 - beta2) * (g2 * g2);
       let v1 = a1, v2 = a2, s1 = b1, s2 = b2;
-      if (hp[7]) { // (1 - beta^t) is 0 only for beta = 1, whose average stays 0: left uncorrected, as rules.py
-        let c1 = 1 - beta1 ** t, c2 = 1 - beta2 ** t;
-        if (c1 === 0) c1 = 1.0;
-        if (c2 === 0) c2 = 1.0;
+      if (hp[7]) {
+        const c1 = k.corrections[2 * t - 2], c2 = k.corrections[2 * t - 1];
         v1 = a1 / c1; v2 = a2 / c1; s1 = b1 / c2; s2 = b2 / c2;
       }
       const r1 = eta / (Math.sqrt(s1) + eps), r2 = eta / (Math.sqrt(s2) + eps);
