@@ -10,7 +10,8 @@ const resolution = Number(n);
 const options = {
   objective: "quadratic", steps: Number(steps), metric: "loss",
   x: "eta", xValues: axisValues(1e-5, 100, resolution, "log"),
-  y: { rmsprop: "gamma", momentum: "beta", nesterov: "beta", adam: "beta1" }[optimizer], yValues: axisValues(0, 1, resolution, "linear"),
+  y: { rmsprop: "gamma", momentum: "beta", nesterov: "beta", adam: "beta1" }[optimizer],
+  yValues: axisValues(0, 1, resolution, "linear"),
 };
 const times = [];
 let first = NaN;

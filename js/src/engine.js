@@ -114,17 +114,15 @@ function generalHessian(condition, angle) {
   return [[fma(a01, -s, a00 * c), fma(a01, c, a00 * s)], [fma(a11, -s, a10 * c), fma(a11, c, a10 * s)]];
 }
 
-const VIEWS = {
-  book: [[-5.5, 1.0], [-3.0, 1.0]], // d2l's show_trace_2d grid
-};
+const BOOK_VIEW = [[-5.5, 1.0], [-3.0, 1.0]]; // d2l's show_trace_2d grid: arange(-5.5, 1, .1) x arange(-3, 1, .1)
 
 function objectiveInfo(name, condition, angle) {
   switch (checkName(name, "objective", OBJECTIVES)) {
     case "quadratic":
-      return { code: QUADRATIC, xlim: VIEWS.book[0], ylim: VIEWS.book[1], minima: [[0, 0]],
+      return { code: QUADRATIC, xlim: BOOK_VIEW[0], ylim: BOOK_VIEW[1], minima: [[0, 0]],
         hessian: [[0.2, 0], [0, 4]], levels: "auto", saddles: [] };
     case "bowl":
-      return { code: BOWL, xlim: VIEWS.book[0], ylim: VIEWS.book[1], minima: [[0, 0]],
+      return { code: BOWL, xlim: BOOK_VIEW[0], ylim: BOOK_VIEW[1], minima: [[0, 0]],
         hessian: [[2, 0], [0, 4]], levels: "auto", saddles: [] };
     case "rotated":
       return { code: ROTATED, xlim: [-5.5, 1.5], ylim: [-3.0, 1.5], minima: [[0, 0]],
@@ -276,9 +274,12 @@ export function sgdLr(schedule, t) {
 
 /**
  * Fill defaults and check run()'s options, as specs.resolve() and engine.run() do on the Python side (the ranges
- * are Python's business: the widget state arrives validated).
+ * are Python's business: the widget state arrives validated). condition and angle are read for "general" only;
+ * seed is carried along (the noise it made arrives in `noise`). `extra` names further options the caller reads
+ * itself (the landscape's axes), which are then not taken for unknown hyperparameters.
  *
  * @returns {{rule, convention, objective, condition, angle, start: number[], steps, seed, noise, hyperparameters}}
+ *   hyperparameters holds every hyperparameter of the rule under the convention, given or default
  */
 export function resolve(optimizer, options = {}, defaults = DEFAULTS, extra = []) {
   const rule = checkName(optimizer, "optimizer", RULES);
@@ -352,6 +353,10 @@ export function makeKernel(resolved) {
     for (let t = 0; t < steps; t++) {
       noise[2 * t] = given[t][0];
       noise[2 * t + 1] = given[t][1];
+      if (!(Number.isFinite(noise[2 * t]) && Number.isFinite(noise[2 * t + 1]))) {
+        throw new Error(`The 'noise' option of sgd must hold pairs of finite floats. Got [${given[t]}] at step `
+          + `${t + 1}.`);
+      }
     }
   }
   return {
