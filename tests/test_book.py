@@ -1,26 +1,21 @@
 """The book's printed numbers, to the 6 decimals it prints, through run() and through the book's own loop.
 
-Expected lines are the book's output (Dive into Deep Learning, chapter 12 "Optimization Algorithms":
-12.3 gradient descent, 12.6 momentum, 12.7 AdaGrad, 12.8 RMSProp; English and Chinese editions print the same).
+The expected lines are in golden/book.json with their source (d2l chapter 12, sections 12.3, 12.6, 12.7, 12.8);
+the JavaScript engine's tests (js/test/) read the same file.
 """
 
 import functools
+import json
+from pathlib import Path
 
 import pytest
 
 from trajectories import run
 from trajectories.rules import STEP_2D
 
-BOOK = [  # (objective, rule, settings, the line the book prints)
-    ("bowl", "gd", {"eta": 0.1}, "epoch 20, x1: -0.057646, x2: -0.000073"),
-    ("quadratic", "gd", {"eta": 0.4}, "epoch 20, x1: -0.943467, x2: -0.000073"),
-    ("quadratic", "gd", {"eta": 0.6}, "epoch 20, x1: -0.387814, x2: -1673.365109"),
-    ("quadratic", "momentum", {"eta": 0.6, "beta": 0.5}, "epoch 20, x1: 0.007188, x2: 0.002553"),
-    ("quadratic", "momentum", {"eta": 0.6, "beta": 0.25}, "epoch 20, x1: -0.126340, x2: -0.186632"),
-    ("quadratic", "adagrad", {"eta": 0.4}, "epoch 20, x1: -2.382563, x2: -0.158591"),
-    ("quadratic", "adagrad", {"eta": 2}, "epoch 20, x1: -0.002295, x2: -0.000000"),
-    ("quadratic", "rmsprop", {"eta": 0.4, "gamma": 0.9}, "epoch 20, x1: -0.010599, x2: 0.000000"),
-]
+GOLDEN = json.loads((Path(__file__).parent / "golden" / "book.json").read_text())
+BOOK = [(c["objective"], c["optimizer"], c["hyperparameters"], c["printed"])  # (objective, rule, settings, line)
+        for c in GOLDEN["cases"]]
 IDS = [f"{o}-{r}-" + "-".join(f"{k}{v}" for k, v in s.items()) for o, r, s, _ in BOOK]
 
 

@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import {
+  BOUND, CONVENTIONS, DEFAULTS, OBJECTIVES, RULES, bookLine, etaLimit, formatF, getObjective, objectiveF,
+  objectiveGrad, resolve, run,
+} from "../src/engine.js";
+import { BOOK, GOLDEN, assertClose, caseName, size } from "../testing/golden.js";
+
+describe("the book's eight printed lines (tests/golden/book.json)", () => {
+  for (const c of BOOK.cases) {
+    test(`${c.objective} ${c.optimizer} ${JSON.stringify(c.hyperparameters)}`, () => {
+      const result = run(c.optimizer, { objective: c.objective, start: BOOK.start, steps: BOOK.steps,
+        ...c.hyperparameters });
+      assert.equal(bookLine(result), c.printed);
+    });
+  }
+});
+
+describe("runs against the Python engine (js/test/golden.json)", () => {
+  for (const c of GOLDEN.runs) {
+    test(caseName(c), () => {
+      const ours = run(c.optimizer, c.options);
+      assert.equal(ours.divergedAt, c.diverged_at);
+      assert.equal(ours.points.length, c.options.steps + 1);
+      assertClose(ours.points, c.points, 1e-12 * size(c.points), "points");
+      assertClose(ours.losses, c.losses, 1e-12 * size(c.losses), "losses");
+      if (c.effective_lr === null) {
+        assert.equal(ours.effectiveLr, null);
+      } else {
+        assert.equal(ours.effectiveLr.length, c.options.steps);
+        assertClose(ours.effectiveLr, c.effective_lr, 1e-12 * size(c.effective_lr), "effectiveLr");
+      }
+      assert.equal(bookLine(ours), c.book_line);
+      assert.deepEqual(resolve(c.optimizer, c.options).hyperparameters, c.hyperparameters);
+    });
+  }
+
+  // Where both sides use only correctly rounded operations (+, -, *, /, sqrt) in the same order, the numbers are
+  // the same to the last bit on any machine; the tolerance above would not notice a reordered sum. Left out:
+  // Adam's beta ** t and SGD's decaying schedules (pow and exp differ between numpy, glibc and V8), general()
+  // (glibc's cos and sin; the BLAS kernel's fused multiply-add), Rosenbrock and Himmelblau (Python squares a
+  // scalar with pow(x, 2), which is not always x * x).
+  test("runs built from correctly rounded operations are bit-identical", () => {
+    const exact = GOLDEN.runs.filter((c) => ["quadratic", "bowl", "rotated", "saddle"].includes(c.options.objective)
+      && !(c.optimizer === "adam" && c.hyperparameters.bias_correction)
+      && !(c.optimizer === "sgd" && c.hyperparameters.schedule !== "constant"));
+    assert.ok(exact.length >= 80, `${exact.length} cases`);
+    for (const c of exact) {
+      const ours = run(c.optimizer, c.options);
+      const nan = (v) => (v === null ? NaN : v);
+      assert.deepEqual(ours.points.flat(), c.points.flat().map(nan), caseName(c));
+      assert.deepEqual(ours.losses, c.losses.map(nan), caseName(c));
+      if (c.effective_lr) assert.deepEqual(ours.effectiveLr.flat(), c.effective_lr.flat().map(nan), caseName(c));
+    }
+  });
+
+  test("the cases cover every rule, convention and objective, and diverging runs", () => {
+    const seen = new Set(GOLDEN.runs.map((c) => `${c.optimizer} ${c.options.convention} ${c.options.objective}`));
+    for (const rule of RULES) {
+      for (const objective of OBJECTIVES) assert.ok(seen.has(`${rule} d2l ${objective}`), `${rule} ${objective}`);
+    }
+    for (const rule of ["nesterov", "adagrad", "rmsprop", "adadelta", "adam"]) {
+      assert.ok(seen.has(`${rule} torch quadratic`), rule);
+    }
+    const diverged = GOLDEN.runs.filter((c) => c.diverged_at !== null);
+    assert.ok(diverged.length >= 10);
+    assert.ok(diverged.some((c) => c.book_line.startsWith("diverged at step")));
+    assert.ok(GOLDEN.runs.some((c) => c.options.steps === 100));
+  });
+});
+
+describe("defaults", () => {
+  test("DEFAULTS are the spec table's defaults, name for name", () => {
+    assert.deepEqual(Object.keys(DEFAULTS), Object.keys(GOLDEN.specs));
+    for (const convention of CONVENTIONS) {
+      assert.deepEqual(Object.keys(DEFAULTS[convention]), [...RULES]);
+      for (const rule of RULES) {
+        const python = Object.fromEntries(Object.entries(GOLDEN.specs[convention][rule])
+          .map(([name, spec]) => [name, spec.default]));
+        assert.deepEqual(DEFAULTS[convention][rule], python, `${convention} ${rule}`);
+      }
+    }
+  });
+
+  test("a missing hyperparameter comes from the defaults argument when one is given", () => {
+    const defaults = { d2l: { gd: { eta: 0.1 } } };
+    const line = bookLine(run("gd", { objective: "bowl" }, defaults));
+    assert.equal(line, BOOK.cases[0].printed);
+  });
+
+  test("BOUND is Python's", () => {
+    assert.equal(BOUND, GOLDEN.bound);
+  });
+});
+
+describe("bad input says what was wrong", () => {
+  const cases = [
+    [() => run("sgd", { steps: 3 }), /'noise' option of sgd must hold 3 pairs/],
+    [() => run("sgd", { steps: 3, noise: [[0, 0]] }), /Got 1 instead/],
+    [() => run("adadelta", { eta: 1 }), /book's Adadelta has no learning rate/],
+    [() => run("rmsprop", { lr: 0.1, convention: "torch" }), /'lr' parameter is not a hyperparameter of rmsprop/],
+    [() => run("adamw"), /'optimizer' parameter must be one of/],
+    [() => run("gd", { convention: "jax" }), /'convention' parameter/],
+    [() => run("gd", { objective: "general", condition: 0.5 }), /'condition' parameter of general/],
+    [() => run("gd", { steps: 0 }), /'steps' parameter must be an integer/],
+    [() => run("gd", { start: [0, 2e6] }), /'start' parameter/],
+    [() => run("gd", { eta: "0.1" }), /'eta' parameter of gd must be a finite float/],
+    [() => run("sgd", { schedule: "cosine", noise: [] }), /'schedule' parameter of sgd must be one of/],
+    [() => run("adam", { bias_correction: 1 }), /'bias_correction' parameter of adam/],
+    [() => etaLimit("gd", [[1, 0], [0, 1]], 1.5), /'beta' parameter of gd must be a float in the range \[0, 1\]/],
+  ];
+  for (const [call, says] of cases) test(String(says), () => assert.throws(call, says));
+});
+
+describe("formatF is Python's format(x, 'f')", () => {
+  for (const [x, python] of GOLDEN.formats) {
+    test(`${x}`, () => assert.equal(formatF(x), python));
+  }
+  test("ties round to even as Python does, where toFixed rounds away from zero", () => {
+    assert.equal(formatF(1 / 128), "0.007812");
+    assert.equal((1 / 128).toFixed(6), "0.007813");
+    assert.equal(formatF(-0), "-0.000000");
+  });
+});
+
+describe("objectives", () => {
+  for (const o of GOLDEN.objectives) {
+    test(`${o.name} ${JSON.stringify(o.params)}`, () => {
+      const ours = getObjective(o.name, o.params);
+      if (o.hessian === null) {
+        assert.equal(ours.hessian, null);
+      } else {
+        // general()'s cos and sin come from glibc in Python, from V8 here: they may differ in the last bit.
+        assertClose(ours.hessian, o.hessian, 4e-16 * size(o.hessian), "hessian");
+      }
+      assert.deepEqual(ours.minima, o.minima);
+      assert.deepEqual(ours.saddles, o.saddles);
+      assert.deepEqual(ours.xlim, o.xlim);
+      assert.deepEqual(ours.ylim, o.ylim);
+      assert.equal(ours.levels, o.levels);
+    });
+  }
+
+  test("the book's general(20, 0) is the quadratic, and f and grad agree with each other", () => {
+    assert.deepEqual(getObjective("general").hessian, getObjective("quadratic").hessian);
+    for (const name of OBJECTIVES) {
+      const f = objectiveF(name), grad = objectiveGrad(name);
+      const [x1, x2, h] = [0.7, -1.3, 1e-6];
+      const [g1, g2] = grad(x1, x2);
+      const n1 = (f(x1 + h, x2) - f(x1 - h, x2)) / (2 * h), n2 = (f(x1, x2 + h) - f(x1, x2 - h)) / (2 * h);
+      assert.ok(Math.abs(n1 - g1) < 1e-5 * Math.max(1, Math.abs(g1)), `${name} g1`);
+      assert.ok(Math.abs(n2 - g2) < 1e-5 * Math.max(1, Math.abs(g2)), `${name} g2`);
+    }
+  });
+});
+
+describe("etaLimit is rules.eta_limit, given the Hessian Python sends", () => {
+  const hessians = new Map(GOLDEN.objectives.map((o) => [`${o.name} ${JSON.stringify(o.params)}`, o.hessian]));
+  for (const c of GOLDEN.eta_limits) {
+    const key = `${c.objective} ${JSON.stringify(c.params)}`;
+    test(`${c.optimizer} ${key} beta=${c.beta}`, () => {
+      const ours = etaLimit(c.optimizer, hessians.get(key), c.beta);
+      if (c.limit === null) assert.equal(ours, null);
+      else assert.ok(Math.abs(ours - c.limit) <= 1e-14 * c.limit, `${ours} instead of ${c.limit}`);
+    });
+  }
+});

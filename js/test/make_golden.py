@@ -1,0 +1,295 @@
+"""Write js/test/golden.json: what the Python engine computes, for the JavaScript engine's tests to match.
+
+Run from the repository root after any change to the Python engine, the spec table or this list of cases:
+
+    python js/test/make_golden.py
+
+Floats are written with repr (they read back to the same double), NaN as null. Nothing in the JSON is typed in by
+hand: every number comes from trajectories' own functions, including the spec table's defaults and ranges.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # the golden data must come from this checkout's engine, not an installed copy
+
+from trajectories.engine import BOUND, run  # noqa: E402
+from trajectories.landscape import _boundary, axis_values, compute, score  # noqa: E402
+from trajectories.objectives import OBJECTIVES, get_objective  # noqa: E402
+from trajectories.rules import eta_limit, sgd_noise  # noqa: E402
+from trajectories.specs import CONVENTIONS, RULES, SPECS, resolve  # noqa: E402
+
+OUT = Path(__file__).with_name("golden.json")
+SEED = 7
+GENERALS = ({"condition": 50.0, "angle": 30.0}, {"condition": 5.0, "angle": -60.0})
+
+# Settings beyond the defaults: the book's values, diverging ones, and the edges of each rule.
+SETTINGS: dict[str, list[dict]] = {
+    "gd": [{"eta": 0.1}, {"eta": 0.5}, {"eta": 0.6}, {"eta": 5.0}],
+    "sgd": [{"eta": 0.1, "schedule": "constant"}, {"eta": 0.1, "schedule": "exponential"},
+            {"eta": 0.4, "schedule": "polynomial"}, {"eta": 5.0}],
+    "momentum": [{"eta": 0.6, "beta": 0.5}, {"eta": 0.6, "beta": 0.25}, {"eta": 0.9, "beta": 0.99},
+                 {"eta": 3.0, "beta": 0.999}, {"eta": 0.1, "beta": 0.0}],
+    "nesterov": [{"eta": 0.6, "beta": 0.5}, {"eta": 0.1, "beta": 0.9}, {"eta": 2.0, "beta": 0.95}],
+    "adagrad": [{"eta": 2.0}, {"eta": 100.0}, {"eta": 0.4, "eps": 1e-12}, {"eta": 1e-5, "eps": 1.0}],
+    "rmsprop": [{"eta": 0.4, "gamma": 0.9}, {"eta": 0.4, "gamma": 1.0}, {"eta": 0.01, "gamma": 0.0},
+                {"eta": 30.0, "gamma": 0.5, "eps": 1e-12}],
+    "adadelta": [{"rho": 0.5}, {"rho": 1.0}, {"rho": 0.0, "eps": 1.0}, {"eta": 5.0}, {"eta": 100.0, "rho": 0.99}],
+    "adam": [{"eta": 0.1, "beta1": 0.8, "beta2": 0.99}, {"bias_correction": False},
+             {"eta": 0.4, "beta1": 1.0, "beta2": 1.0}, {"eta": 100.0, "beta1": 0.0, "beta2": 0.0},
+             {"eta": 0.4, "beta1": 0.5, "beta2": 1.0, "bias_correction": True}],
+}
+SAME_IN_BOTH = ("gd", "sgd", "momentum")  # one update and one set of defaults under both conventions
+LONG = [  # (optimizer, objective, settings): 100-step runs, where small differences would have time to grow
+    ("adadelta", "quadratic", {}), ("adam", "rosenbrock", {"eta": 0.05}), ("rmsprop", "himmelblau", {"eta": 0.3}),
+    ("sgd", "rotated", {"eta": 0.05, "schedule": "polynomial"}), ("nesterov", "general", {"eta": 0.02, "beta": 0.9}),
+]
+
+
+def floats(a) -> list:
+    """A nested list of plain floats with NaN as None; infinities have no place in the golden data."""
+    a = np.asarray(a, dtype=float)
+    if np.isinf(a).any():
+        raise ValueError(f"The golden data must not hold infinities. Got {a[np.isinf(a)][0]} instead.")
+    return np.where(np.isnan(a), None, a).tolist()
+
+
+def one(x) -> float | None:
+    return None if x is None else float(x)
+
+
+def objective_options(name: str, params: dict) -> dict:
+    return {"objective": name, **params}
+
+
+def noise(seed: int, steps: int) -> list:
+    return [sgd_noise(seed, t).tolist() for t in range(1, steps + 1)]
+
+
+def run_case(optimizer: str, convention: str, name: str, params: dict, settings: dict, steps: int = 20) -> dict:
+    obj = get_objective(name, **params)
+    seed = SEED if optimizer == "sgd" else None
+    t = run(optimizer, objective=obj, convention=convention, steps=steps, seed=seed, **settings)
+    options = {**objective_options(name, params), "start": [-5.0, -2.0], "steps": steps, "convention": convention,
+               **settings}
+    if optimizer == "sgd":
+        options |= {"seed": seed, "noise": noise(seed, steps)}
+    return {"optimizer": optimizer, "options": options,
+            "hyperparameters": {k: v if isinstance(v, (str, bool)) else float(v) for k, v in t.hyperparameters.items()},
+            "points": floats(t.points), "losses": floats(t.losses),
+            "effective_lr": None if t.effective_lr is None else floats(t.effective_lr),
+            "diverged_at": t.diverged_at, "book_line": t.book_line()}
+
+
+def takes(optimizer: str, convention: str, settings: dict) -> bool:
+    return all(k in SPECS[convention][optimizer] for k in settings)
+
+
+def objectives() -> list[tuple[str, dict]]:
+    return [(n, {}) for n in OBJECTIVES if n != "general"] + [("general", p) for p in GENERALS]
+
+
+def runs() -> list[dict]:
+    cases = []
+    for convention in CONVENTIONS:
+        for optimizer in RULES:
+            if convention == "torch" and optimizer in SAME_IN_BOTH:
+                continue
+            for name, params in objectives():
+                cases.append(run_case(optimizer, convention, name, params, {}))
+            for settings in SETTINGS[optimizer]:
+                if takes(optimizer, convention, settings):
+                    cases.append(run_case(optimizer, convention, "quadratic", {}, settings))
+    for optimizer, name, settings in LONG:
+        params = GENERALS[0] if name == "general" else {}
+        cases.append(run_case(optimizer, "d2l", name, params, settings, steps=100))
+    return cases
+
+
+def specs_table() -> dict:
+    return {conv: {rule: {name: {"default": s.default, "low": one(None if math.isnan(s.low) else s.low),
+                                 "high": one(None if math.isnan(s.high) else s.high), "scale": s.scale,
+                                 "choices": list(s.choices)}
+                          for name, s in table.items()}
+                   for rule, table in rules.items()}
+            for conv, rules in SPECS.items()}
+
+
+def objective_data() -> list[dict]:
+    out = []
+    for name, params in objectives():
+        obj = get_objective(name, **params)
+        out.append({"name": name, "params": params,
+                    "hessian": None if obj.hessian is None else floats(obj.hessian),
+                    "minima": floats(obj.minima) if obj.minima else [], "saddles": floats(obj.saddles) if obj.saddles
+                    else [], "xlim": list(obj.xlim), "ylim": list(obj.ylim), "levels": obj.levels})
+    return out
+
+
+def eta_limits() -> list[dict]:
+    out = []
+    for name, params in objectives():
+        obj = get_objective(name, **params)
+        for rule in RULES:
+            for beta in (0.0, 0.25, 0.5, 0.9, 1.0):
+                out.append({"optimizer": rule, "objective": name, "params": params, "beta": beta,
+                            "limit": one(eta_limit(rule, obj, beta=beta))})
+    return out
+
+
+def formats() -> list:
+    rng = np.random.default_rng(SEED)
+    ties = [k / 128 for k in (1, 3, 5, 7, 125, 127, 129, 1001)]  # x * 1e6 ends in exactly .5 only at odd k / 128
+    values = [0.0, -0.0, -1e-9, 1e-9, 5e-7, -5e-7, 4.999999999e-7, 1.5e-6, 2.5e-6, 0.1, -0.010599, 1673.365109,
+              -1673.3651085, 999999.9999995, BOUND, -BOUND, 123456789.123456789, 1e22, 2.0 ** -1074]
+    values += ties + [-v for v in ties]
+    values += (rng.standard_normal(100) * 10.0 ** rng.integers(-8, 7, 100)).tolist()
+    return [[v, f"{v:f}"] for v in values]
+
+
+def axes() -> list[dict]:
+    """axis_values() for every distinct (low, high, scale) of the spec table's numeric hyperparameters."""
+    out, seen = [], set()
+    for convention in CONVENTIONS:
+        for rule, table in SPECS[convention].items():
+            for name, spec in table.items():
+                for n in (32, 97):
+                    if spec.is_choice or (spec.low, spec.high, spec.scale, n) in seen:
+                        continue
+                    seen.add((spec.low, spec.high, spec.scale, n))
+                    out.append({"optimizer": rule, "convention": convention, "name": name, "resolution": n,
+                                "low": spec.low, "high": spec.high, "scale": spec.scale,
+                                "values": floats(axis_values(rule, name, n, convention))})
+    return out
+
+
+def spaced(spec_low: float, spec_high: float, n: int, scale: str) -> np.ndarray:
+    """axis_values() below its minimum resolution of 32: the same numpy call, for small maps."""
+    return np.geomspace(spec_low, spec_high, n) if scale == "log" else np.linspace(spec_low, spec_high, n)
+
+
+def small_map(optimizer: str, x: str, y: str | None, n: int, *, metric: str, tol: float = 0.1,
+              objective: str = "quadratic", params: dict | None = None, steps: int = 20, convention: str = "d2l",
+              spans: dict | None = None, **settings) -> dict:
+    """What landscape.compute() does (one batched run(), then score()), on an n-cell axis or an n x n grid."""
+    params = params or {}
+    obj = get_objective(objective, **params)
+    table = SPECS[convention][optimizer]
+    spans = spans or {}
+
+    def values(name):
+        low, high = spans.get(name, (table[name].low, table[name].high))
+        return spaced(low, high, n, table[name].scale)
+
+    current = resolve(optimizer, convention, settings)
+    xs = values(x)
+    ys = None if y is None else values(y)
+    grid = {x: xs} if y is None else {x: xs[None, :], y: ys[:, None]}
+    seed = SEED if optimizer == "sgd" else None
+    t = run(optimizer, objective=obj, steps=steps, convention=convention, seed=seed, **dict(current, **grid))
+    vals, diverged = score(t, metric, tol)
+    return map_record(optimizer, x, y, xs, ys, metric, tol, vals, diverged, objective, params, steps, convention,
+                      current, seed)
+
+
+def map_record(optimizer, x, y, xs, ys, metric, tol, vals, diverged, objective, params, steps, convention, current,
+               seed) -> dict:
+    options = {**objective_options(objective, params), "start": [-5.0, -2.0], "steps": steps,
+               "convention": convention,
+               **{k: v if isinstance(v, (str, bool)) else float(v) for k, v in current.items()}}
+    if optimizer == "sgd":
+        options |= {"seed": seed, "noise": noise(seed, steps)}
+    return {"optimizer": optimizer, "x": x, "y": y, "x_values": floats(xs), "y_values": None if ys is None
+            else floats(ys), "metric": metric, "tol": tol, "options": options,
+            "values": floats(np.ravel(vals)), "diverged": "".join("1" if d else "0" for d in np.ravel(diverged))}
+
+
+def maps() -> list[dict]:
+    out = []
+    for metric in ("loss", "distance", "steps"):
+        out.append(small_map("rmsprop", "eta", "gamma", 8, metric=metric))
+        out.append(small_map("momentum", "eta", "beta", 8, metric=metric))
+        out.append(small_map("gd", "eta", None, 12, metric=metric, tol=0.01))
+    out.append(small_map("adam", "eta", "beta1", 8, metric="loss", objective="rosenbrock", convention="torch",
+                         steps=50))
+    out.append(small_map("adam", "beta2", "eta", 8, metric="distance", objective="himmelblau", bias_correction=False))
+    out.append(small_map("sgd", "eta", None, 16, metric="steps", tol=0.5, objective="himmelblau",
+                         schedule="polynomial"))
+    out.append(small_map("adadelta", "rho", "eps", 8, metric="distance", steps=100))
+    out.append(small_map("adadelta", "eta", "rho", 8, metric="loss", convention="torch"))
+    out.append(small_map("nesterov", "beta", None, 16, metric="loss", eta=0.3, objective="general",
+                         params=GENERALS[0]))
+    out.append(small_map("adagrad", "eps", "eta", 8, metric="steps", tol=1.0, objective="rotated",
+                         spans={"eta": (0.01, 10.0)}))
+    for optimizer, axes_, metric in (("rmsprop", ("eta", "gamma"), "loss"), ("momentum", ("eta", "beta"), "steps"),
+                                     ("gd", ("eta",), "distance")):
+        m = compute(optimizer, axes_, resolution=32, metric=metric)
+        out.append(map_record(optimizer, m.x, m.y, m.x_values, m.y_values, m.metric, m.tol, m.values, m.diverged,
+                              "quadratic", {}, m.steps, m.convention, m.current, None) | {"compute": True})
+    return out
+
+
+def boundaries() -> list[dict]:
+    xs8 = spaced(1e-5, 100.0, 8, "log")
+    b8 = spaced(0.0, 1.0, 8, "linear")
+    b16 = spaced(0.0, 1.0, 16, "linear")
+    cases = [  # (optimizer, objective, params, x, y, current, x values, y values)
+        ("momentum", "quadratic", {}, "eta", "beta", {}, xs8, b8),
+        ("momentum", "quadratic", {}, "beta", "eta", {}, b8, xs8),
+        ("nesterov", "quadratic", {}, "eta", "beta", {}, xs8, b8),
+        ("nesterov", "general", GENERALS[1], "eta", "beta", {}, xs8, b8),
+        ("gd", "quadratic", {}, "eta", None, {}, xs8, None),
+        ("gd", "general", GENERALS[0], "eta", None, {}, xs8, None),
+        ("sgd", "quadratic", {}, "eta", None, {}, xs8, None),
+        ("sgd", "quadratic", {}, "eta", None, {"schedule": "exponential"}, xs8, None),
+        ("momentum", "quadratic", {}, "eta", None, {"beta": 0.25}, xs8, None),
+        ("momentum", "quadratic", {}, "beta", None, {"eta": 0.6}, b16, None),
+        ("momentum", "quadratic", {}, "beta", None, {"eta": 0.3}, b16, None),
+        ("nesterov", "quadratic", {}, "beta", None, {"eta": 0.35}, b16, None),
+        ("momentum", "rotated", {}, "beta", None, {"eta": 0.3}, b16, None),
+        ("momentum", "rosenbrock", {}, "eta", "beta", {}, xs8, b8),
+        ("momentum", "saddle", {}, "eta", "beta", {}, xs8, b8),
+        ("adagrad", "quadratic", {}, "eta", None, {}, xs8, None),
+    ]
+    out = []
+    for optimizer, name, params, x, y, settings, xv, yv in cases:
+        current = resolve(optimizer, "d2l", settings)
+        b = _boundary(optimizer, get_objective(name, **params), x, y, current, xv, yv)
+        out.append({"optimizer": optimizer, "objective": name, "params": params, "x": x, "y": y,
+                    "current": current, "x_values": floats(xv), "y_values": None if yv is None else floats(yv),
+                    "boundary": None if b is None else floats(b)})
+    return out
+
+
+def write(data: dict) -> None:
+    """Compact JSON with one record per line, so that a change to the engine shows as a readable diff."""
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            body = "[\n" + ",\n".join(json.dumps(v, separators=(",", ":"), allow_nan=False) for v in value) + "\n]"
+        else:
+            body = json.dumps(value, separators=(",", ":"), allow_nan=False)
+        parts.append(f"{json.dumps(key)}:{body}")
+    OUT.write_text("{\n" + ",\n".join(parts) + "\n}\n")
+
+
+def main() -> int:
+    with np.errstate(all="ignore"):
+        data = {"generator": "js/test/make_golden.py", "numpy": np.__version__, "bound": BOUND,
+                "specs": specs_table(), "objectives": objective_data(), "formats": formats(),
+                "eta_limits": eta_limits(), "axes": axes(), "boundaries": boundaries(), "runs": runs(),
+                "maps": maps()}
+    write(data)
+    print(f"wrote {len(data['runs'])} runs and {len(data['maps'])} maps to {OUT} ({OUT.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
