@@ -1,0 +1,132 @@
+"""What the front end is told: the spec table, the objectives, SGD's noise and a lesson, as plain JSON-ready data.
+
+The browser runs its own port of the engine (``js/src/engine.js``), but every fact it needs comes from here, so
+Python stays the one source of truth: ranges, defaults, scales and slider stops of each hyperparameter, each
+objective's window, minima, Hessian and formula, the landscape's choices, and the noise numpy's generator draws
+for SGD's seed. The widget sends this as its state when it is built; the HTML export writes it into the page.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .engine import BOUND
+from .landscape import DEFAULT_AXES, METRICS, RESOLUTION
+from .lesson import MAX_OPTIMIZERS, PAGE_STEPS, Lesson
+from .objectives import OBJECTIVES, Objective
+from .rules import sgd_noise
+from .specs import CONVENTIONS, RULES, SPECS, Spec
+
+# The book's colours (d2l show_trace_2d) and, for several optimizers, Okabe & Ito's colour-blind-safe palette
+# without its blues, which the contours use; one marker shape each.
+BOOK_CONTOUR = "#1f77b4"
+BOOK_PATH = "#ff7f0e"
+PALETTE = ("#D55E00", "#009E73", "#CC79A7", "#E69F00")
+MARKERS = ("circle", "square", "triangle", "diamond")
+SYMBOLS = {"eta": "η", "gamma": "γ", "rho": "ρ", "beta": "β", "beta1": "β1", "beta2": "β2", "eps": "ε",
+           "schedule": "lr(t)", "bias_correction": "bias corr."}
+_LOG_MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 9.0)
+_EPS_MANTISSAS = (1.0, 2.0, 5.0)
+TOLERANCES = (0.001, 0.01, 0.1, 0.5, 1.0)  # the landscape's choices of "arrived" for the steps metric
+LANDSCAPE_RESOLUTION = 96  # cells per side when the Landscape tab opens
+# The most cell-steps (resolution^2 x steps) one landscape map may cost, in the browser and in the kernel's export:
+# about a second on this project's 2-core machine (benchmarks/bench_landscape.py measures it).
+LANDSCAPE_BUDGET = 8_000_000
+
+
+def colors_for(optimizers: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """The colour of each optimizer: the book's orange when alone, the palette otherwise."""
+    if len(optimizers) == 1:
+        return {optimizers[0]: BOOK_PATH}
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(optimizers)}
+
+
+def slider_values(name: str, spec: Spec, *extra: float) -> list[float]:
+    """The values a hyperparameter slider stops at: round numbers (so the book's 0.4, 0.6, 2, 0.9, 0.999 and
+    1e-6 are hit exactly), the spec's ends, and any ``extra`` value (a link's 0.37 is shown as it is)."""
+    lo, hi = spec.low, spec.high
+    if spec.scale == "log":
+        mantissas = _EPS_MANTISSAS if name == "eps" else _LOG_MANTISSAS
+        grid = {float(f"{m}e{e}") for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+                for m in mantissas}
+    else:
+        grid = {round(lo + i * (hi - lo) / 100, 10) for i in range(101)}
+        if hi == 1.0:
+            grid |= {0.995, 0.999, 0.9995, 0.9999}
+    grid |= {float(lo), float(hi), float(spec.default), *(float(v) for v in extra)}
+    return sorted(v for v in grid if lo <= v <= hi)
+
+
+def span_stops(spec: Spec) -> list[float]:
+    """Where a landscape range handle can stop: 1, 2, 5 per decade on a log axis, twentieths on a linear one."""
+    if spec.scale == "log":
+        first, last = math.floor(math.log10(spec.low)), math.ceil(math.log10(spec.high))
+        stops = {float(f"{m}e{e}") for e in range(first, last + 1) for m in (1, 2, 5)}
+    else:
+        stops = {round(spec.low + i * (spec.high - spec.low) / 20, 10) for i in range(21)}
+    return sorted(v for v in stops | {float(spec.low), float(spec.high)} if spec.low <= v <= spec.high)
+
+
+def _spec(name: str, spec: Spec) -> dict[str, Any]:
+    if spec.is_choice:
+        return {"default": spec.default, "choices": list(spec.choices), "description": spec.description}
+    return {"default": spec.default, "low": spec.low, "high": spec.high, "scale": spec.scale,
+            "description": spec.description, "stops": slider_values(name, spec), "spanStops": span_stops(spec)}
+
+
+def _objective(o: Objective) -> dict[str, Any]:
+    return {"latex": o.latex, "xlim": list(o.xlim), "ylim": list(o.ylim), "minima": [list(m) for m in o.minima],
+            "saddles": [list(s) for s in o.saddles], "levels": o.levels,
+            "hessian": None if o.hessian is None else np.asarray(o.hessian).tolist()}
+
+
+def config() -> dict[str, Any]:
+    """Everything the front end needs that does not change while it runs (sent once, as widget state)."""
+    return {
+        "rules": list(RULES), "conventions": list(CONVENTIONS), "maxOptimizers": MAX_OPTIMIZERS,
+        "pageSteps": PAGE_STEPS, "bound": BOUND,
+        "specs": {c: {r: {n: _spec(n, s) for n, s in SPECS[c][r].items()} for r in RULES} for c in CONVENTIONS},
+        "objectives": {name: _objective(o) for name, o in OBJECTIVES.items()},
+        "defaultLesson": lesson_state(Lesson()),
+        "colors": {"book": BOOK_PATH, "contour": BOOK_CONTOUR, "palette": list(PALETTE), "gradient": "#555555"},
+        "markers": list(MARKERS), "symbols": SYMBOLS,
+        "landscape": {"defaultAxes": {r: list(a) for r, a in DEFAULT_AXES.items()}, "metrics": METRICS,
+                      "resolution": list(RESOLUTION), "defaultResolution": LANDSCAPE_RESOLUTION,
+                      "tolerances": list(TOLERANCES), "budget": LANDSCAPE_BUDGET},
+    }
+
+
+def lesson_state(lesson: Lesson) -> dict[str, Any]:
+    """A lesson as plain data (the widget's ``lesson`` trait): the Lesson's fields, hyperparameters resolved."""
+    if not isinstance(lesson, Lesson):
+        raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
+    return {"optimizers": list(lesson.optimizers),
+            "hyperparameters": {n: dict(lesson.hyperparameters[n]) for n in lesson.optimizers},
+            "objective": lesson.objective, "condition": lesson.condition, "angle": lesson.angle,
+            "start": list(lesson.start), "steps": lesson.steps, "convention": lesson.convention, "seed": lesson.seed}
+
+
+def lesson_from_state(state: Any) -> Lesson:
+    """The Lesson a front end's plain data describes; anything wrong raises the lesson's one-sentence ValueError."""
+    if not isinstance(state, dict):
+        raise ValueError(f"The 'lesson' parameter must be a mapping of a lesson's fields. Got {state!r} instead.")
+    fields = ("optimizers", "hyperparameters", "objective", "condition", "angle", "start", "steps", "convention",
+              "seed")
+    unknown = sorted(set(state) - set(fields))
+    if unknown:
+        raise ValueError(f"The 'lesson' parameter takes only {', '.join(fields)}. Got {unknown[0]!r} as well.")
+    given = dict(state)
+    for key in ("optimizers", "start"):
+        if isinstance(given.get(key), list):
+            given[key] = tuple(given[key])
+    return Lesson(**given)
+
+
+def noise(seed: int, steps: int = PAGE_STEPS) -> bytes:
+    """SGD's noise for ``seed`` at steps 1..``steps`` as little-endian float64 pairs: numpy's generator is the
+    reference, and the browser reads these numbers instead of drawing its own."""
+    table = np.array([sgd_noise(seed, t) for t in range(1, steps + 1)], dtype="<f8")
+    return table.tobytes()
