@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import os
 import re
 import subprocess
@@ -19,10 +18,10 @@ from hypothesis import strategies as st
 
 import trajectories
 import trajectories.figures as ex
-from trajectories import cli, downloads, run
+from trajectories import cli, run
 from trajectories.lesson import Lesson, make_lesson
 from trajectories.objectives import OBJECTIVES
-from trajectories.plotting import TraceFigure, drawn_until
+from trajectories.plotting import drawn_until
 from trajectories.specs import CONVENTIONS, RULES, specs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +35,7 @@ def cli_run(*args: str, cwd: Path, env_extra: dict[str, str] | None = None) -> s
 
 
 # ---- reproducible -----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("fmt", ex.FORMATS)
+@pytest.mark.parametrize("fmt", ex.IMAGES)
 def test_two_processes_write_identical_bytes(tmp_path, fmt):
     args = ["export", "rmsprop", "--eta", "0.4", "--gamma", "0.9", "--loss", "--step", "3"]
     for i in (1, 2):  # different hash seeds: nothing may depend on set or dict-of-str order
@@ -204,7 +203,7 @@ BAD = [
     ([], "'optimizers' parameter is missing"),
     (["rmsprop", "-o", "missing/fig.svg"], "must be in a folder that exists"),
     (["rmsprop", "-o", "notes.txt/fig.svg"], "must be in a folder that exists"),
-    (["rmsprop", "-o", "fig.txt"], "must end in .svg, .png or .pdf"),
+    (["rmsprop", "-o", "fig.txt"], "must end in .svg, .png, .pdf or .html"),
     (["rmsprop", "-o", "fig.svg", "--format", "png"], "must match the file's suffix"),
     (["rmsprop", "--style", "poster"], "invalid choice"),
 ]
@@ -279,121 +278,6 @@ def test_gallery_from_the_command_line(tmp_path):
     assert cli.main(["export", "--gallery", str(tmp_path / "missing")]) == 2
 
 
-# ---- the app's control ------------------------------------------------------------------------------------
-class ScreenApp:
-    """What the control needs from the app: its lesson and its on-screen figure (blitted, as in the app)."""
-
-    def __init__(self, lesson: Lesson, step: int | None = None) -> None:
-        self.lesson = lesson
-        self.trace = TraceFigure.from_lesson(lesson, panels=True, blit=True, step=step)
-
-
-def test_the_export_control_downloads_what_is_on_screen():
-    lesson = make_lesson("rmsprop", eta=0.4, gamma=0.9)
-    app = ScreenApp(lesson)
-    control = downloads.export_control(app)
-    assert "tj-export" in control.button._dom_classes
-    control.button.click()
-    link, script = control.output.outputs
-    name = "rmsprop_eta0.4_gamma0.9.svg"
-    assert f'download="{name}"' in link["data"]["text/html"]
-    js = script["data"]["application/javascript"]
-    assert f'a.download = "{name}"' in js
-    data = base64.b64decode(re.search(r'atob\("([^"]+)"\)', js).group(1))
-    # the on-screen figure at its size, with the panels: the same bytes as rebuilding it from the settings
-    assert data == ex.render(ex.build(lesson, loss=True).figure, title=ex.title_of(lesson))
-    assert control.export() == (name, data)
-    # blitted artists are animated and savefig would leave them out: the download must hold the path
-    assert "tj-trajectory-rmsprop" in data.decode() and 'id="tj-trajectory-rmsprop">\n    <path d="M ' in \
-        data.decode()
-
-
-def test_the_export_control_follows_the_screen_and_sends_each_click():
-    app = ScreenApp(make_lesson("momentum"), step=4)
-    app.trace.ax.set_xlim(-3, 0.5)  # zoomed with the toolbar
-    control = downloads.export_control(app)
-    name, data = control.export()
-    assert name == "momentum_eta0.6_beta0.5_step4.svg"
-    assert 'id="tj-current-momentum"' in data.decode()
-    trace = ex.build(app.lesson, loss=True, step=4)
-    assert data != ex.render(trace.figure, title=ex.title_of(app.lesson))  # the zoom is kept
-    trace.ax.set_xlim(-3, 0.5)
-    assert data == ex.render(trace.figure, title=ex.title_of(app.lesson))
-    sent = []
-    control.output.observe(lambda change: sent.append(change["new"]), "outputs")
-    control.button.click()
-    control.button.click()
-    assert len([s for s in sent if s]) == 2  # the same export twice still reaches the browser twice
-
-
-def test_the_app_carries_the_control_and_its_download_is_the_figure_on_screen():
-    from trajectories.app import App
-
-    app = App(make_lesson("rmsprop", eta=0.4, gamma=0.9))
-    controls = [c for c in app.tools.children if "tj-export" in getattr(c, "button", c)._dom_classes]
-    assert len(controls) == 1
-    control = controls[0]
-    name, data = control.export()
-    assert name == "rmsprop_eta0.4_gamma0.9.svg"  # the app opens at step 0: the plain name
-    app.set_lesson(make_lesson("rmsprop", eta=0.3, gamma=0.5, steps=30))
-    name, data = control.export()
-    assert name == "rmsprop_eta0.3_gamma0.5_steps30.svg"
-    t = run("rmsprop", eta=0.3, gamma=0.5, steps=30)
-    groups = svg_paths(data)
-    box = vertices(groups["tj-axes"].find(f"{SVG}g/{SVG}path").get("d"))
-    drawn = to_data(vertices(groups["tj-trajectory-rmsprop"].find(f"{SVG}path").get("d")), box,
-                    app.trace.ax.get_xlim(), app.trace.ax.get_ylim())
-    np.testing.assert_allclose(drawn, t.points, atol=1e-4, rtol=0)
-    root = ET.fromstring(data)
-    width, height = app.figure.get_size_inches() * 72
-    assert (root.get("width"), root.get("height")) == (f"{width:g}pt", f"{height:g}pt")
-
-
-def opening_figure(lesson: Lesson) -> bytes:
-    """What the app shows when it opens on ``lesson``, as its control exports it here, checked against the CLI's
-    figure of the same settings and highlighted step."""
-    from trajectories.app import App
-
-    app = App(lesson)
-    control = next(c for c in app.tools.children if hasattr(c, "export"))
-    data = control.export()[1]
-    assert data == ex.figure_bytes(lesson, loss=True, step=app.trace.step)
-    return data
-
-
-def test_the_voila_page_downloads_the_figure_on_screen(server, page):
-    """Click tj-export on the students' page: the browser receives the file, named after the settings, with the
-    same bytes as ``trajectories export ... --loss`` (the app's figure: d2l style with the panels)."""
-    page.goto(server.url + "?optimizer=rmsprop&eta=0.3&gamma=0.5&steps=30", timeout=120_000)
-    button = page.locator(".tj-export").first
-    button.wait_for(state="visible", timeout=120_000)
-    with page.expect_download(timeout=60_000) as info:
-        button.click()
-    download = info.value
-    assert download.suggested_filename == "rmsprop_eta0.3_gamma0.5_steps30.svg"
-    data = Path(download.path()).read_bytes()
-    assert data == opening_figure(make_lesson("rmsprop", eta=0.3, gamma=0.5, steps=30))
-    assert page.locator(".tj-export-link").first.get_attribute("download") == download.suggested_filename
-    assert page.errors == []
-
-
-def test_a_failed_export_click_says_so_in_the_app():
-    class Broken(ScreenApp):
-        def __init__(self) -> None:
-            super().__init__(Lesson())
-            self.messages: list[str] = []
-
-        def show_message(self, text: str) -> None:
-            self.messages.append(text)
-
-    app = Broken()
-    app.trace = None  # the figure is gone: the click cannot render it
-    control = downloads.export_control(app)
-    control.button.click()
-    assert len(app.messages) == 1 and app.messages[0].startswith("Export failed: ")
-    assert control.output.outputs == ()
-
-
 @settings(max_examples=60, deadline=None)
 @given(names=st.lists(st.sampled_from(RULES), min_size=1, max_size=4, unique=True),
        fraction=st.floats(0, 1), objective=st.sampled_from(sorted(OBJECTIVES)),
@@ -411,64 +295,6 @@ def test_file_names_are_plain_and_differ_when_a_setting_does(names, fraction, ob
     assert re.fullmatch(r"[A-Za-z0-9._-]+\.svg", name) and len(name) < 255
     other = replace(lesson, steps=steps % 500 + 1)
     assert ex.file_name(other) != name
-
-
-@pytest.fixture
-def jupyterlab(tmp_path):
-    """JupyterLab on 127.0.0.1 with a notebook that shows the app, importing this checkout; stopped afterwards."""
-    import json
-    import urllib.request
-
-    from servers import free_port, stop_server, wait_ready
-
-    notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c0", "metadata": {}, "outputs": [],
-                           "source": "%matplotlib widget\nfrom trajectories.app import App\n"
-                                     "from trajectories.lesson import Lesson\n\n"
-                                     "App(Lesson(optimizers=('gd', 'momentum')))"}],
-                "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-                "nbformat": 4, "nbformat_minor": 5}
-    (tmp_path / "lab.ipynb").write_text(json.dumps(notebook))
-    port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
-    env.pop("PYTHONWARNINGS", None)
-    log = open(tmp_path / "lab.log", "wb")  # noqa: SIM115 - closed below, after the server
-    proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-                             "--ip=127.0.0.1", "--IdentityProvider.token=tj", f"--ServerApp.root_dir={tmp_path}",
-                             "--allow-root"], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_ready(url + "api/status?token=tj", timeout=120, proc=proc)
-        urllib.request.urlopen(url + "api/status?token=tj", timeout=10).read()
-        yield url
-    finally:
-        stop_server(proc)
-        log.close()
-
-
-def test_jupyterlab_downloads_the_figure_on_screen(jupyterlab, page):
-    """The same control in JupyterLab: run the app's cell, click tj-export, get the file in the browser."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    page.goto(jupyterlab + "lab/tree/lab.ipynb?token=tj", timeout=120_000)
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=120_000)
-    accept = page.locator(".jp-Dialog .jp-mod-accept")  # "Select Kernel", when JupyterLab asks
-    try:
-        accept.wait_for(state="visible", timeout=15_000)
-        accept.click()
-    except PlaywrightTimeout:
-        pass
-    page.locator(".jp-Notebook .jp-Cell .jp-InputArea-editor").first.click()
-    page.keyboard.press("Shift+Enter")
-    button = page.locator(".tj-export").first
-    button.wait_for(state="visible", timeout=120_000)
-    with page.expect_download(timeout=60_000) as info:
-        button.click()
-    download = info.value
-    name = "gd_eta0.4_vs_momentum_eta0.6_beta0.5.svg"
-    assert download.suggested_filename == name
-    data = Path(download.path()).read_bytes()
-    assert data == opening_figure(make_lesson("gd,momentum"))
 
 
 @pytest.mark.parametrize("loss, view, fits", [(False, None, True), (True, None, False), (False, "window", False),

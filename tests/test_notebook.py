@@ -25,6 +25,9 @@ def test_app_notebook_runs_headless(monkeypatch):
     views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert len(views) == 1
     state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
-    # nbclient stores the widget state: the plot and the controls are in it
-    classes = {c for model in state.values() for c in model.get("state", {}).get("_dom_classes", [])}
-    assert {"tj-plot", "tj-eta", "tj-play", "tj-reset", "tj-link"} <= classes
+    # nbclient stores the widget state: one front-end widget carrying its bundle, the facts and the lesson
+    apps = [m["state"] for m in state.values() if m.get("model_name") == "AnyModel"]
+    assert len(apps) == 1
+    app = apps[0]
+    assert app["lesson"]["optimizers"] == ["rmsprop"] and "tj-plot" in app["_esm"]
+    assert set(app["config"]["specs"]) == {"d2l", "torch"}

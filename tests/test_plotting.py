@@ -13,16 +13,8 @@ from matplotlib.figure import Figure
 from trajectories import run
 from trajectories.lesson import Lesson
 from trajectories.objectives import get_objective
-from trajectories.plotting import (
-    BOOK_CONTOUR,
-    BOOK_PATH,
-    PALETTE,
-    TraceFigure,
-    contour_levels,
-    drawn_until,
-    formula_png,
-    left_view,
-)
+from trajectories.plotting import TraceFigure, contour_levels, drawn_until, left_view
+from trajectories.state import BOOK_CONTOUR, BOOK_PATH, PALETTE
 
 
 def agg_trace(lesson: Lesson, **kw) -> TraceFigure:
@@ -114,23 +106,6 @@ def test_step_highlight_and_arrows():
         trace.set_step(-1)
 
 
-def test_blit_keeps_the_contours_off_the_per_move_path(monkeypatch):
-    lesson = Lesson(optimizers=("gd", "rmsprop"))
-    trace = agg_trace(lesson, blit=True)
-    assert trace.draw() == "full"
-    calls = []
-    original = type(trace.contours).draw
-    monkeypatch.setattr(type(trace.contours), "draw", lambda self, r: (calls.append(1), original(self, r)))
-    trace.update(lesson.with_hyperparameter("rmsprop", "eta", 0.45).run())
-    trace.draw()  # may be a full draw: the loss panel's limits can grow
-    calls.clear()
-    before = np.asarray(trace.figure.canvas.buffer_rgba()).copy()
-    trace.update(lesson.run())  # and back: the limits stick
-    assert trace.draw() == "blit"
-    assert calls == []
-    assert (np.asarray(trace.figure.canvas.buffer_rgba()) != before).any()
-
-
 def test_same_figure_headless_as_svg():
     trace = TraceFigure.from_lesson(Lesson(optimizers=("gd", "adam")))
     with io.StringIO() as buf:
@@ -148,10 +123,3 @@ def test_bad_inputs_raise_one_sentence():
         trace.update({"gd": run("gd")})
     with pytest.raises(ValueError, match="'optimizers' parameter"):
         trace.set_optimizers(())
-    with pytest.raises(ValueError, match="'latex' parameter"):
-        formula_png("")
-
-
-def test_formula_png():
-    data, width = formula_png(get_objective("rotated").latex)
-    assert data.startswith(b"\x89PNG") and 50 < width < 600

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .landscape import Landscape, check_landscape, summary
 from .lesson import Lesson, make_lesson
 from .specs import check_int, check_name, specs
+from .standalone import html_page
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 # matplotlib (and the drawing modules, which need it) is imported where a figure is made: the command line and a
 # student's kernel must not pay the third of a second (and the memory) matplotlib takes to load until then.
 
-FORMATS = ("svg", "png", "pdf")
+IMAGES = ("svg", "png", "pdf")  # what matplotlib renders
+FORMATS = (*IMAGES, "html")  # html: the whole app in one self-contained page (trajectories.standalone)
 TEXT = {"paths": "path", "text": "none"}  # --text -> svg.fonttype
 HASHSALT = "trajectories"  # svg.hashsalt: clip-path and marker ids depend on it and on the drawing only
 PNG_DPI = 200
@@ -196,7 +198,7 @@ def render(figure: Figure, format: str = "svg", *, text: str = "paths", title: s
     """
     import matplotlib as mpl
 
-    format = check_name(format, "format", FORMATS)
+    format = check_name(format, "format", IMAGES)
     fonttype = TEXT[check_name(text, "text", tuple(TEXT))]
     metadata: dict[str, Any] = {
         "svg": {"Date": None, "Creator": None, "Title": title},
@@ -218,7 +220,7 @@ def title_of(lesson: Lesson) -> str:
 def figure_bytes(lesson: Lesson, *, style: str = "d2l", loss: bool = False, format: str = "svg",
                  text: str = "paths", step: int | None = None, view: str | None = None) -> bytes:
     """Build and :func:`render` the figure of ``lesson`` (see :func:`build` for the parameters)."""
-    format = check_name(format, "format", FORMATS)
+    format = check_name(format, "format", IMAGES)
     check_name(text, "text", tuple(TEXT))
     trace = build(lesson, style=style, loss=loss, step=step, view=view)
     return render(trace.figure, format, text=text, title=title_of(lesson))
@@ -258,7 +260,7 @@ def target(path: str | os.PathLike | None, lesson: Lesson, format: str | None,
     suffix = p.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         if format is None:
-            raise ValueError(f"The 'path' parameter must end in .svg, .png or .pdf (or give the format). "
+            raise ValueError(f"The 'path' parameter must end in .svg, .png, .pdf or .html (or give the format). "
                              f"Got {str(p)!r} instead.")
     elif format is not None and suffix != format:
         raise ValueError(f"The 'format' parameter must match the file's suffix .{suffix}. Got {format!r} "
@@ -282,13 +284,15 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
     optimizer : str, sequence of str or Lesson, default="rmsprop"
         ``"rmsprop"``, ``"gd,momentum"``, ``("gd", "momentum")`` or a :class:`~trajectories.lesson.Lesson`.
     path : str or path-like, optional
-        A file ending in .svg, .png or .pdf, or a folder; by default the current folder. In a folder the file is
+        A file ending in .svg, .png, .pdf or .html, or a folder; by default the current folder. In a folder the file is
         named after the settings (:func:`file_name`), e.g. ``rmsprop_eta0.4_gamma0.9.svg``.
     style : {"d2l", "slides"}, default="d2l"
         The book's look at 3.5 x 2.5 inches, or a 16:9 figure with larger text for slides.
     loss : bool, default=False
         Add the loss and effective-learning-rate panels.
-    format : {"svg", "png", "pdf"}, optional
+    format : {"svg", "png", "pdf", "html"}, optional
+        "html" writes the whole interactive app opened on these settings as one self-contained page (no server,
+        no network); ``style``, ``loss``, ``text``, ``step`` and ``view`` apply to the figure formats only.
         By default from the file's suffix (svg for a folder).
     text : {"paths", "text"}, default="paths"
         SVG text as glyph outlines or as selectable ``<text>``.
@@ -315,7 +319,10 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
     lesson = make_lesson(optimizer, hyperparameters=hyperparameters, objective=objective, condition=condition,
                          angle=angle, start=start, steps=steps, convention=convention, seed=seed, **hyper)
     out, fmt = target(path, lesson, format, step)
-    data = figure_bytes(lesson, style=style, loss=loss, format=fmt, text=text, step=step, view=view)
+    if fmt == "html":
+        data = html_page(lesson).encode("utf-8")
+    else:
+        data = figure_bytes(lesson, style=style, loss=loss, format=fmt, text=text, step=step, view=view)
     write_atomic(out, data)
     return out
 

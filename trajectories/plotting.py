@@ -1,9 +1,9 @@
 """The picture: contours of the objective, one path per optimizer, the current step, loss and effective rate.
 
-Pure matplotlib, no widgets. :class:`TraceFigure` builds every artist once and afterwards only moves them
-(``set_data``, ``set_positions``), so the app on screen and ``trajectories export`` draw the same figure.
-Contours are drawn again only when the objective changes. With ``blit=True`` (the app) everything that moves
-is drawn over a cached raster of the rest, so the contour set never sits on the per-move path.
+Pure matplotlib, no widgets: the figure ``trajectories export`` writes and the app's Export downloads (the app on
+screen draws the same picture in the browser, ``js/src/plot.js``). :class:`TraceFigure` builds every artist
+once and afterwards only moves them (``set_data``, ``set_positions``); contours are drawn again only when the
+objective changes.
 
 The book's look (d2l ``show_trace_2d``) for one optimizer: contours in ``#1f77b4`` with matplotlib's automatic
 levels, the path as ``'-o'`` in ``#ff7f0e``, axes labelled x1 and x2. Several optimizers take the Okabe-Ito
@@ -12,13 +12,11 @@ colour-blind-safe palette, one marker shape each, and a legend.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import LogLocator, NullFormatter
@@ -26,25 +24,14 @@ from matplotlib.ticker import LogLocator, NullFormatter
 from .engine import Trajectory
 from .objectives import Objective, get_objective
 from .specs import check_int
+from .state import BOOK_CONTOUR, colors_for
 
-BOOK_CONTOUR = "#1f77b4"
-BOOK_PATH = "#ff7f0e"
-# Okabe & Ito (2008), "Color Universal Design": vermillion, bluish green, reddish purple, orange; the blues of
-# the palette are left out because the contours are blue.
-PALETTE = ("#D55E00", "#009E73", "#CC79A7", "#E69F00")
 MARKERS = ("o", "s", "^", "D")
 GRADIENT_COLOR = "#555555"
 BOOK_FIGSIZE = (3.5, 2.5)  # d2l's set_figsize default for these plots
 APP_FIGSIZE = (9.0, 4.2)
 _GRID_STEP = 0.1  # d2l's contour grid spacing
 _MAX_DECADES = 14  # log panels show at most this many decades below their top
-
-
-def colors_for(optimizers: Sequence[str]) -> dict[str, str]:
-    """The colour of each optimizer: the book's orange when alone, the palette otherwise."""
-    if len(optimizers) == 1:
-        return {optimizers[0]: BOOK_PATH}
-    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(optimizers)}
 
 
 def contour_grid(objective: Objective) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -79,42 +66,11 @@ def _decades(values: np.ndarray, floor_span: int = _MAX_DECADES) -> tuple[float,
     return 10.0 ** lo, 10.0 ** hi
 
 
-def formula_png(latex: str, *, fontsize: float = 12.0, dpi: int = 200) -> tuple[bytes, int]:
-    """The formula rendered by matplotlib's mathtext as a PNG, and its width in CSS pixels at ``dpi``/100.
-
-    The app shows formulas this way rather than through MathJax: a classroom page may have no network.
-    """
-    if not isinstance(latex, str) or not latex:
-        raise ValueError(f"The 'latex' parameter must be a non-empty string. Got {latex!r} instead.")
-    fig = Figure(figsize=(0.1, 0.1))
-    fig.text(0, 0, f"${latex}$", fontsize=fontsize)
-    with io.BytesIO() as buf:
-        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.02, transparent=True)
-        data = buf.getvalue()
-    width = int.from_bytes(data[16:20], "big")  # the PNG header's IHDR width
-    return data, round(width * 100 / dpi)
-
-
 def _floor(limits: tuple[float, float] | None, decades: int) -> tuple[float, float] | None:
     """Show at least ``decades`` decades below the top, so small changes at the bottom fit without a redraw."""
     if limits is None:
         return None
     return min(limits[0], limits[1] / 10.0 ** decades), limits[1]
-
-
-def _sticky(current: Any, wanted: tuple[float, float] | None) -> tuple[float, float] | None:
-    """New log limits for ``wanted`` data given the ``current`` ones; each change costs a full redraw.
-
-    The bottom only grows (a faster run pushes the loss down, a slower one leaves the panel's lower part
-    empty; :meth:`TraceFigure.reset_limits` tightens it again), with three decades to spare when it does. The
-    top follows the data within three decades, so a diverged run does not squash the picture for good.
-    """
-    if wanted is None or not isinstance(current, tuple):
-        return wanted
-    lo, hi = current
-    top = hi if wanted[1] <= hi and math.log10(hi / wanted[1]) <= 3.01 else wanted[1]
-    bottom = lo if wanted[0] >= lo else wanted[0] / 1000.0
-    return bottom, top
 
 
 def left_view(trajectory: Trajectory) -> int | None:
@@ -185,12 +141,9 @@ class TraceFigure:
     Parameters
     ----------
     figure : matplotlib.figure.Figure, optional
-        The figure to draw into (the app passes the ipympl canvas's figure); a new one by default.
+        The figure to draw into; a new one by default.
     panels : bool, default=True
         Add the side panels: loss against step (log scale) and the per-coordinate effective learning rate.
-    blit : bool, default=False
-        Draw the moving artists over a cached raster of the static ones (interactive use). Leave False for
-        ``savefig``: blitted artists are animated, and ``savefig`` leaves animated artists out.
     fit : bool, default=False
         Grow the view beyond the objective's window to hold every path that stayed finite, as the book's
         ``show_trace_2d`` autoscales (contours stay on the objective's grid). The app keeps the window fixed.
@@ -203,15 +156,13 @@ class TraceFigure:
     >>> trace.figure.savefig("rmsprop.svg")  # doctest: +SKIP
     """
 
-    def __init__(self, figure: Figure | None = None, *, panels: bool = True, blit: bool = False,
-                 fit: bool = False) -> None:
+    def __init__(self, figure: Figure | None = None, *, panels: bool = True, fit: bool = False) -> None:
         if figure is None:
             # The app's layout is fixed below; the book-sized figure is laid out once by constrained layout.
             figure = Figure(figsize=APP_FIGSIZE) if panels else Figure(figsize=BOOK_FIGSIZE, layout="constrained")
         if not isinstance(figure, Figure):
             raise ValueError(f"The 'figure' parameter must be a matplotlib Figure or None. Got {figure!r} instead.")
         self.figure = figure
-        self.blit = bool(blit)
         self.fit = bool(fit)
         self.panels = bool(panels)
         if panels:
@@ -246,23 +197,14 @@ class TraceFigure:
         self.start_marker, = self.ax.plot([], [], "o", color="white", markeredgecolor="black", markersize=7,
                                           zorder=4, label="_start")
         self._limits: dict[str, Any] = {}
-        self._background: Any = None
-        self._background_key: Any = None
-        self._static_dirty = True
-        self._cid = figure.canvas.mpl_connect("draw_event", self._on_draw) if blit else None
-        if blit:
-            self.start_marker.set_animated(True)
-            for a in (self.loss_step, self.lr_step):
-                if a is not None:
-                    a.set_animated(True)
 
     # ---- building -----------------------------------------------------------------------------------------
     @classmethod
-    def from_lesson(cls, lesson: Any, figure: Figure | None = None, *, panels: bool = True, blit: bool = False,
+    def from_lesson(cls, lesson: Any, figure: Figure | None = None, *, panels: bool = True,
                     trajectories: Mapping[str, Trajectory] | None = None, step: int | None = None,
                     fit: bool = False) -> TraceFigure:
         """Build the figure of a :class:`~trajectories.lesson.Lesson` (running it unless ``trajectories`` given)."""
-        trace = cls(figure, panels=panels, blit=blit, fit=fit)
+        trace = cls(figure, panels=panels, fit=fit)
         trace.show(lesson, trajectories, step=step)
         return trace
 
@@ -304,7 +246,6 @@ class TraceFigure:
         self.ax.set_ylim(objective.ylim)
         self.ax.set_title(f"${objective.latex}$", fontsize=10)
         self._limits.clear()
-        self._static_dirty = True
         return True
 
     def set_optimizers(self, optimizers: Sequence[str], labels: Mapping[str, str] | None = None) -> bool:
@@ -323,10 +264,6 @@ class TraceFigure:
         self.paths = {name: _Path(self, name, colors[name], MARKERS[i % len(MARKERS)] if len(optimizers) > 1
                                   else "o", labels.get(name, name))
                       for i, name in enumerate(optimizers)}
-        if self.blit:
-            for p in self.paths.values():
-                for a in p.artists():
-                    a.set_animated(True)
         if self.legend is not None:
             self.legend.remove()
             self.legend = None
@@ -339,7 +276,6 @@ class TraceFigure:
             self.contours.set_linewidth(1.0 if several else 1.5)
         self.trajectories = {}
         self._limits.clear()
-        self._static_dirty = True
         return True
 
     def set_start(self, start: Sequence[float]) -> None:
@@ -413,15 +349,10 @@ class TraceFigure:
         else:
             want["loss_ylim"] = _floor(_decades(losses), 12)
         want["lr_ylim"] = _floor(_decades(np.concatenate(lrs)), 4) if lrs else None
-        for key in ("loss_ylim", "lr_ylim"):
-            if key == "loss_ylim" and signed:
-                continue
-            want[key] = _sticky(self._limits.get(key), want[key])
         for key, value in want.items():
             if self._limits.get(key, "unset") == value:
                 continue
             self._limits[key] = value
-            self._static_dirty = True
             if key == "xlim":
                 self.loss_ax.set_xlim(value)
                 self.lr_ax.set_xlim(value)
@@ -438,13 +369,6 @@ class TraceFigure:
                     span = math.log10(hi / lo)
                     ax.yaxis.set_major_locator(LogLocator(base=10.0, numticks=6 if span > 6 else 8))
                     ax.yaxis.set_minor_formatter(NullFormatter())
-
-    def reset_limits(self) -> None:
-        """Fit the side panels' limits to the current data again (the bottom of a log panel only grows)."""
-        self._limits.pop("loss_ylim", None)
-        self._limits.pop("lr_ylim", None)
-        if self.trajectories and self.loss_ax is not None:
-            self._panel_limits(max(t.steps for t in self.trajectories.values()))
 
     def set_step(self, step: int | None) -> None:
         """Highlight step ``step`` of each run: its point, the gradient step -eta*grad f and the actual update.
@@ -476,52 +400,6 @@ class TraceFigure:
     def _reach(self) -> float:
         (a, b), (c, d) = self.ax.get_xlim(), self.ax.get_ylim()
         return 2.0 * math.hypot(b - a, d - c)
-
-    # ---- drawing ------------------------------------------------------------------------------------------
-    def moving_artists(self) -> list[Any]:
-        """Every artist that a slider move or a step change can touch."""
-        out: list[Any] = [self.start_marker]
-        for p in self.paths.values():
-            out += p.artists()
-        out += [a for a in (self.loss_step, self.lr_step) if a is not None]
-        return out
-
-    def _on_draw(self, event: Any) -> None:
-        # A full draw (first show, resize, device-pixel-ratio change, new limits) has just rendered the static
-        # artists: keep them as the background and paint the moving ones over it.
-        canvas = self.figure.canvas
-        if not hasattr(canvas, "copy_from_bbox") or not isinstance(event.renderer, RendererAgg):
-            return  # a vector savefig: nothing to cache
-        self._background = canvas.copy_from_bbox(self.figure.bbox)
-        self._background_key = self._key()
-        self._static_dirty = False
-        self._paint()
-
-    def _key(self) -> tuple[Any, ...]:
-        # savefig draws at its own dpi: a background cached then does not fit the screen afterwards.
-        return self.figure.dpi, self.figure.canvas.get_width_height(physical=True)
-
-    def _paint(self) -> None:
-        # In zorder, as a full draw would: the start marker stays on top of the paths in the app and in exports.
-        for a in sorted(self.moving_artists(), key=lambda a: a.get_zorder()):
-            a.axes.draw_artist(a)
-
-    def draw(self) -> str:
-        """Redraw: blit the moving artists if only they changed, else a full draw. Returns "blit" or "full".
-
-        Calls ``canvas.draw()`` rather than ``draw_idle()``: in ipympl ``draw_idle`` asks the browser to ask
-        back for a draw, one more round trip per slider move.
-        """
-        canvas = self.figure.canvas
-        if (self.blit and self._background is not None and not self._static_dirty
-                and self._background_key == self._key()):
-            canvas.restore_region(self._background)
-            self._paint()
-            canvas.blit(self.figure.bbox)
-            return "blit"
-        canvas.draw()
-        return "full"
-
 
 def _arrow(patch: FancyArrowPatch, a: np.ndarray, b: np.ndarray, reach: float) -> None:
     length = float(np.hypot(*(b - a))) if np.isfinite(a).all() and np.isfinite(b).all() else math.nan

@@ -32,6 +32,15 @@ READY_PATH = "voila/static/voila.js"  # a static file: fetching it starts no ker
 _VOILA_KEYS = ("theme", "template")  # query keys Voila itself reads; not lesson settings
 
 
+TEMPLATE = "trajectories"
+
+
+def jupyter_path() -> Path:
+    """The folder inside the package that holds our Voila template (``voila/templates/trajectories``); Voila finds
+    templates on ``JUPYTER_PATH``."""
+    return Path(str(resources.files("trajectories")))
+
+
 def notebook_path() -> Path:
     """The app notebook inside the installed package (or the checkout)."""
     path = Path(str(resources.files("trajectories") / "notebooks" / "app.ipynb"))
@@ -84,6 +93,7 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         # nbclient's default of 4 s drops the app's output when 20 students arrive at once on 2 cores: the page
         # then loads without the app (seen in benchmarks/bench_class.py)
         "--VoilaExecutor.iopub_timeout=60",
+        f"--template={TEMPLATE}",  # Voila's lab template without its requests to a CDN (voila/templates/)
         "--VoilaConfiguration.allow_template_override=NO",  # a link cannot switch to another template
         "--VoilaConfiguration.http_header_envs=X-Forwarded-Proto",  # https behind a proxy, for the link field
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
@@ -119,6 +129,7 @@ def serve(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool 
     # A preheated kernel fetches its page's query string over a websocket to VOILA_APP_IP (default 127.0.0.1);
     # bound to one LAN address only, loopback would not answer.
     os.environ["VOILA_APP_IP"] = "127.0.0.1" if ip in ("0.0.0.0", "localhost", "::", "") else ip
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_path()), os.environ.get("JUPYTER_PATH")]))
     from voila.app import Voila
 
     print(f"trajectories: serving the app on http://{_url_host(ip)}:{port}/ (Ctrl+C stops)", flush=True)

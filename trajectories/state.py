@@ -15,6 +15,8 @@ import numpy as np
 
 from .engine import BOUND
 from .landscape import DEFAULT_AXES, METRICS, RESOLUTION
+
+__all__ = ["RESOLUTION", "config", "fit_budget", "lesson_from_state", "lesson_state", "noise"]
 from .lesson import MAX_OPTIMIZERS, PAGE_STEPS, Lesson
 from .objectives import OBJECTIVES, Objective
 from .rules import sgd_noise
@@ -35,6 +37,12 @@ LANDSCAPE_RESOLUTION = 96  # cells per side when the Landscape tab opens
 # The most cell-steps (resolution^2 x steps) one landscape map may cost, in the browser and in the kernel's export:
 # about a second on this project's 2-core machine (benchmarks/bench_landscape.py measures it).
 LANDSCAPE_BUDGET = 8_000_000
+
+
+def fit_budget(resolution: int, steps: int) -> int:
+    """The resolution a landscape map gets: ``resolution``, lowered so that resolution^2 x steps stays within
+    :data:`LANDSCAPE_BUDGET` (the browser's tab applies the same rule)."""
+    return min(resolution, math.isqrt(LANDSCAPE_BUDGET // max(1, steps)))
 
 
 def colors_for(optimizers: tuple[str, ...] | list[str]) -> dict[str, str]:

@@ -1,0 +1,96 @@
+// The app's own styles. Colours come from JupyterLab's theme variables (--jp-*), so the widget reads well in the
+// light and dark themes of JupyterLab and Voila; a page with no JupyterLab gets the fallbacks (or sets the --jp-*
+// variables itself, as the HTML export does for a dark system theme).
+export const APP_CSS = `
+.tj-app {
+  --tj-fg: var(--jp-ui-font-color1, #1f1f1f);
+  --tj-fg2: var(--jp-ui-font-color2, #555);
+  --tj-bg: var(--jp-layout-color0, #fff);
+  --tj-bg2: var(--jp-layout-color2, #eee);
+  --tj-bg3: var(--jp-layout-color1, #fafafa);
+  --tj-border: var(--jp-border-color1, #bbb);
+  --tj-grid: var(--jp-border-color2, #e0e0e0);
+  --tj-accent: var(--jp-brand-color1, #1976d2);
+  --tj-error: var(--jp-error-color1, #c62828);
+  --tj-ok: var(--jp-success-color1, #2e7d32);
+  --tj-warn: var(--jp-warn-color1, #ef6c00);
+  --tj-font: var(--jp-ui-font-family, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
+  color: var(--tj-fg);
+  background: var(--tj-bg);
+  font-family: var(--tj-font);
+  font-size: 13px;
+  line-height: 1.35;
+  box-sizing: border-box;
+  max-width: 1240px;
+  padding: 4px;
+}
+.tj-app *, .tj-app *::before, .tj-app *::after { box-sizing: inherit; }
+.tj-app :focus-visible { outline: 2px solid var(--tj-accent); outline-offset: 2px; }
+.tj-app button, .tj-app select, .tj-app input {
+  font: inherit; color: var(--tj-fg); background: var(--tj-bg);
+  border: 1px solid var(--tj-border); border-radius: 4px;
+}
+.tj-app button { padding: 3px 10px; cursor: pointer; min-height: 26px; }
+.tj-app button:hover:not(:disabled) { background: var(--tj-bg2); }
+.tj-app button:disabled { opacity: 0.5; cursor: not-allowed; }
+.tj-app button[aria-pressed="true"] { border-color: var(--tj-accent); box-shadow: inset 0 0 0 1px var(--tj-accent);
+  font-weight: 600; }
+.tj-app select { padding: 2px 4px; min-height: 26px; }
+.tj-app input[type="number"], .tj-app input[type="text"] { padding: 2px 6px; min-height: 26px; }
+.tj-main { display: flex; flex-flow: row wrap; gap: 12px; align-items: flex-start; }
+.tj-controls { width: 290px; flex: 0 0 290px; display: flex; flex-direction: column; gap: 8px; }
+.tj-view { flex: 1 1 560px; min-width: 0; }
+.tj-field { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
+.tj-field > .tj-name { width: 72px; flex: 0 0 72px; color: var(--tj-fg2); }
+.tj-optimizer { display: grid; grid-template-columns: repeat(4, 1fr); gap: 4px; }
+.tj-optimizer button { padding: 3px 2px; font-size: 12px; display: inline-flex; align-items: center;
+  justify-content: center; gap: 4px; white-space: nowrap; }
+.tj-optimizer button .tj-swatch { flex: 0 0 8px; width: 8px; height: 8px; border-radius: 50%;
+  background: transparent; }
+.tj-formula { min-height: 1.6em; font-size: 14px; padding-left: 78px; overflow-x: auto; }
+.tj-formula math { font-size: 1.05em; }
+.tj-convention { display: inline-flex; }
+.tj-convention button { border-radius: 0; }
+.tj-convention button:first-child { border-radius: 4px 0 0 4px; }
+.tj-convention button:last-child { border-radius: 0 4px 4px 0; border-left: none; }
+.tj-start input { width: 74px; }
+.tj-hint { color: var(--tj-fg2); font-size: 12px; }
+.tj-tools { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
+.tj-export-output { font-size: 12px; color: var(--tj-fg2); overflow-wrap: anywhere; min-height: 1em; }
+.tj-readout { font-family: var(--jp-code-font-family, ui-monospace, Menlo, Consolas, monospace); font-size: 11.5px;
+  line-height: 1.45; overflow-wrap: anywhere; }
+.tj-readout b { font-weight: 600; }
+.tj-slider { display: grid; grid-template-columns: 72px 1fr 52px; align-items: center; gap: 8px; min-height: 26px; }
+.tj-slider-label { color: var(--tj-fg2); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.tj-slider-track { position: relative; height: 18px; cursor: pointer; touch-action: none; border-radius: 9px; }
+.tj-slider-track::before { content: ""; position: absolute; left: 0; right: 0; top: 7px; height: 4px;
+  border-radius: 2px; background: var(--tj-bg2); box-shadow: inset 0 0 0 1px var(--tj-border); }
+.tj-slider-fill { position: absolute; left: 0; top: 7px; height: 4px; border-radius: 2px; background: var(--tj-accent); }
+.tj-slider-thumb { position: absolute; top: 2px; width: 14px; height: 14px; margin-left: -7px; border-radius: 50%;
+  background: var(--tj-bg); border: 2px solid var(--tj-accent); }
+.tj-slider-readout { font-variant-numeric: tabular-nums; text-align: right; font-size: 12px; }
+.tj-tablist { display: flex; gap: 2px; border-bottom: 1px solid var(--tj-border); margin-bottom: 6px; }
+.tj-tablist button { border: 1px solid transparent; border-bottom: none; border-radius: 4px 4px 0 0;
+  background: transparent; margin-bottom: -1px; }
+.tj-tablist button[aria-selected="true"] { border-color: var(--tj-border); background: var(--tj-bg);
+  border-bottom: 1px solid var(--tj-bg); font-weight: 600; }
+.tj-figure { display: flex; flex-flow: row wrap; gap: 4px; align-items: flex-start; }
+.tj-scrub { display: flex; align-items: center; gap: 8px; margin-top: 4px; }
+.tj-scrub .tj-slider { flex: 1 1 auto; max-width: 520px; grid-template-columns: 40px 1fr 40px; }
+.tj-play { width: 84px; }
+.tj-message { min-height: 1.4em; margin: 4px 0; }
+.tj-message .tj-note { color: var(--tj-fg2); }
+.tj-message .tj-bad { color: var(--tj-error); }
+.tj-hyper { display: flex; flex-flow: row wrap; gap: 10px 16px; margin-top: 6px; }
+.tj-hyper-column { width: 272px; display: flex; flex-direction: column; gap: 4px; }
+.tj-hyper-column h3 { font-size: 13px; margin: 0 0 2px; }
+.tj-stability { font-size: 12px; line-height: 1.3; }
+.tj-stability.tj-inside { color: var(--tj-ok); }
+.tj-stability.tj-outside { color: var(--tj-error); }
+.tj-linkrow { display: flex; align-items: center; gap: 6px; margin-top: 10px; }
+.tj-linkrow .tj-link { flex: 1 1 auto; min-width: 0; font-size: 12px; color: var(--tj-fg2); background: var(--tj-bg3); }
+.tj-status { display: none; align-items: center; gap: 10px; padding: 6px 10px; margin-bottom: 6px;
+  border: 1px solid var(--tj-error); border-radius: 4px; color: var(--tj-error); background: var(--tj-bg); }
+.tj-status.tj-shown { display: flex; }
+.tj-visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+`;

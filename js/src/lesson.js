@@ -1,0 +1,90 @@
+// The lesson on screen as plain data, and the changes a control makes to it. No DOM.
+//
+// A lesson has the fields of Python's Lesson (state.lesson_state): {optimizers, hyperparameters, objective,
+// condition, angle, start, steps, convention, seed}, with every hyperparameter of every optimizer shown resolved.
+// The functions here return new lessons and never mutate; Python checks every lesson the page sends.
+
+/** The spec table of `rule` under `convention`: {name: {default, low, high, scale, stops, ...} | {default, choices}}. */
+export function specsOf(config, convention, rule) {
+  return config.specs[convention][rule];
+}
+
+/** Every hyperparameter of `rule` under `convention`: the given value where the table knows the name, else its default. */
+export function resolveValues(config, convention, rule, given = {}) {
+  const table = specsOf(config, convention, rule);
+  const out = {};
+  for (const [name, spec] of Object.entries(table)) out[name] = name in given ? given[name] : spec.default;
+  return out;
+}
+
+function copy(lesson) {
+  return { ...lesson, optimizers: [...lesson.optimizers], start: [...lesson.start],
+    hyperparameters: Object.fromEntries(Object.entries(lesson.hyperparameters).map(([k, v]) => [k, { ...v }])) };
+}
+
+/** The lesson with `names` shown: values kept for optimizers already shown, defaults for new ones. */
+export function withOptimizers(config, lesson, names) {
+  const next = copy(lesson);
+  next.optimizers = [...names];
+  next.hyperparameters = Object.fromEntries(names.map((n) => [n,
+    resolveValues(config, lesson.convention, n, lesson.hyperparameters[n] ?? {})]));
+  return next;
+}
+
+/**
+ * The lesson under another convention: every value is kept where the new convention has the name, so a class
+ * sees what moving eps outside the square root does to the same numbers; a name only the new convention has
+ * (torch's lr for Adadelta) takes its default, as the Python app did.
+ */
+export function withConvention(config, lesson, convention) {
+  const next = copy(lesson);
+  next.convention = convention;
+  next.hyperparameters = Object.fromEntries(lesson.optimizers.map((n) => [n,
+    resolveValues(config, convention, n, lesson.hyperparameters[n])]));
+  return next;
+}
+
+export function withHyperparameter(lesson, optimizer, name, value) {
+  const next = copy(lesson);
+  next.hyperparameters[optimizer][name] = value;
+  return next;
+}
+
+export function withSettings(lesson, settings) {
+  return { ...copy(lesson), ...settings };
+}
+
+/** Reset: every setting but the optimizers shown and the objective back to the book's (the default lesson's). */
+export function reset(config, lesson) {
+  const base = config.defaultLesson;
+  const next = { ...copy(base), optimizers: [...lesson.optimizers], objective: lesson.objective,
+    condition: lesson.condition, angle: lesson.angle };
+  next.hyperparameters = Object.fromEntries(lesson.optimizers.map((n) => [n,
+    resolveValues(config, base.convention, n)]));
+  return next;
+}
+
+export function sameLesson(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The options engine.run() takes for one optimizer of the lesson. */
+export function runOptions(lesson, optimizer, noise) {
+  return { objective: lesson.objective, condition: lesson.condition, angle: lesson.angle, start: lesson.start,
+    steps: lesson.steps, convention: lesson.convention, seed: lesson.seed, noise,
+    ...lesson.hyperparameters[optimizer] };
+}
+
+/** What one optimizer's run depends on, as a string: the key of the run cache. */
+export function runKey(lesson, optimizer) {
+  const { objective, condition, angle, start, steps, convention, seed } = lesson;
+  const general = objective === "general";
+  return JSON.stringify([optimizer, objective, general ? condition : 0, general ? angle : 0, start, steps,
+    convention, optimizer === "sgd" ? seed : 0, lesson.hyperparameters[optimizer]]);
+}
+
+/** The book's colour when one optimizer is shown, else the palette in order (state.colors_for). */
+export function colorsFor(config, optimizers) {
+  if (optimizers.length === 1) return { [optimizers[0]]: config.colors.book };
+  return Object.fromEntries(optimizers.map((n, i) => [n, config.colors.palette[i % config.colors.palette.length]]));
+}

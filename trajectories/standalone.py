@@ -1,0 +1,80 @@
+"""The app as one self-contained HTML file: the front end's bundle, the spec table, a lesson and SGD's noise inlined.
+
+The page runs the whole app from ``file://`` or any static web host, with no server and no request to any other
+address: no fonts, icons or scripts from elsewhere (its Content-Security-Policy forbids them). A query string
+presets the lesson as on the served page (``app.html?optimizer=gd,momentum&momentum.eta=0.6``).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import state
+from .lesson import Lesson, fit_page
+
+BUNDLE = Path(__file__).parent / "static" / "app.js"
+# Scripts only from this page (the inline loader and the bundle it imports as a blob: URL); nothing from elsewhere.
+CSP = ("default-src 'none'; script-src 'unsafe-inline' blob:; style-src 'unsafe-inline'; img-src data: blob:; "
+       "font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
+
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<title>{title}</title>
+<style>
+:root {{ color-scheme: light dark; }}
+body {{ margin: 0; padding: 16px; background: var(--jp-layout-color0, #fff); }}
+@media (prefers-color-scheme: dark) {{
+  :root {{
+    --jp-ui-font-color1: #e8e8e8; --jp-ui-font-color2: #b0b0b0; --jp-layout-color0: #1e1e1e;
+    --jp-layout-color1: #252526; --jp-layout-color2: #333; --jp-border-color1: #5a5a5a;
+    --jp-border-color2: #3c3c3c; --jp-brand-color1: #64b5f6; --jp-error-color1: #ef9a9a;
+    --jp-success-color1: #81c784; --jp-warn-color1: #ffb74d;
+  }}
+}}
+noscript {{ font-family: system-ui, sans-serif; }}
+</style>
+</head>
+<body>
+<main id="trajectories-app">
+<noscript>This page needs JavaScript: it runs the optimizers in the browser.</noscript>
+</main>
+<script type="application/json" id="trajectories-state">{state}</script>
+<script type="text/plain" id="trajectories-bundle">{bundle}</script>
+<script type="module">
+const text = (id) => document.getElementById(id).textContent;
+const url = URL.createObjectURL(new Blob([text("trajectories-bundle")], {{ type: "text/javascript" }}));
+const bundle = await import(url);
+URL.revokeObjectURL(url);
+bundle.standalone(document.getElementById("trajectories-app"), JSON.parse(text("trajectories-state")));
+</script>
+</body>
+</html>
+"""
+
+
+def _inline(text: str) -> str:
+    # Inside a <script> element only "</script" (any case) and "<!--" end or confuse the raw text.
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def html_page(lesson: Lesson, *, notes: Sequence[str] = ()) -> str:
+    """The HTML of the app opened on ``lesson`` (steps capped to the page's slider, with a note)."""
+    if not isinstance(lesson, Lesson):
+        raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
+    lesson, capped = fit_page(lesson)
+    data = {"config": state.config(), "lesson": state.lesson_state(lesson), "notes": [*notes, *capped],
+            "noise": base64.b64encode(state.noise(lesson.seed)).decode("ascii"), "noise_seed": lesson.seed}
+    bundle = BUNDLE.read_text(encoding="utf-8")
+    if "</script" in bundle.lower():
+        raise ValueError("The bundle must not contain '</script'; rebuild it (npm run build).")
+    title = "trajectories: " + ", ".join(lesson.optimizers) + f" on {lesson.objective}"
+    return PAGE.format(csp=CSP, title=html.escape(title), state=_inline(json.dumps(data, separators=(",", ":"))),
+                       bundle=bundle)
