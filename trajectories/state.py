@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import BOUND
+from .engine import BOUND, MAX_STEPS
 from .landscape import DEFAULT_AXES, METRICS, RESOLUTION
 
 __all__ = ["RESOLUTION", "config", "fit_budget", "lesson_from_state", "lesson_state", "noise"]
@@ -95,7 +95,7 @@ def config() -> dict[str, Any]:
     """Everything the front end needs that does not change while it runs (sent once, as widget state)."""
     return {
         "rules": list(RULES), "conventions": list(CONVENTIONS), "maxOptimizers": MAX_OPTIMIZERS,
-        "pageSteps": PAGE_STEPS, "bound": BOUND,
+        "pageSteps": PAGE_STEPS, "maxSteps": MAX_STEPS, "bound": BOUND,
         "specs": {c: {r: {n: _spec(n, s) for n, s in SPECS[c][r].items()} for r in RULES} for c in CONVENTIONS},
         "objectives": {name: _objective(o) for name, o in OBJECTIVES.items()},
         "defaultLesson": lesson_state(Lesson()),
