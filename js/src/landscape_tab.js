@@ -31,15 +31,37 @@ const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴",
 
 // --- the pure parts ---------------------------------------------------------------------------------------------
 
+/**
+ * |v| to `p` significant digits as Python rounds them: the nearest p-digit decimal of the exact binary value, a tie
+ * to the even last digit (toPrecision and toExponential round a tie up: 0.03125 -> 0.0313, Python 0.0312).
+ * 100 digits of the exact value decide every tie for values between about 1e-30 and 1e30.
+ *
+ * @returns {[string, number]} the p digits and the decimal exponent of the first
+ */
+export function roundDigits(v, p) {
+  const [m, e] = Math.abs(v).toExponential(99).split("e");
+  const all = m.replace(".", "");
+  let head = all.slice(0, p), exp = Number(e);
+  const rest = all.slice(p);
+  const odd = Number(head[p - 1]) % 2 === 1;
+  if (rest[0] > "5" || (rest[0] === "5" && (/[1-9]/.test(rest.slice(1)) || odd))) {
+    head = (BigInt(head) + 1n).toString();
+    if (head.length > p) {
+      head = head.slice(0, p);
+      exp += 1;
+    }
+  }
+  return [head, exp];
+}
+
 /** Python's f"{v:g}": six significant digits, exponent form below 1e-4 and from 1e6 on (1e-05, 1e+06). */
 export function formatG(v, precision = 6) {
   if (Number.isNaN(v)) return "nan";
   if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-  if (v === 0) return Object.is(v, -0) ? "-0" : "0";
-  const [mantissa, exp] = v.toExponential(precision - 1).split("e");
-  const e = Number(exp);
-  const sign = mantissa.startsWith("-") ? "-" : "";
-  const digits = mantissa.replace(/^-/, "").replace(".", "").replace(/0+$/, "") || "0";
+  const sign = v < 0 || Object.is(v, -0) ? "-" : "";
+  if (v === 0) return `${sign}0`;
+  const [head, e] = roundDigits(v, precision);
+  const digits = head.replace(/0+$/, "") || "0";
   if (e < -4 || e >= precision) {
     const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
     return `${sign}${m}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
@@ -49,22 +71,11 @@ export function formatG(v, precision = 6) {
   return rest ? `${sign}${whole}.${rest}` : `${sign}${whole}`;
 }
 
-/**
- * float(f"{value:.3g}") as Python rounds it: to the nearest 3-digit decimal of the exact binary value, a tie to the
- * even last digit (toPrecision would round a tie up: 0.03125 -> 0.0313, where Python gives 0.0312).
- */
+/** float(f"{value:.3g}"): value to 3 significant digits, rounded as Python does (see roundDigits). */
 export function roundSignificant(value, digits = SIGNIFICANT) {
   if (!Number.isFinite(value) || value === 0) return value;
-  const exact = Math.abs(value).toPrecision(100); // exact: a double has at most 17 digits that matter here
-  const [mantissa, exp] = Number(exact).toExponential(99).split("e");
-  const all = mantissa.replace(".", "");
-  const tail = all.slice(digits);
-  const tie = /^50*$/.test(tail);
-  if (tie && Number(all[digits - 1]) % 2 === 0) {
-    const kept = `${all[0]}.${all.slice(1, digits)}e${exp}`;
-    return Math.sign(value) * Number(kept);
-  }
-  return Number(value.toPrecision(digits));
+  const [head, e] = roundDigits(value, digits);
+  return Math.sign(value) * Number(`${head}e${e - digits + 1}`);
 }
 
 /** landscape_app._round: a picked cell's value to 3 significant digits, inside the spec's [low, high]. */
@@ -109,8 +120,9 @@ export function spanIndices(stops, span) {
 /** Two handles after one moved: the moved one stops a stop short of the other. */
 export function clampSpan(low, high, count, moved) {
   const lo = Math.max(0, Math.min(low, count - 1)), hi = Math.max(0, Math.min(high, count - 1));
-  if (lo < hi) return [lo, hi];
-  return moved === "high" ? [lo, Math.min(lo + 1, count - 1)] : [Math.max(hi - 1, 0), hi];
+  if (lo < hi || count < 2) return [lo, hi];
+  if (moved === "high") return lo + 1 < count ? [lo, lo + 1] : [count - 2, count - 1];
+  return hi > 0 ? [hi - 1, hi] : [0, 1];
 }
 
 /** The span of two handles, or null over the whole range (landscape_app.spans leaves such an axis out). */
