@@ -47,11 +47,7 @@ export function setControl(tab, cls, value) {
   if (cls.endsWith("-span")) {
     const box = root.querySelector(`.${cls}`);
     const [low, high] = box.querySelectorAll("input");
-    const stops = Array.from({ length: Number(low.max) + 1 }, (_, k) => k);
-    void stops;
-    const field = box.closest(".tj-landscape-field");
-    const text = field.querySelector("output");
-    // the span's stops are the spec's spanStops: find them by the label each index gives
+    // the handles stop at the spec's spanStops: find a value by the label each position gives
     const find = (input, v) => {
       for (let k = 0; k <= Number(input.max); k++) {
         input.value = k;
@@ -64,7 +60,6 @@ export function setControl(tab, cls, value) {
     high.dispatchEvent(new Event("change"));
     find(low, value[0]);
     low.dispatchEvent(new Event("change"));
-    void text;
     return;
   }
   const control = root.querySelector(`select.${cls}, input.${cls}`);

@@ -22,10 +22,11 @@ export const LANDSCAPE_CSS = `
 .tj-app .tj-landscape button { width: auto; align-self: flex-start; padding: 0 12px; cursor: pointer;
   background: var(--tj-bg2); }
 .tj-app .tj-landscape button:hover { border-color: var(--tj-accent); }
-.tj-app .tj-landscape select:focus-visible, .tj-app .tj-landscape button:focus-visible,
-.tj-app .tj-landscape-svg:focus-visible {
+.tj-app .tj-landscape select:focus-visible, .tj-app .tj-landscape button:focus-visible {
   outline: 2px solid var(--tj-accent); outline-offset: 2px;
 }
+.tj-app .tj-landscape-svg:focus { outline: none; }
+.tj-app .tj-landscape-svg:focus-visible { outline: 2px solid var(--tj-accent); outline-offset: -2px; }
 .tj-app .tj-landscape-range, .tj-app .tj-landscape-resolution-field input { position: relative; height: 22px; }
 .tj-app .tj-landscape-track, .tj-app .tj-landscape-fill {
   position: absolute; top: 9px; height: 4px; border-radius: 2px; pointer-events: none;

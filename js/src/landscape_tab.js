@@ -19,8 +19,8 @@ export const DIVERGED = "#d62728"; // no colour of viridis is red: a diverged ce
 export const NOT_REACHED = "#c8c8c8";
 export const SIGNIFICANT = 3; // a picked cell's value is rounded to this many digits: the slider shows 0.0316
 export const NO_Y = "none"; // the y axis's value for a 1D curve
-const SLICE_MS = 12; // computing slices this long leaves the page a frame's worth of time to answer input
-const FIRST_SLICE = 100_000; // cell-steps of the first slice, before the machine's pace is known
+const SLICE_MS = 12; // compute this long, then give the page back: input, timers and paint wait a slice at most
+const CHUNK = 50_000; // cell-steps of one call of compute(), a few ms: a slice is whole calls until SLICE_MS
 const SIZE = { width: 620, height: 480 }; // the map's drawing in CSS px (its viewBox); the side column takes 264
 const MARGIN = { top: 30, right: 84, bottom: 82, left: 64 };
 const MARGIN_1D = { ...MARGIN, right: 20 };
@@ -294,7 +294,8 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     "click a cell: the sliders move there and the trajectory follows (on the map, arrow keys and Enter do too)");
 
   const plot = el(root, "div", "tj-landscape-plot");
-  plot.dataset.state = "empty";
+  plot.dataset.state = "empty"; // then computing, ready or error: what a browser test waits for
+  plot.dataset.maps = "0"; // maps drawn so far: a test sees that moving the marker computed nothing
   const canvas = el(plot, "canvas", "tj-landscape-cells");
   canvas.width = 1;
   canvas.height = 1;
@@ -616,32 +617,35 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
       xScale: table[x].scale, yScale: y ? table[y].scale : null, spec: table };
   }
 
+  // Whole rows (cells along a curve) per call of compute(), calls until SLICE_MS has passed, then a new task. A
+  // row's cost is only known once computed (a diverged run stops early), so a slice is measured, not predicted.
   async function runSliced(request, job) {
     const { options } = request;
     const two = options.y != null;
     const nx = options.xValues.length, ny = two ? options.yValues.length : 1;
-    const count = two ? ny : nx; // slices of rows, or of cells along a curve
-    const unit = (two ? nx : 1) * options.steps; // cell-steps per row (per cell for a curve)
+    const count = two ? ny : nx;
+    const unit = (two ? nx : 1) * options.steps; // cell-steps of a row (of a cell along a curve) at most
+    const per = Math.max(1, Math.floor(CHUNK / unit));
     const values = new Float64Array(nx * ny), diverged = new Uint8Array(nx * ny);
-    let per = Math.max(1, Math.floor(FIRST_SLICE / unit));
     let busy = 0;
     const wall = performance.now();
+    let slice = wall;
     for (let at = 0; at < count;) {
-      if (job !== token || destroyed) return null;
       const n = Math.min(per, count - at);
       const t0 = performance.now();
       const part = compute(request.optimizer, two
         ? { ...options, yValues: options.yValues.subarray(at, at + n) }
         : { ...options, xValues: options.xValues.subarray(at, at + n) });
-      const dt = performance.now() - t0;
-      busy += dt;
+      const t1 = performance.now();
+      busy += t1 - t0;
       values.set(part.values, two ? at * nx : at);
       diverged.set(part.diverged, two ? at * nx : at);
       at += n;
-      per = Math.max(1, Math.round(n * Math.min(4, SLICE_MS / Math.max(dt, 0.5))));
-      if (at < count) {
-        if (performance.now() - wall > 150) info.textContent = `computing the map: ${Math.round(100 * at / count)}%`;
+      if (at < count && t1 - slice >= SLICE_MS) {
+        if (t1 - wall > 150) info.textContent = `computing the map: ${Math.round(100 * at / count)}%`;
         await nextTask();
+        if (job !== token || destroyed) return null; // a newer map was asked for: this one is dropped
+        slice = performance.now();
       }
     }
     return { values, diverged, nx, ny, busy, wall: performance.now() - wall };
@@ -716,6 +720,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     plot.classList.remove("tj-landscape-stale");
     empty.attr("display", "none");
     plot.dataset.state = "ready";
+    plot.dataset.maps = String(Number(plot.dataset.maps) + 1);
     const n = result.values.length;
     const share = result.diverged.reduce((a, b) => a + b, 0) / n;
     let text = `${n} runs of ${options.steps} steps in ${Math.round(result.busy)} ms; `
@@ -889,6 +894,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     return out;
   }
 
+  // Outline a cell (at least 8 px a side, so the keyboard's cursor shows on a fine map) and say what it holds.
   function showCell(rect, cell) {
     if (!map || !cell) {
       rect.attr("display", "none");
@@ -896,14 +902,17 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     }
     const [i, j] = cell;
     const w = map.pw / map.nx, h = map.two ? map.ph / map.ny : map.ph;
-    rect.attr("display", null).selectAll("rect").attr("x", i * w).attr("y", map.two ? (map.ny - 1 - j) * h : 0)
-      .attr("width", w).attr("height", h);
+    const grow = rect === keyCursor ? Math.max(0, 8 - w) / 2 : 0, rise = rect === keyCursor && map.two
+      ? Math.max(0, 8 - h) / 2 : 0;
+    rect.attr("display", null).selectAll("rect")
+      .attr("x", i * w - grow).attr("y", (map.two ? (map.ny - 1 - j) * h : 0) - rise)
+      .attr("width", w + 2 * grow).attr("height", h + 2 * rise);
     const values = cellValues(cell);
     const where = Object.entries(values)
       .map(([k, v]) => `${config.symbols?.[k] ?? k} = ${formatG(roundSignificant(v))}`).join(", ");
     const at = j * map.nx + i, v = map.values[at];
     const what = map.diverged[at] ? "diverged"
-      : Number.isFinite(v) ? `${map.label}: ${formatG(roundSignificant(v))}` : "never within tol";
+      : Number.isFinite(v) ? `${map.label} = ${formatG(roundSignificant(v))}` : "never within tol";
     readout.textContent = `${where}: ${what}`;
   }
 
@@ -1096,10 +1105,19 @@ function textWidth(node) {
   return (text) => measuring.measureText(text).width;
 }
 
+// A new task, as soon as the page has answered what waits (a MessageChannel message: setTimeout(0) is clamped to
+// 4 ms once nested, and scheduler.yield() resumes ahead of the page's own timers and kernel messages).
+let channel = null;
+const waiting = [];
 function nextTask() {
-  const s = globalThis.scheduler;
-  if (s && typeof s.yield === "function") return s.yield();
-  return new Promise((resolve) => { setTimeout(resolve, 0); });
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => waiting.shift()?.();
+  }
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
 }
 
 const INLINED = ["fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linejoin", "stroke-linecap",
