@@ -150,6 +150,44 @@ def main() -> int:
               f"three steps of the handle: {label}, spans {settings['spans']}")
         check(maps() > before, "and a new map")
 
+        # a press on the track brings the nearer handle there
+        track = page.query_selector(".tj-landscape-y-span").bounding_box()
+        page.mouse.click(track["x"] + 7 + (track["width"] - 14) * 0.9, track["y"] + track["height"] / 2)
+        page.wait_for_function(wait_ready)
+        check(page.inner_text(".tj-landscape-y-span-field output") == "0 to 0.9", "a press on the y track at 90%: 0 to 0.9")
+
+        # axes: the same hyperparameter on both swaps them; none gives a curve, and a click on it picks x only
+        page.select_option(".tj-landscape-x", "beta")
+        settings = page.evaluate("() => h.tab.settings")
+        check(settings["axes"] == ["beta", "eta"] and settings["spans"] == {}, f"x := beta swaps the axes: {settings['axes']}")
+        page.select_option(".tj-landscape-y", "none")
+        page.wait_for_function(wait_ready)
+        page.wait_for_timeout(50)
+        check(page.is_hidden(".tj-landscape-y-span-field"), "no y range for a curve")
+        hit = page.query_selector(".tj-landscape-hit").bounding_box()
+        page.mouse.click(hit["x"] + hit["width"] * 0.5, hit["y"] + 10)
+        page.wait_for_timeout(50)
+        pick = page.evaluate("() => h.events[h.events.length - 1].pick")
+        check(list(pick[1]) == ["beta"] and abs(pick[1]["beta"] - 0.5) < 0.02, f"a click on the curve picks beta: {pick}")
+        page.select_option(".tj-landscape-x", "eta")
+        page.select_option(".tj-landscape-y", "beta")
+        page.wait_for_function(wait_ready)
+
+        # the lesson's optimizers and convention: the tab follows, with each optimizer's default axes
+        page.evaluate("""() => h.setLesson({...h.lesson, optimizers: ['momentum', 'adadelta'],
+            hyperparameters: {...h.lesson.hyperparameters, adadelta: {rho: 0.9, eps: 1e-5}}})""")
+        page.select_option(".tj-landscape-optimizer", "adadelta")
+        check(page.evaluate("() => h.tab.settings.axes") == ["rho", "eps"], "adadelta maps rho x eps")
+        page.evaluate("""() => h.setLesson({...h.lesson, convention: 'torch',
+            hyperparameters: {momentum: {eta: 0.6, beta: 0.5}, adadelta: {eta: 1, rho: 0.9, eps: 1e-6}}})""")
+        page.wait_for_function(wait_ready)
+        options = page.eval_on_selector(".tj-landscape-x", "s => Array.from(s.options, o => o.value)")
+        check(options == ["eta", "rho", "eps"] and page.evaluate("() => h.tab.settings.axes") == ["rho", "eps"],
+              f"under torch adadelta has eta too: {options}, axes kept")
+        page.evaluate("() => h.setLesson({...h.lesson, optimizers: ['momentum']})")
+        check(page.evaluate("() => h.tab.settings") ["optimizer"] == "momentum", "an optimizer that leaves the lesson leaves the tab")
+        page.wait_for_function(wait_ready)
+
         # export: settings to the host, and an SVG that stands alone
         page.click(".tj-landscape-export")
         page.wait_for_timeout(100)

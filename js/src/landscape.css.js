@@ -21,7 +21,8 @@ export const LANDSCAPE_CSS = `
 .tj-app .tj-landscape select option { color: var(--tj-fg); background: var(--tj-bg); }
 .tj-app .tj-landscape button { width: auto; align-self: flex-start; padding: 0 12px; cursor: pointer;
   background: var(--tj-bg2); }
-.tj-app .tj-landscape button:hover { border-color: var(--tj-accent); }
+.tj-app .tj-landscape button:hover:enabled { border-color: var(--tj-accent); }
+.tj-app .tj-landscape button:disabled { color: var(--tj-fg2); cursor: default; opacity: 0.6; }
 .tj-app .tj-landscape select:focus-visible, .tj-app .tj-landscape button:focus-visible {
   outline: 2px solid var(--tj-accent); outline-offset: 2px;
 }

@@ -236,10 +236,11 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
   const id = `tj-landscape-${++instances}`;
   const land = config.landscape;
   const state = {
-    lesson: null, visible: false, optimizer: null, x: null, y: NO_Y, spans: {}, metric: "loss",
+    lesson: null, visible: false, convention: null, optimizer: null, x: null, y: NO_Y, spans: {}, metric: "loss",
     tol: land.tolerances.includes(0.1) ? 0.1 : land.tolerances[0], resolution: land.defaultResolution,
   };
   let map = null; // the map drawn: its data, axes and scales
+  let drawnInfo = ""; // the info line of the map drawn
   let drawnKey = null, wantedKey = null;
   let token = 0, pending = null, destroyed = false;
   let cursor = null; // [i, j] of the keyboard cursor
@@ -284,6 +285,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
   resOutput.htmlFor = resInput.id;
   const exportButton = el(side, "button", "tj-landscape-export", "Export map SVG");
   exportButton.type = "button";
+  exportButton.disabled = true; // until there is a map to export
   exportButton.title = "the map as an SVG file";
   const info = el(side, "div", "tj-landscape-info");
   info.setAttribute("aria-live", "polite");
@@ -378,7 +380,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     low.id = `${id}-${cls}`;
     low.setAttribute("aria-label", `${label} from`);
     high.setAttribute("aria-label", `${label} to`);
-    const r = { box, text, fill, low, high, stops: [0, 1], axis };
+    const r = { box, text, fill, low, high, stops: [0, 1] };
     const moved = (which, commit) => {
       const [lo, hi] = clampSpan(Number(low.value), Number(high.value), r.stops.length, which);
       low.value = lo;
@@ -396,6 +398,18 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     high.addEventListener("input", () => moved("high", false));
     low.addEventListener("change", () => moved("low", true));
     high.addEventListener("change", () => moved("high", true));
+    // A press on the track (the inputs take presses on their handles only) brings the nearer handle there.
+    range.addEventListener("pointerdown", (event) => {
+      if (event.target !== range) return;
+      const box = range.getBoundingClientRect(), last = r.stops.length - 1;
+      const k = Math.round(Math.max(0, Math.min(1, (event.clientX - box.left - 7) / (box.width - 14))) * last);
+      const lo = Number(low.value), hi = Number(high.value);
+      const which = Math.abs(k - lo) < Math.abs(k - hi) || (k === lo && k === hi) || k < lo ? "low" : "high";
+      const handle = which === "low" ? low : high;
+      handle.value = k;
+      handle.focus();
+      moved(which, true);
+    });
     return r;
   }
 
@@ -556,6 +570,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
       token += 1;
       wantedKey = null;
       plot.dataset.state = "ready";
+      info.textContent = drawnInfo;
       return;
     }
     wantedKey = key;
@@ -648,7 +663,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
         slice = performance.now();
       }
     }
-    return { values, diverged, nx, ny, busy, wall: performance.now() - wall };
+    return { values, diverged, nx, ny, busy };
   }
 
   // ---- drawing ----
@@ -661,19 +676,14 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     const [xlo, xhi] = extent(px);
     const domain = valueDomain(result.values, options.metric, options.steps);
     const sx = scaleLinear().domain([xlo, xhi]).range([0, pw]);
-    let sy, ylo, yhi;
-    if (two) {
-      [ylo, yhi] = extent(Array.from(options.yValues, (v) => position(v, yScale)));
-    } else {
-      const pad = 0.05 * (domain[1] - domain[0]);
-      [ylo, yhi] = [domain[0] - pad, domain[1] + pad];
-    }
-    sy = scaleLinear().domain([ylo, yhi]).range([ph, 0]);
+    const pad = 0.05 * (domain[1] - domain[0]);
+    const [ylo, yhi] = two ? extent(Array.from(options.yValues, (v) => position(v, yScale)))
+      : [domain[0] - pad, domain[1] + pad];
+    const sy = scaleLinear().domain([ylo, yhi]).range([ph, 0]);
     const label = options.metric === "steps" ? `steps to |x - x*| <= ${formatG(options.tol)}`
       : land.metrics[options.metric];
     map = { ...request, ...result, two, m, pw, ph, px, sx, sy, domain, label };
     tab.lastTiming = result.busy;
-    cursor = null;
 
     frame.attr("display", null).attr("transform", `translate(${m.left},${m.top})`);
     clip.attr("width", pw).attr("height", ph);
@@ -716,9 +726,17 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     drawLegend();
     placeMarker();
     hover.attr("display", "none");
-    keyCursor.attr("display", "none");
+    readout.textContent = "";
+    if (document.activeElement === svg.node()) { // a keyboard user keeps a cursor, on the new grid
+      cursor = cursor ? [Math.min(cursor[0], map.nx - 1), Math.min(cursor[1], map.ny - 1)] : markerCell();
+      showCell(keyCursor, cursor);
+    } else {
+      cursor = null;
+      keyCursor.attr("display", "none");
+    }
     plot.classList.remove("tj-landscape-stale");
     empty.attr("display", "none");
+    exportButton.disabled = false;
     plot.dataset.state = "ready";
     plot.dataset.maps = String(Number(plot.dataset.maps) + 1);
     const n = result.values.length;
@@ -729,9 +747,9 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
       text += `; resolution lowered to ${request.resolution} to stay within the budget of `
         + `${format(",")(land.budget)} cell-steps`;
     }
+    drawnInfo = text;
     info.textContent = text;
     info.classList.remove("tj-landscape-error");
-    readout.textContent = "";
   }
 
   function drawAxis(g, axis, lo, hi, scale, transform) {
@@ -788,8 +806,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     }
     let d;
     if (two) {
-      const pts = limit.filter(([a, b]) => a > 0 || map.xScale !== "log")
-        .map(([a, b]) => [sx(position(a, map.xScale)), sy(position(b, map.yScale))])
+      const pts = limit.map(([a, b]) => [sx(position(a, map.xScale)), sy(position(b, map.yScale))])
         .filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
       d = pts.length > 1 ? line()(pts) : null;
     } else {
@@ -979,6 +996,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     info.textContent = map ? `${message} The map shown is the last one drawn.` : message;
     info.classList.add("tj-landscape-error");
     plot.classList.toggle("tj-landscape-stale", Boolean(map));
+    exportButton.disabled = true; // the map shown is not the lesson's: there is nothing true to export
     empty.attr("display", map ? "none" : null).text("no map: see the note on the left");
     plot.dataset.state = "error";
     drawnKey = null;
