@@ -1031,7 +1031,9 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
       for (const [k, v] of Object.entries({ x: m.left, y: m.top, width: pw, height: ph })) image.setAttribute(k, v);
       image.setAttribute("preserveAspectRatio", "none");
       image.setAttribute("style", "image-rendering:pixelated;image-rendering:optimizeSpeed");
-      image.setAttribute("href", scaledCells(pw));
+      const href = scaledCells(pw);
+      image.setAttribute("href", href);
+      image.setAttributeNS("http://www.w3.org/1999/xlink", "xlink:href", href); // for SVG 1.1 viewers
       bg.after(image);
     }
     const note = document.createElementNS(ns, "title");
@@ -1138,23 +1140,28 @@ function nextTask() {
   });
 }
 
-const INLINED = ["fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linejoin", "stroke-linecap",
-  "opacity", "fill-opacity", "font-family", "font-size", "font-weight"];
+const INHERITED = ["fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linejoin", "stroke-linecap",
+  "fill-opacity", "stroke-opacity", "font-family", "font-size", "font-weight"];
 
-// Computed styles written onto the copy, so the file needs neither this page's CSS nor its variables.
-function inlineStyles(from, to) {
+// Computed styles written onto the copy, so the file needs neither this page's CSS nor its variables: what an
+// element inherits is written where it changes, opacity where it is not 1.
+function inlineStyles(from, to, parent = null) {
   if (from.nodeType !== 1) return;
   const style = getComputedStyle(from);
+  to.removeAttribute("class");
   if (style.display === "none") {
     to.setAttribute("display", "none");
     return;
   }
+  if (["defs", "title"].includes(from.tagName)) return;
   const own = [];
-  for (const name of INLINED) {
+  const mine = {};
+  for (const name of INHERITED) {
     const value = style.getPropertyValue(name);
-    if (value && !value.startsWith("url(")) own.push(`${name}:${value}`);
+    mine[name] = value;
+    if (value && !value.startsWith("url(") && value !== parent?.[name]) own.push(`${name}:${value}`);
   }
-  to.setAttribute("style", own.join(";"));
-  to.removeAttribute("class");
-  for (let k = 0; k < from.children.length; k++) inlineStyles(from.children[k], to.children[k]);
+  if (style.opacity !== "1") own.push(`opacity:${style.opacity}`);
+  if (own.length) to.setAttribute("style", own.join(";"));
+  for (let k = 0; k < from.children.length; k++) inlineStyles(from.children[k], to.children[k], mine);
 }
