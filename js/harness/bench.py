@@ -7,26 +7,25 @@ would wait for at most).
 """
 
 import json
-import pathlib
 import statistics
 import subprocess
 import sys
 
+from common import launch, url
 from playwright.sync_api import sync_playwright
 
-HERE = pathlib.Path(__file__).resolve().parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+AT_256 = [["tj-landscape-resolution", "256"]]
 # name: (optimizer, hyperparameters, lesson changes, controls)
 CASES = {
     "rmsprop 96x96 x 100 steps (the target)": ("rmsprop", {}, {"steps": 100}, []),
     "momentum 96x96 x 100 steps": ("momentum", {}, {"steps": 100}, []),
     "adam 96x96 x 100 steps": ("adam", {}, {"steps": 100}, []),
-    "budget: adam 256 -> 126 x 500 steps, loss": ("adam", {}, {"steps": 500}, [["tj-landscape-resolution", "256"]]),
-    "budget: rmsprop 256 -> 126 x 500 steps, loss": ("rmsprop", {}, {"steps": 500}, [["tj-landscape-resolution", "256"]]),
-    "budget: adadelta 256 -> 126 x 500 steps, loss": ("adadelta", {}, {"steps": 500}, [["tj-landscape-resolution", "256"]]),
-    "budget: adam himmelblau, steps metric tol 0.001": ("adam", {}, {"steps": 500, "objective": "himmelblau", "start": [-1, -1]},
-        [["tj-landscape-resolution", "256"], ["tj-landscape-metric", "steps"], ["tj-landscape-tol", "0.001"]]),
+    "budget: adam 256 -> 126 x 500 steps, loss": ("adam", {}, {"steps": 500}, AT_256),
+    "budget: rmsprop 256 -> 126 x 500 steps, loss": ("rmsprop", {}, {"steps": 500}, AT_256),
+    "budget: adadelta 256 -> 126 x 500 steps, loss": ("adadelta", {}, {"steps": 500}, AT_256),
+    "budget: adam himmelblau, steps metric tol 0.001": (
+        "adam", {}, {"steps": 500, "objective": "himmelblau", "start": [-1, -1]},
+        AT_256 + [["tj-landscape-metric", "steps"], ["tj-landscape-tol", "0.001"]]),
 }
 WAIT = "() => h.tab.element.querySelector('.tj-landscape-plot').dataset.state === 'ready'"
 
@@ -36,13 +35,14 @@ def main() -> int:
     print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     rows = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        browser = launch(p)
         print("chromium", browser.version)
         for name, (optimizer, hyper, change, controls) in CASES.items():
             page = browser.new_page(viewport={"width": 1000, "height": 800})
-            page.goto((HERE / "landscape.html").as_uri() + "?case=none")
+            page.goto(url(case="none"))
             page.evaluate("""([optimizer, hyper, change, controls]) => {
-                const c = harness.config, d = Object.fromEntries(Object.entries(c.specs.d2l[optimizer]).map(([k, s]) => [k, s.default]));
+                const c = harness.config;
+                const d = Object.fromEntries(Object.entries(c.specs.d2l[optimizer]).map(([k, s]) => [k, s.default]));
                 harness.CASES.bench = { lesson: {...c.defaultLesson, optimizers: [optimizer],
                     hyperparameters: {[optimizer]: {...d, ...hyper}}, ...change}, controls };
                 window.h = harness.mount('bench');
@@ -51,7 +51,8 @@ def main() -> int:
                 window.seen = 0;
                 new PerformanceObserver(l => { seen += l.getEntries().length; }).observe({type: 'longtask'});
                 setTimeout(() => { const t = performance.now(); while (performance.now() - t < 60); }, 0);
-                new PerformanceObserver(l => { for (const e of l.getEntries()) if (window.measuring) longest = Math.max(longest, e.duration); })
+                new PerformanceObserver(l => {
+                    for (const e of l.getEntries()) if (window.measuring) longest = Math.max(longest, e.duration); })
                     .observe({type: 'longtask', buffered: false});
             }""", [optimizer, hyper, change, controls])
             page.wait_for_function(WAIT, timeout=60000)

@@ -9,11 +9,10 @@ import json
 import pathlib
 import sys
 
+from common import BAD_ATTRIBUTES, launch, url, watch
 from playwright.sync_api import sync_playwright
 
-HERE = pathlib.Path(__file__).resolve().parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+PLOT = "() => h.tab.element.querySelector('.tj-landscape-plot')"
 
 
 def check(ok, what):
@@ -25,15 +24,16 @@ def check(ok, what):
 def main() -> int:
     problems = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1000, "height": 800})
-        page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None)
-        page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-        page.goto((HERE / "landscape.html").as_uri() + "?case=none")
+        watch(page, problems)
+        page.goto(url(case="none"))
         page.evaluate("() => { window.h = harness.mount('momentum'); }")
         wait_ready = "() => h.tab.element.querySelector('.tj-landscape-plot').dataset.state === 'ready'"
         page.wait_for_function(wait_ready)
-        maps = lambda: int(page.evaluate("() => h.tab.element.querySelector('.tj-landscape-plot').dataset.maps"))
+        def maps():
+            return int(page.evaluate("() => h.tab.element.querySelector('.tj-landscape-plot').dataset.maps"))
+
         check(maps() == 1, "one map after mounting (the span control's change coalesced with the first render)")
 
         # a click picks the cell under the pointer, rounded to 3 significant digits
@@ -48,11 +48,12 @@ def main() -> int:
         page.wait_for_timeout(50)
         check(maps() == 1, "the picked values moved the marker and computed nothing")
         cx = page.evaluate("() => +h.tab.element.querySelector('.tj-landscape-marker').getAttribute('cx')")
-        check(abs(cx - hit["width"] * 0.25 * 620 / page.query_selector('.tj-landscape-plot').bounding_box()['width']) < 6,
+        scale = 620 / page.query_selector(".tj-landscape-plot").bounding_box()["width"]
+        check(abs(cx - hit["width"] * 0.25 * scale) < 6,
               f"the marker sits on the picked cell (cx {cx:.1f})")
 
         # the marker follows the sliders of the mapped hyperparameters without a new map
-        page.evaluate("""() => { const l = h.lesson; h.setLesson({...l, hyperparameters: {momentum: {eta: 0.01, beta: 0.1}}}); }""")
+        page.evaluate("() => h.setLesson({...h.lesson, hyperparameters: {momentum: {eta: 0.01, beta: 0.1}}})")
         page.wait_for_timeout(50)
         cx2 = page.evaluate("() => +h.tab.element.querySelector('.tj-landscape-marker').getAttribute('cx')")
         check(maps() == 1 and cx2 < cx, f"the marker follows eta to {cx2:.1f} without a new map")
@@ -80,7 +81,8 @@ def main() -> int:
         before = maps()
         drag = page.evaluate("""async () => {
             let longest = 0, late = 0;
-            const seen = new PerformanceObserver(l => { for (const e of l.getEntries()) longest = Math.max(longest, e.duration); });
+            const seen = new PerformanceObserver(l => {
+                for (const e of l.getEntries()) longest = Math.max(longest, e.duration); });
             seen.observe({type: 'longtask'});
             for (let k = 1; k <= 20; k++) {
                 const t = performance.now();
@@ -95,10 +97,13 @@ def main() -> int:
             return {longest, late, info: h.tab.element.querySelector('.tj-landscape-info').textContent};
         }""")
         print("    ", drag)
-        check(maps() - before == 1, f"20 changes 50 ms apart at the budget: {maps() - before} map drawn, the rest dropped")
-        check("lowered to 126" in drag["info"] and "500 steps" in drag["info"], "the info line says the resolution was lowered")
+        check(maps() - before == 1,
+              f"20 changes 50 ms apart at the budget: {maps() - before} map drawn, the rest dropped")
+        check("lowered to 126" in drag["info"] and "500 steps" in drag["info"],
+              "the info line says the resolution was lowered")
         check(drag["longest"] < 100 and drag["late"] < 100,
-              f"the page stayed responsive: longest task {drag['longest']:.0f} ms, a timer {drag['late']:.0f} ms late at most")
+              f"the page stayed responsive: longest task {drag['longest']:.0f} ms, "
+              f"a timer {drag['late']:.0f} ms late at most")
         page.evaluate(harness_set, ["tj-landscape-resolution", "96"])
         page.evaluate("() => h.setLesson({...h.lesson, steps: 140, start: [-5, -2]})")
         page.wait_for_function(wait_ready)
@@ -111,13 +116,14 @@ def main() -> int:
         page.evaluate("() => h.tab.render({lesson: {...h.lesson, steps: 33}, visible: true})")
         page.wait_for_function(wait_ready)
         page.wait_for_timeout(50)
-        check(maps() == before + 1 and "33 steps" in page.inner_text(".tj-landscape-info"), "shown again, it catches up")
+        check(maps() == before + 1 and "33 steps" in page.inner_text(".tj-landscape-info"),
+              "shown again, it catches up")
 
         # keyboard: every control by Tab, then the map: arrows move a cursor, Enter picks
         page.focus(".tj-landscape-optimizer")
         order = []
         for _ in range(12):
-            order.append(page.evaluate("() => document.activeElement.className.baseVal ?? document.activeElement.className"))
+            order.append(page.evaluate("() => document.activeElement.getAttribute('class') ?? ''"))
             page.keyboard.press("Tab")
         print("     Tab order:", " | ".join(order))
         wanted = ["tj-landscape-optimizer", "tj-landscape-x", "tj-landscape-low", "tj-landscape-high", "tj-landscape-y",
@@ -154,12 +160,14 @@ def main() -> int:
         track = page.query_selector(".tj-landscape-y-span").bounding_box()
         page.mouse.click(track["x"] + 7 + (track["width"] - 14) * 0.9, track["y"] + track["height"] / 2)
         page.wait_for_function(wait_ready)
-        check(page.inner_text(".tj-landscape-y-span-field output") == "0 to 0.9", "a press on the y track at 90%: 0 to 0.9")
+        check(page.inner_text(".tj-landscape-y-span-field output") == "0 to 0.9",
+              "a press on the y track at 90%: 0 to 0.9")
 
         # axes: the same hyperparameter on both swaps them; none gives a curve, and a click on it picks x only
         page.select_option(".tj-landscape-x", "beta")
         settings = page.evaluate("() => h.tab.settings")
-        check(settings["axes"] == ["beta", "eta"] and settings["spans"] == {}, f"x := beta swaps the axes: {settings['axes']}")
+        check(settings["axes"] == ["beta", "eta"] and settings["spans"] == {},
+              f"x := beta swaps the axes: {settings['axes']}")
         page.select_option(".tj-landscape-y", "none")
         page.wait_for_function(wait_ready)
         page.wait_for_timeout(50)
@@ -168,7 +176,8 @@ def main() -> int:
         page.mouse.click(hit["x"] + hit["width"] * 0.5, hit["y"] + 10)
         page.wait_for_timeout(50)
         pick = page.evaluate("() => h.events[h.events.length - 1].pick")
-        check(list(pick[1]) == ["beta"] and abs(pick[1]["beta"] - 0.5) < 0.02, f"a click on the curve picks beta: {pick}")
+        check(list(pick[1]) == ["beta"] and abs(pick[1]["beta"] - 0.5) < 0.02,
+              f"a click on the curve picks beta: {pick}")
         page.select_option(".tj-landscape-x", "eta")
         page.select_option(".tj-landscape-y", "beta")
         page.wait_for_function(wait_ready)
@@ -185,14 +194,16 @@ def main() -> int:
         check(options == ["eta", "rho", "eps"] and page.evaluate("() => h.tab.settings.axes") == ["rho", "eps"],
               f"under torch adadelta has eta too: {options}, axes kept")
         page.evaluate("() => h.setLesson({...h.lesson, optimizers: ['momentum']})")
-        check(page.evaluate("() => h.tab.settings") ["optimizer"] == "momentum", "an optimizer that leaves the lesson leaves the tab")
+        check(page.evaluate("() => h.tab.settings.optimizer") == "momentum",
+              "an optimizer that leaves the lesson leaves the tab")
         page.wait_for_function(wait_ready)
 
         # export: settings to the host, and an SVG that stands alone
         page.click(".tj-landscape-export")
         page.wait_for_timeout(100)
         ev = page.evaluate("() => h.events[h.events.length - 1]")
-        check(ev["export"] == page.evaluate("() => h.tab.settings"), f"export hands over the settings: {json.dumps(ev['export'])}")
+        check(ev["export"] == page.evaluate("() => h.tab.settings"),
+              f"export hands over the settings: {json.dumps(ev['export'])}")
         svg = ev["svg"]
         pathlib.Path("/tmp/landscape_shots/export.svg").write_text(svg)
         check("var(" not in svg and "NaN" not in svg and "http://" not in svg.replace("http://www.w3.org", ""),
@@ -200,8 +211,7 @@ def main() -> int:
         check("data:image/png;base64," in svg, "the cells are an embedded PNG")
 
         # no NaN anywhere in the drawing, no console error all along
-        bad = page.evaluate("""() => Array.from(document.querySelectorAll('svg *')).flatMap(n =>
-            Array.from(n.attributes).filter(a => /NaN|undefined|Infinity/.test(a.value)).map(a => n.tagName + ' ' + a.name))""")
+        bad = page.evaluate(BAD_ATTRIBUTES)
         check(not bad, f"no NaN in attributes {bad[:3]}")
         view = browser.new_page(viewport={"width": 640, "height": 500})
         view.goto("about:blank")

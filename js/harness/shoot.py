@@ -8,11 +8,9 @@ import argparse
 import pathlib
 import sys
 
+from common import BAD_ATTRIBUTES, launch, url, watch
 from playwright.sync_api import sync_playwright
 
-HERE = pathlib.Path(__file__).resolve().parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 READY = """() => Array.from(document.querySelectorAll('.tj-landscape-plot'))
     .every(p => p.dataset.state === 'ready' || p.dataset.state === 'error')"""
 
@@ -27,12 +25,10 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     problems = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 960, "height": 800}, device_scale_factor=1)
-        page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None)
-        page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-        url = (HERE / "landscape.html").as_uri() + f"?theme={args.theme}" + (f"&case={args.cases}" if args.cases else "")
-        page.goto(url)
+        watch(page, problems)
+        page.goto(url(theme=args.theme, case=args.cases))
         page.wait_for_function(READY, timeout=60000)
         page.wait_for_timeout(100)
         for box in page.query_selector_all(".tj-app"):
@@ -45,8 +41,7 @@ def main() -> int:
             plot = box.query_selector(".tj-landscape-plot").bounding_box()
             print(f"{path}  box {size['width']:.0f}x{size['height']:.0f} side h {side['height']:.0f} "
                   f"plot {plot['width']:.0f}x{plot['height']:.0f} | {info}")
-        bad = page.evaluate("""() => Array.from(document.querySelectorAll('svg *')).flatMap(n =>
-            Array.from(n.attributes).filter(a => /NaN|undefined|Infinity/.test(a.value)).map(a => n.tagName + ' ' + a.name + '=' + a.value))""")
+        bad = page.evaluate(BAD_ATTRIBUTES)
         problems += [f"bad attribute: {b}" for b in bad]
         browser.close()
     for problem in problems:
