@@ -223,14 +223,26 @@ export function valueDomain(values, metric, steps) {
 let instances = 0;
 
 /**
- * The Landscape tab.
+ * The Landscape tab: its controls (a 264-px column) beside the map (620 x 480), 900 x 560 CSS px at most. Its CSS
+ * is LANDSCAPE_CSS (landscape.css.js), under `.tj-app`, reading the root's --tj-* variables.
  *
  * @param {HTMLElement} parent where the tab's element is appended
  * @param {object} options
  * @param {object} options.config state.config(): specs, objectives, symbols, bound and landscape
- * @param {(optimizer: string, values: object) => void} [options.onPick] a cell was picked: its values, rounded
- * @param {(settings: object) => void} [options.onExport] "Export map SVG" was pressed
- * @returns {{element, render, settings, toSVG, destroy, lastTiming}}
+ * @param {(optimizer: string, values: object) => void} [options.onPick] a cell was picked (click, or Enter on the
+ *   focused map): values of its one or two hyperparameters, rounded to 3 significant digits inside their range
+ * @param {(settings: object) => void} [options.onExport] "Export map SVG" was pressed, with tab.settings
+ * @returns {object} the tab:
+ *   element: its root element (class tj-landscape);
+ *   render({lesson, visible}): call on every lesson change; computes only while visible and only when the map
+ *     depends on what changed (mapKey), in slices, the latest asked for only; otherwise moves the marker;
+ *   settings: {optimizer, axes, spans (narrowed axes only), metric, tol, resolution (the one drawn, lowered to fit
+ *     the budget)};
+ *   toSVG(): the map as drawn, a standalone SVG string;
+ *   lastTiming: ms the last map took to compute (its slices, without the pauses between them);
+ *   destroy(): stops any computation and removes the element.
+ *   The map's element (tj-landscape-plot) carries data-state (empty, computing, ready, error) and data-maps
+ *   (maps drawn so far) for browser tests.
  */
 export function createLandscapeTab(parent, { config, onPick = () => {}, onExport = () => {} }) {
   const id = `tj-landscape-${++instances}`;
