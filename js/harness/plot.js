@@ -113,5 +113,6 @@ function bench(count, steps, repeats = 200) {
     withLayout: moveL, scrub };
 }
 
-window.harness = { figures, CASES, bench, view };
+const makePlot = (box) => ({ plot: createPlot(box, {}), panels: createPanels(box) });
+window.harness = { figures, CASES, bench, view, makePlot };
 window.harnessReady = true;

@@ -182,13 +182,12 @@ export function createPanels(parent) {
       .tickPadding(2));
     panel.yAxis.call(axisLeft(panel.y).tickValues(yticks).tickFormat(formatPower).tickSizeOuter(0).tickSize(3.5)
       .tickPadding(2));
-    panel.gridX.call(axisBottom(x).tickValues(xticks).tickFormat(() => "").tickSizeOuter(0).tickSize(INNER_H));
+    panel.gridX.call(axisBottom(x).tickValues(xticks).tickFormat(() => "").tickSizeOuter(0).tickSize(-INNER_H));
     panel.gridY.call(axisLeft(panel.y).tickValues(yticks).tickFormat(() => "").tickSizeOuter(0)
       .tickSize(-INNER_W));
-    for (const a of [panel.xAxis, panel.yAxis, panel.gridX, panel.gridY]) a.select(".domain").remove();
-    panel.gridX.selectAll("line").attr("y2", -INNER_H);
     const scaleNote = spec !== null && spec.type !== "log" ? ` (${spec.type} scale)` : "";
-    panel.title.text(TITLES[panel === panels[0] ? 0 : 1] + scaleNote);
+    const title = TITLES[panel === panels[0] ? 0 : 1] + scaleNote;
+    if (panel.title.text() !== title) panel.title.text(title);
     return true;
   }
 

@@ -17,6 +17,7 @@ export const PLOT_CSS = `
 .tj-app .tj-axis text { font-size: 11.5px; font-family: inherit; }
 .tj-app .tj-panels .tj-axis text { font-size: 10.5px; }
 .tj-app .tj-axis line { stroke: currentColor; stroke-width: 1.1px; }
+.tj-app .tj-axis .domain, .tj-app .tj-grid .domain { display: none; }
 .tj-app .tj-frame { fill: none; stroke: currentColor; stroke-width: 1.1px; pointer-events: none; }
 .tj-app .tj-plot .tj-hit { fill: var(--tj-bg, var(--jp-layout-color0, #fff)); cursor: crosshair; }
 .tj-app .tj-plot .tj-contours, .tj-app .tj-plot .tj-landmarks, .tj-app .tj-plot .tj-paths,

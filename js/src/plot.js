@@ -427,7 +427,7 @@ export function createPlot(parent, { onStart } = {}) {
   root.append("rect").attr("class", "tj-frame").attr("width", INNER_W).attr("height", INNER_H);
 
   const state = { key: undefined, several: undefined, structure: undefined, slots: [], objective: null,
-    startD: null, dragging: null, view: null };
+    startD: null, dragging: null, contour: null, label: null };
   const box = [-INNER_W, -INNER_H, 2 * INNER_W, 2 * INNER_H]; // what a path keeps: the window and a margin
 
   function report(px1, px2, final) {
@@ -476,8 +476,6 @@ export function createPlot(parent, { onStart } = {}) {
       .tickPadding(3));
     yAxis.call(axisLeft(y).ticks(Math.max(4, Math.round(INNER_H / 45))).tickSizeOuter(0).tickSize(4.5)
       .tickPadding(3));
-    xAxis.select(".domain").remove();
-    yAxis.select(".domain").remove();
     contourLayer.selectAll("path").data(contourD(o, x, y)).join("path").attr("d", (m) => m.d);
     const marks = (pts, shape, size) => markerPath(pts.map((p) => x(p[0])), pts.map((p) => y(p[1])), pts.length,
       symbolTemplate(shape, size * PT), [-20, -20, INNER_W + 20, INNER_H + 20]);
@@ -531,6 +529,7 @@ export function createPlot(parent, { onStart } = {}) {
 
   function drawLegend(data) {
     legend.selectAll("*").remove();
+    legend.attr("transform", null);
     if (!data.length) return;
     const row = 17, sample = 26, pad = 6;
     const frame = legend.append("rect").attr("class", "tj-legend-frame").attr("rx", 2.5);
@@ -623,7 +622,11 @@ export function createPlot(parent, { onStart } = {}) {
         .attr("opacity", several ? CONTOUR_ALPHA.several : CONTOUR_ALPHA.one);
       state.several = several;
     }
-    contourLayer.attr("stroke", view.colors?.contour ?? "#1f77b4");
+    const contour = view.colors?.contour ?? "#1f77b4";
+    if (contour !== state.contour) {
+      contourLayer.attr("stroke", contour);
+      state.contour = contour;
+    }
     const structure = JSON.stringify(view.optimizers.map((p) => [p.name, p.color, p.marker, p.label]))
       + (view.colors?.gradient ?? "");
     if (structure !== state.structure) {
@@ -638,9 +641,12 @@ export function createPlot(parent, { onStart } = {}) {
     });
     placeStart(state.dragging ?? view.start);
     const names = view.optimizers.map((p) => p.label ?? p.name).join(", ");
-    svg.attr("aria-label", `Contours of ${o.name ?? o.key} with the path${several ? "s" : ""} of ${names} from `
-      + `(${view.start[0]}, ${view.start[1]})`);
-    state.view = view;
+    const label = `Contours of ${o.name ?? o.key} with the path${several ? "s" : ""} of ${names} from `
+      + `(${view.start[0]}, ${view.start[1]})`;
+    if (label !== state.label) {
+      svg.attr("aria-label", label);
+      state.label = label;
+    }
   }
 
   return {
