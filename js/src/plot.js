@@ -366,8 +366,8 @@ function contourD(objective, x, y) {
   const contourLine = line().curve(curveLinearClosed).digits(1).x((p) => sx(p[0])).y((p) => sy(p[1]));
   const levels = visibleLevels(objective);
   return contours().size([NX, NY]).thresholds(levels)(values)
-    .map((m) => ({ value: m.value, d: m.coordinates.flatMap((poly) => poly.map(contourLine)).join("") }))
-    .filter((m) => m.d);
+    .map((m) => m.coordinates.flatMap((poly) => poly.map(contourLine)).join(""))
+    .filter(Boolean);
 }
 
 function legendWidth(texts, fallbackChars) {
@@ -476,7 +476,7 @@ export function createPlot(parent, { onStart } = {}) {
       .tickPadding(3));
     yAxis.call(axisLeft(y).ticks(Math.max(4, Math.round(INNER_H / 45))).tickSizeOuter(0).tickSize(4.5)
       .tickPadding(3));
-    contourLayer.selectAll("path").data(contourD(o, x, y)).join("path").attr("d", (m) => m.d);
+    contourLayer.selectAll("path").data(contourD(o, x, y)).join("path").attr("d", (d) => d);
     const marks = (pts, shape, size) => markerPath(pts.map((p) => x(p[0])), pts.map((p) => y(p[1])), pts.length,
       symbolTemplate(shape, size * PT), [-20, -20, INNER_W + 20, INNER_H + 20]);
     minima.attr("d", marks(o.minima ?? [], "star", MINIMUM_PT));
