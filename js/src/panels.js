@@ -133,6 +133,8 @@ function rateValues(optimizers) {
  * @param {Element} parent where the SVG is appended
  * @returns {{element: SVGSVGElement, render: (data: {optimizers, steps, step}) => void, toSVG: () => string,
  *   destroy: () => void}}
+ *   render reads each optimizer's name, color, run.losses and run.effectiveLr (the plot's view will do); the paths
+ *   are drawn again only when a run object or the steps change, the axes only when their limits change.
  */
 export function createPanels(parent) {
   const id = uid("panels");

@@ -388,6 +388,11 @@ function legendWidth(texts, fallbackChars) {
  *   student clicks in the plot area (final: true) or drags the start marker (final: false while moving, true on
  *   release), with coordinates rounded to 2 decimals and kept inside the window
  * @returns {{element: SVGSVGElement, render: (view: object) => void, toSVG: () => string, destroy: () => void}}
+ *   render(view) draws `view`, and may be called as often as wanted; view is
+ *   {objective: {key, name, f, grad, xlim, ylim, minima, saddles, levels}, optimizers: [{name, color, marker,
+ *   label, run, eta}], start: [x1, x2], steps, step: null | k, colors: {contour, gradient}}. The contours are
+ *   computed again only when objective.key changes (name is the title); the paths only when a run object or the
+ *   steps change; the rest of the elements only when the optimizers' names, colours, markers or labels change.
  */
 export function createPlot(parent, { onStart } = {}) {
   const id = uid("plot");
