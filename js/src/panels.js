@@ -237,7 +237,8 @@ export function createPanels(parent) {
     const changed = axes(panels[0], lossSpec, steps) | axes(panels[1], rateSpec, steps);
     const ly = panels[0].y, ry = panels[1].y;
     const log0 = lossSpec === null || lossSpec.type === "log", log1 = rateSpec === null || rateSpec.type === "log";
-    const ok = (log) => (v) => Number.isFinite(v) && (!log || v > 0);
+    // plain comparisons: these run for every point, and false for NaN and the infinities
+    const ok = (log) => (log ? (v) => v > 0 && v < Infinity : (v) => v > -Infinity && v < Infinity);
     const okLoss = ok(log0), okRate = ok(log1);
     lossLine.y((v) => FINE * ly(v)).defined(okLoss);
     optimizers.forEach((p, i) => {
