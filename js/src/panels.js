@@ -105,6 +105,15 @@ export function symlogTicks(scale, gap = 14) {
   return kept.sort((a, b) => a - b);
 }
 
+/**
+ * The log scale as y = a + b log10(v), from two of its own values: the same mapping as calling it (up to
+ * rounding), without d3-scale's per-call interpolation, which was a quarter of a panel's render at 500 steps.
+ */
+export function logMapping(scale) {
+  const a = scale(1), b = scale(10) - a;
+  return (v) => a + b * Math.log10(v);
+}
+
 // --- the panels --------------------------------------------------------------------------------------------------
 
 function yScale(spec) {
@@ -240,14 +249,15 @@ export function createPanels(parent) {
     // plain comparisons: these run for every point, and false for NaN and the infinities
     const ok = (log) => (log ? (v) => v > 0 && v < Infinity : (v) => v > -Infinity && v < Infinity);
     const okLoss = ok(log0), okRate = ok(log1);
-    lossLine.y((v) => FINE * ly(v)).defined(okLoss);
+    const lossY = log0 ? logMapping(ly) : ly, rateY = log1 ? logMapping(ry) : ry;
+    lossLine.y((v) => FINE * lossY(v)).defined(okLoss);
     optimizers.forEach((p, i) => {
       const s = state.slots[i];
       if (s.run === p.run && !changed) return;
       s.loss.setAttribute("d", lossLine(p.run.losses) ?? "");
       const rates = p.run.effectiveLr;
       for (const [node, c] of [[s.rate1, 0], [s.rate2, 1]]) {
-        const d = rates ? rateLine.y((r) => FINE * ry(r[c])).defined((r) => okRate(r[c]))(rates) : null;
+        const d = rates ? rateLine.y((r) => FINE * rateY(r[c])).defined((r) => okRate(r[c]))(rates) : null;
         node.setAttribute("d", d ?? "");
       }
       s.run = p.run;

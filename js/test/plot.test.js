@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
+import { scaleLog } from "d3-scale";
+
 import { getObjective, run } from "../src/engine.js";
 import {
-  LINTHRESH, decades, floorDecades, formatPower, logTicks, panelScale,
+  LINTHRESH, decades, floorDecades, formatPower, logMapping, logTicks, panelScale,
 } from "../src/panels.js";
 import {
   arange, arrowPaths, autoLevels, clipSegment, clippedPolyline, contourLevels, drawnUntil, leftView, markerPath,
@@ -108,6 +110,15 @@ describe("the panels' scale", () => {
   test("a generator is read once and for all", () => {
     function* values() { yield 5; yield 0.05; }
     assert.deepEqual(panelScale(values(), 0), { type: "log", domain: [0.01, 10] });
+  });
+
+  test("the log mapping is d3's scaleLog", () => {
+    for (const [domain, range] of [[[1e-10, 100], [147, 3]], [[1e-3, 1e4], [0, 500]], [[1e287, 1e301], [10, 0]]]) {
+      const scale = scaleLog().domain(domain).range(range), fast = logMapping(scale);
+      for (const v of [domain[0], domain[1], Math.sqrt(domain[0]) * Math.sqrt(domain[1]), domain[0] / 1e5, 0.37]) {
+        assert.ok(Math.abs(fast(v) - scale(v)) < 1e-9 * Math.max(1, Math.abs(scale(v))), `${v}: ${fast(v)} ${scale(v)}`);
+      }
+    }
   });
 
   test("decade ticks: at most eight, on multiples of the stride, labelled compactly", () => {
