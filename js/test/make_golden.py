@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))  # the golden data must come from this checkout's 
 from trajectories.engine import BOUND, run  # noqa: E402
 from trajectories.landscape import _boundary, axis_values, compute, score  # noqa: E402
 from trajectories.objectives import OBJECTIVES, get_objective  # noqa: E402
+from trajectories.plotting import _decades, _floor, contour_grid, contour_levels, drawn_until, left_view  # noqa: E402
 from trajectories.rules import eta_limit, sgd_noise  # noqa: E402
 from trajectories.specs import CONVENTIONS, RULES, SPECS, resolve  # noqa: E402
 
@@ -268,6 +269,63 @@ def boundaries() -> list[dict]:
     return out
 
 
+# Runs for the figure's drawn_until: paths that stay, leave for good, diverge, leave and come back, start outside.
+PLOT_RUNS = [  # (optimizer, objective, settings, start, steps)
+    ("gd", "quadratic", {"eta": 0.4}, [-5.0, -2.0], 20), ("gd", "quadratic", {"eta": 0.6}, [-5.0, -2.0], 20),
+    ("gd", "quadratic", {"eta": 5.0}, [-5.0, -2.0], 20), ("gd", "quadratic", {"eta": 0.5}, [-5.0, -2.0], 20),
+    ("momentum", "quadratic", {"eta": 3.0, "beta": 0.999}, [-5.0, -2.0], 40),
+    ("momentum", "quadratic", {"eta": 0.6, "beta": 0.5}, [-5.0, -2.0], 20),
+    ("adagrad", "quadratic", {"eta": 100.0}, [-5.0, -2.0], 40),
+    ("adagrad", "quadratic", {"eta": 2.0}, [-5.0, -2.0], 40),
+    ("rmsprop", "quadratic", {"eta": 30.0, "gamma": 0.5, "eps": 1e-12}, [-5.0, -2.0], 40),
+    ("adam", "quadratic", {"eta": 1.5}, [-5.0, -2.0], 60), ("gd", "saddle", {"eta": 0.1}, [1.0, 0.01], 40),
+    ("gd", "saddle", {"eta": 0.5}, [1.0, 0.0], 20), ("gd", "quadratic", {"eta": 0.4}, [-7.0, 0.5], 20),
+    ("gd", "quadratic", {"eta": 0.4}, [0.0, 0.0], 20), ("adam", "rosenbrock", {"eta": 0.05}, [-1.5, 2.0], 100),
+    ("gd", "rosenbrock", {"eta": 0.01}, [-5.0, -2.0], 20), ("rmsprop", "himmelblau", {"eta": 0.3}, [-5.0, -2.0], 60),
+    ("nesterov", "himmelblau", {"eta": 0.05, "beta": 0.9}, [0.0, 0.0], 60),
+]
+DECADE_CASES = [  # values for the log panels' limits
+    [10.5, 1.0, 1e-3], [1.0], [0.5], [10.0], [1e-300, 1e300], [3e-7, 2e-7], [0.4] * 20, [1e6, 1e-12, None],
+    [None, None], [0.0, 1.0, 2.0], [-1.0, 5.0], [9.999999999, 1.00000001], [123.0, 4.5e-20, 7.7e-9],
+    [1e-9, 0.999999, 1000.0001],
+]
+
+
+LOCATOR_CASES = [(0.0, 24.1), (1000.1, 1000.9), (2.0, 2.0), (-1e-20, 3e-20), (-12.25, 30.25), (0.0, 1e-300),
+                 (-7.5, -7.25), (3.0, 1e7), (0.0, 0.0)]
+
+
+def plot_data() -> dict:
+    """The figure's pure parts as plotting.py computes them: contour levels, drawn_until, log-panel limits."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    locator = [{"vmin": a, "vmax": b, "ticks": floats(MaxNLocator(8, min_n_ticks=1).tick_values(a, b))}
+               for a, b in LOCATOR_CASES]
+
+    levels = []
+    for name, params in objectives():
+        obj = get_objective(name, **params)
+        g1, g2, z = contour_grid(obj)
+        cs = Figure().add_subplot().contour(g1, g2, z, levels=contour_levels(obj, z))
+        levels.append({"name": name, "params": params, "levels": floats(cs.levels)})
+    runs_ = []
+    for optimizer, name, settings, start, steps in PLOT_RUNS:
+        seed = SEED if optimizer == "sgd" else None
+        t = run(optimizer, objective=get_objective(name), start=tuple(start), steps=steps, seed=seed, **settings)
+        runs_.append({"optimizer": optimizer, "options": {"objective": name, "start": start, "steps": steps,
+                                                          **settings},
+                      "diverged_at": t.diverged_at, "left_view": left_view(t), "drawn_until": drawn_until(t)})
+    decades = []
+    for values in DECADE_CASES:
+        v = np.array([np.nan if x is None else x for x in values], dtype=float)
+        limits = _decades(v)
+        decades.append({"values": floats(v), "decades": None if limits is None else list(limits),
+                        "floor12": None if limits is None else list(_floor(limits, 12)),
+                        "floor4": None if limits is None else list(_floor(limits, 4))})
+    return {"levels": levels, "locator": locator, "runs": runs_, "decades": decades}
+
+
 def write(data: dict) -> None:
     """Compact JSON with one record per line, so that a change to the engine shows as a readable diff."""
     parts = []
@@ -285,7 +343,7 @@ def main() -> int:
         data = {"generator": "js/test/make_golden.py", "numpy": np.__version__, "bound": BOUND,
                 "specs": specs_table(), "objectives": objective_data(), "formats": formats(),
                 "eta_limits": eta_limits(), "axes": axes(), "boundaries": boundaries(), "runs": runs(),
-                "maps": maps()}
+                "maps": maps(), "plot": plot_data()}
     write(data)
     print(f"wrote {len(data['runs'])} runs and {len(data['maps'])} maps to {OUT} ({OUT.stat().st_size // 1024} KB)")
     return 0
