@@ -16,7 +16,6 @@ export const APP_CSS = `
   --tj-warn: var(--jp-warn-color1, #ef6c00);
   --tj-font: var(--jp-ui-font-family, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
   color: var(--tj-fg);
-  background: var(--tj-bg);
   font-family: var(--tj-font);
   font-size: 13px;
   line-height: 1.35;
@@ -38,15 +37,15 @@ export const APP_CSS = `
 .tj-app select { padding: 2px 4px; min-height: 26px; }
 .tj-app input[type="number"], .tj-app input[type="text"] { padding: 2px 6px; min-height: 26px; }
 .tj-main { display: flex; flex-flow: row wrap; gap: 12px; align-items: flex-start; }
-.tj-controls { width: 290px; flex: 0 0 290px; display: flex; flex-direction: column; gap: 8px; }
+.tj-controls { width: 300px; flex: 0 0 300px; display: flex; flex-direction: column; gap: 8px; }
 .tj-view { flex: 1 1 560px; min-width: 0; }
 .tj-field { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
 .tj-field > .tj-name { width: 72px; flex: 0 0 72px; color: var(--tj-fg2); }
-.tj-optimizer { display: grid; grid-template-columns: repeat(4, 1fr); gap: 4px; }
-.tj-optimizer button { padding: 3px 2px; font-size: 12px; display: inline-flex; align-items: center;
-  justify-content: center; gap: 4px; white-space: nowrap; }
-.tj-optimizer button .tj-swatch { flex: 0 0 8px; width: 8px; height: 8px; border-radius: 50%;
-  background: transparent; }
+.tj-optimizer { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 4px; }
+.tj-optimizer button { padding: 2px 1px; font-size: 11.5px; display: inline-flex; align-items: center;
+  justify-content: center; gap: 3px; white-space: nowrap; overflow: hidden; }
+.tj-optimizer button[aria-pressed="false"] .tj-swatch { display: none; }
+.tj-optimizer button .tj-swatch { flex: 0 0 7px; width: 7px; height: 7px; border-radius: 50%; }
 .tj-formula { min-height: 1.6em; font-size: 14px; padding-left: 78px; overflow-x: auto; }
 .tj-formula math { font-size: 1.05em; }
 .tj-convention { display: inline-flex; }
@@ -57,7 +56,7 @@ export const APP_CSS = `
 .tj-hint { color: var(--tj-fg2); font-size: 12px; }
 .tj-tools { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
 .tj-export-output { font-size: 12px; color: var(--tj-fg2); overflow-wrap: anywhere; min-height: 1em; }
-.tj-readout { font-family: var(--jp-code-font-family, ui-monospace, Menlo, Consolas, monospace); font-size: 11.5px;
+.tj-readout { margin-top: 4px; font-family: var(--jp-code-font-family, ui-monospace, Menlo, Consolas, monospace); font-size: 11.5px;
   line-height: 1.45; overflow-wrap: anywhere; }
 .tj-readout b { font-weight: 600; }
 .tj-slider { display: grid; grid-template-columns: 72px 1fr 52px; align-items: center; gap: 8px; min-height: 26px; }

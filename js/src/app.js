@@ -16,7 +16,7 @@ import { createLandscapeTab } from "./landscape_tab.js";
 import * as L from "./lesson.js";
 import { generalLatex, toQuery } from "./link.js";
 import { createPanels } from "./panels.js";
-import { createPlot } from "./plot.js";
+import { createPlot, drawnUntil } from "./plot.js";
 import { PLOT_CSS } from "./plot.css.js";
 import { createSlider } from "./slider.js";
 
@@ -128,7 +128,7 @@ export function createApp(el, host) {
   };
   const convention = h("div", { class: "tj-convention", role: "group", "aria-label": "convention" },
     conventionButtons.d2l, conventionButtons.torch);
-  const steps = createSlider({ label: "steps", classes: ["tj-steps"], stops: range(1, config.pageSteps, 1),
+  const steps = createSlider({ label: "steps", classes: ["tj-steps"], stops: stepStops(config.pageSteps),
     value: state.lesson.steps, format: String, title: `steps to run, 1 to ${config.pageSteps}`,
     onChange: (v, how) => guard(() => change(L.withSettings(state.lesson, { steps: v }), how.final)) });
   const startX1 = h("input", { type: "number", step: "0.1", class: "tj-start-x1", "aria-label": "start x1",
@@ -152,7 +152,7 @@ export function createApp(el, host) {
       h("label", {}, "x1 ", startX1), h("label", {}, "x2 ", startX2)),
     h("div", { class: "tj-hint", text: "or click on the plot, or drag the start point" }),
     h("div", { class: "tj-tools" }, reset, exportButton),
-    exportOutput, readout);
+    exportOutput);
 
   const plot = createPlot(h("div"), { onStart: (x1, x2, how) => guard(() => setStart(x1, x2, how.final)) });
   const panels = createPanels(h("div"));
@@ -161,7 +161,7 @@ export function createApp(el, host) {
     title: "step through the run", onclick: () => guard(togglePlay) });
   const step = createSlider({ label: "step", classes: ["tj-step"], stops: range(0, state.lesson.steps, 1), value: 0,
     format: String, title: "the highlighted step",
-    onChange: (v) => guard(() => { state.scrubbed = true; state.step = v; draw(); }) });
+    onChange: (v) => guard(() => { state.scrubbed = true; state.step = v; scheduleDraw(); }) });
   const message = h("div", { class: "tj-message", "aria-live": "polite" });
   const hyper = h("div", { class: "tj-hyper" });
   const trajectoriesPanel = h("div", { class: "tj-panel", role: "tabpanel", id: uid("panel") },
@@ -169,7 +169,7 @@ export function createApp(el, host) {
     h("div", { class: "tj-scrub" }, play, step.element),
     h("div", { class: "tj-hint", text: "at the highlighted step: grey dashed arrow = −η·∇f, coloured arrow = the "
       + "actual update" }),
-    message, hyper);
+    readout, message, hyper);
   const landscape = createLandscapeTab(h("div"), { config,
     onPick: (name, values) => guard(() => {
       let next = state.lesson;
@@ -219,10 +219,16 @@ export function createApp(el, host) {
     else if (!syncTimer) syncTimer = setTimeout(flush, SYNC_MS);
   }
 
+  // A drag or a held key can change the lesson many times per frame: draw once per frame, just before it.
+  let frame = 0;
+  function schedule() {
+    if (!frame) frame = requestAnimationFrame(() => { frame = 0; guard(render); });
+  }
+
   function change(lesson, final) {
     state.notes = [];
     state.lesson = lesson;
-    render();
+    schedule();
     sync(final);
   }
 
@@ -243,7 +249,6 @@ export function createApp(el, host) {
     change(lesson, true);
     state.notes = [`Convention ${name}: the same values through ${which} formulas (where eps sits, Adadelta's lr); `
       + "Reset gives the book's defaults."];
-    showMessages();
   }
 
   function setStart(x1, x2, final) {
@@ -279,9 +284,9 @@ export function createApp(el, host) {
     timer = setInterval(() => {
       if (state.step >= state.lesson.steps) return stopPlay();
       state.step += 1;
-      draw();
+      scheduleDraw();
     }, PLAY_MS);
-    draw();
+    scheduleDraw();
   }
   function stopPlay() {
     clearInterval(timer);
@@ -352,7 +357,7 @@ export function createApp(el, host) {
     if (key !== cache.objectiveKey) {
       const o = getObjective(lesson.objective, { condition: lesson.condition, angle: lesson.angle });
       const latex = general ? generalLatex(lesson.condition, lesson.angle) : config.objectives[lesson.objective].latex;
-      cache.objective = { ...o, key, latex };
+      cache.objective = { ...o, name: lesson.objective, key, latex };
       cache.objectiveKey = key;
       formula.innerHTML = katex.renderToString(latex, { output: "mathml", throwOnError: false });
     }
@@ -388,6 +393,21 @@ export function createApp(el, host) {
     return out;
   }
 
+  // The grey of the gradient arrow follows the theme (the book's #555 is faint on a dark page).
+  let colors = null;
+  function themeColors() {
+    if (!colors) {
+      const grey = getComputedStyle(root).getPropertyValue("--tj-fg2").trim();
+      colors = { ...config.colors, gradient: grey || config.colors.gradient };
+    }
+    return colors;
+  }
+
+  let stepFrame = 0;
+  function scheduleDraw() {
+    if (!stepFrame) stepFrame = requestAnimationFrame(() => { stepFrame = 0; guard(draw); });
+  }
+
   let current = {};
   function render() {
     const lesson = state.lesson;
@@ -413,7 +433,7 @@ export function createApp(el, host) {
       run: current[name], eta: lesson.hyperparameters[name].eta ?? 1,
     }));
     plot.render({ objective: objectiveNow, optimizers, start: lesson.start, steps: lesson.steps, step: stepShown,
-      colors: config.colors });
+      colors: themeColors() });
     panels.render({ optimizers, steps: lesson.steps, step: stepShown });
     if (step.value !== (stepShown ?? 0) || cache.stepStops !== lesson.steps) {
       cache.stepStops = lesson.steps;
@@ -460,8 +480,9 @@ export function createApp(el, host) {
         lines.push(h("div", { class: "tj-bad", text: `${name} diverged at step ${r.divergedAt}: |x| passed `
           + `${BOUND_TEXT}; drawn up to where it left the plot.` }));
       } else {
-        const left = plot.leftAt?.(name);
-        if (left != null) {
+        const o = cache.objective;
+        const left = drawnUntil(r, o.xlim, o.ylim);
+        if (left < state.lesson.steps) {
           lines.push(h("div", { class: "tj-bad", text: `${name} left the plot at step ${left} and is still outside `
             + `it after ${state.lesson.steps} steps.` }));
         }
@@ -541,7 +562,7 @@ export function createApp(el, host) {
     if (L.sameLesson(lesson, state.lesson)) return;
     sent = JSON.stringify(lesson);
     state.lesson = lesson;
-    render();
+    schedule();
   })));
   cleanups.push(host.onNotes?.((notes) => guard(() => say(notes))));
   cleanups.push(host.onNoise?.(() => guard(() => { cache.noise.clear(); cache.runs.clear(); render(); })));
@@ -564,6 +585,8 @@ export function createApp(el, host) {
     get lesson() { return state.lesson; },
     destroy() {
       stopPlay();
+      cancelAnimationFrame(frame);
+      cancelAnimationFrame(stepFrame);
       clearTimeout(syncTimer);
       for (const cleanup of cleanups) if (typeof cleanup === "function") cleanup();
       plot.destroy();
@@ -578,6 +601,11 @@ function range(low, high, step) {
   const out = [];
   for (let v = low; v <= high; v += step) out.push(v);
   return out;
+}
+
+// Every step up to 50, then by fives to 200, by tens beyond: the book's 20 and 50 sit on the fine part.
+function stepStops(high) {
+  return [...range(1, 50, 1), ...range(55, 200, 5), ...range(210, high, 10)].filter((v) => v <= high);
 }
 
 function logStops(low, high) {

@@ -20,7 +20,7 @@ export const LR_FLOOR = 4;
 export const LINTHRESH = 1e-2; // the symlog axis is linear within +-LINTHRESH, as plotting.py's
 const LINE_PT = 1.4;
 const TITLES = ["loss f(x) against step", "effective learning rate (x1 solid, x2 dashed)"];
-const NO_RATE = "momentum and Nesterov have no per-coordinate rate";
+const NO_RATE = "no per-coordinate rate: momentum, Nesterov";
 
 // --- pure functions (tested in js/test/plot.test.js) -------------------------------------------------------------
 
