@@ -75,13 +75,19 @@ def browser() -> Iterator[Any]:
         pw.stop()
 
 
+def watch(p: Any) -> Any:
+    """Collect a page's uncaught errors and console errors in ``p.errors``: a student must never meet one."""
+    p.errors = []
+    p.on("pageerror", lambda exc: p.errors.append(f"page error: {exc}"))
+    p.on("console", lambda m: p.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    return p
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser page (its own context); ``page.errors`` collects uncaught page errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    p = context.new_page()
-    p.errors = []
-    p.on("pageerror", lambda exc: p.errors.append(str(exc)))
+    """A fresh browser page (its own context, 1280 px wide); ``page.errors`` collects page and console errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    p = watch(context.new_page())
     try:
         yield p
     finally:

@@ -52,7 +52,7 @@ export const APP_CSS = `
 .tj-convention button { border-radius: 0; }
 .tj-convention button:first-child { border-radius: 4px 0 0 4px; }
 .tj-convention button:last-child { border-radius: 0 4px 4px 0; border-left: none; }
-.tj-start input { width: 74px; }
+.tj-start-fields input { width: 74px; }
 .tj-hint { color: var(--tj-fg2); font-size: 12px; }
 .tj-tools { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
 .tj-export-output { font-size: 12px; color: var(--tj-fg2); overflow-wrap: anywhere; min-height: 1em; }
@@ -78,8 +78,8 @@ export const APP_CSS = `
 .tj-scrub .tj-slider { flex: 1 1 auto; max-width: 520px; grid-template-columns: 40px 1fr 40px; }
 .tj-play { width: 84px; }
 .tj-message { min-height: 1.4em; margin: 4px 0; }
-.tj-message .tj-note { color: var(--tj-fg2); }
-.tj-message .tj-bad { color: var(--tj-error); }
+.tj-message .tj-msg-note { color: var(--tj-fg2); }
+.tj-message .tj-msg-bad { color: var(--tj-error); }
 .tj-hyper { display: flex; flex-flow: row wrap; gap: 10px 16px; margin-top: 6px; }
 .tj-hyper-column { width: 272px; display: flex; flex-direction: column; gap: 4px; }
 .tj-hyper-column h3 { font-size: 13px; margin: 0 0 2px; }

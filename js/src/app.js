@@ -148,7 +148,7 @@ export function createApp(el, host) {
     formula, generalBox,
     h("div", { class: "tj-field" }, h("span", { class: "tj-name", text: "convention" }), convention),
     steps.element,
-    h("div", { class: "tj-field tj-start" }, h("span", { class: "tj-name", text: "start" }),
+    h("div", { class: "tj-field tj-start-fields" }, h("span", { class: "tj-name", text: "start" }),
       h("label", {}, "x1 ", startX1), h("label", {}, "x2 ", startX2)),
     h("div", { class: "tj-hint", text: "or click on the plot, or drag the start point" }),
     h("div", { class: "tj-tools" }, reset, exportButton),
@@ -472,18 +472,18 @@ export function createApp(el, host) {
   }
 
   function showMessages(bad = false) {
-    const lines = state.notes.map((text) => h("div", { class: bad ? "tj-bad" : "tj-note", text }));
+    const lines = state.notes.map((text) => h("div", { class: bad ? "tj-msg-bad" : "tj-msg-note", text }));
     for (const name of state.lesson.optimizers) {
       const r = current[name];
       if (!r) continue;
       if (r.divergedAt !== null) {
-        lines.push(h("div", { class: "tj-bad", text: `${name} diverged at step ${r.divergedAt}: |x| passed `
+        lines.push(h("div", { class: "tj-msg-bad", text: `${name} diverged at step ${r.divergedAt}: |x| passed `
           + `${BOUND_TEXT}; drawn up to where it left the plot.` }));
       } else {
         const o = cache.objective;
         const left = drawnUntil(r, o.xlim, o.ylim);
         if (left < state.lesson.steps) {
-          lines.push(h("div", { class: "tj-bad", text: `${name} left the plot at step ${left} and is still outside `
+          lines.push(h("div", { class: "tj-msg-bad", text: `${name} left the plot at step ${left} and is still outside `
             + `it after ${state.lesson.steps} steps.` }));
         }
       }

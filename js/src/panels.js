@@ -172,7 +172,7 @@ export function createPanels(parent) {
       .attr("text-anchor", "middle").attr("dy", "0.35em").attr("display", "none").text(NO_RATE);
     const curves = g.append("g").attr("clip-path", `url(#${id}-clip)`).append("g").attr("fill", "none")
       .attr("transform", `scale(${1 / FINE})`);
-    const stepLine = g.append("line").attr("class", "tj-step").attr("y1", 0).attr("y2", INNER_H)
+    const stepLine = g.append("line").attr("class", "tj-step-line").attr("y1", 0).attr("y2", INNER_H)
       .attr("display", "none");
     g.append("rect").attr("class", "tj-frame").attr("width", INNER_W).attr("height", INNER_H);
     return { g, title, gridX, gridY, xAxis, yAxis, note, curves, stepLine, y: yScale(null), key: undefined };
@@ -196,7 +196,7 @@ export function createPanels(parent) {
     panel.gridX.call(axisBottom(x).tickValues(xticks).tickFormat(() => "").tickSizeOuter(0).tickSize(-INNER_H));
     panel.gridY.call(axisLeft(panel.y).tickValues(yticks).tickFormat(() => "").tickSizeOuter(0)
       .tickSize(-INNER_W));
-    const scaleNote = spec !== null && spec.type !== "log" ? ` (${spec.type} scale)` : "";
+    const scaleNote = spec !== null ? ` (${spec.type} scale)` : "";
     const title = TITLES[panel === panels[0] ? 0 : 1] + scaleNote;
     if (panel.title.text() !== title) panel.title.text(title);
     return true;

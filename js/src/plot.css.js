@@ -40,6 +40,6 @@ export const PLOT_CSS = `
 .tj-app .tj-panels .tj-panel-bg { fill: var(--tj-bg, var(--jp-layout-color0, #fff)); }
 .tj-app .tj-panels .tj-grid line { stroke: var(--tj-grid, var(--jp-border-color2, #e0e0e0)); stroke-width: 1px; }
 .tj-app .tj-panels .tj-grid text { display: none; }
-.tj-app .tj-panels .tj-step { stroke: currentColor; stroke-opacity: 0.5; stroke-width: 1.1px; }
+.tj-app .tj-panels .tj-step-line { stroke: currentColor; stroke-opacity: 0.5; stroke-width: 1.1px; }
 .tj-app .tj-panels .tj-note { fill: var(--tj-fg2, var(--jp-ui-font-color2, #555)); font-size: 11px; }
 `;

@@ -487,6 +487,11 @@ export function createPlot(parent, { onStart } = {}) {
     minima.attr("d", marks(o.minima ?? [], "star", MINIMUM_PT));
     saddles.attr("d", marks(o.saddles ?? [], "x", SADDLE_PT));
     title.text(o.name ?? "");
+    // The data window on the root, so a reader of the page (a test, a screen reader's summary) can map the
+    // drawing back to x1, x2: the inner area spans [0, INNER_W] x [INNER_H, 0] with the paths scaled by FINE.
+    svg.attr("data-xlim", o.xlim.join(",")).attr("data-ylim", o.ylim.join(","))
+      .attr("data-area", `${INNER_W},${INNER_H},${FINE}`)
+      .attr("aria-label", `trajectories on ${o.name ?? "the objective"}`);
     state.key = o.key;
     state.startD = null;
     for (const s of state.slots) s.run = undefined;
@@ -497,7 +502,7 @@ export function createPlot(parent, { onStart } = {}) {
     const data = view.optimizers.map((p, i) => ({ name: p.name, color: p.color, label: p.label ?? p.name,
       marker: several ? p.marker : "circle", i }));
     pathLayer.selectAll("g").data(data, (d) => d.name).join((enter) => {
-      const g = enter.append("g");
+      const g = enter.append("g").attr("class", (d) => `tj-trajectory tj-trajectory-${d.name}`);
       g.append("path").attr("class", "tj-line").attr("fill", "none").attr("stroke-width", FINE * LINE_PT * PT)
         .attr("stroke-linejoin", "round");
       g.append("path").attr("class", "tj-markers").attr("stroke", "none");

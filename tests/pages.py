@@ -1,0 +1,97 @@
+"""Reading the app from a real page, as a student sees it: sliders' values, the readout, the plotted path.
+
+Shared by the browser tests and the benchmarks. Everything here reads the page; nothing asks the app's code.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import numpy as np
+
+from trajectories import run
+from trajectories.lesson import Lesson
+
+TIMEOUT_MS = 120_000  # the first page of a session may wait for a kernel to start on a busy 2-core machine
+ERROR_WORDS = ("Traceback", "Error:", "Exception")
+READY = ("() => { const r = document.querySelector('.tj-readout');"
+         " return document.querySelector('.tj-plot[data-xlim]') && r && /epoch|diverged/.test(r.textContent); }")
+
+
+def open_app(page, url: str) -> None:
+    """Load the page and wait until the plot is drawn and the readout filled."""
+    page.goto(url, timeout=TIMEOUT_MS)
+    page.wait_for_function(READY, timeout=TIMEOUT_MS)
+
+
+def link(page) -> str:
+    return page.input_value(".tj-link")
+
+
+def link_lesson(page) -> Lesson:
+    """The lesson the page's link field describes, read by the Python side."""
+    lesson, notes = Lesson.from_query(urlsplit(link(page)).query)
+    assert notes == [], notes
+    return lesson
+
+
+def link_settings(page) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(link(page)).query))
+
+
+def readout(page) -> dict[str, str]:
+    """``{optimizer: "epoch 20, x1: ..., x2: ..."}`` from the final-point readout."""
+    lines = page.inner_text(".tj-readout").strip().splitlines()
+    return dict(line.split(": ", 1) for line in lines if ": " in line)
+
+
+def expected_lines(lesson: Lesson) -> dict[str, str]:
+    """The book's line for each optimizer of ``lesson``, from the engine directly (not through the app)."""
+    out = {}
+    for name in lesson.optimizers:
+        t = run(name, objective=lesson.objective_function(), start=lesson.start, steps=lesson.steps,
+                convention=lesson.convention, seed=lesson.seed, **lesson.resolved(name))
+        out[name] = t.book_line()
+    return out
+
+
+def value(page, selector: str) -> float:
+    """The value a slider stands for (its aria-valuenow)."""
+    return float(page.get_attribute(selector, "aria-valuenow"))
+
+
+def path_d(page, optimizer: str) -> str:
+    return page.get_attribute(f".tj-plot .tj-trajectory-{optimizer} .tj-line", "d") or ""
+
+
+def _window(page) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    plot = page.locator(".tj-plot").first
+    xlim = np.array(plot.get_attribute("data-xlim").split(","), float)
+    ylim = np.array(plot.get_attribute("data-ylim").split(","), float)
+    area = np.array(plot.get_attribute("data-area").split(","), float)
+    return xlim, ylim, area
+
+
+def path_points(page, optimizer: str) -> np.ndarray:
+    """The vertices of an optimizer's drawn path, mapped back to (x1, x2)."""
+    numbers = np.array(re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", path_d(page, optimizer)), float)
+    px = numbers.reshape(-1, 2)
+    xlim, ylim, (width, height, fine) = _window(page)
+    x1 = xlim[0] + px[:, 0] / fine / width * (xlim[1] - xlim[0])
+    x2 = ylim[1] - px[:, 1] / fine / height * (ylim[1] - ylim[0])
+    return np.column_stack([x1, x2])
+
+
+def plot_point(page, x1: float, x2: float) -> tuple[float, float]:
+    """Where (x1, x2) is on screen: page coordinates for a mouse."""
+    xlim, ylim, (width, height, _) = _window(page)
+    box = page.locator(".tj-plot .tj-hit").first.bounding_box()
+    return (box["x"] + (x1 - xlim[0]) / (xlim[1] - xlim[0]) * box["width"],
+            box["y"] + (ylim[1] - x2) / (ylim[1] - ylim[0]) * box["height"])
+
+
+def no_error_text(page) -> None:
+    text = page.inner_text("body")
+    for word in ERROR_WORDS:
+        assert word not in text, f"{word!r} on the page:\n{text[:2000]}"
