@@ -10,9 +10,11 @@ import os
 import signal
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+from conftest import watch
 from pages import (
     TIMEOUT_MS,
     expected_lines,
@@ -296,3 +298,28 @@ def test_the_page_source_has_no_code_and_the_server_log_no_traceback(page, serve
     assert "from trajectories" not in html and "import " not in html.split("<body")[1][:2000]
     assert "Traceback" not in server.log_text()
 
+
+
+def test_an_offline_classroom_gets_the_whole_page(browser, server):
+    """Every request to another host is refused and recorded: the page must not need one, and its formula and
+    controls still show."""
+    context = browser.new_context()
+    outside = []
+
+    def route(r):
+        host = urlsplit(r.request.url).hostname
+        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    try:
+        page = watch(context.new_page())
+        open_app(page, server.url + "?optimizer=gd,momentum&objective=rosenbrock")
+        assert page.locator(".tj-formula math").count() == 1
+        assert page.locator(".tj-reset svg").count() == 1  # icons are drawn in the page, not fetched
+        assert outside == [] and page.errors == []
+    finally:
+        context.close()

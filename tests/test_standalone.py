@@ -1,0 +1,119 @@
+"""The app as one HTML file: written by the command line, it runs from file:// with every network request blocked,
+takes preset links as the server does, and downloads the figure as drawn."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pytest
+from conftest import watch
+from pages import expected_lines, link, no_error_text, open_app, path_d, path_points, readout, value
+
+from trajectories import run
+from trajectories.lesson import Lesson, make_lesson
+from trajectories.standalone import CSP, html_page
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def html_file(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("site")
+    done = subprocess.run([sys.executable, "-m", "trajectories", "export", "gd,momentum", "--momentum.eta", "0.5",
+                           "--format", "html", "-o", str(folder / "app.html")], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+    assert done.returncode == 0, done.stderr
+    return folder / "app.html"
+
+
+@pytest.fixture
+def offline(browser):
+    """A page whose every request to anything but this file (and what it makes itself: data:, blob:) is refused
+    and recorded in ``page.outside``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = watch(context.new_page())
+    page.outside = []
+
+    def route(r):
+        if r.request.url.startswith(("file://", "data:", "blob:")):
+            r.continue_()
+        else:
+            page.outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def test_the_file_is_the_same_from_two_processes_and_holds_no_address(html_file, tmp_path):
+    again = tmp_path / "again.html"
+    subprocess.run([sys.executable, "-m", "trajectories", "export", "gd,momentum", "--momentum.eta", "0.5",
+                    "--format", "html", "-o", str(again)], check=True, env=dict(os.environ, PYTHONPATH=str(ROOT),
+                                                                              PYTHONHASHSEED="7"), timeout=120)
+    assert again.read_bytes() == html_file.read_bytes()
+    text = html_file.read_text(encoding="utf-8")
+    assert CSP in text and "<script src" not in text and "<link" not in text
+    assert text == html_page(make_lesson("gd,momentum", hyperparameters={"momentum": {"eta": 0.5}}))
+
+
+def test_it_runs_from_file_with_the_network_blocked(offline, html_file):
+    page = offline
+    open_app(page, html_file.as_uri())
+    lesson = make_lesson("gd,momentum", hyperparameters={"momentum": {"eta": 0.5}})
+    assert readout(page) == expected_lines(lesson)
+    np.testing.assert_allclose(path_points(page, "momentum"), run("momentum", eta=0.5).points, atol=2e-3)
+    before = path_d(page, "gd")
+    page.focus(".tj-gd-eta")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(d) => document.querySelector('.tj-trajectory-gd .tj-line').getAttribute('d') !== d",
+                           arg=before)
+    assert readout(page)["gd"] == run("gd", eta=value(page, ".tj-gd-eta")).book_line()
+    assert page.locator(".tj-formula math").count() == 1
+    assert link(page).startswith(html_file.as_uri() + "?optimizer=gd,momentum")
+    page.get_by_role("tab", name="Landscape").click()
+    page.wait_for_selector(".tj-landscape-plot[data-state=ready]")
+    assert page.outside == [] and page.errors == []
+    no_error_text(page)
+
+
+def test_a_link_presets_the_page_as_the_server_does(offline, html_file):
+    page = offline
+    query = "optimizer=adam,rmsprop&rmsprop.gamma=0.5&steps=40&start=-3,1&adam.beta1=2"
+    open_app(page, f"{html_file.as_uri()}?{query}")
+    lesson, notes = Lesson.from_query(query)
+    assert len(notes) == 1 and "beta1" in notes[0]
+    assert page.inner_text(".tj-message").strip().splitlines()[0] == notes[0]
+    assert urlsplit(link(page)).query == lesson.to_query()
+    assert readout(page) == expected_lines(lesson)
+    assert page.outside == [] and page.errors == []
+
+
+def test_export_downloads_the_figure_as_drawn_and_says_so(offline, html_file):
+    page = offline
+    open_app(page, html_file.as_uri())
+    with page.expect_download() as info:
+        page.click(".tj-export")
+    data = Path(info.value.path()).read_text(encoding="utf-8")
+    assert data.startswith("<svg") and data.count("<path") > 10
+    assert "as drawn on screen" in page.inner_text(".tj-export-output")
+    assert page.outside == [] and page.errors == []
+
+
+def test_the_page_follows_a_dark_system_theme(browser, html_file):
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = watch(context.new_page())
+        open_app(page, html_file.as_uri())
+        color = page.evaluate("() => getComputedStyle(document.querySelector('.tj-app')).color")
+        assert color == "rgb(232, 232, 232)"
+        assert page.errors == []
+    finally:
+        context.close()
