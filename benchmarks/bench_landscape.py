@@ -2,7 +2,7 @@
 
     python benchmarks/bench_landscape.py             # compute(): batched map vs a sample of cells run one by one
     python benchmarks/bench_landscape.py --full      # ... and the whole grid one by one, once (about a minute)
-    python benchmarks/bench_landscape.py --browser   # ... and, on the Voila page, setting change -> new map pixels
+    python benchmarks/bench_landscape.py --browser   # ... and the maps the Landscape tab computes in Chromium
 
 The map is computed by ``trajectories.landscape.compute`` (one batched ``run`` plus the metric); the baseline runs
 the same settings through ``run`` one at a time and scores each the same way. Prints medians over repeats and the
@@ -67,89 +67,64 @@ def bench_compute(args) -> None:
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-HASH = """(sel) => { const c = document.querySelector(sel + ' canvas');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let h = 0;
-    for (let i = 0; i < d.length; i += 4) { h = (h * 31 + d[i] + 7 * d[i + 1] + 13 * d[i + 2]) % 1000000007; }
-    return h; }"""
-# Poll every animation frame until the map's pixels differ from h0; the time since t0 (taken just before the key).
-WAIT_CHANGE = "async ([sel, h0, t0]) => { const hash = " + HASH + """;
-    while (hash(sel) === h0) { await new Promise(r => requestAnimationFrame(r));
-        if (performance.now() - t0 > 20000) return -1; }
-    return performance.now() - t0; }"""
+# (query, what to set in the tab, label): the 96 x 96 default at 100 steps, then the most the controls allow.
+BROWSER_CASES = [
+    ("optimizer=rmsprop&steps=100", {}, "rmsprop 96 x 96, 100 steps"),
+    ("optimizer=momentum&steps=100", {}, "momentum 96 x 96, 100 steps"),
+    ("optimizer=adam&steps=100", {}, "adam 96 x 96, 100 steps"),
+    ("optimizer=adam&steps=500", {"resolution": "End"}, "adam at the budget: 256 asked, 500 steps"),
+    ("optimizer=adam&objective=himmelblau&start=-1,-1&steps=500", {"resolution": "End", "metric": "steps"},
+     "worst: adam, himmelblau, steps metric, at the budget"),
+]
+MAPS_DRAWN = "() => Number(document.querySelector('.tj-landscape-plot').dataset.maps || 0)"
 
 
 def bench_browser(repeats: int) -> None:
-    """On a real ``trajectories serve`` page: press a key on the steps slider, time until the map's pixels change."""
+    """In Chromium, the map the Landscape tab computes in the page (the self-contained HTML export, so no server
+    shares the machine): the compute time the tab reports and the wall time from a key on the steps slider to the
+    new map, medians over ``repeats`` maps. The budget (``trajectories.state.LANDSCAPE_BUDGET``) comes from here."""
+    import subprocess
+    import tempfile
+
     from playwright.sync_api import sync_playwright
 
-    from trajectories.landscape_app import DEFAULT_RESOLUTION
-    sys.path.insert(0, str(ROOT / "tests"))
-    from servers import READY_PATH, free_port, start_server, stop_server, wait_ready
-    from test_landscape_browser import open_landscape
+    from trajectories.state import LANDSCAPE_BUDGET
 
-    port = free_port()
-    proc = start_server(port, root=ROOT, extra=("--pool-size=0",))
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_ready(url + READY_PATH, timeout=90, proc=proc)
+    with tempfile.TemporaryDirectory() as folder:
+        html = Path(folder) / "app.html"
+        subprocess.run([sys.executable, "-m", "trajectories", "export", "rmsprop", "--format", "html", "-o", str(html)],
+                       check=True, cwd=ROOT)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            open_landscape(page, url + "?optimizer=rmsprop")
-            steps = page.locator(".tj-steps .noUi-handle")
-
-            def settled(sel: str) -> None:
-                """Wait until the kernel has answered everything: the steps readout and the map agree, and the
-                pixels stay the same for 0.4 s (so no earlier change arrives during the next measurement)."""
-                want = page.locator(".tj-steps .widget-readout").inner_text().strip()
-                if sel == ".tj-landscape-plot":
-                    page.wait_for_function(f"() => document.querySelector('.tj-landscape-info').textContent"
-                                           f".includes(' of {want} steps')", timeout=60_000)
-                before = page.evaluate(HASH, sel)
-                while True:
-                    page.wait_for_timeout(400)
-                    now = page.evaluate(HASH, sel)
-                    if now == before:
-                        return
-                    before = now
-
-            def key_to_pixels(sel: str) -> tuple[float, float, float]:
-                times = []
-                for k in range(repeats + 2 + repeats % 2):  # an even count: steps ends back at 20
-                    settled(sel)
-                    h0 = page.evaluate(HASH, sel)
-                    t0 = page.evaluate("() => performance.now()")
-                    steps.press("ArrowRight" if k % 2 == 0 else "ArrowLeft")
-                    dt = page.evaluate(WAIT_CHANGE, [sel, h0, t0])
-                    if k >= 2 and dt >= 0:  # the first two warm the path up
-                        times.append(dt)
-                settled(sel)
-                return statistics.median(times), min(times), max(times)
-
-            print(f"browser: key on the steps slider (20 <-> 21) -> new pixels, {repeats} repeats, medians")
-            page.get_by_role("tab", name="Trajectories").click()
-            page.wait_for_timeout(500)
-            med, lo, hi = key_to_pixels(".tj-plot")
-            print(f"  baseline, Trajectories tab open: the trajectory plot's new pixels  {med:6.0f} ms "
-                  f"(min {lo:.0f}, max {hi:.0f})")
-            page.get_by_role("tab", name="Landscape").click()
-            page.wait_for_timeout(500)
-            for resolution in (DEFAULT_RESOLUTION, 64, 128, 256, DEFAULT_RESOLUTION):  # the default twice: drift shows
-                while int(page.locator(".tj-landscape-resolution .widget-readout").inner_text()) != resolution:
-                    handle = page.locator(".tj-landscape-resolution .noUi-handle")
-                    now = int(page.locator(".tj-landscape-resolution .widget-readout").inner_text())
-                    handle.press("ArrowRight" if now < resolution else "ArrowLeft")
-                page.wait_for_function(f"() => document.querySelector('.tj-landscape-info').textContent"
-                                       f".includes('{resolution * resolution} runs')", timeout=60_000)
-                med, lo, hi = key_to_pixels(".tj-landscape-plot")
-                info = page.locator(".tj-landscape-info").inner_text()
-                verdict = f"; {'OK' if med < 500 else 'OVER'} (< 500 ms)" if resolution == DEFAULT_RESOLUTION else ""
-                print(f"  Landscape tab open, {resolution:3d} x {resolution:<3d} map's new pixels  {med:6.0f} ms "
-                      f"(min {lo:.0f}, max {hi:.0f}); last map: {info}{verdict}")
+            print(f"browser: maps computed in the page (Chromium), budget {LANDSCAPE_BUDGET:,} cell-steps, "
+                  f"{repeats} maps each, medians")
+            for query, settings, label in BROWSER_CASES:
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(f"{html.as_uri()}?{query}")
+                page.get_by_role("tab", name="Landscape").click()
+                page.wait_for_selector(".tj-landscape-plot[data-state=ready]", timeout=120_000)
+                if "metric" in settings:
+                    page.select_option(".tj-landscape-metric", settings["metric"])
+                if "resolution" in settings:
+                    page.focus("input.tj-landscape-resolution")
+                    page.keyboard.press(settings["resolution"])
+                compute, wall = [], []
+                for k in range(repeats + 1):
+                    page.wait_for_selector(".tj-landscape-plot[data-state=ready]", timeout=120_000)
+                    drawn = page.evaluate(MAPS_DRAWN)
+                    page.focus(".tj-steps")
+                    t0 = time.perf_counter()
+                    page.keyboard.press("ArrowLeft" if k % 2 == 0 else "ArrowRight")  # 100 <-> 95, 500 <-> 490
+                    page.wait_for_function(f"() => ({MAPS_DRAWN})() > {drawn} && document.querySelector("
+                                           "'.tj-landscape-plot').dataset.state === 'ready'", timeout=120_000)
+                    if k > 0:  # the first warms the page up
+                        wall.append((time.perf_counter() - t0) * 1e3)
+                        info = page.inner_text(".tj-landscape-info")
+                        compute.append(float(info.split(" in ")[1].split(" ms")[0]))
+                print(f"  {label:<55} compute {statistics.median(compute):6.0f} ms (max {max(compute):.0f}), "
+                      f"key to new map {statistics.median(wall):6.0f} ms; {info}")
+                page.close()
             browser.close()
-    finally:
-        stop_server(proc)
 
 
 def main() -> int:
@@ -157,7 +132,7 @@ def main() -> int:
     p.add_argument("--repeats", type=int, default=11)
     p.add_argument("--sample", type=int, default=200, help="cells run one by one per repeat")
     p.add_argument("--full", action="store_true", help="run all 16384 cells one by one, once per optimizer")
-    p.add_argument("--browser", action="store_true", help="also time the map's update on the Voila page")
+    p.add_argument("--browser", action="store_true", help="also time the maps the page computes, in Chromium")
     p.add_argument("--browser-repeats", type=int, default=15)
     args = p.parse_args()
     bench_compute(args)
