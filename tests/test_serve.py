@@ -273,10 +273,10 @@ def test_page_builds_the_app_from_a_query(monkeypatch):
     monkeypatch.setenv("SCRIPT_NAME", "/")
     app = page("optimizer=momentum&eta=0.3&beta=oops&theme=dark")
     assert app.lesson.optimizers == ("momentum",) and app.lesson.resolved("momentum")["eta"] == 0.3
-    assert "beta='oops'" in app.message.value.replace("&#x27;", "'") and "theme" not in app.message.value
-    assert app.link.value.startswith("http://10.1.2.3:8866/?optimizer=momentum")
-    readout = next(c for c in app.tools.children if "tj-readout" in c._dom_classes)
-    expected = run("momentum", eta=0.3, beta=0.5).book_line()
-    assert f"<b>momentum</b>: {expected}" in readout.value
+    notes = app.widget.notes
+    assert len(notes) == 1 and "beta='oops'" in notes[0] and "theme" not in notes[0]
+    assert app.widget.link_base == "http://10.1.2.3:8866/"
+    assert app.link.startswith("http://10.1.2.3:8866/?optimizer=momentum")
+    assert app.readout() == {"momentum": run("momentum", eta=0.3, beta=0.5).book_line()}
     with pytest.raises(ValueError, match="'query' parameter must be a string"):
         page(b"optimizer=gd")
