@@ -117,3 +117,21 @@ def test_the_page_follows_a_dark_system_theme(browser, html_file):
         assert page.errors == []
     finally:
         context.close()
+
+
+def test_a_course_site_links_its_lessons_to_the_one_page(offline, tmp_path):
+    from trajectories import cli
+    from trajectories.figures import site_entries
+
+    assert cli.main(["site", str(tmp_path), "--link", "optimizer=adam&eta=0.1"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.html", "index.html"]
+    page = offline
+    page.goto((tmp_path / "index.html").as_uri())
+    entries = site_entries(["optimizer=adam&eta=0.1"])
+    assert page.locator("li a").count() == len(entries) > 10
+    page.click("text=RMSProp with gamma = 1")
+    page.wait_for_function("() => /epoch|diverged/.test(document.querySelector('.tj-readout')?.textContent || '')")
+    lesson = Lesson.from_query("optimizer=rmsprop&gamma=1")[0]
+    assert readout(page) == expected_lines(lesson) and value(page, ".tj-gamma") == 1
+    assert page.outside == [] and page.errors == []
+    assert cli.main(["site", str(tmp_path), "--link", "optimizer=adam&eta=900"]) == 2  # a bad link is refused

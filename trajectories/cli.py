@@ -204,6 +204,24 @@ def _add_landscape(sub: Any) -> None:
     p.set_defaults(func=_cmd_landscape)
 
 
+# ---- site -----------------------------------------------------------------------------------------------------
+def _cmd_site(args: argparse.Namespace) -> int:
+    for path in figures.export_site(args.folder, args.link):
+        print(path)
+    return 0
+
+
+def _add_site(sub: Any) -> None:
+    p = sub.add_parser("site", help="write a course website's folder: the app as one HTML page and an index of lessons",
+                       description="Write FOLDER/app.html (the whole app, runs in the browser with no server) and "
+                                   "FOLDER/index.html, which links to it with the book's lessons preset. Upload the "
+                                   "folder to any static web host, or open index.html from disk.")
+    p.add_argument("folder", help="an existing folder")
+    p.add_argument("--link", action="append", default=[], help="one more lesson, as a page link's query "
+                                                               "(repeatable), e.g. 'optimizer=adam&eta=0.1'")
+    p.set_defaults(func=_cmd_site)
+
+
 # ---- serve ----------------------------------------------------------------------------------------------------
 def _cmd_serve(args: argparse.Namespace) -> int:
     serve.serve(port=args.port, ip=args.ip, open_browser=not args.no_browser, theme=args.theme,
@@ -228,7 +246,7 @@ def _add_serve(sub: Any) -> None:
 
 
 # Each subcommand adds its own parser; a new one is one more entry here.
-COMMANDS: list[Callable[[Any], None]] = [_add_run, _add_serve, _add_landscape, _add_export]
+COMMANDS: list[Callable[[Any], None]] = [_add_run, _add_serve, _add_landscape, _add_export, _add_site]
 
 
 class _Parser(argparse.ArgumentParser):

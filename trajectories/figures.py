@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .landscape import Landscape, check_landscape, summary
 from .lesson import Lesson, make_lesson
 from .specs import check_int, check_name, specs
-from .standalone import html_page
+from .standalone import html_page, index_page
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -401,6 +401,57 @@ def export_gallery(folder: str | os.PathLike, *, text: str = "paths") -> list[Pa
     index = out / "index.md"
     write_atomic(index, ("\n".join(rows) + "\n").encode())
     return written + [index]
+
+
+# ---- a course website's folder --------------------------------------------------------------------------------
+# Lessons that compare, beyond the gallery's single figures: the book's questions and exercises.
+COMPARISONS: tuple[tuple[str, str, str], ...] = (
+    ("gd against momentum", "the ill-conditioned quadratic: momentum damps the oscillation along x2",
+     "optimizer=gd,momentum&gd.eta=0.4&momentum.eta=0.6&momentum.beta=0.5"),
+    ("AdaGrad, RMSProp, Adadelta and Adam", "the adaptive methods side by side; look at the effective learning rates",
+     "optimizer=adagrad,rmsprop,adadelta,adam&steps=60"),
+    ("RMSProp with gamma = 1", "the book's exercise: s stays 0, and the step becomes eta / sqrt(eps) times g",
+     "optimizer=rmsprop&gamma=1"),
+    ("RMSProp on the rotated quadratic", "the book's exercise: per-coordinate methods meet a rotated valley",
+     "optimizer=rmsprop,gd&objective=rotated&gd.eta=0.2"),
+    ("Adadelta over 500 steps", "no learning rate: tiny first steps that grow as delta x accumulates",
+     "optimizer=adadelta&steps=500"),
+    ("Nesterov against momentum", "the look-ahead gradient, and its tighter stability limit",
+     "optimizer=momentum,nesterov&nesterov.eta=0.3&momentum.eta=0.3"),
+)
+
+
+def site_entries(links: Sequence[str] = ()) -> list[tuple[str, str, str]]:
+    """The index's lessons: the gallery's book figures, the comparisons, then ``links`` (a page's query each)."""
+    entries = []
+    for g in GALLERY:
+        lesson = Lesson(optimizers=(g.optimizer,), hyperparameters={g.optimizer: g.hyper}, objective=g.objective)
+        settings = ", ".join(f"{k}={_num(v)}" for k, v in g.hyper.items())
+        entries.append((f"{g.optimizer}" + (f", {settings}" if settings else ""),
+                        f"{g.section}: {g.objective}", lesson.to_query()))
+    entries += [(label, text, Lesson.from_query(query)[0].to_query()) for label, text, query in COMPARISONS]
+    for query in links:
+        lesson, notes = Lesson.from_query(query)
+        if notes:
+            note = notes[0].removeprefix("Ignored ")
+            raise ValueError(f"The 'link' parameter must hold only settings the page takes; it would ignore {note}")
+        entries.append((", ".join(lesson.optimizers) + f" on {lesson.objective}", "", lesson.to_query()))
+    return entries
+
+
+def export_site(folder: str | os.PathLike, links: Sequence[str] = ()) -> list[Path]:
+    """Write a course website's folder: ``app.html`` (the whole app, no server needed) and ``index.html`` linking
+    to it with the book's lessons and ``links`` preset. Return the paths."""
+    out = Path(folder)
+    if not out.is_dir():
+        raise ValueError(f"The 'folder' parameter must be a folder that exists. Got {str(out)!r} instead.")
+    if isinstance(links, str) or not all(isinstance(q, str) for q in links):
+        raise ValueError(f"The 'links' parameter must be a list of query strings. Got {links!r} instead.")
+    entries = site_entries(links)
+    app, index = out / "app.html", out / "index.html"
+    write_atomic(app, html_page(Lesson()).encode("utf-8"))
+    write_atomic(index, index_page(entries, app=app.name).encode("utf-8"))
+    return [app, index]
 
 
 # ---- the landscape map ------------------------------------------------------------------------------------

@@ -60,6 +60,47 @@ bundle.standalone(document.getElementById("trajectories-app"), JSON.parse(text("
 """
 
 
+INDEX = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>{title}</title>
+<style>
+:root {{ color-scheme: light dark; }}
+body {{ margin: 0 auto; padding: 24px; max-width: 760px; font: 15px/1.5 system-ui, sans-serif; }}
+h1 {{ font-size: 22px; margin: 0 0 4px; }}
+p.lead {{ margin: 0 0 18px; color: #555; }}
+ul {{ padding: 0; list-style: none; }}
+li {{ margin: 0 0 12px; }}
+a {{ font-weight: 600; }}
+span {{ display: block; color: #555; font-size: 13px; }}
+@media (prefers-color-scheme: dark) {{
+  body {{ background: #1e1e1e; color: #e8e8e8; }} p.lead, span {{ color: #b0b0b0; }} a {{ color: #64b5f6; }}
+}}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<p class="lead">Each link opens the interactive app on a lesson of <em>Dive into Deep Learning</em>'s optimization
+chapter. Everything runs in your browser: no installation, no server, no network needed.</p>
+<ul>
+{items}
+</ul>
+</body>
+</html>
+"""
+
+
+def index_page(entries: Sequence[tuple[str, str, str]], *, app: str = "app.html",
+               title: str = "Optimizer trajectories") -> str:
+    """A static page linking to ``app?query`` for each ``(label, description, query)``."""
+    items = "\n".join(f'<li><a href="{html.escape(app)}?{html.escape(query)}">{html.escape(label)}</a>'
+                      f"<span>{html.escape(description)}</span></li>" for label, description, query in entries)
+    return INDEX.format(title=html.escape(title), items=items)
+
+
 def _inline(text: str) -> str:
     # Inside a <script> element only "</script" (any case) and "<!--" end or confuse the raw text.
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
