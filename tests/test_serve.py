@@ -127,7 +127,7 @@ def test_package_data_names_the_notebook():
     assert "ipykernel>=" in deps and "voila>=" in deps
 
 
-def test_package_build_ships_the_notebook(tmp_path):
+def test_package_build_ships_the_notebook_the_bundle_and_the_template(tmp_path):
     """``pip install .`` must carry the notebook: run setuptools' build_py on a copy and look at what it built.
 
     (build_py applies the same package-data rules as a wheel, without needing the wheel package.)
@@ -145,7 +145,12 @@ def test_package_build_ships_the_notebook(tmp_path):
     r = subprocess.run([sys.executable, "-c", "import setuptools; setuptools.setup()", "-q", "build_py",
                         "--build-lib", str(tmp_path / "lib")], cwd=src, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    assert (tmp_path / "lib" / "trajectories" / "notebooks" / "app.ipynb").is_file()
+    built = tmp_path / "lib" / "trajectories"
+    assert (built / "notebooks" / "app.ipynb").is_file()
+    # the front end and the Voila template travel with it: pip install . needs no Node and no network
+    assert (built / "static" / "app.js").read_bytes() == (ROOT / "trajectories" / "static" / "app.js").read_bytes()
+    for name in ("conf.json", "index.html.j2"):
+        assert (built / "voila" / "templates" / "trajectories" / name).is_file()
 
 
 def test_lesson_for_query_drops_voila_keys_silently():

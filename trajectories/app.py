@@ -134,7 +134,13 @@ class App:
         """Show a short message under the plot (replacing the previous one); an empty string clears it."""
         if not isinstance(text, str):
             raise ValueError(f"The 'text' parameter must be a string. Got {text!r} instead.")
-        self.widget.notes = [line for line in text.splitlines() if line.strip()]
+        self._say([line for line in text.splitlines() if line.strip()])
+
+    def _say(self, notes: list[str]) -> None:
+        # The same words twice must still reach the page, which clears them when a control moves.
+        if list(self.widget.notes) == notes:
+            self.widget.notes = []
+        self.widget.notes = notes
 
     def observe(self, callback: Callable[[Lesson], Any]) -> None:
         """Call ``callback(lesson)`` after every change, made on the page or from Python."""
@@ -182,8 +188,8 @@ class App:
                     self.widget.noise = state.noise(lesson.seed)
                     self.widget.noise_seed = lesson.seed
                 self.widget.lesson = state.lesson_state(lesson)
-                if notes:
-                    self.widget.notes = list(notes)
+            if notes:
+                self._say(list(notes))
         finally:
             self._applying = False
 
