@@ -355,9 +355,12 @@ export function createApp(el, host) {
     const general = lesson.objective === "general";
     const key = general ? `general:${lesson.condition}:${lesson.angle}` : lesson.objective;
     if (key !== cache.objectiveKey) {
+      // f and its gradient are code (engine.js); the window, minima, levels and formula are Python's facts.
       const o = getObjective(lesson.objective, { condition: lesson.condition, angle: lesson.angle });
-      const latex = general ? generalLatex(lesson.condition, lesson.angle) : config.objectives[lesson.objective].latex;
-      cache.objective = { ...o, name: lesson.objective, key, latex };
+      const facts = config.objectives[lesson.objective];
+      const latex = general ? generalLatex(lesson.condition, lesson.angle) : facts.latex;
+      cache.objective = { ...o, xlim: facts.xlim, ylim: facts.ylim, minima: facts.minima, saddles: facts.saddles,
+        levels: facts.levels, hessian: general ? o.hessian : facts.hessian, name: lesson.objective, key, latex };
       cache.objectiveKey = key;
       formula.innerHTML = katex.renderToString(latex, { output: "mathml", throwOnError: false });
     }
