@@ -146,6 +146,7 @@ def test_package_build_ships_the_notebook(tmp_path):
                         "--build-lib", str(tmp_path / "lib")], cwd=src, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "lib" / "trajectories" / "notebooks" / "app.ipynb").is_file()
+    assert (tmp_path / "lib" / "trajectories" / "hub" / "jupyterhub_config.py").is_file()  # the README's recipe
 
 
 def test_lesson_for_query_drops_voila_keys_silently():
