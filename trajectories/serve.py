@@ -223,4 +223,9 @@ def _page_url() -> str:
         return ""
     # Behind an https proxy that sets X-Forwarded-Proto, the link a teacher copies must say https.
     scheme = "https" if os.environ.get("HTTP_X_FORWARDED_PROTO", "").strip().lower() == "https" else "http"
+    # Under JupyterHub the page lives in one student's server (/user/<name>/voila/...), which nobody else may open;
+    # /hub/user-redirect/ takes whoever opens the link to the same page in their own server.
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "")
+    if prefix and path.startswith(prefix):
+        path = os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/user-redirect/" + path[len(prefix):]
     return f"{scheme}://{_url_host(host)}{':' + port if port else ''}{path or '/'}"
