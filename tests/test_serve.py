@@ -194,7 +194,8 @@ def test_served_page_shows_no_source(server):
 
 
 def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
-    """A page fetched and never connected (a student who left) loses its kernel; the waiting pool stays."""
+    """A page fetched and never connected (a student who left while it loaded) loses its kernel, after the five
+    times --cull-idle a loading page gets; the waiting pool stays."""
     if not Path("/proc").is_dir():
         pytest.skip("needs /proc to see the server's kernels")
     from servers import READY_PATH, free_port, kernel_pids, start_server, stop_server, wait_ready
@@ -216,6 +217,8 @@ def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
             culled = [line for line in log_text.splitlines() if "Culling" in line and kernel_id in line]
         assert "Culling kernels with idle durations > 3 seconds at 1 second intervals" in log_text
         assert culled, log_text[-3000:]
+        idle = int(re.search(r"due to (\d+) seconds of inactivity", culled[0]).group(1))
+        assert idle >= 5 * 3, culled  # SafeMappingKernelManager.PAGE_LOAD_FACTOR times --cull-idle
         time.sleep(2)
         assert len(kernel_pids(proc.pid)) >= 1  # the preheated kernel waiting for the next student is kept
         assert f"Kernel shutdown: {kernel_id}" in (tmp_path / "voila.log").read_text(errors="replace")
