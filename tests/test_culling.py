@@ -32,7 +32,7 @@ BEACON_S = 10  # s from a normal close until its kernel is shut down, on a loade
 SHUTDOWN_S = 15  # s a culler tick may take on a loaded machine to shut down the kernels it found idle
 
 
-# --- the kernel managers: the culler's two races ----------------------------------------------------------------
+# --- the kernel managers: what jupyter_server's own culler gets wrong --------------------------------------------
 
 
 def _culler(table_class, **kernels):
