@@ -20,7 +20,7 @@ from trajectories.specs import check_int
 
 ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["READY_PATH", "ROOT", "free_port", "start_server", "stop_server", "wait_ready"]
+__all__ = ["READY_PATH", "ROOT", "free_port", "kernel_pids", "start_server", "stop_server", "wait_ready"]
 
 
 def free_port(ip: str = DEFAULT_IP) -> int:
@@ -75,3 +75,22 @@ def stop_server(proc: subprocess.Popen, timeout: float = 20.0) -> None:
     except (ProcessLookupError, PermissionError):
         pass
     proc.wait()
+
+
+def kernel_pids(server_pid: int) -> set[int]:
+    """The server's kernels: its child processes running ipykernel, read from /proc (Linux only).
+
+    A kernel that has exited (even one not yet reaped) has no command line left, so it is not counted.
+    """
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmd = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if ppid == server_pid and b"ipykernel_launcher" in cmd:
+            pids.add(int(entry.name))
+    return pids

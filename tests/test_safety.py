@@ -72,6 +72,44 @@ def test_kernel_websocket_refuses_execute_requests(server, tmp_path):
     assert 'Received message of type "execute_request", which is not allowed' in server.log_text()
 
 
+# --- without the XSRF check, a POST can only shut down the kernel it names ------------------------------------
+
+
+def _status(url: str, method: str) -> int:
+    import urllib.error
+
+    request = urllib.request.Request(url, method=method, data=b"" if method in ("POST", "PUT", "PATCH") else None)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as r:
+            return r.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_without_the_xsrf_check_nothing_but_a_named_kernels_shutdown_takes_a_post(server):
+    """The server runs with Voila's XSRF check off, so that a closing page's unload beacon gets through
+    (voila-dashboards/voila#1458; serve.py says why). A request from another site, or from a script, then reaches
+    every POST, PUT, PATCH and DELETE route without a token: all are refused, except the shutdown of a kernel
+    named by its random id, and an id that names no kernel shuts nothing down."""
+    assert "--Voila.tornado_settings=disable_check_xsrf=True" in voila_argv()
+    html = urllib.request.urlopen(server.url + "?optimizer=gd", timeout=120).read().decode()
+    kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+    made_up = str(uuid.uuid4())
+    refused = [
+        ("POST", ""), ("POST", "voila/render/app.ipynb"), ("POST", "login"),
+        ("POST", "api/kernels"), ("POST", f"api/kernels/{kernel_id}"), ("PUT", f"api/kernels/{kernel_id}"),
+        ("PATCH", f"api/kernels/{kernel_id}"), ("POST", f"api/kernels/{kernel_id}/restart"),
+        ("POST", f"api/kernels/{kernel_id}/interrupt"), ("POST", f"voila/query/{kernel_id}"),
+        ("DELETE", f"voila/api/shutdown/{kernel_id}"), ("POST", "api/sessions"), ("POST", "api/contents"),
+        ("PUT", "api/contents/app.ipynb"), ("POST", "api/terminals"), ("POST", "api/shutdown"),
+        ("POST", f"voila/api/shutdown/{made_up}"), ("DELETE", f"api/kernels/{made_up}"),
+        ("POST", "voila/api/shutdown/..%2f..%2fapi%2fkernels"), ("POST", "voila/api/shutdown/"),
+    ]
+    answers = {(method, path): _status(server.url + path, method) for method, path in refused}
+    assert all(status in (404, 405) for status in answers.values()), answers
+    assert _status(f"{server.url}api/kernels/{kernel_id}", "GET") == 200  # the kernel is still there
+
+
 # --- bound to loopback ------------------------------------------------------------------------------------------
 
 

@@ -38,7 +38,8 @@ def test_voila_argv_defaults():
     assert "--theme=light" in flags
     assert "--strip_sources=True" in flags and "--show_tracebacks=False" in flags
     assert "--preheat_kernel=True" in flags and "--pool_size=2" in flags
-    assert f"--MappingKernelManager.cull_idle_timeout={DEFAULT_CULL_IDLE}" in flags and DEFAULT_CULL_IDLE == 600
+    assert f"--MappingKernelManager.cull_idle_timeout={DEFAULT_CULL_IDLE}" in flags and DEFAULT_CULL_IDLE == 60
+    assert "--MappingKernelManager.cull_interval=10" in flags
     assert "--VoilaConfiguration.allow_template_override=NO" in flags
 
 
@@ -49,6 +50,19 @@ def test_voila_argv_options():
     assert not any(a.startswith("--pool_size") for a in argv)
 
 
+def test_voila_argv_frees_the_kernels_of_closed_pages_only():
+    """The unload beacon gets through, culling spares connected and busy kernels, and the culler cannot trip."""
+    flags = set(voila_argv()[1:])
+    assert {"--Voila.tornado_settings=disable_check_xsrf=True",
+            "--MappingKernelManager.cull_connected=False",
+            "--MappingKernelManager.cull_busy=False",
+            "--MappingKernelManager.kernel_manager_class=trajectories.kernels.SafeServerKernelManager",
+            "--VoilaConfiguration.multi_kernel_manager_class=trajectories.kernels.SafeMappingKernelManager"} <= flags
+    short = set(voila_argv(cull_idle=3))
+    assert {"--MappingKernelManager.cull_idle_timeout=3", "--MappingKernelManager.cull_interval=1"} <= short
+    assert "--MappingKernelManager.cull_idle_timeout=0" in voila_argv(cull_idle=0)
+
+
 def test_every_flag_is_one_voila_knows():
     """Voila ignores unknown --Class.trait flags silently, so check each against its own --help-all."""
     out = subprocess.run([sys.executable, "-m", "voila", "--help-all"], capture_output=True, text=True,
@@ -56,10 +70,17 @@ def test_every_flag_is_one_voila_knows():
     for flag in voila_argv()[1:]:
         name = flag.split("=", 1)[0]
         if name.startswith("--MappingKernelManager."):  # configures jupyter_server's manager, Voila's base class
-            from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+            from jupyter_server.services.kernels.kernelmanager import MappingKernelManager, ServerKernelManager
             assert name.split(".", 1)[1] in MappingKernelManager.class_trait_names(config=True)
+            if name.endswith(".kernel_manager_class"):  # a dotted path the server imports: it must exist
+                from traitlets.utils.importstring import import_item
+                assert issubclass(import_item(flag.split("=", 1)[1]), ServerKernelManager)
         else:
             assert f"\n{name}=" in out, name
+        if name == "--VoilaConfiguration.multi_kernel_manager_class":
+            from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+            from traitlets.utils.importstring import import_item
+            assert issubclass(import_item(flag.split("=", 1)[1]), AsyncMappingKernelManager)
 
 
 @pytest.mark.parametrize("kwargs, words", [
@@ -178,26 +199,12 @@ def test_served_page_shows_no_source(server):
     assert "voila" in html.lower()
 
 
-def _kernel_pids(server_pid: int) -> set[int]:
-    pids = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            cmd = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if ppid == server_pid and b"ipykernel_launcher" in cmd:
-            pids.add(int(entry.name))
-    return pids
-
-
 def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
-    """A page fetched and never connected (a student who left) loses its kernel; the waiting pool stays."""
+    """A page fetched and never connected (a student who left while it loaded) loses its kernel, after the five
+    times --cull-idle a loading page gets; the waiting pool stays."""
     if not Path("/proc").is_dir():
         pytest.skip("needs /proc to see the server's kernels")
-    from servers import READY_PATH, free_port, start_server, stop_server, wait_ready
+    from servers import READY_PATH, free_port, kernel_pids, start_server, stop_server, wait_ready
 
     port = free_port()
     with open(tmp_path / "voila.log", "wb") as log:
@@ -216,8 +223,10 @@ def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
             culled = [line for line in log_text.splitlines() if "Culling" in line and kernel_id in line]
         assert "Culling kernels with idle durations > 3 seconds at 1 second intervals" in log_text
         assert culled, log_text[-3000:]
+        idle = int(re.search(r"due to (\d+) seconds of inactivity", culled[0]).group(1))
+        assert idle >= 5 * 3, culled  # SafeMappingKernelManager.PAGE_LOAD_FACTOR times --cull-idle
         time.sleep(2)
-        assert len(_kernel_pids(proc.pid)) >= 1  # the preheated kernel waiting for the next student is kept
+        assert len(kernel_pids(proc.pid)) >= 1  # the preheated kernel waiting for the next student is kept
         assert f"Kernel shutdown: {kernel_id}" in (tmp_path / "voila.log").read_text(errors="replace")
     finally:
         stop_server(proc)

@@ -240,8 +240,11 @@ def _add_serve(sub: Any) -> None:
                    help=f"preheated kernels kept ready for the next student (default {serve.DEFAULT_POOL_SIZE}; "
                         "0: off)")
     p.add_argument("--cull-idle", type=int, default=serve.DEFAULT_CULL_IDLE,
-                   help=f"seconds before a kernel whose page is gone is shut down (default "
-                        f"{serve.DEFAULT_CULL_IDLE}; 0: never)")
+                   help=f"seconds before a kernel whose page went away without closing (tab killed, laptop asleep, "
+                        f"network lost) is shut down, counted from its last activity (default "
+                        f"{serve.DEFAULT_CULL_IDLE}; 0: never; a page still loading gets five times as long). A page "
+                        "closed normally frees its kernel at once; a page still open keeps its kernel however long it "
+                        "idles")
     p.set_defaults(func=_cmd_serve)
 
 

@@ -26,8 +26,12 @@ DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"  # loopback: a class on a LAN needs an explicit --ip 0.0.0.0
 THEMES = ("light", "dark")
 DEFAULT_POOL_SIZE = 2  # preheated kernels waiting for the next student; each one holds ~100 MB
-DEFAULT_CULL_IDLE = 600  # seconds: a kernel with no page attached and no activity for 10 minutes is shut down
-CULL_INTERVAL = 60  # seconds between two looks for idle kernels (less when the timeout itself is shorter)
+# A kernel whose page is gone (tab killed, laptop asleep, network lost: no unload beacon) is shut down once it has
+# had no page connected and no activity for this long. A kernel whose page is open is never culled.
+DEFAULT_CULL_IDLE = 60  # seconds
+CULL_INTERVAL = 10  # seconds between two looks for idle kernels (less when the timeout itself is shorter)
+MAPPING_KERNEL_MANAGER = "trajectories.kernels.SafeMappingKernelManager"  # named to Voila, imported by it
+KERNEL_MANAGER = "trajectories.kernels.SafeServerKernelManager"
 READY_PATH = "voila/static/voila.js"  # a static file: fetching it starts no kernel
 _VOILA_KEYS = ("theme", "template")  # query keys Voila itself reads; not lesson settings
 
@@ -66,8 +70,21 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
     pool_size : int, default=2
         Preheated kernels kept ready (the notebook already ran up to the point where it waits for the page's
         query string); 0 turns preheating off.
-    cull_idle : int, default=600
-        Seconds after which a kernel with no page connected and no activity is shut down; 0 never culls.
+    cull_idle : int, default=60
+        Seconds after which a kernel with no page connected and no activity is shut down; 0 never culls. The
+        culler looks every ``min(10, cull_idle // 2)`` seconds (at least 1), so such a kernel lives at most
+        ``cull_idle`` plus that after its last activity. A kernel with a page connected is never culled, however
+        long the page idles (``cull_connected=False``), nor while it computes (``cull_busy=False``). Preheated
+        kernels waiting for a student are never culled either (Voila skips its pool), and a kernel whose page has
+        not connected yet (still loading) gets five times ``cull_idle`` to see it arrive.
+
+    Notes
+    -----
+    A page that is closed normally frees its kernel at once: Voila's page posts a shutdown beacon on
+    ``beforeunload``. That post only gets through with ``disable_check_xsrf``, because Voila's page has no
+    ``_xsrf`` cookie to send (voila-dashboards/voila#1458). Kernels are managed by the classes of
+    :mod:`trajectories.kernels`, which keep jupyter_server's culler away from pages still loading and from
+    logging errors about kernels that are starting or already shutting down.
 
     Returns
     -------
@@ -96,8 +113,27 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         f"--template={TEMPLATE}",  # Voila's lab template without its requests to a CDN (voila/templates/)
         "--VoilaConfiguration.allow_template_override=NO",  # a link cannot switch to another template
         "--VoilaConfiguration.http_header_envs=X-Forwarded-Proto",  # https behind a proxy, for the link field
+        # Culling, for pages that went away without saying so (no beacon). The last two are jupyter_server's
+        # defaults, spelled out because the promise rests on them: an open page keeps its kernel however long
+        # the student idles, and a kernel busy computing is left to finish.
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL, max(1, cull_idle // 2))}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
+        # jupyter_server's managers without three races of the culler (kernels.py): a page still loading, whose
+        # kernel has not seen it connect yet, keeps its kernel; and no ERROR with a traceback for a kernel caught
+        # between jupyter_client's table and jupyter_server's first timestamp (a TraitError about last_activity)
+        # or for one shut down by its page while the culler walks the table (a KeyError)
+        f"--VoilaConfiguration.multi_kernel_manager_class={MAPPING_KERNEL_MANAGER}",
+        f"--MappingKernelManager.kernel_manager_class={KERNEL_MANAGER}",
+        # The page's unload beacon (POST /voila/api/shutdown/<kernel id>) carries no _xsrf token, since Voila's
+        # page never gets the _xsrf cookie (voila-dashboards/voila#1458), and was refused with a 403: a closed
+        # page's kernel then lived until the culler. What the check guarded: another site, open in a student's
+        # browser, posting a form to this server. The POST and DELETE routes Voila has all shut down one kernel
+        # named by its random UUID, which such a site cannot know (anyone who knows it can already drive that
+        # kernel's websocket); every other POST, PUT, PATCH or DELETE is refused (tests/test_safety.py). A script
+        # outside a browser was never stopped by the check: it sets the cookie and the token itself.
+        "--Voila.tornado_settings=disable_check_xsrf=True",
     ]
     if pool_size > 0:
         argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
@@ -213,6 +249,11 @@ def _page_query() -> str:
         from voila.utils import get_query_string
     except ImportError:  # the notebook opened in JupyterLab without Voila installed
         return os.environ.get("QUERY_STRING", "")
+    # With preheated kernels this blocks until a page takes the kernel. Keep it blocking: the cell finishing at
+    # hand-out is kernel activity, which restarts the culler's idle clock. A pooled kernel that had waited in the
+    # pool longer than the culler gives a page to connect (kernels.py) and made no output at hand-out would
+    # otherwise be culled in the seconds between leaving the pool and the page opening its websocket (no
+    # connection, old last_activity), and the page would stay empty.
     return get_query_string() or ""
 
 

@@ -1,0 +1,89 @@
+"""The server's kernel managers: jupyter_server's own, minus three races of its idle-kernel culler.
+
+``trajectories serve`` names both classes to Voila by their dotted paths
+(``--VoilaConfiguration.multi_kernel_manager_class`` and ``--MappingKernelManager.kernel_manager_class``); they run
+in the server process, never in a kernel, and nothing in the package imports this module. Without them the
+culler can shut down the kernel of a page that is still loading, and logs an ERROR with a traceback now and then
+during a class.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager, ServerKernelManager
+from traitlets import default
+
+
+class SafeMappingKernelManager(AsyncMappingKernelManager):
+    """jupyter_server's table of kernels, whose culler waits for a page to arrive and passes over kernels that are
+    already going away.
+
+    **A page still loading keeps its kernel.** The culler shuts down a kernel with no websocket connected and
+    no activity for ``cull_idle_timeout`` seconds. A page's kernel is ready (the notebook has run, its last
+    activity) some time before the page opens its websocket: Voila still renders and sends the page, and the
+    browser loads 5 MB of scripts. Measured in tests/test_culling.py's setting (2 shared cores, load ~10,
+    Chromium on the same machine): up to 21 s. A kernel that has never had a page connected is therefore culled
+    only after ``PAGE_LOAD_FACTOR`` times the timeout (5 minutes for the default 60 s); from its first connection
+    on, the timeout itself applies. (Blocking in ``get_query_string()`` covers the same gap for the time a
+    preheated kernel waited in the pool; this covers the page's own load.)
+
+    **Kernels going away are left alone.** ``cull_kernels`` walks a copy of the table and awaits each shutdown it
+    decides on, one after another (a second or more each on a busy machine). A kernel shut down meanwhile by its
+    page's unload beacon has left the table by the time the walk reaches it, and jupyter_server's
+    ``cull_kernel_if_idle`` fails on ``self._kernels[kernel_id]`` with a ``KeyError`` logged as an ERROR with a
+    traceback ("The following exception was encountered while checking the idle duration of kernel ..."); seen
+    when pages close together. The same walk would also start a second shutdown of a kernel whose beacon shutdown
+    is still under way. No upstream issue for it was found; the timing is described by a maintainer in
+    jupyter-server/enterprise_gateway#1262 (jupyter_server 2.21.1 still has the code).
+    """
+
+    PAGE_LOAD_FACTOR = 5
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._had_page: set[str] = set()  # ids of kernels that have had a websocket connected
+
+    def notify_connect(self, kernel_id: str) -> None:
+        super().notify_connect(kernel_id)
+        self._had_page.add(kernel_id)
+
+    def remove_kernel(self, kernel_id: str) -> Any:
+        self._had_page.discard(kernel_id)
+        return super().remove_kernel(kernel_id)
+
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        if kernel_id not in self:
+            return
+        kernel = self.get_kernel(kernel_id)
+        if kernel.shutting_down:  # jupyter_client's flag, set when a shutdown begins
+            return
+        if kernel_id not in self._had_page and self.cull_idle_timeout > 0:
+            waited = datetime.now(timezone.utc) - kernel.last_activity
+            if waited < timedelta(seconds=self.PAGE_LOAD_FACTOR * self.cull_idle_timeout):
+                return
+        await super().cull_kernel_if_idle(kernel_id)
+
+
+class SafeServerKernelManager(ServerKernelManager):
+    """A ``ServerKernelManager`` whose ``last_activity`` reads as its creation time until the server sets it.
+
+    jupyter_server declares ``last_activity = Instance(datetime)`` with no default and sets it in
+    ``MappingKernelManager._async_start_kernel`` right after jupyter_client has put the new manager in the
+    kernel table; a culler tick that lands between the two reads the trait and raises ``TraitError: The
+    'last_activity' trait of a ServerKernelManager instance expected a datetime, not the NoneType None``. The
+    culler's guard, ``hasattr(kernel, "last_activity")`` in ``cull_kernel_if_idle``, dates from the time the
+    attribute was monkey-patched on (jupyter/notebook#5345) and only swallows ``AttributeError``, not the
+    ``TraitError`` the trait raises since jupyter_server 2.0 (PR jupyter-server/jupyter_server#1101). The
+    culler logs the error with its traceback and goes on; the kernel is unaffected. With a pool refilling after
+    every page and a culler running every few seconds, the window is hit now and then. No upstream issue for this
+    message was found (jupyter_server 2.21.1 still has the code).
+
+    A default of "now" is what the server writes a moment later anyway, so the culler sees a kernel that has
+    just started, which it leaves alone.
+    """
+
+    @default("last_activity")
+    def _default_last_activity(self) -> datetime:
+        return datetime.now(timezone.utc)  # aware, like jupyter_server._tz.utcnow(): the culler subtracts it
