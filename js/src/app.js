@@ -57,13 +57,6 @@ function installStyles(el) {
   target.append(h("style", { "data-tj-styles": "1", text: APP_CSS + PLOT_CSS + LANDSCAPE_CSS }));
 }
 
-function noisePairs(table) {
-  if (!table) return null;
-  const pairs = new Array(table.length / 2);
-  for (let t = 0; t < pairs.length; t++) pairs[t] = [table[2 * t], table[2 * t + 1]];
-  return pairs;
-}
-
 function download(name, data, mime) {
   const url = URL.createObjectURL(new Blob([data], { type: mime }));
   const a = h("a", { href: url, download: name, style: "display:none" });
@@ -371,7 +364,7 @@ export function createApp(el, host) {
     if (!cache.noise.has(seed)) {
       const table = host.noise(seed);
       if (!table) return null;
-      cache.noise.set(seed, noisePairs(table));
+      cache.noise.set(seed, L.noisePairs(table));
     }
     return cache.noise.get(seed);
   }

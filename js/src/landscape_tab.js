@@ -14,6 +14,7 @@ import { line } from "d3-shape";
 
 import { getObjective } from "./engine.js";
 import { axisValues, boundary, compute } from "./landscape.js";
+import { noisePairs } from "./lesson.js";
 
 export const DIVERGED = "#d62728"; // no colour of viridis is red: a diverged cell cannot be read as a value
 export const NOT_REACHED = "#c8c8c8";
@@ -151,15 +152,6 @@ export function mapKey(lesson, settings) {
     metric, metric === "steps" ? tol : null, resolution]);
 }
 
-/** SGD's noise as compute() reads it, [n1, n2] per step, from an array of pairs or a typed array of pairs. */
-export function noisePairs(noise) {
-  if (noise == null) return noise;
-  let flat = noise;
-  if (noise instanceof ArrayBuffer) flat = new Float64Array(noise);
-  else if (noise instanceof DataView) flat = new Float64Array(noise.buffer, noise.byteOffset, noise.byteLength >> 3);
-  if (!ArrayBuffer.isView(flat)) return noise;
-  return Array.from({ length: flat.length >> 1 }, (_, t) => [flat[2 * t], flat[2 * t + 1]]);
-}
 
 /** The cell under a point at fractions (fx, fy) of the plot (fy from the top), or null outside it. */
 export function cellAt(fx, fy, nx, ny) {

@@ -88,3 +88,13 @@ export function colorsFor(config, optimizers) {
   if (optimizers.length === 1) return { [optimizers[0]]: config.colors.book };
   return Object.fromEntries(optimizers.map((n, i) => [n, config.colors.palette[i % config.colors.palette.length]]));
 }
+
+/** SGD's noise as compute() reads it, [n1, n2] per step, from an array of pairs or a typed array of pairs. */
+export function noisePairs(noise) {
+  if (noise == null) return noise;
+  let flat = noise;
+  if (noise instanceof ArrayBuffer) flat = new Float64Array(noise);
+  else if (noise instanceof DataView) flat = new Float64Array(noise.buffer, noise.byteOffset, noise.byteLength >> 3);
+  if (!ArrayBuffer.isView(flat)) return noise;
+  return Array.from({ length: flat.length >> 1 }, (_, t) => [flat[2 * t], flat[2 * t + 1]]);
+}

@@ -9,17 +9,6 @@ import { standalone } from "./standalone.js";
 
 const EXPORT_TIMEOUT_MS = 120000;
 
-function floats(value) {
-  if (!value) return null;
-  if (value instanceof DataView) {
-    return new Float64Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
-  }
-  if (value instanceof ArrayBuffer) return new Float64Array(value.slice(0));
-  if (ArrayBuffer.isView(value)) return new Float64Array(value.buffer.slice(value.byteOffset,
-    value.byteOffset + value.byteLength));
-  return null;
-}
-
 function kernelHost(model) {
   let exports = 0;
   const waiting = new Map();
@@ -42,7 +31,7 @@ function kernelHost(model) {
     config: model.get("config"),
     lesson: model.get("lesson"),
     notes: model.get("notes"),
-    noise: (seed) => (seed === model.get("noise_seed") ? floats(model.get("noise")) : null),
+    noise: (seed) => (seed === model.get("noise_seed") ? model.get("noise") : null), // a DataView of float64 pairs
     linkBase: () => model.get("link_base") || "",
     send(lesson) {
       model.set("lesson", lesson);

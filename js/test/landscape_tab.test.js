@@ -6,9 +6,10 @@ import { describe, test } from "node:test";
 
 import { axisValues } from "../src/landscape.js";
 import {
-  axisTicks, cellAt, clampSpan, defaultAxes, fitResolution, formatG, mapKey, noisePairs, numericNames, roundPick,
+  axisTicks, cellAt, clampSpan, defaultAxes, fitResolution, formatG, mapKey, numericNames, roundPick,
   roundSignificant, spanIndices, spanLabel, spanOf, valueDomain,
 } from "../src/landscape_tab.js";
+import { noisePairs } from "../src/lesson.js";
 import { GOLDEN } from "../testing/golden.js";
 
 describe("Python's number formats", () => {
