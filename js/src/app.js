@@ -188,12 +188,17 @@ export function createApp(el, host) {
   el.append(root);
 
   // ---- controls -> lesson --------------------------------------------------------------------------------
+  // Any error of a control reaches the page as one line, never the console alone (async ones too).
   function guard(action) {
-    try {
-      action();
-    } catch (error) {
+    const report = (error) => {
       say([`Something went wrong: ${error.message}`], true);
       console.warn("trajectories:", error); // eslint-disable-line no-console
+    };
+    try {
+      const result = action();
+      if (result && typeof result.catch === "function") result.catch(report);
+    } catch (error) {
+      report(error);
     }
   }
 
@@ -338,9 +343,13 @@ export function createApp(el, host) {
 
   function copyLink() {
     link.select();
-    navigator.clipboard?.writeText(link.value).then(
-      () => { copy.textContent = "Copied"; setTimeout(() => { copy.textContent = "Copy"; }, 1500); },
-      () => { copy.textContent = "Select and copy"; });
+    const done = (text) => {
+      copy.textContent = text;
+      setTimeout(() => { copy.textContent = "Copy"; }, 2000);
+    };
+    // The clipboard API exists only in secure contexts (https, localhost): elsewhere the link is selected for ⌘C.
+    if (!navigator.clipboard) return done("Selected");
+    return navigator.clipboard.writeText(link.value).then(() => done("Copied"), () => done("Selected"));
   }
 
   // ---- lesson -> picture ---------------------------------------------------------------------------------
