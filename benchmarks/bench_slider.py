@@ -1,8 +1,8 @@
 """Slider to pixels on the students' page: a key on the eta slider until the end of the frame that shows the new plot.
 
-    python benchmarks/bench_slider.py [--moves 24] [--cpu-moves 100] [--json out.json] [--no-load]
+    python benchmarks/bench_slider.py [--moves 20] [--cpu-moves 100] [--json out.json] [--no-load] [--press]
 
-One command, about 8 minutes on 2 cores. It serves, each with its own Voila and preheated kernels:
+One command, 7 to 9 minutes on 2 cores. It serves, each with its own Voila and preheated kernels:
 
 - the new app (this checkout on PYTHONPATH, ``trajectories serve``, pool of 2): one optimizer (RMSProp, 20 steps,
   keys on ``.tj-eta``), four optimizers (gd, momentum, rmsprop, adam; keys on ``.tj-rmsprop-eta``) at 20 and at
@@ -13,12 +13,17 @@ One command, about 8 minutes on 2 cores. It serves, each with its own Voila and 
   (keys on the noUiSlider handle of ``.tj-eta`` / ``.tj-rmsprop-eta``). It needs git, this repository's history
   and ipympl installed (the new app does not); without them these rows are skipped with a message;
 - the naive way, ``ipywidgets.interact`` over a FloatSlider with the inline backend drawing a new figure per move
-  (``trajectories.plotting.TraceFigure`` of this checkout), under plain Voila (pool of 1).
+  (``trajectories.plotting.TraceFigure`` of this checkout), under plain Voila (pool of 1); its moves take
+  seconds, so it moves in every 4th round only;
+- the floor: a bare local page with one focusable element and one SVG path that gets new points in the next
+  animation frame after each key, as the app does with nothing else around it: what this browser on this
+  machine needs at least, right now.
 
 Every page has its own browser context (its own renderer) in one headless Chromium. The pages take turns, one
-move each per round, so drifting load hits them alike; a round presses ArrowRight, the next ArrowLeft, so eta
-stays near its default. Then all of it again with both cores kept busy by two ``while True: pass`` processes that
-the benchmark starts and always stops.
+move each per round, so drifting load hits them alike; each page's keys alternate ArrowRight and ArrowLeft, so
+eta stays near its default; after each move the page's server must be idle before the next page moves. Then all
+of it again with both cores kept busy by two ``while True: pass`` processes that the benchmark starts and always
+stops. A move whose change never shows within 15 s is counted as missed (today's app loses about one in 40).
 
 What one move measures, inside the page (the time origin is the page's ``performance.now()``):
 
@@ -42,18 +47,20 @@ For the new app the time splits into: waiting for the frame (keydown to the star
 the frame), the frame's script up to the path's new ``d`` (``render()``), and the rest of the frame (style,
 layout, paint). Medians and p95 per page, and the ratio today's app / new app (and naive / new) in the same run.
 
-Also measured, once, on a quiet machine:
+Also measured, before the benchmark starts its load:
 
 - kernel + Voila CPU per move: utime + stime from ``/proc`` of the Voila process and all its kernels, before
   and after ``--cpu-moves`` moves on the one-optimizer page (the new app sends the lesson to the kernel when the
   key is released), minus the same server's CPU over the same duration with the same pages open and no moves,
   divided by the number of moves. The same for today's app over a quarter as many moves. The page's own main
-  thread time per move (Chrome's TaskDuration) is printed alongside;
+  thread CPU per move (Chrome's ThreadTime, including this benchmark's own calls into the page) is printed
+  alongside;
 - time to interactive of one page on a preheated server: from navigation start (the page's time origin) to the
   first animation frame where the eta slider is in the page and ``.tj-readout`` shows the book's line
-  (``epoch 20, x1: -0.010599, x2: 0.000000``), each time in a fresh browser context (empty cache), median of 3;
-  and of the self-contained HTML file (``trajectories export rmsprop --format html``) opened from ``file://``
-  with every other request aborted, median of 5; both again under load;
+  (``epoch 20, x1: -0.010599, x2: 0.000000``), each time in a fresh browser context (empty cache), median of 3
+  (today's app: of 2); and of the self-contained HTML file (``trajectories export rmsprop --format html``)
+  opened from ``file://`` with every other request aborted, median of 5; both again under load. The page's main
+  thread CPU by then is printed alongside;
 - memory per student: PSS (``/proc/<pid>/smaps_rollup``) of the kernel serving the one-optimizer page (found
   from the page's kernel websocket), new app vs today's app, and of the Voila process.
 
