@@ -1,0 +1,113 @@
+"""The README's screenshots of the app, taken from a real ``trajectories serve`` page in headless Chromium.
+
+    python benchmarks/screenshots.py [--out assets]
+
+Starts two servers from this checkout (light and ``--theme dark``, loopback, one preheated kernel each) and writes:
+
+- ``page.png``: the students' page opened from the preset link ``?optimizer=gd,momentum,rmsprop``, 1280 px wide,
+  light theme, the whole page;
+- ``app-three-optimizers.png``: the app with momentum, AdaGrad and RMSProp, scrubbed to step 4 (ArrowRight four
+  times on ``.tj-step``), so the highlighted step and its arrows show;
+- ``page-dark.png``: the same link as ``page.png`` on the dark server, 1440 px wide;
+- ``landscape.png``: the Landscape tab of ``?optimizer=momentum`` once its map is drawn.
+
+Each picture waits for what it shows (the readout's book lines, the map's ``data-state=ready``), then for two
+quiet animation frames, so a picture never catches a half-drawn frame.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from pages import TIMEOUT_MS, open_app  # noqa: E402
+from servers import READY_PATH, free_port, start_server, stop_server, wait_ready  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PRESET = "?optimizer=gd,momentum,rmsprop"
+TWO_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def new_page(browser, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 800}, device_scale_factor=1)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
+
+
+def settled(page) -> None:
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.evaluate(TWO_FRAMES)
+
+
+def shoot(page, path: Path, selector: str | None = None) -> None:
+    settled(page)
+    if selector:
+        page.locator(selector).first.screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path), full_page=True)
+    if page.errors:
+        raise RuntimeError(f"the page reported errors while making {path}: {page.errors}")
+    print(f"wrote {path}")
+    page.context.close()
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", type=Path, default=ROOT / "assets", help="folder for the PNG files (default assets/)")
+    args = p.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    servers, urls = {}, {}
+    try:
+        for theme in ("light", "dark"):
+            port = free_port()
+            servers[theme] = start_server(port, root=ROOT, extra=("--pool-size=1", f"--theme={theme}"))
+            urls[theme] = f"http://127.0.0.1:{port}/"
+        for theme, proc in servers.items():
+            wait_ready(urls[theme] + READY_PATH, timeout=120, proc=proc)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                page = new_page(browser, 1280)
+                open_app(page, urls["light"] + PRESET)
+                shoot(page, args.out / "page.png")
+
+                page = new_page(browser, 1280)
+                open_app(page, urls["light"] + "?optimizer=momentum,adagrad,rmsprop")
+                page.focus(".tj-step")
+                for _ in range(4):
+                    page.keyboard.press("ArrowRight")
+                page.wait_for_function("document.querySelector('.tj-step').getAttribute('aria-valuenow') === '4'",
+                                       timeout=TIMEOUT_MS)
+                page.locator(".tj-step").blur()
+                shoot(page, args.out / "app-three-optimizers.png", ".tj-app")
+
+                page = new_page(browser, 1440)
+                open_app(page, urls["dark"] + PRESET)
+                shoot(page, args.out / "page-dark.png")
+
+                page = new_page(browser, 1280)
+                open_app(page, urls["light"] + "?optimizer=momentum")
+                page.get_by_role("tab", name="Landscape").click()
+                page.wait_for_selector(".tj-landscape-plot[data-state=ready]", timeout=TIMEOUT_MS)
+                shoot(page, args.out / "landscape.png", ".tj-app")
+            finally:
+                browser.close()
+    finally:
+        for proc in servers.values():
+            stop_server(proc)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
