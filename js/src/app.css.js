@@ -45,6 +45,7 @@ export const APP_CSS = `
 .tj-optimizer button { padding: 2px 1px; font-size: 11.5px; display: inline-flex; align-items: center;
   justify-content: center; gap: 3px; white-space: nowrap; overflow: hidden; }
 .tj-optimizer button[aria-pressed="false"] .tj-swatch { display: none; }
+.tj-optimizer button[aria-pressed="true"] { font-weight: 500; }
 .tj-optimizer button .tj-swatch { flex: 0 0 7px; width: 7px; height: 7px; border-radius: 50%; }
 .tj-formula { min-height: 1.6em; font-size: 14px; padding-left: 78px; overflow-x: auto; }
 .tj-formula math { font-size: 1.05em; }

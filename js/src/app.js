@@ -20,7 +20,10 @@ import { createPlot, drawnUntil } from "./plot.js";
 import { PLOT_CSS } from "./plot.css.js";
 import { createSlider } from "./slider.js";
 
-const SYNC_MS = 100; // a lesson goes to the kernel when a control is released, and at most ten times a second
+// The kernel learns the lesson when the hand rests (this long after the last change), and at once when it needs it
+// (Export, the page hidden or closed): a burst of key presses is one message, not one per press (each message
+// costs the kernel and Voila about 7 ms of CPU).
+const SYNC_MS = 400;
 const PLAY_MS = 250;
 const BOUND_TEXT = pyG(BOUND);
 
@@ -101,17 +104,17 @@ export function createApp(el, host) {
   const optimizerBox = h("div", { class: "tj-optimizer", role: "group", "aria-label": "optimizers" },
     ...Object.values(optimizerButtons));
   const objective = h("select", { class: "tj-objective", "aria-label": "objective",
-    onchange: (e) => guard(() => change(L.withSettings(state.lesson, { objective: e.target.value }), true)) },
+    onchange: (e) => guard(() => change(L.withSettings(state.lesson, { objective: e.target.value }))) },
   ...Object.keys(config.objectives).map((name) => h("option", { value: name, text: name })));
   const formula = h("div", { class: "tj-formula", "aria-live": "polite" });
   const conditionStops = logStops(1, 1000);
   const condition = createSlider({ label: "condition", classes: ["tj-condition"], stops: conditionStops,
     value: state.lesson.condition, format: (v) => pyG(v, 3),
     title: "condition number of the general quadratic: λmax / λmin",
-    onChange: (v, how) => guard(() => change(L.withSettings(state.lesson, { condition: v }), how.final)) });
+    onChange: (v) => guard(() => change(L.withSettings(state.lesson, { condition: v }))) });
   const angle = createSlider({ label: "angle °", classes: ["tj-angle"], stops: range(-180, 180, 1),
     value: state.lesson.angle, format: (v) => String(v), title: "rotation of the general quadratic's axes",
-    onChange: (v, how) => guard(() => change(L.withSettings(state.lesson, { angle: v }), how.final)) });
+    onChange: (v) => guard(() => change(L.withSettings(state.lesson, { angle: v }))) });
   const generalBox = h("div", { class: "tj-general" }, condition.element, angle.element);
   const conventionButtons = {
     d2l: h("button", { type: "button", "aria-pressed": "true", title: "d2l's formulas and constants",
@@ -123,7 +126,7 @@ export function createApp(el, host) {
     conventionButtons.d2l, conventionButtons.torch);
   const steps = createSlider({ label: "steps", classes: ["tj-steps"], stops: stepStops(config.pageSteps),
     value: state.lesson.steps, format: String, title: `steps to run, 1 to ${config.pageSteps}`,
-    onChange: (v, how) => guard(() => change(L.withSettings(state.lesson, { steps: v }), how.final)) });
+    onChange: (v) => guard(() => change(L.withSettings(state.lesson, { steps: v }))) });
   const startX1 = h("input", { type: "number", step: "0.1", class: "tj-start-x1", "aria-label": "start x1",
     onchange: () => guard(setStartFromFields) });
   const startX2 = h("input", { type: "number", step: "0.1", class: "tj-start-x2", "aria-label": "start x2",
@@ -147,7 +150,7 @@ export function createApp(el, host) {
     h("div", { class: "tj-tools" }, reset, exportButton),
     exportOutput);
 
-  const plot = createPlot(h("div"), { onStart: (x1, x2, how) => guard(() => setStart(x1, x2, how.final)) });
+  const plot = createPlot(h("div"), { onStart: (x1, x2) => guard(() => setStart(x1, x2)) });
   const panels = createPanels(h("div"));
   const figure = h("div", { class: "tj-figure" }, plot.element, panels.element);
   const play = iconButton("play", "Play", { class: "tj-play", "aria-pressed": "false",
@@ -167,7 +170,7 @@ export function createApp(el, host) {
     onPick: (name, values) => guard(() => {
       let next = state.lesson;
       for (const [key, value] of Object.entries(values)) next = L.withHyperparameter(next, name, key, value);
-      change(next, true);
+      change(next);
     }),
     onExport: (settings) => guard(() => exportLandscape(settings)) });
   const landscapePanel = h("div", { class: "tj-panel", role: "tabpanel", id: uid("panel"), hidden: true },
@@ -212,10 +215,17 @@ export function createApp(el, host) {
     sent = text;
     host.send(state.lesson);
   }
-  function sync(final) {
-    if (final) flush();
-    else if (!syncTimer) syncTimer = setTimeout(flush, SYNC_MS);
+  function sync() {
+    clearTimeout(syncTimer);
+    syncTimer = setTimeout(flush, SYNC_MS);
   }
+  const onHide = () => { if (document.visibilityState === "hidden") flush(); };
+  document.addEventListener("visibilitychange", onHide);
+  window.addEventListener("pagehide", flush);
+  cleanups.push(() => {
+    document.removeEventListener("visibilitychange", onHide);
+    window.removeEventListener("pagehide", flush);
+  });
 
   // A drag or a held key can change the lesson many times per frame: draw once per frame, just before it.
   let frame = 0;
@@ -223,11 +233,12 @@ export function createApp(el, host) {
     if (!frame) frame = requestAnimationFrame(() => { frame = 0; guard(render); });
   }
 
-  function change(lesson, final) {
+  function change(lesson) {
+    if (L.sameLesson(lesson, state.lesson)) return; // a key released, a handle let go: nothing new to draw
     state.notes = [];
     state.lesson = lesson;
     schedule();
-    sync(final);
+    sync();
   }
 
   function toggleOptimizer(name) {
@@ -237,20 +248,20 @@ export function createApp(el, host) {
     if (next.length > config.maxOptimizers) {
       return say([`At most ${config.maxOptimizers} optimizers at once: hide one first.`]);
     }
-    change(L.withOptimizers(config, state.lesson, next), true);
+    change(L.withOptimizers(config, state.lesson, next));
   }
 
   function setConvention(name) {
     if (name === state.lesson.convention) return;
     const lesson = L.withConvention(config, state.lesson, name);
     const which = name === "torch" ? "torch.optim's" : "the book's";
-    change(lesson, true);
+    change(lesson);
     state.notes = [`Convention ${name}: the same values through ${which} formulas (where eps sits, Adadelta's lr); `
       + "Reset gives the book's defaults."];
   }
 
-  function setStart(x1, x2, final) {
-    change(L.withSettings(state.lesson, { start: [x1, x2] }), final);
+  function setStart(x1, x2) {
+    change(L.withSettings(state.lesson, { start: [x1, x2] }));
   }
 
   function setStartFromFields() {
@@ -262,14 +273,15 @@ export function createApp(el, host) {
       return say([`The start must be two finite numbers with |x1|, |x2| <= ${BOUND_TEXT}. `
         + `Got ${startX1.value || "nothing"}, ${startX2.value || "nothing"} instead.`], true);
     }
-    setStart(x1, x2, true);
+    setStart(x1, x2);
   }
 
   function onReset() {
     stopPlay();
     state.scrubbed = false;
     state.step = 0;
-    change(L.reset(config, state.lesson), true);
+    change(L.reset(config, state.lesson));
+    scheduleDraw(); // the highlight goes even when the settings were the book's already
   }
 
   let timer = null;
@@ -312,6 +324,7 @@ export function createApp(el, host) {
   }
 
   async function onExport() {
+    flush(); // the kernel draws what is on screen
     const request = { kind: "trajectories", step: state.scrubbed ? state.step : null };
     const remote = host.exportFigure ? host.exportFigure(request) : null;
     if (remote) {
@@ -332,6 +345,7 @@ export function createApp(el, host) {
   }
 
   async function exportLandscape(settings) {
+    flush();
     const remote = host.exportFigure ? host.exportFigure({ kind: "landscape", ...settings }) : null;
     if (remote) {
       const { name, data, mime } = await remote;
@@ -398,13 +412,17 @@ export function createApp(el, host) {
     return out;
   }
 
-  // The grey of the gradient arrow follows the theme (the book's #555 is faint on a dark page).
-  let colors = null;
-  function themeColors() {
-    if (!colors) {
-      const grey = getComputedStyle(root).getPropertyValue("--tj-fg2").trim();
-      colors = { ...config.colors, gradient: grey || config.colors.gradient };
+  // The grey of the gradient arrow follows the theme (the book's #555 is faint on a dark page). It is read after
+  // the first frame: reading a computed style while the page is being built would force an extra style pass.
+  let colors = config.colors;
+  requestAnimationFrame(() => guard(() => {
+    const grey = getComputedStyle(root).getPropertyValue("--tj-fg2").trim();
+    if (grey && grey !== colors.gradient) {
+      colors = { ...config.colors, gradient: grey };
+      scheduleDraw();
     }
+  }));
+  function themeColors() {
     return colors;
   }
 
@@ -419,9 +437,14 @@ export function createApp(el, host) {
     syncControls(lesson);
     current = runs(lesson);
     draw();
-    readout.replaceChildren(...lesson.optimizers.map((name) =>
-      h("div", {}, h("b", { text: name }), `: ${bookLine(current[name])}`)));
-    link.value = `${host.linkBase()}?${toQuery(config, lesson)}`;
+    // Text that did not change is not written again: each write costs the page a layout.
+    const lines = lesson.optimizers.map((name) => [name, `: ${bookLine(current[name])}`]);
+    if (JSON.stringify(lines) !== cache.readout) {
+      cache.readout = JSON.stringify(lines);
+      readout.replaceChildren(...lines.map(([name, text]) => h("div", {}, h("b", { text: name }), text)));
+    }
+    const address = `${host.linkBase()}?${toQuery(config, lesson)}`;
+    if (link.value !== address) link.value = address;
     drawStability(lesson);
     showMessages();
     drawLandscape();
@@ -458,16 +481,17 @@ export function createApp(el, host) {
       if (!note) continue;
       const hp = lesson.hyperparameters[name];
       const limit = hp.eta === undefined ? null : etaLimit(name, o.hessian, hp.beta ?? 0);
-      if (limit === null) {
-        note.textContent = "";
-        continue;
+      let className = `tj-stability tj-${name}-stability`, text = "";
+      if (limit !== null) {
+        const bound = { gd: "2/λmax", sgd: "2/λmax", momentum: "(2+2β)/λmax", nesterov: "(2+2β)/((1+2β)·λmax)" }[name];
+        const lambda = 2 / etaLimit("gd", o.hessian);
+        const inside = hp.eta < limit;
+        className += inside ? " tj-inside" : " tj-outside";
+        text = `stable for η < ${pyG(limit, 4)} = ${bound} (λmax\u00a0=\u00a0${pyG(lambda, 4)}): `
+          + (inside ? "η is inside" : "η is past it: the run cannot converge");
       }
-      const bound = { gd: "2/λmax", sgd: "2/λmax", momentum: "(2+2β)/λmax", nesterov: "(2+2β)/((1+2β)·λmax)" }[name];
-      const lambda = 2 / etaLimit("gd", o.hessian);
-      const inside = hp.eta < limit;
-      note.className = `tj-stability tj-${name}-stability ${inside ? "tj-inside" : "tj-outside"}`;
-      note.textContent = `stable for η < ${pyG(limit, 4)} = ${bound} (λmax = ${pyG(lambda, 4)}): `
-        + (inside ? "η is inside" : "η is past it: the run cannot converge");
+      if (note.className !== className) note.className = className;
+      if (note.textContent !== text) note.textContent = text;
     }
   }
 
@@ -493,27 +517,36 @@ export function createApp(el, host) {
         }
       }
     }
-    message.replaceChildren(...lines);
+    const text = JSON.stringify(lines.map((l) => [l.className, l.textContent]));
+    if (text !== cache.message) {
+      cache.message = text;
+      message.replaceChildren(...lines);
+    }
   }
 
   function syncControls(lesson) {
     const colors = L.colorsFor(config, lesson.optimizers);
-    for (const [name, button] of Object.entries(optimizerButtons)) {
-      const on = lesson.optimizers.includes(name);
-      button.setAttribute("aria-pressed", String(on));
-      button.firstChild.style.background = on ? colors[name] : "transparent";
-      button.style.color = on ? colors[name] : "";
+    const shown = JSON.stringify([lesson.optimizers, lesson.objective, lesson.convention]);
+    if (shown !== cache.shown) { // what the buttons show changes only with these: left alone on a slider move
+      cache.shown = shown;
+      for (const [name, button] of Object.entries(optimizerButtons)) {
+        const on = lesson.optimizers.includes(name);
+        button.setAttribute("aria-pressed", String(on));
+        button.firstChild.style.background = on ? colors[name] : "transparent";
+        button.style.color = on ? colors[name] : "";
+      }
+      objective.value = lesson.objective;
+      generalBox.hidden = lesson.objective !== "general";
+      for (const [name, button] of Object.entries(conventionButtons)) {
+        button.setAttribute("aria-pressed", String(name === lesson.convention));
+      }
     }
-    objective.value = lesson.objective;
-    generalBox.hidden = lesson.objective !== "general";
     if (condition.value !== lesson.condition) condition.set(lesson.condition);
     if (angle.value !== lesson.angle) angle.set(lesson.angle);
-    for (const [name, button] of Object.entries(conventionButtons)) {
-      button.setAttribute("aria-pressed", String(name === lesson.convention));
-    }
     if (steps.value !== lesson.steps) steps.set(lesson.steps);
-    if (document.activeElement !== startX1) startX1.value = String(lesson.start[0]);
-    if (document.activeElement !== startX2) startX2.value = String(lesson.start[1]);
+    for (const [field, v] of [[startX1, lesson.start[0]], [startX2, lesson.start[1]]]) {
+      if (document.activeElement !== field && field.value !== String(v)) field.value = String(v);
+    }
     const key = JSON.stringify([lesson.optimizers, lesson.convention]);
     if (key !== cache.hyperKey) {
       cache.hyperKey = key;
@@ -538,14 +571,14 @@ export function createApp(el, host) {
       const classes = [`tj-${key}`, `tj-${name}-${key}`];
       if (spec.choices && typeof spec.default === "boolean") {
         const box = h("input", { type: "checkbox", class: classes.join(" "), title: spec.description,
-          onchange: (e) => guard(() => change(L.withHyperparameter(state.lesson, name, key, e.target.checked), true)) });
+          onchange: (e) => guard(() => change(L.withHyperparameter(state.lesson, name, key, e.target.checked))) });
         box.checked = value;
         cache.sliders[`${name}/${key}`] = box;
         rows.push(h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: symbol }), box,
           h("span", { class: "tj-hint", text: spec.description })));
       } else if (spec.choices) {
         const select = h("select", { class: classes.join(" "), title: spec.description, "aria-label": `${name} ${key}`,
-          onchange: (e) => guard(() => change(L.withHyperparameter(state.lesson, name, key, e.target.value), true)) },
+          onchange: (e) => guard(() => change(L.withHyperparameter(state.lesson, name, key, e.target.value))) },
         ...spec.choices.map((c) => h("option", { value: c, text: c })));
         select.value = value;
         cache.sliders[`${name}/${key}`] = select;
@@ -553,7 +586,7 @@ export function createApp(el, host) {
       } else {
         const slider = createSlider({ label: symbol, classes, stops: spec.stops, value, format: (v) => pyG(v, 4),
           title: `${spec.description} (${key})`,
-          onChange: (v, how) => guard(() => change(L.withHyperparameter(state.lesson, name, key, v), how.final)) });
+          onChange: (v) => guard(() => change(L.withHyperparameter(state.lesson, name, key, v))) });
         cache.sliders[`${name}/${key}`] = slider;
         rows.push(slider.element);
       }

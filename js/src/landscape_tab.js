@@ -463,8 +463,13 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
         input.max = r.stops.length - 1;
         input.step = 1;
       }
-      r.low.value = 0;
-      r.high.value = r.stops.length - 1;
+      // eta opens on 1e-3 to 10, where the lessons are: over its whole range (1e-5 to 100) most of the map is
+      // flat or diverged. The whole range is one drag away.
+      const [lo, hi] = name === "eta" ? [r.stops.indexOf(1e-3), r.stops.indexOf(10)] : [-1, -1];
+      r.low.value = lo >= 0 && hi > lo ? lo : 0;
+      r.high.value = lo >= 0 && hi > lo ? hi : r.stops.length - 1;
+      const span = spanOf(r.stops, Number(r.low.value), Number(r.high.value));
+      if (span) state.spans[name] = span;
       showSpan(r);
     }
   }

@@ -19,8 +19,7 @@ export const LOSS_FLOOR = 12; // at least this many decades below the top, as pl
 export const LR_FLOOR = 4;
 export const LINTHRESH = 1e-2; // the symlog axis is linear within +-LINTHRESH, as plotting.py's
 const LINE_PT = 1.4;
-const TITLES = ["loss f(x) against step", "effective learning rate (x1 solid, x2 dashed)"];
-const NO_RATE = "no per-coordinate rate: momentum, Nesterov";
+const TITLES = ["loss f(x) against step", "effective learning rate, x1 solid, x2 dashed"];
 
 // --- pure functions (tested in js/test/plot.test.js) -------------------------------------------------------------
 
@@ -169,7 +168,7 @@ export function createPanels(parent) {
     const xAxis = g.append("g").attr("class", "tj-axis").attr("transform", `translate(0,${INNER_H})`);
     const yAxis = g.append("g").attr("class", "tj-axis");
     const note = g.append("text").attr("class", "tj-note").attr("x", INNER_W / 2).attr("y", INNER_H / 2)
-      .attr("text-anchor", "middle").attr("dy", "0.35em").attr("display", "none").text(NO_RATE);
+      .attr("text-anchor", "middle").attr("dy", "0.35em").attr("display", "none");
     const curves = g.append("g").attr("clip-path", `url(#${id}-clip)`).append("g").attr("fill", "none")
       .attr("transform", `scale(${1 / FINE})`);
     const stepLine = g.append("line").attr("class", "tj-step-line").attr("y1", 0).attr("y2", INNER_H)
@@ -262,7 +261,14 @@ export function createPanels(parent) {
       }
       s.run = p.run;
     });
-    panels[1].note.attr("display", rateSpec === null && optimizers.every((p) => !p.run.effectiveLr) ? null : "none");
+    // Say why a momentum path has no curve here: alone in the middle, beside other curves in a corner.
+    const without = optimizers.filter((p) => !p.run.effectiveLr).map((p) => p.name);
+    const alone = rateSpec === null && without.length === optimizers.length;
+    const noteText = `no effective rate for ${without.join(", ")}`;
+    if (panels[1].note.text() !== noteText) panels[1].note.text(noteText);
+    panels[1].note.attr("display", without.length ? null : "none")
+      .attr("x", alone ? INNER_W / 2 : INNER_W - 4).attr("y", alone ? INNER_H / 2 : INNER_H - 8)
+      .attr("text-anchor", alone ? "middle" : "end");
     state.steps = steps;
     state.runs = optimizers.map((p) => p.run);
   }

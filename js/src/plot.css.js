@@ -11,7 +11,7 @@ export const PLOT_CSS = `
   overflow: visible;
 }
 .tj-app .tj-plot text, .tj-app .tj-panels text { fill: currentColor; font-family: inherit; }
-.tj-app .tj-bg { fill: var(--tj-bg, var(--jp-layout-color0, #fff)); }
+.tj-app .tj-bg { fill: transparent; } /* the page's own background: no boxes or seams in either theme */
 .tj-app .tj-title { font-size: 13px; }
 .tj-app .tj-label { font-size: 13px; }
 .tj-app .tj-axis text { font-size: 11.5px; font-family: inherit; }
@@ -19,7 +19,7 @@ export const PLOT_CSS = `
 .tj-app .tj-axis line { stroke: currentColor; stroke-width: 1.1px; }
 .tj-app .tj-axis .domain, .tj-app .tj-grid .domain { display: none; }
 .tj-app .tj-frame { fill: none; stroke: currentColor; stroke-width: 1.1px; pointer-events: none; }
-.tj-app .tj-plot .tj-hit { fill: var(--tj-bg, var(--jp-layout-color0, #fff)); cursor: crosshair; }
+.tj-app .tj-plot .tj-hit { fill: transparent; cursor: crosshair; }
 .tj-app .tj-plot .tj-contours, .tj-app .tj-plot .tj-landmarks, .tj-app .tj-plot .tj-paths,
 .tj-app .tj-plot .tj-current, .tj-app .tj-plot .tj-arrows, .tj-app .tj-plot .tj-legend { pointer-events: none; }
 .tj-app .tj-plot .tj-minimum { fill: currentColor; stroke: none; }
@@ -37,7 +37,7 @@ export const PLOT_CSS = `
 }
 .tj-app .tj-plot .tj-legend-text { font-size: 11.5px; }
 .tj-app .tj-panels .tj-panel-title { font-size: 12px; }
-.tj-app .tj-panels .tj-panel-bg { fill: var(--tj-bg, var(--jp-layout-color0, #fff)); }
+.tj-app .tj-panels .tj-panel-bg { fill: transparent; }
 .tj-app .tj-panels .tj-grid line { stroke: var(--tj-grid, var(--jp-border-color2, #e0e0e0)); stroke-width: 1px; }
 .tj-app .tj-panels .tj-grid text { display: none; }
 .tj-app .tj-panels .tj-step-line { stroke: currentColor; stroke-opacity: 0.5; stroke-width: 1.1px; }

@@ -20,7 +20,7 @@ export const HEIGHT = 420;
 export const MARGIN = Object.freeze({ top: 30, right: 12, bottom: 44, left: 52 });
 const INNER_W = WIDTH - MARGIN.left - MARGIN.right;
 const INNER_H = HEIGHT - MARGIN.top - MARGIN.bottom;
-const CELL = 4; // px between contour grid samples: finer than the book's 0.1 (about 7.6 px here)
+const CELL = 5; // px between contour grid samples: finer than the book's 0.1 (about 7.6 px here)
 const PAD = 2; // grid samples beyond each side of the window, so d3-contour's closing edges fall outside the clip
 const BOOK_STEP = 0.1; // d2l's contour grid spacing: the automatic levels are taken on that grid, as matplotlib does
 const LOG_LEVELS = 15;
@@ -370,6 +370,8 @@ function contourD(objective, x, y) {
     .filter(Boolean);
 }
 
+// The legend's text width: measured when the figure is in the page; before that (a widget is drawn before it is
+// attached), a generous estimate, and the legend is laid out again once it can be measured.
 function legendWidth(texts, fallbackChars) {
   let w = 0;
   texts.each(function measure() {
@@ -377,7 +379,7 @@ function legendWidth(texts, fallbackChars) {
     try { l = this.getComputedTextLength(); } catch { l = 0; }
     w = Math.max(w, l);
   });
-  return w > 0 ? w : fallbackChars * 6.2;
+  return w > 0 ? { width: w, measured: true } : { width: fallbackChars * 7.5, measured: false };
 }
 
 /**
@@ -551,7 +553,9 @@ export function createPlot(parent, { onStart } = {}) {
         [-99, -99, 99, 99]));
     const texts = rows.append("text").attr("class", "tj-legend-text").attr("x", sample + 6).attr("dy", "0.35em")
       .text((d) => d.label);
-    const w = pad * 2 + sample + 6 + legendWidth(texts, Math.max(...data.map((d) => d.label.length)));
+    const text = legendWidth(texts, Math.max(...data.map((d) => d.label.length)));
+    state.legend = text.measured ? null : data;
+    const w = pad * 2 + sample + 6 + text.width;
     const h = pad * 2 + row * data.length;
     frame.attr("width", px(w)).attr("height", h);
     legend.attr("transform", `translate(${px(INNER_W - w - 8)},${INNER_H - h - 8})`);
@@ -650,6 +654,7 @@ export function createPlot(parent, { onStart } = {}) {
       drawStep(s, p, view.step);
     });
     placeStart(state.dragging ?? view.start);
+    if (state.legend && svg.node().isConnected) drawLegend(state.legend);
     const names = view.optimizers.map((p) => p.label ?? p.name).join(", ");
     const label = `Contours of ${o.name ?? o.key} with the path${several ? "s" : ""} of ${names} from `
       + `(${view.start[0]}, ${view.start[1]})`;
