@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"  # loopback: a class on a LAN needs an explicit --ip 0.0.0.0
 THEMES = ("light", "dark")
-DEFAULT_POOL_SIZE = 2  # preheated kernels waiting for the next student; each one holds ~100 MB
+DEFAULT_POOL_SIZE = 2  # preheated kernels waiting for the next student; each one holds ~50 MB
+MAX_POOL_SIZE = 64  # a class of 60 with a few to spare; a typo such as 300 would hold 15 GB
 # A kernel whose page is gone (tab killed, laptop asleep, network lost: no unload beacon) is shut down once it has
 # had no page connected and no activity for this long. A kernel whose page is open is never culled.
 DEFAULT_CULL_IDLE = 60  # seconds
@@ -97,7 +98,7 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         raise ValueError(f"The 'ip' parameter must be an address such as 127.0.0.1 or 0.0.0.0. Got {ip!r} instead.")
     if theme not in THEMES:
         raise ValueError(f"The 'theme' parameter must be one of {', '.join(THEMES)}. Got {theme!r} instead.")
-    check_int(pool_size, "pool_size", 0, 16)
+    check_int(pool_size, "pool_size", 0, MAX_POOL_SIZE)
     check_int(cull_idle, "cull_idle", 0)
     argv = [
         str(notebook_path()),
