@@ -1,112 +1,160 @@
-"""A class of students on one ``trajectories serve``: N pages open at once, each moving the eta slider.
+"""A class on one machine: what ``trajectories serve`` spends per student, and the static page for comparison.
 
-For each class size N (default 5, 10, 20, 30) the benchmark starts a fresh ``trajectories serve`` (this
-checkout on PYTHONPATH, default options: a pool of 2 preheated kernels), opens N pages at the same moment in one
-headless Chromium (one browser context per student), and has every student press ArrowRight on ``tj-eta`` a few
-times, all at once, with a short pause between presses. It prints, per N:
+For each class size N (default 5, 10, 20, 30 at the same second, then 30 arriving evenly over 60 s) the benchmark
+starts a fresh ``trajectories serve`` of this checkout (``--pool-size`` as asked: by default sized to the class),
+waits until its preheated kernels are ready and quiet, and opens N pages of ``/?optimizer=gd,momentum`` in one
+headless Chromium, one browser context per student (no cache shared between students). Then every student presses
+ArrowRight on the first eta slider a few times, and, for the largest class at once, every page reloads.
 
-- time to interactive: from the start of navigation until the eta handle is on screen, the link field is filled
-  and the plot canvas shows a figure (median, p95);
-- slider to pixels under load: from the page's own keydown event to the first paint of the plot canvas that
-  changes its pixels (median, p95);
-- server memory: proportional set size (PSS) of the Voila process and all its kernels with the N pages open,
-  and the median PSS of one kernel;
-- cores busy: CPU seconds per wall second of the Voila process and of the live kernels while the class runs;
-- errors: pages that did not become interactive, presses whose pixels never changed, uncaught page errors,
-  error text on the page, and a readout that does not follow the link (must all be 0).
+Reported per class:
 
-A single student (N=1) is measured first in the same run as the baseline; ratios are to it. Browser and server
-share this machine, so the numbers are for server plus clients on the same cores: pessimistic for the server.
+- time to interactive (median, p95): from the page's navigation start (``performance.timeOrigin``) to the first
+  moment the plot has its window (``.tj-plot[data-xlim]``) and the readout shows the book's line
+  (``tests/pages.py`` READY), checked every 20 ms in the page;
+- slider to pixels (median, p95): from the keydown of a trusted ``ArrowRight`` (a capture listener on window,
+  ``performance.now()``) to the end of the frame that carries the new path: the path's ``d`` changes in a
+  requestAnimationFrame callback, and the time is read in a ``setTimeout(0)`` posted from there, which runs once
+  that frame's rendering (style, layout, paint) is done. A change made outside a frame waits for the next one;
+- server CPU: user + system seconds of the Voila process and all its kernels, live or exited (/proc: a kernel
+  that exited is in Voila's cutime), per arrival (from the first navigation until every page is interactive and
+  the server is quiet again, so the refill of the preheated pool is counted) and per key press (net of the rate
+  the server spends with the class connected and idle, measured just before);
+- browser CPU per page load (Chromium's processes over the arrival), to show what the shared cores carry;
+- memory: PSS (/proc/<pid>/smaps_rollup, shared pages counted once) of Voila and all its kernels with the class
+  connected, per student = (that - the idle server with its pool) / N;
+- errors, which must all be 0: a page not interactive, an uncaught page error or console error, error text on
+  the page, a key press whose pixels never changed, a key press the kernel did not answer (each lesson the page
+  sends must come back as ipywidgets' echo_update, and the last echo must be the lesson the page's link shows),
+  a readout that is not the engine's line for that lesson, and, for two pages per class, an Export SVG whose file
+  name (made by the kernel from its own lesson) is not the one for the page's lesson;
+- reload: after the largest class at once, every page reloads at the same second; then time to interactive again,
+  and memory and kernels once the old pages' kernels are shut down (Voila's unload beacon).
 
-Every wait is bounded and the server is stopped at the end of each class size; loopback only.
+``--static`` also measures the self-contained page: ``trajectories site`` written to a temp folder, served by
+Debian's nginx (foreground, on loopback, gzip on as a static host does), N pages opening ``app.html`` at once: time
+to interactive, slider to pixels, bytes on the wire per student with and without gzip, the file's size.
+
+The browsers run on the same cores as the server, so every time here is pessimistic for the server. Each phase's
+waits are bounded; servers and nginx are stopped at the end; loopback only.
 
 Usage::
 
-    python benchmarks/bench_class.py [--students 5,10,20,30] [--moves 3] [--pool-size 2]
+    python benchmarks/bench_class.py                       # 5, 10, 20, 30 at once; 30 over 60 s; reload
+    python benchmarks/bench_class.py --students 5 --spread 0 --no-reload        # one small class, a minute
+    python benchmarks/bench_class.py --students 30 --spread 0 --pool-size 2     # the default pool, for comparison
+    python benchmarks/bench_class.py --static-only                              # the static page alone
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import os
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from servers import READY_PATH, free_port, start_server, stop_server, wait_ready  # noqa: E402
+from pages import ERROR_WORDS, READY, expected_lines  # noqa: E402
+from servers import READY_PATH, free_port, kernel_pids, start_server, stop_server, wait_ready  # noqa: E402
+
+from trajectories.figures import file_name  # noqa: E402
+from trajectories.lesson import Lesson  # noqa: E402
+from trajectories.state import lesson_from_state  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+# The project's flags (tests/conftest.py), and no throttling of pages that are not in front: 30 headless pages
+# are all "in front" for their students.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
                  "--disable-backgrounding-occluded-windows"]
-PAGE_TIMEOUT_MS = 300_000  # a page of the 30th student may wait for 28 kernels to start on 2 cores
-MOVE_TIMEOUT_MS = 60_000
-LEVEL_DEADLINE_S = 900  # one class size never runs longer than this
+QUERY = "optimizer=gd,momentum"
+SLIDER = ".tj-eta"  # the first eta slider: gd's
+PAGE_TIMEOUT_S = 300  # the 30th page of a class arriving at once shares 2 cores with 29 other browsers
+PRESS_TIMEOUT_S = 30
+ECHO_TIMEOUT_S = 60
+QUIET_TIMEOUT_S = 180
+EXPORT_SAMPLE = 2  # pages per class that press Export SVG (the kernel renders it with matplotlib)
+TCK = os.sysconf("SC_CLK_TCK")
 
-# In the page: every drawImage onto the plot's visible canvas is time-stamped (ipympl paints each new frame that
-# way). After a keydown, the first such draw that leaves the plot's pixels different from before the key is the
-# moment the student sees the change; the pixels are only compared when a draw happened, so waiting costs little.
-PAGE_JS = """
-() => {
-  const b = window.__bench = {t0: null, base: null, lastDraw: 0, checked: 0};
-  document.addEventListener('keydown', () => { b.t0 = performance.now(); }, true);
-  const draw = CanvasRenderingContext2D.prototype.drawImage;
-  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
-    const result = draw.apply(this, args);
-    if (this.canvas.isConnected && this.canvas.closest('.tj-plot')) b.lastDraw = performance.now();
-    return result;
-  };
-  b.sig = () => {
-    let h = 0;
-    for (const c of document.querySelectorAll('.tj-plot canvas')) {
-      if (!c.width || !c.height) continue;
-      const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
-      for (let i = 0; i < d.length; i += 1) h = (h * 31 + d[i]) | 0;
-    }
-    return h;
-  };
-  b.arm = () => { b.t0 = null; b.base = b.sig(); b.checked = performance.now(); };
-  b.wait = (timeout) => new Promise((resolve) => {
-    const start = performance.now();
-    const tick = () => {
-      const now = performance.now();
-      if (b.t0 !== null && b.lastDraw > b.t0 && b.lastDraw > b.checked) {
-        const at = b.lastDraw;
-        b.checked = at;
-        if (b.sig() !== b.base) { resolve(at - b.t0); return; }
-      }
-      if (now - start > timeout) { resolve(null); return; }
-      setTimeout(tick, 10);
-    };
-    tick();
+# Runs in every page (and again after a reload) before the page's own scripts.
+INIT_JS = r"""
+(() => {
+  const b = window.__tj = { ready: null, presses: [], t0: null, sent: 0, echoes: 0, lastEcho: null,
+                            inFrame: false, kernel: null };
+  const ready = READY;  // tests/pages.py
+  const raf = window.requestAnimationFrame.bind(window);
+  // Is a DOM change happening inside a frame's requestAnimationFrame callbacks? A MutationObserver's callback is a
+  // microtask queued at the change, so it runs before the one queued here, after the callback returns.
+  window.requestAnimationFrame = (cb) => raf((t) => {
+    b.inFrame = true;
+    try { cb(t); } finally { queueMicrotask(() => { b.inFrame = false; }); }
   });
-}
-"""
+  const stamp = () => { if (b.t0 !== null) { b.presses.push(performance.now() - b.t0); b.t0 = null; } };
+  const onPath = (records) => {
+    if (b.t0 === null || !records.some((r) => r.target.classList && r.target.classList.contains('tj-line'))) return;
+    if (b.inFrame) setTimeout(stamp, 0);  // runs once this frame is rendered
+    else raf(() => setTimeout(stamp, 0));
+  };
+  window.addEventListener('keydown', (e) => { if (e.key === 'ArrowRight') b.t0 = performance.now(); }, true);
+  const watch = setInterval(() => {  // every 20 ms: cheaper than observing every change while JupyterLab boots
+    if (!ready()) return;
+    b.ready = performance.now();
+    clearInterval(watch);
+    new MutationObserver(onPath).observe(document.querySelector('.tj-plot'),
+      { subtree: true, attributes: true, attributeFilter: ['d'] });
+  }, 20);
+  // The kernel's side of a key press: the lesson the page sends, and ipywidgets' echo_update of it from the kernel.
+  // Only a comm_msg's content is parsed (the widget's first state, with the 0.5 MB module, is a comm_open).
+  const lessonOf = (data, method) => {
+    try {
+      let msg;
+      if (typeof data === 'string') {
+        msg = JSON.parse(data);
+      } else {  // v1.kernel.websocket.jupyter.org: the number of offsets, the offsets, then the message's parts
+        const view = new DataView(data instanceof ArrayBuffer ? data : data.buffer);
+        if (Number(view.getBigUint64(0, true)) < 6) return null;
+        const at = (i) => Number(view.getBigUint64(8 * (i + 1), true));
+        const part = (i) => JSON.parse(new TextDecoder().decode(new Uint8Array(view.buffer, at(i), at(i + 1) - at(i))));
+        const header = part(1);
+        msg = { header, content: header.msg_type === 'comm_msg' ? part(4) : null };
+      }
+      const d = msg.header && msg.header.msg_type === 'comm_msg' && msg.content && msg.content.data;
+      return d && d.method === method && d.state && d.state.lesson ? d.state.lesson : null;
+    } catch (e) { return null; }
+  };
+  const WS = window.WebSocket;
+  window.WebSocket = class extends WS {
+    constructor(...args) {
+      super(...args);
+      const kernel = /kernels\/([0-9a-f-]+)\/channels/.exec(String(args[0]));
+      if (kernel) b.kernel = kernel[1];
+      this.addEventListener('message', (e) => {
+        const lesson = lessonOf(e.data, 'echo_update');
+        if (lesson) { b.echoes += 1; b.lastEcho = lesson; }
+      });
+    }
+    send(data) {
+      if (lessonOf(data, 'update')) b.sent += 1;
+      return super.send(data);
+    }
+  };
+})();
+""".replace("READY", READY)
 
-READY_JS = """
-() => {
-  const handle = document.querySelector('.tj-eta .noUi-handle');
-  const link = document.querySelector('.tj-link input');
-  const c = document.querySelector('.tj-plot canvas');
-  if (!handle || !link || !link.value.includes('?optimizer=') || !c || !c.width || !c.height) return false;
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let dark = 0;
-  for (let i = 0; i < d.length; i += 4 * 13) if (d[i + 3] > 0 && d[i] < 128) dark += 1;
-  return dark > 50;
-}
-"""
 
-ERROR_WORDS = ("Traceback", "Error", "Exception")
-
-
+# ---- numbers ---------------------------------------------------------------------------------------------------
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -116,20 +164,74 @@ def percentile(values: list[float], q: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
-def _children(pid: int) -> list[int]:
-    kids = []
+def med(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} {five:.1f} {fifteen:.1f}"
+
+
+# ---- /proc -----------------------------------------------------------------------------------------------------
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _processes() -> dict[int, tuple[int, bytes]]:
+    """Every process: pid -> (parent pid, command line)."""
+    table = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
+            fields = _stat(int(entry.name))
             try:
-                stat = (entry / "stat").read_text()
+                cmd = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                kids.append(int(entry.name))
-    return kids
+            if fields is not None:
+                table[int(entry.name)] = (int(fields[1]), cmd)
+    return table
 
 
-def _pss_mb(pid: int) -> float:
+def _descendants(pid: int, table: dict[int, tuple[int, bytes]]) -> list[int]:
+    out, stack = [], [pid]
+    while stack:
+        parent = stack.pop()
+        kids = [p for p, (pp, _) in table.items() if pp == parent]
+        out += kids
+        stack += kids
+    return out
+
+
+def cpu_s(pid: int, *, reaped: bool = False) -> float:
+    """utime + stime of ``pid``; with ``reaped``, also of its children that exited and were waited for."""
+    fields = _stat(pid)
+    if fields is None:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12]) + ((int(fields[13]) + int(fields[14])) if reaped else 0)
+    return ticks / TCK
+
+
+def server_cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds so far of Voila itself, and of all its kernels (live ones, plus exited ones through cutime)."""
+    fields = _stat(pid)
+    if fields is None:
+        return 0.0, 0.0
+    own = (int(fields[11]) + int(fields[12])) / TCK
+    reaped = (int(fields[13]) + int(fields[14])) / TCK
+    return own, reaped + sum(cpu_s(k) for k in kernel_pids(pid))
+
+
+def browser_cpu() -> float:
+    """CPU seconds of this benchmark's Chromium processes (live, plus exited renderers through cutime)."""
+    table = _processes()
+    return sum(cpu_s(p, reaped=True) for p in _descendants(os.getpid(), table) if b"chrom" in table[p][1])
+
+
+def pss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
@@ -139,231 +241,445 @@ def _pss_mb(pid: int) -> float:
     return 0.0
 
 
-def _cpu_s(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+def server_pss(pid: int) -> tuple[float, int]:
+    """PSS in MB of Voila and all its kernels, and the number of kernels."""
+    kernels = kernel_pids(pid)
+    return pss_mb(pid) + sum(pss_mb(k) for k in kernels), len(kernels)
 
 
-def server_cpu(server_pid: int) -> dict[int, float]:
-    """CPU seconds used so far by the Voila process and by each live kernel, by pid."""
-    cpu = {}
-    stack = [server_pid]
-    while stack:
-        pid = stack.pop()
-        if pid not in cpu:
-            cpu[pid] = _cpu_s(pid)
-            stack += _children(pid)
-    return cpu
+async def quiet(pid: int, kernels: int, timeout: float = QUIET_TIMEOUT_S) -> float:
+    """Wait until the server has ``kernels`` kernels and spends under 2% of a core for 2 s; return the wait."""
+    t0 = time.monotonic()
+    history: list[float] = []
+    while time.monotonic() - t0 < timeout:
+        history.append(sum(server_cpu(pid)))
+        if len(history) > 4 and history[-1] - history[-5] < 0.04 and len(kernel_pids(pid)) == kernels:
+            break
+        await asyncio.sleep(0.5)
+    return time.monotonic() - t0
 
 
-def server_memory(server_pid: int) -> tuple[float, list[float]]:
-    """PSS in MB of the whole server (Voila and every descendant) and of each kernel."""
-    voila = [server_pid] + _children(server_pid)  # `python -m trajectories serve` runs Voila in-process
-    total, kernels = 0.0, []
-    seen: set[int] = set()
-    stack = list(voila)
-    while stack:
-        pid = stack.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        mb = _pss_mb(pid)
-        total += mb
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            cmd = b""
-        if b"ipykernel_launcher" in cmd:
-            kernels.append(mb)
-        stack += _children(pid)
-    return total, kernels
-
-
+# ---- a student -------------------------------------------------------------------------------------------------
 class Student:
     def __init__(self, index: int) -> None:
         self.index = index
+        self.page = None
+        self.context = None
         self.tti: float | None = None
+        self.html: float | None = None  # the page's HTML received in full: Voila's part of the arrival
+        self.reload_tti: float | None = None
         self.moves: list[float] = []
         self.errors: list[str] = []
+        self.bytes = 0
 
 
-async def student(browser, url: str, s: Student, moves: int, start: asyncio.Event, done: asyncio.Event) -> None:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = await context.new_page()
-        page.on("pageerror", lambda exc: s.errors.append(f"page error: {exc}"))
-        await start.wait()
-        t0 = time.monotonic()
+async def new_student(browser, index: int, *, count_bytes: bool = False) -> Student:
+    s = Student(index)
+    s.context = await browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    await s.context.add_init_script(INIT_JS)
+    s.page = await s.context.new_page()
+    s.page.on("pageerror", lambda exc: s.errors.append(f"page error: {exc}"))
+    s.page.on("console", lambda m: s.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+
+    async def count(response) -> None:
         try:
-            await page.goto(url, timeout=PAGE_TIMEOUT_MS)
-            await page.wait_for_function(READY_JS, timeout=PAGE_TIMEOUT_MS, polling=100)
-        except Exception as exc:  # Playwright's TimeoutError and navigation errors
-            s.errors.append(f"not interactive: {str(exc).splitlines()[0]}")
+            sizes = await response.request.sizes()
+            s.bytes += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        except Exception:  # noqa: BLE001 - a response of a page already gone has no sizes; not a student's error
+            pass
+
+    if count_bytes:  # a protocol round trip per response: only where the bytes are reported (the static page)
+        s.page.on("response", lambda r: asyncio.ensure_future(count(r)))
+    return s
+
+
+async def interactive(s: Student, *, reload: bool = False) -> float | None:
+    """Wait until the page is interactive; return the time since its navigation start, in seconds."""
+    try:
+        await s.page.wait_for_function("() => window.__tj && window.__tj.ready !== null",
+                                       timeout=PAGE_TIMEOUT_S * 1000, polling=250)
+        s.html = await s.page.evaluate("() => performance.getEntriesByType('navigation')[0].responseEnd") / 1000
+        return await s.page.evaluate("() => window.__tj.ready") / 1000
+    except Exception as exc:  # Playwright's TimeoutError, or a page that crashed
+        s.errors.append(f"not interactive{' after reload' if reload else ''}: {str(exc).splitlines()[0]}")
+        return None
+
+
+async def arrive(s: Student, url: str, delay: float) -> None:
+    await asyncio.sleep(delay)
+    try:
+        await s.page.goto(url, wait_until="commit", timeout=PAGE_TIMEOUT_S * 1000)
+    except Exception as exc:  # noqa: BLE001
+        s.errors.append(f"navigation failed: {str(exc).splitlines()[0]}")
+        return
+    s.tti = await interactive(s)
+
+
+async def press(s: Student, moves: int, n: int) -> None:
+    """The class is asked to move eta: each student starts within 3 s and presses about once a second."""
+    if s.tti is None:
+        return
+    await s.page.focus(SLIDER)
+    await asyncio.sleep(3 * s.index / n)
+    for k in range(moves):
+        if k:
+            await asyncio.sleep(0.8 + 0.04 * (s.index % 10))
+        await s.page.keyboard.press("ArrowRight")
+        try:
+            await s.page.wait_for_function(f"() => window.__tj.presses.length >= {k + 1}",
+                                           timeout=PRESS_TIMEOUT_S * 1000, polling=50)
+        except Exception:  # noqa: BLE001
+            s.errors.append("a key press changed no pixels within 30 s")
             return
-        s.tti = time.monotonic() - t0
-        await page.evaluate(PAGE_JS)
-        await page.focus(".tj-eta .noUi-handle")
-        for _ in range(moves):
-            await asyncio.sleep(0.5 + 0.1 * (s.index % 5))  # a student's pause, staggered across the class
-            before = await page.input_value(".tj-link input")
-            await page.evaluate("window.__bench.arm()")
-            await page.keyboard.press("ArrowRight")
-            dt = await page.evaluate(f"window.__bench.wait({MOVE_TIMEOUT_MS})")
-            if dt is None:
-                s.errors.append("no new pixels after a key press")
-                continue
-            s.moves.append(dt)
-            try:
-                await page.wait_for_function(f"() => document.querySelector('.tj-link input').value !== {before!r}",
-                                             timeout=MOVE_TIMEOUT_MS, polling=50)
-            except Exception:
-                s.errors.append("the link did not follow the slider")
-        text = await page.inner_text("body")
-        s.errors += [f"{w!r} on the page" for w in ERROR_WORDS if w in text]
-        # link and readout arrive as separate widget messages: give the readout time to catch up (bounded)
-        for _ in range(60):
-            readout = (await page.inner_text(".tj-readout")).strip()
-            link = await page.input_value(".tj-link input")
-            problems = _check_readout(link, readout)
-            if not problems:
-                break
-            await asyncio.sleep(0.5)
-        s.errors += problems
-        await done.wait()  # keep the page (and its kernel) open until memory is measured
-    finally:
-        await context.close()
+    s.moves = await s.page.evaluate("() => window.__tj.presses")
 
 
-def _check_readout(link: str, readout: str) -> list[str]:
-    """The final point shown must be the engine's for the settings in the link."""
-    from urllib.parse import urlsplit
-
-    from trajectories import run
-    from trajectories.lesson import Lesson
-
-    lesson, notes = Lesson.from_query(urlsplit(link).query)
+async def page_lesson(s: Student) -> Lesson:
+    lesson, notes = Lesson.from_query(urlsplit(await s.page.input_value(".tj-link")).query)
     if notes:
-        return [f"link notes: {notes}"]
-    expected = "\n".join(f"{name}: " + run(name, objective=lesson.objective_function(), start=lesson.start,
-                                          steps=lesson.steps, convention=lesson.convention, seed=lesson.seed,
-                                          **lesson.resolved(name)).book_line() for name in lesson.optimizers)
-    return [] if readout == expected else [f"readout {readout!r} is not the engine's {expected!r}"]
+        s.errors.append(f"the link has notes: {notes}")
+    return lesson
 
 
-async def one_class(browser, n: int, moves: int, pool_size: int, log) -> dict:
+async def check_answered(s: Student, moves: int, kernel: bool) -> None:
+    """Every lesson sent came back from the kernel, the last one is the page's, and the readout is the engine's."""
+    if s.tti is None or len(s.moves) < moves:
+        return
+    lesson = await page_lesson(s)
+    deadline = time.monotonic() + ECHO_TIMEOUT_S
+    while kernel:
+        b = await s.page.evaluate("() => ({sent: window.__tj.sent, echoes: window.__tj.echoes, "
+                                  "last: window.__tj.lastEcho})")
+        done = b["sent"] >= moves and b["echoes"] >= b["sent"] and b["last"] is not None
+        if done and lesson_from_state(b["last"]) == lesson:
+            break
+        if time.monotonic() > deadline:
+            s.errors.append(f"the kernel did not answer every key press: {b['sent']} lessons sent, {b['echoes']} "
+                            f"echoed, last echo {b['last'] and b['last']['hyperparameters']}")
+            break
+        await asyncio.sleep(0.25)
+    shown = dict(line.split(": ", 1) for line in (await s.page.inner_text(".tj-readout")).strip().splitlines()
+                 if ": " in line)
+    if shown != expected_lines(lesson):
+        s.errors.append(f"readout {shown} is not the engine's {expected_lines(lesson)}")
+    text = await s.page.inner_text("body")
+    s.errors += [f"{w!r} on the page" for w in ERROR_WORDS if w in text]
+
+
+async def check_export(s: Student) -> None:
+    """Export SVG: the kernel names the file after its own lesson, which must be the page's."""
+    if s.tti is None:
+        return
+    lesson = await page_lesson(s)
+    try:
+        async with s.page.expect_download(timeout=120_000) as info:
+            await s.page.click(".tj-export")
+        name = (await info.value).suggested_filename
+    except Exception as exc:  # noqa: BLE001
+        s.errors.append(f"Export gave no file: {str(exc).splitlines()[0]}")
+        return
+    if name != file_name(lesson, "svg"):
+        s.errors.append(f"Export named {name!r}, the page's lesson is {file_name(lesson, 'svg')!r}")
+
+
+async def student_kernels(students: list[Student], server: int) -> set[int]:
+    """The pids of the kernels the students' pages are connected to (a kernel's command line names its id)."""
+    ids = {await s.page.evaluate("() => window.__tj.kernel") for s in students if s.tti is not None}
+    table = _processes()
+    return {pid for pid in kernel_pids(server)
+            if any(f"kernel-{i}.json".encode() in table.get(pid, (0, b""))[1] for i in ids if i)}
+
+
+async def close_all(students: list[Student]) -> None:
+    await asyncio.gather(*(s.context.close() for s in students), return_exceptions=True)
+
+
+# ---- a class on trajectories serve -----------------------------------------------------------------------------
+async def one_class(browser, n: int, spread: float, pool: int, moves: int, reload: bool, log_path: Path,
+                    root: Path) -> dict:
+    r: dict = {"n": n, "spread": spread, "pool": pool, "load": [load()]}
     port = free_port()
-    log.flush()
-    log_start = len(Path(log.name).read_text(errors="replace"))
-    proc = start_server(port, extra=(f"--pool-size={pool_size}",), log=log, root=ROOT)
+    with open(log_path, "ab") as log:
+        t_start = time.monotonic()
+        proc = start_server(port, extra=(f"--pool-size={pool}",), log=log, root=root)
+    students: list[Student] = []
     try:
         wait_ready(f"http://127.0.0.1:{port}/{READY_PATH}", timeout=120, proc=proc)
-        # the preheated pool fills before the class arrives, as it would before a lesson
-        deadline = time.monotonic() + 180
-        def pool_filled() -> bool:
-            return "Kernel pool of app.ipynb is filled" in Path(log.name).read_text(errors="replace")[log_start:]
+        await quiet(proc.pid, pool)
+        r["pool_ready_s"] = time.monotonic() - t_start
+        r["idle_mb"], _ = server_pss(proc.pid)
+        students = list(await asyncio.gather(*(new_student(browser, i) for i in range(n))))
+        url = f"http://127.0.0.1:{port}/?{QUERY}"
 
-        while pool_size and not pool_filled():
-            if time.monotonic() > deadline:
-                raise RuntimeError("the preheated kernel pool did not fill within 180 s")
-            await asyncio.sleep(0.5)
-        await asyncio.sleep(3)  # the last pool kernel finishes its imports and waits for a student
-        idle_mb, _ = server_memory(proc.pid)
-        start, done = asyncio.Event(), asyncio.Event()
-        students = [Student(i) for i in range(n)]
-        tasks = [asyncio.create_task(student(browser, f"http://127.0.0.1:{port}/", s, moves, start, done))
-                 for s in students]
-        await asyncio.sleep(0.5)  # contexts created; now everyone opens the page at once
-        cpu0 = server_cpu(proc.pid)
-        t_class = time.monotonic()
-        start.set()
+        # arrival: until every page is interactive and the refilled pool is quiet
+        cpu0, b0, t0 = server_cpu(proc.pid), browser_cpu(), time.monotonic()
+        await asyncio.gather(*(arrive(s, url, spread * s.index / n) for s in students))
+        r["arrival_s"] = time.monotonic() - t0
+        await quiet(proc.pid, n + pool)
+        cpu1, b1 = server_cpu(proc.pid), browser_cpu()
+        r["voila_per_arrival"] = (cpu1[0] - cpu0[0]) / n
+        r["kernels_per_arrival"] = (cpu1[1] - cpu0[1]) / n
+        r["browser_per_page"] = (b1 - b0) / n
+        r["tti"] = [s.tti for s in students if s.tti is not None]
+        r["html"] = [s.html for s in students if s.html is not None]
+        r["load"].append(load())
 
-        async def all_moved() -> None:
-            while not all(s.errors or len(s.moves) == moves for s in students) and not all(t.done() for t in tasks):
+        # key presses, net of what the connected, idle class costs over the same time
+        c0, t0 = sum(server_cpu(proc.pid)), time.monotonic()
+        await asyncio.sleep(5)
+        idle_rate = (sum(server_cpu(proc.pid)) - c0) / (time.monotonic() - t0)
+        c0, b0, t0 = sum(server_cpu(proc.pid)), browser_cpu(), time.monotonic()
+        await asyncio.gather(*(press(s, moves, n) for s in students))
+        b1 = browser_cpu()
+        await asyncio.gather(*(check_answered(s, moves, kernel=True) for s in students))
+        await asyncio.sleep(1)  # the last echoes' own work in Voila
+        presses = sum(len(s.moves) for s in students)
+        spent = sum(server_cpu(proc.pid)) - c0 - idle_rate * (time.monotonic() - t0)
+        r["ms_per_move"] = 1000 * spent / presses if presses else float("nan")
+        r["browser_ms_per_move"] = 1000 * (b1 - b0) / presses if presses else float("nan")
+        r["idle_rate"] = idle_rate
+        r["moves"] = [m for s in students for m in s.moves]
+        r["total_mb"], r["kernels"] = server_pss(proc.pid)
+        r["per_student_mb"] = (r["total_mb"] - r["idle_mb"]) / n
+        await asyncio.gather(*(check_export(s) for s in students[:: max(1, n // EXPORT_SAMPLE)][:EXPORT_SAMPLE]))
+        r["load"].append(load())
+
+        if reload:  # every page reloads at once; the old pages' kernels go with their unload beacon
+            before = await student_kernels(students, proc.pid)
+            t0 = time.monotonic()
+
+            async def again(s: Student) -> None:
+                if s.tti is None:
+                    return
+                try:
+                    await s.page.reload(wait_until="commit", timeout=PAGE_TIMEOUT_S * 1000)
+                except Exception as exc:  # noqa: BLE001
+                    s.errors.append(f"reload failed: {str(exc).splitlines()[0]}")
+                    return
+                s.reload_tti = await interactive(s, reload=True)
+
+            await asyncio.gather(*(again(s) for s in students))
+            r["reload_tti"] = [s.reload_tti for s in students if s.reload_tti is not None]
+            deadline = time.monotonic() + QUIET_TIMEOUT_S
+            while before & kernel_pids(proc.pid) and time.monotonic() < deadline:
                 await asyncio.sleep(0.5)
-
-        try:
-            await asyncio.wait_for(all_moved(), LEVEL_DEADLINE_S)
-        except asyncio.TimeoutError:
-            for s in students:
-                if not s.errors and len(s.moves) < moves:
-                    s.errors.append("did not finish within the deadline")
-        await asyncio.sleep(2)  # readout and link checks of the last students
-        total_mb, kernels = server_memory(proc.pid)
-        cpu = server_cpu(proc.pid)
-        voila_cpu = cpu[proc.pid] - cpu0[proc.pid]
-        kernel_cpu = sum(c - cpu0.get(pid, 0.0) for pid, c in cpu.items() if pid != proc.pid)
-        elapsed = time.monotonic() - t_class
-        done.set()
-        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 120)
+            r["old_gone_s"] = time.monotonic() - t0
+            r["old_left"] = len(before & kernel_pids(proc.pid))
+            await quiet(proc.pid, n + pool)
+            r["reload_mb"], r["reload_kernels"] = server_pss(proc.pid)
+            r["load"].append(load())
     finally:
+        await close_all(students)
         stop_server(proc)
-    ttis = [s.tti for s in students if s.tti is not None]
-    lat = [m for s in students for m in s.moves]
-    errors = [e for s in students for e in s.errors]
-    return {"n": n, "tti_med": statistics.median(ttis) if ttis else float("nan"), "tti_p95": percentile(ttis, 0.95),
-            "lat_med": statistics.median(lat) if lat else float("nan"), "lat_p95": percentile(lat, 0.95),
-            "idle_mb": idle_mb, "total_mb": total_mb, "kernels": len(kernels),
-            "kernel_mb": statistics.median(kernels) if kernels else float("nan"), "errors": errors,
-            "voila_cpu": voila_cpu / elapsed, "kernel_cpu": kernel_cpu / elapsed}
+    r["errors"] = [e for s in students for e in s.errors]
+    return r
 
 
-async def main_async(sizes: list[int], moves: int, pool_size: int) -> list[dict]:
+async def warm_up(browser, log_path: Path, root: Path) -> None:
+    """One page, not measured: Chromium loads its own libraries and fonts once, as a student's browser has."""
+    port = free_port()
+    with open(log_path, "ab") as log:
+        proc = start_server(port, extra=("--pool-size=1",), log=log, root=root)
+    s = await new_student(browser, 0)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/{READY_PATH}", timeout=120, proc=proc)
+        await arrive(s, f"http://127.0.0.1:{port}/?{QUERY}", 0)
+    finally:
+        await close_all([s])
+        stop_server(proc)
+
+
+# ---- the static page -------------------------------------------------------------------------------------------
+NGINX_CONF = """worker_processes 1;
+{user}events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {tmp}/client_body;
+  proxy_temp_path {tmp}/proxy;
+  fastcgi_temp_path {tmp}/fastcgi;
+  uwsgi_temp_path {tmp}/uwsgi;
+  scgi_temp_path {tmp}/scgi;
+  server {{ listen 127.0.0.1:{gzip_port}; root {site}; gzip on; gzip_comp_level 6; }}
+  server {{ listen 127.0.0.1:{plain_port}; root {site}; gzip off; }}
+}}
+"""
+
+
+async def static_class(browser, n: int, moves: int) -> dict:
+    r: dict = {"n": n, "load": [load()]}
+    binary = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+    if binary is None:
+        raise RuntimeError("nginx is not installed (Debian: apt-get install nginx-light)")
+    with tempfile.TemporaryDirectory(prefix="bench-class-static-") as tmp:
+        site = Path(tmp) / "site"
+        site.mkdir()
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        subprocess.run([sys.executable, "-m", "trajectories", "site", str(site)], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+        raw = (site / "app.html").read_bytes()
+        r["file_kb"], r["file_gz_kb"] = len(raw) / 1024, len(gzip.compress(raw, 6)) / 1024
+        gzip_port, plain_port = free_port(), free_port()
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        conf = Path(tmp) / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(user=user, tmp=tmp, site=site, gzip_port=gzip_port, plain_port=plain_port))
+        proc = subprocess.Popen([binary, "-p", tmp, "-c", str(conf), "-e", f"{tmp}/error.log",
+                                 "-g", f"daemon off; pid {tmp}/nginx.pid;"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        students: list[Student] = []
+        try:
+            for port in (gzip_port, plain_port):
+                wait_ready(f"http://127.0.0.1:{port}/app.html", timeout=30, proc=proc)
+            table = _processes()
+            workers = [proc.pid, *_descendants(proc.pid, table)]
+            students = list(await asyncio.gather(*(new_student(browser, i, count_bytes=True) for i in range(n + 1))))
+            plain, students = students[-1], students[:-1]
+            url = f"http://127.0.0.1:{gzip_port}/app.html?{QUERY}"
+            n0, b0 = sum(cpu_s(p) for p in workers), browser_cpu()
+            await asyncio.gather(*(arrive(s, url, 0) for s in students))
+            r["nginx_ms_per_student"] = 1000 * (sum(cpu_s(p) for p in workers) - n0) / n
+            r["browser_per_page"] = (browser_cpu() - b0) / n
+            r["tti"] = [s.tti for s in students if s.tti is not None]
+            r["bytes_gzip"] = med([s.bytes for s in students])
+            await arrive(plain, f"http://127.0.0.1:{plain_port}/app.html?{QUERY}", 0)
+            await asyncio.sleep(1)
+            r["bytes_plain"] = plain.bytes
+            r["load"].append(load())
+            b0 = browser_cpu()
+            await asyncio.gather(*(press(s, moves, n) for s in students))
+            presses = sum(len(s.moves) for s in students)
+            r["browser_ms_per_move"] = 1000 * (browser_cpu() - b0) / presses if presses else float("nan")
+            await asyncio.gather(*(check_answered(s, moves, kernel=False) for s in students))
+            r["moves"] = [m for s in students for m in s.moves]
+            students.append(plain)
+        finally:
+            await close_all(students)
+            proc.send_signal(signal.SIGQUIT)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    r["errors"] = [e for s in students for e in s.errors]
+    return r
+
+
+# ---- the report ------------------------------------------------------------------------------------------------
+def _s(values: list[float]) -> str:
+    return f"{med(values):.1f} / {percentile(values, 0.95):.1f}"
+
+
+def _ms(values: list[float]) -> str:
+    return f"{med(values):.0f} / {percentile(values, 0.95):.0f}"
+
+
+def report(results: list[dict], static: dict | None) -> None:
+    if results:
+        print()
+        print("| students | pool | time to interactive median / p95 (s) | HTML received median / p95 (s) | slider to "
+              "pixels median / p95 (ms) | server CPU per arrival, Voila + kernels (s) | server CPU per key press (ms) "
+              "| browser CPU per page (s) / per key press (ms) | server PSS idle / with the class (MB) | PSS per "
+              "student (MB) | kernels | errors | load 1 min: before, after arrival, after presses |")
+        print("|---|---:|---|---|---|---|---:|---|---|---:|---:|---:|---|")
+    for r in results:
+        who = f"{r['n']} at once" if not r["spread"] else f"{r['n']} over {r['spread']:g} s"
+        print(f"| {who} | {r['pool']} | {_s(r['tti'])} | {_s(r['html'])} | {_ms(r['moves'])} | "
+              f"{r['voila_per_arrival']:.2f} + {r['kernels_per_arrival']:.2f} | {r['ms_per_move']:.0f} | "
+              f"{r['browser_per_page']:.1f} / {r['browser_ms_per_move']:.0f} | {r['idle_mb']:.0f} / "
+              f"{r['total_mb']:.0f} | {r['per_student_mb']:.0f} | {r['kernels']} | {len(r['errors'])} | "
+              f"{', '.join(x.split()[0] for x in r['load'][:3])} |")
+    for r in results:
+        if "reload_tti" in r:
+            print(f"\nReload, {r['n']} pages at once: time to interactive {_s(r['reload_tti'])} s (median / p95); "
+                  f"the old pages' kernels gone {r['old_gone_s']:.0f} s after the reloads began "
+                  f"({r['old_left']} left); then {r['reload_kernels']} kernels, server PSS {r['reload_mb']:.0f} MB "
+                  f"(before the reload: {r['kernels']} kernels, {r['total_mb']:.0f} MB); load {r['load'][-1]}.")
+    for r in results:
+        print(f"\n{r['n']} {'at once' if not r['spread'] else 'over ' + format(r['spread'], 'g') + ' s'}: pool of "
+              f"{r['pool']} ready and quiet {r['pool_ready_s']:.0f} s after the server started; arrival took "
+              f"{r['arrival_s']:.0f} s; idle server with the class connected: {1000 * r['idle_rate']:.0f} ms of CPU "
+              "per second.")
+    if static is not None:
+        s = static
+        print(f"\n| static page, {s['n']} at once | time to interactive median / p95 (s) | slider to pixels median / "
+              "p95 (ms) | bytes per student, gzip / plain (KB) | nginx CPU per student (ms) | browser CPU per page "
+              "(s) / per key press (ms) | errors | load 1 min: before, after arrival |")
+        print("|---|---|---|---|---:|---|---:|---|")
+        print(f"| app.html {s['file_kb']:.0f} KB ({s['file_gz_kb']:.0f} KB gzipped) | {_s(s['tti'])} | "
+              f"{_ms(s['moves'])} | {s['bytes_gzip'] / 1024:.0f} / {s['bytes_plain'] / 1024:.0f} | "
+              f"{s['nginx_ms_per_student']:.1f} | {s['browser_per_page']:.1f} / {s['browser_ms_per_move']:.0f} | "
+              f"{len(s['errors'])} | {', '.join(x.split()[0] for x in s['load'])} |")
+
+
+async def main_async(args) -> tuple[list[dict], dict | None]:
     from playwright.async_api import async_playwright
 
-    results = []
+    results: list[dict] = []
+    static = None
     log_path = Path(tempfile.gettempdir()) / "bench_class_voila.log"
+    log_path.write_bytes(b"")
     print(f"# server log: {log_path}", file=sys.stderr)
-    with open(log_path, "wb") as log:
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                for n in [1, *sizes]:
-                    t = time.monotonic()
-                    r = await one_class(browser, n, moves, pool_size, log)
-                    r["wall"] = time.monotonic() - t
-                    results.append(r)
-                    print(f"N={n:3d} done in {r['wall']:.0f} s, errors {len(r['errors'])}", file=sys.stderr,
-                          flush=True)
-                    for e in r["errors"][:5]:
-                        print(f"    {e}", file=sys.stderr)
-            finally:
-                await browser.close()
-    return results
+    classes = [] if args.static_only else [(n, 0.0) for n in args.sizes]
+    if args.spread and not args.static_only:
+        classes.append((max(args.sizes), args.spread))
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            await warm_up(browser, log_path, args.root)
+            for n, spread in classes:
+                pool = n if args.pool_size is None else args.pool_size
+                reload = args.reload and not spread and n == max(args.sizes)
+                t = time.monotonic()
+                r = await one_class(browser, n, spread, pool, args.moves, reload, log_path, args.root)
+                results.append(r)
+                print(f"# {n} students{' over ' + str(spread) + ' s' if spread else ''}, pool {pool}: "
+                      f"{time.monotonic() - t:.0f} s, {len(r['errors'])} errors, load {load()}", file=sys.stderr,
+                      flush=True)
+                for e in r["errors"][:8]:
+                    print(f"#    {e}", file=sys.stderr)
+            if args.static or args.static_only:
+                n = max(args.sizes)
+                static = await static_class(browser, n, args.moves)
+                print(f"# static page, {n} students: {len(static['errors'])} errors, load {load()}", file=sys.stderr)
+                for e in static["errors"][:8]:
+                    print(f"#    {e}", file=sys.stderr)
+        finally:
+            await browser.close()
+    return results, static
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--students", default="5,10,20,30", help="class sizes, comma separated (default 5,10,20,30)")
-    p.add_argument("--moves", type=int, default=3, help="key presses on eta per student (default 3)")
-    p.add_argument("--pool-size", type=int, default=2, help="trajectories serve --pool-size (default 2)")
+    p.add_argument("--students", default="5,10,20,30", help="class sizes arriving at once (default 5,10,20,30)")
+    p.add_argument("--spread", type=float, default=60, help="also the largest class arriving evenly over this many "
+                                                            "seconds (default 60; 0: not)")
+    p.add_argument("--pool-size", type=int, help="trajectories serve --pool-size (default: the class size)")
+    p.add_argument("--moves", type=int, default=5, help="key presses on eta per student (default 5)")
+    p.add_argument("--no-reload", dest="reload", action="store_false",
+                   help="skip the reload of the largest class at once")
+    p.add_argument("--static", action="store_true", help="also the static page (nginx), the largest class at once")
+    p.add_argument("--static-only", action="store_true", help="only the static page")
+    p.add_argument("--root", type=Path, default=ROOT, help="the checkout the server runs (default: this one)")
     args = p.parse_args()
-    sizes = [int(v) for v in args.students.split(",") if v.strip()]
-    if not sizes or any(not 1 <= n <= 60 for n in sizes):
+    try:
+        args.sizes = [int(v) for v in args.students.split(",") if v.strip()]
+    except ValueError:
+        p.error(f"--students must list class sizes such as 5,10. Got {args.students!r} instead.")
+    if not args.sizes or any(not 1 <= n <= 60 for n in args.sizes):
         p.error(f"--students must list class sizes in [1, 60]. Got {args.students!r} instead.")
     if not 1 <= args.moves <= 20:
         p.error(f"--moves must be in [1, 20]. Got {args.moves} instead.")
-    load = os.getloadavg()
-    print(f"# machine: {os.cpu_count()} cores, load average before the run {load[0]:.2f} {load[1]:.2f} "
-          f"{load[2]:.2f}; pool size {args.pool_size}; {args.moves} presses per student")
-    results = asyncio.run(main_async(sizes, args.moves, args.pool_size))
-    base = results[0]
-    print("| students | time to interactive median / p95 (s) | slider to pixels median / p95 (ms) | "
-          "ratio to 1 student (TTI / slider) | server PSS (MB) | kernels | PSS per kernel (MB) | "
-          "cores busy: Voila / kernels | errors |")
-    print("|---:|---|---|---|---:|---:|---:|---|---:|")
-    for r in results:
-        print(f"| {r['n']} | {r['tti_med']:.1f} / {r['tti_p95']:.1f} | {r['lat_med']:.0f} / {r['lat_p95']:.0f} | "
-              f"{r['tti_med'] / base['tti_med']:.1f}x / {r['lat_med'] / base['lat_med']:.1f}x | "
-              f"{r['total_mb']:.0f} | {r['kernels']} | {r['kernel_mb']:.0f} | "
-              f"{r['voila_cpu']:.2f} / {r['kernel_cpu']:.2f} | {len(r['errors'])} |")
-    print(f"# idle server before the class (Voila + {args.pool_size} preheated kernels): "
-          f"{statistics.median(r['idle_mb'] for r in results):.0f} MB PSS (median over the runs)")
-    load = os.getloadavg()
-    print(f"# load average after the run {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    if any(r["errors"] for r in results):
+    if not 0 <= args.spread <= 600:
+        p.error(f"--spread must be in [0, 600] seconds. Got {args.spread} instead.")
+    print(f"# {time.strftime('%Y-%m-%d %H:%M %Z')}: {os.cpu_count()} cores, load average {load()} (1, 5, 15 min); "
+          f"python benchmarks/bench_class.py {' '.join(sys.argv[1:])}", flush=True)
+    t = time.monotonic()
+    results, static = asyncio.run(main_async(args))
+    report(results, static)
+    print(f"\n# {time.monotonic() - t:.0f} s in all; load average at the end {load()}")
+    errors = [e for r in [*results, *([static] if static else [])] for e in r["errors"]]
+    for e in sorted(set(errors), key=errors.index):
+        print(f"# error x{errors.count(e)}: {e}")
+    if any(r["errors"] for r in results) or (static is not None and static["errors"]):
         sys.exit(1)
 
 

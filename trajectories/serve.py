@@ -11,6 +11,7 @@ import errno
 import json
 import os
 import socket
+import sys
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"  # loopback: a class on a LAN needs an explicit --ip 0.0.0.0
 THEMES = ("light", "dark")
-DEFAULT_POOL_SIZE = 2  # preheated kernels waiting for the next student; each one holds ~100 MB
+DEFAULT_POOL_SIZE = 2  # preheated kernels waiting for the next student; each one holds ~50 MB
+MAX_POOL_SIZE = 64  # a class of 60 with a few to spare; a typo such as 300 would hold 15 GB
 # A kernel whose page is gone (tab killed, laptop asleep, network lost: no unload beacon) is shut down once it has
 # had no page connected and no activity for this long. A kernel whose page is open is never culled.
 DEFAULT_CULL_IDLE = 60  # seconds
@@ -96,7 +98,7 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         raise ValueError(f"The 'ip' parameter must be an address such as 127.0.0.1 or 0.0.0.0. Got {ip!r} instead.")
     if theme not in THEMES:
         raise ValueError(f"The 'theme' parameter must be one of {', '.join(THEMES)}. Got {theme!r} instead.")
-    check_int(pool_size, "pool_size", 0, 16)
+    check_int(pool_size, "pool_size", 0, MAX_POOL_SIZE)
     check_int(cull_idle, "cull_idle", 0)
     argv = [
         str(notebook_path()),
@@ -219,8 +221,8 @@ def lesson_for_query(query: str) -> tuple[Lesson, list[str]]:
 def page(query: str | None = None) -> App:
     """Build the app for the page being served: the lesson comes from the page's query string.
 
-    Called by the shipped notebook. With preheated kernels the imports run before any student arrives and
-    Voila's ``get_query_string()`` waits for the page's request; outside Voila the query is empty.
+    Called by the shipped notebook. With preheated kernels the imports run before any student arrives and the
+    kernel waits for the page's request (as Voila's ``get_query_string()``); outside Voila the query is empty.
 
     Parameters
     ----------
@@ -232,7 +234,7 @@ def page(query: str | None = None) -> App:
     trajectories.app.App
         The app (it displays itself as the cell's result).
     """
-    from .app import App  # the heavy imports (matplotlib, ipympl) happen before the wait for a student
+    from .app import App  # the imports (numpy, anywidget, ipywidgets) happen before the wait for a student
 
     if query is not None and not isinstance(query, str):
         raise ValueError(f"The 'query' parameter must be a string. Got {type(query).__name__} instead.")
@@ -245,16 +247,42 @@ def page(query: str | None = None) -> App:
 
 
 def _page_query() -> str:
-    try:
-        from voila.utils import get_query_string
-    except ImportError:  # the notebook opened in JupyterLab without Voila installed
-        return os.environ.get("QUERY_STRING", "")
+    """The page's query string: with preheated kernels, blocks until a page takes this kernel; "" outside Voila."""
     # With preheated kernels this blocks until a page takes the kernel. Keep it blocking: the cell finishing at
     # hand-out is kernel activity, which restarts the culler's idle clock. A pooled kernel that had waited in the
     # pool longer than the culler gives a page to connect (kernels.py) and made no output at hand-out would
     # otherwise be culled in the seconds between leaving the pool and the page opening its websocket (no
     # connection, old last_activity), and the page would stay empty.
-    return get_query_string() or ""
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        _wait_for_page()
+    return os.environ.get("QUERY_STRING", "")
+
+
+def _wait_for_page() -> None:
+    """What ``voila.utils.get_query_string()`` does in a preheated kernel, without importing ``voila.utils``.
+
+    Voila's helper lives in a module that imports jupyter_server, jupyterlab_server and nbconvert: 2.3 s of CPU
+    and 45 MB in every kernel, for one websocket message. Here: connect to Voila's ``voila/query/<kernel id>``,
+    wait for the request that took this kernel (sent once, as JSON: ``QUERY_STRING``, ``SERVER_NAME``, ...) and
+    put it in the environment, as Voila does. No keepalive pings: a kernel may wait in the pool for hours, and a
+    ping unanswered during a class's arrival (a busy server) would close the connection and lose the page's query.
+    """
+    from websockets.exceptions import WebSocketException
+    from websockets.sync.client import connect
+
+    env = os.environ
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}")
+    try:
+        with connect(url, open_timeout=5, ping_interval=None, proxy=None) as ws:
+            info = json.loads(ws.recv())
+    except (OSError, ValueError, WebSocketException) as exc:  # Voila's own helper also gives up here
+        print(f"trajectories: no request info from {url}: {exc}", file=sys.stderr)
+        return
+    for key, value in info.items() if isinstance(info, dict) else ():
+        if isinstance(key, str) and isinstance(value, str):
+            env[key] = value
 
 
 def _page_url() -> str:
