@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import gzip
 import json
 import re
 import shutil
@@ -197,6 +198,20 @@ def test_served_page_shows_no_source(server):
     assert "runs this with Voila; the lesson comes from the link" not in html
     # the static file used for readiness starts no kernel, the page itself is served by Voila
     assert "voila" in html.lower()
+
+
+def test_served_files_are_compressed(server):
+    """The page's scripts cross the network gzipped when the browser accepts it, and as they are when it does not."""
+    html = urllib.request.urlopen(server.url, timeout=120).read().decode()
+    script = re.search(r'src="([^"]*voila\.js)"', html).group(1)
+    url = server.url.rstrip("/") + script if script.startswith("/") else server.url + script
+    plain = urllib.request.urlopen(url, timeout=60)
+    body = plain.read()
+    assert plain.headers.get("Content-Encoding") is None and len(body) > 10_000
+    packed = urllib.request.urlopen(urllib.request.Request(url, headers={"Accept-Encoding": "gzip"}), timeout=60)
+    assert packed.headers.get("Content-Encoding") == "gzip"
+    data = packed.read()
+    assert len(data) < len(body) / 2 and gzip.decompress(data) == body
 
 
 def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
