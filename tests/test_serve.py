@@ -76,6 +76,12 @@ def test_every_flag_is_one_voila_knows():
             if name.endswith(".kernel_manager_class"):  # a dotted path the server imports: it must exist
                 from traitlets.utils.importstring import import_item
                 assert issubclass(import_item(flag.split("=", 1)[1]), ServerKernelManager)
+        elif name.startswith("--KernelManager."):  # jupyter_client's, the base of every kernel's manager
+            from jupyter_client.manager import KernelManager
+            assert name.split(".", 1)[1] in KernelManager.class_trait_names(config=True)
+            trait = KernelManager.class_traits()[name.split(".", 1)[1]]
+            if hasattr(trait, "values"):
+                assert flag.split("=", 1)[1] in trait.values
         else:
             assert f"\n{name}=" in out, name
         if name == "--VoilaConfiguration.multi_kernel_manager_class":
@@ -89,7 +95,7 @@ def test_every_flag_is_one_voila_knows():
     (dict(port=70000), ["'port'", "Got 70000"]),
     (dict(port="8866"), ["'port'", "Got '8866'"]),
     (dict(theme="blue"), ["'theme'", "light, dark", "Got 'blue'"]),
-    (dict(pool_size=-1), ["'pool_size'", "[0, 16]", "Got -1"]),
+    (dict(pool_size=-1), ["'pool_size'", "[0, 64]", "Got -1"]),
     (dict(cull_idle=-5), ["'cull_idle'", "Got -5"]),
     (dict(ip=""), ["'ip'", "Got ''"]),
     (dict(ip="1.2.3.4 --debug"), ["'ip'"]),

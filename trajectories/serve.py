@@ -128,6 +128,12 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         # or for one shut down by its page while the culler walks the table (a KeyError)
         f"--VoilaConfiguration.multi_kernel_manager_class={MAPPING_KERNEL_MANAGER}",
         f"--MappingKernelManager.kernel_manager_class={KERNEL_MANAGER}",
+        # Kernels talk to Voila over Unix sockets in Voila's connection folder, not TCP ports on loopback: a class
+        # arriving at once starts dozens of kernels, each picking five free ports that another process (the
+        # server's own connections, a browser on the same machine) could take before the kernel binds them. Seen
+        # in benchmarks/bench_class.py with 30 at once: "Address already in use", a kernel that died at start,
+        # and a page that never loaded.
+        "--KernelManager.transport=ipc",
         # The page's unload beacon (POST /voila/api/shutdown/<kernel id>) carries no _xsrf token, since Voila's
         # page never gets the _xsrf cookie (voila-dashboards/voila#1458), and was refused with a 403: a closed
         # page's kernel then lived until the culler. What the check guarded: another site, open in a student's
