@@ -380,6 +380,21 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / TICK
 
 
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    out = {}
+    for pid in pids:
+        fields = _stat(pid)
+        if fields:
+            out[pid] = (int(fields[11]) + int(fields[12])) / TICK
+    return out
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings by the processes alive at both: a kernel that exits in between (the
+    page of an earlier phase closing) would otherwise take its whole life's CPU off the total."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
+
+
 def memory_mb(pid: int) -> dict[str, float]:
     """PSS (shared pages split between the processes that map them), USS (this process's own pages: what its
     exit frees) and RSS, in MB."""
@@ -561,7 +576,7 @@ def cpu_per_move(v: Variant, server: subprocess.Popen, moves: int) -> dict:
 
     pids = tree(server.pid)
     voila = [server.pid]
-    c0, v0, p0, t0 = cpu_seconds(pids), cpu_seconds(voila), task_seconds(), time.monotonic()
+    c0, v0, p0, t0 = cpu_by_pid(pids), cpu_seconds(voila), task_seconds(), time.monotonic()
     missed = 0
     for i in range(moves):
         page.evaluate("([k, w]) => window.__bench.arm(k, w)", [v.kind, v.watch])
@@ -571,10 +586,10 @@ def cpu_per_move(v: Variant, server: subprocess.Popen, moves: int) -> dict:
         page.wait_for_timeout(100 if v.server == "new" else 250)
     page.wait_for_timeout(1000)  # the last lesson reaches the kernel
     duration = time.monotonic() - t0
-    busy, busy_voila, busy_page = cpu_seconds(pids) - c0, cpu_seconds(voila) - v0, task_seconds() - p0
-    c1, v1, p1 = cpu_seconds(pids), cpu_seconds(voila), task_seconds()
+    c1, v1, p1 = cpu_by_pid(pids), cpu_seconds(voila), task_seconds()
+    busy, busy_voila, busy_page = cpu_spent(c0, c1), v1 - v0, p1 - p0
     time.sleep(duration)
-    idle, idle_voila, idle_page = cpu_seconds(pids) - c1, cpu_seconds(voila) - v1, task_seconds() - p1
+    idle, idle_voila, idle_page = cpu_spent(c1, cpu_by_pid(pids)), cpu_seconds(voila) - v1, task_seconds() - p1
     cdp.detach()
     return {"moves": moves, "missed": missed, "seconds": duration,
             "server_busy_s": busy, "server_idle_s": idle, "per_move_ms": 1000 * (busy - idle) / moves,

@@ -238,7 +238,8 @@ def _add_serve(sub: Any) -> None:
     p.add_argument("--theme", choices=serve.THEMES, default="light", help="page theme (default light)")
     p.add_argument("--pool-size", type=int, default=serve.DEFAULT_POOL_SIZE,
                    help=f"preheated kernels kept ready for the next student (default {serve.DEFAULT_POOL_SIZE}; "
-                        "0: off)")
+                        f"0: off; at most {serve.MAX_POOL_SIZE}; for a class that opens the link at once, about the "
+                        "class size: each waits with about 50 MB)")
     p.add_argument("--cull-idle", type=int, default=serve.DEFAULT_CULL_IDLE,
                    help=f"seconds before a kernel whose page went away without closing (tab killed, laptop asleep, "
                         f"network lost) is shut down, counted from its last activity (default "
