@@ -290,12 +290,12 @@ l0,-`+(r+144)+`c-2,-159.3,-10,-310.7,-24,-454c-53.3,-528,-210,-949.7,
 .tj-app select { padding: 2px 4px; min-height: 26px; }
 .tj-app input[type="number"], .tj-app input[type="text"] { padding: 2px 6px; min-height: 26px; }
 .tj-main { display: flex; flex-flow: row wrap; gap: 12px; align-items: flex-start; }
-.tj-controls { width: 300px; flex: 0 0 300px; display: flex; flex-direction: column; gap: 8px; }
+.tj-controls { width: 328px; flex: 0 0 328px; display: flex; flex-direction: column; gap: 8px; }
 .tj-view { flex: 1 1 560px; min-width: 0; }
 .tj-field { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
 .tj-field > .tj-name { width: 72px; flex: 0 0 72px; color: var(--tj-fg2); }
 .tj-optimizer { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 4px; }
-.tj-optimizer button { padding: 2px 1px; font-size: 11.5px; display: inline-flex; align-items: center;
+.tj-optimizer button { padding: 2px 1px; font-size: 11px; display: inline-flex; align-items: center;
   justify-content: center; gap: 3px; white-space: nowrap; overflow: hidden; }
 .tj-optimizer button[aria-pressed="false"] .tj-swatch { display: none; }
 .tj-optimizer button[aria-pressed="true"] { font-weight: 500; }
