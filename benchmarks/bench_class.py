@@ -53,7 +53,6 @@ import gzip
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -66,6 +65,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from pages import ERROR_WORDS, READY, expected_lines  # noqa: E402
+from procstats import median, memory_mb, percentile, proc_stat, process_cpu  # noqa: E402
 from servers import READY_PATH, free_port, kernel_pids, start_server, stop_server, wait_ready  # noqa: E402
 
 from trajectories.figures import file_name  # noqa: E402
@@ -86,7 +86,6 @@ PRESS_TIMEOUT_S = 30
 ECHO_TIMEOUT_S = 60
 QUIET_TIMEOUT_S = 180
 EXPORT_SAMPLE = 2  # pages per class that press Export SVG (the kernel renders it with matplotlib)
-TCK = os.sysconf("SC_CLK_TCK")
 
 # Runs in every page (and again after a reload) before the page's own scripts.
 INIT_JS = r"""
@@ -160,38 +159,18 @@ INIT_JS = r"""
 
 
 # ---- numbers ---------------------------------------------------------------------------------------------------
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    s = sorted(values)
-    k = (len(s) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-
-def med(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
-
-
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.1f} {five:.1f} {fifteen:.1f}"
 
 
 # ---- /proc -----------------------------------------------------------------------------------------------------
-def _stat(pid: int) -> list[str] | None:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-
-
 def _processes() -> dict[int, tuple[int, bytes]]:
     """Every process: pid -> (parent pid, command line)."""
     table = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            fields = _stat(int(entry.name))
+            fields = proc_stat(int(entry.name))
             try:
                 cmd = (entry / "cmdline").read_bytes()
             except OSError:
@@ -212,22 +191,14 @@ def _descendants(pid: int, table: dict[int, tuple[int, bytes]]) -> list[int]:
 
 
 def cpu_s(pid: int, *, reaped: bool = False) -> float:
-    """utime + stime of ``pid``; with ``reaped``, also of its children that exited and were waited for."""
-    fields = _stat(pid)
-    if fields is None:
-        return 0.0
-    ticks = int(fields[11]) + int(fields[12]) + ((int(fields[13]) + int(fields[14])) if reaped else 0)
-    return ticks / TCK
+    """utime + stime of ``pid``; with ``reaped``, also of its children that exited and were waited for; 0 if gone."""
+    return process_cpu(pid, reaped=reaped) or 0.0
 
 
 def server_cpu(pid: int) -> tuple[float, float]:
     """CPU seconds so far of Voila itself, and of all its kernels (live ones, plus exited ones through cutime)."""
-    fields = _stat(pid)
-    if fields is None:
-        return 0.0, 0.0
-    own = (int(fields[11]) + int(fields[12])) / TCK
-    reaped = (int(fields[13]) + int(fields[14])) / TCK
-    return own, reaped + sum(cpu_s(k) for k in kernel_pids(pid))
+    own = cpu_s(pid)
+    return own, cpu_s(pid, reaped=True) - own + sum(cpu_s(k) for k in kernel_pids(pid))
 
 
 def browser_cpu() -> float:
@@ -238,12 +209,9 @@ def browser_cpu() -> float:
 
 def pss_mb(pid: int) -> float:
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
+        return memory_mb(pid)["pss"]
     except OSError:
-        pass
-    return 0.0
+        return 0.0
 
 
 def server_pss(pid: int) -> tuple[float, int]:
@@ -556,7 +524,7 @@ async def static_class(browser, n: int, moves: int) -> dict:
             r["nginx_ms_per_student"] = 1000 * (sum(cpu_s(p) for p in workers) - n0) / n
             r["browser_per_page"] = (browser_cpu() - b0) / n
             r["tti"] = [s.tti for s in students if s.tti is not None]
-            r["bytes_gzip"] = med([s.bytes for s in students])
+            r["bytes_gzip"] = median([s.bytes for s in students])
             await arrive(plain, f"http://127.0.0.1:{plain_port}/app.html?{QUERY}", 0)
             await asyncio.sleep(1)
             r["bytes_plain"] = plain.bytes
@@ -583,11 +551,11 @@ async def static_class(browser, n: int, moves: int) -> dict:
 
 # ---- the report ------------------------------------------------------------------------------------------------
 def _s(values: list[float]) -> str:
-    return f"{med(values):.1f} / {percentile(values, 0.95):.1f}"
+    return f"{median(values):.1f} / {percentile(values, 0.95):.1f}"
 
 
 def _ms(values: list[float]) -> str:
-    return f"{med(values):.0f} / {percentile(values, 0.95):.0f}"
+    return f"{median(values):.0f} / {percentile(values, 0.95):.0f}"
 
 
 def report(results: list[dict], static: dict | None) -> None:

@@ -76,7 +76,6 @@ import importlib.util
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -89,6 +88,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from procstats import TICK, median, memory_mb, percentile, proc_stat, process_cpu  # noqa: E402
 from servers import READY_PATH, free_port, start_server, stop_server, wait_ready  # noqa: E402
 
 BASELINE_REF = "c5e3e1a"  # the ipympl app: the last commit before the front end moved to the browser
@@ -326,38 +326,18 @@ TTI_JS = r"""
 
 
 # ---- numbers ----------------------------------------------------------------------------------------------------
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    s = sorted(values)
-    k = (len(s) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
-
-
 def load_text() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 # ---- processes --------------------------------------------------------------------------------------------------
-def _stat(pid: int) -> list[str] | None:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-
-
 def tree(pid: int) -> list[int]:
     """``pid`` and all its descendants (Voila and its kernels)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            fields = _stat(int(entry.name))
+            fields = proc_stat(int(entry.name))
             if fields:
                 children.setdefault(int(fields[1]), []).append(int(entry.name))
     out, todo = [], [pid]
@@ -368,42 +348,19 @@ def tree(pid: int) -> list[int]:
     return out
 
 
-TICK = os.sysconf("SC_CLK_TCK")
-
-
 def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        fields = _stat(pid)
-        if fields:
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICK
+    return sum(cpu_by_pid(pids).values())
 
 
 def cpu_by_pid(pids: list[int]) -> dict[int, float]:
-    out = {}
-    for pid in pids:
-        fields = _stat(pid)
-        if fields:
-            out[pid] = (int(fields[11]) + int(fields[12])) / TICK
-    return out
+    """CPU seconds so far of each process of ``pids`` still alive."""
+    return {pid: cpu for pid in pids if (cpu := process_cpu(pid)) is not None}
 
 
 def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
     """CPU seconds spent between two readings by the processes alive at both: a kernel that exits in between (the
     page of an earlier phase closing) would otherwise take its whole life's CPU off the total."""
     return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
-
-
-def memory_mb(pid: int) -> dict[str, float]:
-    """PSS (shared pages split between the processes that map them), USS (this process's own pages: what its
-    exit frees) and RSS, in MB."""
-    kb = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
-        name, value = line.split(":", 1)
-        kb[name] = int(value.split()[0])
-    return {"pss": kb["Pss"] / 1024, "uss": (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024,
-            "rss": kb["Rss"] / 1024}
 
 
 def kernel_pid(server_pid: int, kernel_id: str) -> int | None:
