@@ -1,18 +1,23 @@
-"""The server's kernel managers: jupyter_server's own, minus three races of its idle-kernel culler.
+"""The server's kernel managers and kernel websockets: jupyter_server's own, minus the races that close pages and
+its idle-kernel culler run into.
 
-``trajectories serve`` names both classes to Voila by their dotted paths
-(``--VoilaConfiguration.multi_kernel_manager_class`` and ``--MappingKernelManager.kernel_manager_class``); they run
-in the server process, never in a kernel, and nothing in the package imports this module. Without them the
-culler can shut down the kernel of a page that is still loading, and logs an ERROR with a traceback now and then
-during a class.
+``trajectories serve`` names these classes to Voila by their dotted paths
+(``--VoilaConfiguration.multi_kernel_manager_class``, ``--MappingKernelManager.kernel_manager_class`` and
+``--Voila.kernel_websocket_connection_class``); they run in the server process, never in a kernel, and nothing in
+the package imports this module. Without them the culler can shut down the kernel of a page that is still loading,
+and the server logs an ERROR with a traceback now and then during a class.
 """
 
 from __future__ import annotations
 
+from asyncio import Future
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager, ServerKernelManager
+from tornado.websocket import WebSocketClosedError
 from traitlets import default
 
 
@@ -87,3 +92,50 @@ class SafeServerKernelManager(ServerKernelManager):
     @default("last_activity")
     def _default_last_activity(self) -> datetime:
         return datetime.now(timezone.utc)  # aware, like jupyter_server._tz.utcnow(): the culler subtracts it
+
+
+class QuietChannelsConnection(ZMQChannelsWebsocketConnection):
+    """jupyter_server's bridge between a page's websocket and its kernel, for which a page that has gone away is
+    normal, not an error.
+
+    Tornado's ``write_message`` queues the frame and returns a future that fails with ``WebSocketClosedError``
+    when the connection closes before the frame is sent. jupyter_server never looks at that future, so when a
+    page closes (a student reloads, closes the tab, or the unload beacon shuts the kernel down) while the kernel
+    is still sending, asyncio logs "Task exception was never retrieved" with two tracebacks when the future is
+    garbage-collected. Seen in the server's log in CI, after pages had closed (tests/test_page.py); reported to
+    Voila in 2019 (voila-dashboards/voila#237, closed as an upstream matter) and still in jupyter_server 2.21.1
+    with tornado 6.6. A write to a connection already known to be closed raises the same error at once, which
+    some of jupyter_server's callers do not catch either (tornadoweb/tornado#3359).
+
+    Here each write's outcome is read: a closed connection is logged as one DEBUG line (the page is gone, and
+    its messages have nobody to go to), and any other failure as the ERROR it is.
+    """
+
+    @property
+    def write_message(self) -> Callable[..., Future | None]:
+        send = self.websocket_handler.write_message
+
+        def write(message: Any, binary: bool = False) -> Future | None:
+            try:
+                sent = send(message, binary=binary)
+            except WebSocketClosedError:
+                self._page_gone()
+                return None
+            if sent is not None:
+                sent.add_done_callback(self._read_outcome)
+            return sent
+
+        return write
+
+    def _read_outcome(self, sent: Future) -> None:
+        if sent.cancelled():
+            return
+        failure = sent.exception()
+        if isinstance(failure, WebSocketClosedError):
+            self._page_gone()
+        elif failure is not None:
+            kernel_id = getattr(self.parent, "kernel_id", "?")
+            self.log.error("A message to the page of kernel %s was not sent.", kernel_id, exc_info=failure)
+
+    def _page_gone(self) -> None:
+        self.log.debug("A message for a page that has closed its websocket was dropped.")

@@ -34,6 +34,7 @@ DEFAULT_CULL_IDLE = 60  # seconds
 CULL_INTERVAL = 10  # seconds between two looks for idle kernels (less when the timeout itself is shorter)
 MAPPING_KERNEL_MANAGER = "trajectories.kernels.SafeMappingKernelManager"  # named to Voila, imported by it
 KERNEL_MANAGER = "trajectories.kernels.SafeServerKernelManager"
+WEBSOCKET_CONNECTION = "trajectories.kernels.QuietChannelsConnection"
 READY_PATH = "voila/static/voila.js"  # a static file: fetching it starts no kernel
 _VOILA_KEYS = ("theme", "template")  # query keys Voila itself reads; not lesson settings
 
@@ -128,6 +129,9 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         # or for one shut down by its page while the culler walks the table (a KeyError)
         f"--VoilaConfiguration.multi_kernel_manager_class={MAPPING_KERNEL_MANAGER}",
         f"--MappingKernelManager.kernel_manager_class={KERNEL_MANAGER}",
+        # and jupyter_server's kernel websocket without "Task exception was never retrieved" and its tracebacks
+        # when a page closes while its kernel is still sending (kernels.py)
+        f"--Voila.kernel_websocket_connection_class={WEBSOCKET_CONNECTION}",
         # Kernels talk to Voila over Unix sockets in Voila's connection folder, not TCP ports on loopback: a class
         # arriving at once starts dozens of kernels, each picking five free ports that another process (the
         # server's own connections, a browser on the same machine) could take before the kernel binds them. Seen

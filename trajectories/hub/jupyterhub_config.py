@@ -8,7 +8,14 @@ import os
 import sys
 from pathlib import Path
 
-from trajectories.serve import CULL_INTERVAL, DEFAULT_CULL_IDLE, TEMPLATE, jupyter_path, notebook_path
+from trajectories.serve import (
+    CULL_INTERVAL,
+    DEFAULT_CULL_IDLE,
+    TEMPLATE,
+    WEBSOCKET_CONNECTION,
+    jupyter_path,
+    notebook_path,
+)
 
 c = get_config()  # noqa: F821 (JupyterHub defines it)
 env = os.environ.get
@@ -61,6 +68,8 @@ c.Spawner.args = [
     f"--MappingKernelManager.cull_idle_timeout={DEFAULT_CULL_IDLE}",
     f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
     "--ServerApp.shutdown_no_activity_timeout=3600",
+    # as `trajectories serve`: a page closed while its kernel sends leaves no traceback in the server's log
+    f"--ServerApp.kernel_websocket_connection_class={WEBSOCKET_CONNECTION}",
 ]
 if os.geteuid() == 0:  # as root (a container), jupyter_server refuses to start without it
     c.Spawner.args.append("--ServerApp.allow_root=True")
