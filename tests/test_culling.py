@@ -8,6 +8,7 @@ gone without a word), only the culler's clock is shorter, so the test takes a mi
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gc
 import json
 import logging
@@ -32,6 +33,13 @@ POOL = 1
 STUDENTS = 10  # pages opened and closed: half close their tab, half vanish (tab killed)
 BEACON_S = 10  # s from a normal close until its kernel is shut down, on a loaded machine
 SHUTDOWN_S = 15  # s a culler tick may take on a loaded machine to shut down the kernels it found idle
+
+
+def _run(coroutine):
+    """``asyncio.run`` in a thread of its own: a session's Playwright (the sync API) keeps an event loop running in
+    the main thread once a browser test has run, and ``asyncio.run`` refuses to start under it."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 # --- the kernel managers: what jupyter_server's own culler gets wrong --------------------------------------------
@@ -75,7 +83,7 @@ def test_a_page_still_loading_keeps_its_kernel():
         table = _culler(table_class, **kernels(km_class))
         table.notify_connect("left")
         table.notify_disconnect("left")
-        asyncio.run(table.cull_kernels())
+        _run(table.cull_kernels())
         assert table.shut == culled, table_class
 
 
@@ -85,11 +93,11 @@ def test_the_culler_meets_a_starting_kernel_without_an_error():
     # jupyter_server's own class fails here (if this stops raising, upstream fixed it and kernels.py can shrink)
     table = _culler(AsyncMappingKernelManager, starting=ServerKernelManager(kernel_name="python3"))
     with pytest.raises(TraitError, match="'last_activity' trait .* expected a datetime, not the NoneType None"):
-        asyncio.run(table.cull_kernel_if_idle("starting"))
+        _run(table.cull_kernel_if_idle("starting"))
     before = datetime.now(timezone.utc)
     km = SafeServerKernelManager(kernel_name="python3")
     table = _culler(SafeMappingKernelManager, starting=km)
-    asyncio.run(table.cull_kernel_if_idle("starting"))
+    _run(table.cull_kernel_if_idle("starting"))
     assert table.shut == []  # a kernel that has just started is not culled
     assert km.last_activity.tzinfo is not None and before <= km.last_activity <= datetime.now(timezone.utc)
 
@@ -98,13 +106,13 @@ def test_the_culler_passes_over_kernels_already_going_away():
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
     with pytest.raises(KeyError):  # jupyter_server's own table, for a kernel that left during the walk
-        asyncio.run(_culler(AsyncMappingKernelManager).cull_kernel_if_idle("gone"))
+        _run(_culler(AsyncMappingKernelManager).cull_kernel_if_idle("gone"))
     leaving = _old(SafeServerKernelManager(kernel_name="python3"))
     leaving.shutting_down = True  # its page's beacon shutdown is under way
     idle = _old(SafeServerKernelManager(kernel_name="python3"))
     table = _culler(SafeMappingKernelManager, leaving=leaving, idle=idle)
     for kernel_id in ("gone", "leaving", "idle"):
-        asyncio.run(table.cull_kernel_if_idle(kernel_id))
+        _run(table.cull_kernel_if_idle(kernel_id))
     assert table.shut == ["idle"]  # the idle kernel with no page is still culled
 
 
@@ -166,10 +174,10 @@ def test_a_page_closing_while_its_kernel_sends_leaves_no_traceback():
     from tornado.websocket import WebSocketClosedError
 
     # jupyter_server's own connection (if this stops failing, upstream fixed it and kernels.py can shrink)
-    reported, later = asyncio.run(_page_vanishes_while_sent_to(ZMQChannelsWebsocketConnection))
+    reported, later = _run(_page_vanishes_while_sent_to(ZMQChannelsWebsocketConnection))
     assert reported and set(reported) == {"Task exception was never retrieved"}, reported
     assert all(isinstance(w, WebSocketClosedError) for w in later), later
-    reported, later = asyncio.run(_page_vanishes_while_sent_to(QuietChannelsConnection))
+    reported, later = _run(_page_vanishes_while_sent_to(QuietChannelsConnection))
     assert reported == [] and later == [None, None, None], (reported, later)
 
 
@@ -188,7 +196,7 @@ def test_a_message_that_fails_for_another_reason_is_still_an_error(caplog):
         await asyncio.sleep(0)
 
     with caplog.at_level(logging.ERROR):
-        asyncio.run(write_fails())
+        _run(write_fails())
     [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert "was not sent" in record.getMessage() and isinstance(record.exc_info[1], ValueError)
 
