@@ -11,7 +11,6 @@ and the server logs an ERROR with a traceback now and then during a class.
 from __future__ import annotations
 
 from asyncio import Future
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -111,21 +110,15 @@ class QuietChannelsConnection(ZMQChannelsWebsocketConnection):
     its messages have nobody to go to), and any other failure as the ERROR it is.
     """
 
-    @property
-    def write_message(self) -> Callable[..., Future | None]:
-        send = self.websocket_handler.write_message
-
-        def write(message: Any, binary: bool = False) -> Future | None:
-            try:
-                sent = send(message, binary=binary)
-            except WebSocketClosedError:
-                self._page_gone()
-                return None
-            if sent is not None:
-                sent.add_done_callback(self._read_outcome)
-            return sent
-
-        return write
+    def write_message(self, message: Any, binary: bool = False) -> Future | None:  # a property upstream
+        try:
+            sent = self.websocket_handler.write_message(message, binary=binary)
+        except WebSocketClosedError:
+            self._page_gone()
+            return None
+        if sent is not None:
+            sent.add_done_callback(self._read_outcome)
+        return sent
 
     def _read_outcome(self, sent: Future) -> None:
         if sent.cancelled():
