@@ -300,7 +300,6 @@ def test_the_page_source_has_no_code_and_the_server_log_no_traceback(page, serve
     assert "Traceback" not in server.log_text()
 
 
-
 def test_the_loading_screen_stands_still_and_counts_the_seconds(page, server):
     """While the page waits (here its main script is held back, as a busy server would), Voila's spinner does not
     turn, since a turning spinner repaints 60 times a second (benchmarks/bench_class.py, 30 pages waiting on two

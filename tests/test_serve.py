@@ -78,8 +78,9 @@ def test_every_flag_is_one_voila_knows():
                 assert issubclass(import_item(flag.split("=", 1)[1]), ServerKernelManager)
         elif name.startswith("--KernelManager."):  # jupyter_client's, the base of every kernel's manager
             from jupyter_client.manager import KernelManager
-            assert name.split(".", 1)[1] in KernelManager.class_trait_names(config=True)
-            trait = KernelManager.class_traits()[name.split(".", 1)[1]]
+            trait_name = name.split(".", 1)[1]
+            assert trait_name in KernelManager.class_trait_names(config=True)
+            trait = KernelManager.class_traits()[trait_name]
             if hasattr(trait, "values"):
                 assert flag.split("=", 1)[1] in trait.values
         else:
