@@ -2,11 +2,12 @@
 
 from .engine import BOUND, MAX_STEPS, Trajectory, run
 from .figures import export
+from .lesson import Lesson
 from .objectives import OBJECTIVES, Objective, get_objective
 from .specs import CONVENTIONS, RULES, SPECS, Spec, specs
 
-__all__ = ["BOUND", "CONVENTIONS", "MAX_STEPS", "OBJECTIVES", "RULES", "SPECS", "Objective", "Spec", "Trajectory",
-           "export", "get_objective", "run", "specs"]
+__all__ = ["BOUND", "CONVENTIONS", "MAX_STEPS", "OBJECTIVES", "RULES", "SPECS", "App", "Lesson", "Objective", "Spec",
+           "Trajectory", "export", "get_objective", "run", "specs"]
 
 
 def __getattr__(name: str):
@@ -16,3 +17,7 @@ def __getattr__(name: str):
 
         return App
     raise AttributeError(f"module 'trajectories' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "App"})
