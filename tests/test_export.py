@@ -272,10 +272,13 @@ def test_gallery_writes_one_figure_per_book_setting_and_an_index_of_computed_poi
     assert sorted(p.name for p in committed.iterdir()) == sorted(names)
 
 
-def test_gallery_from_the_command_line(tmp_path):
-    assert cli.main(["export", "--gallery", str(tmp_path)]) == 0
-    assert (tmp_path / "rmsprop_eta0.4_gamma0.9.svg").exists() and (tmp_path / "index.md").exists()
-    assert cli.main(["export", "--gallery", str(tmp_path / "missing")]) == 2
+def test_gallery_from_the_command_line(tmp_path, capsys):
+    folder = tmp_path / "notes" / "gallery"  # made, with its parents, as mkdir -p does
+    assert cli.main(["export", "--gallery", str(folder)]) == 0
+    assert (folder / "rmsprop_eta0.4_gamma0.9.svg").exists() and (folder / "index.md").exists()
+    (tmp_path / "a-file").touch()
+    assert cli.main(["export", "--gallery", str(tmp_path / "a-file" / "gallery")]) == 2
+    assert "a file is in the way" in capsys.readouterr().err
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,4 +1,5 @@
-"""The command line: ``trajectories run | export | landscape | serve``; every engine flag comes from the spec table.
+"""The command line: ``trajectories serve | notebook | site | export | landscape | run``; every engine flag comes
+from the spec table.
 
 This module owns every subcommand's arguments and turns them into calls of plain functions (the engine through a
 :class:`~trajectories.lesson.Lesson`, :func:`~trajectories.figures.export`, :func:`~trajectories.landscape.compute`,
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -38,6 +41,28 @@ def _hyper_flags() -> dict[str, Any]:
     return flags
 
 
+def flag_help(name: str) -> str:
+    """The help of a flag shared by several optimizers, true for each: one description, or each description with
+    the optimizers it holds for (``--eps`` is inside the square root for AdaGrad, outside for Adam)."""
+    groups: dict[str, dict[str, list[str]]] = {}
+    for convention in CONVENTIONS:
+        for rule in RULES:
+            spec = SPECS[convention][rule].get(name)
+            book = SPECS["d2l"][rule].get(name)
+            if spec is None or (convention == "torch" and book is not None and book.description == spec.description):
+                continue  # not a setting of this rule, or the same words as under the book's convention
+            groups.setdefault(spec.description, {}).setdefault(convention, []).append(rule)
+    if len(groups) == 1:
+        return next(iter(groups))
+    parts = []
+    for description, rules in groups.items():
+        book, torch = ", ".join(rules.get("d2l", [])), ", ".join(rules.get("torch", []))
+        torch = torch and f"{torch} with --convention torch"
+        parts.append(f"{description} for {book}, and for {torch}" if book and torch else
+                     f"{description} for {book or torch}")
+    return "; ".join(parts)
+
+
 def _add_flag(p: argparse.ArgumentParser, flag: str, dest: str, spec: Any, help: str) -> None:
     if spec.choices == (True, False):
         p.add_argument(flag.replace("_", "-"), dest=dest, action=argparse.BooleanOptionalAction, default=None,
@@ -62,7 +87,7 @@ def add_settings(p: argparse.ArgumentParser) -> None:
     p.add_argument("--convention", help=f"one of {', '.join(CONVENTIONS)} (default d2l)")
     p.add_argument("--seed", type=int, help="seed of SGD's gradient noise (default 0)")
     for name, spec in _hyper_flags().items():
-        _add_flag(p, f"--{name}", name, spec, spec.description)
+        _add_flag(p, f"--{name}", name, spec, flag_help(name))
 
 
 def lesson_from_args(args: argparse.Namespace, optimizer: Any) -> Lesson:
@@ -204,6 +229,25 @@ def _add_landscape(sub: Any) -> None:
     p.set_defaults(func=_cmd_landscape)
 
 
+# ---- notebook -------------------------------------------------------------------------------------------------
+def _cmd_notebook(args: argparse.Namespace) -> int:
+    path = figures.export_notebook(args.path)
+    print(f"{path}: the app in a notebook; open it with  jupyter lab {shlex.quote(str(path))}")
+    return 0
+
+
+def _add_notebook(sub: Any) -> None:
+    p = sub.add_parser("notebook", help="write the teacher's notebook (app.ipynb) to open in JupyterLab",
+                       description="Write app.ipynb, the app in a notebook for the teacher (app = App(), and "
+                                   "app.lesson for what is on screen), into FOLDER (default: this folder; made if "
+                                   "missing), or to a file name ending in .ipynb. A notebook of that name with "
+                                   "other content is never overwritten.",
+                       epilog="then: jupyter lab app.ipynb")
+    p.add_argument("path", nargs="?", default=".", metavar="FOLDER",
+                   help="a folder, or a file name ending in .ipynb (default: app.ipynb in this folder)")
+    p.set_defaults(func=_cmd_notebook)
+
+
 # ---- site -----------------------------------------------------------------------------------------------------
 def _cmd_site(args: argparse.Namespace) -> int:
     for path in figures.export_site(args.folder, args.link):
@@ -216,7 +260,7 @@ def _add_site(sub: Any) -> None:
                        description="Write FOLDER/app.html (the whole app, runs in the browser with no server) and "
                                    "FOLDER/index.html, which links to it with the book's lessons preset. Upload the "
                                    "folder to any static web host, or open index.html from disk.")
-    p.add_argument("folder", help="an existing folder")
+    p.add_argument("folder", help="the folder to write (made, with its parents, if it does not exist)")
     p.add_argument("--link", action="append", default=[], help="one more lesson, as a page link's query "
                                                                "(repeatable), e.g. 'optimizer=adam&eta=0.1'")
     p.set_defaults(func=_cmd_site)
@@ -249,8 +293,8 @@ def _add_serve(sub: Any) -> None:
     p.set_defaults(func=_cmd_serve)
 
 
-# Each subcommand adds its own parser; a new one is one more entry here.
-COMMANDS: list[Callable[[Any], None]] = [_add_run, _add_serve, _add_landscape, _add_export, _add_site]
+# Each subcommand adds its own parser; a new one is one more entry here. In the order a teacher meets them.
+COMMANDS: list[Callable[[Any], None]] = [_add_serve, _add_notebook, _add_site, _add_export, _add_landscape, _add_run]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -258,14 +302,30 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _Parser(prog="trajectories", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: every subcommand with its flags."""
+    parser = _Parser(prog="trajectories", description="Interactive 2D optimizer trajectories for teaching, exact "
+                     "to Dive into Deep Learning and torch.optim.",
+                     epilog="trajectories COMMAND --help tells more. Start with: trajectories serve (the students' "
+                            "page) or trajectories notebook (the app in JupyterLab).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
     for add in COMMANDS:
         add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
+        sys.stdout.flush()  # here, so that a reader that went away is seen below and not at the interpreter's exit
+        return status
+    except BrokenPipeError:
+        # The reader closed the pipe (`trajectories run ... --json | head`): a normal end for a command-line tool.
+        # Python would still try to flush what is left at exit and complain; point stdout at /dev/null instead.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (UsageError, ValueError, OSError) as exc:
         print(f"trajectories: error: {exc}", file=sys.stderr)
         return 2

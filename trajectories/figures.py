@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -227,6 +228,19 @@ def figure_bytes(lesson: Lesson, *, style: str = "d2l", loss: bool = False, form
 
 
 # ---- writing ----------------------------------------------------------------------------------------------
+def make_folder(folder: str | os.PathLike, parameter: str) -> Path:
+    """``folder`` as a Path, made with its parents if it does not exist yet (``mkdir -p``); else one sentence."""
+    out = Path(folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = "a file is in the way" if isinstance(exc, (FileExistsError, NotADirectoryError)) else (
+            exc.strerror or type(exc).__name__)
+        raise ValueError(f"The '{parameter}' parameter must be a folder that exists or can be made. Got "
+                         f"{str(out)!r}, which cannot ({reason}).") from None
+    return out
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
@@ -364,17 +378,16 @@ def gallery_command(g: GalleryFigure) -> str:
 
 
 def export_gallery(folder: str | os.PathLike, *, text: str = "paths") -> list[Path]:
-    """Write the gallery's figures (d2l style, SVG) and its ``index.md`` into ``folder``; return the paths.
+    """Write the gallery's figures (d2l style, SVG) and its ``index.md`` into ``folder`` (made if it does not
+    exist); return the paths.
 
     The index shows each figure with the command that makes it and its final point, computed by the engine
     while the gallery is written.
     """
     from .plotting import drawn_until
 
-    out = Path(folder)
-    if not out.is_dir():
-        raise ValueError(f"The 'gallery' parameter must be a folder that exists. Got {str(out)!r} instead.")
     check_name(text, "text", tuple(TEXT))
+    out = make_folder(folder, "gallery")
     written = []
     rows = ["# Gallery: the book's figures, regenerated", "",
             "Made by `trajectories export --gallery assets/gallery`: one figure per setting the book prints in "
@@ -441,17 +454,47 @@ def site_entries(links: Sequence[str] = ()) -> list[tuple[str, str, str]]:
 
 def export_site(folder: str | os.PathLike, links: Sequence[str] = ()) -> list[Path]:
     """Write a course website's folder: ``app.html`` (the whole app, no server needed) and ``index.html`` linking
-    to it with the book's lessons and ``links`` preset. Return the paths."""
-    out = Path(folder)
-    if not out.is_dir():
-        raise ValueError(f"The 'folder' parameter must be a folder that exists. Got {str(out)!r} instead.")
+    to it with the book's lessons and ``links`` preset. The folder (and its parents) is made if it does not exist,
+    as ``mkdir -p`` does. Return the paths."""
     if isinstance(links, str) or not all(isinstance(q, str) for q in links):
         raise ValueError(f"The 'links' parameter must be a list of query strings. Got {links!r} instead.")
-    entries = site_entries(links)
+    entries = site_entries(links)  # checked before anything is made: a bad link leaves no folder behind
+    out = make_folder(folder, "folder")
     app, index = out / "app.html", out / "index.html"
     write_atomic(app, html_page(Lesson()).encode("utf-8"))
     write_atomic(index, index_page(entries, app=app.name).encode("utf-8"))
     return [app, index]
+
+
+def notebook_source() -> bytes:
+    """The teacher's notebook shipped in the package (the repository's ``app.ipynb`` is the same file)."""
+    return (resources.files("trajectories") / "teacher.ipynb").read_bytes()
+
+
+def export_notebook(path: str | os.PathLike = ".") -> Path:
+    """Write the teacher's notebook (``app = App()`` and ``app.lesson``) and return its path.
+
+    Parameters
+    ----------
+    path : str or path-like, default="."
+        A file ending in ``.ipynb``, or a folder (made if it does not exist) to hold ``app.ipynb``.
+
+    A notebook already there with other content (the teacher's own edits) is never overwritten: that raises one
+    sentence, and nothing is written. The same notebook already there is left as it is.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ValueError(f"The 'path' parameter must be a folder or a file ending in .ipynb. Got {path!r} instead.")
+    p = Path(path)
+    out = p if p.suffix.lower() == ".ipynb" else p / "app.ipynb"
+    data = notebook_source()
+    if out.exists():
+        if out.is_file() and out.read_bytes() == data:
+            return out
+        raise ValueError(f"The 'path' parameter must name a notebook that does not exist yet. Got {str(out)!r}, "
+                         "which is already there (give another name, e.g. lesson2.ipynb).")
+    make_folder(out.parent, "path")
+    write_atomic(out, data)
+    return out
 
 
 # ---- the landscape map ------------------------------------------------------------------------------------
