@@ -176,6 +176,8 @@ def test_package_build_ships_the_notebook_the_bundle_and_the_template(tmp_path):
     assert r.returncode == 0, r.stderr
     built = tmp_path / "lib" / "trajectories"
     assert (built / "notebooks" / "app.ipynb").is_file()
+    # and the teacher's notebook that `trajectories notebook` writes
+    assert (built / "teacher.ipynb").read_bytes() == (ROOT / "app.ipynb").read_bytes()
     # the front end and the Voila template travel with it: pip install . needs no Node and no network
     assert (built / "static" / "app.js").read_bytes() == (ROOT / "trajectories" / "static" / "app.js").read_bytes()
     for name in ("conf.json", "index.html.j2"):
