@@ -283,6 +283,49 @@ def test_ctrl_c_stops_cleanly(tmp_path):
     assert "Traceback" not in text and "ERROR" not in text, text[-3000:]
 
 
+def test_the_teacher_sees_one_line_saying_where_the_page_is(tmp_path):
+    """`trajectories serve` as a teacher types it, on a machine with no browser to open (a server, ssh): the console
+    shows where the page is, once, and none of Voila's warnings that ask nothing of the teacher (the shipped
+    notebook "is not trusted", "No web browser found")."""
+    import os
+    import signal
+
+    from servers import READY_PATH, free_port, stop_server, wait_ready
+
+    from trajectories.serve import where_line
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER", "PYTHONWARNINGS")}
+    env.update(PYTHONPATH=str(ROOT), PATH=str(Path(sys.executable).parent))  # no browser on this PATH
+    with open(tmp_path / "console.txt", "wb") as console:
+        proc = subprocess.Popen([sys.executable, "-m", "trajectories", "serve", f"--port={port}", "--pool-size=1"],
+                                env=env, cwd=tmp_path, stdout=console, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_ready(url + READY_PATH, timeout=90, proc=proc)
+        assert "tj-" in urllib.request.urlopen(url, timeout=120).read().decode()  # a student: the notebook is read
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0
+    finally:
+        stop_server(proc)
+    lines = (tmp_path / "console.txt").read_text(errors="replace").splitlines()
+    assert lines[0] == where_line("127.0.0.1", port) == f"trajectories: the students' page is at {url} (Ctrl+C stops)"
+    assert [line for line in lines if "http" in line] == lines[:1], lines
+    assert not [line for line in lines if "WARNING" in line or "trusted" in line or "browser" in line], lines
+
+
+def test_on_a_class_network_the_line_gives_the_address_students_type(monkeypatch):
+    from trajectories import serve
+
+    monkeypatch.setattr(serve, "_lan_address", lambda: "192.168.1.20")
+    assert serve.where_line("0.0.0.0", 8866) == ("trajectories: the students' page is at http://192.168.1.20:8866/ "
+                                                 "(on this machine http://127.0.0.1:8866/); Ctrl+C stops")
+    monkeypatch.setattr(serve, "_lan_address", lambda: "")
+    assert "http://<this machine's address>:8866/" in serve.where_line("0.0.0.0", 8866)
+    assert serve.where_line("::1", 9000) == "trajectories: the students' page is at http://[::1]:9000/ (Ctrl+C stops)"
+
+
 @pytest.mark.parametrize("env, expected", [
     ({"SERVER_NAME": "10.0.0.5", "SERVER_PORT": "8866", "SCRIPT_NAME": "/"}, "http://10.0.0.5:8866/"),
     ({"SERVER_NAME": "class.example.org", "SERVER_PORT": "", "SCRIPT_NAME": "/",

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import socket
 import sys
 import tempfile
+import webbrowser
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -174,18 +176,54 @@ def serve(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool 
     argv = voila_argv(port=port, ip=ip, open_browser=open_browser, theme=theme, pool_size=pool_size,
                       cull_idle=cull_idle)
     _port_free(ip, port)
+    if open_browser and not _has_browser():
+        # A server, a container, a machine reached over ssh: Voila would warn "No web browser found", which says
+        # nothing the teacher must act on. The line below says where the page is.
+        argv = voila_argv(port=port, ip=ip, open_browser=False, theme=theme, pool_size=pool_size,
+                          cull_idle=cull_idle)
     # A preheated kernel fetches its page's query string over a websocket to VOILA_APP_IP (default 127.0.0.1);
     # bound to one LAN address only, loopback would not answer.
     os.environ["VOILA_APP_IP"] = "127.0.0.1" if ip in ("0.0.0.0", "localhost", "::", "") else ip
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_path()), os.environ.get("JUPYTER_PATH")]))
-    print(f"trajectories: serving the app on http://{_url_host(ip)}:{port}/ (Ctrl+C stops)", flush=True)
-    if ip in ("0.0.0.0", "::"):
-        lan = _lan_address()
-        where = f"http://{lan}:{port}/" if lan else f"http://<this machine's address>:{port}/"
-        print(f"trajectories: students open {where}", flush=True)
+    print(where_line(ip, port), flush=True)
+    logging.getLogger(_VOILA_LOGGER).addFilter(_not_for_the_teacher)
     with tempfile.TemporaryDirectory(prefix="trajectories-ipython-") as ipython_dir:
         _quiet_kernels(Path(ipython_dir))
         _voila_app().launch_instance(argv=argv)
+
+
+def where_line(ip: str, port: int) -> str:
+    """The one line ``trajectories serve`` prints: where the page is (for a class on a LAN, the address students
+    type), and how to stop."""
+    if ip in ("0.0.0.0", "::"):
+        lan = _lan_address()
+        students = f"http://{lan}:{port}/" if lan else f"http://<this machine's address>:{port}/"
+        return (f"trajectories: the students' page is at {students} (on this machine http://127.0.0.1:{port}/); "
+                "Ctrl+C stops")
+    return f"trajectories: the students' page is at http://{_url_host(ip)}:{port}/ (Ctrl+C stops)"
+
+
+_VOILA_LOGGER = "Voila"  # traitlets names an application's logger after its class (_voila_app keeps the name)
+# What Voila and jupyter_server say that does not concern a teacher running this page. "Notebook ... is not
+# trusted": trust decides whether a notebook's stored outputs (HTML, scripts) may be shown, and the shipped
+# notebook has none; Voila runs it and shows only the fresh outputs, which its exporter marks trusted anyway.
+# The startup lines name temporary folders and repeat the address that where_line() already gave.
+_STARTUP_LINES = ("Using ", "Storing connection files in ", "Serving static files from ", "Voilà is running at")
+
+
+def _not_for_the_teacher(record: logging.LogRecord) -> bool:
+    message = record.getMessage()
+    if record.levelno == logging.WARNING and message.startswith("Notebook ") and message.endswith(" is not trusted"):
+        return False
+    return not (record.levelno == logging.INFO and message.startswith(_STARTUP_LINES))
+
+
+def _has_browser() -> bool:
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True
 
 
 def _voila_app() -> type:
