@@ -96,7 +96,7 @@ def test_a_link_presets_the_page_as_the_server_does(offline, html_file):
     assert page.outside == [] and page.errors == []
 
 
-def test_export_downloads_the_figure_as_drawn_and_says_so(offline, html_file):
+def test_export_downloads_the_figure_as_drawn_and_says_so(offline, html_file, tmp_path):
     page = offline
     open_app(page, html_file.as_uri())
     with page.expect_download() as info:
@@ -104,7 +104,36 @@ def test_export_downloads_the_figure_as_drawn_and_says_so(offline, html_file):
     data = Path(info.value.path()).read_text(encoding="utf-8")
     assert data.startswith("<svg") and data.count("<path") > 10
     assert "as drawn on screen" in page.inner_text(".tj-export-output")
+    # ... and gives the command that makes the book-style file of this very lesson, ready to copy and run
+    lesson = make_lesson("gd,momentum", hyperparameters={"momentum": {"eta": 0.5}})
+    command = page.inner_text(".tj-export-command")
+    assert command == f"trajectories export --link '{lesson.to_query()}' --loss"
+    _runs_as_the_kernels_export(command, lesson, None, tmp_path)
+    page.focus(".tj-step")  # a highlighted step travels too
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    with page.expect_download():
+        page.click(".tj-export")
+    assert page.inner_text(".tj-export-command") == f"{command} --step 3"
+    _runs_as_the_kernels_export(f"{command} --step 3", lesson, 3, tmp_path)
     assert page.outside == [] and page.errors == []
+
+
+def _runs_as_the_kernels_export(command: str, lesson: Lesson, step: int | None, folder: Path) -> None:
+    """The command, run as typed, writes the file the app's Export gives when a kernel is there."""
+    import shlex
+
+    from trajectories import cli
+    from trajectories.figures import figure_bytes, file_name
+
+    argv = shlex.split(command)
+    assert argv[0] == "trajectories"
+    out = folder / f"step-{step}"
+    out.mkdir()
+    assert cli.main([*argv[1:], "-o", str(out)]) == 0
+    [written] = out.iterdir()
+    assert written.name == file_name(lesson, "svg", step)
+    assert written.read_bytes() == figure_bytes(lesson, loss=True, format="svg", step=step)
 
 
 def test_the_page_follows_a_dark_system_theme(browser, html_file):

@@ -57,6 +57,7 @@ export const APP_CSS = `
 .tj-hint { color: var(--tj-fg2); font-size: 12px; }
 .tj-tools { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
 .tj-export-output { font-size: 12px; color: var(--tj-fg2); overflow-wrap: anywhere; min-height: 1em; }
+.tj-export-command { user-select: all; color: var(--tj-fg); }
 .tj-readout { margin-top: 4px; font-family: var(--jp-code-font-family, ui-monospace, Menlo, Consolas, monospace); font-size: 11.5px;
   line-height: 1.45; overflow-wrap: anywhere; }
 .tj-readout b { font-weight: 600; }

@@ -340,8 +340,11 @@ export function createApp(el, host) {
     }
     const name = `trajectories_${state.lesson.optimizers.join("_vs_")}.svg`;
     download(name, composeSvg(plot.toSVG(), panels.toSVG()), "image/svg+xml");
-    exportOutput.textContent = `Downloaded ${name}: the figure as drawn on screen (this page has no server; `
-      + "`trajectories export --link '...' --loss` makes the book-style file).";
+    // The command that makes the book-style file of this very lesson, ready to copy (a query holds no quote).
+    const step = state.scrubbed ? ` --step ${Math.min(state.step, state.lesson.steps)}` : "";
+    const command = `trajectories export --link '${toQuery(config, state.lesson)}' --loss${step}`;
+    exportOutput.replaceChildren(`Downloaded ${name}: the figure as drawn on screen. This page has no server; `
+      + "the book-style file of this lesson is made by ", h("code", { class: "tj-export-command", text: command }));
   }
 
   async function exportLandscape(settings) {
