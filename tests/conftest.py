@@ -3,6 +3,12 @@
 The server runs this checkout (PYTHONPATH is set to the repository root) on a free port; readiness is checked on
 Voila's static ``voila.js``, which starts no kernel. Without Chromium the browser tests are skipped, except when
 the ``CI`` environment variable is set: there a missing browser is a failure.
+
+Markers (registered in pyproject.toml): ``server`` marks a test that starts a real server (Voila, JupyterLab,
+JupyterHub, nginx), ``browser`` one that starts Chromium or a server; so ``pytest -m "not browser"`` is the fast
+loop, everything that needs neither. Tests are marked here by the fixtures they use, so a new test cannot forget;
+a test that starts a server by itself carries the mark by hand, and ``servers.start_server`` refuses to run in a
+test without it.
 """
 
 from __future__ import annotations
@@ -13,12 +19,34 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from servers import READY_PATH, free_port, start_server, stop_server, wait_ready
+from servers import NO_SERVER_ENV, READY_PATH, free_port, start_server, stop_server, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+# Fixtures that start a server, here and in the test modules (nginx and jupyterlab start theirs; hub, JupyterHub).
+SERVER_FIXTURES = frozenset({"server", "own_server", "nginx", "hub", "jupyterlab"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the fixtures it uses (directly or through other fixtures): ``browser`` for Chromium,
+    ``server`` and ``browser`` for a real server."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & SERVER_FIXTURES and not item.get_closest_marker("server"):
+            item.add_marker(pytest.mark.server)
+        if (item.get_closest_marker("server") or "browser" in used) and not item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _servers_only_where_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a test not marked ``browser``, ``servers.start_server`` raises: such a test would slow the fast loop."""
+    if not request.node.get_closest_marker("browser"):
+        monkeypatch.setenv(NO_SERVER_ENV, request.node.nodeid)
 
 
 class Server:

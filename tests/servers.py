@@ -20,7 +20,11 @@ from trajectories.specs import check_int
 
 ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["READY_PATH", "ROOT", "free_port", "kernel_pids", "start_server", "stop_server", "wait_ready"]
+__all__ = ["NO_SERVER_ENV", "READY_PATH", "ROOT", "free_port", "kernel_pids", "start_server", "stop_server",
+           "wait_ready"]
+
+# Set by tests/conftest.py while a test that is not marked `server` (or `browser`) runs: it names that test.
+NO_SERVER_ENV = "TRAJECTORIES_TEST_WITHOUT_SERVER"
 
 
 def free_port(ip: str = DEFAULT_IP) -> int:
@@ -38,6 +42,9 @@ def start_server(port: int, *, extra: tuple[str, ...] = (), log: Any = None,
     file). The caller stops it with :func:`stop_server`.
     """
     check_int(port, "port", 1, 65535)
+    if os.environ.get(NO_SERVER_ENV):
+        raise RuntimeError(f"{os.environ[NO_SERVER_ENV]} starts a server: mark it @pytest.mark.server, so that "
+                           "the fast loop (pytest -m 'not browser') leaves it out.")
     root = str(root or ROOT)
     env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("PYTHONWARNINGS", None)  # the server's own deprecation chatter is not the tests' concern

@@ -227,6 +227,7 @@ def _kernel_model(url: str, kernel_id: str) -> dict:
         return json.loads(r.read())
 
 
+@pytest.mark.server
 def test_closed_pages_free_their_kernels_and_an_idle_open_page_keeps_its(browser, tmp_path):
     if not Path("/proc").is_dir():
         pytest.skip("needs /proc to count the server's kernels")

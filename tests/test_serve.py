@@ -223,6 +223,7 @@ def test_served_files_are_compressed(server):
     assert len(data) < len(body) / 2 and gzip.decompress(data) == body
 
 
+@pytest.mark.server
 def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
     """A page fetched and never connected (a student who left while it loaded) loses its kernel, after the five
     times --cull-idle a loading page gets; the waiting pool stays."""
@@ -256,6 +257,7 @@ def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
         stop_server(proc)
 
 
+@pytest.mark.server
 def test_ctrl_c_stops_cleanly(tmp_path):
     """Ctrl+C (SIGINT) stops the server and its kernels, without a traceback on the teacher's console."""
     import signal
@@ -283,6 +285,7 @@ def test_ctrl_c_stops_cleanly(tmp_path):
     assert "Traceback" not in text and "ERROR" not in text, text[-3000:]
 
 
+@pytest.mark.server
 def test_the_teacher_sees_one_line_saying_where_the_page_is(tmp_path):
     """`trajectories serve` as a teacher types it, on a machine with no browser to open (a server, ssh): the console
     shows where the page is, once, and none of Voila's warnings that ask nothing of the teacher (the shipped
