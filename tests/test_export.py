@@ -203,6 +203,8 @@ BAD = [
     ([], "'optimizers' parameter is missing"),
     (["rmsprop", "-o", "missing/fig.svg"], "must be in a folder that exists"),
     (["rmsprop", "-o", "notes.txt/fig.svg"], "must be in a folder that exists"),
+    (["rmsprop", "--eta", "900", "-o", "new-folder/"], "'eta' parameter"),  # nothing made for a bad value
+    (["rmsprop", "-o", "notes.txt/figures/"], "a file is in the way"),
     (["rmsprop", "-o", "fig.txt"], "must end in .svg, .png, .pdf or .html"),
     (["rmsprop", "-o", "fig.svg", "--format", "png"], "must match the file's suffix"),
     (["rmsprop", "--style", "poster"], "invalid choice"),
@@ -218,6 +220,15 @@ def test_bad_input_is_one_line_exit_2_and_no_file(tmp_path, monkeypatch, capsys,
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("trajectories: error: ") and message in err
     assert sorted(tmp_path.iterdir()) == before
+
+
+def test_a_folder_named_with_a_slash_is_made(tmp_path, monkeypatch, capsys):
+    """`-o notes/` (or export(..., "notes/")) says a folder: it is made, as mkdir -p does, and the file is named."""
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["export", "rmsprop", "-o", "notes/week 1/"]) == 0
+    assert capsys.readouterr().out == "notes/week 1/rmsprop_eta0.4_gamma0.9.svg\n"
+    written = trajectories.export("gd,momentum", "figures/", hyperparameters={"momentum": {"eta": 0.6}}, loss=True)
+    assert written == Path("figures/gd_eta0.4_vs_momentum_eta0.6_beta0.5.svg") and written.is_file()
 
 
 def test_bad_input_from_the_shell_has_no_traceback(tmp_path):

@@ -266,7 +266,10 @@ def target(path: str | os.PathLike | None, lesson: Lesson, format: str | None,
     nothing (that name in the current folder); the format comes from ``format`` or the file's suffix."""
     if format is not None:
         format = check_name(format, "format", FORMATS)
-    if path is None or Path(path).is_dir():
+    # "notes/" names a folder even before it exists (export makes it, as mkdir -p does); "notes/fig.svg" needs
+    # its folder to exist, so that a typo in a path is said rather than made
+    named_folder = isinstance(path, str) and path.endswith(tuple(filter(None, ("/", os.sep, os.altsep))))
+    if path is None or named_folder or Path(path).is_dir():
         folder = Path("." if path is None else path)
         fmt = format or "svg"
         return folder / file_name(lesson, fmt, step), fmt
@@ -299,7 +302,8 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
         ``"rmsprop"``, ``"gd,momentum"``, ``("gd", "momentum")`` or a :class:`~trajectories.lesson.Lesson`.
     path : str or path-like, optional
         A file ending in .svg, .png, .pdf or .html, or a folder; by default the current folder. In a folder the file is
-        named after the settings (:func:`file_name`), e.g. ``rmsprop_eta0.4_gamma0.9.svg``.
+        named after the settings (:func:`file_name`), e.g. ``rmsprop_eta0.4_gamma0.9.svg``. A folder written with a
+        trailing ``/`` (``"notes/"``) is made if it does not exist; a file's folder must exist.
     style : {"d2l", "slides"}, default="d2l"
         The book's look at 3.5 x 2.5 inches, or a 16:9 figure with larger text for slides.
     loss : bool, default=False
@@ -337,6 +341,7 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
         data = html_page(lesson).encode("utf-8")
     else:
         data = figure_bytes(lesson, style=style, loss=loss, format=fmt, text=text, step=step, view=view)
+    make_folder(out.parent, "path")  # a folder named with a trailing "/"; the others exist already
     write_atomic(out, data)
     return out
 
