@@ -1,9 +1,9 @@
 """JupyterHub, run for real: the shipped ``jupyterhub_config.py`` on 127.0.0.1, two students who log in through the
 login form and land on the app, preset by a link, each in their own Jupyter server; nothing comes from another host.
 
-The README's JupyterHub recipe is this file; the README shows it verbatim (checked below). Without JupyterHub or
-its proxy (``configurable-http-proxy``: ``cd js && npm ci`` puts it in ``js/node_modules/.bin``) the test is
-skipped, unless ``CI`` is set: then it fails.
+The JupyterHub recipe of docs/beyond-one-machine.md is this file; that page shows it verbatim (checked below).
+Without JupyterHub or its proxy (``configurable-http-proxy``: ``cd js && npm ci`` puts it in
+``js/node_modules/.bin``) the test is skipped, unless ``CI`` is set: then it fails.
 """
 
 from __future__ import annotations
@@ -101,9 +101,9 @@ def hub(tmp_path):
         hub.stop()
 
 
-def test_the_readme_shows_the_shipped_config():
-    readme = (ROOT / "README.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+def test_the_docs_show_the_shipped_config():
+    doc = (ROOT / "docs" / "beyond-one-machine.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", doc, re.S)
     assert CONFIG.read_text() in blocks
 
 

@@ -1,6 +1,7 @@
-"""Several ``trajectories serve`` behind nginx: the README's nginx block, run by Debian's nginx on loopback ports.
+"""Several ``trajectories serve`` behind nginx: the nginx block of docs/beyond-one-machine.md, run by Debian's nginx
+on loopback ports.
 
-The configuration is the README's block itself, with the backends' and the listen addresses replaced by free ports
+The configuration is that block itself, with the backends' and the listen addresses replaced by free ports
 on 127.0.0.1, inside a minimal main configuration whose logs, pid and temp files live in a temp folder (no root-only
 paths). Without nginx the test is skipped, unless ``CI`` is set: then it fails.
 """
@@ -18,8 +19,8 @@ import pytest
 from pages import TIMEOUT_MS, expected_lines, link, link_lesson, open_app, path_d, readout, value
 from servers import READY_PATH, ROOT, free_port, start_server, stop_server, wait_ready
 
-README_BACKENDS = ("10.0.0.11:8866", "10.0.0.12:8866")
-README_LISTEN = "listen 80;"
+DOC_BACKENDS = ("10.0.0.11:8866", "10.0.0.12:8866")
+DOC_LISTEN = "listen 80;"
 
 MAIN = """worker_processes 1;
 {user}events {{ worker_connections 256; }}
@@ -36,19 +37,22 @@ http {{
 """
 
 
-def readme_block() -> str:
-    blocks = re.findall(r"```nginx\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
-    assert len(blocks) == 1, "the README shows one nginx configuration"
+DOC = ROOT / "docs" / "beyond-one-machine.md"  # where the README sends a teacher for nginx
+
+
+def documented_block() -> str:
+    blocks = re.findall(r"```nginx\n(.*?)```", DOC.read_text(), re.S)
+    assert len(blocks) == 1, f"{DOC.name} shows one nginx configuration"
     return blocks[0]
 
 
 def site_config(block: str, backends: tuple[str, str], listen: str) -> str:
-    """The README's block with its example addresses replaced; each must appear exactly once."""
-    for old in (*README_BACKENDS, README_LISTEN):
+    """The documented block with its example addresses replaced; each must appear exactly once."""
+    for old in (*DOC_BACKENDS, DOC_LISTEN):
         assert block.count(old) == 1, old
-    for old, new in zip(README_BACKENDS, backends, strict=True):
+    for old, new in zip(DOC_BACKENDS, backends, strict=True):
         block = block.replace(old, new)
-    return block.replace(README_LISTEN, f"listen {listen};")
+    return block.replace(DOC_LISTEN, f"listen {listen};")
 
 
 def nginx_binary() -> str:
@@ -73,7 +77,7 @@ def nginx(tmp_path, server):
     # buffer a large response that the browser reads more slowly than the backend sends it
     user = "user root;\n" if os.geteuid() == 0 else ""
     conf = tmp_path / "nginx.conf"
-    conf.write_text(MAIN.format(user=user, tmp=tmp_path, site=site_config(readme_block(), backends, listen)))
+    conf.write_text(MAIN.format(user=user, tmp=tmp_path, site=site_config(documented_block(), backends, listen)))
     proc = None
     try:
         wait_ready(f"http://{backends[1]}/{READY_PATH}", timeout=90, proc=second)
@@ -94,8 +98,8 @@ def nginx(tmp_path, server):
         stop_server(second)
 
 
-def test_the_readme_block_becomes_the_tested_config():
-    site = site_config(readme_block(), ("127.0.0.1:1", "127.0.0.1:2"), "127.0.0.1:3")
+def test_the_documented_block_becomes_the_tested_config():
+    site = site_config(documented_block(), ("127.0.0.1:1", "127.0.0.1:2"), "127.0.0.1:3")
     for line in ("ip_hash;", "server 127.0.0.1:1;", "server 127.0.0.1:2;", "listen 127.0.0.1:3;",
                  "proxy_set_header Upgrade $http_upgrade;", "proxy_set_header Connection $connection_upgrade;",
                  "proxy_set_header Host $http_host;", "proxy_set_header X-Forwarded-Proto $scheme;"):

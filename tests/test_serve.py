@@ -182,7 +182,7 @@ def test_package_build_ships_the_notebook_the_bundle_and_the_template(tmp_path):
     assert (built / "static" / "app.js").read_bytes() == (ROOT / "trajectories" / "static" / "app.js").read_bytes()
     for name in ("conf.json", "index.html.j2"):
         assert (built / "voila" / "templates" / "trajectories" / name).is_file()
-    assert (built / "hub" / "jupyterhub_config.py").is_file()  # the README's JupyterHub recipe
+    assert (built / "hub" / "jupyterhub_config.py").is_file()  # the JupyterHub recipe of docs/beyond-one-machine.md
 
 
 def test_lesson_for_query_drops_voila_keys_silently():
