@@ -3,6 +3,7 @@
     python benchmarks/bench_landscape.py             # compute(): batched map vs a sample of cells run one by one
     python benchmarks/bench_landscape.py --full      # ... and the whole grid one by one, once (about a minute)
     python benchmarks/bench_landscape.py --browser   # ... and the maps the Landscape tab computes in Chromium
+    python benchmarks/bench_landscape.py --export    # ... and the kernel's Export map SVG at the budget (CPU s)
 
 The map is computed by ``trajectories.landscape.compute`` (one batched ``run`` plus the metric); the baseline runs
 the same settings through ``run`` one at a time and scores each the same way. Prints medians over repeats and the
@@ -127,6 +128,65 @@ def bench_browser(repeats: int) -> None:
             browser.close()
 
 
+def _norm_distance(obj, points):
+    """The distance to the nearest minimum as landscape.py computed it before (the export's baseline)."""
+    minima = np.asarray(obj.minima, dtype=float)
+    return np.linalg.norm(points[..., None, :] - minima, axis=-1).min(-1)
+
+
+EXPORT_CASES = [(query, {"metric": settings.get("metric", "loss")}, label)
+                for query, settings, label in BROWSER_CASES if settings.get("resolution") == "End"]
+
+
+def _export_cpu(query: str, metric: str) -> tuple[float, float, int]:
+    """CPU seconds of one Export map SVG as the kernel answers it (App.export_landscape, the tab's settings at
+    the most the controls allow), and the resolution the budget gave; the first call in the process includes
+    importing matplotlib, as a kernel's first export does."""
+    from trajectories.app import App
+    from trajectories.landscape import DEFAULT_AXES
+    from trajectories.lesson import Lesson
+    from trajectories.state import RESOLUTION, fit_budget
+
+    lesson = Lesson.from_query(query)[0]
+    name = lesson.optimizers[0]
+    settings = {"optimizer": name, "axes": list(DEFAULT_AXES[name]), "metric": metric, "tol": 0.1,
+                "resolution": RESOLUTION[1], "spans": {"eta": [1e-3, 10.0]} if "eta" in DEFAULT_AXES[name] else {}}
+    app = App(lesson)
+    t0 = time.process_time()
+    _, svg = app.export_landscape(settings)
+    assert svg.startswith(b"<?xml")
+    return time.process_time() - t0, len(svg), fit_budget(RESOLUTION[1], lesson.steps)
+
+
+def bench_export(repeats: int) -> None:
+    """The kernel's Export map SVG at the budget: CPU seconds per export (the map computed again by the Python
+    engine, scored and drawn by matplotlib), now and with the distance computed as before (the baseline, in the
+    same run). The first export of a fresh process (a kernel's first, which imports matplotlib) is shown apart."""
+    import subprocess
+
+    from trajectories import landscape
+
+    print(f"kernel: Export map SVG at the budget, CPU seconds per export, median of {repeats} (and the first, "
+          "in a fresh process)")
+    for query, settings, label in EXPORT_CASES:
+        code = (f"import sys; sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'benchmarks')!r}]; import bench_landscape "
+                f"as b; print(b._export_cpu({query!r}, {settings['metric']!r})[0])")
+        first = float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                                     cwd=ROOT).stdout)
+        times = {}
+        for variant, distance in (("now", landscape._distance), ("before", _norm_distance)):
+            saved, landscape._distance = landscape._distance, distance
+            try:
+                _export_cpu(query, settings["metric"])  # warm up
+                runs = [_export_cpu(query, settings["metric"]) for _ in range(repeats)]
+            finally:
+                landscape._distance = saved
+            times[variant] = statistics.median(t for t, _, _ in runs)
+        resolution = runs[0][2]
+        print(f"  {label:<55} {resolution} x {resolution}: median {times['now']:.2f} s (first {first:.2f} s) | "
+              f"before: {times['before']:.2f} s | ratio {times['before'] / times['now']:.1f}x")
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--repeats", type=int, default=11)
@@ -134,10 +194,14 @@ def main() -> int:
     p.add_argument("--full", action="store_true", help="run all 16384 cells one by one, once per optimizer")
     p.add_argument("--browser", action="store_true", help="also time the maps the page computes, in Chromium")
     p.add_argument("--browser-repeats", type=int, default=15)
+    p.add_argument("--export", action="store_true", help="also time the kernel's Export map SVG at the budget")
+    p.add_argument("--export-repeats", type=int, default=5)
     args = p.parse_args()
     bench_compute(args)
     if args.browser:
         bench_browser(args.browser_repeats)
+    if args.export:
+        bench_export(args.export_repeats)
     return 0
 
 
