@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import json
 import re
 import sys
 import threading
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from servers import frame, kernel_channels, kernel_id, receive
 
 from trajectories import lesson as lesson_module
 from trajectories import serve as serve_module
@@ -24,50 +24,28 @@ from trajectories.serve import DEFAULT_IP, lesson_for_query, voila_argv
 # --- the kernel websocket refuses code -------------------------------------------------------------------------
 
 
-def _message(msg_type: str, content: dict, session: str) -> str:
-    header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session, "username": "student",
-              "date": "2026-01-01T00:00:00Z", "version": "5.3"}
-    return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
-                       "channel": "shell"})
-
-
 def test_kernel_websocket_refuses_execute_requests(server, tmp_path):
     """Open a served page's kernel channel as a browser would and ask it to run code that leaves a file.
 
     The same connection answers a kernel_info_request (so the channel works and the kernel is alive), but the
     execute_request gets no reply and its code never runs.
     """
-    html = urllib.request.urlopen(server.url + "?optimizer=gd", timeout=120).read().decode()
-    kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+    kernel = kernel_id(server.url)
     marker = tmp_path / "ran.txt"
     code = f"open({str(marker)!r}, 'w').write('the page ran code')"
     session = uuid.uuid4().hex
-    ws_url = server.url.replace("http://", "ws://") + f"api/kernels/{kernel_id}/channels?session_id={session}"
-    from websockets.sync.client import connect
-
-    replies: list[tuple[str, str]] = []
-    with connect(ws_url, open_timeout=30) as ws:
-        ws.send(_message("execute_request", {"code": code, "silent": False, "store_history": True,
-                                             "user_expressions": {}, "allow_stdin": False,
-                                             "stop_on_error": True}, session))
-        ws.send(_message("kernel_info_request", {}, session))
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and ("shell", "kernel_info_reply") not in replies:
-            try:
-                msg = json.loads(ws.recv(timeout=1))
-            except TimeoutError:
-                continue
-            replies.append((msg["channel"], msg["header"]["msg_type"]))
+    with kernel_channels(server.url, kernel, session) as ws:
+        ws.send(frame("execute_request", {"code": code, "silent": False, "store_history": True,
+                                          "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
+                      session))
+        ws.send(frame("kernel_info_request", {}, session))
+        replies = receive(ws, lambda got: ("shell", "kernel_info_reply") in [m[:2] for m in got])
         time.sleep(2)  # had the code been accepted, it would have run by now: it is one line
-        while True:
-            try:
-                msg = json.loads(ws.recv(timeout=0.5))
-            except TimeoutError:
-                break
-            replies.append((msg["channel"], msg["header"]["msg_type"]))
-    assert ("shell", "kernel_info_reply") in replies, replies
-    assert ("shell", "execute_reply") not in replies, replies
-    assert ("iopub", "execute_input") not in replies, replies
+        replies += receive(ws, lambda got: False, timeout=1)
+    kinds = [m[:2] for m in replies]
+    assert ("shell", "kernel_info_reply") in kinds, kinds
+    assert ("shell", "execute_reply") not in kinds, kinds
+    assert ("iopub", "execute_input") not in kinds, kinds
     assert not marker.exists()
     assert 'Received message of type "execute_request", which is not allowed' in server.log_text()
 

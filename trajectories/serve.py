@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .proof import HEADER, query_proof
 from .specs import check_int
 
 if TYPE_CHECKING:
@@ -227,17 +228,8 @@ def _has_browser() -> bool:
 
 
 def _voila_app() -> type:
-    """Voila, with its responses compressed.
-
-    The page is 5 MB of JupyterLab's scripts and styles in about 100 files; with gzip about a fifth of that crosses
-    a classroom's Wi-Fi per student. Voila's ``tornado_settings`` are applied after tornado has built its
-    application, too late for ``compress_response``, so the setting goes in with Voila's own settings.
-    """
-    from voila import app
-
-    class Voila(app.Voila):  # the same name in the server's log
-        def init_settings(self) -> dict:
-            return {**super().init_settings(), "compress_response": True}
+    """Voila, with its responses compressed, its request handlers hardened and requests bounded (handlers.py)."""
+    from .handlers import Voila
 
     return Voila
 
@@ -324,20 +316,26 @@ def _wait_for_page() -> None:
     """What ``voila.utils.get_query_string()`` does in a preheated kernel, without importing ``voila.utils``.
 
     Voila's helper lives in a module that imports jupyter_server, jupyterlab_server and nbconvert: 2.3 s of CPU
-    and 45 MB in every kernel, for one websocket message. Here: connect to Voila's ``voila/query/<kernel id>``,
-    wait for the request that took this kernel (sent once, as JSON: ``QUERY_STRING``, ``SERVER_NAME``, ...) and
-    put it in the environment, as Voila does. No keepalive pings: a kernel may wait in the pool for hours, and a
-    ping unanswered during a class's arrival (a busy server) would close the connection and lose the page's query.
+    and 45 MB in every kernel, for one websocket message. Here: connect to Voila's ``voila/query/<kernel id>``
+    with the proof that this is that kernel (:mod:`trajectories.proof`), wait for the request that took this
+    kernel (sent once, as JSON: ``QUERY_STRING``, ``SERVER_NAME``, ...) and put it in the environment, as Voila
+    does. No keepalive pings: a kernel may wait in the pool for hours, and a ping unanswered during a class's
+    arrival (a busy server) would close the connection and lose the page's query.
     """
     from websockets.exceptions import WebSocketException
     from websockets.sync.client import connect
 
     env = os.environ
     base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    kernel_id = env.get("VOILA_KERNEL_ID", "")
     url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
-           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}")
+           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{kernel_id}")
+    key = _kernel_key()
+    # The server answers only the kernel the page took (kernels.KernelQueryHandler): the id is in the page's HTML,
+    # the kernel's message key is not.
+    headers = {HEADER: query_proof(key, kernel_id)} if key else {}
     try:
-        with connect(url, open_timeout=5, ping_interval=None, proxy=None) as ws:
+        with connect(url, open_timeout=5, ping_interval=None, proxy=None, additional_headers=headers) as ws:
             info = json.loads(ws.recv())
     except (OSError, ValueError, WebSocketException) as exc:  # Voila's own helper also gives up here
         print(f"trajectories: no request info from {url}: {exc}", file=sys.stderr)
@@ -345,6 +343,17 @@ def _wait_for_page() -> None:
     for key, value in info.items() if isinstance(info, dict) else ():
         if isinstance(key, str) and isinstance(value, str):
             env[key] = value
+
+
+def _kernel_key() -> bytes:
+    """This kernel's message key (the ``key`` of its connection file), or b"" outside a kernel."""
+    try:
+        from IPython import get_ipython
+
+        key = get_ipython().kernel.session.key
+    except (ImportError, AttributeError):
+        return b""
+    return key if isinstance(key, bytes) else b""
 
 
 def _page_url() -> str:
