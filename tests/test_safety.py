@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 import sys
 import threading
@@ -14,9 +15,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from servers import frame, kernel_channels, kernel_id, receive
+from pages import open_app, readout, value
+from servers import ROOT, frame, kernel_channels, kernel_id, receive
 
 from trajectories import lesson as lesson_module
+from trajectories import run
 from trajectories import serve as serve_module
 from trajectories.lesson import Lesson
 from trajectories.serve import DEFAULT_IP, lesson_for_query, voila_argv
@@ -48,6 +51,61 @@ def test_kernel_websocket_refuses_execute_requests(server, tmp_path):
     assert ("iopub", "execute_input") not in kinds, kinds
     assert not marker.exists()
     assert 'Received message of type "execute_request", which is not allowed' in server.log_text()
+
+
+# --- a client never gets a traceback or a path ----------------------------------------------------------------
+
+BAD_LESSON = "Ignored an update from the page: The 'lesson' parameter must be a mapping of a lesson's fields. " \
+             "Got None instead."
+
+
+def _send_bad_updates(url: str, kernel: str) -> list:
+    """As a hostile client holding a page's kernel id: the widget update ``{"lesson": null}`` and a message with
+    no method, to every widget of the page; what the kernel sends back (every connection to it gets the same)."""
+    session = uuid.uuid4().hex
+    with kernel_channels(url, kernel, session) as ws:
+        ws.send(frame("comm_info_request", {}, session))
+        got = receive(ws, lambda got: any(m[1] == "comm_info_reply" for m in got))
+        [comms] = [list(m[2]["comms"]) for m in got if m[1] == "comm_info_reply"]
+        for comm in comms:
+            ws.send(frame("comm_msg", {"comm_id": comm, "data": {"method": "update", "state": {"lesson": None},
+                                                                   "buffer_paths": []}}, session))
+            ws.send(frame("comm_msg", {"comm_id": comm, "data": {"no method": 1}}, session))
+
+        def settled(got):
+            return sum(m[1] == "status" and m[2]["execution_state"] == "idle" for m in got) >= 2 * len(comms)
+
+        return receive(ws, settled, timeout=30)
+
+
+def test_a_bad_widget_update_comes_back_as_one_line(server):
+    """ipywidgets validates an update after echoing it to every front end, and shows a failure with IPython's
+    full traceback, the server's paths in it: the app's widget refuses a bad update before either, with a note
+    under the plot, and the kernel's other errors are one line (IPython's Minimal mode)."""
+    got = _send_bad_updates(server.url, kernel_id(server.url))
+    text = json.dumps([m[2] for m in got])
+    for leak in ("Traceback", str(ROOT), "site-packages", ".py"):
+        assert leak not in text, (leak, text[:2000])
+    notes = [m[2]["data"]["state"]["notes"] for m in got
+             if m[1] == "comm_msg" and "notes" in m[2]["data"].get("state", {})]
+    assert notes == [[BAD_LESSON]], notes
+    assert not [m for m in got if m[1] == "comm_msg" and m[2]["data"].get("method") == "echo_update"]
+    errors = [m[2] for m in got if m[1] == "error"]
+    assert errors and all(len(e["traceback"]) == 1 and "\n" not in e["traceback"][0].strip() for e in errors)
+
+
+def test_a_hostile_client_cannot_break_a_students_page(server, page):
+    """The same updates sent to a student's kernel while the page is open: the page shows the one-line note and
+    goes on following its sliders."""
+    open_app(page, server.url + "?optimizer=gd")
+    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page.content()).group(1)
+    _send_bad_updates(server.url, kernel)
+    page.wait_for_function("(t) => document.querySelector('.tj-message').textContent.includes(t)", arg=BAD_LESSON)
+    page.focus(".tj-gd-eta")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.tj-gd-eta').getAttribute('aria-valuenow') !== '0.4'")
+    assert readout(page)["gd"] == run("gd", eta=value(page, ".tj-gd-eta")).book_line()
+    assert page.errors == []
 
 
 # --- without the XSRF check, a POST can only shut down the kernel it names ------------------------------------

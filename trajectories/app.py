@@ -42,6 +42,20 @@ class AppWidget(anywidget.AnyWidget):
     notes = traitlets.List(traitlets.Unicode()).tag(sync=True)
     link_base = traitlets.Unicode("").tag(sync=True)
 
+    def set_state(self, sync_data: Any) -> None:
+        """An update from a front end: the page sends only its lesson, so anything else, or a lesson that is not
+        one, is refused with a one-line note under the plot (never a traceback, which would carry the server's
+        paths) and is not echoed to the other front ends."""
+        try:
+            if not isinstance(sync_data, dict) or set(sync_data) != {"lesson"}:
+                keys = sorted(map(str, sync_data)) if isinstance(sync_data, dict) else type(sync_data).__name__
+                raise ValueError(f"The page may only send its 'lesson'. Got {keys} instead.")
+            state.lesson_from_state(sync_data["lesson"])
+        except ValueError as exc:
+            self.notes = [f"Ignored an update from the page: {' '.join(str(exc).split())}"]
+            return
+        super().set_state(sync_data)
+
 
 class App:
     """The whole app: optimizers, objective, convention, steps, start, hyperparameters, step scrubber, the

@@ -235,15 +235,19 @@ def _voila_app() -> type:
 
 
 def _quiet_kernels(ipython_dir: Path) -> None:
-    """Kernels log only critical events to the teacher's console.
+    """Kernels log only critical events to the teacher's console, and report an error to a page in one line.
 
     Each kernel otherwise warns that it talks over TCP without encryption (on loopback, to this server), and at
-    Ctrl+C every preheated kernel still waiting for a student prints a traceback as its sockets close. The
-    kernels get their own IPython directory for this, so the teacher's IPython profile does not apply to them.
+    Ctrl+C every preheated kernel still waiting for a student prints a traceback as its sockets close. An error in
+    a widget's message handler (ipywidgets shows it with IPython's ``showtraceback``) reaches the page, and
+    anyone connected to the kernel, as an error message: in IPython's "Minimal" mode that is the exception's one
+    line, without the frames and the server's paths. The kernels get their own IPython directory for this, so the
+    teacher's IPython profile does not apply to them.
     """
     profile = ipython_dir / "profile_default"
     profile.mkdir(parents=True, exist_ok=True)
-    (profile / "ipython_kernel_config.json").write_text(json.dumps({"IPKernelApp": {"log_level": "CRITICAL"}}))
+    config = {"IPKernelApp": {"log_level": "CRITICAL"}, "InteractiveShell": {"xmode": "Minimal"}}
+    (profile / "ipython_kernel_config.json").write_text(json.dumps(config))
     os.environ["IPYTHONDIR"] = str(ipython_dir)
 
 
