@@ -11,12 +11,14 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pages import open_app, readout, value
+from pages import open_app, path_d, readout, value
 from servers import ROOT, frame, kernel_channels, kernel_id, receive
+from test_links_property import PAYLOADS, every_key
 
 from trajectories import lesson as lesson_module
 from trajectories import run
@@ -105,6 +107,71 @@ def test_a_hostile_client_cannot_break_a_students_page(server, page):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.tj-gd-eta').getAttribute('aria-valuenow') !== '0.4'")
     assert readout(page)["gd"] == run("gd", eta=value(page, ".tj-gd-eta")).book_line()
+    assert page.errors == []
+
+
+# --- no link runs script on the page ----------------------------------------------------------------------------
+
+
+def _not_run(page) -> None:
+    page.wait_for_timeout(500)  # an onload or onerror would have fired by now
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_the_theme_payload_does_not_run(server, page):
+    """The issue's probe: Voila wrote ?theme= into the page unescaped. The theme is the server's alone now."""
+    open_app(page, server.url + "?theme=" + quote('"><svg onload="window.__pwned=2">'))
+    _not_run(page)
+    assert page.evaluate("document.body.dataset.jpThemeName") == "JupyterLab Light"
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_payload_in_every_key_does_not_run_and_the_page_works(server, page, payload):
+    """Each payload as the value of every key a link can hold, and as a key: the page opens, says which values it
+    ignored (as text), never runs one, and meets no policy violation either (so none reached the page as
+    markup); a key press still moves the plot."""
+    open_app(page, server.url + "?" + every_key(payload))
+    _not_run(page)
+    assert payload in page.inner_text(".tj-message")
+    before = path_d(page, "rmsprop")
+    page.focus(".tj-rmsprop-eta")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(d) => document.querySelector('.tj-trajectory-rmsprop .tj-line').getAttribute('d') !== d",
+                           arg=before)
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_payload_in_the_path_does_not_run(server, page, payload):
+    response = page.goto(server.url + quote(payload, safe=""), timeout=120_000)
+    assert response.status == 404
+    _not_run(page)
+    assert "There is nothing at this address" in page.inner_text("body")
+
+
+def test_the_pages_policy_refuses_script_that_is_not_its_own(server, page):
+    """Had anything reached the page as markup, the policy stops it: an inline handler, a script element without
+    the page's nonce and a javascript: link do not run (and the console says why), while the page keeps working."""
+    open_app(page, server.url + "?optimizer=gd")
+    page.evaluate("""() => {
+        const bad = '<img src="data:image/png;base64,AAAA" onerror="window.__pwned=1">';
+        document.body.insertAdjacentHTML('beforeend', bad);
+        const script = document.createElement('script');
+        script.textContent = 'window.__pwned = 2';
+        document.body.append(script);
+        const link = document.createElement('a');
+        link.href = 'javascript:window.__pwned=3';
+        document.body.append(link);
+        link.click();
+    }""")
+    _not_run(page)
+    refused = [e for e in page.errors if "Content Security Policy" in e]
+    assert len(refused) >= 3 and len(refused) == len(page.errors), page.errors
+    page.errors.clear()
+    page.focus(".tj-gd-eta")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.tj-gd-eta').getAttribute('aria-valuenow') !== '0.4'")
     assert page.errors == []
 
 

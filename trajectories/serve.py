@@ -38,6 +38,7 @@ CULL_INTERVAL = 10  # seconds between two looks for idle kernels (less when the 
 MAPPING_KERNEL_MANAGER = "trajectories.kernels.SafeMappingKernelManager"  # named to Voila, imported by it
 KERNEL_MANAGER = "trajectories.kernels.SafeServerKernelManager"
 WEBSOCKET_CONNECTION = "trajectories.kernels.QuietChannelsConnection"
+CSP_FILTER = "trajectories_csp"  # the Jinja filter our template writes the page's Content-Security-Policy with
 READY_PATH = "voila/static/voila.js"  # a static file: fetching it starts no kernel
 _VOILA_KEYS = ("theme", "template")  # query keys Voila itself reads; not lesson settings
 
@@ -118,6 +119,11 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         "--VoilaExecutor.iopub_timeout=60",
         f"--template={TEMPLATE}",  # Voila's lab template without its requests to a CDN (voila/templates/)
         "--VoilaConfiguration.allow_template_override=NO",  # a link cannot switch to another template
+        # nor the theme: Voila's template writes the theme's name into the page unescaped, so ?theme="><svg onload=
+        # ...> ran script (only --theme sets it)
+        "--VoilaConfiguration.allow_theme_override=NO",
+        # the page's Content-Security-Policy and the nonce of its inline scripts, drawn when a page is rendered
+        f"--TemplateExporter.filters={CSP_FILTER}=trajectories.handlers.page_csp",
         "--VoilaConfiguration.http_header_envs=X-Forwarded-Proto",  # https behind a proxy, for the link field
         # Culling, for pages that went away without saying so (no beacon). The last two are jupyter_server's
         # defaults, spelled out because the promise rests on them: an open page keeps its kernel however long
