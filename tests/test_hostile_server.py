@@ -7,7 +7,10 @@ their own (a regression would take down only that one, not the session's).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import json
+import logging
 import re
 import tempfile
 import time
@@ -172,6 +175,58 @@ def test_one_message_is_bounded(own_server, kernel):
         ws.recv(timeout=30)
     assert closed.value.rcvd.code == 1009
     assert _get_seconds(own_server.url) < 1.0
+
+
+def test_a_page_that_does_not_read_is_cut_off(caplog):
+    """Export replies to a page that never reads would pile up in the server: past MAX_UNSENT bytes held for it,
+    its connection is closed (1008), further messages are dropped, and one line says why. A real tornado
+    websocket, whose client never reads."""
+    from unittest import mock
+
+    from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+    from tornado.web import Application
+    from tornado.websocket import WebSocketHandler, websocket_connect
+
+    from trajectories.kernels import MAX_UNSENT, TOO_SLOW, QuietChannelsConnection
+
+    async def scenario():
+        opened = asyncio.get_running_loop().create_future()
+
+        class Page(WebSocketHandler):
+            def open(self):
+                opened.set_result(self)
+
+        [sock] = bind_sockets(0, "127.0.0.1")
+        server = HTTPServer(Application([("/ws", Page)]))
+        server.add_sockets([sock])
+        client = await websocket_connect(f"ws://127.0.0.1:{sock.getsockname()[1]}/ws", max_message_size=1 << 30)
+        try:
+            handler = await opened
+            connection = QuietChannelsConnection(websocket_handler=mock.Mock(
+                spec=KernelWebsocketHandler, write_message=handler.write_message, close=handler.close,
+                request=handler.request))
+            sent = [connection.write_message(b"\0" * 4_000_000, binary=True) for _ in range(16)]  # 64 MB
+            held = connection._unsent
+            while await client.read_message() is not None:  # now read what was sent, up to the close
+                pass
+            return sent, held, client.close_code
+        finally:
+            client.close()
+            server.stop()
+
+    with caplog.at_level(logging.WARNING):
+        sent, held, code = _run(scenario())
+    assert held <= MAX_UNSENT
+    assert sent[0] is not None and sent[-1] is None and code == TOO_SLOW
+    assert len([r for r in caplog.records if "unread" in r.getMessage()]) == 1
+
+
+def _run(coroutine):
+    """``asyncio.run`` in a thread of its own (a session's sync Playwright keeps a loop in the main thread)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 # --- items 5 and 6: a link too long, odd paths ------------------------------------------------------------------
