@@ -83,17 +83,18 @@ body {{ margin: 3em auto; max-width: 40em; padding: 0 1em; font: 16px/1.5 system
 </style>
 </head>
 <body>
-<h1>{reason}</h1>
+<h1>{heading}</h1>
 <p>{message}</p>
 <p><a href="{home}">Open the app</a></p>
 </body>
 </html>
 """
-MESSAGES = {
-    400: "The address is malformed.",
-    404: "There is nothing at this address.",
-    414: ("This link is too long: {size} KB, and the app takes links of up to {limit} KB. A link the app makes "
-          "is far shorter: open the app and set the lesson there, or ask for a new link."),
+MESSAGES = {  # status: (heading, sentence) of the error page
+    400: ("Bad address", "The address is malformed."),
+    404: ("Not found", "There is nothing at this address."),
+    414: ("Link too long", "This link is too long: {size} KB, and the app takes links of up to {limit} KB. A link "
+                           "the app makes is far shorter: open the app and set the lesson there, or ask for a new "
+                           "link."),
 }
 
 
@@ -119,11 +120,11 @@ class CleanErrors(web.RequestHandler):
             self.set_header("Content-Type", "application/json")
             self.finish(json.dumps({"message": reason, "reason": None}))
             return
-        size = max(1, round(len(self.request.uri or "") / 1024))
-        message = MESSAGES.get(status_code, "The server did not answer this request.").format(
-            size=size, limit=MAX_TARGET // 1024)
+        heading, message = MESSAGES.get(status_code, (reason, "The server did not answer this request."))
+        message = message.format(size=max(1, round(len(self.request.uri or "") / 1024)), limit=MAX_TARGET // 1024)
         self.set_header("Content-Type", "text/html; charset=UTF-8")
-        self.finish(ERROR_PAGE.format(status=status_code, reason=html.escape(reason), message=html.escape(message),
+        self.finish(ERROR_PAGE.format(status=status_code, reason=html.escape(reason), heading=html.escape(heading),
+                                      message=html.escape(message),
                                       home=html.escape(self.settings.get("base_url", "/"))))
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
