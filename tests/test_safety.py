@@ -103,9 +103,10 @@ def test_a_hostile_client_cannot_break_a_students_page(server, page):
     kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page.content()).group(1)
     _send_bad_updates(server.url, kernel)
     page.wait_for_function("(t) => document.querySelector('.tj-message').textContent.includes(t)", arg=BAD_LESSON)
+    before = page.inner_text(".tj-readout")
     page.focus(".tj-gd-eta")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => document.querySelector('.tj-gd-eta').getAttribute('aria-valuenow') !== '0.4'")
+    page.wait_for_function("(t) => document.querySelector('.tj-readout').innerText !== t", arg=before)
     assert readout(page)["gd"] == run("gd", eta=value(page, ".tj-gd-eta")).book_line()
     assert page.errors == []
 
