@@ -1,4 +1,4 @@
-// Bundle src/widget.js into trajectories/static/app.js: one ESM file, minified, no comments, no source map.
+// Bundle src/hosts/widget.js into trajectories/static/app.js: one ESM file, minified, no comments, no source map.
 // The output depends only on the sources and the pinned packages, so two builds give the same bytes, and a test
 // rebuilds it in memory to check that the committed bundle is the build of the committed sources.
 import { mkdir } from "node:fs/promises";
@@ -13,7 +13,7 @@ export const OUTFILE = join(here, "..", "trajectories", "static", "app.js");
 
 export const OPTIONS = Object.freeze({
   absWorkingDir: here,
-  entryPoints: ["src/widget.js"],
+  entryPoints: ["src/hosts/widget.js"],
   outfile: OUTFILE,
   bundle: true,
   format: "esm",

@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import {
   BOUND, CONVENTIONS, DEFAULTS, OBJECTIVES, RULES, bookLine, etaLimit, formatF, getObjective, objectiveF,
   objectiveGrad, resolve, run,
-} from "../src/engine.js";
+} from "../src/core/engine.js";
 import { BOOK, GOLDEN, assertClose, caseName, size } from "../testing/golden.js";
 
 describe("the book's eight printed lines (tests/golden/book.json)", () => {

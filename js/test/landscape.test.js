@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { axisValues, boundary, compute } from "../src/landscape.js";
+import { axisValues, boundary, compute } from "../src/core/landscape.js";
 import { GOLDEN, assertClose } from "../testing/golden.js";
 
 describe("axisValues is landscape.axis_values", () => {

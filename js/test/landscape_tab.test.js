@@ -4,12 +4,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { axisValues } from "../src/landscape.js";
+import { axisValues } from "../src/core/landscape.js";
 import {
   axisTicks, cellAt, clampSpan, defaultAxes, fitResolution, formatG, mapKey, numericNames, roundPick,
   roundSignificant, spanIndices, spanLabel, spanOf, valueDomain,
-} from "../src/landscape_tab.js";
-import { noisePairs } from "../src/lesson.js";
+} from "../src/ui/landscape_tab.js";
+import { noisePairs } from "../src/core/lesson.js";
 import { GOLDEN } from "../testing/golden.js";
 
 describe("Python's number formats", () => {

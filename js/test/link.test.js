@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
-import { pyG, pyRepr } from "../src/format.js";
+import { pyG, pyRepr } from "../src/core/format.js";
 import {
   fromQuery, generalLatex, pyFloat, pyFloatRepr, pyInt, pyLower, pyStrip, pyStrRepr, toQuery,
-} from "../src/link.js";
+} from "../src/core/link.js";
 
 // Python's answers, made by js/test/make_links_golden.py (links.json holds its own state.config()).
 const LINKS = JSON.parse(readFileSync(new URL("./links.json", import.meta.url), "utf8"));

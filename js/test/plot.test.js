@@ -3,14 +3,14 @@ import { describe, test } from "node:test";
 
 import { scaleLog } from "d3-scale";
 
-import { getObjective, run } from "../src/engine.js";
+import { getObjective, run } from "../src/core/engine.js";
 import {
   LINTHRESH, decades, floorDecades, formatPower, logMapping, logTicks, panelScale,
-} from "../src/panels.js";
+} from "../src/figures/panels.js";
 import {
   arange, arrowPaths, autoLevels, clipSegment, clippedPolyline, contourLevels, drawnUntil, leftView, markerPath,
   markerSize, maxNLocator, round2, symbolTemplate, visibleLevels,
-} from "../src/plot.js";
+} from "../src/figures/plot.js";
 import { GOLDEN, assertClose } from "../testing/golden.js";
 
 const PLOT = GOLDEN.plot;

@@ -3,7 +3,7 @@
 // itself; it sends the lesson back when a control is released, asks the kernel for exports, and says so when the
 // kernel or the server is gone.
 
-import { createApp } from "./app.js";
+import { createApp } from "../ui/app.js";
 import { watchConnection } from "./connection.js";
 import { standalone } from "./standalone.js";
 

@@ -12,9 +12,9 @@ import { interpolateViridis } from "d3-scale-chromatic";
 import { select } from "d3-selection";
 import { line } from "d3-shape";
 
-import { getObjective } from "./engine.js";
-import { axisValues, boundary, compute } from "./landscape.js";
-import { noisePairs } from "./lesson.js";
+import { getObjective } from "../core/engine.js";
+import { axisValues, boundary, compute } from "../core/landscape.js";
+import { noisePairs } from "../core/lesson.js";
 
 export const DIVERGED = "#d62728"; // no colour of viridis is red: a diverged cell cannot be read as a value
 export const NOT_REACHED = "#c8c8c8";

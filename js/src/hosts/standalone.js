@@ -1,8 +1,8 @@
 // The app in a page with no server (trajectories export --format html): the state Python wrote into the page,
 // a lesson from the page's own link if it has one (read as the server reads links), and downloads made here.
 
-import { createApp } from "./app.js";
-import { fromQuery } from "./link.js";
+import { createApp } from "../ui/app.js";
+import { fromQuery } from "../core/link.js";
 
 function decodeNoise(base64) {
   if (!base64) return null;

@@ -9,15 +9,15 @@
 import katex from "katex";
 
 import { APP_CSS } from "./app.css.js";
-import { BOUND, bookLine, etaLimit, getObjective, run } from "./engine.js";
-import { pyG } from "./format.js";
-import { LANDSCAPE_CSS } from "./landscape.css.js";
+import { BOUND, bookLine, etaLimit, getObjective, run } from "../core/engine.js";
+import { pyG } from "../core/format.js";
+import { LANDSCAPE_CSS } from "../figures/landscape.css.js";
 import { createLandscapeTab } from "./landscape_tab.js";
-import * as L from "./lesson.js";
-import { generalLatex, toQuery } from "./link.js";
-import { createPanels } from "./panels.js";
-import { createPlot, drawnUntil } from "./plot.js";
-import { PLOT_CSS } from "./plot.css.js";
+import * as L from "../core/lesson.js";
+import { generalLatex, toQuery } from "../core/link.js";
+import { createPanels } from "../figures/panels.js";
+import { createPlot, drawnUntil } from "../figures/plot.js";
+import { PLOT_CSS } from "../figures/plot.css.js";
 import { createSlider } from "./slider.js";
 
 // The kernel learns the lesson when the hand rests (this long after the last change), and at once when it needs it
