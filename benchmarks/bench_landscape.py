@@ -83,13 +83,13 @@ MAPS_DRAWN = "() => Number(document.querySelector('.tj-landscape-plot').dataset.
 def bench_browser(repeats: int) -> None:
     """In Chromium, the map the Landscape tab computes in the page (the self-contained HTML export, so no server
     shares the machine): the compute time the tab reports and the wall time from a key on the steps slider to the
-    new map, medians over ``repeats`` maps. The budget (``trajectories.state.LANDSCAPE_BUDGET``) comes from here."""
+    new map, medians over ``repeats`` maps. The budget (``trajectories.landscape.BUDGET``) comes from here."""
     import subprocess
     import tempfile
 
     from playwright.sync_api import sync_playwright
 
-    from trajectories.state import LANDSCAPE_BUDGET
+    from trajectories.landscape import BUDGET
 
     with tempfile.TemporaryDirectory() as folder:
         html = Path(folder) / "app.html"
@@ -97,7 +97,7 @@ def bench_browser(repeats: int) -> None:
                        check=True, cwd=ROOT)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-            print(f"browser: maps computed in the page (Chromium), budget {LANDSCAPE_BUDGET:,} cell-steps, "
+            print(f"browser: maps computed in the page (Chromium), budget {BUDGET:,} cell-steps, "
                   f"{repeats} maps each, medians")
             for query, settings, label in BROWSER_CASES:
                 page = browser.new_page(viewport={"width": 1280, "height": 900})

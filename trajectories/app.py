@@ -174,18 +174,16 @@ class App:
     def export_landscape(self, settings: dict[str, Any]) -> tuple[str, bytes]:
         """File name and SVG of the Landscape tab's map for the tab's ``settings`` (optimizer, axes, spans,
         metric, tol, resolution), as ``trajectories landscape ... -o`` writes it; the resolution is lowered to fit
-        the landscape's budget as the tab does."""
+        the landscape's budget as the tab does (:func:`~trajectories.landscape.fit_budget`)."""
         from .figures import landscape_file_name, landscape_svg
         from .landscape import from_lesson
 
         if not isinstance(settings, dict):
             raise ValueError(f"The 'settings' parameter must be a mapping. Got {settings!r} instead.")
-        resolution = state.fit_budget(check_int(settings.get("resolution"), "resolution", *state.RESOLUTION),
-                                      self._lesson.steps)
         spans = {k: tuple(v) for k, v in (settings.get("spans") or {}).items()}
         m = from_lesson(self._lesson, settings.get("optimizer"), tuple(settings.get("axes") or ()) or None,
-                        resolution=resolution, metric=settings.get("metric", "loss"),
-                        tol=settings.get("tol", 0.1), spans=spans)
+                        resolution=settings.get("resolution"), metric=settings.get("metric", "loss"),
+                        tol=settings.get("tol", 0.1), spans=spans, budget=True)
         return landscape_file_name(m), landscape_svg(m)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

@@ -4,8 +4,9 @@ import { describe, test } from "node:test";
 
 import { pyG, pyRepr } from "../src/core/format.js";
 import {
-  fromQuery, generalLatex, pyFloat, pyFloatRepr, pyInt, pyLower, pyStrip, pyStrRepr, toQuery,
+  fromQuery, pyFloat, pyFloatRepr, pyInt, pyLower, pyStrip, pyStrRepr, toQuery,
 } from "../src/core/link.js";
+import { generalLatex } from "../src/core/objectives.js";
 
 // Python's answers, made by js/test/make_links_golden.py (links.json holds its own state.config()).
 const LINKS = JSON.parse(readFileSync(new URL("./links.json", import.meta.url), "utf8"));

@@ -5,13 +5,13 @@ Run from the repository root after any change to the Python engine, the spec tab
     python js/test/make_golden.py
 
 Floats are written with repr (they read back to the same double), NaN as null. Nothing in the JSON is typed in by
-hand: every number comes from trajectories' own functions, including the spec table's defaults and ranges.
+hand: every number comes from trajectories' own functions. The JavaScript is given what the page is given,
+``state.config()`` (the spec table, the objectives' facts, the bound), written here as ``config``.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from trajectories.objectives import OBJECTIVES, get_objective  # noqa: E402
 from trajectories.plotting import _decades, _floor, contour_grid, contour_levels, drawn_until, left_view  # noqa: E402
 from trajectories.rules import eta_limit, sgd_noise  # noqa: E402
 from trajectories.specs import CONVENTIONS, RULES, SPECS, resolve  # noqa: E402
+from trajectories.state import config  # noqa: E402
 
 OUT = Path(__file__).with_name("golden.json")
 SEED = 7
@@ -112,15 +113,6 @@ def runs() -> list[dict]:
         params = GENERALS[0] if name == "general" else {}
         cases.append(run_case(optimizer, "d2l", name, params, settings, steps=100))
     return cases
-
-
-def specs_table() -> dict:
-    return {conv: {rule: {name: {"default": s.default, "low": one(None if math.isnan(s.low) else s.low),
-                                 "high": one(None if math.isnan(s.high) else s.high), "scale": s.scale,
-                                 "choices": list(s.choices)}
-                          for name, s in table.items()}
-                   for rule, table in rules.items()}
-            for conv, rules in SPECS.items()}
 
 
 def objective_data() -> list[dict]:
@@ -341,7 +333,7 @@ def write(data: dict) -> None:
 def main() -> int:
     with np.errstate(all="ignore"):
         data = {"generator": "js/test/make_golden.py", "numpy": np.__version__, "bound": BOUND,
-                "specs": specs_table(), "objectives": objective_data(), "formats": formats(),
+                "config": config(), "objectives": objective_data(), "formats": formats(),
                 "eta_limits": eta_limits(), "axes": axes(), "boundaries": boundaries(), "runs": runs(),
                 "maps": maps(), "plot": plot_data()}
     write(data)

@@ -44,7 +44,7 @@ from trajectories.specs import CONVENTIONS, RULES, SPECS  # noqa: E402
 from trajectories.state import config, lesson_state  # noqa: E402
 
 OUT = Path(__file__).with_name("links.json")
-LINK_JS = ROOT / "js" / "src" / "link.js"
+LINK_JS = ROOT / "js" / "src" / "core" / "link.js"
 BEGIN, END = "// BEGIN TABLES", "// END TABLES"
 SEED = 20240607
 IGNORE = ("theme", "template")  # serve.lesson_for_query's: Voila's own keys

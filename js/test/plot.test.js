@@ -3,7 +3,8 @@ import { describe, test } from "node:test";
 
 import { scaleLog } from "d3-scale";
 
-import { getObjective, run } from "../src/core/engine.js";
+import { run } from "../src/core/engine.js";
+import { getObjective } from "../src/core/objectives.js";
 import {
   LINTHRESH, decades, floorDecades, formatPower, logMapping, logTicks, panelScale,
 } from "../src/figures/panels.js";
@@ -11,7 +12,7 @@ import {
   arange, arrowPaths, autoLevels, clipSegment, clippedPolyline, contourLevels, drawnUntil, leftView, markerPath,
   markerSize, maxNLocator, round2, symbolTemplate, visibleLevels,
 } from "../src/figures/plot.js";
-import { GOLDEN, assertClose } from "../testing/golden.js";
+import { CONFIG, GOLDEN, assertClose } from "../testing/golden.js";
 
 const PLOT = GOLDEN.plot;
 const nan = (values) => values.map((v) => (v === null ? NaN : v));
@@ -19,14 +20,14 @@ const nan = (values) => values.map((v) => (v === null ? NaN : v));
 describe("contour levels against matplotlib (js/test/golden.json: plot.levels)", () => {
   for (const c of PLOT.levels) {
     test(`${c.name} ${JSON.stringify(c.params)}`, () => {
-      const ours = contourLevels(getObjective(c.name, c.params));
+      const ours = contourLevels(getObjective(CONFIG, c.name, c.params));
       assert.equal(ours.length, c.levels.length, `${ours} instead of ${c.levels}`);
       assertClose(ours, c.levels, 1e-12 * Math.max(1, ...c.levels.map(Math.abs)), "levels");
     });
   }
 
   test("every level drawn lies within the values of the book's grid, and the others are left out", () => {
-    const saddle = getObjective("saddle");
+    const saddle = getObjective(CONFIG, "saddle");
     const x1 = arange(...saddle.xlim, 0.1), x2 = arange(...saddle.ylim, 0.1);
     const z = [...x1].flatMap((a) => [...x2].map((b) => saddle.f(a, b)));
     const zmin = Math.min(...z), zmax = Math.max(...z);
@@ -63,8 +64,8 @@ describe("MaxNLocator(8, min_n_ticks=1) against matplotlib (plot.locator)", () =
 describe("drawn_until and left_view against plotting.py (plot.runs)", () => {
   for (const c of PLOT.runs) {
     test(`${c.optimizer} ${JSON.stringify(c.options)}`, () => {
-      const r = run(c.optimizer, c.options);
-      const o = getObjective(c.options.objective);
+      const r = run(c.optimizer, c.options, CONFIG);
+      const o = getObjective(CONFIG, c.options.objective);
       assert.equal(r.divergedAt, c.diverged_at);
       assert.equal(leftView(r.points, o.xlim, o.ylim), c.left_view);
       assert.equal(drawnUntil(r, o.xlim, o.ylim), c.drawn_until);

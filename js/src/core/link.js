@@ -5,11 +5,9 @@
 // the Unicode tables (which characters Python calls whitespace, decimal digits or printable, and how it
 // lower-cases) from the generated block at the end of this file. js/test/links.json, made by Python, proves the
 // port: the same lesson and the same notes, word for word, for thousands of hostile links.
-import { getObjective } from "./engine.js";
 import { pyG, pyRepr } from "./format.js";
 
 const SEED_HIGH = 2n ** 32n - 1n; // Lesson's seed range, which its message writes "[0, 2**32)"
-const GENERAL_RANGES = { condition: [1, 1000], angle: [-180, 180] }; // objectives.check_general
 const MAX_INT_DIGITS = 4300; // int() refuses longer decimal text (sys.int_info.default_max_str_digits)
 const TRUE_WORDS = ["1", "true", "on", "yes"], FALSE_WORDS = ["0", "false", "off", "no"]; // lesson._hyper
 
@@ -279,8 +277,8 @@ function checkInt(value, parameter, low, high, bound = `[${low}, ${high}]`) { //
   return refuse(`The '${parameter}' parameter must be an integer in the range ${bound}. Got ${value} instead.`);
 }
 
-function checkGeneral(key, value) { // objectives.check_general, for one finite float
-  const [low, high] = GENERAL_RANGES[key];
+function checkGeneral(config, key, value) { // objectives.check_general, for one finite float
+  const { low, high } = config.general[key];
   if (value >= low && value <= high) return value;
   return refuse(`The '${key}' parameter of general must be a float in the range [${low}, ${high}]. `
     + `Got ${pyFloatRepr(value)} instead.`);
@@ -411,7 +409,7 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
       + `${pyG(config.bound)}. Got (${pyFloatRepr(x)}, ${pyFloatRepr(y)}) instead.`);
   });
   for (const key of ["condition", "angle"]) {
-    if (kw.objective === "general") take(key, parseFloat_, (v) => checkGeneral(key, v));
+    if (kw.objective === "general") take(key, parseFloat_, (v) => checkGeneral(config, key, v));
     else if (items.has(key)) notes.push(`Ignored ${key}=${pyStrRepr(pop(key))}: it only applies to objective=general.`);
   }
 
@@ -495,13 +493,6 @@ export function toQuery(config, lesson) {
     }
   }
   return q.map(([k, v]) => `${quotePlus(k)}=${quotePlus(v)}`).join("&");
-}
-
-/** objectives.general(condition, angle).latex: the formula with .4g coefficients, the cross term if |h12| > 1e-12. */
-export function generalLatex(condition, angle) {
-  const [[h11, h12], [, h22]] = getObjective("general", { condition, angle }).hessian;
-  const cross = Math.abs(h12) > 1e-12 ? `${h12 < 0 ? "-" : "+"} ${pyG(Math.abs(2 * h12), 4)}\\,x_1 x_2 ` : "";
-  return `f = ${pyG(h11 / 2, 4)}\\,x_1^2 ${cross}+ ${pyG(h22 / 2, 4)}\\,x_2^2`;
 }
 
 // BEGIN TABLES (written by js/test/make_links_golden.py from Python's unicodedata; do not edit)

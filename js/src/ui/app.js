@@ -9,12 +9,13 @@
 import katex from "katex";
 
 import { APP_CSS } from "./app.css.js";
-import { BOUND, bookLine, etaLimit, getObjective, run } from "../core/engine.js";
+import { bookLine, run } from "../core/engine.js";
 import { pyG } from "../core/format.js";
 import { LANDSCAPE_CSS } from "../figures/landscape.css.js";
 import { createLandscapeTab } from "./landscape_tab.js";
 import * as L from "../core/lesson.js";
-import { generalLatex, toQuery } from "../core/link.js";
+import { toQuery } from "../core/link.js";
+import { etaLimit, getObjective } from "../core/objectives.js";
 import { createPanels } from "../figures/panels.js";
 import { createPlot, drawnUntil } from "../figures/plot.js";
 import { PLOT_CSS } from "../figures/plot.css.js";
@@ -25,7 +26,6 @@ import { createSlider } from "./slider.js";
 // costs the kernel and Voila about 7 ms of CPU).
 const SYNC_MS = 400;
 const PLAY_MS = 250;
-const BOUND_TEXT = pyG(BOUND);
 
 function h(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -80,8 +80,7 @@ function download(name, data, mime) {
 export function createApp(el, host) {
   installStyles(el);
   const config = host.config;
-  const defaults = Object.fromEntries(config.conventions.map((c) => [c, Object.fromEntries(config.rules.map((r) =>
-    [r, Object.fromEntries(Object.entries(config.specs[c][r]).map(([n, s]) => [n, s.default]))]))]));
+  const boundText = pyG(config.bound);
   const state = {
     lesson: host.lesson,
     step: 0,
@@ -107,12 +106,11 @@ export function createApp(el, host) {
     onchange: (e) => guard(() => change(L.withSettings(state.lesson, { objective: e.target.value }))) },
   ...Object.keys(config.objectives).map((name) => h("option", { value: name, text: name })));
   const formula = h("div", { class: "tj-formula", "aria-live": "polite" });
-  const conditionStops = logStops(1, 1000);
-  const condition = createSlider({ label: "condition", classes: ["tj-condition"], stops: conditionStops,
+  const condition = createSlider({ label: "condition", classes: ["tj-condition"], stops: config.general.condition.stops,
     value: state.lesson.condition, format: (v) => pyG(v, 3),
     title: "condition number of the general quadratic: λmax / λmin",
     onChange: (v) => guard(() => change(L.withSettings(state.lesson, { condition: v }))) });
-  const angle = createSlider({ label: "angle °", classes: ["tj-angle"], stops: range(-180, 180, 1),
+  const angle = createSlider({ label: "angle °", classes: ["tj-angle"], stops: config.general.angle.stops,
     value: state.lesson.angle, format: (v) => String(v), title: "rotation of the general quadratic's axes",
     onChange: (v) => guard(() => change(L.withSettings(state.lesson, { angle: v }))) });
   const generalBox = h("div", { class: "tj-general" }, condition.element, angle.element);
@@ -124,7 +122,7 @@ export function createApp(el, host) {
   };
   const convention = h("div", { class: "tj-convention", role: "group", "aria-label": "convention" },
     conventionButtons.d2l, conventionButtons.torch);
-  const steps = createSlider({ label: "steps", classes: ["tj-steps"], stops: stepStops(config.pageSteps),
+  const steps = createSlider({ label: "steps", classes: ["tj-steps"], stops: config.stepStops,
     value: state.lesson.steps, format: String, title: `steps to run, 1 to ${config.pageSteps}`,
     onChange: (v) => guard(() => change(L.withSettings(state.lesson, { steps: v }))) });
   const startX1 = h("input", { type: "number", step: "0.1", class: "tj-start-x1", "aria-label": "start x1",
@@ -270,7 +268,7 @@ export function createApp(el, host) {
     if (!ok(x1) || !ok(x2)) {
       startX1.value = String(state.lesson.start[0]);
       startX2.value = String(state.lesson.start[1]);
-      return say([`The start must be two finite numbers with |x1|, |x2| <= ${BOUND_TEXT}. `
+      return say([`The start must be two finite numbers with |x1|, |x2| <= ${boundText}. `
         + `Got ${startX1.value || "nothing"}, ${startX2.value || "nothing"} instead.`], true);
     }
     setStart(x1, x2);
@@ -374,14 +372,10 @@ export function createApp(el, host) {
     const general = lesson.objective === "general";
     const key = general ? `general:${lesson.condition}:${lesson.angle}` : lesson.objective;
     if (key !== cache.objectiveKey) {
-      // f and its gradient are code (engine.js); the window, minima, levels and formula are Python's facts.
-      const o = getObjective(lesson.objective, { condition: lesson.condition, angle: lesson.angle });
-      const facts = config.objectives[lesson.objective];
-      const latex = general ? generalLatex(lesson.condition, lesson.angle) : facts.latex;
-      cache.objective = { ...o, xlim: facts.xlim, ylim: facts.ylim, minima: facts.minima, saddles: facts.saddles,
-        levels: facts.levels, hessian: general ? o.hessian : facts.hessian, name: lesson.objective, key, latex };
+      const o = getObjective(config, lesson.objective, { condition: lesson.condition, angle: lesson.angle });
+      cache.objective = { ...o, key };
       cache.objectiveKey = key;
-      formula.innerHTML = katex.renderToString(latex, { output: "mathml", throwOnError: false });
+      formula.innerHTML = katex.renderToString(o.latex, { output: "mathml", throwOnError: false });
     }
     return cache.objective;
   }
@@ -406,7 +400,7 @@ export function createApp(el, host) {
         if (name === "sgd" && !noise) {
           throw new Error(`SGD's noise for seed ${lesson.seed} is not in this page.`);
         }
-        result = run(name, L.runOptions(lesson, name, noise), defaults);
+        result = run(name, L.runOptions(lesson, name, noise), config);
       }
       used.set(key, result);
       out[name] = result;
@@ -441,7 +435,7 @@ export function createApp(el, host) {
     current = runs(lesson);
     draw();
     // Text that did not change is not written again: each write costs the page a layout.
-    const lines = lesson.optimizers.map((name) => [name, `: ${bookLine(current[name])}`]);
+    const lines = lesson.optimizers.map((name) => [name, `: ${bookLine(current[name], config.bound)}`]);
     if (JSON.stringify(lines) !== cache.readout) {
       cache.readout = JSON.stringify(lines);
       readout.replaceChildren(...lines.map(([name, text]) => h("div", {}, h("b", { text: name }), text)));
@@ -510,7 +504,7 @@ export function createApp(el, host) {
       if (!r) continue;
       if (r.divergedAt !== null) {
         lines.push(h("div", { class: "tj-msg-bad", text: `${name} diverged at step ${r.divergedAt}: |x| passed `
-          + `${BOUND_TEXT}; drawn up to where it left the plot.` }));
+          + `${boundText}; drawn up to where it left the plot.` }));
       } else {
         const o = cache.objective;
         const left = drawnUntil(r, o.xlim, o.ylim);
@@ -642,19 +636,6 @@ function range(low, high, step) {
   const out = [];
   for (let v = low; v <= high; v += step) out.push(v);
   return out;
-}
-
-// Every step up to 50, then by fives to 200, by tens beyond: the book's 20 and 50 sit on the fine part.
-function stepStops(high) {
-  return [...range(1, 50, 1), ...range(55, 200, 5), ...range(210, high, 10)].filter((v) => v <= high);
-}
-
-function logStops(low, high) {
-  const out = new Set([low, high]);
-  for (let e = Math.floor(Math.log10(low)); e <= Math.ceil(Math.log10(high)); e++) {
-    for (const m of [1, 1.5, 2, 3, 4, 5, 7]) out.add(Number(`${m}e${e}`));
-  }
-  return [...out].filter((v) => v >= low && v <= high).sort((a, b) => a - b);
 }
 
 let uids = 0;

@@ -12,8 +12,8 @@ import { interpolateViridis } from "d3-scale-chromatic";
 import { select } from "d3-selection";
 import { line } from "d3-shape";
 
-import { getObjective } from "../core/engine.js";
-import { axisValues, boundary, compute } from "../core/landscape.js";
+import { axisValues, boundary, compute, fitResolution } from "../core/landscape.js";
+import { getObjective } from "../core/objectives.js";
 import { noisePairs } from "../core/lesson.js";
 
 export const DIVERGED = "#d62728"; // no colour of viridis is red: a diverged cell cannot be read as a value
@@ -82,20 +82,6 @@ export function roundSignificant(value, digits = SIGNIFICANT) {
 /** landscape_app._round: a picked cell's value to 3 significant digits, inside the spec's [low, high]. */
 export function roundPick(value, low, high) {
   return Math.min(Math.max(roundSignificant(value), low), high);
-}
-
-/**
- * The resolution a map may use: the one asked for, or the largest whose cost (resolution^2 x steps cell-steps for
- * two axes, resolution x steps for one) fits the budget.
- *
- * @returns {{resolution: number, lowered: boolean}}
- */
-export function fitResolution(requested, steps, budget, twoAxes = true) {
-  const cost = (r) => (twoAxes ? r * r : r) * steps;
-  if (cost(requested) <= budget) return { resolution: requested, lowered: false };
-  let r = Math.floor(twoAxes ? Math.sqrt(budget / steps) : budget / steps);
-  while (r > 2 && cost(r) > budget) r -= 1; // sqrt of a float may land one above
-  return { resolution: Math.max(2, Math.min(r, requested)), lowered: true };
 }
 
 /** The numeric hyperparameters of a spec table, in its order (the ones a map can put on an axis). */
@@ -546,7 +532,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
 
   function fitted() {
     const steps = state.lesson?.steps ?? 1;
-    return fitResolution(state.resolution, steps, land.budget, state.y !== NO_Y);
+    return fitResolution(config, state.resolution, steps, state.y !== NO_Y ? 2 : 1);
   }
 
   Object.defineProperty(tab, "settings", {
@@ -659,7 +645,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
       const t0 = performance.now();
       const part = compute(request.optimizer, two
         ? { ...options, yValues: options.yValues.subarray(at, at + n) }
-        : { ...options, xValues: options.xValues.subarray(at, at + n) });
+        : { ...options, xValues: options.xValues.subarray(at, at + n) }, config);
       const t1 = performance.now();
       busy += t1 - t0;
       values.set(part.values, two ? at * nx : at);
@@ -799,9 +785,8 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     const { optimizer, lesson, x, y, current, options, sx, sy, ph, two } = map;
     let limit = null;
     try {
-      const hessian = lesson.objective === "general"
-        ? getObjective("general", { condition: lesson.condition, angle: lesson.angle }).hessian
-        : config.objectives[lesson.objective]?.hessian ?? null;
+      const hessian = getObjective(config, lesson.objective, { condition: lesson.condition, angle: lesson.angle })
+        .hessian;
       limit = boundary(optimizer, hessian, x, y, current, options.xValues, options.yValues ?? null);
     } catch {
       limit = null; // theory has nothing to say here: no line
