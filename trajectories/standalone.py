@@ -33,16 +33,17 @@ def content_security_policy(*scripts: str) -> str:
     """The page's Content-Security-Policy: only the inline ``scripts`` given (by their SHA-256) run, and nothing is
     fetched from anywhere.
 
-    ``blob:`` is for the bundle, which the loader imports from a blob: URL it makes and revokes at once; only a
+    ``blob:`` is for the bundle, which the loader imports from a blob: URL it makes and revokes at once, and for
+    the Landscape tab's worker, which the bundle starts from a blob: URL of the worker's text it holds; only a
     script already running on the page can make one. Every other source is ``'none'``: no request to any address
-    (scripts, styles, fonts, images, fetch and websockets, frames, workers, plugins, forms, a <base>). Inline
-    styles are allowed, as the app sets them.
+    (scripts, styles, fonts, images, fetch and websockets, frames, workers from anywhere but the page itself,
+    plugins, forms, a <base>). Inline styles are allowed, as the app sets them.
     """
     if not scripts or not all(isinstance(s, str) for s in scripts):
         raise ValueError(f"The 'scripts' parameter must be one or more strings. Got {scripts!r} instead.")
     hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
     return (f"default-src 'none'; script-src {hashes} blob:; style-src 'unsafe-inline'; img-src data: blob:; "
-            "font-src data:; connect-src 'none'; frame-src 'none'; child-src 'none'; worker-src 'none'; "
+            "font-src data:; connect-src 'none'; frame-src 'none'; child-src 'none'; worker-src blob:; "
             "object-src 'none'; manifest-src 'none'; base-uri 'none'; form-action 'none'")
 
 

@@ -1,15 +1,17 @@
 // The Landscape tab's pure parts: Python's number formats, a picked cell's rounding, the budget, the key that
 // decides whether to compute, the range handles. What the tab draws and does is checked in a browser
-// (js/harness/check.py).
+// (tests/test_landscape_browser.py).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { axisValues, fitResolution } from "../src/core/landscape.js";
+import { pyG as formatG, roundSignificant } from "../src/core/format.js";
 import {
-  axisTicks, cellAt, clampSpan, defaultAxes, formatG, mapKey, numericNames, roundPick,
-  roundSignificant, spanIndices, spanLabel, spanOf, valueDomain,
-} from "../src/ui/landscape_tab.js";
+  axisValues, defaultAxes, fitResolution, mapKey, numericNames, roundPick,
+} from "../src/core/landscape.js";
 import { noisePairs } from "../src/core/lesson.js";
+import { axisTicks, cellAt, valueDomain } from "../src/figures/landscape_axes.js";
+import { spanLabel, spanOf } from "../src/ui/landscape_controls.js";
+import { clampSpan } from "../src/ui/slider.js";
 import { CONFIG } from "../testing/golden.js";
 
 describe("Python's number formats", () => {
@@ -157,16 +159,9 @@ describe("the range handles", () => {
   const stops = [1e-5, 2e-5, 5e-5, 1e-4, 1e-3, 1e-2, 0.1, 1, 10, 100];
 
   test("the whole range is no span", () => {
-    assert.deepEqual(spanIndices(stops, null), [0, 9]);
     assert.equal(spanOf(stops, 0, 9), null);
     assert.deepEqual(spanOf(stops, 4, 8), [1e-3, 10]);
     assert.deepEqual(spanOf(stops, 0, 8), [1e-5, 10]);
-  });
-
-  test("a span goes back to its handles", () => {
-    assert.deepEqual(spanIndices(stops, [1e-3, 10]), [4, 8]);
-    assert.deepEqual(spanIndices(stops, [0.0011, 9.5]), [4, 8]);
-    assert.deepEqual(spanIndices(stops, [1, 1]), [7, 8]);
   });
 
   test("a handle stops one stop short of the other", () => {

@@ -98,3 +98,8 @@ export function formatF(x) {
   const digits = q.toString().padStart(7, "0");
   return `${sign}${digits.slice(0, -6)}.${digits.slice(-6)}`;
 }
+
+/** float(f"{value:.{digits}g}"): value to `digits` significant digits, rounded as Python rounds (see pyG). */
+export function roundSignificant(value, digits = 3) {
+  return Number.isFinite(value) && value !== 0 ? Number(pyG(value, digits)) : value;
+}

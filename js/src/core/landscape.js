@@ -5,6 +5,7 @@
 // place by the engine's kernel (its state in typed arrays); no trajectory is kept, only what the metric needs.
 
 import { SLOT, kernelValue, makeKernel, resetKernel, resolve, stepKernel } from "./engine.js";
+import { roundSignificant } from "./format.js";
 import { etaLimit } from "./objectives.js";
 
 export const METRICS = Object.freeze(["loss", "distance", "steps"]);
@@ -123,6 +124,46 @@ export function compute(optimizer, options, config) {
     }
   }
   return { values, diverged, nx, ny: y == null ? 1 : ny };
+}
+
+/**
+ * compute() in slices of rows (cells along a curve): whole calls of about `chunk` cell-steps until `sliceMs` has
+ * passed, then `await pause(done)` (done: the share computed so far), which resolves to false to drop the map. A
+ * row's cost is only known once computed (a diverged run stops early), so a slice is measured, not predicted.
+ * The Landscape tab's worker runs it, and the page itself where there is no worker.
+ *
+ * @returns {Promise<{values, diverged, nx, ny, busy} | null>} busy: ms spent computing, without the pauses;
+ *   null when a pause said to stop
+ */
+export async function computeSliced(optimizer, options, config, { pause, sliceMs = 12, chunk = 50_000 }) {
+  const two = options.y != null;
+  const xs = Float64Array.from(options.xValues), ys = two ? Float64Array.from(options.yValues) : null;
+  const nx = xs.length, ny = two ? ys.length : 1;
+  const count = two ? ny : nx;
+  const per = Math.max(1, Math.floor(chunk / ((two ? nx : 1) * (options.steps ?? 1))));
+  const values = new Float64Array(nx * ny), diverged = new Uint8Array(nx * ny);
+  let busy = 0, slice = performance.now();
+  for (let at = 0; at < count;) {
+    const n = Math.min(per, count - at);
+    const t0 = performance.now();
+    const part = compute(optimizer, two ? { ...options, xValues: xs, yValues: ys.subarray(at, at + n) }
+      : { ...options, xValues: xs.subarray(at, at + n) }, config);
+    const t1 = performance.now();
+    busy += t1 - t0;
+    values.set(part.values, two ? at * nx : at);
+    diverged.set(part.diverged, two ? at * nx : at);
+    at += n;
+    if (at < count && t1 - slice >= sliceMs) {
+      if (!(await pause(at / count))) return null;
+      slice = performance.now();
+    }
+  }
+  return { values, diverged, nx, ny, busy };
+}
+
+/** landscape_app._round: a picked cell's value to 3 significant digits, inside the spec's [low, high]. */
+export function roundPick(value, low, high) {
+  return Math.min(Math.max(roundSignificant(value), low), high);
 }
 
 function checkValues(name, given) {

@@ -1,13 +1,43 @@
-// The app in a page with no server (trajectories export --format html): the state Python wrote into the page,
-// a lesson from the page's own link if it has one (read as the server reads links), and downloads made here.
+// The app in a page with no server (trajectories export --format html): the state Python wrote into the page
+// behind anywidget's model interface, a lesson from the page's own link if it has one (read with the lesson's
+// checks, as the server reads links), and downloads made here.
 
-import { createApp } from "../ui/app.js";
 import { fromQuery } from "../core/link.js";
+import { createApp } from "../ui/app.js";
 
 function decodeNoise(base64) {
   if (!base64) return null;
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   return new Float64Array(bytes.buffer);
+}
+
+/**
+ * anywidget's model interface (get, set, save_changes, on, off, send) over plain state: what the app needs of a
+ * kernel's widget model, with no kernel. set tells the listeners of change:<name>, as a widget model does; send
+ * has no one to talk to.
+ */
+export function pageModel(state) {
+  const listeners = new Map();
+  const emit = (event) => {
+    for (const callback of [...(listeners.get(event) ?? [])]) callback();
+  };
+  return {
+    get: (name) => state[name],
+    set(name, value) {
+      if (state[name] === value) return;
+      state[name] = value;
+      emit(`change:${name}`);
+    },
+    save_changes() {},
+    on(event, callback) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event).add(callback);
+    },
+    off(event, callback) {
+      listeners.get(event)?.delete(callback);
+    },
+    send() {},
+  };
 }
 
 /**
@@ -31,15 +61,7 @@ export function standalone(el, data, search = window.location.search) {
       lesson = { ...lesson, seed: data.noise_seed };
     }
   }
-  const noise = decodeNoise(data.noise);
   const here = `${window.location.origin === "null" ? "file://" : window.location.origin}${window.location.pathname}`;
-  return createApp(el, {
-    kind: "page",
-    config,
-    lesson,
-    notes,
-    noise: (seed) => (seed === data.noise_seed ? noise : null),
-    linkBase: () => here,
-    send() {},
-  });
+  return createApp(el, pageModel({ config, lesson, notes, noise: decodeNoise(data.noise), noise_seed: data.noise_seed,
+    link_base: here, exporter: "page" }));
 }
