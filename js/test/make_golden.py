@@ -147,6 +147,27 @@ def formats() -> list:
     return [[v, f"{v:f}"] for v in values]
 
 
+def python_formats() -> list:
+    """repr, :g and .4g of floats (core/format.js's pyRepr and pyG): exact ties, which Python rounds to even,
+    edges and drawn ones."""
+    rng = np.random.default_rng(SEED)
+    values = [0.0, -0.0, 2.5, 1234565.0, 100.0625, 999999.5, 999998.5, 0.125, 0.375, 12.5, 0.5, 1.5, 1e16, 1e15,
+              9999999999999998.0, 1e-4, 1e-5, 0.0001234565, 5e-324, 1.7976931348623157e308, 2.2250738585072014e-308]
+    values += [k / 2 ** s for k in (1, 3, 5, 25, 125, 12345, 123455, 1234565, 2469131) for s in range(0, 24, 3)]
+    values += (rng.standard_normal(300) * 10.0 ** rng.integers(-30, 30, 300)).tolist()
+    values += rng.uniform(-1000, 1000, 100).tolist()
+    return [[v, repr(v), f"{v:g}", f"{v:.4g}"] for v in values]
+
+
+def general_latex() -> list:
+    """general(condition, angle).latex, which the page writes itself as the sliders move (objectives.generalLatex)."""
+    rng = np.random.default_rng(SEED)
+    pairs = [(c, a) for c in (1.0, 1.0000001, 2.0, 20.0, 1000.0) for a in (-180.0, -90.0, -45.0, 0.0, -0.0, 1e-9,
+                                                                             30.0, 90.0, 135.0, 180.0)]
+    pairs += list(zip((10.0 ** rng.uniform(0, 3, 100)).tolist(), rng.uniform(-180, 180, 100).tolist(), strict=True))
+    return [[c, a, get_objective("general", condition=c, angle=a).latex] for c, a in pairs]
+
+
 def axes() -> list[dict]:
     """axis_values() for every distinct (low, high, scale) of the spec table's numeric hyperparameters."""
     out, seen = [], set()
@@ -334,6 +355,7 @@ def main() -> int:
     with np.errstate(all="ignore"):
         data = {"generator": "js/test/make_golden.py", "numpy": np.__version__, "bound": BOUND,
                 "config": config(), "objectives": objective_data(), "formats": formats(),
+                "python_formats": python_formats(), "latex": general_latex(),
                 "eta_limits": eta_limits(), "axes": axes(), "boundaries": boundaries(), "runs": runs(),
                 "maps": maps(), "plot": plot_data()}
     write(data)
