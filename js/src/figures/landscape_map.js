@@ -138,7 +138,7 @@ export function createLandscapeMap(parent, { config, describedBy, onRead, onPick
         .join("rect").attr("x", (i) => i * w).attr("y", 0).attr("width", w).attr("height", ph);
     }
     drawLimit();
-    drawLegend();
+    drawLegend(legend, svg.node(), map, config);
     placeMarker(request.current);
     picker.show(map);
     plot.classList.remove("tj-landscape-stale");
@@ -175,59 +175,6 @@ export function createLandscapeMap(parent, { config, describedBy, onRead, onPick
     map.limit = d ? limit : null;
     limitUnder.attr("display", d && two ? null : "none").attr("d", d);
     limitLine.attr("display", d ? null : "none").attr("d", d).classed("tj-landscape-limit-1d", !two);
-  }
-
-  function drawLegend() {
-    const { optimizer, two, values, diverged, options } = map;
-    const entries = [{ kind: "swatch", color: DIVERGED, text: `diverged (|x| > ${pyG(config.bound)})` }];
-    if (options.metric === "steps" && values.some((v, i) => Number.isNaN(v) && !diverged[i])) {
-      entries.push({ kind: "swatch", color: NOT_REACHED, text: "never within tol" });
-    }
-    entries.push({ kind: "ring", text: "current setting" });
-    if (map.limit !== null) entries.push({ kind: "dash", text: "stability limit ηλ", rule: LIMIT_RULES[optimizer] });
-    const measure = textWidth(svg.node());
-    for (const e of entries) {
-      e.width = 22 + measure(e.text) + (e.rule ? measure(` = ${e.rule}`) + 0.75 * measure("max") : 0);
-    }
-    // One row if the entries fit under the plot, else as many rows as they need, each centred.
-    const rows = [[]];
-    let used = 0;
-    for (const e of entries) {
-      if (used && used + 18 + e.width > SIZE.width - 16) {
-        rows.push([]);
-        used = 0;
-      }
-      used += (used ? 18 : 0) + e.width;
-      rows[rows.length - 1].push(e);
-    }
-    for (const [r, row] of rows.entries()) {
-      let xPos = (SIZE.width - row.reduce((a, e) => a + e.width, 0) - 18 * (row.length - 1)) / 2;
-      for (const e of row) {
-        e.x = Math.max(4, xPos);
-        e.y = 16 * (r - rows.length + 1);
-        xPos += e.width + 18;
-      }
-    }
-    legend.attr("transform", `translate(0,${SIZE.height - 12})`);
-    legend.selectAll("g.tj-landscape-legend-item").data(entries).join("g")
-      .attr("class", "tj-landscape-legend-item").attr("transform", (e) => `translate(${e.x},${e.y})`)
-      .each(function place(e) {
-        const g = select(this);
-        g.selectAll("*").remove();
-        if (e.kind === "swatch") {
-          g.append("rect").attr("x", 0).attr("y", -5).attr("width", 16).attr("height", 10).attr("fill", e.color)
-            .attr("opacity", !two && e.color === DIVERGED ? 0.3 : 1);
-        } else if (e.kind === "ring") {
-          g.append("circle").attr("class", "tj-landscape-legend-ring").attr("cx", 8).attr("cy", 0).attr("r", 5);
-        } else {
-          g.append("path").attr("class", "tj-landscape-legend-dash").attr("d", "M0,0H18");
-        }
-        const t = g.append("text").attr("x", 22).attr("y", 0).attr("dy", "0.35em").text(e.text);
-        if (e.rule) {
-          t.append("tspan").attr("dy", "0.3em").attr("font-size", "0.75em").text("max");
-          t.append("tspan").attr("dy", "-0.3em").text(` = ${e.rule}`);
-        }
-      });
   }
 
   /** The ring at the current setting: `current` holds the optimizer's hyperparameters (the sliders' values). */
@@ -314,6 +261,60 @@ export function createLandscapeMap(parent, { config, describedBy, onRead, onPick
       plot.remove();
     },
   };
+}
+
+// The legend under the map: diverged (and never within tol), the ring, the stability limit, in rows that fit.
+function drawLegend(legend, node, map, config) {
+  const { optimizer, two, values, diverged, options } = map;
+  const entries = [{ kind: "swatch", color: DIVERGED, text: `diverged (|x| > ${pyG(config.bound)})` }];
+  if (options.metric === "steps" && values.some((v, i) => Number.isNaN(v) && !diverged[i])) {
+    entries.push({ kind: "swatch", color: NOT_REACHED, text: "never within tol" });
+  }
+  entries.push({ kind: "ring", text: "current setting" });
+  if (map.limit !== null) entries.push({ kind: "dash", text: "stability limit ηλ", rule: LIMIT_RULES[optimizer] });
+  const measure = textWidth(node);
+  for (const e of entries) {
+    e.width = 22 + measure(e.text) + (e.rule ? measure(` = ${e.rule}`) + 0.75 * measure("max") : 0);
+  }
+  // One row if the entries fit under the plot, else as many rows as they need, each centred.
+  const rows = [[]];
+  let used = 0;
+  for (const e of entries) {
+    if (used && used + 18 + e.width > SIZE.width - 16) {
+      rows.push([]);
+      used = 0;
+    }
+    used += (used ? 18 : 0) + e.width;
+    rows[rows.length - 1].push(e);
+  }
+  for (const [r, row] of rows.entries()) {
+    let xPos = (SIZE.width - row.reduce((a, e) => a + e.width, 0) - 18 * (row.length - 1)) / 2;
+    for (const e of row) {
+      e.x = Math.max(4, xPos);
+      e.y = 16 * (r - rows.length + 1);
+      xPos += e.width + 18;
+    }
+  }
+  legend.attr("transform", `translate(0,${SIZE.height - 12})`);
+  legend.selectAll("g.tj-landscape-legend-item").data(entries).join("g")
+    .attr("class", "tj-landscape-legend-item").attr("transform", (e) => `translate(${e.x},${e.y})`)
+    .each(function place(e) {
+      const g = select(this);
+      g.selectAll("*").remove();
+      if (e.kind === "swatch") {
+        g.append("rect").attr("x", 0).attr("y", -5).attr("width", 16).attr("height", 10).attr("fill", e.color)
+          .attr("opacity", !two && e.color === DIVERGED ? 0.3 : 1);
+      } else if (e.kind === "ring") {
+        g.append("circle").attr("class", "tj-landscape-legend-ring").attr("cx", 8).attr("cy", 0).attr("r", 5);
+      } else {
+        g.append("path").attr("class", "tj-landscape-legend-dash").attr("d", "M0,0H18");
+      }
+      const t = g.append("text").attr("x", 22).attr("y", 0).attr("dy", "0.35em").text(e.text);
+      if (e.rule) {
+        t.append("tspan").attr("dy", "0.3em").attr("font-size", "0.75em").text("max");
+        t.append("tspan").attr("dy", "-0.3em").text(` = ${e.rule}`);
+      }
+    });
 }
 
 // The width of a legend's text in the map's font, measured on a canvas (works while the tab is hidden, where

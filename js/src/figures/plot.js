@@ -82,6 +82,42 @@ function legendWidth(texts, fallbackChars) {
   return w > 0 ? { width: w, measured: true } : { width: fallbackChars * 7.5, measured: false };
 }
 
+const REACH = 2 * Math.hypot(INNER_W, INNER_H); // plotting._arrow's reach, in pixels
+
+// An arrow's [shaft, head] d attributes from pixel a towards b, cut at REACH (a diverging step may point far off).
+function arrow(a, b, width) {
+  const dx = b[0] - a[0], dy = b[1] - a[1], l = Math.hypot(dx, dy);
+  const end = l > REACH ? [a[0] + (dx * REACH) / l, a[1] + (dy * REACH) / l] : b;
+  return arrowPaths(a, end, width) ?? ["", ""];
+}
+
+/**
+ * The legend of several paths in the plot's lower right corner: each optimizer's line, marker and name in a
+ * framed box. Returns whether the names could be measured (false before the figure is in the page: it is then
+ * laid out again).
+ */
+function drawLegend(legend, data) {
+  legend.selectAll("*").remove();
+  legend.attr("transform", null);
+  if (!data.length) return true;
+  const row = 17, sample = 26, pad = 6;
+  const frame = legend.append("rect").attr("class", "tj-legend-frame").attr("rx", 2.5);
+  const rows = legend.selectAll("g").data(data).join("g")
+    .attr("transform", (d, i) => `translate(${pad},${pad + row / 2 + i * row})`);
+  rows.append("path").attr("d", `M0,0H${sample}`).attr("stroke", (d) => d.color).attr("stroke-width", LINE_PT * PT);
+  rows.append("path").attr("fill", (d) => d.color)
+    .attr("d", (d) => markerPath([sample / 2], [0], 1, symbolTemplate(d.marker, LEGEND_MARKER_PT * PT),
+      [-99, -99, 99, 99]));
+  const texts = rows.append("text").attr("class", "tj-legend-text").attr("x", sample + 6).attr("dy", "0.35em")
+    .text((d) => d.label);
+  const text = legendWidth(texts, Math.max(...data.map((d) => d.label.length)));
+  const w = pad * 2 + sample + 6 + text.width;
+  const h = pad * 2 + row * data.length;
+  frame.attr("width", px(w)).attr("height", h);
+  legend.attr("transform", `translate(${px(INNER_W - w - 8)},${INNER_H - h - 8})`);
+  return text.measured;
+}
+
 /**
  * The trajectories figure.
  *
@@ -236,29 +272,7 @@ export function createPlot(parent, { onStart } = {}) {
       ...d, line: paths[i].firstChild, markers: paths[i].lastChild, current: currents[i], arrow: arrows[i],
       parts: arrows[i].childNodes, template: symbolTemplate(d.marker, CURRENT_PT * PT), run: undefined,
       size: undefined, end: 0, xs: null, ys: null, shown: false, currentD: null }));
-    drawLegend(several ? data : []);
-  }
-
-  function drawLegend(data) {
-    legend.selectAll("*").remove();
-    legend.attr("transform", null);
-    if (!data.length) return;
-    const row = 17, sample = 26, pad = 6;
-    const frame = legend.append("rect").attr("class", "tj-legend-frame").attr("rx", 2.5);
-    const rows = legend.selectAll("g").data(data).join("g")
-      .attr("transform", (d, i) => `translate(${pad},${pad + row / 2 + i * row})`);
-    rows.append("path").attr("d", `M0,0H${sample}`).attr("stroke", (d) => d.color).attr("stroke-width", LINE_PT * PT);
-    rows.append("path").attr("fill", (d) => d.color)
-      .attr("d", (d) => markerPath([sample / 2], [0], 1, symbolTemplate(d.marker, LEGEND_MARKER_PT * PT),
-        [-99, -99, 99, 99]));
-    const texts = rows.append("text").attr("class", "tj-legend-text").attr("x", sample + 6).attr("dy", "0.35em")
-      .text((d) => d.label);
-    const text = legendWidth(texts, Math.max(...data.map((d) => d.label.length)));
-    state.legend = text.measured ? null : data;
-    const w = pad * 2 + sample + 6 + text.width;
-    const h = pad * 2 + row * data.length;
-    frame.attr("width", px(w)).attr("height", h);
-    legend.attr("transform", `translate(${px(INNER_W - w - 8)},${INNER_H - h - 8})`);
+    state.legend = drawLegend(legend, several ? data : []) ? null : data;
   }
 
   function drawRun(s, p, steps) {
@@ -308,20 +322,11 @@ export function createPlot(parent, { onStart } = {}) {
     const a = [s.xs[t], s.ys[t]];
     s.current.setAttribute("d", markerPath([a[0]], [a[1]], 1, s.template, [-1e4, -1e4, 1e4, 1e4]));
     s.current.removeAttribute("display");
-    const reach = 2 * Math.hypot(INNER_W, INNER_H); // _arrow's reach, in pixels
-    const towards = (b) => {
-      const dx = b[0] - a[0], dy = b[1] - a[1], l = Math.hypot(dx, dy);
-      return l > reach ? [a[0] + (dx * reach) / l, a[1] + (dy * reach) / l] : b;
-    };
     const following = t + 1 < run.points.length ? run.points[t + 1] : run.points[t];
-    const update = arrowPaths(a, towards([x(following[0]), y(following[1])]), UPDATE_PT * PT);
     const g = o.grad(x1, x2), eta = Number.isFinite(p.eta) ? p.eta : 1;
-    const gradient = arrowPaths(a, towards([x(x1 - eta * g[0]), y(x2 - eta * g[1])]), GRADIENT_PT * PT);
-    const [gs, gh, us, uh] = s.parts;
-    gs.setAttribute("d", gradient ? gradient[0] : "");
-    gh.setAttribute("d", gradient ? gradient[1] : "");
-    us.setAttribute("d", update ? update[0] : "");
-    uh.setAttribute("d", update ? update[1] : "");
+    const paths = [...arrow(a, [x(x1 - eta * g[0]), y(x2 - eta * g[1])], GRADIENT_PT * PT),
+      ...arrow(a, [x(following[0]), y(following[1])], UPDATE_PT * PT)];
+    s.parts.forEach((node, k) => node.setAttribute("d", paths[k]));
     s.arrow.removeAttribute("display");
     s.shown = true;
   }
@@ -354,7 +359,7 @@ export function createPlot(parent, { onStart } = {}) {
       drawStep(s, p, view.step);
     });
     placeStart(state.dragging ?? view.start);
-    if (state.legend && svg.node().isConnected) drawLegend(state.legend);
+    if (state.legend && svg.node().isConnected && drawLegend(legend, state.legend)) state.legend = null;
     const names = view.optimizers.map((p) => p.label ?? p.name).join(", ");
     const label = `Contours of ${o.name ?? o.key} with the path${several ? "s" : ""} of ${names} from `
       + `(${view.start[0]}, ${view.start[1]})`;

@@ -14,7 +14,7 @@ import { createRuns } from "../core/runs.js";
 import { LANDSCAPE_CSS } from "../figures/landscape.css.js";
 import { createPanels } from "../figures/panels.js";
 import { PLOT_CSS } from "../figures/plot.css.js";
-import { createPlot, drawnUntil } from "../figures/plot.js";
+import { createPlot } from "../figures/plot.js";
 import { asOnScreen, backgroundOf, svgFile } from "../figures/svg_file.js";
 import { APP_CSS } from "./app.css.js";
 import { createControls } from "./controls.js";
@@ -23,6 +23,7 @@ import { createExports } from "./exports.js";
 import { createHyper } from "./hyper.js";
 import { createLandscapeTab } from "./landscape_tab.js";
 import { createLessonSync } from "./lesson_sync.js";
+import { createMessages } from "./messages.js";
 import { createScrubber } from "./scrubber.js";
 import { createTabs } from "./tabs.js";
 
@@ -43,7 +44,6 @@ export function createApp(el, model) {
   const runs = createRuns(config, (seed) => (seed === model.get("noise_seed") ? model.get("noise") : null));
   const sync = createLessonSync(model, lesson);
   const exports = createExports(model);
-  const cache = {};
 
   // Any error of a control reaches the page as one line, never the console alone (async ones too).
   const guard = (action) => (...args) => {
@@ -77,8 +77,7 @@ export function createApp(el, model) {
   const panels = createPanels(h("div"));
   const figure = h("div", { class: "tj-figure" }, plot.element, panels.element);
   const scrubber = createScrubber(lesson.steps, guard(() => scheduleDraw()));
-  const readout = h("div", { class: "tj-readout", "aria-label": "where each path ends, in the book's words" });
-  const message = h("div", { class: "tj-message", "aria-live": "polite" });
+  const messages = createMessages(config);
   const hyper = createHyper(config, guard((name, key, value) => change(L.withHyperparameter(lesson, name, key,
     value))));
   const landscape = createLandscapeTab(h("div"), { config,
@@ -91,11 +90,11 @@ export function createApp(el, model) {
   const tabs = createTabs([
     { name: "trajectories", label: "Trajectories", content: h("div", {}, figure, scrubber.element,
       h("div", { class: "tj-hint", text: "at the highlighted step: grey dashed arrow = −η·∇f, coloured arrow = the "
-        + "actual update" }), readout, message, hyper.element) },
+        + "actual update" }), messages.readout, messages.message, hyper.element) },
     { name: "landscape", label: "Landscape", content: landscape.element },
   ], guard(drawLandscape));
   const link = h("input", { type: "text", class: "tj-link", readonly: true, "aria-label": "link to this lesson" });
-  const copy = h("button", { type: "button", class: "tj-copy", onclick: guard(copyLink) }, "Copy");
+  const copy = h("button", { type: "button", class: "tj-copy", onclick: guard(() => copyLink(link, copy)) }, "Copy");
   const root = h("div", { class: "tj-app" }, h("div", { class: "tj-main" }, controls.element, tabs.element),
     h("div", { class: "tj-linkrow" }, h("span", { class: "tj-name", text: "link" }), link, copy));
   el.append(root);
@@ -170,17 +169,6 @@ export function createApp(el, model) {
       mime: "image/svg+xml" });
   }
 
-  function copyLink() {
-    link.select();
-    const done = (text) => {
-      copy.textContent = text;
-      setTimeout(() => { copy.textContent = "Copy"; }, 2000);
-    };
-    // The clipboard API exists only in secure contexts (https, localhost): elsewhere the link is selected for ⌘C.
-    if (!navigator.clipboard) return done("Selected");
-    return navigator.clipboard.writeText(link.value).then(() => done("Copied"), () => done("Selected"));
-  }
-
   // ---- lesson -> picture ---------------------------------------------------------------------------------
   // A drag or a held key can change the lesson many times per frame: draw once per frame, just before it.
   let frame = 0, stepFrame = 0;
@@ -217,12 +205,7 @@ export function createApp(el, model) {
     hyper.sync(lesson, palette);
     current = runs.of(lesson);
     draw();
-    // Text that did not change is not written again: each write costs the page a layout.
-    const lines = runs.lines(lesson, current);
-    if (JSON.stringify(lines) !== cache.readout) {
-      cache.readout = JSON.stringify(lines);
-      readout.replaceChildren(...lines.map(([name, text]) => h("div", {}, h("b", { text: name }), text)));
-    }
+    messages.showReadout(runs.lines(lesson, current));
     const address = `${model.get("link_base") || ""}?${toQuery(config, lesson)}`;
     if (link.value !== address) link.value = address;
     hyper.stability(lesson, objectiveOf(lesson).hessian);
@@ -255,25 +238,7 @@ export function createApp(el, model) {
   }
 
   function showMessages(bad = false) {
-    const lines = notes.map((text) => [bad ? "tj-msg-bad" : "tj-msg-note", text]);
-    for (const name of lesson.optimizers) {
-      const r = current[name];
-      if (!r) continue;
-      if (r.divergedAt !== null) {
-        lines.push(["tj-msg-bad", `${name} diverged at step ${r.divergedAt}: |x| passed ${boundText}; drawn up to `
-          + "where it left the plot."]);
-      } else {
-        const left = drawnUntil(r, objective.xlim, objective.ylim);
-        if (left < lesson.steps) {
-          lines.push(["tj-msg-bad", `${name} left the plot at step ${left} and is still outside it after `
-            + `${lesson.steps} steps.`]);
-        }
-      }
-    }
-    if (JSON.stringify(lines) !== cache.message) {
-      cache.message = JSON.stringify(lines);
-      message.replaceChildren(...lines.map(([cls, text]) => h("div", { class: cls, text })));
-    }
+    messages.show(lesson, current, objectiveOf(lesson), notes, bad);
   }
 
   // ---- the model's side ----------------------------------------------------------------------------------
@@ -315,4 +280,16 @@ export function createApp(el, model) {
       root.remove();
     },
   };
+}
+
+// The link to the clipboard; the button says how it went. The clipboard API exists only in secure contexts (https,
+// localhost): elsewhere the link is selected for Ctrl+C.
+function copyLink(link, copy) {
+  link.select();
+  const done = (text) => {
+    copy.textContent = text;
+    setTimeout(() => { copy.textContent = "Copy"; }, 2000);
+  };
+  if (!navigator.clipboard) return done("Selected");
+  return navigator.clipboard.writeText(link.value).then(() => done("Copied"), () => done("Selected"));
 }
