@@ -113,10 +113,6 @@ class App:
         self._show(lesson, notes=capped)
         self._changed()
 
-    def set_lesson(self, lesson: Lesson) -> None:
-        """Show ``lesson`` (the same as ``app.lesson = lesson``)."""
-        self.lesson = lesson
-
     @property
     def trajectories(self) -> dict[str, Trajectory]:
         """The runs on screen, from the Python engine (the page draws the same numbers from its port)."""

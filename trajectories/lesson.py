@@ -132,10 +132,6 @@ class Lesson:
         """All hyperparameters of ``optimizer``."""
         return dict(self.hyperparameters[optimizer])
 
-    def only(self, optimizer: str) -> Lesson:
-        """The same lesson with ``optimizer`` alone: what one run depends on, so a key for a cache of runs."""
-        return replace(self, optimizers=(optimizer,), hyperparameters={optimizer: self.hyperparameters[optimizer]})
-
     def run(self) -> dict[str, Trajectory]:
         """One trajectory per optimizer, from the shared start."""
         objective = self.objective_function()

@@ -161,7 +161,7 @@ export async function computeSliced(optimizer, options, config, { pause, sliceMs
   return { values, diverged, nx, ny, busy };
 }
 
-/** landscape_app._round: a picked cell's value to 3 significant digits, inside the spec's [low, high]. */
+/** A picked cell's value to 3 significant digits, inside the spec's [low, high]. */
 export function roundPick(value, low, high) {
   return Math.min(Math.max(roundSignificant(value), low), high);
 }

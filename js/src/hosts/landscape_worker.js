@@ -3,21 +3,19 @@
 // bundle as text (LANDSCAPE_WORKER); ui/landscape_jobs.js starts it from a blob: URL.
 //
 // Messages in: {config} once, then {id, optimizer, options} per map; a newer id (or {id, cancel: true}) drops the
-// map under way at its next slice. Messages out: {id, progress} now and then, {id, result} (its arrays transferred) or {id, error}.
+// map under way at its next slice. Messages out: {id, progress} now and then, {id, result} (its arrays
+// transferred) or {id, error}.
 import { computeSliced } from "../core/landscape.js";
 
 const PROGRESS_MS = 100;
+// The worker computes a slice, then rests: on a machine of few cores, busy with other work (a classroom's laptop,
+// a shared server), a worker that never rests delays the page's own threads, which draw the answer to a key
+// (bench_landscape.py --browser: 37% of keys within a frame at load 12 on 2 cores; 80% with the rest). The rest is
+// also when a newer map's message is read.
+const SLICE_MS = 16, REST_MS = 4;
 let config = null;
 let latest = 0;
-
-// A task boundary, so that a message waiting (a newer map) is read between two slices.
-const channel = new MessageChannel();
-const waiting = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-const nextTask = () => new Promise((resolve) => {
-  waiting.push(resolve);
-  channel.port2.postMessage(null);
-});
+const rest = () => new Promise((resolve) => setTimeout(resolve, REST_MS));
 
 self.onmessage = async ({ data }) => {
   if (data.config) {
@@ -29,12 +27,12 @@ self.onmessage = async ({ data }) => {
   if (data.cancel) return;
   let told = performance.now();
   try {
-    const result = await computeSliced(optimizer, options, config, { sliceMs: 16, pause: async (done) => {
+    const result = await computeSliced(optimizer, options, config, { sliceMs: SLICE_MS, pause: async (done) => {
       if (performance.now() - told > PROGRESS_MS) {
         told = performance.now();
         self.postMessage({ id, progress: done });
       }
-      await nextTask();
+      await rest();
       return latest === id;
     } });
     if (result) self.postMessage({ id, result }, [result.values.buffer, result.diverged.buffer]);
