@@ -16,7 +16,8 @@ const SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028
 const STRIP = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, "g");
 const ASCII_SPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g; // what int() and float() skip around an ASCII number
 const INT = /^([+-]?)([0-9](?:_?[0-9])*)$/;
-const FLOAT = /^[+-]?(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9](?:_?[0-9])*)?$/;
+const DIGITS = "[0-9](?:_?[0-9])*"; // digits, one underscore at a time between two of them (PEP 515)
+const FLOAT = new RegExp(`^[+-]?(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})(?:[eE][+-]?${DIGITS})?$`);
 const INF_NAN = /^([+-]?)(inf|infinity|nan)$/i;
 
 /** A value the lesson does not take: its message becomes the note. */

@@ -154,6 +154,9 @@ export function getObjective(config, name, params = {}) {
   });
 }
 
+// The stability limits' right-hand sides c(beta) in eta * lambda_max < c(beta), as rules.eta_limit computes them.
+export const LIMIT_RULES = Object.freeze({ gd: "2", sgd: "2", momentum: "2 + 2β", nesterov: "(2 + 2β)/(1 + 2β)" });
+
 /**
  * rules.eta_limit: the largest stable eta of gd, sgd (in expectation), momentum or nesterov on a convex quadratic.
  *

@@ -10,8 +10,6 @@ export const NOT_REACHED = "#c8c8c8";
 export const SIZE = Object.freeze({ width: 620, height: 480 }); // the map's drawing in CSS px (its viewBox)
 export const MARGIN = Object.freeze({ top: 30, right: 84, bottom: 82, left: 64 });
 export const MARGIN_1D = Object.freeze({ ...MARGIN, right: 20 });
-// The stability limit's rule per optimizer, written after "eta lambda_max = ".
-export const LIMIT_RULES = Object.freeze({ gd: "2", sgd: "2", momentum: "2 + 2β", nesterov: "(2 + 2β)/(1 + 2β)" });
 const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
 
 /** Where an axis value sits on the drawing: log10 on a log axis (landscape_view.position). */

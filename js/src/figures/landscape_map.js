@@ -10,9 +10,9 @@ import { line } from "d3-shape";
 import { pyG } from "../core/format.js";
 import { uid } from "../core/ids.js";
 import { boundary } from "../core/landscape.js";
-import { getObjective } from "../core/objectives.js";
+import { LIMIT_RULES, getObjective } from "../core/objectives.js";
 import {
-  DIVERGED, LIMIT_RULES, MARGIN, MARGIN_1D, NOT_REACHED, SIZE, axisTicks, cellPixels, extent, interpolate, position,
+  DIVERGED, MARGIN, MARGIN_1D, NOT_REACHED, SIZE, axisTicks, cellPixels, extent, interpolate, position,
   valueDomain,
 } from "./landscape_axes.js";
 import { createMapPicker } from "./landscape_pick.js";

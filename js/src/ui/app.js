@@ -73,7 +73,8 @@ export function createApp(el, model) {
     }),
     export: guard(exportFigure),
   });
-  const plot = createPlot(h("div"), { onStart: guard((x1, x2) => change(L.withSettings(lesson, { start: [x1, x2] }))) });
+  const setStart = guard((x1, x2) => change(L.withSettings(lesson, { start: [x1, x2] })));
+  const plot = createPlot(h("div"), { onStart: setStart });
   const panels = createPanels(h("div"));
   const figure = h("div", { class: "tj-figure" }, plot.element, panels.element);
   const scrubber = createScrubber(lesson.steps, guard(() => scheduleDraw()));

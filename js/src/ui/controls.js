@@ -24,7 +24,8 @@ export function createControls(config, lesson, on) {
   const formula = h("div", { class: "tj-formula", "aria-live": "polite" });
   const { condition: c, angle: a } = config.general;
   const condition = createSlider({ label: "condition", classes: ["tj-condition"], stops: c.stops,
-    value: lesson.condition, format: (v) => pyG(v, 3), title: "condition number of the general quadratic: λmax / λmin",
+    value: lesson.condition, format: (v) => pyG(v, 3),
+    title: "condition number of the general quadratic: λmax / λmin",
     onChange: (v) => on.settings({ condition: v }) });
   const angle = createSlider({ label: "angle °", classes: ["tj-angle"], stops: a.stops, value: lesson.angle,
     format: (v) => String(v), title: "rotation of the general quadratic's axes",

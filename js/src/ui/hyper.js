@@ -2,11 +2,11 @@
 // spec's stops for a number (log stops for eta and eps), a select for a choice, a checkbox for a switch; under
 // gd, momentum and Nesterov on a quadratic, the stability limit and whether eta is inside it.
 import { pyG } from "../core/format.js";
-import { etaLimit } from "../core/objectives.js";
+import { LIMIT_RULES, etaLimit } from "../core/objectives.js";
 import { h } from "./dom.js";
 import { createSlider } from "./slider.js";
 
-const LIMITS = { gd: "2/λmax", sgd: "2/λmax", momentum: "(2+2β)/λmax", nesterov: "(2+2β)/((1+2β)·λmax)" };
+const over = (rule) => (/^\d+$/.test(rule) ? `${rule}/λmax` : `(${rule})/λmax`); // c(β) / λmax
 
 /**
  * @param {object} config state.config()
@@ -79,7 +79,8 @@ export function createHyper(config, onChange) {
           const lambda = 2 / etaLimit("gd", hessian);
           const inside = hp.eta < limit;
           className += inside ? " tj-inside" : " tj-outside";
-          text = `stable for η < ${pyG(limit, 4)} = ${LIMITS[name]} (λmax\u00a0=\u00a0${pyG(lambda, 4)}): `
+          text = `stable for η < ${pyG(limit, 4)} = ${over(LIMIT_RULES[name])} `
+            + `(λmax\u00a0=\u00a0${pyG(lambda, 4)}): `
             + (inside ? "η is inside" : "η is past it: the run cannot converge");
         }
         if (note.className !== className) note.className = className;
