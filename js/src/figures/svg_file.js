@@ -71,6 +71,24 @@ export function backgroundOf(element) {
   return "#ffffff";
 }
 
+// [x0, y0, x1, y1] of a part in the file's units: its box, and past it the text that shows there on screen (a
+// title wider than a panel). Only text: the paths beyond the box are clipped.
+function drawn(part) {
+  const box = [part.x, part.y, part.x + part.width, part.y + part.height];
+  const frame = part.svg.getBoundingClientRect();
+  if (getComputedStyle(part.svg).overflow !== "visible" || !(frame.width > 0)) return box;
+  const k = part.width / frame.width;
+  for (const text of part.svg.querySelectorAll("text")) {
+    const r = text.getBoundingClientRect();
+    if (!(r.width > 0)) continue;
+    box[0] = Math.min(box[0], part.x + (r.left - frame.left) * k);
+    box[1] = Math.min(box[1], part.y + (r.top - frame.top) * k);
+    box[2] = Math.max(box[2], part.x + (r.right - frame.left) * k);
+    box[3] = Math.max(box[3], part.y + (r.bottom - frame.top) * k);
+  }
+  return box;
+}
+
 /**
  * The SVG file of figures drawn on screen. The elements must be in the document (a detached element has no
  * computed style).
@@ -82,14 +100,20 @@ export function backgroundOf(element) {
  * @returns {string}
  */
 export function svgFile(parts, { title = "", background = "#ffffff" } = {}) {
-  const width = Math.max(...parts.map((p) => p.x + p.width)), height = Math.max(...parts.map((p) => p.y + p.height));
+  // What a figure draws past its own box (a title wider than a panel shows on screen) is in the file too.
+  const boxes = parts.map(drawn);
+  const [x0, y0] = [Math.min(0, ...boxes.map((b) => b[0])), Math.min(0, ...boxes.map((b) => b[1]))];
+  const width = Math.ceil(Math.max(...boxes.map((b) => b[2])) - x0);
+  const height = Math.ceil(Math.max(...boxes.map((b) => b[3])) - y0);
   const root = document.createElementNS(SVG_NS, "svg");
-  for (const [k, v] of Object.entries({ version: "1.1", width, height, viewBox: `0 0 ${width} ${height}` })) {
+  for (const [k, v] of Object.entries({ version: "1.1", width, height, viewBox: `${x0} ${y0} ${width} ${height}` })) {
     root.setAttribute(k, String(v));
   }
   if (title) root.append(Object.assign(document.createElementNS(SVG_NS, "title"), { textContent: title }));
   const bg = document.createElementNS(SVG_NS, "rect");
-  for (const [k, v] of Object.entries({ width, height, fill: background })) bg.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries({ x: x0, y: y0, width, height, fill: background })) {
+    bg.setAttribute(k, String(v));
+  }
   root.append(bg);
   for (const part of parts) {
     const copy = part.svg.cloneNode(true);
@@ -101,6 +125,7 @@ export function svgFile(parts, { title = "", background = "#ffffff" } = {}) {
     for (const [k, v] of Object.entries({ x: part.x, y: part.y, width: part.width, height: part.height })) {
       copy.setAttribute(k, String(v));
     }
+    if (getComputedStyle(part.svg).overflow === "visible") copy.setAttribute("overflow", "visible");
     part.edit?.(copy);
     root.append(copy);
   }
