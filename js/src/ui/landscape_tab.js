@@ -62,6 +62,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
       return;
     }
     wantedKey = key;
+    map.computing(); // from now on the map shown is not the lesson's
     if (pending === null) pending = setTimeout(start, 0); // a burst of changes in one task starts one map
   }
 
