@@ -76,6 +76,7 @@ ERROR_PAGE = """<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>{status} {reason}</title>
 <style>
 :root {{ color-scheme: light dark; }}
