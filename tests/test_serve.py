@@ -223,6 +223,63 @@ def test_served_files_are_compressed(server):
     assert len(data) < len(body) / 2 and gzip.decompress(data) == body
 
 
+def _fetch_all(app, requests: list[tuple[str, dict]]) -> list:
+    """Serve ``app`` on a free loopback port and fetch each (path, headers) in turn, gzip left as sent."""
+    import asyncio
+    import concurrent.futures
+
+    from tornado.httpclient import AsyncHTTPClient
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+
+    async def fetch() -> list:
+        [sock] = bind_sockets(0, "127.0.0.1")
+        server = HTTPServer(app)
+        server.add_sockets([sock])
+        client = AsyncHTTPClient(force_instance=True)
+        try:
+            return [await client.fetch(f"http://127.0.0.1:{sock.getsockname()[1]}{path}", headers=headers,
+                                       decompress_response=False, raise_error=False) for path, headers in requests]
+        finally:
+            client.close()
+            server.stop()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # a loop of its own, whatever the session's holds
+        return pool.submit(asyncio.run, fetch()).result()
+
+
+def test_static_files_are_compressed_once(tmp_path, monkeypatch):
+    """A static file is gzipped the first time a client that accepts gzip asks for it, then served from the cache
+    until the file changes; a client without gzip gets the file as it is, and one asking for a range its range."""
+    from tornado.web import Application, StaticFileHandler
+
+    from trajectories import serve
+
+    monkeypatch.setattr(serve, "_GZIPPED", {})
+    made = []
+    compress = gzip.compress
+    monkeypatch.setattr(gzip, "compress", lambda data, *a, **k: made.append(len(data)) or compress(data, *a, **k))
+    script = tmp_path / "app.js"
+    script.write_text("const a = 1;\n" * 4000)
+    app = Application([(r"/static/(.*)", serve._gzip_once(StaticFileHandler), {"path": str(tmp_path)})],
+                      compress_response=True)
+    gz = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    url = "/static/app.js"
+    first, again, plain, part = _fetch_all(app, [(url, gz), (url, gz), (url, {}), (url, {**gz, "Range": "bytes=0-99"})])
+    for r in (first, again):
+        assert r.code == 200 and r.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in r.headers["Vary"]
+        assert gzip.decompress(r.body) == script.read_bytes()
+        assert int(r.headers["Content-Length"]) == len(r.body) < script.stat().st_size / 10
+    assert made == [script.stat().st_size]  # compressed once for both
+    assert plain.code == 200 and "Content-Encoding" not in plain.headers and plain.body == script.read_bytes()
+    # a range is cut from the file, not from the cached gzip (tornado may still compress the piece it sends)
+    piece = gzip.decompress(part.body) if part.headers.get("Content-Encoding") == "gzip" else part.body
+    assert part.code == 206 and piece == script.read_bytes()[:100]
+    script.write_text("const b = 2;\n" * 5000)  # an edited file is compressed again
+    [changed] = _fetch_all(app, [("/static/app.js", gz)])
+    assert gzip.decompress(changed.body) == script.read_bytes() and len(made) == 2
+
+
 @pytest.mark.server
 def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
     """A page fetched and never connected (a student who left while it loaded) loses its kernel, after the five

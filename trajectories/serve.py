@@ -17,7 +17,7 @@ import tempfile
 import webbrowser
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .specs import check_int
 
@@ -227,19 +227,77 @@ def _has_browser() -> bool:
 
 
 def _voila_app() -> type:
-    """Voila, with its responses compressed.
+    """Voila, with its responses compressed, and its static files compressed once.
 
     The page is 5 MB of JupyterLab's scripts and styles in about 100 files; with gzip about a fifth of that crosses
     a classroom's Wi-Fi per student. Voila's ``tornado_settings`` are applied after tornado has built its
-    application, too late for ``compress_response``, so the setting goes in with Voila's own settings.
+    application, too late for ``compress_response``, so the setting goes in with Voila's own settings. Tornado
+    compresses every response anew, which for the static files was a third of Voila's CPU per student
+    (benchmarks/bench_load.py, profiled with py-spy): they are served from :func:`_gzip_once` instead.
     """
+    from tornado.web import StaticFileHandler as Static
     from voila import app
 
     class Voila(app.Voila):  # the same name in the server's log
         def init_settings(self) -> dict:
             return {**super().init_settings(), "compress_response": True}
 
+        def init_handlers(self) -> list:
+            def static(route: Any) -> bool:
+                return isinstance(route, tuple) and isinstance(route[1], type) and issubclass(route[1], Static)
+
+            return [(r[0], _gzip_once(r[1]), *r[2:]) if static(r) else r for r in super().init_handlers()]
+
     return Voila
+
+
+_GZIPPED: dict[str, tuple[tuple[int, int], bytes]] = {}  # absolute path -> ((mtime_ns, size), gzip of the file)
+_GZIPPED_MAX = 64 * 2**20  # bytes of compressed files kept: Voila's page needs about 1.4 MB
+
+
+def _gzip_once(handler: type) -> type:
+    """``handler`` (a tornado ``StaticFileHandler`` of Voila's) serving compressible files gzipped from a cache.
+
+    A file is compressed the first time a client that accepts gzip asks for it (level 6, as tornado's
+    ``compress_response``), and again only when its modification time or size changes. Requests with a ``Range``,
+    clients without gzip, small files and types tornado would not compress are served as before; tornado's
+    transform sees the ``Content-Encoding`` and leaves the cached body alone (it still adds ``Vary``).
+    """
+    import gzip
+
+    from tornado.web import GZipContentEncoding
+
+    class GzipOnce(handler):  # type: ignore[misc, valid-type]
+        def set_extra_headers(self, path: str) -> None:
+            super().set_extra_headers(path)
+            body = self._gzipped()
+            if body is not None:
+                self.set_header("Content-Encoding", "gzip")
+                # for this request only: tornado's get() asks the instance for the size and the bytes it sends
+                self.get_content_size = lambda: len(body)  # type: ignore[method-assign]
+                self.get_content = lambda abspath, start=None, end=None: body  # type: ignore[method-assign]
+
+        def _gzipped(self) -> bytes | None:
+            if (self.request.headers.get("Range") or "gzip" not in self.request.headers.get("Accept-Encoding", "")
+                    or self.absolute_path is None):
+                return None
+            ctype = (self.get_content_type() or "").split(";")[0]
+            stat = os.stat(self.absolute_path)
+            if (stat.st_size < GZipContentEncoding.MIN_LENGTH
+                    or not (ctype.startswith("text/") or ctype in GZipContentEncoding.CONTENT_TYPES)):
+                return None
+            version = (stat.st_mtime_ns, stat.st_size)
+            hit = _GZIPPED.get(self.absolute_path)
+            if hit is not None and hit[0] == version:
+                return hit[1]
+            with open(self.absolute_path, "rb") as f:
+                body = gzip.compress(f.read(), GZipContentEncoding.GZIP_LEVEL, mtime=0)
+            if sum(len(b) for _, b in _GZIPPED.values()) + len(body) <= _GZIPPED_MAX:
+                _GZIPPED[self.absolute_path] = (version, body)
+            return body
+
+    GzipOnce.__name__ = GzipOnce.__qualname__ = handler.__name__  # the same name in the server's log
+    return GzipOnce
 
 
 def _quiet_kernels(ipython_dir: Path) -> None:
