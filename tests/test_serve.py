@@ -280,6 +280,31 @@ def test_static_files_are_compressed_once(tmp_path, monkeypatch):
     assert gzip.decompress(changed.body) == script.read_bytes() and len(made) == 2
 
 
+def test_voila_compiles_its_page_templates_once(monkeypatch):
+    """Every preheated kernel's renderer gets an exporter of its own; the lab template is compiled for the first
+    only, and the others load it compiled (Jinja checks it against the template's source)."""
+    import jinja2
+    from voila import notebook_renderer
+    from voila.paths import collect_template_paths
+
+    from trajectories import serve
+
+    monkeypatch.setattr(notebook_renderer, "VoilaExporter", notebook_renderer.VoilaExporter)
+    serve._compile_templates_once()
+    exporter = notebook_renderer.VoilaExporter
+    assert exporter.__name__ == "VoilaExporter" and exporter._trajectories_cache is not None
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda env, *a, **k: compiled.append(1) or original(env, *a, **k))
+    monkeypatch.setenv("JUPYTER_PATH", str(serve.jupyter_path()))  # as serve() sets it, so our template is found
+    paths = collect_template_paths(["voila", "nbconvert"], serve.TEMPLATE)
+    first = exporter(template_paths=paths).environment.get_template("index.html.j2")
+    n = len(compiled)
+    second = exporter(template_paths=paths).environment.get_template("index.html.j2")
+    assert n > 0 and len(compiled) == n and first is not second
+
+
 @pytest.mark.server
 def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
     """A page fetched and never connected (a student who left while it loaded) loses its kernel, after the five

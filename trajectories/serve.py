@@ -238,6 +238,8 @@ def _voila_app() -> type:
     from tornado.web import StaticFileHandler as Static
     from voila import app
 
+    _compile_templates_once()
+
     class Voila(app.Voila):  # the same name in the server's log
         def init_settings(self) -> dict:
             return {**super().init_settings(), "compress_response": True}
@@ -249,6 +251,44 @@ def _voila_app() -> type:
             return [(r[0], _gzip_once(r[1]), *r[2:]) if static(r) else r for r in super().init_handlers()]
 
     return Voila
+
+
+def _compile_templates_once() -> None:
+    """Voila's page templates compiled once per server, not once per kernel.
+
+    Each preheated kernel gets a renderer of its own, whose exporter makes a new Jinja environment and compiles the
+    lab template (``index.html.j2`` and the templates it extends) from its source again: a quarter of Voila's CPU
+    per student, since every student's arrival starts the pool's next kernel (profiled with py-spy under
+    benchmarks/bench_load.py). Jinja's bytecode cache, shared here by every environment of Voila's exporter, keeps
+    each compiled template keyed by its name and checked against its source, so an edited template is compiled
+    again.
+    """
+    import jinja2
+    from voila import exporter, notebook_renderer
+
+    if getattr(notebook_renderer.VoilaExporter, "_trajectories_cache", None) is not None:
+        return
+
+    class Compiled(jinja2.BytecodeCache):
+        def __init__(self) -> None:
+            self.code: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            if bucket.key in self.code:
+                bucket.bytecode_from_string(self.code[bucket.key])
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            self.code[bucket.key] = bucket.bytecode_to_string()
+
+    class VoilaExporter(exporter.VoilaExporter):  # the same name in the server's log
+        _trajectories_cache = Compiled()
+
+        def _create_environment(self) -> jinja2.Environment:
+            environment = super()._create_environment()
+            environment.bytecode_cache = self._trajectories_cache
+            return environment
+
+    notebook_renderer.VoilaExporter = VoilaExporter
 
 
 _GZIPPED: dict[str, tuple[tuple[int, int], bytes]] = {}  # absolute path -> ((mtime_ns, size), gzip of the file)
