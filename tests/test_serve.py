@@ -305,6 +305,51 @@ def test_voila_compiles_its_page_templates_once(monkeypatch):
     assert n > 0 and len(compiled) == n and first is not second
 
 
+def test_the_pool_refills_once_students_stop_arriving(tmp_path):
+    """Pages taking preheated kernels less than REFILL_QUIET_S apart start no replacement kernel while they arrive
+    (Voila's own pool starts one a second after each page); once they stop, the pool fills up again."""
+    if not Path("/proc").is_dir():
+        pytest.skip("needs /proc to see the server's kernels")
+    import threading
+
+    from servers import READY_PATH, free_port, kernel_pids, start_server, stop_server, wait_ready
+
+    from trajectories.kernels import SafeMappingKernelManager
+
+    pool, gap, after = 4, 0.5, 1.0  # pages this far apart, watched this long after the last one
+    assert gap < after < SafeMappingKernelManager.REFILL_QUIET_S
+    port = free_port()
+    with open(tmp_path / "voila.log", "wb") as log:
+        proc = start_server(port, extra=(f"--pool-size={pool}",), log=log, root=ROOT)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_ready(url + READY_PATH, timeout=90, proc=proc)
+        deadline = time.monotonic() + 120
+        while len(kernel_pids(proc.pid)) < pool and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(kernel_pids(proc.pid)) == pool
+        time.sleep(3)  # the pool's kernels have run the notebook
+        pages = [threading.Thread(target=lambda: urllib.request.urlopen(url + "?optimizer=gd", timeout=120).read())
+                 for _ in range(pool)]
+        t0 = time.monotonic()
+        for i, page in enumerate(pages):
+            time.sleep(max(0.0, t0 + i * gap - time.monotonic()))
+            page.start()
+        counts = []
+        while time.monotonic() < t0 + (pool - 1) * gap + after:
+            counts.append(len(kernel_pids(proc.pid)))
+            time.sleep(0.1)
+        assert max(counts) == pool, counts  # the class's kernels, and no replacement started meanwhile
+        for page in pages:
+            page.join(120)
+        while len(kernel_pids(proc.pid)) < 2 * pool and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert len(kernel_pids(proc.pid)) == 2 * pool  # the pages' kernels and a full pool again
+        assert "Traceback" not in (tmp_path / "voila.log").read_text(errors="replace")
+    finally:
+        stop_server(proc)
+
+
 @pytest.mark.server
 def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
     """A page fetched and never connected (a student who left while it loaded) loses its kernel, after the five

@@ -74,7 +74,9 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         JupyterLab theme of the page.
     pool_size : int, default=2
         Preheated kernels kept ready (the notebook already ran up to the point where it waits for the page's
-        query string); 0 turns preheating off.
+        query string); 0 turns preheating off. The pool is refilled once students stop arriving (no page has
+        taken a kernel or connected to one for 2 s), not during their arrival; a page that finds it empty
+        meanwhile gets a kernel started for it.
     cull_idle : int, default=60
         Seconds after which a kernel with no page connected and no activity is shut down; 0 never culls. The
         culler looks every ``min(10, cull_idle // 2)`` seconds (at least 1), so such a kernel lives at most
