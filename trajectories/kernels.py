@@ -49,7 +49,8 @@ class SafeMappingKernelManager(AsyncMappingKernelManager):
     PAGE_LOAD_FACTOR = 5
     REFILL_QUIET_S = 2.0  # no page taking a kernel or connecting to it for this long: the class has arrived
     REFILL_LATEST_S = 30.0  # a server that never goes quiet still refills its pool this long after a page took one
-    REFILL_BATCH = max(1, os.cpu_count() or 1)  # kernels started together, then ready before the next ones start
+    # kernels started together, as many as the cores this server may use (taskset counts)
+    REFILL_BATCH = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     REFILL_PAUSE_S = 1.0  # after a batch has started: a kernel runs the notebook up to its wait in about 0.3 s of CPU
 
     def __init__(self, **kwargs: Any) -> None:
