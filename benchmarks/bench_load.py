@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -43,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_class import load, pss_mb, quiet, server_cpu, server_pss  # noqa: E402
+from bench_class import load, pss_mb, server_cpu, server_pss  # noqa: E402
 from procstats import median, percentile, process_cpu  # noqa: E402
 from servers import READY_PATH, free_port, kernel_pids, start_server, stop_server, wait_ready  # noqa: E402
 from students import Replay, load_recording  # noqa: E402
@@ -66,6 +67,21 @@ def available_gb() -> float:
 
 def own_cpu() -> float:
     return process_cpu(os.getpid()) or 0.0
+
+
+async def quiet(pid: int, kernels: int, timeout: float = QUIET_TIMEOUT_S) -> float:
+    """Wait until the server has ``kernels`` kernels and spends no more than an idle server of that many kernels
+    (2% of a core, plus 0.5 ms a second per kernel: Voila polls each kernel's process and heartbeat; 164 idle
+    kernels measured 46 ms a second); return the wait. A kernel starting spends hundreds of ms a second."""
+    t0 = time.monotonic()
+    history: list[float] = []
+    while time.monotonic() - t0 < timeout:
+        history.append(sum(server_cpu(pid)))
+        if (len(history) > 4 and history[-1] - history[-5] < 2 * (0.02 + 0.0005 * kernels)
+                and len(kernel_pids(pid)) == kernels):
+            break
+        await asyncio.sleep(0.5)
+    return time.monotonic() - t0
 
 
 class OutOfMemory(RuntimeError):
@@ -278,7 +294,15 @@ def plot(results: list[dict], path: Path, title: str) -> None:
     fig.savefig(path, dpi=120)
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main() -> None:
+    # Ctrl+C, and SIGTERM, stop the class under way cleanly (its server and kernels too), also when started in the
+    # background, where a shell leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--students", default="10,30,100,300", help="class sizes (default 10,30,100,300)")
     p.add_argument("--spread", type=float, default=60, help="also each class arriving evenly over this many seconds "
