@@ -78,7 +78,7 @@ def headers(raw: dict[str, str], origin: str, kernel_id: str) -> dict[str, str]:
             if k.lower() not in KEEP_HEADERS_OUT and not k.startswith(":")}
 
 
-def step_of(message: dict, marks: list[tuple[int, str]], index: int) -> str:
+def step_of(marks: list[tuple[int, str]], index: int) -> str:
     """The student's action a sent message belongs to: the last mark at or before it."""
     step = "open"
     for at, name in marks:
@@ -203,7 +203,7 @@ def record(out: Path) -> dict:
     steps: list[dict] = []
     waiting_for: dict | None = None
     for index, (direction, m) in enumerate(messages):
-        name = step_of(m, marks, index)
+        name = step_of(marks, index)
         if not steps or steps[-1]["name"] != name:
             steps.append({"name": name, "send": [], "until": None})
             waiting_for = None

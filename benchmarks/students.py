@@ -291,9 +291,6 @@ class Replay:
             self.s.errors.append(f"press {k}: the kernel echoed another lesson")
         self.s.presses.append(1000 * (at - t0))
 
-    async def press_count(self) -> int:
-        return len(self._steps("press"))
-
     async def export(self) -> None:
         if self.s.ready is None or self.socket is None:
             return
