@@ -69,6 +69,26 @@ class SafeMappingKernelManager(AsyncMappingKernelManager):
         self._had_page.add(kernel_id)
         self._arrived = time.monotonic()
 
+    @default("context")
+    def _context_default(self) -> Any:
+        """The ZeroMQ context of every kernel's sockets, allowed as many sockets as the process may open files.
+
+        ZeroMQ allows a context 1023 sockets by default, and each page connected costs about five (its kernel's
+        iopub, shell, stdin and control channels, and the manager's own): with 300 students arriving
+        (benchmarks/bench_load.py), the 200th page's websocket failed with "ZMQError: Too many open files" and a
+        traceback, and the pages after it never loaded, while the process had thousands of descriptors to spare.
+        """
+        import resource
+
+        import zmq
+
+        context = super()._context_default()
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+        limit = int(context.get(zmq.SOCKET_LIMIT))
+        context.set(zmq.MAX_SOCKETS, max(int(context.get(zmq.MAX_SOCKETS)),
+                                         min(limit, soft if soft != resource.RLIM_INFINITY else limit)))
+        return context
+
     # ---- the pool's refill -------------------------------------------------------------------------------
     # Voila refills its pool one second after a page takes a kernel: with a class arriving at once, the class's
     # replacement kernels start (about 0.5 s of CPU each) while the class's own pages are still being served, and

@@ -187,6 +187,12 @@ def serve(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool 
     # bound to one LAN address only, loopback would not answer.
     os.environ["VOILA_APP_IP"] = "127.0.0.1" if ip in ("0.0.0.0", "localhost", "::", "") else ip
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_path()), os.environ.get("JUPYTER_PATH")]))
+    print(f"trajectories: serving the app on http://{_url_host(ip)}:{port}/ (Ctrl+C stops)", flush=True)
+    if ip in ("0.0.0.0", "::"):
+        lan = _lan_address()
+        where = f"http://{lan}:{port}/" if lan else f"http://<this machine's address>:{port}/"
+        print(f"trajectories: students open {where}", flush=True)
+    _more_open_files()
     print(where_line(ip, port), flush=True)
     logging.getLogger(_VOILA_LOGGER).addFilter(_not_for_the_teacher)
     with tempfile.TemporaryDirectory(prefix="trajectories-ipython-") as ipython_dir:
@@ -353,6 +359,26 @@ def _quiet_kernels(ipython_dir: Path) -> None:
     profile.mkdir(parents=True, exist_ok=True)
     (profile / "ipython_kernel_config.json").write_text(json.dumps({"IPKernelApp": {"log_level": "CRITICAL"}}))
     os.environ["IPYTHONDIR"] = str(ipython_dir)
+
+
+OPEN_FILES = 65536  # descriptors the server asks for: a page connected holds about 15 (its connections, sockets)
+
+
+def _more_open_files() -> None:
+    """Raise this process's limit of open files to OPEN_FILES, or to the most the system allows if that is less.
+
+    Many systems start a process with a soft limit of 1024 descriptors, under a hard limit far above; each student's
+    page holds about 15 (its HTTP and websocket connections, its kernel's ZeroMQ sockets), so a class of 100 would
+    run out. The kernels inherit the limit, which costs nothing until descriptors are opened.
+    """
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = OPEN_FILES if hard == resource.RLIM_INFINITY else min(OPEN_FILES, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def _lan_address() -> str:
