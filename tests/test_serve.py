@@ -350,6 +350,33 @@ def test_the_pool_refills_once_students_stop_arriving(tmp_path):
         stop_server(proc)
 
 
+def test_a_large_class_has_sockets_and_files_enough():
+    """ZeroMQ's 1023 sockets per context held about 200 pages; the kernels' context now allows what the process may
+    open, and the server asks the system for 65536 descriptors (or its most) instead of a common 1024."""
+    import resource
+
+    import zmq
+
+    from trajectories import serve
+    from trajectories.kernels import SafeMappingKernelManager
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+        serve._more_open_files()
+        raised = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        assert raised == (serve.OPEN_FILES if hard == resource.RLIM_INFINITY else min(serve.OPEN_FILES, hard))
+        table = SafeMappingKernelManager()
+        try:
+            assert table.context.get(zmq.MAX_SOCKETS) == min(raised, table.context.get(zmq.SOCKET_LIMIT))
+            assert table.context.get(zmq.MAX_SOCKETS) > 1023 or hard <= 1024
+        finally:
+            table.context.term()
+            table._created_context = False
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 @pytest.mark.server
 def test_idle_kernel_of_a_closed_page_is_culled(tmp_path):
     """A page fetched and never connected (a student who left while it loaded) loses its kernel, after the five
