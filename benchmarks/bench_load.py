@@ -2,7 +2,9 @@
 
 For each class size N (default 10, 30, 100, 300), arriving at the same second and then evenly over 60 s, on the
 server's two cores and then with the server limited to one (``taskset -c 0``), this starts a fresh server of this
-checkout with a pool of ``min(N, 64)`` preheated kernels, waits until the pool is ready and quiet, and lets N
+checkout with a pool of preheated kernels the size of the class (at most 64, and no more than the memory left once
+the class has its own kernels: what a server for such a class should keep), waits until the pool is ready and
+quiet, and lets N
 students of ``students.py`` arrive (the page, its 95 files with gzip, the kernel websocket, the app's state).
 Then each student sends the lessons of five key presses on eta about a second apart and waits for the kernel's
 echo, two students export the SVG, and all leave as closed tabs do.
@@ -55,6 +57,7 @@ TARGET_P95_S = 20.0
 CLASS_TIMEOUT_S = 900  # one class, from the first arrival to the last export
 STUDENT_TIMEOUT_S = 600  # one student's wait for the page and the app's state
 EXPORTS = 2
+MEMORY_MARGIN_GB = 2.0  # kept free for the machine's other work, over --memory-floor, when sizing the pool
 QUIET_TIMEOUT_S = 600  # a pool of 64 kernels starting, or refilling, on one core
 
 
@@ -96,6 +99,13 @@ async def watch_memory(floor_gb: float, stop: asyncio.Event) -> None:
         await asyncio.sleep(0.5)
 
 
+def pool_size(n: int, kernel_mb: float, floor_gb: float) -> int:
+    """The pool a server for ``n`` students should keep: the class size, at most MAX_POOL_SIZE, and no more kernels
+    than the memory left once the class has its own (with ``floor_gb`` and 2 GB for the machine's other work)."""
+    room = int((available_gb() - floor_gb - MEMORY_MARGIN_GB) * 1024 / kernel_mb) - n
+    return max(0, min(n, MAX_POOL_SIZE, room))
+
+
 async def one_class(n: int, spread: float, cores: int, pool: int, presses: int, root: Path, log_path: Path,
                     floor_gb: float, kernel_mb: float) -> dict:
     r: dict = {"n": n, "spread": spread, "cores": cores, "pool": pool, "load": [load()], "errors": [],
@@ -130,13 +140,13 @@ async def one_class(n: int, spread: float, cores: int, pool: int, presses: int, 
             cpu0, me0, t0 = server_cpu(proc.pid), own_cpu(), time.monotonic()
             await asyncio.gather(*(arrive(s) for s in students))
             r["arrival_s"] = time.monotonic() - t0
+            r["ready"] = [s.s.ready for s in students if s.s.ready is not None]
+            r["html"] = [s.s.html for s in students if s.s.html is not None]
             await quiet(proc.pid, n + pool, timeout=QUIET_TIMEOUT_S)  # the pool refilled: part of the arrivals' cost
             cpu1 = server_cpu(proc.pid)
             r["voila_per_arrival"] = (cpu1[0] - cpu0[0]) / n
             r["kernels_per_arrival"] = (cpu1[1] - cpu0[1]) / n
             r["students_per_arrival"] = (own_cpu() - me0) / n
-            r["ready"] = [s.s.ready for s in students if s.s.ready is not None]
-            r["html"] = [s.s.html for s in students if s.s.html is not None]
             r["mb_per_student_wire"] = median([s.s.bytes for s in students]) / 2**20
             r["load"].append(load())
 
@@ -212,24 +222,26 @@ def who(r: dict) -> str:
 
 
 def report(results: list[dict]) -> None:
+    def num(r: dict, key: str, fmt: str) -> str:
+        return format(r[key], fmt) if key in r else "-"
+
     print()
-    print("| cores | students | time to ready median / p95 (s) | server CPU per arrival, Voila + kernels (s) | "
+    print("| cores | students | pool | time to ready median / p95 (s) | server CPU per arrival, Voila + kernels (s) | "
           "server CPU per key press (ms) | server memory (PSS) per student (MB) | errors | load 1 min: before, "
           "after arrival, after presses |")
-    print("|---:|---|---|---|---:|---:|---:|---|")
+    print("|---:|---|---:|---|---|---:|---:|---:|---|")
     for r in results:
-        if r.get("ready") is None:
-            print(f"| {r['cores']} | {who(r)} | {r['stopped']} | | | | {len(r['errors'])} | "
-                  f"{', '.join(x.split()[0] for x in r['load'])} |")
-            continue
-        print(f"| {r['cores']} | {who(r)} | {_s(r['ready'])} | {r['voila_per_arrival']:.2f} + "
-              f"{r['kernels_per_arrival']:.2f} = {r['voila_per_arrival'] + r['kernels_per_arrival']:.2f} | "
-              f"{r.get('ms_per_press', float('nan')):.0f} | {r.get('per_student_mb', float('nan')):.0f} | "
-              f"{len(r['errors'])} | {', '.join(x.split()[0] for x in r['load'])} |")
+        cpu = (f"{r['voila_per_arrival']:.2f} + {r['kernels_per_arrival']:.2f} = "
+               f"{r['voila_per_arrival'] + r['kernels_per_arrival']:.2f}" if "voila_per_arrival" in r else "-")
+        ready = _s(r["ready"]) + ("" if len(r["ready"]) == r["n"] else f" ({len(r['ready'])} ready)") \
+            if r.get("ready") else "none"
+        errors = f"{len(r['errors'])}" + (f" ({r['stopped']})" if r["stopped"] else "")
+        print(f"| {r['cores']} | {who(r)} | {r['pool']} | {ready} | {cpu} | {num(r, 'ms_per_press', '.0f')} | "
+              f"{num(r, 'per_student_mb', '.0f')} | {errors} | {', '.join(x.split()[0] for x in r['load'])} |")
     for cores in sorted({r["cores"] for r in results}, reverse=True):
         print(f"\n{cores} core{'s' if cores > 1 else ''}: {seats(results, cores)}")
     for r in results:
-        if r.get("ready") is not None:
+        if "students_per_arrival" in r:
             print(f"\n{who(r)}, {r['cores']} core(s), pool {r['pool']}: pool ready and quiet {r['pool_ready_s']:.0f} s "
                   f"after the server started; arrival took {r['arrival_s']:.0f} s; HTML received "
                   f"{_s(r['html'])} s; {r['mb_per_student_wire']:.2f} MB on the wire per student; the students' "
@@ -308,7 +320,8 @@ def main() -> None:
     p.add_argument("--spread", type=float, default=60, help="also each class arriving evenly over this many seconds "
                                                             "(default 60; 0: only at once)")
     p.add_argument("--cores", default="2,1", help="the server's cores: 2 (both), 1 (taskset -c 0); default 2,1")
-    p.add_argument("--pool-size", type=int, help=f"trajectories serve --pool-size (default min(N, {MAX_POOL_SIZE}))")
+    p.add_argument("--pool-size", type=int, help=f"trajectories serve --pool-size (default: the class size, at most "
+                                                 f"{MAX_POOL_SIZE} and what memory holds)")
     p.add_argument("--presses", type=int, default=5, help="key presses per student (default 5, at most the recorded)")
     p.add_argument("--memory-floor", type=float, default=3.0, help="GB of memory that must stay available "
                                                                    "(default 3)")
@@ -343,7 +356,7 @@ def main() -> None:
     for c in cores:
         for spread in [0.0, *([args.spread] if args.spread else [])]:
             for n in sizes:
-                pool = min(n, MAX_POOL_SIZE) if args.pool_size is None else args.pool_size
+                pool = pool_size(n, kernel_mb, args.memory_floor) if args.pool_size is None else args.pool_size
                 t1 = time.monotonic()
                 r = asyncio.run(one_class(n, spread, c, pool, args.presses, args.root, log_path, args.memory_floor,
                                           kernel_mb))
