@@ -305,6 +305,7 @@ def test_voila_compiles_its_page_templates_once(monkeypatch):
     assert n > 0 and len(compiled) == n and first is not second
 
 
+@pytest.mark.server
 def test_the_pool_refills_once_students_stop_arriving(tmp_path):
     """Pages taking preheated kernels less than REFILL_QUIET_S apart start no replacement kernel while they arrive
     (Voila's own pool starts one a second after each page); once they stop, the pool fills up again."""

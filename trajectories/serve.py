@@ -187,11 +187,6 @@ def serve(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool 
     # bound to one LAN address only, loopback would not answer.
     os.environ["VOILA_APP_IP"] = "127.0.0.1" if ip in ("0.0.0.0", "localhost", "::", "") else ip
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_path()), os.environ.get("JUPYTER_PATH")]))
-    print(f"trajectories: serving the app on http://{_url_host(ip)}:{port}/ (Ctrl+C stops)", flush=True)
-    if ip in ("0.0.0.0", "::"):
-        lan = _lan_address()
-        where = f"http://{lan}:{port}/" if lan else f"http://<this machine's address>:{port}/"
-        print(f"trajectories: students open {where}", flush=True)
     _more_open_files()
     print(where_line(ip, port), flush=True)
     logging.getLogger(_VOILA_LOGGER).addFilter(_not_for_the_teacher)
