@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import gzip
 import json
+import os
 import re
 import shutil
 import socket
@@ -376,6 +377,58 @@ def test_a_large_class_has_sockets_and_files_enough():
             table._created_context = False
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_pool_kernel_waits_for_a_busy_server_to_accept_its_query_socket(monkeypatch):
+    """A preheated kernel asks Voila for its page's request over a websocket; a server busy with a class may take
+    seconds to accept it (it took more than 5 s with 300 students arriving), and the kernel must still get the
+    page's query, not give up and show the default lesson."""
+    import asyncio
+    import concurrent.futures
+    import threading
+
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+    from tornado.web import Application
+    from tornado.websocket import WebSocketHandler
+
+    from trajectories import serve
+
+    accepted = threading.Event()
+
+    class Busy(WebSocketHandler):
+        async def get(self, *args, **kwargs):
+            await asyncio.sleep(6)  # the handshake answered late, as by a server serving a class
+            await super().get(*args, **kwargs)
+
+        def open(self, kernel_id):
+            accepted.set()
+            self.write_message({"QUERY_STRING": "optimizer=adam", "SERVER_NAME": "127.0.0.1"})
+
+    async def serve_once(port_box, stop):
+        [sock] = bind_sockets(0, "127.0.0.1")
+        server = HTTPServer(Application([(r"/voila/query/(.*)", Busy)]))
+        server.add_sockets([sock])
+        port_box.set_result(sock.getsockname()[1])
+        while not stop.is_set():
+            await asyncio.sleep(0.1)
+        server.stop()
+
+    for key in ("QUERY_STRING", "SERVER_NAME"):
+        monkeypatch.setenv(key, "")
+    monkeypatch.setenv("VOILA_KERNEL_ID", "0" * 8)
+    monkeypatch.setenv("VOILA_SERVER_URL", "/")
+    port_box, stop = concurrent.futures.Future(), threading.Event()
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        running = pool.submit(asyncio.run, serve_once(port_box, stop))
+        try:
+            monkeypatch.setenv("VOILA_APP_PORT", str(port_box.result(10)))
+            serve._wait_for_page()
+        finally:
+            stop.set()
+            running.result(10)
+    assert accepted.is_set()
+    assert os.environ["QUERY_STRING"] == "optimizer=adam"
 
 
 @pytest.mark.server

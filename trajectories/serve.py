@@ -38,6 +38,7 @@ MAPPING_KERNEL_MANAGER = "trajectories.kernels.SafeMappingKernelManager"  # name
 KERNEL_MANAGER = "trajectories.kernels.SafeServerKernelManager"
 WEBSOCKET_CONNECTION = "trajectories.kernels.QuietChannelsConnection"
 READY_PATH = "voila/static/voila.js"  # a static file: fetching it starts no kernel
+QUERY_OPEN_TIMEOUT_S = 120  # a preheated kernel's wait for Voila to accept its query websocket, on a busy server
 _VOILA_KEYS = ("theme", "template")  # query keys Voila itself reads; not lesson settings
 
 
@@ -449,6 +450,10 @@ def _wait_for_page() -> None:
     wait for the request that took this kernel (sent once, as JSON: ``QUERY_STRING``, ``SERVER_NAME``, ...) and
     put it in the environment, as Voila does. No keepalive pings: a kernel may wait in the pool for hours, and a
     ping unanswered during a class's arrival (a busy server) would close the connection and lose the page's query.
+    The opening handshake may take long for the same reason: with 300 students arriving over a minute
+    (benchmarks/bench_load.py, load 46), two pool kernels gave up after 5 s, Voila kept their half-open connections
+    as the kernels' and sent the students' requests into them, and those two students got the default lesson
+    instead of their link's. Giving up is kept for a server that does not answer at all.
     """
     from websockets.exceptions import WebSocketException
     from websockets.sync.client import connect
@@ -458,7 +463,7 @@ def _wait_for_page() -> None:
     url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
            f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}")
     try:
-        with connect(url, open_timeout=5, ping_interval=None, proxy=None) as ws:
+        with connect(url, open_timeout=QUERY_OPEN_TIMEOUT_S, ping_interval=None, proxy=None) as ws:
             info = json.loads(ws.recv())
     except (OSError, ValueError, WebSocketException) as exc:  # Voila's own helper also gives up here
         print(f"trajectories: no request info from {url}: {exc}", file=sys.stderr)
