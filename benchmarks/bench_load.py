@@ -271,35 +271,41 @@ def seats(results: list[dict], cores: int) -> str:
 
 
 def plot(results: list[dict], path: Path, title: str) -> None:
+    """Time to ready (median and p95) against students, one line per cores and way of arriving."""
+    plot_points([(r["cores"], bool(r["spread"]), r["n"], median(r["ready"]), percentile(r["ready"], 0.95))
+                 for r in results if r.get("ready")], path, title)
+
+
+def plot_points(points: list[tuple[int, bool, int, float, float]], path: Path, title: str) -> None:
+    """The plot from (cores, over a minute, students, median, p95) points."""
+    import textwrap
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7, 4.4), layout="constrained")
     styles = {(2, False): ("#0072b2", "-"), (2, True): ("#0072b2", "--"), (1, False): ("#d55e00", "-"),
               (1, True): ("#d55e00", "--")}
     for (cores, spread), (colour, line) in styles.items():
-        rows = sorted((r for r in results if r["cores"] == cores and bool(r["spread"]) == spread and r.get("ready")),
-                      key=lambda r: r["n"])
+        rows = sorted((p for p in points if p[0] == cores and p[1] == spread), key=lambda p: p[2])
         if not rows:
             continue
         label = f"{cores} core{'s' if cores > 1 else ''}, {'over 60 s' if spread else 'at once'}"
-        xs = [r["n"] for r in rows]
-        ax.plot(xs, [percentile(r["ready"], 0.95) for r in rows], line, color=colour, marker="o",
-                label=label + ", p95")
-        ax.plot(xs, [median(r["ready"]) for r in rows], line, color=colour, marker=".", alpha=0.45,
-                label=label + ", median")
+        xs = [p[2] for p in rows]
+        ax.plot(xs, [p[4] for p in rows], line, color=colour, marker="o", label=label + ", p95")
+        ax.plot(xs, [p[3] for p in rows], line, color=colour, marker=".", alpha=0.45, label=label + ", median")
     ax.axhline(TARGET_P95_S, color="#555555", lw=0.8, ls=":")
-    ax.text(min(r["n"] for r in results), TARGET_P95_S * 1.08, f"{TARGET_P95_S:g} s", color="#555555", fontsize=8)
+    ax.text(min(p[2] for p in points), TARGET_P95_S * 1.08, f"{TARGET_P95_S:g} s", color="#555555", fontsize=8)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    sizes = sorted({r["n"] for r in results})
+    sizes = sorted({p[2] for p in points})
     ax.set_xticks(sizes, [str(n) for n in sizes])
     ax.minorticks_off()
     ax.set_xlabel("students")
     ax.set_ylabel("time to ready (s)")
-    ax.set_title(title, fontsize=9)
+    ax.set_title("\n".join(textwrap.wrap(title, 90)), fontsize=8)
     ax.legend(fontsize=7, ncols=2)
     ax.grid(alpha=0.25, which="both")
     path.parent.mkdir(parents=True, exist_ok=True)
