@@ -5,13 +5,16 @@ Not part of the package: a student's server has no use for them. The benchmarks 
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +23,8 @@ from trajectories.specs import check_int
 
 ROOT = Path(__file__).resolve().parent.parent
 
-__all__ = ["NO_SERVER_ENV", "READY_PATH", "ROOT", "free_port", "kernel_pids", "start_server", "stop_server",
-           "wait_ready"]
+__all__ = ["NO_SERVER_ENV", "READY_PATH", "ROOT", "frame", "free_port", "kernel_channels", "kernel_id", "kernel_pids",
+           "read", "receive", "rss_mb", "start_server", "stop_server", "wait_ready"]
 
 # Set by tests/conftest.py while a test that is not marked `server` (or `browser`) runs: it names that test.
 NO_SERVER_ENV = "TRAJECTORIES_TEST_WITHOUT_SERVER"
@@ -102,3 +105,62 @@ def kernel_pids(server_pid: int) -> set[int]:
         if ppid == server_pid and b"ipykernel_launcher" in cmd:
             pids.add(int(entry.name))
     return pids
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB, from /proc (Linux only)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise ValueError(f"The 'pid' parameter must be a running process. Got {pid} instead.")
+
+
+# --- a page's kernel, spoken to as the page speaks to it -----------------------------------------------------------
+
+
+def kernel_id(url: str, query: str = "optimizer=gd") -> str:
+    """Load a page (as a browser would, without running it) and return its kernel's id, which its HTML holds."""
+    html = urllib.request.urlopen(url + "?" + query, timeout=120).read().decode()
+    return re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+
+
+def frame(msg_type: str, content: dict, session: str, channel: str = "shell") -> bytes:
+    """A kernel message as the page sends it: a v1 websocket frame (jupyter_server's own serializer)."""
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session, "username": "student",
+              "date": "2026-01-01T00:00:00Z", "version": "5.3"}
+    return serialize_msg_to_ws_v1({"header": header, "parent_header": {}, "metadata": {}, "content": content},
+                                  channel, pack=lambda part: json.dumps(part).encode())
+
+
+def read(message: bytes) -> tuple[str, str, dict, list[bytes]]:
+    """Channel, message type, content and buffers of a frame from the server."""
+    from trajectories.kernels import read_frame  # the server's side: jupyter_server and Voila, not for every test
+
+    channel, parts = read_frame(message)
+    return channel, json.loads(parts[0])["msg_type"], json.loads(parts[3]), parts[4:]
+
+
+def kernel_channels(url: str, kernel: str, session: str, *, as_page: bool = True) -> Any:
+    """A websocket to a kernel's channels, asking for the page's protocol as the page does (``as_page=False``: no
+    subprotocol, as a plain ``new WebSocket(url)``)."""
+    from websockets.sync.client import connect
+
+    from trajectories.kernels import PROTOCOL
+
+    ws_url = url.replace("http://", "ws://") + f"api/kernels/{kernel}/channels?session_id={session}"
+    return connect(ws_url, open_timeout=30, subprotocols=[PROTOCOL] if as_page else None, max_size=None,
+                   ping_interval=None)
+
+
+def receive(ws: Any, until: Any, timeout: float = 15.0) -> list[tuple[str, str, dict, list[bytes]]]:
+    """Messages from the server until ``until(messages)`` holds or ``timeout`` seconds have passed."""
+    got: list = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not until(got):
+        try:
+            got.append(read(ws.recv(timeout=0.5)))
+        except TimeoutError:
+            continue
+    return got

@@ -146,13 +146,33 @@ def test_the_landscape_export_is_the_command_lines_map(monkeypatch):
 
 
 def test_the_landscape_export_keeps_to_the_budget():
-    from trajectories.landscape import from_lesson
+    from trajectories.landscape import BUDGET, fit_budget, from_lesson
 
     app = App(Lesson(steps=PAGE_STEPS))
-    resolution = state.fit_budget(256, PAGE_STEPS)
-    assert resolution ** 2 * PAGE_STEPS <= state.LANDSCAPE_BUDGET < (resolution + 1) ** 2 * PAGE_STEPS
+    resolution = fit_budget(256, PAGE_STEPS)
+    assert resolution ** 2 * PAGE_STEPS <= BUDGET < (resolution + 1) ** 2 * PAGE_STEPS
     name, data = app.export_landscape({"optimizer": "rmsprop", "resolution": 256})
     assert data == ex.landscape_svg(from_lesson(app.lesson, "rmsprop", resolution=resolution))
+
+
+def test_a_curve_keeps_its_resolution_where_a_map_is_lowered():
+    """Issue 20: a curve costs resolution x steps, not resolution^2 x steps: at 500 steps a 256-cell curve fits
+    the budget, and the export holds the 256 points the page draws (a map of two axes is lowered to 126)."""
+    from trajectories.landscape import BUDGET, fit_budget, from_lesson
+
+    assert fit_budget(256, PAGE_STEPS, axes=1) == 256 and 256 * PAGE_STEPS <= BUDGET
+    assert fit_budget(256, PAGE_STEPS, axes=2) == 126
+    app = App(Lesson(optimizers=("gd",), steps=PAGE_STEPS))
+    name, data = app.export_landscape({"optimizer": "gd", "axes": ["eta"], "resolution": 256})
+    m = from_lesson(app.lesson, "gd", ("eta",), resolution=256)
+    assert m.values.shape == (256,) and data == ex.landscape_svg(m)
+    two = from_lesson(app.lesson, "gd", ("eta",), resolution=256, budget=True)
+    assert two.values.shape == (256,)
+    assert from_lesson(Lesson(optimizers=("momentum",), steps=PAGE_STEPS), resolution=256,
+                       budget=True).values.shape == (126, 126)
+    for bad in ({"axes": 3}, {"steps": 0}, {"resolution": 0}):
+        with pytest.raises(ValueError, match=f"'{next(iter(bad))}' parameter"):
+            fit_budget(**{"resolution": 256, "steps": 20, **bad})
 
 
 def test_messages_hooks_and_bad_arguments():

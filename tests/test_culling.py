@@ -149,9 +149,10 @@ async def _page_vanishes_while_sent_to(connection_class) -> tuple[list[str], lis
         handler = await opened
         # the connection's only use of its handler is write_message: the real one, on the real socket
         connection = connection_class(websocket_handler=mock.Mock(spec=KernelWebsocketHandler,
-                                                                  write_message=handler.write_message))
-        for _ in range(4):
-            connection.write_message(b"\0" * 8_000_000, binary=True)  # more than the socket's buffers hold
+                                                                  write_message=handler.write_message,
+                                                                  request=handler.request, close=handler.close))
+        for _ in range(4):  # more than the socket's buffers hold, less than a page may leave unread (MAX_UNSENT)
+            connection.write_message(b"\0" * 3_500_000, binary=True)
         client.protocol.stream.close()  # the page's end goes away without a closing handshake
         await asyncio.sleep(0.5)
         later: list = []

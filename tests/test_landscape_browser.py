@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 from pages import TIMEOUT_MS, expected_lines, link_lesson, open_app, readout
 
 from trajectories import cli
-from trajectories.lesson import PAGE_STEPS
+from trajectories.landscape import from_lesson
+from trajectories.lesson import PAGE_STEPS, Lesson
 
 READY = ".tj-landscape-plot[data-state=ready]"
 
@@ -93,4 +95,25 @@ def test_the_largest_settings_answer_within_the_budget(page, server):
     page.wait_for_selector(READY, timeout=TIMEOUT_MS)
     ms = float(re.search(r"in (\d+) ms", page.inner_text(".tj-landscape-info")).group(1))
     assert ms < 5000, page.inner_text(".tj-landscape-info")  # measured ~0.6 s on a quiet 2-core machine
+    assert page.errors == []
+
+
+def test_a_curve_exports_the_points_drawn_on_screen(page, server, tmp_path):
+    """Issue 20: a 1-D curve of 500-step runs at 256 cells fits the budget; the page draws 256 points and Export
+    holds the same 256 (the kernel once lowered every map as if it had two axes, and exported 126)."""
+    open_landscape(page, server.url + f"?optimizer=gd&steps={PAGE_STEPS}")
+    page.focus("input.tj-landscape-resolution")
+    page.keyboard.press("End")
+    page.wait_for_function("() => /^256 runs of 500 steps/.test(document.querySelector('.tj-landscape-info')"
+                           ".textContent)", timeout=TIMEOUT_MS)
+    d = page.get_attribute(".tj-landscape-curve", "d")
+    curve = from_lesson(Lesson(optimizers=("gd",), steps=PAGE_STEPS), "gd", ("eta",), resolution=256,
+                        spans={"eta": (0.001, 10.0)})
+    assert len(re.findall(r"[ML]", d)) == np.isfinite(curve.values).sum() > 100  # diverged cells are gaps
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        page.click(".tj-landscape-export")
+    out = tmp_path / "curve.svg"
+    assert cli.main(["landscape", "gd", "--x", "eta", "--y", "none", "--resolution", "256", "--steps", str(PAGE_STEPS),
+                     "--x-span", "0.001,10", "-o", str(out)]) == 0
+    assert Path(info.value.path()).read_bytes() == out.read_bytes()
     assert page.errors == []

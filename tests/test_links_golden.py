@@ -1,5 +1,5 @@
-"""The JavaScript port of links (js/src/link.js) is tested against Python's answers in js/test/links.json; these
-tests keep those answers, and the Unicode tables written into link.js, the ones this checkout's Python gives."""
+"""The page with no server reads links in JavaScript (js/src/core/link.js), tested against the lessons Python makes
+from the same links in js/test/links.json; these tests keep that file the answers of this checkout's Python."""
 
 from __future__ import annotations
 
@@ -35,14 +35,20 @@ def test_the_golden_links_are_pythons_answers_today(generator):
     _same_lines(generator.OUT.read_text(encoding="utf-8"), generator.golden(), "js/test/links.json")
 
 
-def test_link_js_holds_this_pythons_unicode_tables(generator):
-    source = generator.LINK_JS.read_text(encoding="utf-8")
-    _same_lines(source, generator.with_tables(source, generator.tables_block(generator.unicode_tables())),
-                "The TABLES block of js/src/link.js")
-
-
 def test_the_check_sees_a_changed_answer(generator):
     text = generator.OUT.read_text(encoding="utf-8")
     changed = text.replace("Ignored optimizer ", "Ignored optimiser ", 1)
     with pytest.raises(pytest.fail.Exception, match="out of date"):
         _same_lines(changed, text, "js/test/links.json")
+
+
+def test_a_links_numbers_are_ascii_on_both_sides():
+    """Other scripts' digits and spaces, which Python's float() would read and a browser's parsing not, are ignored
+    with a note on the served page too, so both pages make the same lesson of the same link."""
+    from trajectories.lesson import Lesson
+
+    for query, key in [("steps=١٢", "steps"), ("eta=٣.٥", "eta"), ("start=١,٢", "start"), ("seed=\u00a05", "seed"),
+                       ("objective=general&condition=１２", "condition")]:
+        lesson, notes = Lesson.from_query(query)
+        assert lesson == Lesson(objective=lesson.objective) and len(notes) == 1 and notes[0].startswith(
+            f"Ignored {key}="), (query, notes)

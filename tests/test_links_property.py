@@ -3,6 +3,7 @@ a lesson and notes, the lesson runs, and the page's app builds. A lesson's link 
 
 from __future__ import annotations
 
+import json
 import math
 from urllib.parse import urlencode
 
@@ -112,3 +113,49 @@ def test_the_page_builds_for_any_link(query):
 
     app = page(query)
     assert app.lesson == Lesson.from_query(query, ignore=("theme", "template"))[0]
+
+
+# Markup and script a hostile link carries, each setting window.__pwned if it ever ran (tests/test_safety.py loads
+# them in Chromium). Not among HOSTILE_VALUES, which also make the JavaScript port's golden links.
+PAYLOADS = [
+    '"><svg onload="window.__pwned=1">',
+    "'><img src=x onerror=window.__pwned=2>",
+    "</script><script>window.__pwned=3</script>",
+    "<script>window.__pwned=4</script>",
+    "javascript:window.__pwned=5",
+    '{{7*7}}<iframe srcdoc="<script>parent.__pwned=6</script>">',
+]
+
+
+def every_key(payload: str) -> str:
+    """A link with ``payload`` as the value of every key a link can hold (Voila's own too), and as a key."""
+    return urlencode([(key, payload) for key in KEYS if key] + [(payload, "1")])
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_payload_in_every_key_is_only_ever_text(payload):
+    """The payload in every key at once: a lesson that runs, with the payload in none of its settings, so the
+    page's lesson, its link and the widget's state never carry it; only notes quote it, as text the page shows
+    with textContent."""
+    from trajectories.serve import page
+    from trajectories.state import lesson_state
+
+    query = every_key(payload)
+    lesson, notes = Lesson.from_query(query)
+    _check(lesson, notes)
+    assert any(payload in note for note in notes)
+    for text in (json.dumps(lesson_state(lesson)), lesson.to_query(), repr(lesson)):
+        assert "<" not in text and "pwned" not in text, text
+    app = page(query)
+    assert app.lesson == Lesson.from_query(query, ignore=("theme", "template"))[0]
+    state = {k: v for k, v in app.widget.get_state().items() if k not in ("notes", "_esm", "config", "noise")}
+    assert "pwned" not in json.dumps(state, default=str)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(KEYS), st.sampled_from(PAYLOADS) | VALUES), max_size=12),
+       st.sampled_from(PAYLOADS))
+def test_payloads_among_any_values_never_reach_a_lesson(pairs, payload):
+    lesson, notes = Lesson.from_query(urlencode([*pairs, ("eta", payload)]))
+    _check(lesson, notes)
+    assert "pwned" not in repr(lesson) + lesson.to_query()

@@ -169,6 +169,25 @@ def test_export_downloads_the_command_lines_file(page, server, tmp_path):
     assert "Downloaded" in page.inner_text(".tj-export-output") and page.errors == []
 
 
+def test_export_sends_the_step_the_plot_draws(page, server, tmp_path):
+    """Issue 19 item 4: with the scrubber at step 500 and the steps lowered to 1, the plot highlights step 1 and
+    Export renders step 1 (it sent 500 and failed)."""
+    query = "optimizer=gd,momentum&steps=500"
+    open_app(page, server.url + "?" + query)
+    page.focus(".tj-step")
+    page.keyboard.press("End")
+    wait_for(page, lambda: value(page, ".tj-step") == 500, "the scrubber to reach 500")
+    page.focus(".tj-steps")
+    page.keyboard.press("Home")
+    page.wait_for_function("() => /epoch 1,/.test(document.querySelector('.tj-readout').textContent)")
+    assert value(page, ".tj-step") == 1
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        page.click(".tj-export")
+    assert info.value.suggested_filename == "gd_eta0.4_vs_momentum_eta0.6_beta0.5_steps1_step1.svg"
+    assert Path(info.value.path()).read_bytes() == _cli_file(tmp_path, query.replace("500", "1"), "--step", "1")
+    assert "Export failed" not in page.inner_text(".tj-export-output") and page.errors == []
+
+
 @pytest.mark.parametrize("query", ["?theme=dark", ""])
 def test_the_link_field_points_at_this_server(page, server, query):
     open_app(page, server.url + query)

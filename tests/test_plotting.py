@@ -1,4 +1,4 @@
-"""The figure: built once, artists moved in place, the book's look, the same figure headless."""
+"""The figure: the book's look, the paths and panels of a lesson, the same figure headless."""
 
 from __future__ import annotations
 
@@ -34,21 +34,6 @@ def test_path_data_is_the_trajectory():
         np.testing.assert_array_equal(trace.paths[name].loss.get_ydata(), t.losses)
         np.testing.assert_array_equal(trace.paths[name].lr.get_ydata(), t.effective_lr[:, 0])
         np.testing.assert_array_equal(trace.paths[name].lr2.get_ydata(), t.effective_lr[:, 1])
-
-
-def test_update_moves_the_same_artists_and_keeps_the_contours():
-    lesson = Lesson(optimizers=("gd",))
-    trace = agg_trace(lesson)
-    line, contours = trace.paths["gd"].line, trace.contours
-    n_children = len(trace.ax.get_children())
-    faster = lesson.with_hyperparameter("gd", "eta", 0.45)
-    trace.show(faster)
-    assert trace.paths["gd"].line is line and trace.contours is contours
-    assert len(trace.ax.get_children()) == n_children
-    np.testing.assert_array_equal(line.get_xdata(), faster.run()["gd"].points[:, 0])
-    trace.set_objective("bowl")
-    assert trace.contours is not contours
-    assert contours not in trace.ax.get_children()
 
 
 def test_book_look_for_one_optimizer():

@@ -11,24 +11,22 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pages import open_app, path_d, readout, value
+from servers import ROOT, frame, kernel_channels, kernel_id, receive
+from test_links_property import PAYLOADS, every_key
 
 from trajectories import lesson as lesson_module
+from trajectories import run
 from trajectories import serve as serve_module
 from trajectories.lesson import Lesson
 from trajectories.serve import DEFAULT_IP, lesson_for_query, voila_argv
 
 # --- the kernel websocket refuses code -------------------------------------------------------------------------
-
-
-def _message(msg_type: str, content: dict, session: str) -> str:
-    header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session, "username": "student",
-              "date": "2026-01-01T00:00:00Z", "version": "5.3"}
-    return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
-                       "channel": "shell"})
 
 
 def test_kernel_websocket_refuses_execute_requests(server, tmp_path):
@@ -37,39 +35,145 @@ def test_kernel_websocket_refuses_execute_requests(server, tmp_path):
     The same connection answers a kernel_info_request (so the channel works and the kernel is alive), but the
     execute_request gets no reply and its code never runs.
     """
-    html = urllib.request.urlopen(server.url + "?optimizer=gd", timeout=120).read().decode()
-    kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+    kernel = kernel_id(server.url)
     marker = tmp_path / "ran.txt"
     code = f"open({str(marker)!r}, 'w').write('the page ran code')"
     session = uuid.uuid4().hex
-    ws_url = server.url.replace("http://", "ws://") + f"api/kernels/{kernel_id}/channels?session_id={session}"
-    from websockets.sync.client import connect
-
-    replies: list[tuple[str, str]] = []
-    with connect(ws_url, open_timeout=30) as ws:
-        ws.send(_message("execute_request", {"code": code, "silent": False, "store_history": True,
-                                             "user_expressions": {}, "allow_stdin": False,
-                                             "stop_on_error": True}, session))
-        ws.send(_message("kernel_info_request", {}, session))
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and ("shell", "kernel_info_reply") not in replies:
-            try:
-                msg = json.loads(ws.recv(timeout=1))
-            except TimeoutError:
-                continue
-            replies.append((msg["channel"], msg["header"]["msg_type"]))
+    with kernel_channels(server.url, kernel, session) as ws:
+        ws.send(frame("execute_request", {"code": code, "silent": False, "store_history": True,
+                                          "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
+                      session))
+        ws.send(frame("kernel_info_request", {}, session))
+        replies = receive(ws, lambda got: ("shell", "kernel_info_reply") in [m[:2] for m in got])
         time.sleep(2)  # had the code been accepted, it would have run by now: it is one line
-        while True:
-            try:
-                msg = json.loads(ws.recv(timeout=0.5))
-            except TimeoutError:
-                break
-            replies.append((msg["channel"], msg["header"]["msg_type"]))
-    assert ("shell", "kernel_info_reply") in replies, replies
-    assert ("shell", "execute_reply") not in replies, replies
-    assert ("iopub", "execute_input") not in replies, replies
+        replies += receive(ws, lambda got: False, timeout=1)
+    kinds = [m[:2] for m in replies]
+    assert ("shell", "kernel_info_reply") in kinds, kinds
+    assert ("shell", "execute_reply") not in kinds, kinds
+    assert ("iopub", "execute_input") not in kinds, kinds
     assert not marker.exists()
     assert 'Received message of type "execute_request", which is not allowed' in server.log_text()
+
+
+# --- a client never gets a traceback or a path ----------------------------------------------------------------
+
+BAD_LESSON = "Ignored an update from the page: The 'lesson' parameter must be a mapping of a lesson's fields. " \
+             "Got None instead."
+
+
+def _send_bad_updates(url: str, kernel: str) -> list:
+    """As a hostile client holding a page's kernel id: the widget update ``{"lesson": null}`` and a message with
+    no method, to every widget of the page; what the kernel sends back (every connection to it gets the same)."""
+    session = uuid.uuid4().hex
+    with kernel_channels(url, kernel, session) as ws:
+        ws.send(frame("comm_info_request", {}, session))
+        got = receive(ws, lambda got: any(m[1] == "comm_info_reply" for m in got))
+        [comms] = [list(m[2]["comms"]) for m in got if m[1] == "comm_info_reply"]
+        for comm in comms:
+            ws.send(frame("comm_msg", {"comm_id": comm, "data": {"method": "update", "state": {"lesson": None},
+                                                                   "buffer_paths": []}}, session))
+            ws.send(frame("comm_msg", {"comm_id": comm, "data": {"no method": 1}}, session))
+
+        def settled(got):
+            return sum(m[1] == "status" and m[2]["execution_state"] == "idle" for m in got) >= 2 * len(comms)
+
+        return receive(ws, settled, timeout=30)
+
+
+def test_a_bad_widget_update_comes_back_as_one_line(server):
+    """ipywidgets validates an update after echoing it to every front end, and shows a failure with IPython's
+    full traceback, the server's paths in it: the app's widget refuses a bad update before either, with a note
+    under the plot, and the kernel's other errors are one line (IPython's Minimal mode)."""
+    got = _send_bad_updates(server.url, kernel_id(server.url))
+    text = json.dumps([m[2] for m in got])
+    for leak in ("Traceback", str(ROOT), "site-packages", ".py"):
+        assert leak not in text, (leak, text[:2000])
+    notes = [m[2]["data"]["state"]["notes"] for m in got
+             if m[1] == "comm_msg" and "notes" in m[2]["data"].get("state", {})]
+    assert notes == [[BAD_LESSON]], notes
+    assert not [m for m in got if m[1] == "comm_msg" and m[2]["data"].get("method") == "echo_update"]
+    errors = [m[2] for m in got if m[1] == "error"]
+    assert errors and all(len(e["traceback"]) == 1 and "\n" not in e["traceback"][0].strip() for e in errors)
+
+
+def test_a_hostile_client_cannot_break_a_students_page(server, page):
+    """The same updates sent to a student's kernel while the page is open: the page shows the one-line note and
+    goes on following its sliders."""
+    open_app(page, server.url + "?optimizer=gd")
+    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page.content()).group(1)
+    _send_bad_updates(server.url, kernel)
+    page.wait_for_function("(t) => document.querySelector('.tj-message').textContent.includes(t)", arg=BAD_LESSON)
+    before = page.inner_text(".tj-readout")
+    page.focus(".tj-gd-eta")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(t) => document.querySelector('.tj-readout').innerText !== t", arg=before)
+    assert readout(page)["gd"] == run("gd", eta=value(page, ".tj-gd-eta")).book_line()
+    assert page.errors == []
+
+
+# --- no link runs script on the page ----------------------------------------------------------------------------
+
+
+def _not_run(page) -> None:
+    page.wait_for_timeout(500)  # an onload or onerror would have fired by now
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_the_theme_payload_does_not_run(server, page):
+    """The issue's probe: Voila wrote ?theme= into the page unescaped. The theme is the server's alone now."""
+    open_app(page, server.url + "?theme=" + quote('"><svg onload="window.__pwned=2">'))
+    _not_run(page)
+    assert page.evaluate("document.body.dataset.jpThemeName") == "JupyterLab Light"
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_payload_in_every_key_does_not_run_and_the_page_works(server, page, payload):
+    """Each payload as the value of every key a link can hold, and as a key: the page opens, says which values it
+    ignored (as text), never runs one, and meets no policy violation either (so none reached the page as
+    markup); a key press still moves the plot."""
+    open_app(page, server.url + "?" + every_key(payload))
+    _not_run(page)
+    assert payload in page.inner_text(".tj-message")
+    before = path_d(page, "rmsprop")
+    page.focus(".tj-rmsprop-eta")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(d) => document.querySelector('.tj-trajectory-rmsprop .tj-line').getAttribute('d') !== d",
+                           arg=before)
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_payload_in_the_path_does_not_run(server, page, payload):
+    response = page.goto(server.url + quote(payload, safe=""), timeout=120_000)
+    assert response.status == 404
+    _not_run(page)
+    assert "There is nothing at this address" in page.inner_text("body")
+
+
+def test_the_pages_policy_refuses_script_that_is_not_its_own(server, page):
+    """Had anything reached the page as markup, the policy stops it: an inline handler, a script element without
+    the page's nonce and a javascript: link do not run (and the console says why), while the page keeps working."""
+    open_app(page, server.url + "?optimizer=gd")
+    page.evaluate("""() => {
+        const bad = '<img src="data:image/png;base64,AAAA" onerror="window.__pwned=1">';
+        document.body.insertAdjacentHTML('beforeend', bad);
+        const script = document.createElement('script');
+        script.textContent = 'window.__pwned = 2';
+        document.body.append(script);
+        const link = document.createElement('a');
+        link.href = 'javascript:window.__pwned=3';
+        document.body.append(link);
+        link.click();
+    }""")
+    _not_run(page)
+    refused = [e for e in page.errors if "Content Security Policy" in e]
+    assert len(refused) >= 3 and len(refused) == len(page.errors), page.errors
+    page.errors.clear()
+    page.focus(".tj-gd-eta")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.tj-gd-eta').getAttribute('aria-valuenow') !== '0.4'")
+    assert page.errors == []
 
 
 # --- without the XSRF check, a POST can only shut down the kernel it names ------------------------------------

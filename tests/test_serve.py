@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -19,8 +20,10 @@ import pytest
 
 from trajectories.cli import main
 from trajectories.serve import (
+    CSP_FILTER,
     DEFAULT_CULL_IDLE,
     DEFAULT_PORT,
+    TEMPLATE,
     lesson_for_query,
     notebook_path,
     voila_argv,
@@ -210,6 +213,43 @@ def test_served_page_shows_no_source(server):
     assert "voila" in html.lower()
 
 
+def _scripts(html: str) -> list[tuple[str, str]]:
+    """Every script element of a page: its attributes and its text."""
+    return re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S)
+
+
+def test_served_page_allows_only_its_own_inline_scripts(server):
+    """The policy comes before any script, names a nonce drawn for this page alone, forbids inline script
+    without it, and every inline script the page runs carries it; the data blocks (JSON) need none."""
+    pages = [urllib.request.urlopen(server.url + "?optimizer=gd", timeout=120).read().decode() for _ in range(2)]
+    nonces = []
+    for html in pages:
+        policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+        assert policy and policy.start() < html.index("<script")
+        script_src = next(d for d in policy.group(1).split("; ") if d.startswith("script-src "))
+        assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+        nonce = re.search(r"'nonce-([A-Za-z0-9_-]{24})'", script_src).group(1)
+        nonces.append(nonce)
+        inline = [(attrs, body) for attrs, body in _scripts(html) if "src=" not in attrs
+                  and not re.search(r'type="application/(json|vnd\.voila\.cell-output\+json)"', attrs)]
+        assert len(inline) >= 5 and all(attrs == f' nonce="{nonce}"' for attrs, _ in inline), inline
+        assert "mermaid" not in html and "cdnjs" not in html
+    assert nonces[0] != nonces[1]
+
+
+def test_the_theme_and_the_template_are_the_servers(server):
+    """Voila's own query keys no longer reach the page: its template wrote ?theme= unescaped into the body."""
+    payload = '"><svg onload="window.__pwned=2">'
+    html = urllib.request.urlopen(server.url + "?theme=" + urllib.parse.quote(payload) + "&template=lab",
+                                  timeout=120).read().decode()
+    assert 'data-jp-theme-name="JupyterLab Light"' in html and "pwned" not in html
+    assert "--VoilaConfiguration.allow_theme_override=NO" in voila_argv()
+    assert "--VoilaConfiguration.allow_template_override=NO" in voila_argv()
+    template = (ROOT / "trajectories" / "voila" / "templates" / TEMPLATE / "index.html.j2").read_text()
+    assert f"'{CSP_FILTER}' is filter" in template and f"| {CSP_FILTER}" in template
+    assert f"--TemplateExporter.filters={CSP_FILTER}=trajectories.handlers.page_csp" in voila_argv()
+
+
 def test_served_files_are_compressed(server):
     """The page's scripts cross the network gzipped when the browser accepts it, and as they are when it does not."""
     html = urllib.request.urlopen(server.url, timeout=120).read().decode()
@@ -254,15 +294,15 @@ def test_static_files_are_compressed_once(tmp_path, monkeypatch):
     until the file changes; a client without gzip gets the file as it is, and one asking for a range its range."""
     from tornado.web import Application, StaticFileHandler
 
-    from trajectories import serve
+    from trajectories import handlers
 
-    monkeypatch.setattr(serve, "_GZIPPED", {})
+    monkeypatch.setattr(handlers, "_GZIPPED", {})
     made = []
     compress = gzip.compress
     monkeypatch.setattr(gzip, "compress", lambda data, *a, **k: made.append(len(data)) or compress(data, *a, **k))
     script = tmp_path / "app.js"
     script.write_text("const a = 1;\n" * 4000)
-    app = Application([(r"/static/(.*)", serve._gzip_once(StaticFileHandler), {"path": str(tmp_path)})],
+    app = Application([(r"/static/(.*)", handlers._gzip_once(StaticFileHandler), {"path": str(tmp_path)})],
                       compress_response=True)
     gz = {"Accept-Encoding": "gzip, deflate, br, zstd"}
     url = "/static/app.js"
@@ -288,10 +328,10 @@ def test_voila_compiles_its_page_templates_once(monkeypatch):
     from voila import notebook_renderer
     from voila.paths import collect_template_paths
 
-    from trajectories import serve
+    from trajectories import handlers, serve
 
     monkeypatch.setattr(notebook_renderer, "VoilaExporter", notebook_renderer.VoilaExporter)
-    serve._compile_templates_once()
+    handlers._compile_templates_once()
     exporter = notebook_renderer.VoilaExporter
     assert exporter.__name__ == "VoilaExporter" and exporter._trajectories_cache is not None
     compiled = []

@@ -3,7 +3,10 @@ takes preset links as the server does, and downloads the figure as drawn."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +19,7 @@ from pages import expected_lines, link, no_error_text, open_app, path_d, path_po
 
 from trajectories import run
 from trajectories.lesson import Lesson, make_lesson
-from trajectories.standalone import CSP, html_page
+from trajectories.standalone import LOADER, content_security_policy, html_page
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +63,7 @@ def test_the_file_is_the_same_from_two_processes_and_holds_no_address(html_file,
                                                                               PYTHONHASHSEED="7"), timeout=120)
     assert again.read_bytes() == html_file.read_bytes()
     text = html_file.read_text(encoding="utf-8")
-    assert CSP in text and "<script src" not in text and "<link" not in text
+    assert content_security_policy(LOADER) in text and "<script src" not in text and "<link" not in text
     assert text == html_page(make_lesson("gd,momentum", hyperparameters={"momentum": {"eta": 0.5}}))
 
 
@@ -82,6 +85,55 @@ def test_it_runs_from_file_with_the_network_blocked(offline, html_file):
     page.wait_for_selector(".tj-landscape-plot[data-state=ready]")
     assert page.outside == [] and page.errors == []
     no_error_text(page)
+
+
+def _directives(html: str) -> dict[str, str]:
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html).group(1)
+    return dict(d.split(" ", 1) for d in policy.split("; "))
+
+
+def test_the_policy_lets_only_the_files_own_script_run(html_file):
+    """script-src names the SHA-256 of each inline script the file runs, computed from the bytes written, and
+    allows no inline script, handler or eval besides; everything that could fetch from elsewhere is 'none'."""
+    text = html_file.read_text(encoding="utf-8")
+    policy = _directives(text)
+    executable = [body for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", text, flags=re.S)
+                  if 'type="application/json"' not in attrs and 'type="text/plain"' not in attrs]
+    assert executable == [LOADER]
+    hashes = {f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'" for body in executable}
+    assert set(policy["script-src"].split()) == hashes | {"blob:"}
+    for directive in ("default-src", "connect-src", "frame-src", "child-src", "object-src", "base-uri",
+                      "form-action"):
+        assert policy[directive] == "'none'", directive
+    assert policy["worker-src"] == "blob:"  # the Landscape tab's worker, from the text the bundle holds
+    assert "unsafe" not in policy["script-src"]
+
+
+def test_the_policy_refuses_injected_script_frames_and_forms(offline, html_file):
+    """As if markup had got into the file: an inline handler, a script element, a javascript: link, an iframe
+    and a form to another host are all refused, and no request leaves."""
+    page = offline
+    open_app(page, html_file.as_uri())
+    page.evaluate("""() => {
+        const bad = '<img src="data:image/png;base64,AAAA" onerror="window.__pwned=1">'
+            + '<iframe src="https://example.com/frame"></iframe>'
+            + '<form action="https://example.com/form" method="get"><input name="q" value="x"></form>';
+        document.body.insertAdjacentHTML('beforeend', bad);
+        const script = document.createElement('script');
+        script.textContent = 'window.__pwned = 2';
+        document.body.append(script);
+        const link = document.createElement('a');
+        link.href = 'javascript:window.__pwned=3';
+        document.body.append(link);
+        link.click();
+        document.querySelector('form').submit();
+    }""")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("window.__pwned") is None
+    assert page.outside == [] and page.url == html_file.as_uri()
+    refused = [e for e in page.errors if "Content Security Policy" in e]
+    assert len(refused) >= 5 and len(refused) == len(page.errors), page.errors
+    assert "epoch 20" in page.evaluate("document.querySelector('.tj-readout').textContent")
 
 
 def test_a_link_presets_the_page_as_the_server_does(offline, html_file):

@@ -42,6 +42,20 @@ class AppWidget(anywidget.AnyWidget):
     notes = traitlets.List(traitlets.Unicode()).tag(sync=True)
     link_base = traitlets.Unicode("").tag(sync=True)
 
+    def set_state(self, sync_data: Any) -> None:
+        """An update from a front end: the page sends only its lesson, so anything else, or a lesson that is not
+        one, is refused with a one-line note under the plot (never a traceback, which would carry the server's
+        paths) and is not echoed to the other front ends."""
+        try:
+            if not isinstance(sync_data, dict) or set(sync_data) != {"lesson"}:
+                keys = sorted(map(str, sync_data)) if isinstance(sync_data, dict) else type(sync_data).__name__
+                raise ValueError(f"The page may only send its 'lesson'. Got {keys} instead.")
+            state.lesson_from_state(sync_data["lesson"])
+        except ValueError as exc:
+            self.notes = [f"Ignored an update from the page: {' '.join(str(exc).split())}"]
+            return
+        super().set_state(sync_data)
+
 
 class App:
     """The whole app: optimizers, objective, convention, steps, start, hyperparameters, step scrubber, the
@@ -98,10 +112,6 @@ class App:
         lesson, capped = fit_page(lesson)
         self._show(lesson, notes=capped)
         self._changed()
-
-    def set_lesson(self, lesson: Lesson) -> None:
-        """Show ``lesson`` (the same as ``app.lesson = lesson``)."""
-        self.lesson = lesson
 
     @property
     def trajectories(self) -> dict[str, Trajectory]:
@@ -160,18 +170,16 @@ class App:
     def export_landscape(self, settings: dict[str, Any]) -> tuple[str, bytes]:
         """File name and SVG of the Landscape tab's map for the tab's ``settings`` (optimizer, axes, spans,
         metric, tol, resolution), as ``trajectories landscape ... -o`` writes it; the resolution is lowered to fit
-        the landscape's budget as the tab does."""
+        the landscape's budget as the tab does (:func:`~trajectories.landscape.fit_budget`)."""
         from .figures import landscape_file_name, landscape_svg
         from .landscape import from_lesson
 
         if not isinstance(settings, dict):
             raise ValueError(f"The 'settings' parameter must be a mapping. Got {settings!r} instead.")
-        resolution = state.fit_budget(check_int(settings.get("resolution"), "resolution", *state.RESOLUTION),
-                                      self._lesson.steps)
         spans = {k: tuple(v) for k, v in (settings.get("spans") or {}).items()}
         m = from_lesson(self._lesson, settings.get("optimizer"), tuple(settings.get("axes") or ()) or None,
-                        resolution=resolution, metric=settings.get("metric", "loss"),
-                        tol=settings.get("tol", 0.1), spans=spans)
+                        resolution=settings.get("resolution"), metric=settings.get("metric", "loss"),
+                        tol=settings.get("tol", 0.1), spans=spans, budget=True)
         return landscape_file_name(m), landscape_svg(m)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

@@ -38,7 +38,6 @@ FORMATS = (*IMAGES, "html")  # html: the whole app in one self-contained page (t
 TEXT = {"paths": "path", "text": "none"}  # --text -> svg.fonttype
 HASHSALT = "trajectories"  # svg.hashsalt: clip-path and marker ids depend on it and on the drawing only
 PNG_DPI = 200
-MIME = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
 
 
 class Style(NamedTuple):

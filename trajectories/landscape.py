@@ -32,6 +32,9 @@ METRICS: dict[str, str] = {
     "steps": "steps to come within tol of a minimum",
 }
 RESOLUTION = (32, 256)  # cells per side: the same bounds in the API, the CLI and the app's slider
+# The most cell-steps (resolution^2 x steps, resolution x steps for one axis) a map of the page may cost, in the
+# browser and in the kernel's export: about a second on this project's 2-core machine (bench_landscape.py).
+BUDGET = 8_000_000
 CHUNK = 2_000_000  # cell-steps per call of run(): at most about 150 MB of points, state and rates
 FLOOR = 1e-16  # log10 needs a positive number: a loss or distance of exactly 0 is drawn as this
 
@@ -106,6 +109,15 @@ def _boundary(optimizer: str, objective: Objective, x: str, y: str | None, curre
         return None
     k = hits[0]
     return float(betas[k] + (betas[k + 1] - betas[k]) * gap[k] / (gap[k] - gap[k + 1]))
+
+
+def fit_budget(resolution: int, steps: int, axes: int = 2) -> int:
+    """The resolution a map of the page gets: ``resolution``, lowered so that its cost (resolution^2 x steps
+    for two axes, resolution x steps for one) stays within :data:`BUDGET`. The page reads this function's
+    answers (state.config) instead of computing its own."""
+    check_int(axes, "axes", 1, 2)
+    cells = BUDGET // max(1, check_steps(steps))
+    return min(check_int(resolution, "resolution", 1, None), cells if axes == 1 else math.isqrt(cells))
 
 
 def axis_values(optimizer: str, name: str, resolution: int, convention: str = "d2l",
@@ -196,14 +208,18 @@ def compute(optimizer: str, axes: tuple[str, ...] | None = None, *, resolution: 
 
 def from_lesson(lesson: Lesson, optimizer: str | None = None, axes: tuple[str, ...] | None = None, *,
                 resolution: int = 64, metric: str = "loss", tol: float = 0.1,
-                spans: dict[str, tuple[float, float]] | None = None) -> Landscape:
-    """The map of one of ``lesson``'s optimizers (the first by default), every other setting from the lesson."""
+                spans: dict[str, tuple[float, float]] | None = None, budget: bool = False) -> Landscape:
+    """The map of one of ``lesson``'s optimizers (the first by default), every other setting from the lesson;
+    with ``budget``, the resolution lowered as the page lowers it (:func:`fit_budget`)."""
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
     name = lesson.optimizers[0] if optimizer is None else optimizer
     if name not in lesson.optimizers:
         raise ValueError(f"The 'optimizer' parameter must be one of the lesson's optimizers "
                          f"({', '.join(lesson.optimizers)}). Got {name!r} instead.")
+    if budget:
+        axes = _check_axes(name, axes, lesson.convention)
+        resolution = fit_budget(_check_resolution(resolution), lesson.steps, len(axes))
     return compute(name, axes, resolution=resolution, metric=metric, tol=tol, objective=lesson.objective_function(),
                    start=lesson.start, steps=lesson.steps, convention=lesson.convention, seed=lesson.seed,
                    spans=spans, **lesson.resolved(name))
@@ -233,9 +249,22 @@ def score(trajectory: Trajectory, metric: str = "loss", tol: float = 0.1) -> tup
 
 
 def _distance(obj: Objective, points: np.ndarray) -> np.ndarray:
-    minima = np.asarray(obj.minima, dtype=float)  # (m, 2)
-    d = np.linalg.norm(points[..., None, :] - minima, axis=-1)
-    return d.min(-1)
+    # One minimum at a time, in place: the same numbers as np.linalg.norm over a (..., m, 2) array of differences
+    # (sqrt of dx*dx + dy*dy; sqrt keeps the order, np.minimum keeps NaN), without making that array. At the
+    # landscape's budget it held 8e6 x m x 2 floats and took most of a map's export with the steps metric: 1.8 s of
+    # CPU before, 0.9 s now (benchmarks/bench_landscape.py --export).
+    x1, x2 = points[..., 0], points[..., 1]
+    # in the memory order of the run's arrays (steps first), which the batch's view of them does not show
+    nearest, dx, dy = np.empty_like(x1), np.empty_like(x1), np.empty_like(x1)
+    for k, (a, b) in enumerate(np.asarray(obj.minima, dtype=float)):
+        np.subtract(x1, a, out=dx)
+        np.multiply(dx, dx, out=dx)
+        np.subtract(x2, b, out=dy)
+        np.multiply(dy, dy, out=dy)
+        np.add(dx, dy, out=nearest if k == 0 else dx)
+        if k:
+            np.minimum(nearest, dx, out=nearest)
+    return np.sqrt(nearest, out=nearest)
 
 
 def _axis_spec(rule: str, name: str, convention: str) -> Spec:

@@ -37,11 +37,6 @@ def position(values: Any, scale: str | None) -> np.ndarray:
     return np.log10(values) if scale == "log" else values
 
 
-def value_at(pos: float, scale: str | None) -> float:
-    """The hyperparameter value at a drawing position (the inverse of :func:`position`)."""
-    return float(10.0 ** pos) if scale == "log" else float(pos)
-
-
 def _extent(pos: np.ndarray) -> tuple[float, float]:
     half = (pos[-1] - pos[0]) / (len(pos) - 1) / 2
     return float(pos[0] - half), float(pos[-1] + half)
@@ -65,7 +60,7 @@ def axis_label(name: str, scale: str | None) -> str:
 
 
 class LandscapeView:
-    """The artists of one landscape figure; :meth:`update` redraws them for a new map without new artists.
+    """The artists of one landscape figure; :meth:`update` draws a map in them.
 
     Parameters
     ----------
@@ -140,17 +135,15 @@ class LandscapeView:
         _style_axis(self.ax.yaxis, landscape.y_scale if two else None)
         self.ax.set_xlabel(axis_label(landscape.x, landscape.x_scale))
         self._draw_limit(landscape, ylim)
-        self.set_current(landscape.current)
+        self._mark_current(landscape)
         start = ", ".join(f"{v:g}" for v in landscape.start)
         self.title.set_text(f"{landscape.optimizer} on {landscape.objective.name}, {landscape.steps} steps from "
                             f"({start}), {landscape.convention}")
         self._legend(landscape)
 
-    def set_current(self, current: dict[str, Any]) -> None:
-        """Move the current-setting marker (it follows the sliders without recomputing the map)."""
-        m = self.landscape
-        if m is None:
-            return
+    def _mark_current(self, m: Landscape) -> None:
+        """The marker at the setting the map is centred on."""
+        current = m.current
         x = position(current[m.x], m.x_scale)
         if m.y is not None:
             self.marker.set_data([x], [position(current[m.y], m.y_scale)])
@@ -158,26 +151,6 @@ class LandscapeView:
             y = np.interp(x, position(m.x_values, m.x_scale), np.nan_to_num(m.values, nan=np.inf))
             self.marker.set_data([x], [y if np.isfinite(y) else self.ax.get_ylim()[1]])
         self.marker.set_markeredgecolor("white" if m.y is not None else "black")
-
-    def cell_at(self, xdata: float, ydata: float | None) -> dict[str, float] | None:
-        """The hyperparameter values of the cell under a click at drawing coordinates, or None outside the map."""
-        m = self.landscape
-        if m is None or xdata is None:
-            return None
-        px = position(m.x_values, m.x_scale)
-        lo, hi = _extent(px)
-        if not lo <= xdata <= hi:
-            return None
-        out = {m.x: float(m.x_values[int(np.abs(px - xdata).argmin())])}
-        if m.y is not None:
-            if ydata is None:
-                return None
-            py = position(m.y_values, m.y_scale)
-            lo, hi = _extent(py)
-            if not lo <= ydata <= hi:
-                return None
-            out[m.y] = float(m.y_values[int(np.abs(py - ydata).argmin())])
-        return out
 
     def _draw_limit(self, m: Landscape, ylim: tuple[float, float]) -> None:
         limit = m.boundary()

@@ -6,7 +6,9 @@ always runs; it is hashable, so caches key on the lesson itself. Loose settings 
 ways: :func:`make_lesson` (keywords from Python and the command line; a bad value raises) and
 :meth:`Lesson.from_query` (a page's link; never raises: a bad value is dropped, the default is kept, and a
 one-sentence note says why). Nothing here evaluates, opens or runs anything taken from a link: values are parsed
-as numbers or checked against fixed lists of names.
+as numbers or checked against fixed lists of names. A link's numbers are ASCII, as links write them: the page
+with no server reads links with the browser's own parsing (js/src/core/link.js), and both sides give the same
+lesson for the same link (js/test/links.json).
 """
 
 from __future__ import annotations
@@ -130,10 +132,6 @@ class Lesson:
         """All hyperparameters of ``optimizer``."""
         return dict(self.hyperparameters[optimizer])
 
-    def only(self, optimizer: str) -> Lesson:
-        """The same lesson with ``optimizer`` alone: what one run depends on, so a key for a cache of runs."""
-        return replace(self, optimizers=(optimizer,), hyperparameters={optimizer: self.hyperparameters[optimizer]})
-
     def run(self) -> dict[str, Trajectory]:
         """One trajectory per optimizer, from the shared start."""
         objective = self.objective_function()
@@ -211,7 +209,7 @@ class Lesson:
         take("objective", _text)
         if "steps" in items:  # more than the slider offers: capped, so a link cannot make the page compute for long
             try:
-                asked = int(items["steps"])
+                asked = _int(items["steps"], "steps")
             except ValueError:
                 asked = None
             if asked is not None and asked > PAGE_STEPS:
@@ -363,9 +361,16 @@ def _text(raw: str, key: str) -> str:
     return raw.strip()
 
 
+def _number(raw: str) -> float:
+    """float() of a link's text, ASCII only: Python would read other scripts' digits and spaces, a browser not."""
+    if not raw.isascii():
+        raise ValueError(raw)
+    return float(raw)
+
+
 def _float(raw: str, key: str) -> float:
     try:
-        value = float(raw)
+        value = _number(raw)
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
@@ -375,12 +380,16 @@ def _float(raw: str, key: str) -> float:
 
 def _int(raw: str, key: str) -> int:
     try:
+        if not raw.isascii():
+            raise ValueError(raw)
         return int(raw)
     except ValueError:
         raise ValueError(f"The '{key}' parameter must be an integer. Got {raw!r} instead.") from None
 
 
 def _pair(raw: str, key: str) -> tuple[float, float]:
+    if not raw.isascii():
+        raise ValueError(f"The '{key}' parameter must be two numbers x1,x2. Got {raw!r} instead.")
     return parse_pair(raw, key)
 
 
@@ -395,7 +404,7 @@ def _hyper(rule: str, convention: str, name: str, raw: str) -> Any:
     if spec.is_choice:
         return raw
     try:
-        return float(raw)
+        return _number(raw)
     except ValueError:
         return raw  # resolve() names the parameter and the range
 

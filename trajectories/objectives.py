@@ -86,11 +86,14 @@ def _saddle_grad(x1, x2):
 
 
 _BOOK_VIEW = ((-5.5, 1.0), (-3.0, 1.0))  # d2l's show_trace_2d grid: arange(-5.5, 1, .1) x arange(-3, 1, .1)
+# The general quadratic's settings: (low, high) of each, checked here and sent to the page's sliders.
+GENERAL_RANGES = {"condition": (1, 1000), "angle": (-180, 180)}
 
 
 def check_general(condition: Any, angle: Any) -> tuple[float, float]:
     """``condition`` in [1, 1000] and ``angle`` in [-180, 180] degrees as floats; else one sentence."""
-    for name, value, low, high in (("condition", condition, 1, 1000), ("angle", angle, -180, 180)):
+    for name, value in (("condition", condition), ("angle", angle)):
+        low, high = GENERAL_RANGES[name]
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
                 or not low <= value <= high:
             raise ValueError(f"The '{name}' parameter of general must be a float in the range [{low}, {high}]. "

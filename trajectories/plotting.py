@@ -1,9 +1,8 @@
 """The picture: contours of the objective, one path per optimizer, the current step, loss and effective rate.
 
 Pure matplotlib, no widgets: the figure ``trajectories export`` writes and the app's Export downloads (the app on
-screen draws the same picture in the browser, ``js/src/plot.js``). :class:`TraceFigure` builds every artist
-once and afterwards only moves them (``set_data``, ``set_positions``); contours are drawn again only when the
-objective changes.
+screen draws the same picture in the browser, ``js/src/figures/plot.js``). :class:`TraceFigure` builds the
+figure of one lesson.
 
 The book's look (d2l ``show_trace_2d``) for one optimizer: contours in ``#1f77b4`` with matplotlib's automatic
 levels, the path as ``'-o'`` in ``#ff7f0e``, axes labelled x1 and x2. Several optimizers take the Okabe-Ito
@@ -126,17 +125,9 @@ class _Path:
             self.lr, = trace.lr_ax.plot([], [], color=color, linewidth=1.4)
             self.lr2, = trace.lr_ax.plot([], [], color=color, linewidth=1.4, linestyle=(0, (3, 2)))
 
-    def artists(self) -> list[Any]:
-        return [a for a in (self.line, self.current, self.gradient, self.update, self.loss, self.lr, self.lr2)
-                if a is not None]
-
-    def remove(self) -> None:
-        for a in self.artists():
-            a.remove()
-
 
 class TraceFigure:
-    """The trajectories figure, built once and then updated in place.
+    """The trajectories figure of one lesson.
 
     Parameters
     ----------
@@ -193,10 +184,8 @@ class TraceFigure:
         self.trajectories: dict[str, Trajectory] = {}
         self.step: int | None = None
         self.legend: Any = None
-        self._landmarks: list[Any] = []
         self.start_marker, = self.ax.plot([], [], "o", color="white", markeredgecolor="black", markersize=7,
                                           zorder=4, label="_start")
-        self._limits: dict[str, Any] = {}
 
     # ---- building -----------------------------------------------------------------------------------------
     @classmethod
@@ -210,73 +199,48 @@ class TraceFigure:
 
     def show(self, lesson: Any, trajectories: Mapping[str, Trajectory] | None = None, *,
              step: int | None = None) -> None:
-        """Bring every artist up to date with ``lesson``: re-contour only if its objective changed."""
+        """Draw ``lesson``: its objective, its optimizers from its start, and step ``step`` highlighted."""
         self.set_objective(lesson.objective_function())
         self.set_optimizers(lesson.optimizers)
         self.set_start(lesson.start)
         self.update(lesson.run() if trajectories is None else trajectories)
         self.set_step(step)
 
-    def set_objective(self, objective: Objective | str) -> bool:
-        """Draw the contours, minima and formula of ``objective``; returns False (nothing done) if unchanged."""
-        objective = get_objective(objective)
-        if self.objective is not None and self.objective.name == objective.name:
-            return False
-        self.objective = objective
-        if self.contours is not None:
-            self.contours.remove()
-        for a in self._landmarks:
-            a.remove()
+    def set_objective(self, objective: Objective | str) -> None:
+        """Draw the contours, minima and formula of ``objective``."""
+        objective = self.objective = get_objective(objective)
         g1, g2, z = contour_grid(objective)
         several = len(self.optimizers) > 1
         with np.errstate(all="ignore"):
             self.contours = self.ax.contour(g1, g2, z, levels=contour_levels(objective, z), colors=BOOK_CONTOUR,
                                             linewidths=1.0 if several else 1.5, alpha=0.55 if several else 1.0,
                                             zorder=1)
-        self._landmarks = []
         if objective.minima:
             m = np.array(objective.minima)
-            self._landmarks += self.ax.plot(m[:, 0], m[:, 1], "*", color="black", markersize=9, zorder=2,
-                                            label="_minimum")
+            self.ax.plot(m[:, 0], m[:, 1], "*", color="black", markersize=9, zorder=2, label="_minimum")
         if objective.saddles:
             s = np.array(objective.saddles)
-            self._landmarks += self.ax.plot(s[:, 0], s[:, 1], "x", color="black", markersize=8, zorder=2,
-                                            label="_saddle")
+            self.ax.plot(s[:, 0], s[:, 1], "x", color="black", markersize=8, zorder=2, label="_saddle")
         self.ax.set_xlim(objective.xlim)
         self.ax.set_ylim(objective.ylim)
         self.ax.set_title(f"${objective.latex}$", fontsize=10)
-        self._limits.clear()
-        return True
 
-    def set_optimizers(self, optimizers: Sequence[str], labels: Mapping[str, str] | None = None) -> bool:
-        """One set of artists per optimizer, coloured as :func:`colors_for`; returns False if unchanged."""
+    def set_optimizers(self, optimizers: Sequence[str]) -> None:
+        """One set of artists per optimizer, coloured as :func:`colors_for`, and a legend for several."""
         optimizers = tuple(optimizers)
         if not optimizers:
             raise ValueError("The 'optimizers' parameter must name at least one optimizer. Got () instead.")
-        if optimizers == self.optimizers and labels is None:
-            return False
-        several_before = len(self.optimizers) > 1
-        for p in self.paths.values():
-            p.remove()
         self.optimizers = optimizers
+        several = len(optimizers) > 1
         colors = colors_for(optimizers)
-        labels = dict(labels or {})
-        self.paths = {name: _Path(self, name, colors[name], MARKERS[i % len(MARKERS)] if len(optimizers) > 1
-                                  else "o", labels.get(name, name))
+        self.paths = {name: _Path(self, name, colors[name], MARKERS[i % len(MARKERS)] if several else "o", name)
                       for i, name in enumerate(optimizers)}
-        if self.legend is not None:
-            self.legend.remove()
-            self.legend = None
-        if len(optimizers) > 1:
+        if several:
             self.legend = self.ax.legend(handles=[p.line for p in self.paths.values()], loc="lower right",
                                          fontsize=8, framealpha=0.9)
-        if self.contours is not None and several_before != (len(optimizers) > 1):
-            several = len(optimizers) > 1
-            self.contours.set_alpha(0.55 if several else 1.0)
-            self.contours.set_linewidth(1.0 if several else 1.5)
-        self.trajectories = {}
-        self._limits.clear()
-        return True
+            if self.contours is not None:  # drawn before the optimizers were known: lighter under several paths
+                self.contours.set_alpha(0.55)
+                self.contours.set_linewidth(1.0)
 
     def set_start(self, start: Sequence[float]) -> None:
         """Mark the shared start point."""
@@ -315,8 +279,6 @@ class TraceFigure:
             self._fit_view()
         if self.loss_ax is not None:
             self._panel_limits(steps)
-        if self.step is not None:
-            self.set_step(self.step)
 
     def _fit_view(self) -> None:
         """The objective's window, grown with a 5% margin on each side a drawn path goes past."""
@@ -350,9 +312,6 @@ class TraceFigure:
             want["loss_ylim"] = _floor(_decades(losses), 12)
         want["lr_ylim"] = _floor(_decades(np.concatenate(lrs)), 4) if lrs else None
         for key, value in want.items():
-            if self._limits.get(key, "unset") == value:
-                continue
-            self._limits[key] = value
             if key == "xlim":
                 self.loss_ax.set_xlim(value)
                 self.lr_ax.set_xlim(value)

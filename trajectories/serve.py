@@ -17,8 +17,9 @@ import tempfile
 import webbrowser
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .proof import HEADER, query_proof
 from .specs import check_int
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ CULL_INTERVAL = 10  # seconds between two looks for idle kernels (less when the 
 MAPPING_KERNEL_MANAGER = "trajectories.kernels.SafeMappingKernelManager"  # named to Voila, imported by it
 KERNEL_MANAGER = "trajectories.kernels.SafeServerKernelManager"
 WEBSOCKET_CONNECTION = "trajectories.kernels.QuietChannelsConnection"
+CSP_FILTER = "trajectories_csp"  # the Jinja filter our template writes the page's Content-Security-Policy with
 READY_PATH = "voila/static/voila.js"  # a static file: fetching it starts no kernel
 QUERY_OPEN_TIMEOUT_S = 120  # a preheated kernel's wait for Voila to accept its query websocket, on a busy server
 _VOILA_KEYS = ("theme", "template")  # query keys Voila itself reads; not lesson settings
@@ -120,6 +122,11 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         "--VoilaExecutor.iopub_timeout=60",
         f"--template={TEMPLATE}",  # Voila's lab template without its requests to a CDN (voila/templates/)
         "--VoilaConfiguration.allow_template_override=NO",  # a link cannot switch to another template
+        # nor the theme: Voila's template writes the theme's name into the page unescaped, so ?theme="><svg onload=
+        # ...> ran script (only --theme sets it)
+        "--VoilaConfiguration.allow_theme_override=NO",
+        # the page's Content-Security-Policy and the nonce of its inline scripts, drawn when a page is rendered
+        f"--TemplateExporter.filters={CSP_FILTER}=trajectories.handlers.page_csp",
         "--VoilaConfiguration.http_header_envs=X-Forwarded-Proto",  # https behind a proxy, for the link field
         # Culling, for pages that went away without saying so (no beacon). The last two are jupyter_server's
         # defaults, spelled out because the promise rests on them: an open page keeps its kernel however long
@@ -231,129 +238,26 @@ def _has_browser() -> bool:
 
 
 def _voila_app() -> type:
-    """Voila, with its responses compressed, and its static files compressed once.
-
-    The page is 5 MB of JupyterLab's scripts and styles in about 100 files; with gzip about a fifth of that crosses
-    a classroom's Wi-Fi per student. Voila's ``tornado_settings`` are applied after tornado has built its
-    application, too late for ``compress_response``, so the setting goes in with Voila's own settings. Tornado
-    compresses every response anew, which for the static files was a third of Voila's CPU per student
-    (benchmarks/bench_load.py, profiled with py-spy): they are served from :func:`_gzip_once` instead.
-    """
-    from tornado.web import StaticFileHandler as Static
-    from voila import app
-
-    _compile_templates_once()
-
-    class Voila(app.Voila):  # the same name in the server's log
-        def init_settings(self) -> dict:
-            return {**super().init_settings(), "compress_response": True}
-
-        def init_handlers(self) -> list:
-            def static(route: Any) -> bool:
-                return isinstance(route, tuple) and isinstance(route[1], type) and issubclass(route[1], Static)
-
-            return [(r[0], _gzip_once(r[1]), *r[2:]) if static(r) else r for r in super().init_handlers()]
+    """Voila, with its responses compressed, its request handlers hardened and requests bounded (handlers.py)."""
+    from .handlers import Voila
 
     return Voila
 
 
-def _compile_templates_once() -> None:
-    """Voila's page templates compiled once per server, not once per kernel.
-
-    Each preheated kernel gets a renderer of its own, whose exporter makes a new Jinja environment and compiles the
-    lab template (``index.html.j2`` and the templates it extends) from its source again: a quarter of Voila's CPU
-    per student, since every student's arrival starts the pool's next kernel (profiled with py-spy under
-    benchmarks/bench_load.py). Jinja's bytecode cache, shared here by every environment of Voila's exporter, keeps
-    each compiled template keyed by its name and checked against its source, so an edited template is compiled
-    again.
-    """
-    import jinja2
-    from voila import exporter, notebook_renderer
-
-    if getattr(notebook_renderer.VoilaExporter, "_trajectories_cache", None) is not None:
-        return
-
-    class Compiled(jinja2.BytecodeCache):
-        def __init__(self) -> None:
-            self.code: dict[str, bytes] = {}
-
-        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            if bucket.key in self.code:
-                bucket.bytecode_from_string(self.code[bucket.key])
-
-        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            self.code[bucket.key] = bucket.bytecode_to_string()
-
-    class VoilaExporter(exporter.VoilaExporter):  # the same name in the server's log
-        _trajectories_cache = Compiled()
-
-        def _create_environment(self) -> jinja2.Environment:
-            environment = super()._create_environment()
-            environment.bytecode_cache = self._trajectories_cache
-            return environment
-
-    notebook_renderer.VoilaExporter = VoilaExporter
-
-
-_GZIPPED: dict[str, tuple[tuple[int, int], bytes]] = {}  # absolute path -> ((mtime_ns, size), gzip of the file)
-_GZIPPED_MAX = 64 * 2**20  # bytes of compressed files kept: Voila's page needs about 1.4 MB
-
-
-def _gzip_once(handler: type) -> type:
-    """``handler`` (a tornado ``StaticFileHandler`` of Voila's) serving compressible files gzipped from a cache.
-
-    A file is compressed the first time a client that accepts gzip asks for it (level 6, as tornado's
-    ``compress_response``), and again only when its modification time or size changes. Requests with a ``Range``,
-    clients without gzip, small files and types tornado would not compress are served as before; tornado's
-    transform sees the ``Content-Encoding`` and leaves the cached body alone (it still adds ``Vary``).
-    """
-    import gzip
-
-    from tornado.web import GZipContentEncoding
-
-    class GzipOnce(handler):  # type: ignore[misc, valid-type]
-        def set_extra_headers(self, path: str) -> None:
-            super().set_extra_headers(path)
-            body = self._gzipped()
-            if body is not None:
-                self.set_header("Content-Encoding", "gzip")
-                # for this request only: tornado's get() asks the instance for the size and the bytes it sends
-                self.get_content_size = lambda: len(body)  # type: ignore[method-assign]
-                self.get_content = lambda abspath, start=None, end=None: body  # type: ignore[method-assign]
-
-        def _gzipped(self) -> bytes | None:
-            if (self.request.headers.get("Range") or "gzip" not in self.request.headers.get("Accept-Encoding", "")
-                    or self.absolute_path is None):
-                return None
-            ctype = (self.get_content_type() or "").split(";")[0]
-            stat = os.stat(self.absolute_path)
-            if (stat.st_size < GZipContentEncoding.MIN_LENGTH
-                    or not (ctype.startswith("text/") or ctype in GZipContentEncoding.CONTENT_TYPES)):
-                return None
-            version = (stat.st_mtime_ns, stat.st_size)
-            hit = _GZIPPED.get(self.absolute_path)
-            if hit is not None and hit[0] == version:
-                return hit[1]
-            with open(self.absolute_path, "rb") as f:
-                body = gzip.compress(f.read(), GZipContentEncoding.GZIP_LEVEL, mtime=0)
-            if sum(len(b) for _, b in _GZIPPED.values()) + len(body) <= _GZIPPED_MAX:
-                _GZIPPED[self.absolute_path] = (version, body)
-            return body
-
-    GzipOnce.__name__ = GzipOnce.__qualname__ = handler.__name__  # the same name in the server's log
-    return GzipOnce
-
-
 def _quiet_kernels(ipython_dir: Path) -> None:
-    """Kernels log only critical events to the teacher's console.
+    """Kernels log only critical events to the teacher's console, and report an error to a page in one line.
 
     Each kernel otherwise warns that it talks over TCP without encryption (on loopback, to this server), and at
-    Ctrl+C every preheated kernel still waiting for a student prints a traceback as its sockets close. The
-    kernels get their own IPython directory for this, so the teacher's IPython profile does not apply to them.
+    Ctrl+C every preheated kernel still waiting for a student prints a traceback as its sockets close. An error in
+    a widget's message handler (ipywidgets shows it with IPython's ``showtraceback``) reaches the page, and
+    anyone connected to the kernel, as an error message: in IPython's "Minimal" mode that is the exception's one
+    line, without the frames and the server's paths. The kernels get their own IPython directory for this, so the
+    teacher's IPython profile does not apply to them.
     """
     profile = ipython_dir / "profile_default"
     profile.mkdir(parents=True, exist_ok=True)
-    (profile / "ipython_kernel_config.json").write_text(json.dumps({"IPKernelApp": {"log_level": "CRITICAL"}}))
+    config = {"IPKernelApp": {"log_level": "CRITICAL"}, "InteractiveShell": {"xmode": "Minimal"}}
+    (profile / "ipython_kernel_config.json").write_text(json.dumps(config))
     os.environ["IPYTHONDIR"] = str(ipython_dir)
 
 
@@ -446,10 +350,11 @@ def _wait_for_page() -> None:
     """What ``voila.utils.get_query_string()`` does in a preheated kernel, without importing ``voila.utils``.
 
     Voila's helper lives in a module that imports jupyter_server, jupyterlab_server and nbconvert: 2.3 s of CPU
-    and 45 MB in every kernel, for one websocket message. Here: connect to Voila's ``voila/query/<kernel id>``,
-    wait for the request that took this kernel (sent once, as JSON: ``QUERY_STRING``, ``SERVER_NAME``, ...) and
-    put it in the environment, as Voila does. No keepalive pings: a kernel may wait in the pool for hours, and a
-    ping unanswered during a class's arrival (a busy server) would close the connection and lose the page's query.
+    and 45 MB in every kernel, for one websocket message. Here: connect to Voila's ``voila/query/<kernel id>``
+    with the proof that this is that kernel (:mod:`trajectories.proof`), wait for the request that took this
+    kernel (sent once, as JSON: ``QUERY_STRING``, ``SERVER_NAME``, ...) and put it in the environment, as Voila
+    does. No keepalive pings: a kernel may wait in the pool for hours, and a ping unanswered during a class's
+    arrival (a busy server) would close the connection and lose the page's query.
     The opening handshake may take long for the same reason: with 300 students arriving over a minute
     (benchmarks/bench_load.py, load 46), two pool kernels gave up after 5 s, Voila kept their half-open connections
     as the kernels' and sent the students' requests into them, and those two students got the default lesson
@@ -460,10 +365,16 @@ def _wait_for_page() -> None:
 
     env = os.environ
     base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    kernel_id = env.get("VOILA_KERNEL_ID", "")
     url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
-           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}")
+           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{kernel_id}")
+    key = _kernel_key()
+    # The server answers only the kernel the page took (kernels.KernelQueryHandler): the id is in the page's HTML,
+    # the kernel's message key is not.
+    headers = {HEADER: query_proof(key, kernel_id)} if key else {}
     try:
-        with connect(url, open_timeout=QUERY_OPEN_TIMEOUT_S, ping_interval=None, proxy=None) as ws:
+        with connect(url, open_timeout=QUERY_OPEN_TIMEOUT_S, ping_interval=None, proxy=None,
+                     additional_headers=headers) as ws:
             info = json.loads(ws.recv())
     except (OSError, ValueError, WebSocketException) as exc:  # Voila's own helper also gives up here
         print(f"trajectories: no request info from {url}: {exc}", file=sys.stderr)
@@ -471,6 +382,17 @@ def _wait_for_page() -> None:
     for key, value in info.items() if isinstance(info, dict) else ():
         if isinstance(key, str) and isinstance(value, str):
             env[key] = value
+
+
+def _kernel_key() -> bytes:
+    """This kernel's message key (the ``key`` of its connection file), or b"" outside a kernel."""
+    try:
+        from IPython import get_ipython
+
+        key = get_ipython().kernel.session.key
+    except (ImportError, AttributeError):
+        return b""
+    return key if isinstance(key, bytes) else b""
 
 
 def _page_url() -> str:

@@ -1,13 +1,15 @@
 """The app as one self-contained HTML file: the front end's bundle, the spec table, a lesson and SGD's noise inlined.
 
 The page runs the whole app from ``file://`` or any static web host, with no server and no request to any other
-address: no fonts, icons or scripts from elsewhere (its Content-Security-Policy forbids them). A query string
-presets the lesson as on the served page (``app.html?optimizer=gd,momentum&momentum.eta=0.6``).
+address: no fonts, icons or scripts from elsewhere, and no script but its own (its Content-Security-Policy,
+:func:`content_security_policy`, forbids them). A query string presets the lesson as on the served page
+(``app.html?optimizer=gd,momentum&momentum.eta=0.6``).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 from collections.abc import Sequence
@@ -17,9 +19,33 @@ from . import state
 from .lesson import Lesson, fit_page
 
 BUNDLE = Path(__file__).parent / "static" / "app.js"
-# Scripts only from this page (the inline loader and the bundle it imports as a blob: URL); nothing from elsewhere.
-CSP = ("default-src 'none'; script-src 'unsafe-inline' blob:; style-src 'unsafe-inline'; img-src data: blob:; "
-       "font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
+# The page's one script: it imports the bundle (inlined as text) from a blob: URL and starts the app.
+LOADER = """
+const text = (id) => document.getElementById(id).textContent;
+const url = URL.createObjectURL(new Blob([text("trajectories-bundle")], { type: "text/javascript" }));
+const bundle = await import(url);
+URL.revokeObjectURL(url);
+bundle.standalone(document.getElementById("trajectories-app"), JSON.parse(text("trajectories-state")));
+"""
+
+
+def content_security_policy(*scripts: str) -> str:
+    """The page's Content-Security-Policy: only the inline ``scripts`` given (by their SHA-256) run, and nothing is
+    fetched from anywhere.
+
+    ``blob:`` is for the bundle, which the loader imports from a blob: URL it makes and revokes at once, and for
+    the Landscape tab's worker, which the bundle starts from a blob: URL of the worker's text it holds; only a
+    script already running on the page can make one. Every other source is ``'none'``: no request to any address
+    (scripts, styles, fonts, images, fetch and websockets, frames, workers from anywhere but the page itself,
+    plugins, forms, a <base>). Inline styles are allowed, as the app sets them.
+    """
+    if not scripts or not all(isinstance(s, str) for s in scripts):
+        raise ValueError(f"The 'scripts' parameter must be one or more strings. Got {scripts!r} instead.")
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
+    return (f"default-src 'none'; script-src {hashes} blob:; style-src 'unsafe-inline'; img-src data: blob:; "
+            "font-src data:; connect-src 'none'; frame-src 'none'; child-src 'none'; worker-src blob:; "
+            "object-src 'none'; manifest-src 'none'; base-uri 'none'; form-action 'none'")
+
 
 PAGE = """<!doctype html>
 <html lang="en">
@@ -48,13 +74,7 @@ noscript {{ font-family: system-ui, sans-serif; }}
 </main>
 <script type="application/json" id="trajectories-state">{state}</script>
 <script type="text/plain" id="trajectories-bundle">{bundle}</script>
-<script type="module">
-const text = (id) => document.getElementById(id).textContent;
-const url = URL.createObjectURL(new Blob([text("trajectories-bundle")], {{ type: "text/javascript" }}));
-const bundle = await import(url);
-URL.revokeObjectURL(url);
-bundle.standalone(document.getElementById("trajectories-app"), JSON.parse(text("trajectories-state")));
-</script>
+<script type="module">{loader}</script>
 </body>
 </html>
 """
@@ -65,7 +85,8 @@ INDEX = """<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
 <title>{title}</title>
 <style>
 :root {{ color-scheme: light dark; }}
@@ -117,5 +138,6 @@ def html_page(lesson: Lesson, *, notes: Sequence[str] = ()) -> str:
     if "</script" in bundle.lower():
         raise ValueError("The bundle must not contain '</script'; rebuild it (npm run build).")
     title = "trajectories: " + ", ".join(lesson.optimizers) + f" on {lesson.objective}"
-    return PAGE.format(csp=CSP, title=html.escape(title), state=_inline(json.dumps(data, separators=(",", ":"))),
-                       bundle=bundle)
+    # The policy allows the loader by the hash of the very text written into the page.
+    return PAGE.format(csp=content_security_policy(LOADER), title=html.escape(title), loader=LOADER,
+                       state=_inline(json.dumps(data, separators=(",", ":"))), bundle=bundle)

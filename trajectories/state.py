@@ -1,8 +1,9 @@
 """What the front end is told: the spec table, the objectives, SGD's noise and a lesson, as plain JSON-ready data.
 
-The browser runs its own port of the engine (``js/src/engine.js``), but every fact it needs comes from here, so
-Python stays the one source of truth: ranges, defaults, scales and slider stops of each hyperparameter, each
-objective's window, minima, Hessian and formula, the landscape's choices, and the noise numpy's generator draws
+The browser runs its own port of the engine (``js/src/core/``: f and its gradient, the rules, the landscape
+sweep), but every fact it needs comes from here, so Python stays the one source of truth: ranges, defaults,
+scales and slider stops of each hyperparameter, of the steps and of the general quadratic, each objective's
+window, minima, Hessian and formula, the landscape's choices and budget, and the noise numpy's generator draws
 for SGD's seed. The widget sends this as its state when it is built; the HTML export writes it into the page.
 """
 
@@ -14,11 +15,9 @@ from typing import Any
 import numpy as np
 
 from .engine import BOUND, MAX_STEPS
-from .landscape import DEFAULT_AXES, METRICS, RESOLUTION
-
-__all__ = ["RESOLUTION", "config", "fit_budget", "lesson_from_state", "lesson_state", "noise"]
+from .landscape import BUDGET, DEFAULT_AXES, METRICS, RESOLUTION, fit_budget
 from .lesson import MAX_OPTIMIZERS, PAGE_STEPS, Lesson
-from .objectives import OBJECTIVES, Objective
+from .objectives import GENERAL_RANGES, OBJECTIVES, Objective
 from .rules import sgd_noise
 from .specs import CONVENTIONS, RULES, SPECS, Spec
 
@@ -34,15 +33,6 @@ _LOG_MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 9.
 _EPS_MANTISSAS = (1.0, 2.0, 5.0)
 TOLERANCES = (0.001, 0.01, 0.1, 0.5, 1.0)  # the landscape's choices of "arrived" for the steps metric
 LANDSCAPE_RESOLUTION = 96  # cells per side when the Landscape tab opens
-# The most cell-steps (resolution^2 x steps) one landscape map may cost, in the browser and in the kernel's export:
-# about a second on this project's 2-core machine (benchmarks/bench_landscape.py measures it).
-LANDSCAPE_BUDGET = 8_000_000
-
-
-def fit_budget(resolution: int, steps: int) -> int:
-    """The resolution a landscape map gets: ``resolution``, lowered so that resolution^2 x steps stays within
-    :data:`LANDSCAPE_BUDGET` (the browser's tab applies the same rule)."""
-    return min(resolution, math.isqrt(LANDSCAPE_BUDGET // max(1, steps)))
 
 
 def colors_for(optimizers: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -78,6 +68,28 @@ def span_stops(spec: Spec) -> list[float]:
     return sorted(v for v in stops | {float(spec.low), float(spec.high)} if spec.low <= v <= spec.high)
 
 
+def log_stops(low: float, high: float) -> list[float]:
+    """Round values from ``low`` to ``high`` on a log slider: 1, 1.5, 2, 3, 4, 5, 7 per decade, and the ends."""
+    grid = {float(f"{m}e{e}") for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+            for m in (1, 1.5, 2, 3, 4, 5, 7)}
+    return sorted(v for v in grid | {float(low), float(high)} if low <= v <= high)
+
+
+def step_stops(high: int = PAGE_STEPS) -> list[int]:
+    """The steps slider's stops: every step up to 50, then by fives to 200, by tens beyond (the book's 20 and 50
+    sit on the fine part)."""
+    return [v for v in [*range(1, 51), *range(55, 201, 5), *range(210, high + 1, 10)] if v <= high]
+
+
+def _general() -> dict[str, Any]:
+    (c_low, c_high), (a_low, a_high) = GENERAL_RANGES["condition"], GENERAL_RANGES["angle"]
+    default = Lesson()
+    return {"condition": {"default": default.condition, "low": c_low, "high": c_high,
+                          "stops": log_stops(c_low, c_high)},
+            "angle": {"default": default.angle, "low": a_low, "high": a_high,
+                      "stops": [float(v) for v in range(a_low, a_high + 1)]}}
+
+
 def _spec(name: str, spec: Spec) -> dict[str, Any]:
     if spec.is_choice:
         return {"default": spec.default, "choices": list(spec.choices), "description": spec.description}
@@ -97,13 +109,16 @@ def config() -> dict[str, Any]:
         "rules": list(RULES), "conventions": list(CONVENTIONS), "maxOptimizers": MAX_OPTIMIZERS,
         "pageSteps": PAGE_STEPS, "maxSteps": MAX_STEPS, "bound": BOUND,
         "specs": {c: {r: {n: _spec(n, s) for n, s in SPECS[c][r].items()} for r in RULES} for c in CONVENTIONS},
-        "objectives": {name: _objective(o) for name, o in OBJECTIVES.items()},
-        "defaultLesson": lesson_state(Lesson()),
+        "objectives": {name: _objective(o) for name, o in OBJECTIVES.items()}, "general": _general(),
+        "stepStops": step_stops(), "defaultLesson": lesson_state(Lesson()),
         "colors": {"book": BOOK_PATH, "contour": BOOK_CONTOUR, "palette": list(PALETTE), "gradient": "#555555"},
         "markers": list(MARKERS), "symbols": SYMBOLS,
         "landscape": {"defaultAxes": {r: list(a) for r, a in DEFAULT_AXES.items()}, "metrics": METRICS,
                       "resolution": list(RESOLUTION), "defaultResolution": LANDSCAPE_RESOLUTION,
-                      "tolerances": list(TOLERANCES), "budget": LANDSCAPE_BUDGET},
+                      "tolerances": list(TOLERANCES), "budget": BUDGET,
+                      # the largest resolution within the budget for one and two axes, at each steps of the page
+                      "maxResolution": {str(axes): [fit_budget(RESOLUTION[1], s, axes) for s in
+                                                    range(1, PAGE_STEPS + 1)] for axes in (1, 2)}},
     }
 
 

@@ -3,7 +3,7 @@
 // optimizer may be rmsprop, momentum, nesterov or adam (eta against their second default axis).
 import { performance } from "node:perf_hooks";
 
-import { axisValues, compute } from "../src/landscape.js";
+import { axisValues, compute } from "../src/core/landscape.js";
 
 const [optimizer = "rmsprop", n = "96", steps = "100", repeats = "15"] = process.argv.slice(2);
 const resolution = Number(n);

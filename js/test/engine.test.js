@@ -1,18 +1,20 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import {
-  BOUND, CONVENTIONS, DEFAULTS, OBJECTIVES, RULES, bookLine, etaLimit, formatF, getObjective, objectiveF,
-  objectiveGrad, resolve, run,
-} from "../src/engine.js";
-import { BOOK, GOLDEN, assertClose, caseName, size } from "../testing/golden.js";
+import { bookLine, resolve, run } from "../src/core/engine.js";
+import { formatF } from "../src/core/format.js";
+import { etaLimit, getObjective } from "../src/core/objectives.js";
+import { BOOK, CONFIG, GOLDEN, assertClose, caseName, size } from "../testing/golden.js";
+
+const BOUND = CONFIG.bound;
+const OBJECTIVES = Object.keys(CONFIG.objectives);
 
 describe("the book's eight printed lines (tests/golden/book.json)", () => {
   for (const c of BOOK.cases) {
     test(`${c.objective} ${c.optimizer} ${JSON.stringify(c.hyperparameters)}`, () => {
       const result = run(c.optimizer, { objective: c.objective, start: BOOK.start, steps: BOOK.steps,
-        ...c.hyperparameters });
-      assert.equal(bookLine(result), c.printed);
+        ...c.hyperparameters }, CONFIG);
+      assert.equal(bookLine(result, BOUND), c.printed);
     });
   }
 });
@@ -20,7 +22,7 @@ describe("the book's eight printed lines (tests/golden/book.json)", () => {
 describe("runs against the Python engine (js/test/golden.json)", () => {
   for (const c of GOLDEN.runs) {
     test(caseName(c), () => {
-      const ours = run(c.optimizer, c.options);
+      const ours = run(c.optimizer, c.options, CONFIG);
       assert.equal(ours.divergedAt, c.diverged_at);
       assert.equal(ours.points.length, c.options.steps + 1);
       assertClose(ours.points, c.points, 1e-12 * size(c.points), "points");
@@ -31,8 +33,8 @@ describe("runs against the Python engine (js/test/golden.json)", () => {
         assert.equal(ours.effectiveLr.length, c.options.steps);
         assertClose(ours.effectiveLr, c.effective_lr, 1e-12 * size(c.effective_lr), "effectiveLr");
       }
-      assert.equal(bookLine(ours), c.book_line);
-      assert.deepEqual(resolve(c.optimizer, c.options).hyperparameters, c.hyperparameters);
+      assert.equal(bookLine(ours, BOUND), c.book_line);
+      assert.deepEqual(resolve(c.optimizer, c.options, CONFIG).hyperparameters, c.hyperparameters);
     });
   }
 
@@ -47,7 +49,7 @@ describe("runs against the Python engine (js/test/golden.json)", () => {
       && !(c.optimizer === "sgd" && c.hyperparameters.schedule !== "constant"));
     assert.ok(exact.length >= 80, `${exact.length} cases`);
     for (const c of exact) {
-      const ours = run(c.optimizer, c.options);
+      const ours = run(c.optimizer, c.options, CONFIG);
       const nan = (v) => (v === null ? NaN : v);
       assert.deepEqual(ours.points.flat(), c.points.flat().map(nan), caseName(c));
       assert.deepEqual(ours.losses, c.losses.map(nan), caseName(c));
@@ -57,7 +59,7 @@ describe("runs against the Python engine (js/test/golden.json)", () => {
 
   test("the cases cover every rule, convention and objective, and diverging runs", () => {
     const seen = new Set(GOLDEN.runs.map((c) => `${c.optimizer} ${c.options.convention} ${c.options.objective}`));
-    for (const rule of RULES) {
+    for (const rule of CONFIG.rules) {
       for (const objective of OBJECTIVES) assert.ok(seen.has(`${rule} d2l ${objective}`), `${rule} ${objective}`);
     }
     for (const rule of ["nesterov", "adagrad", "rmsprop", "adadelta", "adam"]) {
@@ -70,44 +72,46 @@ describe("runs against the Python engine (js/test/golden.json)", () => {
   });
 });
 
-describe("defaults", () => {
-  test("DEFAULTS are the spec table's defaults, name for name", () => {
-    assert.deepEqual(Object.keys(DEFAULTS), Object.keys(GOLDEN.specs));
-    for (const convention of CONVENTIONS) {
-      assert.deepEqual(Object.keys(DEFAULTS[convention]), [...RULES]);
-      for (const rule of RULES) {
-        const python = Object.fromEntries(Object.entries(GOLDEN.specs[convention][rule])
+describe("the facts come from Python's config", () => {
+  test("a missing hyperparameter is the spec table's default, under each convention", () => {
+    for (const convention of CONFIG.conventions) {
+      for (const rule of CONFIG.rules) {
+        const python = Object.fromEntries(Object.entries(CONFIG.specs[convention][rule])
           .map(([name, spec]) => [name, spec.default]));
-        assert.deepEqual(DEFAULTS[convention][rule], python, `${convention} ${rule}`);
+        const options = { convention, noise: [] };
+        assert.deepEqual(resolve(rule, options, CONFIG).hyperparameters, python, `${convention} ${rule}`);
       }
     }
   });
 
-  test("a missing hyperparameter comes from the defaults argument when one is given", () => {
-    const defaults = { d2l: { gd: { eta: 0.1 } } };
-    const line = bookLine(run("gd", { objective: "bowl" }, defaults));
+  test("another config gives other defaults and another bound", () => {
+    const config = structuredClone(CONFIG);
+    config.specs.d2l.gd.eta.default = 0.1;
+    const line = bookLine(run("gd", { objective: "bowl" }, config), config.bound);
     assert.equal(line, BOOK.cases[0].printed);
-  });
-
-  test("BOUND is Python's", () => {
-    assert.equal(BOUND, GOLDEN.bound);
+    config.bound = 10;
+    const far = run("gd", { eta: 0.1 }, config);
+    assert.equal(far.divergedAt, null);
+    assert.equal(run("gd", { start: [-5, -2], eta: 5 }, config).divergedAt, 1);
+    assert.match(bookLine(run("gd", { eta: 5 }, config), 10), /passed 10;/);
   });
 });
 
 describe("bad input says what was wrong", () => {
   const cases = [
-    [() => run("sgd", { steps: 3 }), /'noise' option of sgd must hold 3 pairs/],
-    [() => run("sgd", { steps: 3, noise: [[0, 0]] }), /Got 1 instead/],
-    [() => run("adadelta", { eta: 1 }), /book's Adadelta has no learning rate/],
-    [() => run("rmsprop", { lr: 0.1, convention: "torch" }), /'lr' parameter is not a hyperparameter of rmsprop/],
-    [() => run("adamw"), /'optimizer' parameter must be one of/],
-    [() => run("gd", { convention: "jax" }), /'convention' parameter/],
-    [() => run("gd", { objective: "general", condition: 0.5 }), /'condition' parameter of general/],
-    [() => run("gd", { steps: 0 }), /'steps' parameter must be an integer/],
-    [() => run("gd", { start: [0, 2e6] }), /'start' parameter/],
-    [() => run("gd", { eta: "0.1" }), /'eta' parameter of gd must be a finite float/],
-    [() => run("sgd", { schedule: "cosine", noise: [] }), /'schedule' parameter of sgd must be one of/],
-    [() => run("adam", { bias_correction: 1 }), /'bias_correction' parameter of adam/],
+    [() => run("sgd", { steps: 3 }, CONFIG), /'noise' option of sgd must hold 3 pairs/],
+    [() => run("sgd", { steps: 3, noise: [[0, 0]] }, CONFIG), /Got 1 instead/],
+    [() => run("adadelta", { eta: 1 }, CONFIG), /book's Adadelta has no learning rate/],
+    [() => run("rmsprop", { lr: 0.1, convention: "torch" }, CONFIG),
+      /'lr' parameter is not a hyperparameter of rmsprop/],
+    [() => run("adamw", {}, CONFIG), /'optimizer' parameter must be one of/],
+    [() => run("gd", { convention: "jax" }, CONFIG), /'convention' parameter/],
+    [() => run("gd", { objective: "general", condition: 0.5 }, CONFIG), /'condition' parameter of general/],
+    [() => run("gd", { steps: 0 }, CONFIG), /'steps' parameter must be an integer/],
+    [() => run("gd", { start: [0, 2e6] }, CONFIG), /'start' parameter/],
+    [() => run("gd", { eta: "0.1" }, CONFIG), /'eta' parameter of gd must be a finite float/],
+    [() => run("sgd", { schedule: "cosine", noise: [] }, CONFIG), /'schedule' parameter of sgd must be one of/],
+    [() => run("adam", { bias_correction: 1 }, CONFIG), /'bias_correction' parameter of adam/],
     [() => etaLimit("gd", [[1, 0], [0, 1]], 1.5), /'beta' parameter of gd must be a float in the range \[0, 1\]/],
   ];
   for (const [call, says] of cases) test(String(says), () => assert.throws(call, says));
@@ -127,7 +131,7 @@ describe("formatF is Python's format(x, 'f')", () => {
 describe("objectives", () => {
   for (const o of GOLDEN.objectives) {
     test(`${o.name} ${JSON.stringify(o.params)}`, () => {
-      const ours = getObjective(o.name, o.params);
+      const ours = getObjective(CONFIG, o.name, o.params);
       if (o.hessian === null) {
         assert.equal(ours.hessian, null);
       } else {
@@ -143,9 +147,9 @@ describe("objectives", () => {
   }
 
   test("the book's general(20, 0) is the quadratic, and f and grad agree with each other", () => {
-    assert.deepEqual(getObjective("general").hessian, getObjective("quadratic").hessian);
+    assert.deepEqual(getObjective(CONFIG, "general").hessian, getObjective(CONFIG, "quadratic").hessian);
     for (const name of OBJECTIVES) {
-      const f = objectiveF(name), grad = objectiveGrad(name);
+      const { f, grad } = getObjective(CONFIG, name);
       const [x1, x2, h] = [0.7, -1.3, 1e-6];
       const [g1, g2] = grad(x1, x2);
       const n1 = (f(x1 + h, x2) - f(x1 - h, x2)) / (2 * h), n2 = (f(x1, x2 + h) - f(x1, x2 - h)) / (2 * h);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { axisValues, boundary, compute } from "../src/landscape.js";
-import { GOLDEN, assertClose } from "../testing/golden.js";
+import { axisValues, boundary, compute } from "../src/core/landscape.js";
+import { CONFIG, GOLDEN, assertClose } from "../testing/golden.js";
 
 describe("axisValues is landscape.axis_values", () => {
   for (const a of GOLDEN.axes) {
@@ -26,7 +26,7 @@ describe("maps against landscape.compute / score (js/test/golden.json)", () => {
       + `${m.options.convention}${m.compute ? " (compute at 32)" : ""}`;
     test(name, () => {
       const ours = compute(m.optimizer, { ...m.options, x: m.x, xValues: m.x_values, y: m.y ?? undefined,
-        yValues: m.y_values ?? undefined, metric: m.metric, tol: m.tol });
+        yValues: m.y_values ?? undefined, metric: m.metric, tol: m.tol }, CONFIG);
       assert.equal(ours.nx, m.x_values.length);
       assert.equal(ours.ny, m.y_values ? m.y_values.length : 1);
       assert.equal(Array.from(ours.diverged).join(""), m.diverged);
@@ -46,12 +46,12 @@ describe("maps against landscape.compute / score (js/test/golden.json)", () => {
 
   test("bad input says what was wrong", () => {
     const base = { x: "eta", xValues: [0.1, 0.2] };
-    assert.throws(() => compute("gd", { ...base, objective: "saddle" }), /must have a minimum/);
-    assert.throws(() => compute("gd", { ...base, metric: "time" }), /'metric' parameter/);
-    assert.throws(() => compute("gd", { ...base, tol: 0 }), /'tol' parameter/);
-    assert.throws(() => compute("sgd", { ...base, x: "schedule", noise: [] }), /numeric hyperparameters/);
-    assert.throws(() => compute("momentum", { ...base, y: "eta", yValues: [1] }), /two different/);
-    assert.throws(() => compute("gd", { ...base, xValues: [] }), /non-empty array/);
+    assert.throws(() => compute("gd", { ...base, objective: "saddle" }, CONFIG), /must have a minimum/);
+    assert.throws(() => compute("gd", { ...base, metric: "time" }, CONFIG), /'metric' parameter/);
+    assert.throws(() => compute("gd", { ...base, tol: 0 }, CONFIG), /'tol' parameter/);
+    assert.throws(() => compute("sgd", { ...base, x: "schedule", noise: [] }, CONFIG), /numeric hyperparameters/);
+    assert.throws(() => compute("momentum", { ...base, y: "eta", yValues: [1] }, CONFIG), /two different/);
+    assert.throws(() => compute("gd", { ...base, xValues: [] }, CONFIG), /non-empty array/);
   });
 });
 

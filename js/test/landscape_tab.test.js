@@ -1,16 +1,18 @@
 // The Landscape tab's pure parts: Python's number formats, a picked cell's rounding, the budget, the key that
 // decides whether to compute, the range handles. What the tab draws and does is checked in a browser
-// (js/harness/check.py).
+// (tests/test_landscape_browser.py).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { axisValues } from "../src/landscape.js";
+import { pyG as formatG, roundSignificant } from "../src/core/format.js";
 import {
-  axisTicks, cellAt, clampSpan, defaultAxes, fitResolution, formatG, mapKey, numericNames, roundPick,
-  roundSignificant, spanIndices, spanLabel, spanOf, valueDomain,
-} from "../src/landscape_tab.js";
-import { noisePairs } from "../src/lesson.js";
-import { GOLDEN } from "../testing/golden.js";
+  axisValues, defaultAxes, fitResolution, mapKey, numericNames, roundPick,
+} from "../src/core/landscape.js";
+import { noisePairs } from "../src/core/lesson.js";
+import { axisTicks, cellAt, valueDomain } from "../src/figures/landscape_axes.js";
+import { spanLabel, spanOf } from "../src/ui/landscape_controls.js";
+import { clampSpan } from "../src/ui/slider.js";
+import { CONFIG } from "../testing/golden.js";
 
 describe("Python's number formats", () => {
   // What Python prints: f"{v:g}" and float(f"{v:.3g}"), ties of the exact binary value to the even digit.
@@ -36,10 +38,10 @@ describe("Python's number formats", () => {
 });
 
 describe("a picked cell is rounded to 3 significant digits inside its spec's range", () => {
-  for (const [convention, rules] of Object.entries(GOLDEN.specs)) {
+  for (const [convention, rules] of Object.entries(CONFIG.specs)) {
     for (const [rule, table] of Object.entries(rules)) {
       for (const [name, spec] of Object.entries(table)) {
-        if (spec.choices.length) continue;
+        if (spec.choices) continue;
         test(`${convention} ${rule} ${name}`, () => {
           for (const resolution of [32, 33, 96, 257]) {
             for (const v of axisValues(spec.low, spec.high, resolution, spec.scale)) {
@@ -63,23 +65,24 @@ describe("a picked cell is rounded to 3 significant digits inside its spec's ran
   });
 });
 
-describe("the budget", () => {
-  const budget = 8_000_000;
+describe("the budget: landscape.fit_budget's answers, sent in the config", () => {
+  const budget = CONFIG.landscape.budget;
+  const fit = (asked, steps, two = true) => fitResolution(CONFIG, asked, steps, two ? 2 : 1);
   test("a map within the budget keeps its resolution", () => {
-    assert.deepEqual(fitResolution(96, 100, budget), { resolution: 96, lowered: false });
-    assert.deepEqual(fitResolution(256, 20, budget), { resolution: 256, lowered: false });
-    assert.deepEqual(fitResolution(256, 500, budget, false), { resolution: 256, lowered: false });
+    assert.deepEqual(fit(96, 100), { resolution: 96, lowered: false });
+    assert.deepEqual(fit(256, 20), { resolution: 256, lowered: false });
+    assert.deepEqual(fit(256, 500, false), { resolution: 256, lowered: false });
   });
 
   test("256 cells a side of 500-step runs is lowered to 126", () => {
-    assert.deepEqual(fitResolution(256, 500, budget), { resolution: 126, lowered: true });
+    assert.deepEqual(fit(256, 500), { resolution: 126, lowered: true });
   });
 
   test("the largest resolution that fits, never more than asked, for every steps of the page", () => {
-    for (let steps = 1; steps <= 500; steps += 1) {
+    for (let steps = 1; steps <= CONFIG.pageSteps; steps += 1) {
       for (const asked of [32, 96, 128, 200, 256]) {
         for (const two of [true, false]) {
-          const { resolution: r, lowered } = fitResolution(asked, steps, budget, two);
+          const { resolution: r, lowered } = fit(asked, steps, two);
           const cost = (n) => (two ? n * n : n) * steps;
           assert.ok(r <= asked && cost(r) <= budget, `${asked} ${steps} ${two}: ${r}`);
           assert.equal(lowered, r < asked);
@@ -89,13 +92,9 @@ describe("the budget", () => {
     }
   });
 
-  test("more steps than the page offers still stay within the budget", () => {
-    for (const steps of [1000, 10000, 100000]) {
-      const { resolution: r } = fitResolution(256, steps, budget);
-      assert.ok(r >= 2 && r * r * steps <= budget, `${steps}: ${r}`);
-      const one = fitResolution(256, steps, budget, false).resolution;
-      assert.ok(one * steps <= budget, `${steps}: ${one}`);
-    }
+  test("more steps than the page offers are refused, not guessed", () => {
+    assert.throws(() => fit(256, CONFIG.pageSteps + 1), /'steps' parameter of a map/);
+    assert.throws(() => fit(256, 0), /'steps' parameter of a map/);
   });
 });
 
@@ -160,16 +159,9 @@ describe("the range handles", () => {
   const stops = [1e-5, 2e-5, 5e-5, 1e-4, 1e-3, 1e-2, 0.1, 1, 10, 100];
 
   test("the whole range is no span", () => {
-    assert.deepEqual(spanIndices(stops, null), [0, 9]);
     assert.equal(spanOf(stops, 0, 9), null);
     assert.deepEqual(spanOf(stops, 4, 8), [1e-3, 10]);
     assert.deepEqual(spanOf(stops, 0, 8), [1e-5, 10]);
-  });
-
-  test("a span goes back to its handles", () => {
-    assert.deepEqual(spanIndices(stops, [1e-3, 10]), [4, 8]);
-    assert.deepEqual(spanIndices(stops, [0.0011, 9.5]), [4, 8]);
-    assert.deepEqual(spanIndices(stops, [1, 1]), [7, 8]);
   });
 
   test("a handle stops one stop short of the other", () => {
@@ -231,13 +223,8 @@ describe("small parts", () => {
   });
 
   test("default axes: the issue's, else the first numeric hyperparameter", () => {
-    const config = { specs: structuredClone(GOLDEN.specs),
+    const config = { specs: CONFIG.specs,
       landscape: { defaultAxes: { adadelta: ["rho", "eps"], sgd: ["eta"], gd: ["eta", "nothing"] } } };
-    for (const c of Object.values(config.specs)) {
-      for (const t of Object.values(c)) {
-        for (const s of Object.values(t)) if (!s.choices.length) delete s.choices;
-      }
-    }
     assert.deepEqual(defaultAxes(config, "adadelta", "d2l"), ["rho", "eps"]);
     assert.deepEqual(defaultAxes(config, "gd", "d2l"), ["eta"]);
     assert.deepEqual(numericNames(config.specs.d2l.sgd), ["eta"]);

@@ -5,13 +5,13 @@ Run from the repository root after any change to the Python engine, the spec tab
     python js/test/make_golden.py
 
 Floats are written with repr (they read back to the same double), NaN as null. Nothing in the JSON is typed in by
-hand: every number comes from trajectories' own functions, including the spec table's defaults and ranges.
+hand: every number comes from trajectories' own functions. The JavaScript is given what the page is given,
+``state.config()`` (the spec table, the objectives' facts, the bound), written here as ``config``.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from trajectories.objectives import OBJECTIVES, get_objective  # noqa: E402
 from trajectories.plotting import _decades, _floor, contour_grid, contour_levels, drawn_until, left_view  # noqa: E402
 from trajectories.rules import eta_limit, sgd_noise  # noqa: E402
 from trajectories.specs import CONVENTIONS, RULES, SPECS, resolve  # noqa: E402
+from trajectories.state import config  # noqa: E402
 
 OUT = Path(__file__).with_name("golden.json")
 SEED = 7
@@ -114,15 +115,6 @@ def runs() -> list[dict]:
     return cases
 
 
-def specs_table() -> dict:
-    return {conv: {rule: {name: {"default": s.default, "low": one(None if math.isnan(s.low) else s.low),
-                                 "high": one(None if math.isnan(s.high) else s.high), "scale": s.scale,
-                                 "choices": list(s.choices)}
-                          for name, s in table.items()}
-                   for rule, table in rules.items()}
-            for conv, rules in SPECS.items()}
-
-
 def objective_data() -> list[dict]:
     out = []
     for name, params in objectives():
@@ -153,6 +145,27 @@ def formats() -> list:
     values += ties + [-v for v in ties]
     values += (rng.standard_normal(100) * 10.0 ** rng.integers(-8, 7, 100)).tolist()
     return [[v, f"{v:f}"] for v in values]
+
+
+def python_formats() -> list:
+    """repr, :g and .4g of floats (core/format.js's pyRepr and pyG): exact ties, which Python rounds to even,
+    edges and drawn ones."""
+    rng = np.random.default_rng(SEED)
+    values = [0.0, -0.0, 2.5, 1234565.0, 100.0625, 999999.5, 999998.5, 0.125, 0.375, 12.5, 0.5, 1.5, 1e16, 1e15,
+              9999999999999998.0, 1e-4, 1e-5, 0.0001234565, 5e-324, 1.7976931348623157e308, 2.2250738585072014e-308]
+    values += [k / 2 ** s for k in (1, 3, 5, 25, 125, 12345, 123455, 1234565, 2469131) for s in range(0, 24, 3)]
+    values += (rng.standard_normal(300) * 10.0 ** rng.integers(-30, 30, 300)).tolist()
+    values += rng.uniform(-1000, 1000, 100).tolist()
+    return [[v, repr(v), f"{v:g}", f"{v:.4g}"] for v in values]
+
+
+def general_latex() -> list:
+    """general(condition, angle).latex, which the page writes itself as the sliders move (objectives.generalLatex)."""
+    rng = np.random.default_rng(SEED)
+    pairs = [(c, a) for c in (1.0, 1.0000001, 2.0, 20.0, 1000.0) for a in (-180.0, -90.0, -45.0, 0.0, -0.0, 1e-9,
+                                                                             30.0, 90.0, 135.0, 180.0)]
+    pairs += list(zip((10.0 ** rng.uniform(0, 3, 100)).tolist(), rng.uniform(-180, 180, 100).tolist(), strict=True))
+    return [[c, a, get_objective("general", condition=c, angle=a).latex] for c, a in pairs]
 
 
 def axes() -> list[dict]:
@@ -341,7 +354,8 @@ def write(data: dict) -> None:
 def main() -> int:
     with np.errstate(all="ignore"):
         data = {"generator": "js/test/make_golden.py", "numpy": np.__version__, "bound": BOUND,
-                "specs": specs_table(), "objectives": objective_data(), "formats": formats(),
+                "config": config(), "objectives": objective_data(), "formats": formats(),
+                "python_formats": python_formats(), "latex": general_latex(),
                 "eta_limits": eta_limits(), "axes": axes(), "boundaries": boundaries(), "runs": runs(),
                 "maps": maps(), "plot": plot_data()}
     write(data)

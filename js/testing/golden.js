@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
 
 export const GOLDEN = read("../test/golden.json");
+export const CONFIG = GOLDEN.config; // state.config(): what the page is given
 export const BOOK = read("../../tests/golden/book.json");
 
 /** Largest |v| over the finite numbers of a nested array (null is Python's NaN), at least 1. */

@@ -1,9 +1,12 @@
-// The hyperparameter landscape in JavaScript: a port of landscape.compute, score, axis_values and _boundary.
+// The hyperparameter landscape in JavaScript: a port of landscape.compute, score, axis_values and _boundary, and
+// what the tab decides before it computes (the budget, the key of a map, the default axes). No DOM.
 //
 // One optimizer over a grid of one or two of its hyperparameters, one number per cell. Every cell is stepped in
 // place by the engine's kernel (its state in typed arrays); no trajectory is kept, only what the metric needs.
 
-import { DEFAULTS, SLOT, etaLimit, kernelValue, makeKernel, resetKernel, resolve, stepKernel } from "./engine.js";
+import { SLOT, kernelValue, makeKernel, resetKernel, resolve, stepKernel } from "./engine.js";
+import { roundSignificant } from "./format.js";
+import { etaLimit } from "./objectives.js";
 
 export const METRICS = Object.freeze(["loss", "distance", "steps"]);
 export const FLOOR = 1e-16; // log10 needs a positive number: a loss or distance of exactly 0 is drawn as this
@@ -54,13 +57,13 @@ function linspace(start, stop, num) {
  *   y, yValues: the same for the y axis, or omitted for one axis;
  *   metric: "loss" (log10 final loss), "distance" (log10 distance to the nearest minimum) or "steps" (the first
  *   step whose point is within tol of a minimum, the start counting as step 0); tol (default 0.1).
- * @param {object} [defaults=DEFAULTS]
+ * @param {object} config state.config(): the spec table, the objectives' minima, the bound
  * @returns {{values: Float64Array, diverged: Uint8Array, nx: number, ny: number}} row-major (ny, nx): cell (i, j)
  *   of xValues[i], yValues[j] at j * nx + i; ny is 1 for one axis. values is NaN where the run diverged and, for
- *   "steps", where it never came within tol; diverged is 1 where the run left |x| <= BOUND or became non-finite.
+ *   "steps", where it never came within tol; diverged is 1 where the run left |x| <= bound or became non-finite.
  */
-export function compute(optimizer, options = {}, defaults = DEFAULTS) {
-  const resolved = resolve(optimizer, options, defaults, LANDSCAPE_OPTIONS);
+export function compute(optimizer, options, config) {
+  const resolved = resolve(optimizer, options, config, LANDSCAPE_OPTIONS);
   const { x, y = null, metric = "loss", tol = 0.1 } = options;
   const table = resolved.hyperparameters;
   const numeric = Object.keys(table).filter((name) => !NUMERIC_ONLY.includes(name));
@@ -81,8 +84,8 @@ export function compute(optimizer, options = {}, defaults = DEFAULTS) {
   }
   const xs = checkValues(x, options.xValues);
   const ys = y == null ? Float64Array.of(NaN) : checkValues(y, options.yValues);
-  const k = makeKernel(resolved);
-  const minima = k.info.minima;
+  const k = makeKernel(resolved, config);
+  const minima = config.objectives[resolved.objective].minima;
   if (!minima.length) {
     throw new Error("The 'objective' parameter of the landscape must have a minimum to measure against. "
       + `Got ${resolved.objective} instead.`);
@@ -121,6 +124,46 @@ export function compute(optimizer, options = {}, defaults = DEFAULTS) {
     }
   }
   return { values, diverged, nx, ny: y == null ? 1 : ny };
+}
+
+/**
+ * compute() in slices of rows (cells along a curve): whole calls of about `chunk` cell-steps until `sliceMs` has
+ * passed, then `await pause(done)` (done: the share computed so far), which resolves to false to drop the map. A
+ * row's cost is only known once computed (a diverged run stops early), so a slice is measured, not predicted.
+ * The Landscape tab's worker runs it, and the page itself where there is no worker.
+ *
+ * @returns {Promise<{values, diverged, nx, ny, busy} | null>} busy: ms spent computing, without the pauses;
+ *   null when a pause said to stop
+ */
+export async function computeSliced(optimizer, options, config, { pause, sliceMs = 12, chunk = 50_000 }) {
+  const two = options.y != null;
+  const xs = Float64Array.from(options.xValues), ys = two ? Float64Array.from(options.yValues) : null;
+  const nx = xs.length, ny = two ? ys.length : 1;
+  const count = two ? ny : nx;
+  const per = Math.max(1, Math.floor(chunk / ((two ? nx : 1) * (options.steps ?? 1))));
+  const values = new Float64Array(nx * ny), diverged = new Uint8Array(nx * ny);
+  let busy = 0, slice = performance.now();
+  for (let at = 0; at < count;) {
+    const n = Math.min(per, count - at);
+    const t0 = performance.now();
+    const part = compute(optimizer, two ? { ...options, xValues: xs, yValues: ys.subarray(at, at + n) }
+      : { ...options, xValues: xs.subarray(at, at + n) }, config);
+    const t1 = performance.now();
+    busy += t1 - t0;
+    values.set(part.values, two ? at * nx : at);
+    diverged.set(part.diverged, two ? at * nx : at);
+    at += n;
+    if (at < count && t1 - slice >= sliceMs) {
+      if (!(await pause(at / count))) return null;
+      slice = performance.now();
+    }
+  }
+  return { values, diverged, nx, ny, busy };
+}
+
+/** A picked cell's value to 3 significant digits, inside the spec's [low, high]. */
+export function roundPick(value, low, high) {
+  return Math.min(Math.max(roundSignificant(value), low), high);
 }
 
 function checkValues(name, given) {
@@ -179,4 +222,47 @@ export function boundary(optimizer, hessian, x, y, current, xValues, yValues) {
     }
   }
   return null;
+}
+
+/**
+ * landscape.fit_budget, as Python answered it for every steps of the page (config.landscape.maxResolution): the
+ * resolution asked for, or the largest whose cost fits the budget.
+ *
+ * @returns {{resolution: number, lowered: boolean}}
+ */
+export function fitResolution(config, requested, steps, axes) {
+  if (!(Number.isInteger(steps) && steps >= 1 && steps <= config.pageSteps)) {
+    throw new Error(`The 'steps' parameter of a map must be an integer in the range [1, ${config.pageSteps}]. `
+      + `Got ${steps} instead.`);
+  }
+  const most = config.landscape.maxResolution[String(axes)][steps - 1];
+  return { resolution: Math.min(requested, most), lowered: most < requested };
+}
+
+/** The numeric hyperparameters of a spec table, in its order (the ones a map can put on an axis). */
+export function numericNames(table) {
+  return Object.keys(table).filter((name) => !("choices" in table[name]));
+}
+
+/** The default axes of an optimizer that exist under this convention, or its first numeric hyperparameter. */
+export function defaultAxes(config, optimizer, convention) {
+  const numeric = numericNames(config.specs[convention][optimizer]);
+  const axes = (config.landscape.defaultAxes[optimizer] ?? []).filter((a) => numeric.includes(a));
+  return axes.length ? axes : [numeric[0]];
+}
+
+/**
+ * What the map depends on, as a string: the optimizer's hyperparameters but the mapped ones (moving those only
+ * moves the marker), the objective (condition and angle only for "general"), start, steps, convention, the seed
+ * (for sgd, whose noise it draws), and the tab's own settings with the resolution actually used.
+ */
+export function mapKey(lesson, settings) {
+  const { optimizer, axes, spans = {}, metric, tol, resolution } = settings;
+  const hp = lesson.hyperparameters?.[optimizer] ?? {};
+  const others = Object.keys(hp).filter((k) => !axes.includes(k)).sort().map((k) => [k, hp[k]]);
+  const general = lesson.objective === "general";
+  return JSON.stringify([optimizer, others, lesson.objective, general ? lesson.condition : null,
+    general ? lesson.angle : null, Array.from(lesson.start ?? []), lesson.steps, lesson.convention,
+    optimizer === "sgd" ? lesson.seed ?? null : null, axes, Object.keys(spans).sort().map((k) => [k, spans[k]]),
+    metric, metric === "steps" ? tol : null, resolution]);
 }

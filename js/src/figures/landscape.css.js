@@ -28,17 +28,12 @@ export const LANDSCAPE_CSS = `
 }
 .tj-app .tj-landscape-svg:focus { outline: none; }
 .tj-app .tj-landscape-svg:focus-visible { outline: 2px solid var(--tj-accent); outline-offset: -2px; }
-.tj-app .tj-landscape-range, .tj-app .tj-landscape-resolution-field input { position: relative; height: 22px; }
-.tj-app .tj-landscape-track, .tj-app .tj-landscape-fill {
-  position: absolute; top: 9px; height: 4px; border-radius: 2px; pointer-events: none;
-}
-.tj-app .tj-landscape-track { left: 7px; right: 7px; background: var(--tj-bg2); box-shadow: inset 0 0 0 1px var(--tj-border); }
-.tj-app .tj-landscape-fill { background: var(--tj-accent); }
+.tj-app .tj-landscape-resolution-field input { position: relative; height: 22px; }
+.tj-app .tj-landscape-range { margin: 2px 7px; }
 .tj-app .tj-landscape-slider {
   -webkit-appearance: none; appearance: none; box-sizing: border-box; display: block; width: 100%; height: 22px;
-  margin: 0; padding: 0; background: transparent; accent-color: var(--tj-accent);
+  margin: 0; padding: 0; border: 0; background: transparent; accent-color: var(--tj-accent);
 }
-.tj-app .tj-landscape-range .tj-landscape-slider { position: absolute; left: 0; top: 0; pointer-events: none; }
 .tj-app .tj-landscape-slider::-webkit-slider-runnable-track { height: 22px; background: transparent; }
 .tj-app .tj-landscape-slider::-moz-range-track { height: 22px; background: transparent; }
 .tj-app .tj-landscape-resolution-field .tj-landscape-slider::-webkit-slider-runnable-track {
@@ -48,13 +43,13 @@ export const LANDSCAPE_CSS = `
   height: 4px; border-radius: 2px; background: var(--tj-bg2);
 }
 .tj-app .tj-landscape-slider::-webkit-slider-thumb {
-  -webkit-appearance: none; appearance: none; pointer-events: auto; box-sizing: border-box; width: 14px;
+  -webkit-appearance: none; appearance: none; box-sizing: border-box; width: 14px;
   height: 14px; margin-top: 4px; border-radius: 50%; background: var(--tj-accent); border: 2px solid var(--tj-bg);
   box-shadow: 0 0 0 1px var(--tj-accent); cursor: pointer;
 }
 .tj-app .tj-landscape-resolution-field .tj-landscape-slider::-webkit-slider-thumb { margin-top: -5px; }
 .tj-app .tj-landscape-slider::-moz-range-thumb {
-  pointer-events: auto; box-sizing: border-box; width: 14px; height: 14px; border-radius: 50%;
+  box-sizing: border-box; width: 14px; height: 14px; border-radius: 50%;
   background: var(--tj-accent); border: 2px solid var(--tj-bg); box-shadow: 0 0 0 1px var(--tj-accent); cursor: pointer;
 }
 .tj-app .tj-landscape-slider:focus { outline: none; }

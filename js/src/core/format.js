@@ -31,14 +31,21 @@ export function pyRepr(x) {
   return sign + (exponent < -4 || exponent >= 16 ? scientific(digits, exponent) : fixed(digits, exponent));
 }
 
-// x (finite, >= 0) is exactly the decimal `digits` x 10 ** (exponent - digits.length + 1): both sides as BigInt.
-function isExactly(x, digits, exponent) {
+/** A finite x as [m, e] with x === m * 2 ** e exactly, m a BigInt (negative for negative x). */
+export function decompose(x) {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);
   const hi = view.getUint32(0), lo = view.getUint32(4);
-  const biased = (hi >>> 20) & 0x7ff;
-  const m = ((BigInt(hi & 0xfffff) << 32n) | BigInt(lo)) | (biased ? 1n << 52n : 0n);
-  const e2 = (biased || 1) - 1075, e10 = exponent - digits.length + 1;
+  let e = (hi >>> 20) & 0x7ff;
+  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  if (e === 0) e = 1; else m |= 1n << 52n;
+  return [hi >>> 31 ? -m : m, e - 1075];
+}
+
+// x (finite, >= 0) is exactly the decimal `digits` x 10 ** (exponent - digits.length + 1): both sides as BigInt.
+function isExactly(x, digits, exponent) {
+  const [m, e2] = decompose(x);
+  const e10 = exponent - digits.length + 1;
   let left = BigInt(digits), right = m;
   if (e10 >= 0) left *= 10n ** BigInt(e10); else right *= 10n ** BigInt(-e10);
   if (e2 >= 0) right <<= BigInt(e2); else left <<= BigInt(-e2);
@@ -67,4 +74,32 @@ export function pyG(x, precision = 6) {
   const exponent = Number(e);
   const digits = mantissa.replace(".", "").replace(/0+$/, "") || "0";
   return sign + (exponent < -4 || exponent >= precision ? scientific(digits, exponent) : fixed(digits, exponent));
+}
+
+/**
+ * Python's format(x, "f"): fixed, 6 decimals, the exact binary value rounded half to even, the sign kept on
+ * values that round to zero (-1e-9 -> "-0.000000") and on -0. toFixed() would round ties away from zero.
+ */
+export function formatF(x) {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  const sign = x < 0 || Object.is(x, -0) ? "-" : "";
+  if (x === 0) return `${sign}0.000000`;
+  const [m, e] = decompose(Math.abs(x));
+  let q;
+  if (e >= 0) {
+    q = (m << BigInt(e)) * 1000000n;
+  } else {
+    const num = m * 1000000n, den = 1n << BigInt(-e);
+    q = num / den;
+    const twice = 2n * (num - q * den);
+    if (twice > den || (twice === den && (q & 1n))) q += 1n;
+  }
+  const digits = q.toString().padStart(7, "0");
+  return `${sign}${digits.slice(0, -6)}.${digits.slice(-6)}`;
+}
+
+/** float(f"{value:.{digits}g}"): value to `digits` significant digits, rounded as Python rounds (see pyG). */
+export function roundSignificant(value, digits = 3) {
+  return Number.isFinite(value) && value !== 0 ? Number(pyG(value, digits)) : value;
 }

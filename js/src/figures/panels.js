@@ -6,7 +6,8 @@ import { scaleLinear, scaleLog, scaleSymlog } from "d3-scale";
 import { select } from "d3-selection";
 import { line } from "d3-shape";
 
-import { FINE, PT, px, standaloneSVG, uid } from "./svg.js";
+import { uid } from "../core/ids.js";
+import { FINE, PT, px } from "./svg.js";
 
 export const PANEL_WIDTH = 330;
 export const PANEL_HEIGHT = 210; // each of the two; the SVG is PANEL_WIDTH x 2 PANEL_HEIGHT
@@ -139,7 +140,7 @@ function rateValues(optimizers) {
  * The loss and effective-rate panels.
  *
  * @param {Element} parent where the SVG is appended
- * @returns {{element: SVGSVGElement, render: (data: {optimizers, steps, step}) => void, toSVG: () => string,
+ * @returns {{element: SVGSVGElement, render: (data: {optimizers, steps, step}) => void,
  *   destroy: () => void}}
  *   render reads each optimizer's name, color, run.losses and run.effectiveLr (the plot's view will do); the paths
  *   are drawn again only when a run object or the steps change, the axes only when their limits change.
@@ -276,7 +277,6 @@ export function createPanels(parent) {
   return {
     element: svg.node(),
     render,
-    toSVG: () => standaloneSVG(svg.node()),
     destroy() {
       svg.remove();
     },

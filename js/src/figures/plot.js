@@ -4,26 +4,21 @@
 // only when the objective changes; a slider move, a new start or a new step only rewrites attributes (d,
 // transform, display) of elements that already exist, as the Python figure only moves its artists.
 import { axisBottom, axisLeft } from "d3-axis";
-import { contours } from "d3-contour";
 import { drag } from "d3-drag";
 import { scaleLinear } from "d3-scale";
 import { pointer, select } from "d3-selection";
-import {
-  curveLinearClosed, line, symbol, symbolCircle, symbolDiamond2, symbolSquare, symbolStar, symbolTimes,
-  symbolTriangle,
-} from "d3-shape";
+import { line } from "d3-shape";
 
-import { FINE, PT, px, standaloneSVG, uid } from "./svg.js";
+import { uid } from "../core/ids.js";
+import { contourPaths } from "./contours.js";
+import { arrowPaths, clippedPolyline, markerPath, symbolTemplate } from "./marks.js";
+import { FINE, PT, px } from "./svg.js";
 
 export const WIDTH = 560;
 export const HEIGHT = 420;
 export const MARGIN = Object.freeze({ top: 30, right: 12, bottom: 44, left: 52 });
 const INNER_W = WIDTH - MARGIN.left - MARGIN.right;
 const INNER_H = HEIGHT - MARGIN.top - MARGIN.bottom;
-const CELL = 5; // px between contour grid samples: finer than the book's 0.1 (about 7.6 px here)
-const PAD = 2; // grid samples beyond each side of the window, so d3-contour's closing edges fall outside the clip
-const BOOK_STEP = 0.1; // d2l's contour grid spacing: the automatic levels are taken on that grid, as matplotlib does
-const LOG_LEVELS = 15;
 // Sizes in points, as plotting.py gives them to matplotlib.
 const LINE_PT = 1.5;
 const CURRENT_PT = 11;
@@ -37,150 +32,7 @@ const GRADIENT_PT = 1.4;
 const UPDATE_PT = 2.2;
 const START_HIT = 11; // px radius of the start marker's grab area (finger-sized)
 
-const SHAPES = Object.freeze({ circle: symbolCircle, square: symbolSquare, triangle: symbolTriangle,
-  diamond: symbolDiamond2 });
-
-// --- pure functions (tested in js/test/plot.test.js) -------------------------------------------------------------
-
-/** numpy.arange(start, stop, step) for a positive step: the same length and the same doubles. */
-export function arange(start, stop, step) {
-  const n = Math.max(0, Math.ceil((stop - start) / step));
-  const delta = (start + step) - start; // numpy fills start + i * (second - first)
-  return Float64Array.from({ length: n }, (_, i) => start + i * delta);
-}
-
-function pow10(k) { // exact for the integer k used here; 10 ** -k in V8 is not always correctly rounded
-  return k >= 0 ? 10 ** k : 1 / 10 ** -k;
-}
-
-function pyDivmod(x, y) { // CPython's float divmod (numpy's floor_divide follows it)
-  let mod = x % y;
-  let div = (x - mod) / y;
-  if (mod) {
-    if ((y < 0) !== (mod < 0)) {
-      mod += y;
-      div -= 1;
-    }
-  } else {
-    mod = y < 0 ? -0 : 0;
-  }
-  let floor;
-  if (div) {
-    floor = Math.floor(div);
-    if (div - floor > 0.5) floor += 1;
-  } else {
-    floor = x / y < 0 ? -0 : 0;
-  }
-  return [floor, mod];
-}
-
-const MPL_STEPS = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]; // MaxNLocator's default steps
-const MPL_EXTENDED = [...MPL_STEPS.slice(0, -1).map((s) => 0.1 * s), ...MPL_STEPS, 10 * MPL_STEPS[1]];
-
-function nonsingular(vmin, vmax, expander, tiny) { // matplotlib.transforms._nonsingular
-  if (!Number.isFinite(vmin) || !Number.isFinite(vmax)) return [-expander, expander];
-  if (vmax < vmin) [vmin, vmax] = [vmax, vmin];
-  const maxabs = Math.max(Math.abs(vmin), Math.abs(vmax));
-  if (maxabs < (1e6 / tiny) * 2.2250738585072014e-308) return [-expander, expander];
-  if (vmax - vmin <= maxabs * tiny) {
-    if (vmax === 0 && vmin === 0) return [-expander, expander];
-    return [vmin - expander * Math.abs(vmin), vmax + expander * Math.abs(vmax)];
-  }
-  return [vmin, vmax];
-}
-
-/**
- * matplotlib's MaxNLocator(nbins, min_n_ticks=1).tick_values(vmin, vmax) with the default steps and
- * axes.autolimit_mode "data": nice round values covering [vmin, vmax], at most nbins + 1 of them inside.
- */
-export function maxNLocator(vmin, vmax, nbins) {
-  [vmin, vmax] = nonsingular(vmin, vmax, 1e-13, 1e-14);
-  const dv = Math.abs(vmax - vmin), meanv = (vmax + vmin) / 2; // ticker.scale_range
-  const offset = Math.abs(meanv) / dv < 100 ? 0 : Math.sign(meanv) * pow10(Math.floor(Math.log10(Math.abs(meanv))));
-  const scale = pow10(Math.floor(Math.log10(dv / nbins)));
-  const lo = vmin - offset, hi = vmax - offset;
-  const steps = MPL_EXTENDED.map((s) => s * scale);
-  const raw = (hi - lo) / nbins;
-  let istep = steps.findIndex((s) => s >= raw);
-  if (istep < 0) istep = steps.length - 1;
-  let ticks = [];
-  for (let i = istep; i >= 0; i--) {
-    const step = steps[i];
-    const best = pyDivmod(lo, step)[0] * step;
-    let tol = 1e-10; // ticker._Edge_integer.closeto
-    if (offset !== 0) tol = Math.min(0.4999, Math.max(1e-10, 10 ** (Math.log10(Math.abs(offset) / step) - 12)));
-    const [dl, ml] = pyDivmod(lo - best, step);
-    const low = Math.abs(ml / step - 1) < tol ? dl + 1 : dl;
-    const [dh, mh] = pyDivmod(hi - best, step);
-    const high = Math.abs(mh / step) < tol ? dh : dh + 1;
-    ticks = [];
-    for (let n = low; n < high + 1; n++) ticks.push(n * step + best);
-    if (ticks.some((t) => t <= hi && t >= lo)) break;
-  }
-  return ticks.map((t) => t + offset);
-}
-
-/** ContourSet._autolev for line contours at matplotlib's default of 7: MaxNLocator(8), trimmed to [zmin, zmax]. */
-export function autoLevels(zmin, zmax) {
-  const lev = maxNLocator(zmin, zmax, 8);
-  let i0 = 0, i1 = lev.length;
-  for (let i = 0; i < lev.length; i++) if (lev[i] < zmin) i0 = i;
-  const over = lev.findIndex((v) => v > zmax);
-  if (over >= 0) i1 = over + 1;
-  if (i1 - i0 < 3) [i0, i1] = [0, lev.length];
-  return lev.slice(i0, i1);
-}
-
-/** plotting.contour_levels for levels "log": numpy.geomspace(low, top, 16)[:-1] over the finite values. */
-export function logLevels(z) {
-  let top = -Infinity, low = Infinity;
-  for (const v of z) {
-    if (!Number.isFinite(v)) continue;
-    if (v > top) top = v;
-    if (v > 0 && v < low) low = v;
-  }
-  if (low === Infinity) low = top * 1e-6;
-  low = Math.max(low, top * 1e-6);
-  const a = Math.log10(low), step = (Math.log10(top) - a) / LOG_LEVELS;
-  const out = [low];
-  for (let i = 1; i < LOG_LEVELS; i++) out.push(10 ** (i * step + a));
-  return out;
-}
-
-function bookGrid(objective) { // plotting.contour_grid: d2l's arange(lo, hi, 0.1) over the window
-  const x1 = arange(objective.xlim[0], objective.xlim[1], BOOK_STEP);
-  const x2 = arange(objective.ylim[0], objective.ylim[1], BOOK_STEP);
-  const z = new Float64Array(x1.length * x2.length);
-  let zmin = Infinity, zmax = -Infinity;
-  for (let j = 0; j < x2.length; j++) {
-    for (let i = 0; i < x1.length; i++) {
-      const v = objective.f(x1[i], x2[j]);
-      z[j * x1.length + i] = v;
-      if (v < zmin) zmin = v; // NaN compares false: left out, as matplotlib masks invalid values
-      if (v > zmax) zmax = v;
-    }
-  }
-  return { z, zmin, zmax };
-}
-
-/**
- * The levels of plotting.py's contour set (`cs.levels`): matplotlib's automatic ones or contour_levels()'s log
- * ones, both found on the book's 0.1 grid over the window, as plotting.contour_grid() makes it.
- */
-export function contourLevels(objective) {
-  const { z, zmin, zmax } = bookGrid(objective);
-  return objective.levels === "log" ? logLevels(z) : autoLevels(zmin, zmax);
-}
-
-/**
- * The levels that show: matplotlib draws no line for a level outside the grid's values. The finer grid here, which
- * reaches the window's far edges and beyond, would otherwise draw such a level in a corner.
- */
-export function visibleLevels(objective) {
-  const { z, zmin, zmax } = bookGrid(objective);
-  const levels = objective.levels === "log" ? logLevels(z) : autoLevels(zmin, zmax);
-  return levels.filter((v) => v >= zmin && v <= zmax);
-}
+// --- what the figure shows ------------------------------------------------------------------------------------
 
 function inside(p, xlim, ylim) {
   return p[0] >= xlim[0] && p[0] <= xlim[1] && p[1] >= ylim[0] && p[1] <= ylim[1]; // false for NaN
@@ -209,138 +61,6 @@ export function markerSize(steps) {
   return steps <= 40 ? 5 : steps <= 120 ? 3.5 : steps <= 300 ? 2 : 0;
 }
 
-/**
- * One marker of `shape` and `diameter` px as [x0, y0, rest]: the path d3-shape's symbol draws at the origin, with
- * its first point (x0, y0) apart and every later command made relative, so a marker at (x, y) is
- * `M${x + x0},${y + y0}${rest}`. The area is the circle's of that diameter, for every shape.
- */
-export function symbolTemplate(shape, diameter) {
-  const type = SHAPES[shape] ?? (shape === "star" ? symbolStar : shape === "x" ? symbolTimes : null);
-  if (!type) throw new Error(`The 'marker' parameter must be one of 'circle', 'square', 'triangle', 'diamond'. `
-    + `Got ${JSON.stringify(shape)} instead.`);
-  const d = symbol(type, Math.PI * (diameter / 2) ** 2).digits(2)();
-  let x = 0, y = 0, sx = 0, sy = 0, first = null, rest = "";
-  for (const [, cmd, args] of d.matchAll(/([A-Za-z])([^A-Za-z]*)/g)) {
-    const v = args.split(/[\s,]+/).filter(Boolean).map(Number);
-    const r = (n) => Math.round(n * 100) / 100;
-    if (cmd === "M") {
-      if (first === null) first = [v[0], v[1]];
-      else rest += `m${r(v[0] - x)},${r(v[1] - y)}`;
-      x = sx = v[0];
-      y = sy = v[1];
-    } else if (cmd === "L") {
-      rest += `l${r(v[0] - x)},${r(v[1] - y)}`;
-      [x, y] = v;
-    } else if (cmd === "h") {
-      rest += `h${v[0]}`;
-      x += v[0];
-    } else if (cmd === "v") {
-      rest += `v${v[0]}`;
-      y += v[0];
-    } else if (cmd === "A") {
-      rest += `a${v.slice(0, 5).join(",")},${r(v[5] - x)},${r(v[6] - y)}`;
-      x = v[5];
-      y = v[6];
-    } else if (cmd === "Z") {
-      rest += "z";
-      x = sx;
-      y = sy;
-    } else {
-      throw new Error(`symbolTemplate does not know the path command ${cmd} of d3-shape's ${shape}.`);
-    }
-  }
-  return [first[0], first[1], rest];
-}
-
-/**
- * Every marker of one path as a single d attribute: `template` (from symbolTemplate) at each pixel position
- * (xs[i], ys[i]) for i < n that is finite and within `box` [x0, y0, x1, y1] (the rest could not be seen).
- * With k = FINE the path is in tenths of a pixel (template made at FINE times the size), its coordinates integers.
- */
-export function markerPath(xs, ys, n, template, box, k = 1) {
-  const [x0, y0, rest] = template;
-  const round = k === 1 ? px : Math.round;
-  let d = "";
-  for (let i = 0; i < n; i++) {
-    const x = xs[i], y = ys[i];
-    if (!(x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3])) continue;
-    d += `M${round(k * x + x0)},${round(k * y + y0)}${rest}`;
-  }
-  return d;
-}
-
-/**
- * The part of the segment (ax, ay)-(bx, by) inside `box` as [t0, t1] along it, or null (Liang-Barsky). Paths
- * that leave the window can reach |x| = 1e6, far beyond what a renderer handles well; only what the box holds
- * is kept, which is exactly what shows through the clip.
- */
-export function clipSegment(ax, ay, bx, by, box) {
-  let t0 = 0, t1 = 1;
-  const dx = bx - ax, dy = by - ay;
-  const edges = [[-dx, ax - box[0]], [dx, box[2] - ax], [-dy, ay - box[1]], [dy, box[3] - ay]];
-  for (const [p, q] of edges) {
-    if (p === 0) {
-      if (q < 0) return null;
-    } else {
-      const r = q / p;
-      if (p < 0) {
-        if (r > t1) return null;
-        if (r > t0) t0 = r;
-      } else {
-        if (r < t0) return null;
-        if (r < t1) t1 = r;
-      }
-    }
-  }
-  return [t0, t1];
-}
-
-/** Points of a polyline (pixels, first n) cut to `box`: pieces separated by [NaN, NaN], for line().defined(). */
-export function clippedPolyline(xs, ys, n, box) {
-  const out = [];
-  let open = false;
-  const finite = (i) => Number.isFinite(xs[i]) && Number.isFinite(ys[i]);
-  if (n === 1 && finite(0)) return [[xs[0], ys[0]]];
-  for (let i = 1; i < n; i++) {
-    if (!finite(i - 1) || !finite(i)) {
-      open = false;
-      continue;
-    }
-    const ax = xs[i - 1], ay = ys[i - 1], bx = xs[i], by = ys[i];
-    const c = clipSegment(ax, ay, bx, by, box);
-    if (!c) {
-      if (open) out.push([NaN, NaN]);
-      open = false;
-      continue;
-    }
-    const [t0, t1] = c;
-    if (!open || t0 > 0) {
-      if (open) out.push([NaN, NaN]);
-      out.push([ax + t0 * (bx - ax), ay + t0 * (by - ay)]);
-    }
-    out.push([ax + t1 * (bx - ax), ay + t1 * (by - ay)]);
-    open = t1 === 1;
-    if (!open) out.push([NaN, NaN]);
-  }
-  return out;
-}
-
-/**
- * An arrow from pixel a to pixel b as [shaft d, head d]: a filled head ("-|>") and a shaft that stops at its base.
- * null when the arrow is not finite or has no length.
- */
-export function arrowPaths(a, b, width) {
-  const dx = b[0] - a[0], dy = b[1] - a[1], length = Math.hypot(dx, dy);
-  if (!(length > 1e-9)) return null;
-  const ux = dx / length, uy = dy / length;
-  const head = Math.min(length, 7 + width), half = Math.min(length, 7 + width) * 0.45;
-  const bx = b[0] - ux * head, by = b[1] - uy * head;
-  const shaft = `M${px(a[0])},${px(a[1])}L${px(bx)},${px(by)}`;
-  const tip = `M${px(b[0])},${px(b[1])}L${px(bx - uy * half)},${px(by + ux * half)}`
-    + `L${px(bx + uy * half)},${px(by - ux * half)}Z`;
-  return [shaft, tip];
-}
-
 /** Round a clicked coordinate to 2 decimals as the Python app does (and never give -0). */
 export function round2(v) {
   return Math.round(v * 100) / 100 + 0;
@@ -349,26 +69,6 @@ export function round2(v) {
 // --- the figure --------------------------------------------------------------------------------------------------
 
 const pathLine = line().defined((p) => !Number.isNaN(p[0])).x((p) => FINE * p[0]).y((p) => FINE * p[1]).digits(0);
-
-function contourD(objective, x, y) {
-  const [a, b] = objective.xlim, [c, d] = objective.ylim;
-  const nx = Math.ceil(INNER_W / CELL) + 1, ny = Math.ceil(INNER_H / CELL) + 1;
-  const dx = (b - a) / (nx - 1), dy = (d - c) / (ny - 1);
-  const NX = nx + 2 * PAD, NY = ny + 2 * PAD;
-  const values = new Float64Array(NX * NY);
-  for (let j = 0; j < NY; j++) {
-    const x2 = c + (j - PAD) * dy;
-    for (let i = 0; i < NX; i++) values[j * NX + i] = objective.f(a + (i - PAD) * dx, x2);
-  }
-  // d3-contour puts sample i at grid coordinate i + 0.5.
-  const sx = scaleLinear().domain([0.5 + PAD, nx - 0.5 + PAD]).range([x(a), x(b)]);
-  const sy = scaleLinear().domain([0.5 + PAD, ny - 0.5 + PAD]).range([y(c), y(d)]);
-  const contourLine = line().curve(curveLinearClosed).digits(1).x((p) => sx(p[0])).y((p) => sy(p[1]));
-  const levels = visibleLevels(objective);
-  return contours().size([NX, NY]).thresholds(levels)(values)
-    .map((m) => m.coordinates.flatMap((poly) => poly.map(contourLine)).join(""))
-    .filter(Boolean);
-}
 
 // The legend's text width: measured when the figure is in the page; before that (a widget is drawn before it is
 // attached), a generous estimate, and the legend is laid out again once it can be measured.
@@ -382,6 +82,42 @@ function legendWidth(texts, fallbackChars) {
   return w > 0 ? { width: w, measured: true } : { width: fallbackChars * 7.5, measured: false };
 }
 
+const REACH = 2 * Math.hypot(INNER_W, INNER_H); // plotting._arrow's reach, in pixels
+
+// An arrow's [shaft, head] d attributes from pixel a towards b, cut at REACH (a diverging step may point far off).
+function arrow(a, b, width) {
+  const dx = b[0] - a[0], dy = b[1] - a[1], l = Math.hypot(dx, dy);
+  const end = l > REACH ? [a[0] + (dx * REACH) / l, a[1] + (dy * REACH) / l] : b;
+  return arrowPaths(a, end, width) ?? ["", ""];
+}
+
+/**
+ * The legend of several paths in the plot's lower right corner: each optimizer's line, marker and name in a
+ * framed box. Returns whether the names could be measured (false before the figure is in the page: it is then
+ * laid out again).
+ */
+function drawLegend(legend, data) {
+  legend.selectAll("*").remove();
+  legend.attr("transform", null);
+  if (!data.length) return true;
+  const row = 17, sample = 26, pad = 6;
+  const frame = legend.append("rect").attr("class", "tj-legend-frame").attr("rx", 2.5);
+  const rows = legend.selectAll("g").data(data).join("g")
+    .attr("transform", (d, i) => `translate(${pad},${pad + row / 2 + i * row})`);
+  rows.append("path").attr("d", `M0,0H${sample}`).attr("stroke", (d) => d.color).attr("stroke-width", LINE_PT * PT);
+  rows.append("path").attr("fill", (d) => d.color)
+    .attr("d", (d) => markerPath([sample / 2], [0], 1, symbolTemplate(d.marker, LEGEND_MARKER_PT * PT),
+      [-99, -99, 99, 99]));
+  const texts = rows.append("text").attr("class", "tj-legend-text").attr("x", sample + 6).attr("dy", "0.35em")
+    .text((d) => d.label);
+  const text = legendWidth(texts, Math.max(...data.map((d) => d.label.length)));
+  const w = pad * 2 + sample + 6 + text.width;
+  const h = pad * 2 + row * data.length;
+  frame.attr("width", px(w)).attr("height", h);
+  legend.attr("transform", `translate(${px(INNER_W - w - 8)},${INNER_H - h - 8})`);
+  return text.measured;
+}
+
 /**
  * The trajectories figure.
  *
@@ -389,7 +125,7 @@ function legendWidth(texts, fallbackChars) {
  * @param {{onStart?: (x1: number, x2: number, info: {final: boolean}) => void}} options onStart is called when the
  *   student clicks in the plot area (final: true) or drags the start marker (final: false while moving, true on
  *   release), with coordinates rounded to 2 decimals and kept inside the window
- * @returns {{element: SVGSVGElement, render: (view: object) => void, toSVG: () => string, destroy: () => void}}
+ * @returns {{element: SVGSVGElement, render: (view: object) => void, destroy: () => void}}
  *   render(view) draws `view`, and may be called as often as wanted; view is
  *   {objective: {key, name, f, grad, xlim, ylim, minima, saddles, levels}, optimizers: [{name, color, marker,
  *   label, run, eta}], start: [x1, x2], steps, step: null | k, colors: {contour, gradient}}. The contours are
@@ -483,7 +219,7 @@ export function createPlot(parent, { onStart } = {}) {
       .tickPadding(3));
     yAxis.call(axisLeft(y).ticks(Math.max(4, Math.round(INNER_H / 45))).tickSizeOuter(0).tickSize(4.5)
       .tickPadding(3));
-    contourLayer.selectAll("path").data(contourD(o, x, y)).join("path").attr("d", (d) => d);
+    contourLayer.selectAll("path").data(contourPaths(o, x, y, INNER_W, INNER_H)).join("path").attr("d", (d) => d);
     const marks = (pts, shape, size) => markerPath(pts.map((p) => x(p[0])), pts.map((p) => y(p[1])), pts.length,
       symbolTemplate(shape, size * PT), [-20, -20, INNER_W + 20, INNER_H + 20]);
     minima.attr("d", marks(o.minima ?? [], "star", MINIMUM_PT));
@@ -536,29 +272,7 @@ export function createPlot(parent, { onStart } = {}) {
       ...d, line: paths[i].firstChild, markers: paths[i].lastChild, current: currents[i], arrow: arrows[i],
       parts: arrows[i].childNodes, template: symbolTemplate(d.marker, CURRENT_PT * PT), run: undefined,
       size: undefined, end: 0, xs: null, ys: null, shown: false, currentD: null }));
-    drawLegend(several ? data : []);
-  }
-
-  function drawLegend(data) {
-    legend.selectAll("*").remove();
-    legend.attr("transform", null);
-    if (!data.length) return;
-    const row = 17, sample = 26, pad = 6;
-    const frame = legend.append("rect").attr("class", "tj-legend-frame").attr("rx", 2.5);
-    const rows = legend.selectAll("g").data(data).join("g")
-      .attr("transform", (d, i) => `translate(${pad},${pad + row / 2 + i * row})`);
-    rows.append("path").attr("d", `M0,0H${sample}`).attr("stroke", (d) => d.color).attr("stroke-width", LINE_PT * PT);
-    rows.append("path").attr("fill", (d) => d.color)
-      .attr("d", (d) => markerPath([sample / 2], [0], 1, symbolTemplate(d.marker, LEGEND_MARKER_PT * PT),
-        [-99, -99, 99, 99]));
-    const texts = rows.append("text").attr("class", "tj-legend-text").attr("x", sample + 6).attr("dy", "0.35em")
-      .text((d) => d.label);
-    const text = legendWidth(texts, Math.max(...data.map((d) => d.label.length)));
-    state.legend = text.measured ? null : data;
-    const w = pad * 2 + sample + 6 + text.width;
-    const h = pad * 2 + row * data.length;
-    frame.attr("width", px(w)).attr("height", h);
-    legend.attr("transform", `translate(${px(INNER_W - w - 8)},${INNER_H - h - 8})`);
+    state.legend = drawLegend(legend, several ? data : []) ? null : data;
   }
 
   function drawRun(s, p, steps) {
@@ -608,20 +322,11 @@ export function createPlot(parent, { onStart } = {}) {
     const a = [s.xs[t], s.ys[t]];
     s.current.setAttribute("d", markerPath([a[0]], [a[1]], 1, s.template, [-1e4, -1e4, 1e4, 1e4]));
     s.current.removeAttribute("display");
-    const reach = 2 * Math.hypot(INNER_W, INNER_H); // _arrow's reach, in pixels
-    const towards = (b) => {
-      const dx = b[0] - a[0], dy = b[1] - a[1], l = Math.hypot(dx, dy);
-      return l > reach ? [a[0] + (dx * reach) / l, a[1] + (dy * reach) / l] : b;
-    };
     const following = t + 1 < run.points.length ? run.points[t + 1] : run.points[t];
-    const update = arrowPaths(a, towards([x(following[0]), y(following[1])]), UPDATE_PT * PT);
     const g = o.grad(x1, x2), eta = Number.isFinite(p.eta) ? p.eta : 1;
-    const gradient = arrowPaths(a, towards([x(x1 - eta * g[0]), y(x2 - eta * g[1])]), GRADIENT_PT * PT);
-    const [gs, gh, us, uh] = s.parts;
-    gs.setAttribute("d", gradient ? gradient[0] : "");
-    gh.setAttribute("d", gradient ? gradient[1] : "");
-    us.setAttribute("d", update ? update[0] : "");
-    uh.setAttribute("d", update ? update[1] : "");
+    const paths = [...arrow(a, [x(x1 - eta * g[0]), y(x2 - eta * g[1])], GRADIENT_PT * PT),
+      ...arrow(a, [x(following[0]), y(following[1])], UPDATE_PT * PT)];
+    s.parts.forEach((node, k) => node.setAttribute("d", paths[k]));
     s.arrow.removeAttribute("display");
     s.shown = true;
   }
@@ -654,7 +359,7 @@ export function createPlot(parent, { onStart } = {}) {
       drawStep(s, p, view.step);
     });
     placeStart(state.dragging ?? view.start);
-    if (state.legend && svg.node().isConnected) drawLegend(state.legend);
+    if (state.legend && svg.node().isConnected && drawLegend(legend, state.legend)) state.legend = null;
     const names = view.optimizers.map((p) => p.label ?? p.name).join(", ");
     const label = `Contours of ${o.name ?? o.key} with the path${several ? "s" : ""} of ${names} from `
       + `(${view.start[0]}, ${view.start[1]})`;
@@ -667,7 +372,6 @@ export function createPlot(parent, { onStart } = {}) {
   return {
     element: svg.node(),
     render,
-    toSVG: () => standaloneSVG(svg.node()),
     destroy() {
       start.on(".drag", null);
       hit.on("click", null);

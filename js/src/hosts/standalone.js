@@ -1,0 +1,67 @@
+// The app in a page with no server (trajectories export --format html): the state Python wrote into the page
+// behind anywidget's model interface, a lesson from the page's own link if it has one (read with the lesson's
+// checks, as the server reads links), and downloads made here.
+
+import { fromQuery } from "../core/link.js";
+import { createApp } from "../ui/app.js";
+
+function decodeNoise(base64) {
+  if (!base64) return null;
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  return new Float64Array(bytes.buffer);
+}
+
+/**
+ * anywidget's model interface (get, set, save_changes, on, off, send) over plain state: what the app needs of a
+ * kernel's widget model, with no kernel. set tells the listeners of change:<name>, as a widget model does; send
+ * has no one to talk to.
+ */
+export function pageModel(state) {
+  const listeners = new Map();
+  const emit = (event) => {
+    for (const callback of [...(listeners.get(event) ?? [])]) callback();
+  };
+  return {
+    get: (name) => state[name],
+    set(name, value) {
+      if (state[name] === value) return;
+      state[name] = value;
+      emit(`change:${name}`);
+    },
+    save_changes() {},
+    on(event, callback) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event).add(callback);
+    },
+    off(event, callback) {
+      listeners.get(event)?.delete(callback);
+    },
+    send() {},
+  };
+}
+
+/**
+ * Mount the app in `el` from the data the HTML export inlined: {config, lesson, notes, noise (base64 float64
+ * pairs), noise_seed}. A query string (`app.html?optimizer=gd,momentum`) presets the lesson as on the server;
+ * its notes say what was ignored.
+ */
+export function standalone(el, data, search = window.location.search) {
+  const { config } = data;
+  let lesson = data.lesson;
+  let notes = [...(data.notes ?? [])];
+  if (search && search.length > 1) {
+    const parsed = fromQuery(config, search, { ignore: ["theme", "template"] });
+    lesson = parsed.lesson;
+    notes = parsed.notes;
+    if (lesson.seed !== data.noise_seed) {
+      if (lesson.optimizers.includes("sgd")) {
+        notes.push(`Ignored seed=${lesson.seed}: this page holds SGD's noise for seed ${data.noise_seed} only `
+          + "(trajectories export --format html --seed N makes a page for another seed).");
+      }
+      lesson = { ...lesson, seed: data.noise_seed };
+    }
+  }
+  const here = `${window.location.origin === "null" ? "file://" : window.location.origin}${window.location.pathname}`;
+  return createApp(el, pageModel({ config, lesson, notes, noise: decodeNoise(data.noise), noise_seed: data.noise_seed,
+    link_base: here, exporter: "page" }));
+}

@@ -1,0 +1,38 @@
+// The anywidget entry point: the app hosted by a kernel (JupyterLab, Voila), by anywidget's contract. The model's
+// state is Python's (trajectories/app.py): config, lesson, noise for noise_seed, notes, link_base.
+// initialize (once per model): watch the kernel and the server, whatever the views; render (once per view): the
+// app, and the banner when the kernel or the server is gone. The default export is a function, which anywidget
+// calls once per model: its closure is what the model's views share.
+
+import { createApp } from "../ui/app.js";
+import { showBanner } from "./banner.js";
+import { watchConnection } from "./connection.js";
+import { standalone } from "./standalone.js";
+
+export default () => {
+  let lost = null; // the one line that says what is gone, once it is
+  const views = new Set();
+  return {
+    initialize({ model }) {
+      return watchConnection(model, (message) => {
+        lost = message;
+        for (const view of views) view(message);
+      });
+    },
+    render({ model, el }) {
+      const app = createApp(el, model);
+      const offline = (message) => {
+        app.offline();
+        showBanner(app.root, message);
+      };
+      if (lost) offline(lost);
+      views.add(offline);
+      return () => {
+        views.delete(offline);
+        app.destroy();
+      };
+    },
+  };
+};
+
+export { standalone };

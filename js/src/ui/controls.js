@@ -1,0 +1,106 @@
+// The controls column beside the figure: the optimizers shown, the objective with its formula (and the general
+// quadratic's condition and angle), the convention, the steps, the start, Reset and Export. Each control calls
+// back with what the hand did; sync(lesson) shows a lesson, writing only what changed.
+import { pyG } from "../core/format.js";
+import { mathml } from "../core/formula.js";
+import { h, iconButton } from "./dom.js";
+import { createSlider } from "./slider.js";
+
+/**
+ * @param {object} config state.config()
+ * @param {object} lesson the lesson to start from
+ * @param {object} on what the controls do: optimizer(name), objective(name), settings({condition | angle |
+ *   steps}), convention(name), start(text1, text2) (the typed fields), reset(), export()
+ * @returns {{element, exportButton, exportOutput, sync(lesson, colors), showStart(start), formula(latex)}}
+ */
+export function createControls(config, lesson, on) {
+  const optimizerButtons = Object.fromEntries(config.rules.map((name) => [name, h("button", {
+    type: "button", class: `tj-optimizer-${name}`, "aria-pressed": "false",
+    title: `show ${name} (at most ${config.maxOptimizers} at once)`, onclick: () => on.optimizer(name),
+  }, h("span", { class: "tj-swatch" }), name)]));
+  const objective = h("select", { class: "tj-objective", "aria-label": "objective",
+    onchange: (e) => on.objective(e.target.value) },
+  ...Object.keys(config.objectives).map((name) => h("option", { value: name, text: name })));
+  const formula = h("div", { class: "tj-formula", "aria-live": "polite" });
+  const { condition: c, angle: a } = config.general;
+  const condition = createSlider({ label: "condition", classes: ["tj-condition"], stops: c.stops,
+    value: lesson.condition, format: (v) => pyG(v, 3),
+    title: "condition number of the general quadratic: λmax / λmin",
+    onChange: (v) => on.settings({ condition: v }) });
+  const angle = createSlider({ label: "angle °", classes: ["tj-angle"], stops: a.stops, value: lesson.angle,
+    format: (v) => String(v), title: "rotation of the general quadratic's axes",
+    onChange: (v) => on.settings({ angle: v }) });
+  const generalBox = h("div", { class: "tj-general" }, condition.element, angle.element);
+  const conventionButtons = {
+    d2l: h("button", { type: "button", "aria-pressed": "true", title: "d2l's formulas and constants",
+      onclick: () => on.convention("d2l") }, "book"),
+    torch: h("button", { type: "button", "aria-pressed": "false", title: "torch.optim's formulas",
+      onclick: () => on.convention("torch") }, "torch"),
+  };
+  const steps = createSlider({ label: "steps", classes: ["tj-steps"], stops: config.stepStops, value: lesson.steps,
+    format: String, title: `steps to run, 1 to ${config.pageSteps}`, onChange: (v) => on.settings({ steps: v }) });
+  const start = () => on.start(startX1.value, startX2.value);
+  const startX1 = h("input", { type: "number", step: "0.1", class: "tj-start-x1", "aria-label": "start x1",
+    onchange: start });
+  const startX2 = h("input", { type: "number", step: "0.1", class: "tj-start-x2", "aria-label": "start x2",
+    onchange: start });
+  const reset = iconButton("reset", "Reset", { class: "tj-reset",
+    title: "back to the book's defaults (keeps the optimizers and the objective)", onclick: on.reset });
+  const exportButton = iconButton("download", "Export SVG", { class: "tj-export",
+    title: "download the figure on screen as SVG", onclick: on.export });
+  const exportOutput = h("div", { class: "tj-export-output", "aria-live": "polite" });
+  const element = h("div", { class: "tj-controls" },
+    h("div", { class: "tj-optimizer", role: "group", "aria-label": "optimizers" }, ...Object.values(optimizerButtons)),
+    h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: "objective" }), objective),
+    formula, generalBox,
+    h("div", { class: "tj-field" }, h("span", { class: "tj-name", text: "convention" }),
+      h("div", { class: "tj-convention", role: "group", "aria-label": "convention" }, conventionButtons.d2l,
+        conventionButtons.torch)),
+    steps.element,
+    h("div", { class: "tj-field tj-start-fields" }, h("span", { class: "tj-name", text: "start" }),
+      h("label", {}, "x1 ", startX1), h("label", {}, "x2 ", startX2)),
+    h("div", { class: "tj-hint", text: "or click on the plot, or drag the start point" }),
+    h("div", { class: "tj-tools" }, reset, exportButton),
+    exportOutput);
+  let shown = null, latex = null;
+
+  return {
+    element,
+    exportButton,
+    exportOutput,
+    sync(next, colors) {
+      const key = JSON.stringify([next.optimizers, next.objective, next.convention]);
+      if (key !== shown) { // what the buttons show changes only with these: left alone on a slider move
+        shown = key;
+        for (const [name, button] of Object.entries(optimizerButtons)) {
+          const on_ = next.optimizers.includes(name);
+          button.setAttribute("aria-pressed", String(on_));
+          button.firstChild.style.background = on_ ? colors[name] : "transparent";
+          button.style.color = on_ ? colors[name] : "";
+        }
+        objective.value = next.objective;
+        generalBox.hidden = next.objective !== "general";
+        for (const [name, button] of Object.entries(conventionButtons)) {
+          button.setAttribute("aria-pressed", String(name === next.convention));
+        }
+      }
+      if (condition.value !== next.condition) condition.set(next.condition);
+      if (angle.value !== next.angle) angle.set(next.angle);
+      if (steps.value !== next.steps) steps.set(next.steps);
+      for (const [field, v] of [[startX1, next.start[0]], [startX2, next.start[1]]]) {
+        if (document.activeElement !== field && field.value !== String(v)) field.value = String(v);
+      }
+    },
+    /** The start fields show `start`, focused or not (what was typed there was refused). */
+    showStart(start) {
+      startX1.value = String(start[0]);
+      startX2.value = String(start[1]);
+    },
+    /** Show the objective's formula (LaTeX, from Python or objectives.generalLatex) as MathML. */
+    formula(text) {
+      if (text === latex) return;
+      latex = text;
+      formula.innerHTML = mathml(text);
+    },
+  };
+}

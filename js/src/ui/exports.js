@@ -1,0 +1,58 @@
+// Export: the figure on screen as a file. Where a kernel hosts the app it renders the book-style file with
+// matplotlib (the model's custom message {type: "export", id, kind, ...}, answered by {type: "download", id, name,
+// mime} and the file as a buffer, or {type: "download", id, error}); a page with no kernel (the model's exporter
+// is "page") saves the figures as drawn, through the one SVG writer.
+import { uid } from "../core/ids.js";
+import { download } from "./dom.js";
+
+const EXPORT_TIMEOUT_MS = 120000;
+
+/**
+ * @param {object} model anywidget's model interface (get, send, on, off)
+ * @returns {{local: boolean, ask(request): Promise<{name, data, mime}>, save(file), destroy()}} local: no kernel
+ *   renders here; ask sends a request to the kernel
+ */
+export function createExports(model) {
+  const waiting = new Map();
+  const onCustom = (message, buffers) => {
+    if (!message || message.type !== "download" || !waiting.has(message.id)) return;
+    const { resolve, reject, timer } = waiting.get(message.id);
+    waiting.delete(message.id);
+    clearTimeout(timer);
+    if (message.error) reject(new Error(message.error));
+    else resolve({ name: message.name, mime: message.mime, data: buffers?.[0] });
+  };
+  model.on("msg:custom", onCustom);
+
+  return {
+    local: model.get("exporter") === "page",
+    ask(request) {
+      const id = uid("export"); // unique among the views of one model, which all hear every answer
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiting.delete(id);
+          reject(new Error("the server did not answer within two minutes"));
+        }, EXPORT_TIMEOUT_MS);
+        waiting.set(id, { resolve, reject, timer });
+        try {
+          model.send({ type: "export", id, ...request });
+        } catch {
+          waiting.delete(id);
+          clearTimeout(timer);
+          reject(new Error("the kernel is gone; reload the page"));
+        }
+      });
+    },
+    save({ name, data, mime }) {
+      download(name, data, mime);
+    },
+    destroy() {
+      model.off("msg:custom", onCustom);
+      for (const { reject, timer } of waiting.values()) {
+        clearTimeout(timer);
+        reject(new Error("the view was closed"));
+      }
+      waiting.clear();
+    },
+  };
+}

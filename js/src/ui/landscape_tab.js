@@ -1,0 +1,168 @@
+// The Landscape tab: a map of one optimizer over one or two of its hyperparameters, computed in the browser. Its
+// controls (landscape_controls.js) beside the map (figures/landscape_map.js); a map is computed (landscape_jobs.js,
+// in a worker) only when what it depends on changes (mapKey), the latest asked for only, never for more than the
+// budget's cell-steps; otherwise a lesson change only moves the ring of the current setting.
+import { format } from "d3-format";
+
+import { axisValues, fitResolution, mapKey } from "../core/landscape.js";
+import { noisePairs } from "../core/lesson.js";
+import { createLandscapeMap } from "../figures/landscape_map.js";
+import { h } from "./dom.js";
+import { NO_Y, createLandscapeControls } from "./landscape_controls.js";
+import { createJobs } from "./landscape_jobs.js";
+
+const SHOW_PROGRESS_MS = 150; // a map that takes longer says how far it got
+
+/**
+ * @param {HTMLElement} parent where the tab's element (tj-landscape, 900 x 560 CSS px at most) is appended
+ * @param {object} options
+ * @param {object} options.config state.config()
+ * @param {(optimizer: string, values: object) => void} [options.onPick] a cell was picked (click, or Enter on the
+ *   focused map): values of its one or two hyperparameters, rounded to 3 significant digits inside their range
+ * @param {(settings: object) => void} [options.onExport] "Export map SVG" was pressed, with tab.settings
+ * @returns {{element, render({lesson, visible}), settings, toSVG(), destroy()}} render: call on every lesson
+ *   change; computes only while visible. settings: {optimizer, axes, spans (narrowed axes only), metric, tol,
+ *   resolution (the one drawn, lowered to fit the budget)}
+ */
+export function createLandscapeTab(parent, { config, onPick = () => {}, onExport = () => {} }) {
+  const root = parent.appendChild(h("div", { class: "tj-landscape" }));
+  let lesson = null, visible = false, destroyed = false;
+  let drawnKey = null, wantedKey = null, drawnInfo = "", pending = null, started = 0;
+  const controls = createLandscapeControls(root, { config, onChange: refresh, onExport: () => onExport(settings()) });
+  const map = createLandscapeMap(root, { config, describedBy: controls.readoutId, onRead: controls.read, onPick });
+  const jobs = createJobs(config, { onProgress: (done) => {
+    if (performance.now() - started > SHOW_PROGRESS_MS) controls.info(`computing the map: ${Math.round(100 * done)}%`);
+  } });
+  const s = controls.settings;
+  const axes = () => (s.y === NO_Y ? [s.x] : [s.x, s.y]);
+  const fitted = () => fitResolution(config, s.resolution, lesson.steps, axes().length);
+
+  function settings() {
+    return { optimizer: s.optimizer, axes: axes(), spans: structuredClone(s.spans), metric: s.metric, tol: s.tol,
+      resolution: lesson ? fitted().resolution : s.resolution };
+  }
+
+  function refresh() {
+    if (!lesson || destroyed) return;
+    map.placeMarker(lesson.hyperparameters?.[s.optimizer]);
+    if (!visible) return; // a hidden tab costs nothing: the next visible render catches up
+    let key;
+    try {
+      key = mapKey(lesson, settings());
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    if (key === wantedKey || (key === drawnKey && wantedKey === null)) return; // on its way, or on screen
+    if (key === drawnKey) { // back to the map on screen: drop the one under way
+      wantedKey = null;
+      jobs.cancel();
+      map.ready();
+      controls.info(drawnInfo);
+      return;
+    }
+    wantedKey = key;
+    map.computing(); // from now on the map shown is not the lesson's
+    if (pending === null) pending = setTimeout(start, 0); // a burst of changes in one task starts one map
+  }
+
+  function start() {
+    pending = null;
+    const key = wantedKey;
+    let request;
+    try {
+      request = mapRequest();
+    } catch (error) {
+      wantedKey = null;
+      failed(error);
+      return;
+    }
+    map.computing();
+    started = performance.now();
+    jobs.run(request.optimizer, request.options).then((result) => {
+      if (result === null || destroyed || key !== wantedKey) return;
+      wantedKey = null;
+      drawnKey = key;
+      map.draw(request, result);
+      map.placeMarker(lesson.hyperparameters?.[request.optimizer]);
+      say(request, result);
+      controls.exportable(true);
+    }, (error) => {
+      if (destroyed || key !== wantedKey) return;
+      wantedKey = null;
+      failed(error);
+    });
+  }
+
+  function mapRequest() {
+    const optimizer = s.optimizer;
+    const table = config.specs[lesson.convention][optimizer];
+    const current = lesson.hyperparameters?.[optimizer];
+    if (config.objectives[lesson.objective]?.minima?.length === 0) {
+      throw new Error(`The ${lesson.objective} objective has no minimum to measure a run against: the map needs `
+        + "one. Pick another objective to see it.");
+    }
+    if (!current) throw new Error(`The lesson has no hyperparameters for ${optimizer}.`);
+    const { resolution, lowered } = fitted();
+    const [x, y = null] = axes();
+    const values = (name) => {
+      const [low, high] = s.spans[name] ?? [table[name].low, table[name].high];
+      return axisValues(low, high, resolution, table[name].scale);
+    };
+    const options = {
+      objective: lesson.objective, condition: lesson.condition, angle: lesson.angle, start: lesson.start,
+      steps: lesson.steps, convention: lesson.convention, seed: lesson.seed,
+      noise: optimizer === "sgd" ? noisePairs(lesson.noise) : undefined, ...current,
+      x, xValues: values(x), y: y ?? undefined, yValues: y ? values(y) : undefined, metric: s.metric, tol: s.tol,
+    };
+    return { optimizer, options, current: { ...current }, lesson, resolution, lowered, x, y,
+      xScale: table[x].scale, yScale: y ? table[y].scale : null, spec: table };
+  }
+
+  function say(request, result) {
+    const n = result.values.length;
+    const share = result.diverged.reduce((a, b) => a + b, 0) / n;
+    let text = `${n} runs of ${request.options.steps} steps in ${Math.round(result.busy)} ms; `
+      + `${Math.round(100 * share)}% diverged`;
+    if (request.lowered) {
+      text += `; resolution lowered to ${request.resolution} to stay within the budget of `
+        + `${format(",")(config.landscape.budget)} cell-steps`;
+    }
+    drawnInfo = text;
+    controls.info(text);
+  }
+
+  function failed(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    controls.info(map.hasMap ? `${message} The map shown is the last one drawn.` : message, true);
+    controls.exportable(false); // the map shown is not the lesson's: there is nothing true to export
+    map.failed();
+    drawnKey = null;
+  }
+
+  return {
+    element: root,
+    render({ lesson: next, visible: shown = true }) {
+      if (destroyed) return;
+      lesson = next;
+      visible = Boolean(shown);
+      try {
+        controls.sync(lesson);
+      } catch (error) {
+        failed(error);
+        return;
+      }
+      refresh();
+    },
+    get settings() { return settings(); },
+    get usesWorker() { return jobs.usesWorker; },
+    toSVG: () => map.toSVG(),
+    destroy() {
+      destroyed = true;
+      clearTimeout(pending);
+      jobs.destroy();
+      map.destroy();
+      root.remove();
+    },
+  };
+}
