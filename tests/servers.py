@@ -38,11 +38,12 @@ def free_port(ip: str = DEFAULT_IP) -> int:
 
 
 def start_server(port: int, *, extra: tuple[str, ...] = (), log: Any = None,
-                 root: str | os.PathLike[str] | None = None) -> subprocess.Popen:
+                 root: str | os.PathLike[str] | None = None, prefix: tuple[str, ...] = ()) -> subprocess.Popen:
     """Start ``python -m trajectories serve --no-browser --port PORT`` with PYTHONPATH at ``root``.
 
     ``root`` is the checkout whose package the server and its kernels import (default: the one holding this
-    file). The caller stops it with :func:`stop_server`.
+    file); ``prefix`` runs the server through a command that then runs it in the same process, such as
+    ``("taskset", "-c", "0")``. The caller stops it with :func:`stop_server`.
     """
     check_int(port, "port", 1, 65535)
     if os.environ.get(NO_SERVER_ENV):
@@ -51,7 +52,7 @@ def start_server(port: int, *, extra: tuple[str, ...] = (), log: Any = None,
     root = str(root or ROOT)
     env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("PYTHONWARNINGS", None)  # the server's own deprecation chatter is not the tests' concern
-    cmd = [sys.executable, "-m", "trajectories", "serve", "--no-browser", f"--port={port}", *extra]
+    cmd = [*prefix, sys.executable, "-m", "trajectories", "serve", "--no-browser", f"--port={port}", *extra]
     return subprocess.Popen(cmd, env=env, cwd=root, stdout=log or subprocess.DEVNULL,
                             stderr=subprocess.STDOUT if log else subprocess.DEVNULL, start_new_session=True)
 

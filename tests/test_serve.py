@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import gzip
 import json
+import os
 import re
 import shutil
 import socket
@@ -261,6 +262,213 @@ def test_served_files_are_compressed(server):
     assert packed.headers.get("Content-Encoding") == "gzip"
     data = packed.read()
     assert len(data) < len(body) / 2 and gzip.decompress(data) == body
+
+
+def _fetch_all(app, requests: list[tuple[str, dict]]) -> list:
+    """Serve ``app`` on a free loopback port and fetch each (path, headers) in turn, gzip left as sent."""
+    import asyncio
+    import concurrent.futures
+
+    from tornado.httpclient import AsyncHTTPClient
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+
+    async def fetch() -> list:
+        [sock] = bind_sockets(0, "127.0.0.1")
+        server = HTTPServer(app)
+        server.add_sockets([sock])
+        client = AsyncHTTPClient(force_instance=True)
+        try:
+            return [await client.fetch(f"http://127.0.0.1:{sock.getsockname()[1]}{path}", headers=headers,
+                                       decompress_response=False, raise_error=False) for path, headers in requests]
+        finally:
+            client.close()
+            server.stop()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # a loop of its own, whatever the session's holds
+        return pool.submit(asyncio.run, fetch()).result()
+
+
+def test_static_files_are_compressed_once(tmp_path, monkeypatch):
+    """A static file is gzipped the first time a client that accepts gzip asks for it, then served from the cache
+    until the file changes; a client without gzip gets the file as it is, and one asking for a range its range."""
+    from tornado.web import Application, StaticFileHandler
+
+    from trajectories import handlers
+
+    monkeypatch.setattr(handlers, "_GZIPPED", {})
+    made = []
+    compress = gzip.compress
+    monkeypatch.setattr(gzip, "compress", lambda data, *a, **k: made.append(len(data)) or compress(data, *a, **k))
+    script = tmp_path / "app.js"
+    script.write_text("const a = 1;\n" * 4000)
+    app = Application([(r"/static/(.*)", handlers._gzip_once(StaticFileHandler), {"path": str(tmp_path)})],
+                      compress_response=True)
+    gz = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    url = "/static/app.js"
+    first, again, plain, part = _fetch_all(app, [(url, gz), (url, gz), (url, {}), (url, {**gz, "Range": "bytes=0-99"})])
+    for r in (first, again):
+        assert r.code == 200 and r.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in r.headers["Vary"]
+        assert gzip.decompress(r.body) == script.read_bytes()
+        assert int(r.headers["Content-Length"]) == len(r.body) < script.stat().st_size / 10
+    assert made == [script.stat().st_size]  # compressed once for both
+    assert plain.code == 200 and "Content-Encoding" not in plain.headers and plain.body == script.read_bytes()
+    # a range is cut from the file, not from the cached gzip (tornado may still compress the piece it sends)
+    piece = gzip.decompress(part.body) if part.headers.get("Content-Encoding") == "gzip" else part.body
+    assert part.code == 206 and piece == script.read_bytes()[:100]
+    script.write_text("const b = 2;\n" * 5000)  # an edited file is compressed again
+    [changed] = _fetch_all(app, [("/static/app.js", gz)])
+    assert gzip.decompress(changed.body) == script.read_bytes() and len(made) == 2
+
+
+def test_voila_compiles_its_page_templates_once(monkeypatch):
+    """Every preheated kernel's renderer gets an exporter of its own; the lab template is compiled for the first
+    only, and the others load it compiled (Jinja checks it against the template's source)."""
+    import jinja2
+    from voila import notebook_renderer
+    from voila.paths import collect_template_paths
+
+    from trajectories import handlers, serve
+
+    monkeypatch.setattr(notebook_renderer, "VoilaExporter", notebook_renderer.VoilaExporter)
+    handlers._compile_templates_once()
+    exporter = notebook_renderer.VoilaExporter
+    assert exporter.__name__ == "VoilaExporter" and exporter._trajectories_cache is not None
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda env, *a, **k: compiled.append(1) or original(env, *a, **k))
+    monkeypatch.setenv("JUPYTER_PATH", str(serve.jupyter_path()))  # as serve() sets it, so our template is found
+    paths = collect_template_paths(["voila", "nbconvert"], serve.TEMPLATE)
+    first = exporter(template_paths=paths).environment.get_template("index.html.j2")
+    n = len(compiled)
+    second = exporter(template_paths=paths).environment.get_template("index.html.j2")
+    assert n > 0 and len(compiled) == n and first is not second
+
+
+@pytest.mark.server
+def test_the_pool_refills_once_students_stop_arriving(tmp_path):
+    """Pages taking preheated kernels less than REFILL_QUIET_S apart start no replacement kernel while they arrive
+    (Voila's own pool starts one a second after each page); once they stop, the pool fills up again."""
+    if not Path("/proc").is_dir():
+        pytest.skip("needs /proc to see the server's kernels")
+    import threading
+
+    from servers import READY_PATH, free_port, kernel_pids, start_server, stop_server, wait_ready
+
+    from trajectories.kernels import SafeMappingKernelManager
+
+    pool, gap, after = 4, 0.5, 1.0  # pages this far apart, watched this long after the last one
+    assert gap < after < SafeMappingKernelManager.REFILL_QUIET_S
+    port = free_port()
+    with open(tmp_path / "voila.log", "wb") as log:
+        proc = start_server(port, extra=(f"--pool-size={pool}",), log=log, root=ROOT)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_ready(url + READY_PATH, timeout=90, proc=proc)
+        deadline = time.monotonic() + 120
+        while len(kernel_pids(proc.pid)) < pool and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(kernel_pids(proc.pid)) == pool
+        time.sleep(3)  # the pool's kernels have run the notebook
+        pages = [threading.Thread(target=lambda: urllib.request.urlopen(url + "?optimizer=gd", timeout=120).read())
+                 for _ in range(pool)]
+        t0 = time.monotonic()
+        for i, page in enumerate(pages):
+            time.sleep(max(0.0, t0 + i * gap - time.monotonic()))
+            page.start()
+        counts = []
+        while time.monotonic() < t0 + (pool - 1) * gap + after:
+            counts.append(len(kernel_pids(proc.pid)))
+            time.sleep(0.1)
+        assert max(counts) == pool, counts  # the class's kernels, and no replacement started meanwhile
+        for page in pages:
+            page.join(120)
+        while len(kernel_pids(proc.pid)) < 2 * pool and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert len(kernel_pids(proc.pid)) == 2 * pool  # the pages' kernels and a full pool again
+        assert "Traceback" not in (tmp_path / "voila.log").read_text(errors="replace")
+    finally:
+        stop_server(proc)
+
+
+def test_a_large_class_has_sockets_and_files_enough():
+    """ZeroMQ's 1023 sockets per context held about 200 pages; the kernels' context now allows what the process may
+    open, and the server asks the system for 65536 descriptors (or its most) instead of a common 1024."""
+    import resource
+
+    import zmq
+
+    from trajectories import serve
+    from trajectories.kernels import SafeMappingKernelManager
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+        serve._more_open_files()
+        raised = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        assert raised == (serve.OPEN_FILES if hard == resource.RLIM_INFINITY else min(serve.OPEN_FILES, hard))
+        table = SafeMappingKernelManager()
+        try:
+            assert table.context.get(zmq.MAX_SOCKETS) == min(raised, table.context.get(zmq.SOCKET_LIMIT))
+            assert table.context.get(zmq.MAX_SOCKETS) > 1023 or hard <= 1024
+        finally:
+            table.context.term()
+            table._created_context = False
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_pool_kernel_waits_for_a_busy_server_to_accept_its_query_socket(monkeypatch):
+    """A preheated kernel asks Voila for its page's request over a websocket; a server busy with a class may take
+    seconds to accept it (it took more than 5 s with 300 students arriving), and the kernel must still get the
+    page's query, not give up and show the default lesson."""
+    import asyncio
+    import concurrent.futures
+    import threading
+
+    from tornado.httpserver import HTTPServer
+    from tornado.netutil import bind_sockets
+    from tornado.web import Application
+    from tornado.websocket import WebSocketHandler
+
+    from trajectories import serve
+
+    accepted = threading.Event()
+
+    class Busy(WebSocketHandler):
+        async def get(self, *args, **kwargs):
+            await asyncio.sleep(6)  # the handshake answered late, as by a server serving a class
+            await super().get(*args, **kwargs)
+
+        def open(self, kernel_id):
+            accepted.set()
+            self.write_message({"QUERY_STRING": "optimizer=adam", "SERVER_NAME": "127.0.0.1"})
+
+    async def serve_once(port_box, stop):
+        [sock] = bind_sockets(0, "127.0.0.1")
+        server = HTTPServer(Application([(r"/voila/query/(.*)", Busy)]))
+        server.add_sockets([sock])
+        port_box.set_result(sock.getsockname()[1])
+        while not stop.is_set():
+            await asyncio.sleep(0.1)
+        server.stop()
+
+    for key in ("QUERY_STRING", "SERVER_NAME"):
+        monkeypatch.setenv(key, "")
+    monkeypatch.setenv("VOILA_KERNEL_ID", "0" * 8)
+    monkeypatch.setenv("VOILA_SERVER_URL", "/")
+    port_box, stop = concurrent.futures.Future(), threading.Event()
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        running = pool.submit(asyncio.run, serve_once(port_box, stop))
+        try:
+            monkeypatch.setenv("VOILA_APP_PORT", str(port_box.result(10)))
+            serve._wait_for_page()
+        finally:
+            stop.set()
+            running.result(10)
+    assert accepted.is_set()
+    assert os.environ["QUERY_STRING"] == "optimizer=adam"
 
 
 @pytest.mark.server

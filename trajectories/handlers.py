@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import secrets
 from typing import Any, NamedTuple
@@ -199,6 +200,7 @@ class Voila(VoilaApp):  # the same name in the server's log
                 VoilaKernelWebsocketHandler: PageKernelWebsocketHandler, RequestInfoSocketHandler: KernelQueryHandler}
 
     def init_settings(self) -> dict:
+        _compile_templates_once()
         # The page is 5 MB of JupyterLab's scripts and styles in about 100 files; with gzip about a fifth of that
         # crosses a classroom's Wi-Fi per student. Voila's ``tornado_settings`` are applied after tornado has built
         # its application, too late for ``compress_response``, so the setting goes in with Voila's own settings.
@@ -210,7 +212,10 @@ class Voila(VoilaApp):  # the same name in the server's log
         for pattern, handler, *rest in super().init_handlers():
             if issubclass(handler, LogoutHandler) and not self.identity_provider.login_available:
                 continue  # no login, nothing to log out of (and its page needed settings Voila does not set)
-            handlers.append((pattern, clean(self.REPLACED.get(handler, handler)), *rest))
+            handler = self.REPLACED.get(handler, handler)
+            if issubclass(handler, web.StaticFileHandler):  # compressed once, not for every student
+                handler = _gzip_once(handler)
+            handlers.append((pattern, clean(handler), *rest))
         return handlers
 
     def listen(self) -> None:
@@ -221,3 +226,90 @@ class Voila(VoilaApp):  # the same name in the server's log
 
         self.app.listen = bounded  # Voila's listen() calls it with the port and address only
         super().listen()
+
+
+def _compile_templates_once() -> None:
+    """Voila's page templates compiled once per server, not once per kernel.
+
+    Each preheated kernel gets a renderer of its own, whose exporter makes a new Jinja environment and compiles the
+    lab template (``index.html.j2`` and the templates it extends) from its source again: a quarter of Voila's CPU
+    per student, since every student's arrival starts the pool's next kernel (profiled with py-spy under
+    benchmarks/bench_load.py). Jinja's bytecode cache, shared here by every environment of Voila's exporter, keeps
+    each compiled template keyed by its name and checked against its source, so an edited template is compiled
+    again.
+    """
+    import jinja2
+    from voila import exporter, notebook_renderer
+
+    if getattr(notebook_renderer.VoilaExporter, "_trajectories_cache", None) is not None:
+        return
+
+    class Compiled(jinja2.BytecodeCache):
+        def __init__(self) -> None:
+            self.code: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            if bucket.key in self.code:
+                bucket.bytecode_from_string(self.code[bucket.key])
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            self.code[bucket.key] = bucket.bytecode_to_string()
+
+    class VoilaExporter(exporter.VoilaExporter):  # the same name in the server's log
+        _trajectories_cache = Compiled()
+
+        def _create_environment(self) -> jinja2.Environment:
+            environment = super()._create_environment()
+            environment.bytecode_cache = self._trajectories_cache
+            return environment
+
+    notebook_renderer.VoilaExporter = VoilaExporter
+
+
+_GZIPPED: dict[str, tuple[tuple[int, int], bytes]] = {}  # absolute path -> ((mtime_ns, size), gzip of the file)
+_GZIPPED_MAX = 64 * 2**20  # bytes of compressed files kept: Voila's page needs about 1.4 MB
+
+
+def _gzip_once(handler: type) -> type:
+    """``handler`` (a tornado ``StaticFileHandler`` of Voila's) serving compressible files gzipped from a cache.
+
+    A file is compressed the first time a client that accepts gzip asks for it (level 6, as tornado's
+    ``compress_response``), and again only when its modification time or size changes. Requests with a ``Range``,
+    clients without gzip, small files and types tornado would not compress are served as before; tornado's
+    transform sees the ``Content-Encoding`` and leaves the cached body alone (it still adds ``Vary``).
+    """
+    import gzip
+
+    from tornado.web import GZipContentEncoding
+
+    class GzipOnce(handler):  # type: ignore[misc, valid-type]
+        def set_extra_headers(self, path: str) -> None:
+            super().set_extra_headers(path)
+            body = self._gzipped()
+            if body is not None:
+                self.set_header("Content-Encoding", "gzip")
+                # for this request only: tornado's get() asks the instance for the size and the bytes it sends
+                self.get_content_size = lambda: len(body)  # type: ignore[method-assign]
+                self.get_content = lambda abspath, start=None, end=None: body  # type: ignore[method-assign]
+
+        def _gzipped(self) -> bytes | None:
+            if (self.request.headers.get("Range") or "gzip" not in self.request.headers.get("Accept-Encoding", "")
+                    or self.absolute_path is None):
+                return None
+            ctype = (self.get_content_type() or "").split(";")[0]
+            stat = os.stat(self.absolute_path)
+            if (stat.st_size < GZipContentEncoding.MIN_LENGTH
+                    or not (ctype.startswith("text/") or ctype in GZipContentEncoding.CONTENT_TYPES)):
+                return None
+            version = (stat.st_mtime_ns, stat.st_size)
+            hit = _GZIPPED.get(self.absolute_path)
+            if hit is not None and hit[0] == version:
+                return hit[1]
+            with open(self.absolute_path, "rb") as f:
+                body = gzip.compress(f.read(), GZipContentEncoding.GZIP_LEVEL, mtime=0)
+            if sum(len(b) for _, b in _GZIPPED.values()) + len(body) <= _GZIPPED_MAX:
+                _GZIPPED[self.absolute_path] = (version, body)
+            return body
+
+    GzipOnce.__name__ = GzipOnce.__qualname__ = handler.__name__  # the same name in the server's log
+    return GzipOnce

@@ -12,8 +12,11 @@ and anyone holding a kernel's id can read its page's query (:class:`KernelQueryH
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
+import os
+import time
 from asyncio import Future
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -89,14 +92,98 @@ class SafeMappingKernelManager(AsyncMappingKernelManager):
     """
 
     PAGE_LOAD_FACTOR = 5
+    REFILL_QUIET_S = 2.0  # no page taking a kernel or connecting to it for this long: the class has arrived
+    REFILL_LATEST_S = 30.0  # a server that never goes quiet still refills its pool this long after a page took one
+    # kernels started together, as many as the cores this server may use (taskset counts)
+    REFILL_BATCH = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    REFILL_PAUSE_S = 1.0  # after a batch has started: a kernel runs the notebook up to its wait in about 0.3 s of CPU
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._had_page: set[str] = set()  # ids of kernels that have had a websocket connected
+        self._arrived = time.monotonic()  # the last time a page took a kernel or connected to one
+        self._refill: tuple[float, Any, dict, dict] | None = None  # since when, and Voila's arguments
+        self._refilling: asyncio.Task | None = None
+        self._closing = False
+        if callable(getattr(self, "fill_if_needed", None)):  # Voila's pool of preheated kernels
+            self._voila_fill = self.fill_if_needed
+            self.fill_if_needed = self._fill_when_quiet
 
     def notify_connect(self, kernel_id: str) -> None:
         super().notify_connect(kernel_id)
         self._had_page.add(kernel_id)
+        self._arrived = time.monotonic()
+
+    @default("context")
+    def _context_default(self) -> Any:
+        """The ZeroMQ context of every kernel's sockets, allowed as many sockets as the process may open files.
+
+        ZeroMQ allows a context 1023 sockets by default, and each page connected costs about five (its kernel's
+        iopub, shell, stdin and control channels, and the manager's own): with 300 students arriving
+        (benchmarks/bench_load.py), the 200th page's websocket failed with "ZMQError: Too many open files" and a
+        traceback, and the pages after it never loaded, while the process had thousands of descriptors to spare.
+        """
+        import resource
+
+        import zmq
+
+        context = super()._context_default()
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+        limit = int(context.get(zmq.SOCKET_LIMIT))
+        context.set(zmq.MAX_SOCKETS, max(int(context.get(zmq.MAX_SOCKETS)),
+                                         min(limit, soft if soft != resource.RLIM_INFINITY else limit)))
+        return context
+
+    # ---- the pool's refill -------------------------------------------------------------------------------
+    # Voila refills its pool one second after a page takes a kernel: with a class arriving at once, the class's
+    # replacement kernels start (about 0.5 s of CPU each) while the class's own pages are still being served, and
+    # every student waits for both. Here the refill waits until no page has taken a kernel or connected to one for
+    # REFILL_QUIET_S, then starts REFILL_BATCH kernels at a time (as many as the cores), one batch after the other,
+    # and waits again while students arrive. A page that finds the pool empty meanwhile gets a kernel
+    # started for it, as Voila does without a pool.
+    def _fill_when_quiet(self, delay: float | None = None, notebook_name: Any = None,
+                         extra_kernel_env_variables: dict | None = None, **kwargs: Any) -> None:
+        if delay is not None:  # the first fill, at start: at once
+            self._voila_fill(delay=delay, notebook_name=notebook_name,
+                             extra_kernel_env_variables=extra_kernel_env_variables or {}, **kwargs)
+            return
+        now = time.monotonic()
+        self._arrived = now
+        since = self._refill[0] if self._refill else now
+        self._refill = (since, notebook_name, extra_kernel_env_variables or {}, kwargs)
+        if self._refilling is None or self._refilling.done():
+            self._refilling = asyncio.ensure_future(self._refill_when_quiet())
+
+    async def _refill_when_quiet(self) -> None:
+        while self._refill is not None and not self._closing:
+            await asyncio.sleep(0.5)
+            since, name, extra, kwargs = self._refill
+            now = time.monotonic()
+            if now - self._arrived < self.REFILL_QUIET_S and now - since < self.REFILL_LATEST_S:
+                continue
+            config = self.kernel_pools_config
+            size = config.get(name, config.get("default", {})).get("pool_size", 0)
+            pool = self._pools.get(name, [])
+            if len(pool) >= size or self._closing:
+                self._refill = None
+                return
+            # Voila's fill starts kernels up to the configured size: for one batch, that size is lowered a while
+            entry = config.setdefault(name, dict(config.get("default", {})))
+            entry["pool_size"] = min(size, len(pool) + self.REFILL_BATCH)
+            try:
+                self._voila_fill(delay=0, notebook_name=name, extra_kernel_env_variables=extra, **kwargs)
+            finally:
+                entry["pool_size"] = size
+            # the batch's kernels started, then a moment for them to run the notebook up to their wait for a page
+            await asyncio.gather(*self._pools.get(name, []), return_exceptions=True)
+            await asyncio.sleep(self.REFILL_PAUSE_S)
+            self._refill = (time.monotonic(), name, extra, kwargs) if len(self._pools.get(name, [])) < size else None
+
+    async def shutdown_all(self, now: bool = False) -> None:
+        self._closing = True
+        if self._refilling is not None:
+            self._refilling.cancel()
+        await super().shutdown_all(now=now)
 
     def remove_kernel(self, kernel_id: str) -> Any:
         self._had_page.discard(kernel_id)

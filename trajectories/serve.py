@@ -40,6 +40,7 @@ KERNEL_MANAGER = "trajectories.kernels.SafeServerKernelManager"
 WEBSOCKET_CONNECTION = "trajectories.kernels.QuietChannelsConnection"
 CSP_FILTER = "trajectories_csp"  # the Jinja filter our template writes the page's Content-Security-Policy with
 READY_PATH = "voila/static/voila.js"  # a static file: fetching it starts no kernel
+QUERY_OPEN_TIMEOUT_S = 120  # a preheated kernel's wait for Voila to accept its query websocket, on a busy server
 _VOILA_KEYS = ("theme", "template")  # query keys Voila itself reads; not lesson settings
 
 
@@ -76,7 +77,9 @@ def voila_argv(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: 
         JupyterLab theme of the page.
     pool_size : int, default=2
         Preheated kernels kept ready (the notebook already ran up to the point where it waits for the page's
-        query string); 0 turns preheating off.
+        query string); 0 turns preheating off. The pool is refilled once students stop arriving (no page has
+        taken a kernel or connected to one for 2 s), not during their arrival; a page that finds it empty
+        meanwhile gets a kernel started for it.
     cull_idle : int, default=60
         Seconds after which a kernel with no page connected and no activity is shut down; 0 never culls. The
         culler looks every ``min(10, cull_idle // 2)`` seconds (at least 1), so such a kernel lives at most
@@ -192,6 +195,7 @@ def serve(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool 
     # bound to one LAN address only, loopback would not answer.
     os.environ["VOILA_APP_IP"] = "127.0.0.1" if ip in ("0.0.0.0", "localhost", "::", "") else ip
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_path()), os.environ.get("JUPYTER_PATH")]))
+    _more_open_files()
     print(where_line(ip, port), flush=True)
     logging.getLogger(_VOILA_LOGGER).addFilter(_not_for_the_teacher)
     with tempfile.TemporaryDirectory(prefix="trajectories-ipython-") as ipython_dir:
@@ -255,6 +259,26 @@ def _quiet_kernels(ipython_dir: Path) -> None:
     config = {"IPKernelApp": {"log_level": "CRITICAL"}, "InteractiveShell": {"xmode": "Minimal"}}
     (profile / "ipython_kernel_config.json").write_text(json.dumps(config))
     os.environ["IPYTHONDIR"] = str(ipython_dir)
+
+
+OPEN_FILES = 65536  # descriptors the server asks for: a page connected holds about 15 (its connections, sockets)
+
+
+def _more_open_files() -> None:
+    """Raise this process's limit of open files to OPEN_FILES, or to the most the system allows if that is less.
+
+    Many systems start a process with a soft limit of 1024 descriptors, under a hard limit far above; each student's
+    page holds about 15 (its HTTP and websocket connections, its kernel's ZeroMQ sockets), so a class of 100 would
+    run out. The kernels inherit the limit, which costs nothing until descriptors are opened.
+    """
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = OPEN_FILES if hard == resource.RLIM_INFINITY else min(OPEN_FILES, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def _lan_address() -> str:
@@ -331,6 +355,10 @@ def _wait_for_page() -> None:
     kernel (sent once, as JSON: ``QUERY_STRING``, ``SERVER_NAME``, ...) and put it in the environment, as Voila
     does. No keepalive pings: a kernel may wait in the pool for hours, and a ping unanswered during a class's
     arrival (a busy server) would close the connection and lose the page's query.
+    The opening handshake may take long for the same reason: with 300 students arriving over a minute
+    (benchmarks/bench_load.py, load 46), two pool kernels gave up after 5 s, Voila kept their half-open connections
+    as the kernels' and sent the students' requests into them, and those two students got the default lesson
+    instead of their link's. Giving up is kept for a server that does not answer at all.
     """
     from websockets.exceptions import WebSocketException
     from websockets.sync.client import connect
@@ -345,7 +373,8 @@ def _wait_for_page() -> None:
     # the kernel's message key is not.
     headers = {HEADER: query_proof(key, kernel_id)} if key else {}
     try:
-        with connect(url, open_timeout=5, ping_interval=None, proxy=None, additional_headers=headers) as ws:
+        with connect(url, open_timeout=QUERY_OPEN_TIMEOUT_S, ping_interval=None, proxy=None,
+                     additional_headers=headers) as ws:
             info = json.loads(ws.recv())
     except (OSError, ValueError, WebSocketException) as exc:  # Voila's own helper also gives up here
         print(f"trajectories: no request info from {url}: {exc}", file=sys.stderr)
