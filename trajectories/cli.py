@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from . import figures, landscape, serve
+from . import animation, figures, landscape, serve
 from .lesson import Lesson, make_lesson, optimizer_names
 from .objectives import OBJECTIVES
 from .specs import CONVENTIONS, RULES, SPECS, check_name, parse_pair, specs
@@ -147,14 +147,18 @@ def _cmd_export(args: argparse.Namespace) -> int:
             print(path)
         return 0
     lesson = export_lesson(args)
-    print(figures.export(lesson, args.output, style=args.style, loss=args.loss, format=args.format, text=args.text,
-                         step=args.step, view=args.view))
+    path = figures.export(lesson, args.output, style=args.style, loss=args.loss, format=args.format, text=args.text,
+                          step=args.step, view=args.view, seconds=args.seconds)
+    print(path)
+    if path.suffix.lstrip(".") in animation.ANIMATIONS:  # a page's alt text (or a video's aria-label), ready to copy
+        print(f"alt: {animation.alt_text(lesson)}")
     return 0
 
 
 def _add_export(sub: Any) -> None:
     p = sub.add_parser(
-        "export", help="write the figure as SVG, PNG or PDF, byte for byte the same every time",
+        "export", help="write the figure as SVG, PNG or PDF (or the app as HTML, Play as GIF or MP4), byte for byte "
+                       "the same every time",
         description="Write the app's figure of these settings. Several optimizers: 'gd,momentum'; a flag like "
                     "--eta applies to every optimizer shown that takes it, --momentum.eta to one. Or paste a "
                     "preset link's query with --link 'optimizer=gd,momentum&momentum.eta=0.6' (flags given "
@@ -169,7 +173,8 @@ def _add_export(sub: Any) -> None:
             spec = specs(rule, "torch" if name not in specs(rule, "d2l") else "d2l")[name]
             _add_flag(p, f"--{rule}.{name}", f"{rule}.{name}", spec, argparse.SUPPRESS)
     p.add_argument("--link", help="a preset link's query, e.g. 'optimizer=rmsprop&eta=0.4'")
-    p.add_argument("-o", "--output", help="file (.svg, .png, .pdf) or folder; default: named after the settings")
+    p.add_argument("-o", "--output", help="file (.svg, .png, .pdf, .html, .gif, .mp4) or folder; default: named after "
+                                          "the settings")
     p.add_argument("--style", choices=tuple(figures.STYLES), default="d2l",
                    help="; ".join(f"{k}: {v.description}" for k, v in figures.STYLES.items()))
     p.add_argument("--loss", action="store_true", help="add the loss and effective-learning-rate panels")
@@ -177,6 +182,9 @@ def _add_export(sub: Any) -> None:
     p.add_argument("--text", choices=tuple(figures.TEXT), default="paths",
                    help="SVG text as glyph outlines (paths) or selectable text (text)")
     p.add_argument("--step", type=int, help="highlight this step, as the app's step control does")
+    p.add_argument("--seconds", type=float, default=animation.DEFAULT_SECONDS,
+                   help=f"gif and mp4: seconds per step, {animation.SECONDS[0]:g} to {animation.SECONDS[1]:g} "
+                        f"(default {animation.DEFAULT_SECONDS:g}); one frame per step, from the start to the end")
     p.add_argument("--view", choices=figures.VIEWS, help="fit: the axes grow to hold the paths, as the book's "
                    "figures do (default without --loss); window: the objective's window, as the app (default "
                    "with --loss)")
@@ -326,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Python would still try to flush what is left at exit and complain; point stdout at /dev/null instead.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (UsageError, ValueError, OSError) as exc:
+    except (UsageError, ValueError, OSError, ImportError) as exc:  # ImportError: an optional extra, named
         print(f"trajectories: error: {exc}", file=sys.stderr)
         return 2
 

@@ -20,6 +20,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .animation import ANIMATIONS, DEFAULT_SECONDS, alt_text, check_seconds, frames, gif_bytes, mp4_bytes
 from .landscape import Landscape, check_landscape, summary
 from .lesson import Lesson, make_lesson
 from .specs import check_int, check_name, specs
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
 # student's kernel must not pay the third of a second (and the memory) matplotlib takes to load until then.
 
 IMAGES = ("svg", "png", "pdf")  # what matplotlib renders
-FORMATS = (*IMAGES, "html")  # html: the whole app in one self-contained page (trajectories.standalone)
+# html: the whole app in one self-contained page (trajectories.standalone); gif and mp4: Play, one frame per step
+FORMATS = (*IMAGES, "html", *ANIMATIONS)
 TEXT = {"paths": "path", "text": "none"}  # --text -> svg.fonttype
 HASHSALT = "trajectories"  # svg.hashsalt: clip-path and marker ids depend on it and on the drawing only
 PNG_DPI = 200
@@ -226,6 +228,21 @@ def figure_bytes(lesson: Lesson, *, style: str = "d2l", loss: bool = False, form
     return render(trace.figure, format, text=text, title=title_of(lesson))
 
 
+def animation_bytes(lesson: Lesson, *, style: str = "d2l", loss: bool = False, format: str = "gif",
+                    view: str | None = None, seconds: float = DEFAULT_SECONDS) -> bytes:
+    """Play as a file: the figure of :func:`build` with step 0 (the start), 1, ..., ``lesson.steps`` highlighted,
+    one frame each, ``seconds`` per step, the lesson's link and :func:`~trajectories.animation.alt_text` in the
+    file's metadata (see :mod:`trajectories.animation`)."""
+    format = check_name(format, "format", ANIMATIONS)
+    seconds = check_seconds(seconds)
+    trace = build(lesson, style=style, loss=loss, view=view)
+    pixels = frames(trace, lesson.steps)
+    title, alt = title_of(lesson), alt_text(lesson, trace.trajectories)
+    if format == "gif":
+        return gif_bytes(pixels, seconds, f"{title}\n{alt}")
+    return mp4_bytes(pixels, seconds, {"title": title, "comment": lesson.to_query(), "description": alt})
+
+
 # ---- writing ----------------------------------------------------------------------------------------------
 def make_folder(folder: str | os.PathLike, parameter: str) -> Path:
     """``folder`` as a Path, made with its parents if it does not exist yet (``mkdir -p``); else one sentence."""
@@ -276,8 +293,8 @@ def target(path: str | os.PathLike | None, lesson: Lesson, format: str | None,
     suffix = p.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         if format is None:
-            raise ValueError(f"The 'path' parameter must end in .svg, .png, .pdf or .html (or give the format). "
-                             f"Got {str(p)!r} instead.")
+            raise ValueError(f"The 'path' parameter must end in .svg, .png, .pdf, .html, .gif or .mp4 (or give the "
+                             f"format). Got {str(p)!r} instead.")
     elif format is not None and suffix != format:
         raise ValueError(f"The 'format' parameter must match the file's suffix .{suffix}. Got {format!r} "
                          f"instead.")
@@ -288,7 +305,7 @@ def target(path: str | os.PathLike | None, lesson: Lesson, format: str | None,
 
 def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.PathLike | None = None, *,
            style: str = "d2l", loss: bool = False, format: str | None = None, text: str = "paths",
-           step: int | None = None, view: str | None = None,
+           step: int | None = None, view: str | None = None, seconds: float = DEFAULT_SECONDS,
            hyperparameters: Mapping[str, Mapping[str, Any]] | None = None,
            objective: str | None = None, condition: float | None = None, angle: float | None = None,
            start: Sequence[float] | None = None, steps: int | None = None, convention: str | None = None,
@@ -300,21 +317,25 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
     optimizer : str, sequence of str or Lesson, default="rmsprop"
         ``"rmsprop"``, ``"gd,momentum"``, ``("gd", "momentum")`` or a :class:`~trajectories.lesson.Lesson`.
     path : str or path-like, optional
-        A file ending in .svg, .png, .pdf or .html, or a folder; by default the current folder. In a folder the file is
-        named after the settings (:func:`file_name`), e.g. ``rmsprop_eta0.4_gamma0.9.svg``. A folder written with a
-        trailing ``/`` (``"notes/"``) is made if it does not exist; a file's folder must exist.
+        A file ending in .svg, .png, .pdf, .html, .gif or .mp4, or a folder; by default the current folder. In a
+        folder the file is named after the settings (:func:`file_name`), e.g. ``rmsprop_eta0.4_gamma0.9.svg``. A
+        folder written with a trailing ``/`` (``"notes/"``) is made if it does not exist; a file's folder must exist.
     style : {"d2l", "slides"}, default="d2l"
         The book's look at 3.5 x 2.5 inches, or a 16:9 figure with larger text for slides.
     loss : bool, default=False
         Add the loss and effective-learning-rate panels.
-    format : {"svg", "png", "pdf", "html"}, optional
+    format : {"svg", "png", "pdf", "html", "gif", "mp4"}, optional
         "html" writes the whole interactive app opened on these settings as one self-contained page (no server,
         no network); ``style``, ``loss``, ``text``, ``step`` and ``view`` apply to the figure formats only.
-        By default from the file's suffix (svg for a folder).
+        "gif" and "mp4" animate Play: one frame per step from the start (frame 0) to the end, each highlighted
+        as ``step`` highlights one; "mp4" needs ``pip install 'trajectories[video]'``. By default from the file's
+        suffix (svg for a folder).
     text : {"paths", "text"}, default="paths"
         SVG text as glyph outlines or as selectable ``<text>``.
     step : int, optional
-        Highlight one step, as the app's step control does.
+        Highlight one step, as the app's step control does (still figures only).
+    seconds : float, default=0.5
+        Animations: seconds per step, 0.05 to 10 (a GIF holds its last frame at least 2 s before it loops).
     view : {"fit", "window"}, optional
         Grow the axes to hold the paths (the book's way, the default without ``loss``) or keep the objective's
         window (the app's way, the default with ``loss``).
@@ -336,7 +357,12 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
     lesson = make_lesson(optimizer, hyperparameters=hyperparameters, objective=objective, condition=condition,
                          angle=angle, start=start, steps=steps, convention=convention, seed=seed, **hyper)
     out, fmt = target(path, lesson, format, step)
-    if fmt == "html":
+    if fmt in ANIMATIONS:
+        if step is not None:
+            raise ValueError(f"The 'step' parameter highlights one step of a still figure; an animation shows "
+                             f"every step. Got step={step!r} with format {fmt!r}.")
+        data = animation_bytes(lesson, style=style, loss=loss, format=fmt, view=view, seconds=seconds)
+    elif fmt == "html":
         data = html_page(lesson).encode("utf-8")
     else:
         data = figure_bytes(lesson, style=style, loss=loss, format=fmt, text=text, step=step, view=view)
