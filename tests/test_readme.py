@@ -43,14 +43,19 @@ ELSEWHERE = {
     ("cd", "js"): (".ci/run", "cd js && npm ci"),
     ("npm", "ci"): (".ci/run", "npm ci"),
     ("sudo", "apt-get", "install"): (".ci/run", "apt-get install -y chromium nginx"),
+    ("sphinx-build",): ("tests/test_embed.py", '"-m", "sphinx", "-b", "html"'),
+    ("npm", "install", "reveal.js"): ("tests/test_embed.py", '"node_modules" / "reveal.js"'),
+    ("cp", "-r", "node_modules/reveal.js/dist"): ("tests/test_embed.py", "shutil.copytree(REVEAL"),
 }
+# Blocks of these languages are the pages a test builds: it reads them from the document (documented("rst")).
+BUILT = {"rst": "tests/test_embed.py", "md": "tests/test_embed.py", "html": "tests/test_embed.py"}
 
 
 def blocks(path: Path) -> list[tuple[str, str, int]]:
     """The fenced code blocks of a Markdown file: (language, text, line of the fence)."""
     text = path.read_text(encoding="utf-8")
-    return [(m.group(1), m.group(2), text.count("\n", 0, m.start()) + 1)
-            for m in re.finditer(r"^```(\w*)\n(.*?)^```", text, re.S | re.M)]
+    return [(m.group(2), m.group(3), text.count("\n", 0, m.start()) + 1)
+            for m in re.finditer(r"^(`{3,})(\w*)\n(.*?)^\1$", text, re.S | re.M)]
 
 
 def _where(path: Path, line: int) -> str:
@@ -147,6 +152,9 @@ def test_every_code_block_runs_or_names_its_test(path, tmp_path, monkeypatch):
             ran += 1
         elif language == "bash":
             for words, comment in commands(text):
+                if words[0] == "mkdir" and len(words) == 2:  # a folder the next command writes into
+                    Path(words[1]).mkdir(exist_ok=True)
+                    continue
                 if words[0] == "trajectories" and words[1] in RUN_HERE:
                     run_command(words, comment, where)
                     ran += 1
@@ -164,6 +172,8 @@ def test_every_code_block_runs_or_names_its_test(path, tmp_path, monkeypatch):
                 assert notes == [], f"{where}: {url} gives notes {notes}"
                 assert lesson != Lesson() or "optimizer=rmsprop&eta=0.4&gamma=0.9" in url
             ran += 1
+        elif language in BUILT:
+            assert f'documented("{language}")' in (ROOT / BUILT[language]).read_text(), f"{where}: not built"
         elif language == "nginx":
             assert "documented_block()" in (ROOT / "tests/test_nginx.py").read_text()
         elif language in ("dockerfile", "yaml"):  # Zero to JupyterHub on Kubernetes: said to be not run here
