@@ -44,6 +44,7 @@ ELSEWHERE = {
     ("npm", "ci"): (".ci/run", "npm ci"),
     ("sudo", "apt-get", "install"): (".ci/run", "apt-get install -y chromium nginx"),
     ("sphinx-build",): ("tests/test_embed.py", '"-m", "sphinx", "-b", "html"'),
+    ("jupyter", "nbconvert"): ("tests/test_nbconvert.py", '"nbconvert", "--to", "trajectories"'),
     ("npm", "install", "reveal.js"): ("tests/test_embed.py", '"node_modules" / "reveal.js"'),
     ("cp", "-r", "node_modules/reveal.js/dist"): ("tests/test_embed.py", "shutil.copytree(REVEAL"),
 }

@@ -22,6 +22,7 @@ from . import state
 from .engine import Trajectory
 from .lesson import Lesson, fit_page
 from .specs import check_int
+from .standalone import app_text
 
 BUNDLE = Path(__file__).parent / "static" / "app.js"
 
@@ -183,7 +184,11 @@ class App:
         return landscape_file_name(m), landscape_svg(m)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)  # (data, metadata), or data alone
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        if isinstance(data, dict) and "text/plain" in data:  # what a host with no widgets shows: the lesson
+            data["text/plain"] = app_text(self._lesson)
+        return bundle
 
     # ---- the page's side ----------------------------------------------------------------------------------
     def _show(self, lesson: Lesson, *, notes: Sequence[str] = ()) -> None:

@@ -129,17 +129,62 @@ def _inline(text: str) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def html_page(lesson: Lesson, *, notes: Sequence[str] = ()) -> str:
-    """The HTML of the app opened on ``lesson`` (steps capped to the page's slider, with a note)."""
+def page_data(lesson: Lesson, notes: Sequence[str] = ()) -> tuple[Lesson, dict]:
+    """What the page's ``standalone()`` mounts the app from: config, lesson, notes and SGD's noise (base64), for
+    ``lesson`` with its steps capped to the page's slider (with a note)."""
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
     lesson, capped = fit_page(lesson)
-    data = {"config": state.config(), "lesson": state.lesson_state(lesson), "notes": [*notes, *capped],
-            "noise": base64.b64encode(state.noise(lesson.seed)).decode("ascii"), "noise_seed": lesson.seed}
+    return lesson, {"config": state.config(), "lesson": state.lesson_state(lesson), "notes": [*notes, *capped],
+                    "noise": base64.b64encode(state.noise(lesson.seed)).decode("ascii"), "noise_seed": lesson.seed}
+
+
+def bundle_text() -> str:
+    """The front end's bundle, checked to be safe inside a ``<script>`` element."""
     bundle = BUNDLE.read_text(encoding="utf-8")
     if "</script" in bundle.lower():
         raise ValueError("The bundle must not contain '</script'; rebuild it (npm run build).")
+    return bundle
+
+
+def html_page(lesson: Lesson, *, notes: Sequence[str] = ()) -> str:
+    """The HTML of the app opened on ``lesson`` (steps capped to the page's slider, with a note)."""
+    lesson, data = page_data(lesson, notes)
     title = "trajectories: " + ", ".join(lesson.optimizers) + f" on {lesson.objective}"
     # The policy allows the loader by the hash of the very text written into the page.
     return PAGE.format(csp=content_security_policy(LOADER), title=html.escape(title), loader=LOADER,
-                       state=_inline(json.dumps(data, separators=(",", ":"))), bundle=bundle)
+                       state=_inline(json.dumps(data, separators=(",", ":"))), bundle=bundle_text())
+
+
+# The app inside another HTML document (a notebook exported by nbconvert): the bundle once per document, imported
+# once, and each app mounted from its own state. Module scripts run in document order once the document is parsed,
+# so every app's element and the bundle are there when its script runs.
+FRAGMENT = """<div class="trajectories-app" id="{id}"><noscript>This figure needs JavaScript: it runs the optimizers \
+in the browser.</noscript></div>
+<script type="application/json" id="{id}-state">{state}</script>{bundle}
+<script type="module">
+const text = (id) => document.getElementById(id).textContent;
+window.trajectoriesBundle ??= import(URL.createObjectURL(new Blob([text("trajectories-bundle")],
+  {{ type: "text/javascript" }})));
+(await window.trajectoriesBundle).standalone(document.getElementById("{id}"), JSON.parse(text("{id}-state")), "");
+</script>
+"""
+
+
+TEXT_PREFIX = "trajectories App: ?"
+
+
+def app_text(lesson: Lesson) -> str:
+    """The text an app's output carries (``trajectories App: ?optimizer=rmsprop&...``), which hosts that show no
+    widget print and :mod:`trajectories.nbconvert` reads when a notebook kept no widget state."""
+    return f"{TEXT_PREFIX}{lesson.to_query()}"
+
+
+def html_fragment(lesson: Lesson, element_id: str, *, notes: Sequence[str] = (), bundle: bool = True) -> str:
+    """The app opened on ``lesson`` as a piece of another HTML document, in an element of id ``element_id``; the
+    bundle comes with it if ``bundle`` (the first app of a document), else from the first app's."""
+    if not isinstance(element_id, str) or not element_id.replace("-", "").isalnum():
+        raise ValueError(f"The 'element_id' parameter must be letters, digits and '-'. Got {element_id!r} instead.")
+    lesson, data = page_data(lesson, notes)
+    carried = f'\n<script type="text/plain" id="trajectories-bundle">{bundle_text()}</script>' if bundle else ""
+    return FRAGMENT.format(id=element_id, state=_inline(json.dumps(data, separators=(",", ":"))), bundle=carried)
