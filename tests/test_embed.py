@@ -88,15 +88,15 @@ def frame_of(page, selector: str):
 
 
 # ---- Sphinx -------------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def sphinx_site(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    """A small site with the documented conf.py line, the reStructuredText and MyST pages, and one bad setting."""
-    src = tmp_path_factory.mktemp("notes")
+def make_sphinx_site(src: Path) -> tuple[Path, subprocess.CompletedProcess]:
+    """Build, in ``src``, a small site with the documented conf.py line, the reStructuredText and MyST pages, and a
+    page with one bad setting; return the built folder and sphinx-build's outcome."""
     [conf] = documented("python")
     [rst] = documented("rst")
     [myst] = documented("md")
     (src / "conf.py").write_text(f'project = "Notes"\n{conf}extensions.append("myst_parser")\n')
-    (src / "index.rst").write_text(f"Momentum\n========\n\n{rst}\n.. toctree::\n\n   rmsprop\n   typo\n")
+    (src / "index.rst").write_text(f"Momentum\n========\n\nGradient descent against momentum on the book's quadratic: "
+                                   f"move η and β.\n\n{rst}\n.. toctree::\n\n   rmsprop\n   typo\n")
     (src / "rmsprop.md").write_text(f"# RMSProp\n\n{myst}")
     (src / "typo.rst").write_text("Typo\n====\n\n.. trajectories:: optimizer=adam&eta=900\n   :controls: eta\n")
     out = src / "_build" / "html"
@@ -104,6 +104,11 @@ def sphinx_site(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return out, done
+
+
+@pytest.fixture(scope="module")
+def sphinx_site(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    return make_sphinx_site(tmp_path_factory.mktemp("notes"))
 
 
 def test_sphinx_writes_the_page_once_and_an_iframe_per_figure(sphinx_site):
@@ -140,15 +145,9 @@ def test_sphinx_pages_run_offline_and_a_key_moves_the_plot(offline, sphinx_site)
 
 
 # ---- reveal.js ----------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def deck(tmp_path_factory) -> Path:
-    """The deck of docs/live-figures.md: its commands run, reveal.js from js/node_modules (npm ci put it there)."""
-    if not REVEAL.is_dir():
-        message = f"reveal.js is not installed in {REVEAL.parent.parent} (cd js && npm ci)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    folder = tmp_path_factory.mktemp("slides")
+def make_deck(folder: Path) -> Path:
+    """The deck of docs/live-figures.md in ``folder``: its commands run, reveal.js from js/node_modules (npm ci put it
+    there). Return the deck's folder."""
     (folder / "deck").mkdir()
     commands = "\n".join(block for block in documented("bash") if "reveal.js" in block)
     assert "trajectories export gd,momentum --momentum.eta 0.6 --format html -o deck/lesson.html" in commands
@@ -158,6 +157,16 @@ def deck(tmp_path_factory) -> Path:
     [_, index] = documented("html")
     (folder / "deck" / "index.html").write_text(index, encoding="utf-8")
     return folder / "deck"
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory) -> Path:
+    if not REVEAL.is_dir():
+        message = f"reveal.js is not installed in {REVEAL.parent.parent} (cd js && npm ci)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return make_deck(tmp_path_factory.mktemp("slides"))
 
 
 def test_a_reveal_deck_runs_the_app_on_a_slide_offline_and_keys_stay_in_it(browser, deck):
@@ -177,6 +186,14 @@ def test_a_reveal_deck_runs_the_app_on_a_slide_offline_and_keys_stay_in_it(brows
         assert outside == [] and page.errors == []
     finally:
         context.close()
+
+
+def test_the_readmes_recipes_are_the_built_ones():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"^```(rst|html|md)\n(.*?)^```$", readme, re.S | re.M)
+    assert {language for language, _ in shown} == {"rst", "html"}
+    for language, text in shown:
+        assert text in documented(language), f"the README's {language} block is not the one docs/ builds"
 
 
 def test_the_static_page_recipe_is_the_embed_modules_iframe(tmp_path):

@@ -183,7 +183,7 @@ def test_every_code_block_runs_or_names_its_test(path, tmp_path, monkeypatch):
             pytest.fail(f"{where}: a ```{language} block: run it here or name the test that does")
     if path.name == "README.md":  # the README's own examples ran, and left the files they promise
         assert ran >= 10
-        for name in ("app.ipynb", "fig.svg", "lesson.html", "map.svg", "momentum.svg",
+        for name in ("app.ipynb", "fig.svg", "lesson.html", "map.svg", "momentum.svg", "momentum.gif", "momentum.mp4",
                      "notes/gd_eta0.4_vs_momentum_eta0.6_beta0.5.svg"):
             assert (tmp_path / name).is_file(), name
         assert (tmp_path / "app.ipynb").read_bytes() == (ROOT / "app.ipynb").read_bytes()
