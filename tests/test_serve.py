@@ -187,6 +187,8 @@ def test_package_build_ships_the_notebook_the_bundle_and_the_template(tmp_path):
     for name in ("conf.json", "index.html.j2"):
         assert (built / "voila" / "templates" / "trajectories" / name).is_file()
     assert (built / "hub" / "jupyterhub_config.py").is_file()  # the JupyterHub recipe of docs/beyond-one-machine.md
+    for name in ("conf.json", "index.html.j2"):  # jupyter nbconvert --to trajectories (docs/live-figures.md)
+        assert (built / "nbconvert_templates" / "trajectories" / name).is_file()
 
 
 def test_lesson_for_query_drops_voila_keys_silently():
