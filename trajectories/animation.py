@@ -132,7 +132,8 @@ def gif_bytes(pixels: Sequence[np.ndarray], seconds: float, comment: str) -> byt
     return buffer.getvalue()
 
 
-def _ffmpeg() -> Any:
+def require_video() -> Any:
+    """imageio_ffmpeg, or an ImportError that names the extra to install (checked before any frame is drawn)."""
     try:
         import imageio_ffmpeg
     except ImportError:
@@ -144,7 +145,7 @@ def _ffmpeg() -> Any:
 def mp4_bytes(pixels: Sequence[np.ndarray], seconds: float, metadata: Mapping[str, str]) -> bytes:
     """An H.264 MP4 of ``pixels`` at ``seconds`` per frame with ``metadata`` (title, comment, description) as its
     tags; needs imageio-ffmpeg (``pip install 'trajectories[video]'``)."""
-    imageio_ffmpeg = _ffmpeg()
+    imageio_ffmpeg = require_video()
     seconds = check_seconds(seconds)
     height, width = pixels[0].shape[:2]
     pad = ((0, height % 2), (0, width % 2), (0, 0))  # yuv420p wants even sides: one white row or column more

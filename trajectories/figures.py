@@ -20,7 +20,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .animation import ANIMATIONS, DEFAULT_SECONDS, alt_text, check_seconds, frames, gif_bytes, mp4_bytes
+from .animation import ANIMATIONS, DEFAULT_SECONDS, alt_text, check_seconds, frames, gif_bytes, mp4_bytes, require_video
 from .landscape import Landscape, check_landscape, summary
 from .lesson import Lesson, make_lesson
 from .specs import check_int, check_name, specs
@@ -235,6 +235,8 @@ def animation_bytes(lesson: Lesson, *, style: str = "d2l", loss: bool = False, f
     file's metadata (see :mod:`trajectories.animation`)."""
     format = check_name(format, "format", ANIMATIONS)
     seconds = check_seconds(seconds)
+    if format == "mp4":
+        require_video()  # say what is missing before drawing anything
     trace = build(lesson, style=style, loss=loss, view=view)
     pixels = frames(trace, lesson.steps)
     title, alt = title_of(lesson), alt_text(lesson, trace.trajectories)
