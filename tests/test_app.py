@@ -123,6 +123,29 @@ def test_export_is_the_command_lines_figure_of_what_is_on_screen(monkeypatch):
     ET.fromstring(buffers[0])
 
 
+def test_export_offers_play_as_a_gif_made_by_the_kernel(monkeypatch):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from trajectories.animation import alt_text
+
+    app = App()
+    sent = Sent(app, monkeypatch)
+    lesson = make_lesson("momentum", eta=0.6, steps=8)
+    page_sends(app, lesson)
+    app.widget._handle_custom_msg({"type": "export", "id": 3, "kind": "trajectories", "format": "gif"}, [])
+    (content, buffers), = sent.messages
+    assert content == {"type": "download", "id": 3, "name": "momentum_eta0.6_beta0.5_steps8.gif",
+                       "mime": "image/gif", "alt": alt_text(lesson)}
+    assert bytes(buffers[0]) == ex.animation_bytes(lesson, format="gif")  # the command line's --format gif
+    assert Image.open(BytesIO(bytes(buffers[0]))).n_frames == 9
+    for bad in ({"format": "exe"}, {"format": "gif", "step": 2}, {"format": ["gif"]}):
+        app.widget._handle_custom_msg({"type": "export", "id": 4, "kind": "trajectories", **bad}, [])
+        content, buffers = sent.messages[-1]
+        assert content["id"] == 4 and content["error"].startswith("The '") and buffers == []
+
+
 def test_a_failed_export_says_why_on_the_page(monkeypatch):
     app = App()
     sent = Sent(app, monkeypatch)

@@ -21,10 +21,13 @@ import traitlets
 from . import state
 from .engine import Trajectory
 from .lesson import Lesson, fit_page
-from .specs import check_int
+from .specs import check_int, check_name
 from .standalone import app_text
 
 BUNDLE = Path(__file__).parent / "static" / "app.js"
+# What the page's Export may ask the kernel for, and the type the browser saves it as
+EXPORTS = ("svg", "png", "pdf", "gif", "mp4")
+MIME = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf", "gif": "image/gif", "mp4": "video/mp4"}
 
 
 @functools.cache
@@ -161,10 +164,17 @@ class App:
 
     def export(self, *, step: int | None = None, format: str = "svg") -> tuple[str, bytes]:
         """File name and bytes of the figure on screen, as Export downloads it: ``trajectories export ... --loss``
-        with the app's settings (and ``--step N`` when a step is highlighted)."""
-        from .figures import figure_bytes, file_name
+        with the app's settings (and ``--step N`` when a step is highlighted); or Play as a GIF or an MP4
+        (``format="gif"``, ``"mp4"``): ``trajectories export ... --format gif``, every step, the book's style."""
+        from .figures import ANIMATIONS, animation_bytes, figure_bytes, file_name
 
+        format = check_name(format, "format", EXPORTS)
         check_int(step, "step", 0, self._lesson.steps, none=True)
+        if format in ANIMATIONS:
+            if step is not None:
+                raise ValueError(f"The 'step' parameter highlights one step of a still figure; an animation shows "
+                                 f"every step. Got step={step!r} with format {format!r}.")
+            return file_name(self._lesson, format), animation_bytes(self._lesson, format=format)
         return (file_name(self._lesson, format, step),
                 figure_bytes(self._lesson, loss=True, format=format, step=step))
 
@@ -234,12 +244,19 @@ class App:
         if not isinstance(content, dict) or content.get("type") != "export":
             return
         reply = {"type": "download", "id": content.get("id")}
+        extra: dict[str, Any] = {}
         try:
             if content.get("kind") == "landscape":
-                name, data = self.export_landscape(content)
+                (name, data), mime = self.export_landscape(content), MIME["svg"]
             else:
-                name, data = self.export(step=content.get("step"))
+                format = content.get("format", "svg")
+                name, data = self.export(step=content.get("step"), format=format)
+                mime = MIME[format]
+                if format in ("gif", "mp4"):  # an animation: the page shows the alt text to copy with it
+                    from .animation import alt_text
+
+                    extra["alt"] = alt_text(self._lesson)
         except Exception as exc:  # noqa: BLE001 - the page shows why an export failed, never a traceback
             widget.send({**reply, "error": str(exc)})
             return
-        widget.send({**reply, "name": name, "mime": "image/svg+xml"}, [data])
+        widget.send({**reply, "name": name, "mime": mime, **extra}, [data])
