@@ -205,7 +205,7 @@ BAD = [
     (["rmsprop", "-o", "notes.txt/fig.svg"], "must be in a folder that exists"),
     (["rmsprop", "--eta", "900", "-o", "new-folder/"], "'eta' parameter"),  # nothing made for a bad value
     (["rmsprop", "-o", "notes.txt/figures/"], "a file is in the way"),
-    (["rmsprop", "-o", "fig.txt"], "must end in .svg, .png, .pdf, .html, .gif or .mp4"),
+    (["rmsprop", "-o", "fig.txt"], "must end in .svg, .png, .pdf, .html, .mjs, .gif or .mp4"),
     (["rmsprop", "-o", "fig.svg", "--format", "png"], "must match the file's suffix"),
     (["rmsprop", "--style", "poster"], "invalid choice"),
 ]

@@ -293,7 +293,7 @@ def test_a_killed_kernel_is_said_and_the_page_keeps_drawing(page, own_server):
     os.kill(_kernel_pid(kernel), signal.SIGKILL)
     page.wait_for_selector(".tj-status.tj-shown", timeout=30_000)
     assert "kernel" in page.inner_text(".tj-status") and page.locator(".tj-reload").is_visible()
-    assert page.is_disabled(".tj-export")  # Export needs the kernel: it does not pretend
+    _export_saves_the_figure_as_drawn(page, "The kernel is gone")
     before = path_d(page, "rmsprop")
     page.focus(".tj-eta")
     page.keyboard.press("ArrowRight")
@@ -308,8 +308,40 @@ def test_a_stopped_server_is_said(page, own_server):
     stop_server(proc)
     page.wait_for_selector(".tj-status.tj-shown", timeout=30_000)
     assert "server" in page.inner_text(".tj-status")
-    assert page.is_disabled(".tj-export")
+    _export_saves_the_figure_as_drawn(page, "The kernel is gone")
     no_error_text(page)
+
+
+def _export_saves_the_figure_as_drawn(page, why: str) -> None:
+    """With no kernel behind it, Export does not wait for an answer that cannot come: it saves the figure as drawn
+    and says so where Export is, with the command that makes the book-style file; the GIF (the kernel's) is gone."""
+    assert not page.is_disabled(".tj-export") and not page.locator(".tj-export-gif").is_visible()
+    with page.expect_download(timeout=30_000) as info:
+        page.click(".tj-export")
+    assert Path(info.value.path()).read_text(encoding="utf-8").startswith("<svg")
+    said = page.inner_text(".tj-export-output")
+    assert "the figure as drawn on screen" in said and why in said
+    assert page.inner_text(".tj-export-command").startswith("trajectories export --link '")
+
+
+def test_export_gif_is_plays_animation_made_by_the_kernel(page, server):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from trajectories.animation import alt_text
+    from trajectories.figures import animation_bytes
+
+    query = "optimizer=momentum&eta=0.6&steps=8"
+    open_app(page, server.url + "?" + query)
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        page.click(".tj-export-gif")
+    lesson = Lesson.from_query(query)[0]
+    assert info.value.suggested_filename == "momentum_eta0.6_beta0.5_steps8.gif"
+    data = Path(info.value.path()).read_bytes()
+    assert data == animation_bytes(lesson, format="gif")  # trajectories export --format gif, of what is on screen
+    assert Image.open(BytesIO(data)).n_frames == lesson.steps + 1
+    assert page.inner_text(".tj-export-alt") == alt_text(lesson) and page.errors == []
 
 
 def test_the_page_source_has_no_code_and_the_server_log_no_traceback(page, server):

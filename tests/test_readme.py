@@ -49,7 +49,8 @@ ELSEWHERE = {
     ("cp", "-r", "node_modules/reveal.js/dist"): ("tests/test_embed.py", "shutil.copytree(REVEAL"),
 }
 # Blocks of these languages are the pages a test builds: it reads them from the document (documented("rst")).
-BUILT = {"rst": "tests/test_embed.py", "md": "tests/test_embed.py", "html": "tests/test_embed.py"}
+BUILT = {"rst": "tests/test_embed.py", "md": "tests/test_embed.py", "html": "tests/test_embed.py",
+         "myst": "tests/test_myst.py"}
 
 
 def blocks(path: Path) -> list[tuple[str, str, int]]:

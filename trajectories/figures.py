@@ -24,7 +24,7 @@ from .animation import ANIMATIONS, DEFAULT_SECONDS, alt_text, check_seconds, fra
 from .landscape import Landscape, check_landscape, summary
 from .lesson import Lesson, make_lesson
 from .specs import check_int, check_name, specs
-from .standalone import html_page, index_page
+from .standalone import esm_module, html_page, index_page
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 # student's kernel must not pay the third of a second (and the memory) matplotlib takes to load until then.
 
 IMAGES = ("svg", "png", "pdf")  # what matplotlib renders
-# html: the whole app in one self-contained page (trajectories.standalone); gif and mp4: Play, one frame per step
-FORMATS = (*IMAGES, "html", *ANIMATIONS)
+# html: the whole app in one self-contained page (trajectories.standalone); mjs: the app as one ES module for MyST's
+# {anywidget} directive; gif and mp4: Play, one frame per step
+FORMATS = (*IMAGES, "html", "mjs", *ANIMATIONS)
 TEXT = {"paths": "path", "text": "none"}  # --text -> svg.fonttype
 HASHSALT = "trajectories"  # svg.hashsalt: clip-path and marker ids depend on it and on the drawing only
 PNG_DPI = 200
@@ -295,8 +296,8 @@ def target(path: str | os.PathLike | None, lesson: Lesson, format: str | None,
     suffix = p.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         if format is None:
-            raise ValueError(f"The 'path' parameter must end in .svg, .png, .pdf, .html, .gif or .mp4 (or give the "
-                             f"format). Got {str(p)!r} instead.")
+            raise ValueError(f"The 'path' parameter must end in .svg, .png, .pdf, .html, .mjs, .gif or .mp4 (or "
+                             f"give the format). Got {str(p)!r} instead.")
     elif format is not None and suffix != format:
         raise ValueError(f"The 'format' parameter must match the file's suffix .{suffix}. Got {format!r} "
                          f"instead.")
@@ -319,16 +320,17 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
     optimizer : str, sequence of str or Lesson, default="rmsprop"
         ``"rmsprop"``, ``"gd,momentum"``, ``("gd", "momentum")`` or a :class:`~trajectories.lesson.Lesson`.
     path : str or path-like, optional
-        A file ending in .svg, .png, .pdf, .html, .gif or .mp4, or a folder; by default the current folder. In a
+        A file ending in .svg, .png, .pdf, .html, .mjs, .gif or .mp4, or a folder; by default the current folder. In a
         folder the file is named after the settings (:func:`file_name`), e.g. ``rmsprop_eta0.4_gamma0.9.svg``. A
         folder written with a trailing ``/`` (``"notes/"``) is made if it does not exist; a file's folder must exist.
     style : {"d2l", "slides"}, default="d2l"
         The book's look at 3.5 x 2.5 inches, or a 16:9 figure with larger text for slides.
     loss : bool, default=False
         Add the loss and effective-learning-rate panels.
-    format : {"svg", "png", "pdf", "html", "gif", "mp4"}, optional
+    format : {"svg", "png", "pdf", "html", "mjs", "gif", "mp4"}, optional
         "html" writes the whole interactive app opened on these settings as one self-contained page (no server,
-        no network); ``style``, ``loss``, ``text``, ``step`` and ``view`` apply to the figure formats only.
+        no network), "mjs" the app as one ES module for MyST's ``{anywidget}`` directive (Jupyter Book 2);
+        ``style``, ``loss``, ``text``, ``step`` and ``view`` apply to the figure formats only.
         "gif" and "mp4" animate Play: one frame per step from the start (frame 0) to the end, each highlighted
         as ``step`` highlights one; "mp4" needs ``pip install 'trajectories[video]'``. By default from the file's
         suffix (svg for a folder).
@@ -366,6 +368,8 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
         data = animation_bytes(lesson, style=style, loss=loss, format=fmt, view=view, seconds=seconds)
     elif fmt == "html":
         data = html_page(lesson).encode("utf-8")
+    elif fmt == "mjs":
+        data = esm_module(lesson).encode("utf-8")
     else:
         data = figure_bytes(lesson, style=style, loss=loss, format=fmt, text=text, step=step, view=view)
     make_folder(out.parent, "path")  # a folder named with a trailing "/"; the others exist already

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import html
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -182,9 +183,31 @@ def app_text(lesson: Lesson) -> str:
 
 def html_fragment(lesson: Lesson, element_id: str, *, notes: Sequence[str] = (), bundle: bool = True) -> str:
     """The app opened on ``lesson`` as a piece of another HTML document, in an element of id ``element_id``; the
-    bundle comes with it if ``bundle`` (the first app of a document), else from the first app's."""
+    bundle comes with it if ``bundle`` (the first app of a document), else from the first app's. The link field
+    shows the lesson's query alone: the document is not an app page."""
     if not isinstance(element_id, str) or not element_id.replace("-", "").isalnum():
         raise ValueError(f"The 'element_id' parameter must be letters, digits and '-'. Got {element_id!r} instead.")
     lesson, data = page_data(lesson, notes)
+    data["link_base"] = ""
     carried = f'\n<script type="text/plain" id="trajectories-bundle">{bundle_text()}</script>' if bundle else ""
     return FRAGMENT.format(id=element_id, state=_inline(json.dumps(data, separators=(",", ":"))), bundle=carried)
+
+
+# MyST's {anywidget} imports one ES module and gives it only the directive's JSON; the rest of what the app needs is
+# declared in front of the bundle, whose MyST host (js/src/hosts/myst.js) reads it.
+MODULE_DATA = "TRAJECTORIES_DATA"
+
+
+def esm_module(lesson: Lesson, *, notes: Sequence[str] = ()) -> str:
+    """The app as one ES module for MyST's ``{anywidget}`` directive (Jupyter Book 2): the bundle, with the spec
+    table, ``lesson`` (the one a directive gives none opens on) and SGD's noise declared in front of it.
+
+    Its default export is anywidget's ``{initialize, render}``; given MyST's model, ``render`` mounts the app on the
+    directive's ``{"lesson": "<a page link's query>"}``. It imports nothing and fetches nothing.
+    """
+    lesson, data = page_data(lesson, notes)
+    bundle = bundle_text()
+    if re.search(r"^\s*import[\s{*(]", bundle, re.M) or f"const {MODULE_DATA}" in bundle:
+        raise ValueError("The bundle must be self-contained, with no import and no TRAJECTORIES_DATA of its own; "
+                         "rebuild it (npm run build).")
+    return f"const {MODULE_DATA} = {json.dumps(data, separators=(',', ':'))};\n{bundle}"

@@ -13,10 +13,10 @@ const HEARTBEAT_MS = 10000;
 const MISSED = 2; // pongs missed in a row before the server counts as gone
 
 export const LOST = {
-  kernel: "The kernel behind this page stopped: the plot still runs here, but Export needs it. Reload the page "
-    + "to start again.",
-  server: "The server is gone: the plot still runs here, but Export needs the server. Reload the page when it "
-    + "is back.",
+  kernel: "The kernel behind this page stopped: the plot still runs here, and Export saves the figure as drawn. "
+    + "Reload the page to start again.",
+  server: "The server is gone: the plot still runs here, and Export saves the figure as drawn. Reload the page "
+    + "when it is back.",
 };
 
 /**

@@ -61,7 +61,10 @@ export function standalone(el, data, search = window.location.search) {
       lesson = { ...lesson, seed: data.noise_seed };
     }
   }
-  const here = `${window.location.origin === "null" ? "file://" : window.location.origin}${window.location.pathname}`;
+  // The link field: this page's address and the lesson's query, or data.link_base where the page is not an app page
+  // of its own (a notebook exported by nbconvert, a MyST site)
+  const here = typeof data.link_base === "string" ? data.link_base
+    : `${window.location.origin === "null" ? "file://" : window.location.origin}${window.location.pathname}`;
   return createApp(el, pageModel({ config, lesson, notes, noise: decodeNoise(data.noise), noise_seed: data.noise_seed,
     link_base: here, exporter: "page" }));
 }

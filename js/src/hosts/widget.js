@@ -2,14 +2,18 @@
 // state is Python's (trajectories/app.py): config, lesson, noise for noise_seed, notes, link_base.
 // initialize (once per model): watch the kernel and the server, whatever the views; render (once per view): the
 // app, and the banner when the kernel or the server is gone. The default export is a function, which anywidget
-// calls once per model: its closure is what the model's views share.
+// calls once per model: its closure is what the model's views share (anywidget hands each call its own proxy of the
+// model, so nothing can be keyed by the model object).
+// The same module is a MyST {anywidget} (hosts/myst.js): MyST does not call the function, it reads `initialize` and
+// `render` off it, so those two are set on the function itself.
 
 import { createApp } from "../ui/app.js";
 import { showBanner } from "./banner.js";
 import { watchConnection } from "./connection.js";
+import { renderMyst } from "./myst.js";
 import { standalone } from "./standalone.js";
 
-export default () => {
+function widget() {
   let lost = null; // the one line that says what is gone, once it is
   const views = new Set();
   return {
@@ -33,6 +37,10 @@ export default () => {
       };
     },
   };
-};
+}
 
+widget.initialize = () => undefined; // MyST: no kernel to watch
+widget.render = ({ model, el }) => renderMyst(model, el);
+
+export default widget;
 export { standalone };

@@ -34,7 +34,8 @@ import { createTabs } from "./tabs.js";
  * @param {object} model anywidget's model interface over the state Python writes (trajectories/app.py): config,
  *   lesson, notes, noise (float64 pairs) for noise_seed, link_base; exporter "page" where no kernel renders
  *   exports (the standalone page)
- * @returns {{root, lesson, offline(), destroy()}} offline: the kernel is gone (Export off, nothing is sent)
+ * @returns {{root, lesson, offline(), destroy()}} offline: the kernel is gone (nothing is sent; Export saves the
+ *   figure as drawn and says why; no GIF)
  */
 export function createApp(el, model) {
   installStyles(el, APP_CSS + PLOT_CSS + LANDSCAPE_CSS);
@@ -72,7 +73,9 @@ export function createApp(el, model) {
       scheduleDraw(); // the highlight goes even when the settings were the book's already
     }),
     export: guard(exportFigure),
+    exportGif: guard(exportGif),
   });
+  controls.gifButton.hidden = exports.local; // a GIF is drawn by the kernel's matplotlib
   const setStart = guard((x1, x2) => change(L.withSettings(lesson, { start: [x1, x2] })));
   const plot = createPlot(h("div"), { onStart: setStart });
   const panels = createPanels(h("div"));
@@ -144,10 +147,13 @@ export function createApp(el, model) {
         const file = await exports.ask({ kind: "trajectories", step });
         exports.save(file);
         controls.exportOutput.textContent = `Downloaded ${file.name}`;
+        return;
       } catch (error) {
-        controls.exportOutput.textContent = `Export failed: ${error.message}`;
+        if (!exports.local) {
+          controls.exportOutput.textContent = `Export failed: ${error.message}`;
+          return;
+        } // the kernel went away while it was asked: the figure as drawn, below
       }
-      return;
     }
     const name = `trajectories_${lesson.optimizers.join("_vs_")}.svg`;
     const data = svgFile(asOnScreen([plot.element, panels.element]), { background: backgroundOf(figure) });
@@ -155,16 +161,39 @@ export function createApp(el, model) {
     // The command that makes the book-style file of this very lesson, ready to copy (a query holds no quote).
     const command = `trajectories export --link '${toQuery(config, lesson)}' --loss`
       + (step === null ? "" : ` --step ${step}`);
-    controls.exportOutput.replaceChildren(`Downloaded ${name}: the figure as drawn on screen. This page has no `
-      + "server; the book-style file of this lesson is made by ", h("code", { class: "tj-export-command",
-      text: command }));
+    const why = model.get("exporter") === "page" ? "This page has no server" : "The kernel is gone";
+    controls.exportOutput.replaceChildren(`Downloaded ${name}: the figure as drawn on screen. ${why}; the `
+      + "book-style file of this lesson is made by ", h("code", { class: "tj-export-command", text: command }));
+  }
+
+  // Play as a GIF, one frame per step: the kernel draws it as `trajectories export --format gif` does, and says
+  // in words what it shows (its alt text, to paste with it).
+  async function exportGif() {
+    if (exports.local) return;
+    sync.flush();
+    controls.exportOutput.textContent = `Drawing ${lesson.steps + 1} frames…`;
+    try {
+      const file = await exports.ask({ kind: "trajectories", format: "gif" });
+      exports.save(file);
+      controls.exportOutput.replaceChildren(`Downloaded ${file.name}. Its alt text: `,
+        h("span", { class: "tj-export-alt", text: file.alt ?? "" }));
+    } catch (error) {
+      controls.exportOutput.textContent = exports.local
+        ? `A GIF needs the kernel, which is gone: trajectories export --link '${toQuery(config, lesson)}' `
+          + "--format gif makes it."
+        : `Export failed: ${error.message}`;
+    }
   }
 
   async function exportLandscape(settings) {
     if (!exports.local) {
       sync.flush();
-      exports.save(await exports.ask({ kind: "landscape", ...settings }));
-      return;
+      try {
+        exports.save(await exports.ask({ kind: "landscape", ...settings }));
+        return;
+      } catch (error) {
+        if (!exports.local) throw error;
+      } // the kernel went away while it was asked: the map as drawn
     }
     exports.save({ name: `landscape_${settings.optimizer}_${settings.axes.join("_x_")}.svg`, data: landscape.toSVG(),
       mime: "image/svg+xml" });
@@ -266,7 +295,8 @@ export function createApp(el, model) {
     get lesson() { return lesson; },
     offline() {
       sync.stop();
-      controls.exportButton.disabled = true;
+      exports.offline(); // Export saves the figure as drawn from now on, and says so
+      controls.gifButton.hidden = true;
     },
     destroy() {
       scrubber.stop();

@@ -10,8 +10,9 @@ import { createSlider } from "./slider.js";
  * @param {object} config state.config()
  * @param {object} lesson the lesson to start from
  * @param {object} on what the controls do: optimizer(name), objective(name), settings({condition | angle |
- *   steps}), convention(name), start(text1, text2) (the typed fields), reset(), export()
- * @returns {{element, exportButton, exportOutput, sync(lesson, colors), showStart(start), formula(latex)}}
+ *   steps}), convention(name), start(text1, text2) (the typed fields), reset(), export(), exportGif()
+ * @returns {{element, exportButton, gifButton, exportOutput, sync(lesson, colors), showStart(start),
+ *   formula(latex)}} gifButton: Play as a GIF, which a kernel makes (the app hides it where there is none)
  */
 export function createControls(config, lesson, on) {
   const optimizerButtons = Object.fromEntries(config.rules.map((name) => [name, h("button", {
@@ -48,6 +49,8 @@ export function createControls(config, lesson, on) {
     title: "back to the book's defaults (keeps the optimizers and the objective)", onclick: on.reset });
   const exportButton = iconButton("download", "Export SVG", { class: "tj-export",
     title: "download the figure on screen as SVG", onclick: on.export });
+  const gifButton = iconButton("download", "GIF", { class: "tj-export-gif",
+    title: "download Play as an animated GIF, one frame per step (made by the kernel)", onclick: on.exportGif });
   const exportOutput = h("div", { class: "tj-export-output", "aria-live": "polite" });
   const element = h("div", { class: "tj-controls" },
     h("div", { class: "tj-optimizer", role: "group", "aria-label": "optimizers" }, ...Object.values(optimizerButtons)),
@@ -60,13 +63,14 @@ export function createControls(config, lesson, on) {
     h("div", { class: "tj-field tj-start-fields" }, h("span", { class: "tj-name", text: "start" }),
       h("label", {}, "x1 ", startX1), h("label", {}, "x2 ", startX2)),
     h("div", { class: "tj-hint", text: "or click on the plot, or drag the start point" }),
-    h("div", { class: "tj-tools" }, reset, exportButton),
+    h("div", { class: "tj-tools" }, reset, exportButton, gifButton),
     exportOutput);
   let shown = null, latex = null;
 
   return {
     element,
     exportButton,
+    gifButton,
     exportOutput,
     sync(next, colors) {
       const key = JSON.stringify([next.optimizers, next.objective, next.convention]);

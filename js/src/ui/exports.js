@@ -1,7 +1,7 @@
 // Export: the figure on screen as a file. Where a kernel hosts the app it renders the book-style file with
 // matplotlib (the model's custom message {type: "export", id, kind, ...}, answered by {type: "download", id, name,
 // mime} and the file as a buffer, or {type: "download", id, error}); a page with no kernel (the model's exporter
-// is "page") saves the figures as drawn, through the one SVG writer.
+// is "page"), or whose kernel is gone, saves the figures as drawn, through the one SVG writer.
 import { uid } from "../core/ids.js";
 import { download } from "./dom.js";
 
@@ -9,8 +9,9 @@ const EXPORT_TIMEOUT_MS = 120000;
 
 /**
  * @param {object} model anywidget's model interface (get, send, on, off)
- * @returns {{local: boolean, ask(request): Promise<{name, data, mime}>, save(file), destroy()}} local: no kernel
- *   renders here; ask sends a request to the kernel
+ * @returns {{local: boolean, ask(request): Promise<{name, data, mime}>, save(file), offline(), destroy()}} local:
+ *   no kernel renders here; ask sends a request to the kernel; offline: the kernel is gone, from now on local (a
+ *   request still waiting is refused at once, so no Export waits for an answer that cannot come)
  */
 export function createExports(model) {
   const waiting = new Map();
@@ -20,12 +21,23 @@ export function createExports(model) {
     waiting.delete(message.id);
     clearTimeout(timer);
     if (message.error) reject(new Error(message.error));
-    else resolve({ name: message.name, mime: message.mime, data: buffers?.[0] });
+    else resolve({ name: message.name, mime: message.mime, alt: message.alt, data: buffers?.[0] });
   };
   model.on("msg:custom", onCustom);
 
+  const refuse = (reason) => {
+    for (const { reject, timer } of waiting.values()) {
+      clearTimeout(timer);
+      reject(new Error(reason));
+    }
+    waiting.clear();
+  };
+  let local = model.get("exporter") === "page";
+
   return {
-    local: model.get("exporter") === "page",
+    get local() {
+      return local;
+    },
     ask(request) {
       const id = uid("export"); // unique among the views of one model, which all hear every answer
       return new Promise((resolve, reject) => {
@@ -46,13 +58,13 @@ export function createExports(model) {
     save({ name, data, mime }) {
       download(name, data, mime);
     },
+    offline() {
+      local = true;
+      refuse("the kernel is gone");
+    },
     destroy() {
       model.off("msg:custom", onCustom);
-      for (const { reject, timer } of waiting.values()) {
-        clearTimeout(timer);
-        reject(new Error("the view was closed"));
-      }
-      waiting.clear();
+      refuse("the view was closed");
     },
   };
 }
