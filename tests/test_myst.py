@@ -71,6 +71,11 @@ for (const node of {nodes}) {{
 """
 
 
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # the test reads the page, not the request log
+        pass
+
+
 def anywidget_nodes(tree) -> list[dict]:
     """Every ``anywidget`` node of a mystmd page (its content JSON), in order."""
     found = []
@@ -90,14 +95,9 @@ def myst_page(title: str, nodes: list[dict]) -> str:
     return PAGE.format(title=title, nodes=json.dumps([{"esm": n["esm"], "model": n["model"]} for n in nodes]))
 
 
-@pytest.fixture(scope="module")
-def book(tmp_path_factory) -> tuple[Path, list[dict], subprocess.CompletedProcess]:
-    """A book of one page with the two documented figures, built by mystmd with the module the docs' command writes."""
-    if not MYST.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"mystmd is not installed ({MYST}); pip install -e '.[test]'")
-        pytest.skip("mystmd is not installed (pip install mystmd)")
-    folder = tmp_path_factory.mktemp("book")
+def make_book(folder: Path) -> tuple[Path, list[dict], subprocess.CompletedProcess]:
+    """Build, in ``folder``, a book of one page with the two documented figures, by mystmd, with the module the
+    docs' command writes; return the built site, its anywidget nodes and mystmd's outcome."""
     [command] = [block for block in documented("bash") if "--format mjs" in block]
     assert command.strip() == "trajectories export rmsprop --format mjs -o trajectories.mjs"
     cli("export", "rmsprop", "--format", "mjs", "-o", "trajectories.mjs", cwd=folder)
@@ -111,6 +111,15 @@ def book(tmp_path_factory) -> tuple[Path, list[dict], subprocess.CompletedProces
     assert done.returncode == 0, done.stdout + done.stderr
     content = json.loads((folder / "_build" / "site" / "content" / "index.json").read_text(encoding="utf-8"))
     return folder / "_build" / "site", anywidget_nodes(content), done
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory) -> tuple[Path, list[dict], subprocess.CompletedProcess]:
+    if not MYST.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"mystmd is not installed ({MYST}); pip install -e '.[test]'")
+        pytest.skip("mystmd is not installed (pip install mystmd)")
+    return make_book(tmp_path_factory.mktemp("book"))
 
 
 def test_mystmd_keeps_the_lessons_and_ships_the_module_once(book):
@@ -131,8 +140,7 @@ def served(book):
     site, nodes, _ = book
     public = site / "public"
     (public / "index.html").write_text(myst_page("Momentum and RMSProp", nodes), encoding="utf-8")
-    handler = partial(SimpleHTTPRequestHandler, directory=str(public))
-    handler.log_message = lambda *args: None
+    handler = partial(Quiet, directory=str(public))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -173,8 +173,8 @@ def _add_export(sub: Any) -> None:
             spec = specs(rule, "torch" if name not in specs(rule, "d2l") else "d2l")[name]
             _add_flag(p, f"--{rule}.{name}", f"{rule}.{name}", spec, argparse.SUPPRESS)
     p.add_argument("--link", help="a preset link's query, e.g. 'optimizer=rmsprop&eta=0.4'")
-    p.add_argument("-o", "--output", help="file (.svg, .png, .pdf, .html, .gif, .mp4) or folder; default: named after "
-                                          "the settings")
+    p.add_argument("-o", "--output", help="file (.svg, .png, .pdf, .html, .mjs, .gif, .mp4) or folder; default: named "
+                                          "after the settings")
     p.add_argument("--style", choices=tuple(figures.STYLES), default="d2l",
                    help="; ".join(f"{k}: {v.description}" for k, v in figures.STYLES.items()))
     p.add_argument("--loss", action="store_true", help="add the loss and effective-learning-rate panels")
