@@ -38,7 +38,7 @@ LESSONS = [Lesson.from_query("optimizer=gd,momentum&momentum.eta=0.6")[0],
 # What myst-theme's renderer does with an anywidget node, written for this test: MyST's model, then the module's
 # initialize and render in a shadow root. NODES is mystmd's list of {esm, model}.
 PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>{title}</title></head>
 <body><article><h1>{title}</h1><div id="figures"></div></article>
 <script type="module">
 class MystModel {{
