@@ -4,8 +4,9 @@
 
 Times, in one process, the medians over repeats of (a) ``figure_bytes``: build the book-sized figure and render it
 with the fixed salt, no metadata and no path simplification; (b) the baseline: the same TraceFigure saved with
-matplotlib's defaults; (c) the app's "Export SVG" click on the app-sized figure with the side panels
-(``screen_export``). Prints the medians and the ratios to the baseline.
+matplotlib's defaults; (c) what the kernel renders when the app's Export SVG is pressed with a step highlighted: the
+figure with its side panels (``App.export``, that is ``figure_bytes(lesson, loss=True, step=...)``). Prints the medians
+and the ratios to the baseline.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import trajectories.figures as ex  # noqa: E402
-from trajectories import downloads  # noqa: E402
 from trajectories.lesson import Lesson  # noqa: E402
 from trajectories.plotting import TraceFigure  # noqa: E402
 
@@ -49,17 +49,11 @@ def main() -> int:
         TraceFigure.from_lesson(lesson, panels=False).figure.savefig(buffer, format="svg")
         return buffer.getvalue()
 
-    class Screen:  # what the control reads from the app: its lesson and its on-screen figure
-        def __init__(self) -> None:
-            self.lesson = lesson
-            self.trace = TraceFigure.from_lesson(lesson, panels=True, blit=True, step=0)
-
-    screen = Screen()
-    base, ours, click = medians_ms([baseline, lambda: ex.figure_bytes(lesson), lambda: downloads.screen_export(screen)],
-                                   args.repeats)
+    base, ours, click = medians_ms([baseline, lambda: ex.figure_bytes(lesson),
+                                    lambda: ex.figure_bytes(lesson, loss=True, step=4)], args.repeats)
     print(f"matplotlib savefig (baseline), 3.5 x 2.5 in: median {base:.1f} ms")
     print(f"trajectories figure_bytes,     3.5 x 2.5 in: median {ours:.1f} ms  ratio {ours / base:.2f}")
-    print(f"Export SVG click (app figure, 9 x 4.2 in):   median {click:.1f} ms  ratio {click / base:.2f}")
+    print(f"Export SVG (the app's figure with panels): median {click:.1f} ms  ratio {click / base:.2f}")
     return 0
 
 
