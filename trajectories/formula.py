@@ -409,12 +409,15 @@ def _ipow(a: Any, n: int) -> Any:
     return result
 
 
+_ONE = np.float64(1.0)  # numpy's scalars, not Python's floats: 1/0 is inf, as on arrays, not an exception
+
+
 def _power(a: Any, c: float) -> Any:
     """a^c for a constant c: repeated multiplication for an integer c (a^0 is 1), the C library's pow otherwise."""
     if c == int(c):
         n = int(c)
         if n == 0:
-            return 1.0
+            return _ONE
         return _ipow(a, n) if n > 0 else 1.0 / _ipow(a, -n)
     return np.power(a, c)
 
@@ -504,7 +507,8 @@ def compile_tape(node: Node, constants: dict[int, float | None] | None = None) -
             tape.append(Op(n.kind, a, name=n.name, d1=tape[a].d1, d2=tape[a].d2))
         elif n.kind == "pow" and constants[id(n.b)] is not None:
             a, e = emit(n.a), float(constants[id(n.b)])
-            tape.append(Op("ipow" if e == int(e) else "pow", a, c=e, d1=tape[a].d1, d2=tape[a].d2))
+            moves = e != 0  # x^0 is 1: its derivatives are structurally zero
+            tape.append(Op("ipow" if e == int(e) else "pow", a, c=e, d1=tape[a].d1 and moves, d2=tape[a].d2 and moves))
         else:
             a, b = emit(n.a), emit(n.b)
             kind = "vpow" if n.kind == "pow" else n.kind
@@ -541,7 +545,8 @@ def _dcall(name: str, a: Any, v: Any) -> Any:
 
 
 def run_tape(tape: tuple[Op, ...], x1: Any, x2: Any, derivatives: bool = True) -> tuple[Any, Any, Any]:
-    """Value and partial derivatives of the last register at (x1, x2); a structurally zero derivative is None.
+    """Value and partial derivatives of the last register at (x1, x2) (numpy arrays or scalars, never Python
+    floats); a structurally zero derivative is None.
 
     The order of every operation is part of the contract with formula.js: change one side, change both.
     """
@@ -551,11 +556,11 @@ def run_tape(tape: tuple[Op, ...], x1: Any, x2: Any, derivatives: bool = True) -
     for op in tape:
         k = op.kind
         if k == "const":
-            v, g1, g2 = op.c, None, None
+            v, g1, g2 = np.float64(op.c), None, None
         elif k == "x1":
-            v, g1, g2 = x1, 1.0, None
+            v, g1, g2 = x1, _ONE, None
         elif k == "x2":
-            v, g1, g2 = x2, None, 1.0
+            v, g1, g2 = x2, None, _ONE
         else:
             a = val[op.a]
             if k == "neg":
@@ -573,7 +578,7 @@ def run_tape(tape: tuple[Op, ...], x1: Any, x2: Any, derivatives: bool = True) -
                     if not derivatives or n == 0:
                         factor = None
                     elif n == 1:
-                        factor = 1.0
+                        factor = _ONE
                     elif n > 0:
                         factor = c * _ipow(a, n - 1)
                     else:

@@ -192,11 +192,14 @@ _RING = 16  # points around a stationary point that tell a minimum from a saddle
 
 
 def check_window(window: Any) -> tuple[float, float, float, float] | None:
-    """``window`` as four floats (x1 low, x1 high, x2 low, x2 high) within the engine's bound, or None."""
+    """``window`` as four floats (x1 low, x1 high, x2 low, x2 high; or text ``"-6,2,-3,3"``) within the engine's
+    bound, or None."""
     if window is None:
         return None
     where = ("The 'window' parameter must be four numbers x1_low,x1_high,x2_low,x2_high with low < high, within "
              f"[-1e+06, 1e+06]. Got {window!r} instead.")
+    if isinstance(window, str) and len(window) <= 200:
+        window = window.split(",")
     if isinstance(window, (str, bytes)):
         raise ValueError(where)
     try:
@@ -350,13 +353,15 @@ def _landmarks(formula: Formula, box: tuple[float, float, float, float], start: 
     minima, valleys = [], []
     for p, k in zip(stationary, kind, strict=True):
         if k == "min":
-            q, valley = _refine(formula, p, 1e-2 * size, tol, typical / size)
-            (valleys if valley else minima).append(q)
+            q, shape = _refine(formula, p, 1e-2 * size, tol, typical / size)
+            if shape != "slope":
+                (valleys if shape == "valley" else minima).append(q)
     if valleys:
         # A valley of minima (x1^2 alone, (x1 - x2)^2): the one point of it that Newton's method reaches from the
         # start (for x1^2, x1 = 0 at the start's x2).
         on_start = bool(still[-1]) and _classify(formula, found[-1:], 1e-3 * size) == ["min"]
-        minima.append(_refine(formula, found[-1] if on_start else valleys[0], 1e-2 * size, tol, typical / size)[0])
+        q, shape = _refine(formula, found[-1], 1e-2 * size, tol, typical / size) if on_start else (None, "")
+        minima.append(q if shape == "valley" else valleys[0])
     saddles = [p for p, k in zip(stationary, kind, strict=True) if k == "saddle"]
     return _tidy(formula, _distinct(minima + kinks, size)), _tidy(formula, saddles)
 
@@ -370,16 +375,18 @@ def _distinct(points: list[np.ndarray], size: float) -> list[np.ndarray]:
     return kept
 
 
-def _refine(formula: Formula, p: np.ndarray, r: float, tol: float, curvature: float) -> tuple[np.ndarray, bool]:
-    """A minimum made exact along its flat directions, and whether it lies in a valley of minima.
+def _refine(formula: Formula, p: np.ndarray, r: float, tol: float, curvature: float) -> tuple[np.ndarray, str]:
+    """A minimum made exact along its flat directions, and its shape: "point", "valley" or "slope".
 
     Newton's method creeps towards a flat minimum (x1^4 has no curvature at 0) and stops short; along a direction
     whose curvature is below 1e-6 of the larger one (or of the function's typical curvature), the minimum is where
-    the slope in that direction changes sign within r, found by bisection. If the slope is zero at both ends, the
-    function does not change along that direction: a valley.
+    the slope in that direction changes sign within r, found by bisection ("point"). If the slope there is zero
+    to rounding at both ends, the function does not change along that direction: a valley of minima ("valley").
+    If it keeps one sign, the function goes on falling that way, however gently (a plateau such as tanh(x1)^2's
+    far out): no minimum ("slope").
     """
     l1, l2, c, s = (float(v[0]) for v in _eigen(_hessian_fd(formula, p[None], _step(p[None]))))
-    valley = False
+    shape = "point"
     scale = max(abs(l1), abs(l2), curvature)
     for lam, v in ((l1, (c, s)), (l2, (-s, c))):
         if abs(lam) > 1e-6 * scale:
@@ -391,8 +398,8 @@ def _refine(formula: Formula, p: np.ndarray, r: float, tol: float, curvature: fl
 
         lo, hi = -r, r
         s_lo, s_hi = slope(lo), slope(hi)
-        if abs(s_lo) <= tol and abs(s_hi) <= tol:
-            valley = True
+        if abs(s_lo) <= 1e-4 * tol and abs(s_hi) <= 1e-4 * tol:
+            shape = "valley"
         elif s_lo < 0 < s_hi:
             for _ in range(200):
                 mid = 0.5 * (lo + hi)
@@ -405,7 +412,9 @@ def _refine(formula: Formula, p: np.ndarray, r: float, tol: float, curvature: fl
                 lo, hi = (mid, hi) if sm < 0 else (lo, mid)
             t = 0.5 * (lo + hi)
             p = np.array([p[0] + t * v[0], p[1] + t * v[1]])
-    return p, valley
+        else:
+            return p, "slope"
+    return p, shape
 
 
 def _classify(formula: Formula, pts: np.ndarray, r: float) -> list[str]:

@@ -137,12 +137,12 @@ def lesson_from_state(state: Any) -> Lesson:
     if not isinstance(state, dict):
         raise ValueError(f"The 'lesson' parameter must be a mapping of a lesson's fields. Got {state!r} instead.")
     fields = ("optimizers", "hyperparameters", "objective", "condition", "angle", "start", "steps", "convention",
-              "seed")
+              "seed", "window")
     unknown = sorted(set(state) - set(fields))
     if unknown:
         raise ValueError(f"The 'lesson' parameter takes only {', '.join(fields)}. Got {unknown[0]!r} as well.")
     given = dict(state)
-    for key in ("optimizers", "start"):
+    for key in ("optimizers", "start", "window"):
         if isinstance(given.get(key), list):
             given[key] = tuple(given[key])
     return Lesson(**given)
