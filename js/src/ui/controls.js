@@ -2,7 +2,7 @@
 // quadratic's condition and angle), the convention, the steps, the start, Reset and Export. Each control calls
 // back with what the hand did; sync(lesson) shows a lesson, writing only what changed.
 import { pyG } from "../core/format.js";
-import { mathml } from "../core/formula.js";
+import { mathml } from "../core/mathml.js";
 import { h, iconButton } from "./dom.js";
 import { createSlider } from "./slider.js";
 
