@@ -167,3 +167,18 @@ FORMULA_VALUES = st.one_of(TREES, st.sampled_from(["x1^2 + * x2", "__import__('o
 def test_any_link_with_formulas_and_windows_gives_a_lesson_that_runs(pairs):
     lesson, notes = Lesson.from_query(urlencode(pairs))
     check_link(lesson, notes)
+
+
+def test_every_functions_latex_typesets():
+    from matplotlib.figure import Figure
+
+    from trajectories.formula import FUNCTIONS, parse
+
+    text = " + ".join(f"{name}(1 + x1^2/9)" for name in FUNCTIONS) + " + pi*e*x2 + 1e-6*x1 + 2^x2/(1 + x2^2)"
+    text += " + (-x1)^2 + x1*(-x2) + 1.5e20*x1 + abs(x1)^2 + sqrt(x1^2 + 1)^3 + x1^-2"
+    latex = parse(text).latex
+    figure = Figure()
+    figure.text(0, 0, f"${latex}$")
+    figure.canvas.draw_idle()
+    data = figures.render(figure)  # mathtext raises on LaTeX it cannot read
+    assert data.startswith(b"<?xml")
