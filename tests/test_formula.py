@@ -16,14 +16,10 @@ from hypothesis import strategies as st
 
 from trajectories import run
 from trajectories.formula import MAX_EXPONENT, MAX_LENGTH, FormulaError, parse, slug
-from trajectories.objectives import OBJECTIVES, check_objective, from_formula, get_objective
+from trajectories.objectives import OBJECTIVES, WRITTEN, check_objective, from_formula, get_objective
 from trajectories.rules import STEP_2D, eta_limit
 
 BOOK = json.loads((Path(__file__).parent / "golden" / "book.json").read_text())
-# The built-in objectives as a teacher would type them (objectives.py writes the same functions in numpy).
-WRITTEN = {"quadratic": "0.1*x1^2 + 2*x2^2", "bowl": "x1^2 + 2*x2^2", "rotated": "0.1*(x1 + x2)^2 + 2*(x1 - x2)^2",
-           "rosenbrock": "(1 - x1)^2 + 100*(x2 - x1^2)^2", "himmelblau": "(x1^2 + x2 - 11)^2 + (x1 + x2^2 - 7)^2",
-           "saddle": "x1^2 - x2^2"}
 
 
 # ---- reading -------------------------------------------------------------------------------------------------
@@ -205,6 +201,7 @@ def test_the_canonical_text_reads_back_to_the_same_function(text):
 @pytest.mark.parametrize("name", WRITTEN)
 def test_a_written_out_builtin_is_the_builtin(name):
     built_in, written = OBJECTIVES[name], from_formula(WRITTEN[name])
+    assert written.name == WRITTEN[name]  # written in the canonical form, as the formula field shows it
     assert written.latex == built_in.latex
     assert written.levels == built_in.levels
     if built_in.hessian is None:

@@ -24,7 +24,16 @@ import numpy as np
 
 from .engine import MAX_STEPS, Trajectory, check_start, check_steps, run
 from .formula import FormulaError
-from .objectives import OBJECTIVES, Objective, check_general, check_objective, check_window, from_formula, general
+from .objectives import (
+    OBJECTIVES,
+    WINDOW_RULE,
+    Objective,
+    check_general,
+    check_objective,
+    check_window,
+    from_formula,
+    general,
+)
 from .specs import CONVENTIONS, RULES, check_int, check_name, parse_pair, resolve, specs
 
 MAX_OPTIMIZERS = 4
@@ -418,6 +427,8 @@ def _pair(raw: str, key: str) -> tuple[float, float]:
 
 
 def _window(raw: str, key: str) -> tuple[float, float, float, float] | None:
+    if not raw.isascii():  # as _pair: a browser reads no other script's digits
+        raise ValueError(f"{WINDOW_RULE}. Got {raw!r} instead.")
     return check_window(raw)
 
 

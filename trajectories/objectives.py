@@ -153,6 +153,15 @@ OBJECTIVES: dict[str, Objective] = {
 }
 
 
+# The built-in objectives as a teacher types them (the app's formula field starts from these; a test checks that
+# each is the same function, and that the book's lines come out the same through it). "general" has none.
+WRITTEN: dict[str, str] = {
+    "quadratic": "0.1*x1^2 + 2*x2^2", "bowl": "x1^2 + 2*x2^2", "rotated": "0.1*(x1 + x2)^2 + 2*(x1 - x2)^2",
+    "rosenbrock": "(1 - x1)^2 + 100*(x2 - x1^2)^2", "himmelblau": "(x1^2 + x2 - 11)^2 + (x1 + x2^2 - 7)^2",
+    "saddle": "x1^2 - x2^2",
+}
+
+
 def get_objective(objective: str | Objective = "quadratic", **params: Any) -> Objective:
     """Look an objective up by name (``general`` takes ``condition`` and ``angle``), read a formula in x1 and x2
     (which takes ``start`` and ``window``, see :func:`from_formula`), or pass an Objective through."""
@@ -191,13 +200,16 @@ MAX_LANDMARKS = 8  # minima (and saddles) marked at most
 _RING = 16  # points around a stationary point that tell a minimum from a saddle
 
 
+WINDOW_RULE = ("The 'window' parameter must be four numbers x1_low,x1_high,x2_low,x2_high with low < high, within "
+               "[-1e+06, 1e+06]")
+
+
 def check_window(window: Any) -> tuple[float, float, float, float] | None:
     """``window`` as four floats (x1 low, x1 high, x2 low, x2 high; or text ``"-6,2,-3,3"``) within the engine's
     bound, or None."""
     if window is None:
         return None
-    where = ("The 'window' parameter must be four numbers x1_low,x1_high,x2_low,x2_high with low < high, within "
-             f"[-1e+06, 1e+06]. Got {window!r} instead.")
+    where = f"{WINDOW_RULE}. Got {window!r} instead."
     if isinstance(window, str) and len(window) <= 200:
         window = window.split(",")
     if isinstance(window, (str, bytes)):

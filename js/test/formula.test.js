@@ -6,9 +6,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
-import {
-  FUNCTIONS, FormulaError, LIMITS, describeTape, formulaObjective, formulaSlug, numberText, parseFormula,
-} from "../src/core/formula.js";
+import { FUNCTIONS, FormulaError, LIMITS, formulaSlug, numberText, parseFormula } from "../src/core/formula.js";
+import { fitResolution } from "../src/core/landscape.js";
+import { CONFIG } from "../testing/golden.js";
+import { formulaObjective } from "../src/core/formula_objective.js";
+import { describeTape } from "../src/core/formula_tape.js";
 
 const GOLDEN = JSON.parse(readFileSync(new URL("./formula.json", import.meta.url), "utf8"));
 const num = (v) => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
@@ -45,6 +47,7 @@ describe("reading: the canonical text, LaTeX, operations, or the message word fo
       assert.equal(f.degree, num(c.degree));
       assert.equal(f.quadratic, c.quadratic);
       assert.equal(formulaSlug(c.input), c.slug);
+      assert.equal(f.cost, c.cost);
       assert.deepEqual(describeTape(f.tape), c.tape.map(([k, a, b, v, name, d1, d2]) => [k, a, b, num(v), name, d1, d2]));
       assert.equal(parseFormula(f.text).text, f.text, "the canonical text reads back as itself");
     });
@@ -128,6 +131,12 @@ test("a formula equal to the book's quadratic prints the book's line through the
   assert.equal(c.book_line, "epoch 20, x1: -0.943467, x2: -0.000073"); // d2l 12.6, as tests/golden/book.json
   const last = stepRule(c).points.at(-1);
   assert.deepEqual(last, c.points.at(-1));
+});
+
+test("a formula's map is lowered to the budget as landscape.fit_budget lowers it", () => {
+  for (const [requested, steps, axes, cost, python] of GOLDEN.budgets) {
+    assert.equal(fitResolution(CONFIG, requested, steps, axes, cost).resolution, python, `${steps} ${axes} ${cost}`);
+  }
 });
 
 test("nothing in a formula is run as code", () => {

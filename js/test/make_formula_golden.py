@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))  # the golden data must come from this checkout, n
 
 from trajectories import formula as F  # noqa: E402
 from trajectories.engine import run  # noqa: E402
+from trajectories.landscape import RESOLUTION, fit_budget  # noqa: E402
 from trajectories.objectives import from_formula  # noqa: E402
 
 OUT = Path(__file__).with_name("formula.json")
@@ -99,7 +100,7 @@ def parse_case(text: str) -> dict:
         return {"input": text, "error": str(exc)}
     constants = F.fold(f.tree)
     return {"input": text, "text": f.text, "latex": f.latex, "variables": list(f.variables),
-            "degree": num(f.degree), "quadratic": f.quadratic, "slug": F.slug(text),
+            "degree": num(f.degree), "quadratic": f.quadratic, "slug": F.slug(text), "cost": f.cost,
             "exact": exact(f.tree, constants),
             "tape": [[op.kind, op.a, op.b, num(op.c), op.name, op.d1, op.d2] for op in f.tape]}
 
@@ -157,6 +158,9 @@ def main() -> int:
         "values": [values(t) for t in valid],
         "objectives": [objective(*case) for case in OBJECTIVES],
         "runs": [run_case(*case) for case in RUNS],
+        # landscape.fit_budget for a formula's cost: the page's tab lowers the resolution the same way
+        "budgets": [[RESOLUTION[1], steps, axes, cost, fit_budget(RESOLUTION[1], steps, axes, cost)]
+                    for steps in (1, 20, 100, 500) for axes in (1, 2) for cost in (1, 2, 5, 38, 200)],
     }
     write(data)
     print(f"wrote {len(data['parse'])} formulas, {len(data['objectives'])} objectives and {len(data['runs'])} runs "
