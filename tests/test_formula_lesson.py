@@ -4,6 +4,9 @@ command line (``run``, ``export``, ``landscape``), the exported figure and its f
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import numpy as np
@@ -20,6 +23,8 @@ from trajectories.formula import FormulaError
 from trajectories.landscape import compute, from_lesson
 from trajectories.lesson import Lesson, make_lesson
 from trajectories.state import lesson_from_state, lesson_state
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_lesson_keeps_the_canonical_form():
@@ -182,3 +187,23 @@ def test_every_functions_latex_typesets():
     figure.canvas.draw_idle()
     data = figures.render(figure)  # mathtext raises on LaTeX it cannot read
     assert data.startswith(b"<?xml")
+
+
+def test_reading_a_formula_link_imports_opens_and_runs_nothing_in_a_fresh_interpreter():
+    """The audit hook of test_safety.py sees only what earlier tests have not imported already: here a fresh
+    interpreter reads formula links (and finds their minima) under the hook, so a lazy import on the way (numpy's
+    np.median imports numpy.ma on its first call) shows."""
+    code = (
+        "import sys\n"
+        "from trajectories.lesson import Lesson\n"
+        "seen = []\n"
+        "sys.addaudithook(lambda e, a: seen.append(e) if e in ('import', 'open', 'exec', 'compile',"
+        " 'subprocess.Popen', 'os.system') else None)\n"
+        "for q in ('objective=x1%5E4+%2B+x2%5E2', 'objective=sin(x1)*x2%5E2&window=-3,3,-3,3',"
+        " 'objective=abs(x1)+x2%5E4&start=3,4', 'objective=__import__(1)', 'objective=x1**9999999'):\n"
+        "    Lesson.from_query(q)[0].run()\n"
+        "print(seen)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=str(ROOT))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -353,7 +353,7 @@ def _landmarks(formula: Formula, box: tuple[float, float, float, float], start: 
     points = np.concatenate([np.stack([g1.ravel()[seeds], g2.ravel()[seeds]], -1), [start]])
     found = _newton(formula, points, reach)
     steepness = np.sqrt(slope[np.isfinite(slope)])
-    typical = float(np.median(steepness)) if steepness.size else 1.0
+    typical = _median(steepness) if steepness.size else 1.0
     tol = 1e-8 * typical if typical > 0 else 1e-300  # |grad f| that counts as zero
     g = np.stack(formula.grad(found[:, 0], found[:, 1]), -1)
     still = (np.abs(g) <= tol).all(-1) & np.isfinite(found).all(-1)
@@ -376,6 +376,14 @@ def _landmarks(formula: Formula, box: tuple[float, float, float, float], start: 
         minima.append(q if shape == "valley" else valleys[0])
     saddles = [p for p, k in zip(stationary, kind, strict=True) if k == "saddle"]
     return _tidy(formula, _distinct(minima + kinks, size)), _tidy(formula, saddles)
+
+
+def _median(values: np.ndarray) -> float:
+    """The median, as formula_objective.js takes it: the middle value, or the mean of the two middle ones. (Not
+    np.median, whose first call imports numpy.ma: nothing is imported while a link is read.)"""
+    s = np.sort(values, axis=None)
+    m = s.size // 2
+    return float(s[m]) if s.size % 2 else float((s[m - 1] + s[m]) / 2)
 
 
 def _distinct(points: list[np.ndarray], size: float) -> list[np.ndarray]:
@@ -478,7 +486,7 @@ def _levels(formula: Formula, window: tuple[float, ...]) -> str:
     finite = z[np.isfinite(z)]
     if finite.size == 0 or finite.min() < 0:
         return "auto"
-    median = float(np.median(finite))
+    median = _median(finite)
     return "log" if median > 0 and float(finite.max()) > LOG_LEVELS_RATIO * median else "auto"
 
 
