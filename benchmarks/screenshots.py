@@ -9,7 +9,9 @@ Starts two servers from this checkout (light and ``--theme dark``, loopback, one
 - ``app-three-optimizers.png``: the app with momentum, AdaGrad and RMSProp, scrubbed to step 4 (ArrowRight four
   times on ``.tj-step``), so the highlighted step and its arrows show;
 - ``page-dark.png``: the same link as ``page.png`` on the dark server, 1440 px wide;
-- ``landscape.png``: the Landscape tab of ``?optimizer=momentum`` once its map is drawn.
+- ``landscape.png``: the Landscape tab of ``?optimizer=momentum`` once its map is drawn;
+- ``formula.png``: ``?optimizer=gd,adagrad`` (gd at eta 0.02, which the steep start caps, AdaGrad at 1.5, 30 steps
+  from (-2.5, 2)) with ``x1^4 + x2^2`` typed in the formula field, key by key.
 
 Each picture waits for what it shows (the readout's book lines, the map's ``data-state=ready``), then for two
 quiet animation frames, so a picture never catches a half-drawn frame.
@@ -32,6 +34,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PRESET = "?optimizer=gd,momentum,rmsprop"
+FORMULA_PRESET = "?optimizer=gd,adagrad&gd.eta=0.02&adagrad.eta=1.5&steps=30&start=-2.5,2"
+FORMULA = "x1^4 + x2^2"
 TWO_FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
@@ -101,6 +105,16 @@ def main() -> int:
                 page.get_by_role("tab", name="Landscape").click()
                 page.wait_for_selector(".tj-landscape-plot[data-state=ready]", timeout=TIMEOUT_MS)
                 shoot(page, args.out / "landscape.png", ".tj-app")
+
+                page = new_page(browser, 1280)
+                open_app(page, urls["light"] + FORMULA_PRESET)
+                page.focus(".tj-formula-input")
+                page.keyboard.press("Control+A")
+                page.keyboard.type(FORMULA)
+                page.wait_for_function("document.querySelector('.tj-link').value.includes('objective=x1%5E4+%2B+x2%5E2&')",
+                                       timeout=TIMEOUT_MS)
+                page.locator(".tj-formula-input").blur()
+                shoot(page, args.out / "formula.png", ".tj-app")
             finally:
                 browser.close()
     finally:

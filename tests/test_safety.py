@@ -285,6 +285,11 @@ HOSTILE = [
     "optimizer=rmsprop&template=../../secret&theme=../../x",
     "%ZZ=%&&&==&optimizer",
     "optimizer=adam&bias_correction=__import__&schedule=os.system",
+    # formulas: read by the project's own grammar, never by eval
+    "objective=__import__('os').system('id')", "objective=exec('import os')", "objective=open('/etc/passwd')",
+    "objective=x1**9999999", "objective=" + "(" * 10000 + "x1" + ")" * 10000, "objective=" + "x1%2B" * 20000,
+    "objective=%D1%851%5E2", "objective=1e999", "objective=0/0", "objective=x1.__class__.__mro__",
+    "objective=x1%5E2%2Bx2%5E2&window=__import__,1,2,3", "objective=lambda:0", "objective={{7*7}}",
 ]
 
 

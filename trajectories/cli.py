@@ -28,7 +28,7 @@ class UsageError(Exception):
 
 
 # ---- the engine's settings, shared by run, export and landscape ----------------------------------------------
-_SETTINGS = ("objective", "condition", "angle", "start", "steps", "convention", "seed")
+_SETTINGS = ("objective", "condition", "angle", "start", "steps", "convention", "seed", "window")
 
 
 def _hyper_flags() -> dict[str, Any]:
@@ -78,7 +78,9 @@ def add_settings(p: argparse.ArgumentParser) -> None:
 
     Unset flags stay None, so a lesson (or a link's) value or the default applies.
     """
-    p.add_argument("--objective", help=f"one of {', '.join(OBJECTIVES)} (default quadratic)")
+    p.add_argument("--objective", help=f"one of {', '.join(OBJECTIVES)} (default quadratic), or a formula in x1 "
+                                       "and x2 such as 'x1^4 + x2^2' (quoted; one starting with a minus sign needs "
+                                       "'=': --objective=-x1*x2)")
     p.add_argument("--condition", type=float, help="condition number of the 'general' objective")
     p.add_argument("--angle", type=float, help="rotation in degrees of the 'general' objective")
     p.add_argument("--start", help="start point x1,x2 (default: the book's -5,-2); a minus sign needs '=': "
@@ -86,6 +88,8 @@ def add_settings(p: argparse.ArgumentParser) -> None:
     p.add_argument("--steps", type=int, help="steps to run (default 20)")
     p.add_argument("--convention", help=f"one of {', '.join(CONVENTIONS)} (default d2l)")
     p.add_argument("--seed", type=int, help="seed of SGD's gradient noise (default 0)")
+    p.add_argument("--window", help="the view x1_low,x1_high,x2_low,x2_high instead of the objective's own; a minus "
+                                    "sign needs '=': --window=-6,2,-3,3")
     for name, spec in _hyper_flags().items():
         _add_flag(p, f"--{name}", name, spec, flag_help(name))
 

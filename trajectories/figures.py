@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .animation import ANIMATIONS, DEFAULT_SECONDS, alt_text, check_seconds, frames, gif_bytes, mp4_bytes, require_video
+from .formula import slug
 from .landscape import Landscape, check_landscape, summary
 from .lesson import Lesson, make_lesson
+from .objectives import OBJECTIVES
 from .specs import check_int, check_name, specs
 from .standalone import esm_module, html_page, index_page
 
@@ -64,8 +66,8 @@ def file_name(lesson: Lesson, format: str = "svg", step: int | None = None) -> s
     """A file name that says what the figure shows: ``rmsprop_eta0.4_gamma0.9.svg``.
 
     Each optimizer with its hyperparameters (``eps`` only when not the default), several joined by ``_vs_``,
-    then what differs from the book's setting: objective, start, steps, convention, seed, highlighted step
-    (from step 1 on).
+    then what differs from the book's setting: objective (a formula as ``f-`` and :func:`trajectories.formula.slug`),
+    window, start, steps, convention, seed, highlighted step (from step 1 on).
     """
     format = check_name(format, "format", FORMATS)
     parts = []
@@ -83,8 +85,12 @@ def file_name(lesson: Lesson, format: str = "svg", step: int | None = None) -> s
     default = Lesson()
     if lesson.objective == "general":
         name += f"_general-c{_num(lesson.condition)}-a{_num(lesson.angle)}"
+    elif lesson.objective not in OBJECTIVES:
+        name += f"_f-{slug(lesson.objective)}"  # a formula: safe characters only, short, and a hash of it
     elif lesson.objective != default.objective:
         name += f"_{lesson.objective}"
+    if lesson.window is not None:
+        name += "_window" + "_".join(_num(v) for v in lesson.window)
     if tuple(lesson.start) != default.start:
         name += f"_from{_num(lesson.start[0])}_{_num(lesson.start[1])}"
     if lesson.steps != default.steps:
@@ -312,7 +318,7 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
            hyperparameters: Mapping[str, Mapping[str, Any]] | None = None,
            objective: str | None = None, condition: float | None = None, angle: float | None = None,
            start: Sequence[float] | None = None, steps: int | None = None, convention: str | None = None,
-           seed: int | None = None, **hyper: Any) -> Path:
+           seed: int | None = None, window: Any = None, **hyper: Any) -> Path:
     """Write the figure of these settings to ``path`` and return the path; the same settings, the same bytes.
 
     Parameters
@@ -346,7 +352,10 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
     hyperparameters : mapping, optional
         Per optimizer when several are shown: ``{"momentum": {"eta": 0.6}}``.
     objective, condition, angle, start, steps, convention, seed, **hyper
-        As in :func:`trajectories.run`; ``eta=0.4`` applies to every optimizer shown that takes ``eta``.
+        As in :func:`trajectories.run`; ``eta=0.4`` applies to every optimizer shown that takes ``eta``;
+        ``objective`` may be a formula in x1 and x2 (``"x1^4 + x2^2"``).
+    window : four floats or str, optional
+        The view, x1 low, x1 high, x2 low, x2 high, instead of the objective's own.
 
     Returns
     -------
@@ -359,7 +368,8 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
     PosixPath('fig.svg')
     """
     lesson = make_lesson(optimizer, hyperparameters=hyperparameters, objective=objective, condition=condition,
-                         angle=angle, start=start, steps=steps, convention=convention, seed=seed, **hyper)
+                         angle=angle, start=start, steps=steps, convention=convention, seed=seed, window=window,
+                         **hyper)
     out, fmt = target(path, lesson, format, step)
     if fmt in ANIMATIONS:
         if step is not None:

@@ -111,12 +111,13 @@ def _boundary(optimizer: str, objective: Objective, x: str, y: str | None, curre
     return float(betas[k] + (betas[k + 1] - betas[k]) * gap[k] / (gap[k] - gap[k + 1]))
 
 
-def fit_budget(resolution: int, steps: int, axes: int = 2) -> int:
+def fit_budget(resolution: int, steps: int, axes: int = 2, cost: int = 1) -> int:
     """The resolution a map of the page gets: ``resolution``, lowered so that its cost (resolution^2 x steps
-    for two axes, resolution x steps for one) stays within :data:`BUDGET`. The page reads this function's
-    answers (state.config) instead of computing its own."""
+    for two axes, resolution x steps for one, times ``cost``: what one step of a formula costs in steps of a
+    built-in objective, :attr:`trajectories.formula.Formula.cost`) stays within :data:`BUDGET`. The page reads this
+    function's answers for cost 1 (state.config) and applies the same rule to a formula's cost."""
     check_int(axes, "axes", 1, 2)
-    cells = BUDGET // max(1, check_steps(steps))
+    cells = BUDGET // max(1, check_steps(steps) * check_int(cost, "cost", 1, None))
     return min(check_int(resolution, "resolution", 1, None), cells if axes == 1 else math.isqrt(cells))
 
 
@@ -219,7 +220,9 @@ def from_lesson(lesson: Lesson, optimizer: str | None = None, axes: tuple[str, .
                          f"({', '.join(lesson.optimizers)}). Got {name!r} instead.")
     if budget:
         axes = _check_axes(name, axes, lesson.convention)
-        resolution = fit_budget(_check_resolution(resolution), lesson.steps, len(axes))
+        formula = lesson.objective_function().formula
+        resolution = fit_budget(_check_resolution(resolution), lesson.steps, len(axes),
+                                1 if formula is None else formula.cost)
     return compute(name, axes, resolution=resolution, metric=metric, tol=tol, objective=lesson.objective_function(),
                    start=lesson.start, steps=lesson.steps, convention=lesson.convention, seed=lesson.seed,
                    spans=spans, **lesson.resolved(name))

@@ -1,14 +1,15 @@
 """A lesson: the whole set of settings the app shows, and its link form ``?optimizer=rmsprop&eta=0.4``.
 
-The same object drives the app, the preset links of the Voila page, the export command and the landscape. A
+The same object drives the app, the preset links of the Voila page, the export command and the landscape. The
+objective is a built-in one's name or a teacher's formula (``objective=x1^4 + x2^2``), kept in its canonical form. A
 ``Lesson`` checks every field when it is made, with the engine's one-sentence messages, so a lesson that exists
 always runs; it is hashable, so caches key on the lesson itself. Loose settings become a lesson in one of two
 ways: :func:`make_lesson` (keywords from Python and the command line; a bad value raises) and
 :meth:`Lesson.from_query` (a page's link; never raises: a bad value is dropped, the default is kept, and a
 one-sentence note says why). Nothing here evaluates, opens or runs anything taken from a link: values are parsed
-as numbers or checked against fixed lists of names. A link's numbers are ASCII, as links write them: the page
-with no server reads links with the browser's own parsing (js/src/core/link.js), and both sides give the same
-lesson for the same link (js/test/links.json).
+as numbers, checked against fixed lists of names, or read by the formula grammar of :mod:`trajectories.formula`.
+A link's numbers are ASCII, as links write them: the page with no server reads links with the browser's own parsing
+(js/src/core/link.js), and both sides give the same lesson for the same link (js/test/links.json).
 """
 
 from __future__ import annotations
@@ -22,7 +23,17 @@ from urllib.parse import parse_qsl, urlencode
 import numpy as np
 
 from .engine import MAX_STEPS, Trajectory, check_start, check_steps, run
-from .objectives import OBJECTIVES, Objective, check_general, get_objective
+from .formula import FormulaError
+from .objectives import (
+    OBJECTIVES,
+    WINDOW_RULE,
+    Objective,
+    check_general,
+    check_objective,
+    check_window,
+    from_formula,
+    general,
+)
 from .specs import CONVENTIONS, RULES, check_int, check_name, parse_pair, resolve, specs
 
 MAX_OPTIMIZERS = 4
@@ -57,6 +68,10 @@ class Frozen(Mapping):
 class Lesson:
     """Settings for one picture: optimizers (each with its hyperparameters), objective, start, steps, convention.
 
+    ``objective`` is a built-in objective's name or a formula in x1 and x2 (stored in its canonical form, so
+    ``"x1^2+2*x2^2"`` and ``"x1**2 + 2 x2^2"`` are the same lesson); ``window`` (x1 low, x1 high, x2 low, x2 high)
+    sets the view instead of the objective's own.
+
     ``hyperparameters`` maps an optimizer name to its values; missing ones take the defaults of ``convention``,
     and the stored mapping is complete (every hyperparameter of every optimizer shown) and read-only. A value that
     only the other convention knows (Adadelta's ``eta`` under d2l) is dropped, so a lesson survives a switch of
@@ -73,6 +88,7 @@ class Lesson:
     steps: int = 20
     convention: str = "d2l"
     seed: int = 0
+    window: tuple[float, float, float, float] | None = None
 
     def __post_init__(self) -> None:
         names = self.optimizers
@@ -86,7 +102,8 @@ class Lesson:
             raise ValueError(f"The 'optimizer' parameter must not list an optimizer twice. "
                              f"Got {','.join(names)} instead.")
         convention = check_name(self.convention, "convention", CONVENTIONS)
-        check_name(self.objective, "objective", tuple(OBJECTIVES))
+        objective = check_objective(self.objective)
+        window = check_window(self.window)
         condition, angle = check_general(self.condition, self.angle)
         start = check_start(self.start)
         if start.shape != (2,):
@@ -114,19 +131,28 @@ class Lesson:
         for name in names:
             full.setdefault(name, resolve(name, convention, {}))
         # Stored fully resolved and normalised: equal lessons draw the same picture and hash the same.
-        for attribute, value in (("optimizers", tuple(names)), ("condition", condition), ("angle", angle),
-                                 ("start", (float(start[0]), float(start[1]))), ("steps", steps), ("seed", seed),
+        for attribute, value in (("optimizers", tuple(names)), ("objective", objective), ("condition", condition),
+                                 ("angle", angle), ("start", (float(start[0]), float(start[1]))), ("steps", steps),
+                                 ("seed", seed), ("window", window),
                                  ("hyperparameters", Frozen({n: Frozen(full[n]) for n in names}))):
             object.__setattr__(self, attribute, value)
+        if objective not in OBJECTIVES:
+            self.objective_function()  # a formula with no finite value in its window raises here, not when run
 
     def __hash__(self) -> int:
         return hash((self.optimizers, self.hyperparameters, self.objective, self.condition, self.angle, self.start,
-                     self.steps, self.convention, self.seed))
+                     self.steps, self.convention, self.seed, self.window))
 
     def objective_function(self) -> Objective:
-        if self.objective == "general":
-            return get_objective("general", condition=self.condition, angle=self.angle)
-        return get_objective(self.objective)
+        """The objective drawn and run: a built-in one (in ``window`` if set) or the formula's, whose window follows
+        the start unless ``window`` sets it."""
+        if self.objective not in OBJECTIVES:
+            return from_formula(self.objective, start=self.start, window=self.window)
+        objective = general(self.condition, self.angle) if self.objective == "general" else OBJECTIVES[self.objective]
+        if self.window is not None:
+            a, b, c, d = self.window
+            objective = objective._replace(xlim=(a, b), ylim=(c, d))
+        return objective
 
     def resolved(self, optimizer: str) -> dict[str, Any]:
         """All hyperparameters of ``optimizer``."""
@@ -158,6 +184,8 @@ class Lesson:
             q += [("condition", _fmt(self.condition)), ("angle", _fmt(self.angle))]
         if self.start != default.start:
             q.append(("start", f"{_fmt(self.start[0])},{_fmt(self.start[1])}"))
+        if self.window is not None:
+            q.append(("window", ",".join(_fmt(v) for v in self.window)))
         several = len(self.optimizers) > 1
         for name in self.optimizers:
             for key, value in self.resolved(name).items():
@@ -206,7 +234,7 @@ class Lesson:
             optimizers = known[:MAX_OPTIMIZERS] or optimizers
         kw["optimizers"] = optimizers
         take("convention", _text)
-        take("objective", _text)
+        take("objective", _objective)
         if "steps" in items:  # more than the slider offers: capped, so a link cannot make the page compute for long
             try:
                 asked = _int(items["steps"], "steps")
@@ -218,6 +246,7 @@ class Lesson:
         take("steps", _int)
         take("seed", _int)
         take("start", _pair)
+        take("window", _window)
         for key in ("condition", "angle"):
             if kw.get("objective") == "general":
                 take(key, _float)
@@ -273,7 +302,7 @@ def make_lesson(optimizer: str | Sequence[str] | Lesson = "rmsprop", *,
                 hyperparameters: Mapping[str, Mapping[str, Any]] | None = None, objective: str | None = None,
                 condition: float | None = None, angle: float | None = None, start: Any = None,
                 steps: int | None = None, convention: str | None = None, seed: int | None = None,
-                **hyper: Any) -> Lesson:
+                window: Any = None, **hyper: Any) -> Lesson:
     """The :class:`Lesson` that these settings describe; unset ones keep their defaults (or ``optimizer``'s,
     if it is a lesson). A bad value raises one ValueError, as the engine does.
 
@@ -284,8 +313,10 @@ def make_lesson(optimizer: str | Sequence[str] | Lesson = "rmsprop", *,
     hyperparameters : mapping, optional
         Per optimizer, e.g. ``{"momentum": {"eta": 0.6}}``; applied after ``**hyper``.
     objective, condition, angle, start, steps, convention, seed
-        As in :func:`trajectories.run`; ``condition`` and ``angle`` only with ``objective="general"``; ``start``
-        may also be written ``"x1,x2"``.
+        As in :func:`trajectories.run`; ``objective`` may be a formula (``"x1^4 + x2^2"``); ``condition`` and
+        ``angle`` only with ``objective="general"``; ``start`` may also be written ``"x1,x2"``.
+    window : four floats or str, optional
+        The view, x1 low, x1 high, x2 low, x2 high (``"-6,2,-3,3"``), instead of the objective's own.
     **hyper
         The book's symbols (``eta=0.4``), applied to every optimizer shown that takes them, as a link does.
 
@@ -299,6 +330,8 @@ def make_lesson(optimizer: str | Sequence[str] | Lesson = "rmsprop", *,
                                       convention=convention, seed=seed).items() if v is not None}
     if start is not None:
         settings["start"] = parse_pair(start, "start") if isinstance(start, str) else start
+    if window is not None:
+        settings["window"] = check_window(window)
     chosen = settings.get("objective", base.objective if base is not None else Lesson.objective)
     for key in ("condition", "angle"):
         if key in settings and chosen != "general":
@@ -391,6 +424,23 @@ def _pair(raw: str, key: str) -> tuple[float, float]:
     if not raw.isascii():
         raise ValueError(f"The '{key}' parameter must be two numbers x1,x2. Got {raw!r} instead.")
     return parse_pair(raw, key)
+
+
+def _window(raw: str, key: str) -> tuple[float, float, float, float] | None:
+    if not raw.isascii():  # as _pair: a browser reads no other script's digits
+        raise ValueError(f"{WINDOW_RULE}. Got {raw!r} instead.")
+    return check_window(raw)
+
+
+def _objective(raw: str, key: str) -> str:
+    """A built-in objective's name or a formula; a formula that does not parse says where, and a link whose
+    formula has spaces but no '+' is told how a '+' is written in a link (a bare '+' there means a space)."""
+    try:
+        return check_objective(raw.strip())
+    except FormulaError as exc:
+        if " " in raw and "+" not in raw:
+            raise FormulaError(f"{exc} (in a link, '+' is written %2B)") from None
+        raise
 
 
 def _hyper(rule: str, convention: str, name: str, raw: str) -> Any:

@@ -30,15 +30,20 @@ GRADIENT_COLOR = "#555555"
 BOOK_FIGSIZE = (3.5, 2.5)  # d2l's set_figsize default for these plots
 APP_FIGSIZE = (9.0, 4.2)
 _GRID_STEP = 0.1  # d2l's contour grid spacing
+_GRID_POINTS = 300  # at most this many grid steps per side
 _MAX_DECADES = 14  # log panels show at most this many decades below their top
 
 
 def contour_grid(objective: Objective) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The grid the contours are drawn on: d2l's ``arange(lo, hi, 0.1)`` over the objective's view."""
-    x1 = np.arange(objective.xlim[0], objective.xlim[1], _GRID_STEP)
-    x2 = np.arange(objective.ylim[0], objective.ylim[1], _GRID_STEP)
+    """The grid the contours are drawn on: d2l's ``arange(lo, hi, 0.1)`` over the objective's view, with a
+    coarser step where a side is longer than :data:`_GRID_POINTS` steps of 0.1 (a window a teacher set)."""
+    span = max(objective.xlim[1] - objective.xlim[0], objective.ylim[1] - objective.ylim[0])
+    step = max(_GRID_STEP, span / _GRID_POINTS)
+    x1 = np.arange(objective.xlim[0], objective.xlim[1], step)
+    x2 = np.arange(objective.ylim[0], objective.ylim[1], step)
     g1, g2 = np.meshgrid(x1, x2)
-    return g1, g2, objective.f(g1, g2)
+    with np.errstate(all="ignore"):
+        return g1, g2, objective.f(g1, g2)
 
 
 def contour_levels(objective: Objective, z: np.ndarray) -> Any:
@@ -211,10 +216,12 @@ class TraceFigure:
         objective = self.objective = get_objective(objective)
         g1, g2, z = contour_grid(objective)
         several = len(self.optimizers) > 1
-        with np.errstate(all="ignore"):
-            self.contours = self.ax.contour(g1, g2, z, levels=contour_levels(objective, z), colors=BOOK_CONTOUR,
-                                            linewidths=1.0 if several else 1.5, alpha=0.55 if several else 1.0,
-                                            zorder=1)
+        finite = z[np.isfinite(z)]
+        if finite.size and finite.min() < finite.max():  # a constant (a formula such as f = 3) has no contours
+            with np.errstate(all="ignore"):
+                self.contours = self.ax.contour(g1, g2, z, levels=contour_levels(objective, z), colors=BOOK_CONTOUR,
+                                                linewidths=1.0 if several else 1.5, alpha=0.55 if several else 1.0,
+                                                zorder=1)
         if objective.minima:
             m = np.array(objective.minima)
             self.ax.plot(m[:, 0], m[:, 1], "*", color="black", markersize=9, zorder=2, label="_minimum")

@@ -17,7 +17,7 @@ import numpy as np
 from .engine import BOUND, MAX_STEPS
 from .landscape import BUDGET, DEFAULT_AXES, METRICS, RESOLUTION, fit_budget
 from .lesson import MAX_OPTIMIZERS, PAGE_STEPS, Lesson
-from .objectives import GENERAL_RANGES, OBJECTIVES, Objective
+from .objectives import GENERAL_RANGES, OBJECTIVES, WRITTEN, Objective
 from .rules import sgd_noise
 from .specs import CONVENTIONS, RULES, SPECS, Spec
 
@@ -100,7 +100,8 @@ def _spec(name: str, spec: Spec) -> dict[str, Any]:
 def _objective(o: Objective) -> dict[str, Any]:
     return {"latex": o.latex, "xlim": list(o.xlim), "ylim": list(o.ylim), "minima": [list(m) for m in o.minima],
             "saddles": [list(s) for s in o.saddles], "levels": o.levels,
-            "hessian": None if o.hessian is None else np.asarray(o.hessian).tolist()}
+            "hessian": None if o.hessian is None else np.asarray(o.hessian).tolist(),
+            "text": WRITTEN.get(o.name)}  # the formula field starts from it
 
 
 def config() -> dict[str, Any]:
@@ -129,7 +130,8 @@ def lesson_state(lesson: Lesson) -> dict[str, Any]:
     return {"optimizers": list(lesson.optimizers),
             "hyperparameters": {n: dict(lesson.hyperparameters[n]) for n in lesson.optimizers},
             "objective": lesson.objective, "condition": lesson.condition, "angle": lesson.angle,
-            "start": list(lesson.start), "steps": lesson.steps, "convention": lesson.convention, "seed": lesson.seed}
+            "start": list(lesson.start), "steps": lesson.steps, "convention": lesson.convention, "seed": lesson.seed,
+            "window": None if lesson.window is None else list(lesson.window)}
 
 
 def lesson_from_state(state: Any) -> Lesson:
@@ -137,12 +139,12 @@ def lesson_from_state(state: Any) -> Lesson:
     if not isinstance(state, dict):
         raise ValueError(f"The 'lesson' parameter must be a mapping of a lesson's fields. Got {state!r} instead.")
     fields = ("optimizers", "hyperparameters", "objective", "condition", "angle", "start", "steps", "convention",
-              "seed")
+              "seed", "window")
     unknown = sorted(set(state) - set(fields))
     if unknown:
         raise ValueError(f"The 'lesson' parameter takes only {', '.join(fields)}. Got {unknown[0]!r} as well.")
     given = dict(state)
-    for key in ("optimizers", "start"):
+    for key in ("optimizers", "start", "window"):
         if isinstance(given.get(key), list):
             given[key] = tuple(given[key])
     return Lesson(**given)

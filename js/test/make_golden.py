@@ -98,6 +98,19 @@ def objectives() -> list[tuple[str, dict]]:
     return [(n, {}) for n in OBJECTIVES if n != "general"] + [("general", p) for p in GENERALS]
 
 
+# Teachers' formulas (issue 24): the book's quadratic and Himmelblau written out, a flat minimum, one through
+# Math.sin and Math.cos, a rotated quadratic (a Hessian with a cross term), and one in a window a teacher set,
+# wide enough that the contour grid is coarser than the book's 0.1.
+FORMULAS = [("0.1*x1^2 + 2*x2^2", {}), ("(x1^2 + x2 - 11)^2 + (x1 + x2^2 - 7)^2", {}), ("x1^4 + x2^2", {}),
+            ("sin(x1) + cos(x2)*x2 + 0.05*x1^2", {}), ("0.5*(x1 + x2)^2 + 3*(x1 - 2*x2)^2", {}),
+            ("x1^2 + x2^2", {"window": [-100.0, 100.0, -50.0, 50.0]})]
+FORMULA_RUNS = FORMULAS[:4]
+
+
+def with_formulas() -> list[tuple[str, dict]]:
+    return objectives() + FORMULAS
+
+
 def runs() -> list[dict]:
     cases = []
     for convention in CONVENTIONS:
@@ -112,12 +125,18 @@ def runs() -> list[dict]:
     for optimizer, name, settings in LONG:
         params = GENERALS[0] if name == "general" else {}
         cases.append(run_case(optimizer, "d2l", name, params, settings, steps=100))
+    for convention in CONVENTIONS:
+        for optimizer in RULES:
+            if convention == "torch" and optimizer in SAME_IN_BOTH:
+                continue
+            for name, params in FORMULA_RUNS:
+                cases.append(run_case(optimizer, convention, name, params, {}))
     return cases
 
 
 def objective_data() -> list[dict]:
     out = []
-    for name, params in objectives():
+    for name, params in with_formulas():
         obj = get_objective(name, **params)
         out.append({"name": name, "params": params,
                     "hessian": None if obj.hessian is None else floats(obj.hessian),
@@ -128,7 +147,7 @@ def objective_data() -> list[dict]:
 
 def eta_limits() -> list[dict]:
     out = []
-    for name, params in objectives():
+    for name, params in with_formulas():
         obj = get_objective(name, **params)
         for rule in RULES:
             for beta in (0.0, 0.25, 0.5, 0.9, 1.0):
@@ -317,7 +336,7 @@ def plot_data() -> dict:
                for a, b in LOCATOR_CASES]
 
     levels = []
-    for name, params in objectives():
+    for name, params in with_formulas():
         obj = get_objective(name, **params)
         g1, g2, z = contour_grid(obj)
         cs = Figure().add_subplot().contour(g1, g2, z, levels=contour_levels(obj, z))

@@ -63,6 +63,14 @@ HANDMADE = [
     "objective=%20general%20&condition=3", "optimizer=rmsprop&eta=lambda: 0&gamma={{7*7}}",
     "%EF%BB%BFoptimizer=gd", "%1Coptimizer=gd", "%C2%85steps=3", "%E2%80%8Bsteps=3", "+steps+=3",
     '?theme="><svg onload="window.__pwned=2">&optimizer=gd',
+    # formulas and windows (issue 24): read, refused with the position, '+' read as a space, no finite value
+    "objective=x1%5E4+%2B+x2%5E2&window=-3,1,-1,3", "objective=x1^2+2*x2^2", "objective=x1%5E2+%2B+*+x2",
+    "objective=__import__('os')", "objective=x1**9999999", "objective=0/0", "objective=1e999", "objective=3",
+    "objective=sqrt(-1-x1%5E2)", "objective=log(x1)&window=-3,-1,0,1", "objective=log(x1)&window=1,3,-1,1",
+    "objective=x1*0/0", "objective=%E2%88%92x%E2%82%81%C2%B2+%2B+%CF%80", "objective=%D1%851", "objective=General",
+    "objective=exp", "objective=X1", "window=1,2,3", "window=2,1,0,1", "window=nan,1,2,3", "window=-1e6,1e6,-1e6,1e6",
+    "window=-1e7,1,0,1", "window=%D9%A1,2,3,4", "objective=x1%5E2&window=" + "1," * 120 + "1",
+    "objective=f+%3D+x%5E2+%2B+3y%5E2&start=4,4", "objective=" + "(" * 33 + "x1" + ")" * 33,
 ]
 
 

@@ -8,7 +8,7 @@ import { getObjective } from "../src/core/objectives.js";
 import {
   LINTHRESH, decades, floorDecades, formatPower, logMapping, logTicks, panelScale,
 } from "../src/figures/panels.js";
-import { arange, autoLevels, maxNLocator, visibleLevels } from "../src/figures/contours.js";
+import { arange, autoLevels, gridStep, maxNLocator, visibleLevels } from "../src/figures/contours.js";
 import { arrowPaths, clipSegment, clippedPolyline, markerPath, symbolTemplate } from "../src/figures/marks.js";
 import { drawnUntil, leftView, markerSize, round2 } from "../src/figures/plot.js";
 import { CONFIG, GOLDEN, assertClose } from "../testing/golden.js";
@@ -18,9 +18,9 @@ const nan = (values) => values.map((v) => (v === null ? NaN : v));
 
 // The values of an objective on the book's grid (plotting.contour_grid): matplotlib draws a level only within them.
 function gridRange(o) {
-  const x1 = arange(...o.xlim, 0.1), x2 = arange(...o.ylim, 0.1);
+  const x1 = arange(...o.xlim, gridStep(o)), x2 = arange(...o.ylim, gridStep(o));
   const z = [...x1].flatMap((a) => [...x2].map((b) => o.f(a, b))).filter((v) => !Number.isNaN(v));
-  return [Math.min(...z), Math.max(...z)];
+  return [z.reduce((a, b) => Math.min(a, b)), z.reduce((a, b) => Math.max(a, b))];
 }
 
 describe("contour levels against matplotlib (js/test/golden.json: plot.levels)", () => {

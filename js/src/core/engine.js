@@ -7,7 +7,7 @@
 // Math.sin may differ from glibc and numpy in the last bit. js/test/golden.json, made by make_golden.py, checks it.
 
 import { formatF, pyG } from "./format.js";
-import { checkGeneral, checkName, gradient, objectiveCode, quoted, shown, value } from "./objectives.js";
+import { checkGeneral, checkName, checkObjective, gradient, objectiveCode, quoted, shown, value } from "./objectives.js";
 
 // The rules this port has a kernel for, each a small integer the kernel switches on.
 const RULES = Object.freeze(["gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam"]);
@@ -15,7 +15,7 @@ const SCHEDULES = Object.freeze(["constant", "exponential", "polynomial"]); // s
 
 // Options of run() that are not hyperparameters.
 const RUN_OPTIONS = Object.freeze(["objective", "condition", "angle", "start", "steps", "convention", "seed",
-  "noise"]);
+  "noise", "window"]);
 
 const GD = 0, SGD = 1, MOMENTUM = 2, NESTEROV = 3, ADAGRAD = 4, RMSPROP = 5, ADADELTA = 6, ADAM = 7;
 // Slots of the hyperparameter array a kernel reads; a landscape rewrites the slots of its axes per cell.
@@ -80,7 +80,7 @@ export function resolve(optimizer, options, config, extra = []) {
     throw new Error(`The 'steps' parameter must be an integer in the range [1, ${config.maxSteps}]. `
       + `Got ${shown(steps)} instead.`);
   }
-  const objective = checkName(options.objective ?? base.objective, "objective", Object.keys(config.objectives));
+  const objective = checkObjective(config, options.objective ?? base.objective); // a name, or a formula
   const condition = options.condition ?? base.condition, angle = options.angle ?? base.angle;
   if (objective === "general") checkGeneral(config, condition, angle);
   return { rule, convention, objective, condition, angle, start: [start[0], start[1]], steps,

@@ -103,3 +103,23 @@ export function formatF(x) {
 export function roundSignificant(value, digits = 3) {
   return Number.isFinite(value) && value !== 0 ? Number(pyG(value, digits)) : value;
 }
+
+// Python's str.strip() whitespace, which keys and names lose: ASCII's and \x1c-\x1f, \x85, and Unicode's spaces.
+const SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const STRIP = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, "g");
+
+/** Python's str.strip(): the whitespace Python drops at either end of a link's key or name. */
+export function pyStrip(text) {
+  return text.replace(STRIP, "");
+}
+
+/** Python's repr() of a str, for ASCII text (other characters are written as they are). */
+export function pyStrRepr(s) {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  const escaped = s.replace(/[\\'"\x00-\x1f\x7f]/g, (ch) => {
+    if (ch === "\\") return "\\\\";
+    if (ch === "'" || ch === '"') return ch === quote ? `\\${ch}` : ch;
+    return { "\t": "\\t", "\n": "\\n", "\r": "\\r" }[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  });
+  return `${quote}${escaped}${quote}`;
+}

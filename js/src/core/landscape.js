@@ -6,7 +6,7 @@
 
 import { SLOT, kernelValue, makeKernel, resetKernel, resolve, stepKernel } from "./engine.js";
 import { roundSignificant } from "./format.js";
-import { etaLimit } from "./objectives.js";
+import { etaLimit, getObjective } from "./objectives.js";
 
 export const METRICS = Object.freeze(["loss", "distance", "steps"]);
 export const FLOOR = 1e-16; // log10 needs a positive number: a loss or distance of exactly 0 is drawn as this
@@ -57,7 +57,8 @@ function linspace(start, stop, num) {
  *   y, yValues: the same for the y axis, or omitted for one axis;
  *   metric: "loss" (log10 final loss), "distance" (log10 distance to the nearest minimum) or "steps" (the first
  *   step whose point is within tol of a minimum, the start counting as step 0); tol (default 0.1).
- * @param {object} config state.config(): the spec table, the objectives' minima, the bound
+ * @param {object} config state.config(): the spec table, the objectives' minima, the bound (a formula's minima are
+ *   found here, from options.start and options.window, as objectives.from_formula finds them)
  * @returns {{values: Float64Array, diverged: Uint8Array, nx: number, ny: number}} row-major (ny, nx): cell (i, j)
  *   of xValues[i], yValues[j] at j * nx + i; ny is 1 for one axis. values is NaN where the run diverged and, for
  *   "steps", where it never came within tol; diverged is 1 where the run left |x| <= bound or became non-finite.
@@ -85,7 +86,8 @@ export function compute(optimizer, options, config) {
   const xs = checkValues(x, options.xValues);
   const ys = y == null ? Float64Array.of(NaN) : checkValues(y, options.yValues);
   const k = makeKernel(resolved, config);
-  const minima = config.objectives[resolved.objective].minima;
+  const minima = getObjective(config, resolved.objective, { condition: resolved.condition, angle: resolved.angle,
+    start: resolved.start, window: options.window ?? null }).minima;
   if (!minima.length) {
     throw new Error("The 'objective' parameter of the landscape must have a minimum to measure against. "
       + `Got ${resolved.objective} instead.`);
@@ -226,16 +228,22 @@ export function boundary(optimizer, hessian, x, y, current, xValues, yValues) {
 
 /**
  * landscape.fit_budget, as Python answered it for every steps of the page (config.landscape.maxResolution): the
- * resolution asked for, or the largest whose cost fits the budget.
+ * resolution asked for, or the largest whose cost fits the budget. A formula's step costs `cost` built-in ones
+ * (formula.Formula.cost): its answer is Python's rule, floor(sqrt(budget // (steps * cost))) cells a side
+ * (budget // (steps * cost) for one axis), which js/test/formula.json checks.
  *
  * @returns {{resolution: number, lowered: boolean}}
  */
-export function fitResolution(config, requested, steps, axes) {
+export function fitResolution(config, requested, steps, axes, cost = 1) {
   if (!(Number.isInteger(steps) && steps >= 1 && steps <= config.pageSteps)) {
     throw new Error(`The 'steps' parameter of a map must be an integer in the range [1, ${config.pageSteps}]. `
       + `Got ${steps} instead.`);
   }
-  const most = config.landscape.maxResolution[String(axes)][steps - 1];
+  let most = config.landscape.maxResolution[String(axes)][steps - 1];
+  if (cost > 1) {
+    const cells = Math.floor(config.landscape.budget / (steps * cost));
+    most = axes === 1 ? cells : Math.floor(Math.sqrt(cells));
+  }
   return { resolution: Math.min(requested, most), lowered: most < requested };
 }
 
@@ -253,7 +261,8 @@ export function defaultAxes(config, optimizer, convention) {
 
 /**
  * What the map depends on, as a string: the optimizer's hyperparameters but the mapped ones (moving those only
- * moves the marker), the objective (condition and angle only for "general"), start, steps, convention, the seed
+ * moves the marker), the objective (condition and angle only for "general"), start, window (a formula's minima
+ * depend on it), steps, convention, the seed
  * (for sgd, whose noise it draws), and the tab's own settings with the resolution actually used.
  */
 export function mapKey(lesson, settings) {
@@ -262,7 +271,8 @@ export function mapKey(lesson, settings) {
   const others = Object.keys(hp).filter((k) => !axes.includes(k)).sort().map((k) => [k, hp[k]]);
   const general = lesson.objective === "general";
   return JSON.stringify([optimizer, others, lesson.objective, general ? lesson.condition : null,
-    general ? lesson.angle : null, Array.from(lesson.start ?? []), lesson.steps, lesson.convention,
+    general ? lesson.angle : null, Array.from(lesson.start ?? []), lesson.window ?? null, lesson.steps,
+    lesson.convention,
     optimizer === "sgd" ? lesson.seed ?? null : null, axes, Object.keys(spans).sort().map((k) => [k, spans[k]]),
     metric, metric === "steps" ? tol : null, resolution]);
 }

@@ -1,7 +1,9 @@
 // The lesson on screen as plain data, and the changes a control makes to it. No DOM.
 //
 // A lesson has the fields of Python's Lesson (state.lesson_state): {optimizers, hyperparameters, objective,
-// condition, angle, start, steps, convention, seed}, with every hyperparameter of every optimizer shown resolved.
+// condition, angle, start, steps, convention, seed, window}, with every hyperparameter of every optimizer shown
+// resolved. The objective is a built-in one's name or a formula (canonical, as core/formula.js writes it); window
+// is null (the objective's own) or [x1 low, x1 high, x2 low, x2 high].
 // The functions here return new lessons and never mutate; Python checks every lesson the page sends.
 
 /** The spec table of `rule` under `convention`: {name: {default, low, high, scale, stops, ...} | {default, choices}}. */
@@ -54,11 +56,11 @@ export function withSettings(lesson, settings) {
   return { ...copy(lesson), ...settings };
 }
 
-/** Reset: every setting but the optimizers shown and the objective back to the book's (the default lesson's). */
+/** Reset: every setting but the optimizers shown and the objective (its window too) back to the book's. */
 export function reset(config, lesson) {
   const base = config.defaultLesson;
   const next = { ...copy(base), optimizers: [...lesson.optimizers], objective: lesson.objective,
-    condition: lesson.condition, angle: lesson.angle };
+    condition: lesson.condition, angle: lesson.angle, window: lesson.window ?? null };
   next.hyperparameters = Object.fromEntries(lesson.optimizers.map((n) => [n,
     resolveValues(config, base.convention, n)]));
   return next;
@@ -71,7 +73,7 @@ export function sameLesson(a, b) {
 /** The options engine.run() takes for one optimizer of the lesson. */
 export function runOptions(lesson, optimizer, noise) {
   return { objective: lesson.objective, condition: lesson.condition, angle: lesson.angle, start: lesson.start,
-    steps: lesson.steps, convention: lesson.convention, seed: lesson.seed, noise,
+    steps: lesson.steps, convention: lesson.convention, seed: lesson.seed, noise, window: lesson.window ?? null,
     ...lesson.hyperparameters[optimizer] };
 }
 

@@ -5,15 +5,15 @@
 // the lesson Lesson.from_query gives, and a note for each parameter it ignores, in Python's words for the links
 // people write; for exotic text (other scripts, control characters) the words may differ. js/test/links.json,
 // made by js/test/make_links_golden.py, holds Python's lessons and notes for the same links.
-import { pyG, pyRepr } from "./format.js";
+import { pyG, pyRepr, pyStrRepr, pyStrip } from "./format.js";
+import { checkObjective } from "./objectives.js";
+import { FormulaError } from "./formula.js";
+import { checkWindow, formulaObjective } from "./formula_objective.js";
 import { specsOf } from "./lesson.js";
 
 const SEED_HIGH = 2n ** 32n - 1n; // Lesson's seed range, which its message writes "[0, 2**32)"
 const MAX_INT_DIGITS = 4300; // int() refuses longer decimal text (sys.int_info.default_max_str_digits)
 const TRUE_WORDS = ["1", "true", "on", "yes"], FALSE_WORDS = ["0", "false", "off", "no"]; // lesson._hyper
-// Python's str.strip() whitespace, which keys and names lose: ASCII's and \x1c-\x1f, \x85, and Unicode's spaces.
-const SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-const STRIP = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, "g");
 const ASCII_SPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g; // what int() and float() skip around an ASCII number
 const INT = /^([+-]?)([0-9](?:_?[0-9])*)$/;
 const DIGITS = "[0-9](?:_?[0-9])*"; // digits, one underscore at a time between two of them (PEP 515)
@@ -27,19 +27,8 @@ function refuse(message) {
   throw new Refusal(message);
 }
 
-const strip = (text) => text.replace(STRIP, "");
+const strip = pyStrip;
 const isAscii = (text) => /^[\x00-\x7f]*$/.test(text);
-
-/** Python's repr() of a str, for ASCII text (other characters are written as they are). */
-export function pyStrRepr(s) {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  const escaped = s.replace(/[\\'"\x00-\x1f\x7f]/g, (ch) => {
-    if (ch === "\\") return "\\\\";
-    if (ch === "'" || ch === '"') return ch === quote ? `\\${ch}` : ch;
-    return { "\t": "\\t", "\n": "\\n", "\r": "\\r" }[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`;
-  });
-  return `${quote}${escaped}${quote}`;
-}
 
 /** Python's repr() of a float: 0.0, 20.0, 1e-05, 1e+16, nan, -inf. */
 function pyFloatRepr(x) {
@@ -124,6 +113,17 @@ function parsePair(raw, key) { // lesson._pair
   return values;
 }
 
+function parseWindow(raw, key) { // lesson._window: four floats within the bound, low < high on each axis
+  const values = raw.length <= 200 ? raw.split(",").map(readFloat) : [];
+  try {
+    if (values.length === 4 && !values.includes(null)) return checkWindow(values);
+  } catch {
+    // refused below, in Python's words
+  }
+  return refuse(`The '${key}' parameter must be four numbers x1_low,x1_high,x2_low,x2_high with low < high, within `
+    + `[-1e+06, 1e+06]. Got ${pyStrRepr(raw)} instead.`);
+}
+
 function hyperValue(spec, raw) { // lesson._hyper: what check_value is given for the link's text
   if (Array.isArray(spec.choices) && spec.choices.length === 2 && spec.choices[0] === true
     && spec.choices[1] === false) {
@@ -205,7 +205,17 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
     if (known.length) optimizers = known.slice(0, most);
   }
   take("convention", strip, (v) => checkName(v, "convention", config.conventions));
-  take("objective", strip, (v) => checkName(v, "objective", Object.keys(config.objectives)));
+  take("objective", (raw) => raw, (raw) => { // lesson._objective: a name, or a formula its objective can be made of
+    try {
+      const objective = checkObjective(config, strip(raw));
+      if (!Object.hasOwn(config.objectives, objective)) formulaObjective(objective, { start: [...base.start] });
+      return objective;
+    } catch (error) {
+      if (!(error instanceof FormulaError)) throw error;
+      return refuse(error.message + (raw.includes(" ") && !raw.includes("+") ? " (in a link, '+' is written %2B)"
+        : ""));
+    }
+  });
   if (items.has("steps")) { // capped first, so a link cannot make the page compute for long
     const asked = readInt(items.get("steps"));
     if (asked !== null && asked > BigInt(config.pageSteps)) {
@@ -219,6 +229,17 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
     if (Math.abs(x) <= config.bound && Math.abs(y) <= config.bound) return [x, y];
     return refuse(`The 'start' parameter must be a pair of finite floats (x1, x2) with |x1|, |x2| <= `
       + `${pyG(config.bound)}. Got (${pyFloatRepr(x)}, ${pyFloatRepr(y)}) instead.`);
+  });
+  take("window", parseWindow, (window) => { // objectives.check_window, and the formula must have values in it
+    if (kw.objective !== undefined && !Object.hasOwn(config.objectives, kw.objective)) {
+      try {
+        formulaObjective(kw.objective, { start: kw.start ?? [...base.start], window });
+      } catch (error) {
+        if (!(error instanceof FormulaError)) throw error;
+        refuse(error.message);
+      }
+    }
+    return window;
   });
   for (const key of ["condition", "angle"]) {
     if (kw.objective === "general") take(key, parseFloat_, (v) => checkGeneral(config, key, v));
@@ -268,7 +289,7 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
     optimizers, hyperparameters, objective: kw.objective ?? base.objective, condition: kw.condition ?? base.condition,
     angle: kw.angle ?? base.angle, start: kw.start ?? [...base.start],
     steps: kw.steps === undefined ? base.steps : Number(kw.steps), convention,
-    seed: kw.seed === undefined ? base.seed : Number(kw.seed),
+    seed: kw.seed === undefined ? base.seed : Number(kw.seed), window: kw.window ?? null,
   };
   return { lesson, notes };
 }
@@ -298,7 +319,7 @@ function fmt(value) {
 
 /**
  * The link of a lesson, byte for byte as Lesson.to_query() writes it: every hyperparameter spelled out (prefixed
- * by its optimizer when several are shown); convention, seed and start when not the default.
+ * by its optimizer when several are shown); convention, seed, start and window when not the default.
  *
  * @param {object} config state.config()
  * @param {object} lesson a lesson in state.lesson_state()'s plain form
@@ -314,6 +335,7 @@ export function toQuery(config, lesson) {
   if (lesson.start[0] !== base.start[0] || lesson.start[1] !== base.start[1]) {
     q.push(["start", `${fmt(lesson.start[0])},${fmt(lesson.start[1])}`]);
   }
+  if (lesson.window) q.push(["window", lesson.window.map(fmt).join(",")]);
   const several = lesson.optimizers.length > 1;
   for (const name of lesson.optimizers) {
     const values = lesson.hyperparameters[name] ?? {};

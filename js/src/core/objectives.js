@@ -3,12 +3,38 @@
 // Hessians of the fixed quadratics, the formulas, the ranges of condition and angle) are Python's and arrive in
 // `config.objectives` and `config.general` (state.config()). No DOM.
 
-import { decompose, pyG } from "./format.js";
+import { decompose, pyG, pyStrRepr, pyStrip } from "./format.js";
+import { FormulaError, parseFormula } from "./formula.js";
+import { formulaObjective } from "./formula_objective.js";
 
-// The objectives this port has f and a gradient for, each a small integer the kernels switch on.
+// The objectives this port has f and a gradient for, each a small integer the kernels switch on; a teacher's
+// formula is FORMULA, its evaluator in place of the general quadratic's coefficients.
 export const CODES = Object.freeze({ quadratic: 0, bowl: 1, rotated: 2, general: 3, rosenbrock: 4, himmelblau: 5,
   saddle: 6 });
 const [QUADRATIC, BOWL, ROTATED, GENERAL, ROSENBROCK, HIMMELBLAU] = [0, 1, 2, 3, 4, 5];
+const FORMULA = 7;
+// Names that are formulas (objectives.check_objective): one variable or constant alone.
+const FORMULA_WORDS = ["x", "y", "x1", "x2", "x_1", "x_2", "pi", "e"];
+const IDENTIFIER = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*$/u; // Python's str.isidentifier()
+
+const builtIns = (config) => Object.keys(config.objectives).filter((n) => n in CODES);
+
+/**
+ * objectives.check_objective: a built-in objective's name as it is, a formula in its canonical form; anything else
+ * throws a FormulaError with Python's one line (which names there are, or where the formula stops making sense).
+ */
+export function checkObjective(config, objective) {
+  const names = builtIns(config);
+  if (typeof objective === "string" && names.includes(objective)) return objective;
+  if (typeof objective === "string") {
+    const word = pyStrip(objective);
+    if (IDENTIFIER.test(word) && !FORMULA_WORDS.includes(word.toLowerCase())) {
+      throw new FormulaError(`The 'objective' parameter must be one of ${names.map(pyStrRepr).join(", ")} or a `
+        + `formula in x1 and x2 such as 'x1^2 + 2*x2^2'. Got ${pyStrRepr(objective.slice(0, 40))} instead.`);
+    }
+  }
+  return parseFormula(objective).text;
+}
 
 export const quoted = (names) => names.map((n) => `'${n}'`).join(", ");
 export const shown = (value) => (typeof value === "string" ? `'${value}'` : String(value));
@@ -70,7 +96,7 @@ export function generalLatex(condition, angle) {
 }
 
 // Each f and gradient follows objectives.py expression by expression (x ** 2 is x * x). h holds the general
-// quadratic's h11, h12 (the upper triangle) and h22.
+// quadratic's h11, h12 (the upper triangle) and h22, or a formula's evaluator (core/formula.js).
 export function value(code, h, x1, x2) {
   switch (code) {
     case QUADRATIC: return 0.1 * (x1 * x1) + 2 * (x2 * x2);
@@ -80,6 +106,7 @@ export function value(code, h, x1, x2) {
       return 0.1 * (a * a) + 2 * (b * b);
     }
     case GENERAL: return 0.5 * (h[0] * (x1 * x1) + 2 * h[1] * x1 * x2 + h[2] * (x2 * x2));
+    case FORMULA: return h.f(x1, x2);
     case ROSENBROCK: {
       const a = 1 - x1, b = x2 - x1 * x1;
       return a * a + 100 * (b * b);
@@ -101,6 +128,7 @@ export function gradient(code, h, x1, x2, g) {
       g[0] = a + b; g[1] = a - b; return;
     }
     case GENERAL: g[0] = h[0] * x1 + h[1] * x2; g[1] = h[1] * x1 + h[2] * x2; return;
+    case FORMULA: h.gradInto(x1, x2, g); return;
     case ROSENBROCK: {
       const r = x2 - x1 * x1;
       g[0] = -2 * (1 - x1) - 400 * x1 * r; g[1] = 200 * r; return;
@@ -115,11 +143,12 @@ export function gradient(code, h, x1, x2, g) {
 
 /**
  * What the kernels need of an objective: its code, its Hessian (Python's; computed here for "general", whose
- * condition and angle move with sliders) and the coefficients f and the gradient read.
+ * condition and angle move with sliders; null for a formula, whose kernels need none) and what f and the gradient
+ * read: the general quadratic's coefficients or a formula's evaluator.
  */
 export function objectiveCode(config, name, condition, angle) {
-  const names = Object.keys(config.objectives).filter((n) => n in CODES);
-  const code = CODES[checkName(name, "objective", names)];
+  if (!builtIns(config).includes(name)) return { code: FORMULA, hessian: null, h: parseFormula(name) };
+  const code = CODES[name];
   let hessian = config.objectives[name].hessian;
   if (code === GENERAL) {
     checkGeneral(config, condition, angle);
@@ -130,24 +159,33 @@ export function objectiveCode(config, name, condition, angle) {
 }
 
 /**
- * An objective by name, as objectives.get_objective gives it: Python's facts (config.objectives) and this
- * port's f and gradient.
+ * An objective by name or formula, as objectives.get_objective gives it (and Lesson.objective_function: the
+ * lesson's window, if set, replaces the objective's): Python's facts (config.objectives) and this port's f and
+ * gradient for a built-in one; for a formula, what core/formula_objective.js finds, as objectives.from_formula.
  *
  * @param {object} config state.config()
- * @param {string} name
- * @param {{condition?: number, angle?: number}} [params] for "general" only (default: config.general's)
+ * @param {string} name a built-in objective's name or a formula
+ * @param {{condition?: number, angle?: number, start?: number[], window?: number[] | null}} [params] condition and
+ *   angle for "general" (default: config.general's), start and window for a formula's facts
  * @returns {{name, f: (x1, x2) => number, grad: (x1, x2) => [number, number], hessian: number[][] | null,
  *   minima: number[][], saddles: number[][], xlim: number[], ylim: number[], levels: "auto" | "log",
- *   latex: string}}
+ *   latex: string, mathml?: string}}
  */
 export function getObjective(config, name, params = {}) {
+  const window = params.window ?? null;
+  if (!builtIns(config).includes(name)) {
+    const o = formulaObjective(checkObjective(config, name), { start: params.start ?? config.defaultLesson.start,
+      window });
+    return Object.freeze({ ...o, mathml: o.formula.mathml });
+  }
   const condition = params.condition ?? config.general.condition.default;
   const angle = params.angle ?? config.general.angle.default;
   const { code, hessian, h } = objectiveCode(config, name, condition, angle);
   const facts = config.objectives[name];
   const g = new Float64Array(2);
   return Object.freeze({
-    name, hessian, minima: facts.minima, saddles: facts.saddles, xlim: facts.xlim, ylim: facts.ylim,
+    name, hessian, minima: facts.minima, saddles: facts.saddles,
+    xlim: window ? [window[0], window[1]] : facts.xlim, ylim: window ? [window[2], window[3]] : facts.ylim,
     levels: facts.levels, latex: code === GENERAL ? generalLatex(condition, angle) : facts.latex,
     f: (x1, x2) => value(code, h, x1, x2),
     grad: (x1, x2) => { gradient(code, h, x1, x2, g); return [g[0], g[1]]; },

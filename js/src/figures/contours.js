@@ -7,6 +7,7 @@ import { curveLinearClosed, line } from "d3-shape";
 const CELL = 5; // px between contour grid samples: finer than the book's 0.1 (about 7.6 px here)
 const PAD = 2; // grid samples beyond each side of the window, so d3-contour's closing edges fall outside the clip
 const BOOK_STEP = 0.1; // d2l's contour grid spacing: the automatic levels are taken on that grid, as matplotlib does
+const GRID_POINTS = 300; // plotting._GRID_POINTS: a wider window (a teacher set it) gets a coarser grid, not a huge one
 const LOG_LEVELS = 15;
 
 /** numpy.arange(start, stop, step) for a positive step: the same length and the same doubles. */
@@ -114,9 +115,16 @@ export function logLevels(z) {
   return out;
 }
 
+/** plotting.contour_grid's step: d2l's 0.1, coarser where the window is wider than GRID_POINTS of those. */
+export function gridStep(objective) {
+  const span = Math.max(objective.xlim[1] - objective.xlim[0], objective.ylim[1] - objective.ylim[0]);
+  return Math.max(BOOK_STEP, span / GRID_POINTS);
+}
+
 function bookGrid(objective) { // plotting.contour_grid: d2l's arange(lo, hi, 0.1) over the window
-  const x1 = arange(objective.xlim[0], objective.xlim[1], BOOK_STEP);
-  const x2 = arange(objective.ylim[0], objective.ylim[1], BOOK_STEP);
+  const step = gridStep(objective);
+  const x1 = arange(objective.xlim[0], objective.xlim[1], step);
+  const x2 = arange(objective.ylim[0], objective.ylim[1], step);
   const z = new Float64Array(x1.length * x2.length);
   let zmin = Infinity, zmax = -Infinity;
   for (let j = 0; j < x2.length; j++) {

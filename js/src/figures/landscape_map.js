@@ -158,7 +158,8 @@ export function createLandscapeMap(parent, { config, describedBy, onRead, onPick
     const { optimizer, lesson, x, y, current, options, sx, sy, ph, two } = map;
     let limit = null;
     try {
-      const { hessian } = getObjective(config, lesson.objective, { condition: lesson.condition, angle: lesson.angle });
+      const { hessian } = getObjective(config, lesson.objective, { condition: lesson.condition, angle: lesson.angle,
+        start: lesson.start, window: lesson.window ?? null });
       limit = boundary(optimizer, hessian, x, y, current, options.xValues, options.yValues ?? null);
     } catch {
       limit = null; // theory has nothing to say here: no line

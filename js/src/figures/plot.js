@@ -14,6 +14,8 @@ import { contourPaths } from "./contours.js";
 import { arrowPaths, clippedPolyline, markerPath, symbolTemplate } from "./marks.js";
 import { FINE, PT, px } from "./svg.js";
 
+const TITLE_CHARS = 80; // a formula's text as the title, cut to fit above the plot
+
 export const WIDTH = 560;
 export const HEIGHT = 420;
 export const MARGIN = Object.freeze({ top: 30, right: 12, bottom: 44, left: 52 });
@@ -224,7 +226,8 @@ export function createPlot(parent, { onStart } = {}) {
       symbolTemplate(shape, size * PT), [-20, -20, INNER_W + 20, INNER_H + 20]);
     minima.attr("d", marks(o.minima ?? [], "star", MINIMUM_PT));
     saddles.attr("d", marks(o.saddles ?? [], "x", SADDLE_PT));
-    title.text(o.name ?? "");
+    const name = o.name ?? "";
+    title.text(name.length > TITLE_CHARS ? `${name.slice(0, TITLE_CHARS - 1)}…` : name); // a long formula, cut
     // The data window on the root, so a reader of the page (a test, a screen reader's summary) can map the
     // drawing back to x1, x2: the inner area spans [0, INNER_W] x [INNER_H, 0] with the paths scaled by FINE.
     svg.attr("data-xlim", o.xlim.join(",")).attr("data-ylim", o.ylim.join(","))

@@ -48,6 +48,12 @@ export const APP_CSS = `
 .tj-optimizer button[aria-pressed="true"] { font-weight: 500; }
 .tj-optimizer button .tj-swatch { flex: 0 0 7px; width: 7px; height: 7px; border-radius: 50%; }
 .tj-formula { min-height: 1.6em; font-size: 14px; padding-left: 78px; overflow-x: auto; }
+.tj-formula-field .tj-name { font-size: 12px; }
+.tj-app input.tj-formula-input { flex: 1 1 0; min-width: 0; font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
+  font-size: 12px; }
+.tj-app input.tj-formula-input[aria-invalid="true"] { border-color: var(--tj-error); }
+.tj-formula-error { color: var(--tj-error); font-size: 12px; overflow-wrap: anywhere; }
+.tj-formula-error:empty { display: none; }
 .tj-formula math { font-size: 1.05em; }
 .tj-convention { display: inline-flex; }
 .tj-convention button { border-radius: 0; }

@@ -9,7 +9,8 @@
 import { pyG } from "../core/format.js";
 import * as L from "../core/lesson.js";
 import { toQuery } from "../core/link.js";
-import { getObjective } from "../core/objectives.js";
+import { FormulaError } from "../core/formula.js";
+import { checkObjective, getObjective } from "../core/objectives.js";
 import { createRuns } from "../core/runs.js";
 import { LANDSCAPE_CSS } from "../figures/landscape.css.js";
 import { createPanels } from "../figures/panels.js";
@@ -63,7 +64,8 @@ export function createApp(el, model) {
   // ---- the page ------------------------------------------------------------------------------------------
   const controls = createControls(config, lesson, {
     optimizer: guard(toggleOptimizer),
-    objective: guard((name) => change(L.withSettings(lesson, { objective: name }))),
+    objective: guard((name) => change(L.withSettings(lesson, { objective: name, window: null }))),
+    formula: guard(typeFormula),
     settings: guard((settings) => change(L.withSettings(lesson, settings))),
     convention: guard(setConvention),
     start: guard(startFromFields),
@@ -119,6 +121,26 @@ export function createApp(el, model) {
     if (next.length > config.maxOptimizers) return say([`At most ${config.maxOptimizers} optimizers at once: hide `
       + "one first."]);
     return change(L.withOptimizers(config, lesson, next));
+  }
+
+  // The formula field: what was typed, once it reads as a formula, becomes the objective, in the window it gets from
+  // the start in use (kept in the lesson, so moving the start later leaves the view where it is, as for the built-in
+  // objectives); until then the field's line says where it stops making sense, and the picture keeps the last good
+  // one. A built-in objective's name typed there is that objective.
+  function typeFormula(text) {
+    if (!text.trim()) return controls.formulaError("");
+    let objective, facts;
+    try {
+      objective = checkObjective(config, text);
+      facts = getObjective(config, objective, { condition: lesson.condition, angle: lesson.angle,
+        start: lesson.start });
+    } catch (error) {
+      if (!(error instanceof FormulaError)) throw error;
+      return controls.formulaError(error.message);
+    }
+    controls.formulaError("");
+    const builtIn = Object.hasOwn(config.objectives, objective);
+    return change(L.withSettings(lesson, { objective, window: builtIn ? null : [...facts.xlim, ...facts.ylim] }));
   }
 
   function setConvention(name) {
@@ -221,10 +243,14 @@ export function createApp(el, model) {
   }));
 
   function objectiveOf(next) {
-    const key = next.objective === "general" ? `general:${next.condition}:${next.angle}` : next.objective;
+    const window = next.window ?? null;
+    const formula = !Object.hasOwn(config.objectives, next.objective);
+    const key = JSON.stringify([next.objective, next.objective === "general" ? [next.condition, next.angle] : null,
+      formula && !window ? next.start : null, window]); // a formula's window follows the start unless set
     if (objective?.key !== key) {
-      objective = { ...getObjective(config, next.objective, { condition: next.condition, angle: next.angle }), key };
-      controls.formula(objective.latex);
+      objective = { ...getObjective(config, next.objective, { condition: next.condition, angle: next.angle,
+        start: next.start, window }), key };
+      controls.formula(objective);
     }
     return objective;
   }

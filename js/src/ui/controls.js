@@ -1,28 +1,52 @@
 // The controls column beside the figure: the optimizers shown, the objective with its formula (and the general
-// quadratic's condition and angle), the convention, the steps, the start, Reset and Export. Each control calls
-// back with what the hand did; sync(lesson) shows a lesson, writing only what changed.
+// quadratic's condition and angle, or a field for the teacher's own f(x1, x2)), the convention, the steps, the start,
+// Reset and Export. Each control calls back with what the hand did; sync(lesson) shows a lesson, writing only what
+// changed.
 import { pyG } from "../core/format.js";
-import { mathml } from "../core/formula.js";
+import { mathml } from "../core/mathml.js";
+import { checkObjective } from "../core/objectives.js";
 import { h, iconButton } from "./dom.js";
 import { createSlider } from "./slider.js";
 
 /**
  * @param {object} config state.config()
  * @param {object} lesson the lesson to start from
- * @param {object} on what the controls do: optimizer(name), objective(name), settings({condition | angle |
- *   steps}), convention(name), start(text1, text2) (the typed fields), reset(), export(), exportGif()
+ * @param {object} on what the controls do: optimizer(name), objective(name), formula(text) (the field, as typed),
+ *   settings({condition | angle | steps}), convention(name), start(text1, text2) (the typed fields), reset(), export(),
+ *   exportGif()
  * @returns {{element, exportButton, gifButton, exportOutput, sync(lesson, colors), showStart(start),
- *   formula(latex)}} gifButton: Play as a GIF, which a kernel makes (the app hides it where there is none)
+ *   formula(objective), formulaError(message)}} gifButton: Play as a GIF, which a kernel makes (the app hides it where
+ *   there is none)
  */
 export function createControls(config, lesson, on) {
   const optimizerButtons = Object.fromEntries(config.rules.map((name) => [name, h("button", {
     type: "button", class: `tj-optimizer-${name}`, "aria-pressed": "false",
     title: `show ${name} (at most ${config.maxOptimizers} at once)`, onclick: () => on.optimizer(name),
   }, h("span", { class: "tj-swatch" }), name)]));
+  let listed = false; // an objective picked from the list takes the formula field over, whatever it holds
   const objective = h("select", { class: "tj-objective", "aria-label": "objective",
-    onchange: (e) => on.objective(e.target.value) },
-  ...Object.keys(config.objectives).map((name) => h("option", { value: name, text: name })));
+    onchange: (e) => { listed = true; on.objective(e.target.value); } },
+  ...Object.keys(config.objectives).map((name) => h("option", { value: name, text: name })),
+  h("option", { value: "", text: "your formula", disabled: true }));
   const formula = h("div", { class: "tj-formula", "aria-live": "polite" });
+  // The teacher's own f(x1, x2): each key redraws the picture with what was typed, when it reads as a formula;
+  // until it does, the one line below says where it stops making sense, and the last good formula stays.
+  const formulaInput = h("input", { type: "text", class: "tj-formula-input", spellcheck: "false",
+    autocomplete: "off", "aria-label": "your own objective f(x1, x2)", placeholder: "type f(x1, x2), e.g. x1^4 + x2^2",
+    title: "numbers, x1, x2, + - * / ^, ( ), exp log sqrt sin cos tan tanh sinh cosh atan abs, pi, e",
+    oninput: (e) => on.formula(e.target.value) });
+  const formulaError = h("div", { class: "tj-formula-error", role: "status" });
+  const fieldReads = () => { // the objective the field's text reads as, or null
+    try {
+      return formulaInput.value.trim() ? checkObjective(config, formulaInput.value) : null;
+    } catch {
+      return null;
+    }
+  };
+  const showError = (message) => {
+    if (formulaError.textContent !== message) formulaError.textContent = message;
+    formulaInput.setAttribute("aria-invalid", String(Boolean(message)));
+  };
   const { condition: c, angle: a } = config.general;
   const condition = createSlider({ label: "condition", classes: ["tj-condition"], stops: c.stops,
     value: lesson.condition, format: (v) => pyG(v, 3),
@@ -55,7 +79,9 @@ export function createControls(config, lesson, on) {
   const element = h("div", { class: "tj-controls" },
     h("div", { class: "tj-optimizer", role: "group", "aria-label": "optimizers" }, ...Object.values(optimizerButtons)),
     h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: "objective" }), objective),
-    formula, generalBox,
+    h("label", { class: "tj-field tj-formula-field" }, h("span", { class: "tj-name", text: "f(x1, x2) =" }),
+      formulaInput),
+    formulaError, formula, generalBox,
     h("div", { class: "tj-field" }, h("span", { class: "tj-name", text: "convention" }),
       h("div", { class: "tj-convention", role: "group", "aria-label": "convention" }, conventionButtons.d2l,
         conventionButtons.torch)),
@@ -82,8 +108,18 @@ export function createControls(config, lesson, on) {
           button.firstChild.style.background = on_ ? colors[name] : "transparent";
           button.style.color = on_ ? colors[name] : "";
         }
-        objective.value = next.objective;
+        const builtIn = Object.hasOwn(config.objectives, next.objective);
+        objective.value = builtIn ? next.objective : "";
         generalBox.hidden = next.objective !== "general";
+        // The field keeps what is typed there while the objective is what it reads as (or while it is being
+        // typed and does not read yet); an objective from elsewhere (the list, a link, Python) takes it over.
+        const reads = fieldReads();
+        const typing = formulaInput.getRootNode().activeElement === formulaInput;
+        if (listed || (reads === null ? !typing : reads !== next.objective)) {
+          formulaInput.value = builtIn ? config.objectives[next.objective].text ?? "" : next.objective;
+          showError("");
+        }
+        listed = false;
         for (const [name, button] of Object.entries(conventionButtons)) {
           button.setAttribute("aria-pressed", String(name === next.convention));
         }
@@ -100,11 +136,13 @@ export function createControls(config, lesson, on) {
       startX1.value = String(start[0]);
       startX2.value = String(start[1]);
     },
-    /** Show the objective's formula (LaTeX, from Python or objectives.generalLatex) as MathML. */
-    formula(text) {
-      if (text === latex) return;
-      latex = text;
-      formula.innerHTML = mathml(text);
+    /** Show the objective's formula as MathML: a typed formula's own, or the built-in one's LaTeX read. */
+    formula(o) {
+      if (o.latex === latex) return;
+      latex = o.latex;
+      formula.innerHTML = o.mathml ?? mathml(o.latex);
     },
+    /** The one line that says why the text in the field is not (yet) a formula; "" when it is. */
+    formulaError: showError,
   };
 }

@@ -6,12 +6,18 @@ import { format } from "d3-format";
 
 import { axisValues, fitResolution, mapKey } from "../core/landscape.js";
 import { noisePairs } from "../core/lesson.js";
+import { getObjective } from "../core/objectives.js";
 import { createLandscapeMap } from "../figures/landscape_map.js";
 import { h } from "./dom.js";
 import { NO_Y, createLandscapeControls } from "./landscape_controls.js";
 import { createJobs } from "./landscape_jobs.js";
 
 const SHOW_PROGRESS_MS = 150; // a map that takes longer says how far it got
+
+// The lesson's objective (a formula's minima depend on its start and window) and what one step of it costs.
+const objectiveOf = (config, lesson) => getObjective(config, lesson.objective, { condition: lesson.condition,
+  angle: lesson.angle, start: lesson.start, window: lesson.window ?? null });
+const costOf = (config, lesson) => objectiveOf(config, lesson).formula?.cost ?? 1;
 
 /**
  * @param {HTMLElement} parent where the tab's element (tj-landscape, 900 x 560 CSS px at most) is appended
@@ -35,7 +41,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
   } });
   const s = controls.settings;
   const axes = () => (s.y === NO_Y ? [s.x] : [s.x, s.y]);
-  const fitted = () => fitResolution(config, s.resolution, lesson.steps, axes().length);
+  const fitted = () => fitResolution(config, s.resolution, lesson.steps, axes().length, costOf(config, lesson));
 
   function settings() {
     return { optimizer: s.optimizer, axes: axes(), spans: structuredClone(s.spans), metric: s.metric, tol: s.tol,
@@ -98,7 +104,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     const optimizer = s.optimizer;
     const table = config.specs[lesson.convention][optimizer];
     const current = lesson.hyperparameters?.[optimizer];
-    if (config.objectives[lesson.objective]?.minima?.length === 0) {
+    if (objectiveOf(config, lesson).minima.length === 0) {
       throw new Error(`The ${lesson.objective} objective has no minimum to measure a run against: the map needs `
         + "one. Pick another objective to see it.");
     }
@@ -111,7 +117,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     };
     const options = {
       objective: lesson.objective, condition: lesson.condition, angle: lesson.angle, start: lesson.start,
-      steps: lesson.steps, convention: lesson.convention, seed: lesson.seed,
+      steps: lesson.steps, convention: lesson.convention, seed: lesson.seed, window: lesson.window ?? null,
       noise: optimizer === "sgd" ? noisePairs(lesson.noise) : undefined, ...current,
       x, xValues: values(x), y: y ?? undefined, yValues: y ? values(y) : undefined, metric: s.metric, tol: s.tol,
     };
