@@ -117,7 +117,7 @@ def test_sphinx_writes_the_page_once_and_an_iframe_per_figure(sphinx_site):
     assert (out / "_static/trajectories/app.html").read_text(encoding="utf-8") == html_page(Lesson())
     gd = Lesson.from_query("optimizer=gd,momentum&momentum.eta=0.6")[0]
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert iframe("_static/trajectories/app.html", gd, height="1500px") in page
+    assert iframe("_static/trajectories/app.html", gd, height="1600px") in page
     rmsprop = Lesson.from_query("optimizer=rmsprop&eta=0.4&gamma=0.9")[0]
     assert iframe("_static/trajectories/app.html", rmsprop) in (out / "rmsprop.html").read_text(encoding="utf-8")
     # a setting the page would ignore, and the compact mode's keys until the page reads them, are build warnings
@@ -202,7 +202,7 @@ def test_the_static_page_recipe_is_the_embed_modules_iframe(tmp_path):
     assert 'src="lesson.html?optimizer=gd,momentum&amp;momentum.eta=0.6"' in snippet
     made = iframe("lesson.html", lesson, title="gd against momentum")
     assert made.startswith('<iframe class="trajectories-figure" src="lesson.html?optimizer=gd,momentum&amp;')
-    assert 'style="display:block;width:100%;height:1500px;border:0"' in made and 'loading="lazy"' in made
+    assert 'style="display:block;width:100%;height:1600px;border:0"' in made and 'loading="lazy"' in made
 
 
 # ---- the helpers --------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from .lesson import Lesson
 
 # Today's page lays out the controls, the plot, the panels and the sliders in one column below 960 px: 1491 px tall
 # at a 760 px notes column (measured in Chromium), so the default frame holds all of it without a scroll bar.
-DEFAULT_HEIGHT = "1500px"
+DEFAULT_HEIGHT = "1600px"
 # The compact mode (plot plus the named controls, issue 22) is asked for by these keys of the page's link. Until
 # the page takes them, :func:`layout_query` leaves them out and says why; nothing else needs to change then.
 LAYOUT_KEYS = ("controls", "panels")

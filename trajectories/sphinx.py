@@ -5,7 +5,7 @@ on a page.
 ``_config.yml``), then in reStructuredText::
 
     .. trajectories:: optimizer=gd,momentum&momentum.eta=0.6
-       :height: 1500px
+       :height: 1600px
 
 or in MyST Markdown::
 
@@ -19,7 +19,7 @@ lesson in its link, where the directive stands (:mod:`trajectories.embed`): the 
 runs from ``file://``. A setting the page would ignore is a build warning. Other builders (LaTeX, text) print the
 lesson's link instead: for a printed figure use ``trajectories export ... --format pdf`` and ``.. image::``.
 
-Options: ``height`` (a CSS length, default 1500px: today's page whole at a 760 px column), ``title`` (the
+Options: ``height`` (a CSS length, default 1600px: today's page whole at a 760 px column), ``title`` (the
 iframe's accessible name), and ``controls`` / ``panels``, the compact mode's keys (issue 22), passed to the page
 once it reads them and a build warning until then.
 """
