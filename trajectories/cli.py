@@ -189,9 +189,9 @@ def _add_export(sub: Any) -> None:
     p.add_argument("--seconds", type=float, default=animation.DEFAULT_SECONDS,
                    help=f"gif and mp4: seconds per step, {animation.SECONDS[0]:g} to {animation.SECONDS[1]:g} "
                         f"(default {animation.DEFAULT_SECONDS:g}); one frame per step, from the start to the end")
-    p.add_argument("--view", choices=figures.VIEWS, help="fit: the axes grow to hold the paths, as the book's "
-                   "figures do (default without --loss); window: the objective's window, as the app (default "
-                   "with --loss)")
+    p.add_argument("--view", choices=figures.VIEWS, help="fit (default): the objective's window grows to hold every "
+                   "path that stays near it, and a run that diverges is drawn up to where it leaves, as in the app; "
+                   "window: the objective's window, whatever the paths do")
     p.add_argument("--gallery", metavar="FOLDER", help="write the book's figures and an index.md into FOLDER")
     p.set_defaults(func=_cmd_export)
 

@@ -27,6 +27,7 @@ from .lesson import Lesson, make_lesson
 from .objectives import OBJECTIVES
 from .specs import check_int, check_name, specs
 from .standalone import esm_module, html_page, index_page
+from .view import VIEWS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -109,7 +110,6 @@ def _num(value: Any) -> str:
 
 
 # ---- the figure -------------------------------------------------------------------------------------------
-VIEWS = ("fit", "window")
 
 
 def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int | None = None,
@@ -126,10 +126,10 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
         Highlight this step (its point, the gradient step and the update), as the app's step control does.
     figsize : pair of floats, optional
         Override the style's size in inches (the app's control passes the size on screen).
-    view : {"fit", "window"}, optional
-        "fit" grows the axes to hold every path that stayed finite, as the book's ``show_trace_2d`` does;
-        "window" keeps the objective's window, as the app does. Default: "window" with the loss panels (the
-        app's figure), else "fit" (the book's).
+    view : {"fit", "window"}, default="fit"
+        "fit" grows the objective's window to hold every path that stays near it, as the book's
+        ``show_trace_2d`` autoscales, and draws a run that diverges up to where it leaves (:mod:`trajectories.view`,
+        the app's rule too); "window" keeps the objective's window.
     """
     from matplotlib.figure import Figure
 
@@ -139,12 +139,12 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a trajectories.lesson.Lesson. Got {lesson!r} instead.")
     check_int(step, "step", 0, lesson.steps, none=True)
-    view = check_name(view if view is not None else "window" if loss else "fit", "view", VIEWS)
+    view = check_name("fit" if view is None else view, "view", VIEWS)
     size = figsize if figsize is not None else st.loss_figsize if loss else st.figsize
     # Alone, the trajectory panel is laid out by constrained layout (as plotting does at the book's size); with
     # the side panels, plotting's fixed grid places them.
     figure = Figure(figsize=size, layout=None if loss else "constrained")
-    trace = TraceFigure.from_lesson(lesson, figure, panels=bool(loss), step=step, fit=view == "fit")
+    trace = TraceFigure.from_lesson(lesson, figure, panels=bool(loss), step=step, view=view)
     if st.scale != 1.0:
         _enlarge(trace, st.scale)
     label(trace)
@@ -170,8 +170,10 @@ def label(trace: TraceFigure) -> None:
 def _enlarge(trace: TraceFigure, k: float) -> None:
     """Scale text, line widths and marker sizes by ``k`` (the slides style), leaving positions alone."""
     for ax in trace.figure.axes:
-        for text in [ax.title, ax.xaxis.label, ax.yaxis.label]:
+        for text in [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts]:
             text.set_fontsize(text.get_fontsize() * k)
+            if hasattr(text, "xyann"):  # an annotation's offset from its point, in points
+                text.xyann = (text.xyann[0] * k, text.xyann[1] * k)
         size = ax.xaxis.get_major_ticks()[0].label1.get_fontsize()
         ax.tick_params(which="both", labelsize=size * k, width=0.8 * k)
         ax.tick_params(which="major", length=3.5 * k)
@@ -347,8 +349,8 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
     seconds : float, default=0.5
         Animations: seconds per step, 0.05 to 10 (a GIF holds its last frame at least 2 s before it loops).
     view : {"fit", "window"}, optional
-        Grow the axes to hold the paths (the book's way, the default without ``loss``) or keep the objective's
-        window (the app's way, the default with ``loss``).
+        Grow the objective's window to hold the paths that stay near it (the default, as the app does) or keep
+        the objective's window.
     hyperparameters : mapping, optional
         Per optimizer when several are shown: ``{"momentum": {"eta": 0.6}}``.
     objective, condition, angle, start, steps, convention, seed, **hyper
@@ -450,9 +452,10 @@ def export_gallery(folder: str | os.PathLike, *, text: str = "paths") -> list[Pa
         write_atomic(path, figure_bytes(lesson, text=text))
         written.append(path)
         final = f"`{trajectory.book_line()}`"
-        last = drawn_until(trajectory, fit=True)
+        last = drawn_until(trajectory, "fit")
         if last < trajectory.steps:
-            final += f"; the run diverged, so the figure draws it up to where it left the window (step {last})"
+            final += (f"; the run {'diverged' if trajectory.diverged_at is not None else 'grows without bound'}, "
+                      f"so the figure draws it up to where it leaves the view (step {last})")
         settings = ", ".join([g.objective] + [f"{k}={v if isinstance(v, (bool, str)) else _num(v)}"
                                               for k, v in lesson.resolved(g.optimizer).items()])
         rows.append(f"| ![{g.optimizer}, {settings}]({path.name}) | {g.section} | {settings}<br>"
