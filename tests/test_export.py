@@ -174,7 +174,7 @@ def test_link_flags_and_python_describe_the_same_figure(tmp_path):
     py = ex.export("gd,momentum", tmp_path / "py.svg", steps=30, hyperparameters={"momentum": {"eta": 0.6}})
     assert (tmp_path / "link.svg").read_bytes() == (tmp_path / "flags.svg").read_bytes() == py.read_bytes()
     # a flag given with --link overrides the link; an unprefixed one applies to every optimizer that takes it
-    lesson = cli.export_lesson(_parse(["export", "--link", "optimizer=gd,momentum&momentum.eta=0.6",
+    lesson, _ = cli.export_lesson(_parse(["export", "--link", "optimizer=gd,momentum&momentum.eta=0.6",
                                          "--eta", "0.3"]))
     assert lesson.resolved("gd")["eta"] == lesson.resolved("momentum")["eta"] == 0.3
 

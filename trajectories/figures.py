@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .animation import ANIMATIONS, DEFAULT_SECONDS, alt_text, check_seconds, frames, gif_bytes, mp4_bytes, require_video
+from .display import KEYS as DISPLAY_KEYS
+from .display import Display
 from .formula import slug
 from .landscape import Landscape, check_landscape, summary
 from .lesson import Lesson, make_lesson
@@ -317,6 +319,7 @@ def target(path: str | os.PathLike | None, lesson: Lesson, format: str | None,
 def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.PathLike | None = None, *,
            style: str = "d2l", loss: bool = False, format: str | None = None, text: str = "paths",
            step: int | None = None, view: str | None = None, seconds: float = DEFAULT_SECONDS,
+           presenter: bool = False, controls: Sequence[str] | None = None, panels: bool = True,
            hyperparameters: Mapping[str, Mapping[str, Any]] | None = None,
            objective: str | None = None, condition: float | None = None, angle: float | None = None,
            start: Sequence[float] | None = None, steps: int | None = None, convention: str | None = None,
@@ -338,7 +341,8 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
     format : {"svg", "png", "pdf", "html", "mjs", "gif", "mp4"}, optional
         "html" writes the whole interactive app opened on these settings as one self-contained page (no server,
         no network), "mjs" the app as one ES module for MyST's ``{anywidget}`` directive (Jupyter Book 2);
-        ``style``, ``loss``, ``text``, ``step`` and ``view`` apply to the figure formats only.
+        ``style``, ``loss``, ``text`` and ``step`` apply to the figure formats only, ``presenter``, ``controls`` and
+        ``panels`` to the page and the module only.
         "gif" and "mp4" animate Play: one frame per step from the start (frame 0) to the end, each highlighted
         as ``step`` highlights one; "mp4" needs ``pip install 'trajectories[video]'``. By default from the file's
         suffix (svg for a folder).
@@ -351,6 +355,9 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
     view : {"fit", "window"}, optional
         Grow the objective's window to hold the paths that stay near it (the default, as the app does) or keep
         the objective's window.
+    presenter, controls, panels
+        How the page shows the lesson (``format="html"`` only): bigger type for a projector, the compact mode's
+        controls (``("eta", "beta")``; ``()`` the plot alone), the loss panels (:class:`~trajectories.display.Display`).
     hyperparameters : mapping, optional
         Per optimizer when several are shown: ``{"momentum": {"eta": 0.6}}``.
     objective, condition, angle, start, steps, convention, seed, **hyper
@@ -373,15 +380,20 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
                          angle=angle, start=start, steps=steps, convention=convention, seed=seed, window=window,
                          **hyper)
     out, fmt = target(path, lesson, format, step)
+    display = Display(presenter=presenter, controls=controls, panels=panels, view=view or Display.view)
+    if fmt not in ("html", "mjs") and (presenter or controls is not None or not panels):
+        given = "presenter" if presenter else "controls" if controls is not None else "panels"
+        raise ValueError(f"The '{given}' parameter applies to format='html' and 'mjs' only (for a figure for slides, "
+                         f"style='slides'; for the panels, loss=True). Got format={fmt!r} instead.")
     if fmt in ANIMATIONS:
         if step is not None:
             raise ValueError(f"The 'step' parameter highlights one step of a still figure; an animation shows "
                              f"every step. Got step={step!r} with format {fmt!r}.")
         data = animation_bytes(lesson, style=style, loss=loss, format=fmt, view=view, seconds=seconds)
     elif fmt == "html":
-        data = html_page(lesson).encode("utf-8")
+        data = html_page(lesson, display=display).encode("utf-8")
     elif fmt == "mjs":
-        data = esm_module(lesson).encode("utf-8")
+        data = esm_module(lesson, display=display).encode("utf-8")
     else:
         data = figure_bytes(lesson, style=style, loss=loss, format=fmt, text=text, step=step, view=view)
     make_folder(out.parent, "path")  # a folder named with a trailing "/"; the others exist already
@@ -483,6 +495,17 @@ COMPARISONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def link_settings(query: str) -> tuple[Lesson, Display]:
+    """The lesson and the display options of a page link's query, for a command that writes files: anything the
+    page would ignore raises one sentence instead of a note."""
+    lesson, notes = Lesson.from_query(query, ignore=DISPLAY_KEYS)
+    display, more = Display.from_query(query)
+    if notes or more:
+        note = (notes + more)[0].removeprefix("Ignored ")
+        raise ValueError(f"The 'link' parameter must hold only settings the page takes; it would ignore {note}")
+    return lesson, display
+
+
 def site_entries(links: Sequence[str] = ()) -> list[tuple[str, str, str]]:
     """The index's lessons: the gallery's book figures, the comparisons, then ``links`` (a page's query each)."""
     entries = []
@@ -493,11 +516,10 @@ def site_entries(links: Sequence[str] = ()) -> list[tuple[str, str, str]]:
                         f"{g.section}: {g.objective}", lesson.to_query()))
     entries += [(label, text, Lesson.from_query(query)[0].to_query()) for label, text, query in COMPARISONS]
     for query in links:
-        lesson, notes = Lesson.from_query(query)
-        if notes:
-            note = notes[0].removeprefix("Ignored ")
-            raise ValueError(f"The 'link' parameter must hold only settings the page takes; it would ignore {note}")
-        entries.append((", ".join(lesson.optimizers) + f" on {lesson.objective}", "", lesson.to_query()))
+        lesson, display = link_settings(query)
+        options = display.to_query()
+        entries.append((", ".join(lesson.optimizers) + f" on {lesson.objective}", "",
+                        lesson.to_query() + (f"&{options}" if options else "")))
     return entries
 
 

@@ -26,7 +26,7 @@ from .engine import Trajectory
 from .objectives import Objective, get_objective
 from .specs import check_int, check_name
 from .state import BOOK_CONTOUR, GRADIENT, Look, looks
-from .view import VIEWS, View, exit_point, view_of, view_of_runs
+from .view import VIEWS, View, exit_point, grid_axes, view_of, view_of_runs
 
 # state.LOOKS's marker names in matplotlib's words
 MPL_MARKERS = {"circle": "o", "x": "X", "square": "s", "triangle": "^", "diamond": "D", "triangle-down": "v",
@@ -34,22 +34,15 @@ MPL_MARKERS = {"circle": "o", "x": "X", "square": "s", "triangle": "^", "diamond
 EXIT_TEXT = "#333333"  # the note beside a path's exit mark: dark, whatever the run's colour (yellow would not read)
 BOOK_FIGSIZE = (3.5, 2.5)  # d2l's set_figsize default for these plots
 APP_FIGSIZE = (9.0, 4.2)
-_GRID_STEP = 0.1  # d2l's contour grid spacing
-GRID_POINTS = 400  # at most this many contour grid points per axis: a window grown far is sampled coarser
 _MAX_DECADES = 14  # log panels show at most this many decades below their top
 
 
 def contour_grid(objective: Objective, xlim: Sequence[float] | None = None,
                  ylim: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The grid the contours are drawn on: d2l's ``arange(lo, hi, 0.1)`` over the window shown (the objective's
-    by default), coarser for a window over :data:`GRID_POINTS` tenths wide."""
-    xlim = objective.xlim if xlim is None else xlim
-    ylim = objective.ylim if ylim is None else ylim
-    axes = []
-    for lo, hi in (xlim, ylim):
-        step = max(_GRID_STEP, (hi - lo) / GRID_POINTS)
-        axes.append(np.arange(lo, hi, step))
-    g1, g2 = np.meshgrid(*axes)
+    """The grid the contours are drawn on: :func:`trajectories.view.grid_axes` over the window shown (the
+    objective's by default: d2l's ``arange(lo, hi, 0.1)``)."""
+    g1, g2 = np.meshgrid(*grid_axes(objective.xlim if xlim is None else xlim,
+                                    objective.ylim if ylim is None else ylim))
     with np.errstate(all="ignore"):
         return g1, g2, objective.f(g1, g2)
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import display, view
 from .engine import BOUND, MAX_STEPS
 from .landscape import BUDGET, DEFAULT_AXES, METRICS, RESOLUTION, fit_budget
 from .lesson import MAX_OPTIMIZERS, PAGE_STEPS, Lesson
@@ -153,7 +154,8 @@ def _spec(name: str, spec: Spec) -> dict[str, Any]:
 
 
 def _objective(o: Objective) -> dict[str, Any]:
-    return {"latex": o.latex, "xlim": list(o.xlim), "ylim": list(o.ylim), "minima": [list(m) for m in o.minima],
+    return {"latex": o.latex, "xlim": list(o.xlim), "ylim": list(o.ylim), "viewUnit": list(view.units(o)),
+            "minima": [list(m) for m in o.minima],
             "saddles": [list(s) for s in o.saddles], "levels": o.levels,
             "hessian": None if o.hessian is None else np.asarray(o.hessian).tolist(),
             "text": WRITTEN.get(o.name)}  # the formula field starts from it
@@ -171,6 +173,12 @@ def config() -> dict[str, Any]:
                    "dark": DARK, "looks": {name: look._asdict() for name, look in LOOKS.items()},
                    "palette": list(_PAGE_PALETTE)},
         "markers": list(_PAGE_MARKERS), "symbols": SYMBOLS,
+        # how a page shows its lesson (trajectories.display): the link's keys, the names a compact page takes
+        "display": {"keys": list(display.KEYS), "default": display.Display().to_state(),
+                    "controls": display.CONTROLS, "hyperparameters": list(display.HYPERPARAMETERS)},
+        # the view's rule (trajectories.view), which the page applies to its own runs
+        "view": {"views": list(view.VIEWS), "default": view.VIEWS[0], "margin": view.MARGIN, "reach": view.REACH,
+                 "gridStep": view.GRID_STEP, "gridPoints": view.GRID_POINTS},
         "landscape": {"defaultAxes": {r: list(a) for r, a in DEFAULT_AXES.items()}, "metrics": METRICS,
                       "resolution": list(RESOLUTION), "defaultResolution": LANDSCAPE_RESOLUTION,
                       "tolerances": list(TOLERANCES), "budget": BUDGET,

@@ -37,6 +37,8 @@ VIEWS = ("fit", "window")
 MARGIN = 0.05  # of the objective window's width, beyond a point that took a side past that window
 REACH = 1.0  # a run is held while it stays within the window widened by this many widths on each side
 UNITS_PER_WINDOW = 8  # a grown side is rounded out to a round number near 1/8 of the window's width
+GRID_STEP = 0.1  # the contours' grid: d2l's arange(lo, hi, 0.1) over the window shown...
+GRID_POINTS = 400  # ...with at most this many points a side: a window grown far is sampled coarser
 
 
 class View(NamedTuple):
@@ -66,6 +68,12 @@ def unit(low: float, high: float) -> float:
 def units(objective: Objective) -> tuple[float, float]:
     """:func:`unit` of each axis of ``objective``'s window (sent to the page as the objective's ``viewUnit``)."""
     return unit(*objective.xlim), unit(*objective.ylim)
+
+
+def grid_axes(xlim: Sequence[float], ylim: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """The points of the contours' grid on each axis of the window: d2l's ``arange(lo, hi, 0.1)``, coarser for a
+    window over :data:`GRID_POINTS` tenths wide."""
+    return tuple(np.arange(lo, hi, max(GRID_STEP, (hi - lo) / GRID_POINTS)) for lo, hi in (xlim, ylim))
 
 
 def _inside(points: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
