@@ -31,7 +31,7 @@ RUN_HERE = ("run", "export", "landscape", "notebook", "site")
 # (the command's first words) -> (the file that runs it, a string that file holds where it does so).
 ELSEWHERE = {
     ("trajectories", "serve"): ("tests/test_serve.py", '"trajectories", "serve"'),
-    ("jupyter", "lab"): ("tests/test_jupyterlab.py", '"-m", "jupyterlab"'),
+    ("jupyter", "lab"): ("tests/servers.py", '"-m", "jupyterlab"'),
     ("jupyterhub",): ("tests/test_jupyterhub.py", '"-m", "jupyterhub", "-f"'),
     ("cp", "trajectories/hub/jupyterhub_config.py"): ("tests/test_jupyterhub.py", '"hub" / "jupyterhub_config.py"'),
     ("npm", "install", "-g", "configurable-http-proxy"): ("tests/test_jupyterhub.py", "configurable-http-proxy"),
