@@ -16,7 +16,8 @@ from trajectories.lesson import Lesson
 TIMEOUT_MS = 120_000  # the first page of a session may wait for a kernel to start on a busy 2-core machine
 ERROR_WORDS = ("Traceback", "Error:", "Exception")
 READY = ("() => { const r = document.querySelector('.tj-readout');"
-         " return document.querySelector('.tj-plot[data-xlim]') && r && /epoch|diverged/.test(r.textContent); }")
+         " return document.querySelector('.tj-main[data-laid-out] .tj-plot[data-xlim]') && r"
+         " && /epoch|diverged/.test(r.textContent); }")
 
 
 # The screens the app is laid out for (issue 22): every one holds the plot and the sliders at scroll 0. The

@@ -178,7 +178,7 @@ def config() -> dict[str, Any]:
                     "controls": display.CONTROLS, "hyperparameters": list(display.HYPERPARAMETERS)},
         # the view's rule (trajectories.view), which the page applies to its own runs
         "view": {"views": list(view.VIEWS), "default": view.VIEWS[0], "margin": view.MARGIN, "reach": view.REACH,
-                 "gridStep": view.GRID_STEP, "gridPoints": view.GRID_POINTS},
+                 "unitsPerWindow": view.UNITS_PER_WINDOW, "gridStep": view.GRID_STEP, "gridPoints": view.GRID_POINTS},
         "landscape": {"defaultAxes": {r: list(a) for r, a in DEFAULT_AXES.items()}, "metrics": METRICS,
                       "resolution": list(RESOLUTION), "defaultResolution": LANDSCAPE_RESOLUTION,
                       "tolerances": list(TOLERANCES), "budget": BUDGET,
