@@ -184,7 +184,7 @@ export function createPanels(parent) {
   const x = scaleLinear();
 
   const panels = [0, 1].map((k) => {
-    const g = svg.append("g");
+    const g = svg.append("g").attr("class", k === 0 ? "tj-loss-panel" : "tj-rate-panel");
     const title = g.append("text").attr("class", "tj-panel-title").attr("text-anchor", "middle").text(TITLES[k]);
     const back = g.append("rect").attr("class", "tj-panel-bg");
     const gridX = g.append("g").attr("class", "tj-grid");
@@ -281,7 +281,7 @@ export function createPanels(parent) {
     const data = optimizers.map((p) => ({ name: p.name, color: p.color }));
     const width = FINE * LINE_PT * PT * state.k.line;
     const join = (panel, dashes) => panel.curves.selectAll("g").data(data, (d) => d.name).join((enter) => {
-      const g = enter.append("g");
+      const g = enter.append("g").attr("class", (d) => `tj-${panel === panels[0] ? "loss" : "rate"}-${d.name}`);
       for (const dash of dashes) {
         const path = g.append("path").attr("stroke-linejoin", "round");
         if (dash) path.attr("class", "tj-dashed");
@@ -292,7 +292,7 @@ export function createPanels(parent) {
       select(this).selectAll(".tj-dashed").attr("stroke-dasharray", `${3 * width} ${2 * width}`);
     }).nodes();
     const marks = (panel, n) => panel.marks.selectAll("g").data(data, (d) => d.name).join((enter) => {
-      const g = enter.append("g");
+      const g = enter.append("g").attr("class", (d) => `tj-${panel === panels[0] ? "loss" : "rate"}-exit-${d.name}`);
       for (let i = 0; i < n; i++) g.append("path").attr("display", "none");
       return g;
     }).order().each(function color(d) {

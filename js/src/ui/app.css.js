@@ -24,6 +24,7 @@ export const APP_CSS = `
 }
 .tj-app.tj-presenter-mode { font-size: 17.5px; }
 .tj-app *, .tj-app *::before, .tj-app *::after { box-sizing: inherit; }
+.tj-app [hidden] { display: none !important; }
 .tj-app :focus-visible { outline: 2px solid var(--tj-accent); outline-offset: 2px; }
 .tj-app button, .tj-app select, .tj-app input {
   font: inherit; color: var(--tj-fg); background: var(--tj-bg);
@@ -54,11 +55,9 @@ export const APP_CSS = `
    out again, and what changes in a slider's row stays in it. */
 .tj-plot-box, .tj-panels-box { contain: size layout style; overflow: visible; }
 .tj-stage { display: flex; flex-direction: column; gap: 4px; }
-.tj-panels-box[hidden] { display: none; }
 .tj-controls, .tj-hyper-column, .tj-readout, .tj-message, .tj-scrub { contain: layout style; }
 .tj-slider, .tj-stability { contain: layout paint style; }
 .tj-controls { display: flex; flex-direction: column; gap: 8px; }
-.tj-controls > [hidden], .tj-side > [hidden], .tj-hyper > [hidden] { display: none; }
 .tj-view { min-width: 0; }
 .tj-no-tabs > .tj-tablist { display: none; }
 .tj-field { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
@@ -69,12 +68,12 @@ export const APP_CSS = `
 .tj-optimizer button[aria-pressed="false"] .tj-swatch { display: none; }
 .tj-optimizer button[aria-pressed="true"] { font-weight: 500; }
 .tj-optimizer button .tj-swatch { flex: 0 0 6px; width: 6px; height: 6px; border-radius: 50%; }
-.tj-formula { min-height: 1.6em; font-size: 14px; overflow: hidden; white-space: nowrap; }
-.tj-formula-field .tj-name { font-size: 12px; }
+.tj-formula { min-height: 1.6em; font-size: 1.08em; overflow: hidden; white-space: nowrap; }
+.tj-formula-field .tj-name { font-size: 0.92em; }
 .tj-app input.tj-formula-input { flex: 1 1 0; min-width: 0; font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
-  font-size: 12px; }
+  font-size: 0.92em; }
 .tj-app input.tj-formula-input[aria-invalid="true"] { border-color: var(--tj-error); }
-.tj-formula-error { color: var(--tj-error); font-size: 12px; overflow-wrap: anywhere; }
+.tj-formula-error { color: var(--tj-error); font-size: 0.92em; overflow-wrap: anywhere; }
 .tj-formula-error:empty { display: none; }
 .tj-formula math { font-size: 1.05em; }
 .tj-objective-rows, .tj-start-rows { display: flex; flex-direction: column; gap: 6px; }
@@ -83,9 +82,9 @@ export const APP_CSS = `
 .tj-convention button:first-child { border-radius: 4px 0 0 4px; }
 .tj-convention button:last-child { border-radius: 0 4px 4px 0; border-left: none; }
 .tj-start-fields input { width: 5.7em; }
-.tj-hint { color: var(--tj-fg2); font-size: 12px; }
+.tj-hint { color: var(--tj-fg2); font-size: 0.92em; }
 .tj-tools { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
-.tj-export-output { font-size: 12px; color: var(--tj-fg2); overflow-wrap: anywhere; min-height: 1em; }
+.tj-export-output { font-size: 0.92em; color: var(--tj-fg2); overflow-wrap: anywhere; min-height: 1em; }
 .tj-export-command { user-select: all; color: var(--tj-fg); }
 .tj-readout { margin-top: 4px; font-family: var(--jp-code-font-family, ui-monospace, Menlo, Consolas, monospace); font-size: 0.83em;
   line-height: 1.45; overflow-wrap: anywhere; }
@@ -98,7 +97,7 @@ export const APP_CSS = `
 .tj-slider-fill { position: absolute; left: 0; top: 7px; height: 4px; border-radius: 2px; background: var(--tj-accent); }
 .tj-slider-thumb { position: absolute; top: 2px; width: 14px; height: 14px; margin-left: -7px; border-radius: 50%;
   background: var(--tj-bg); border: 2px solid var(--tj-accent); }
-.tj-slider-readout { font-variant-numeric: tabular-nums; text-align: right; font-size: 12px; }
+.tj-slider-readout { font-variant-numeric: tabular-nums; text-align: right; font-size: 0.92em; }
 .tj-tablist { display: flex; gap: 2px; border-bottom: 1px solid var(--tj-border); margin-bottom: 6px; }
 .tj-tablist button { border: 1px solid transparent; border-bottom: none; border-radius: 4px 4px 0 0;
   background: transparent; margin-bottom: -1px; }
@@ -114,12 +113,11 @@ export const APP_CSS = `
 .tj-hyper { display: grid; grid-template-columns: repeat(var(--tj-run-columns, 1), minmax(0, 1fr)); gap: 10px 16px; }
 .tj-hyper-column { display: flex; flex-direction: column; gap: 4px; min-width: 0; }
 .tj-hyper-column h3 { font-size: 1em; margin: 0 0 2px; }
-.tj-stability { font-size: 12px; line-height: 1.3; }
+.tj-stability { font-size: 0.92em; line-height: 1.3; }
 .tj-stability.tj-inside { color: var(--tj-ok); }
 .tj-stability.tj-outside { color: var(--tj-error); }
 .tj-linkrow { display: flex; align-items: center; gap: 6px; margin-top: 10px; }
-.tj-linkrow[hidden] { display: none; }
-.tj-linkrow .tj-link { flex: 1 1 auto; min-width: 0; font-size: 12px; color: var(--tj-fg2); background: var(--tj-bg3); }
+.tj-linkrow .tj-link { flex: 1 1 auto; min-width: 0; font-size: 0.92em; color: var(--tj-fg2); background: var(--tj-bg3); }
 .tj-status { display: none; align-items: center; gap: 10px; padding: 6px 10px; margin-bottom: 6px;
   border: 1px solid var(--tj-error); border-radius: 4px; color: var(--tj-error); background: var(--tj-bg); }
 .tj-status.tj-shown { display: flex; }

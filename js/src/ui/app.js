@@ -255,8 +255,7 @@ export function createApp(el, model) {
   // page is being built would force an extra style pass.
   let colors = { contour: config.colors.contour, gradient: config.colors.gradient };
   function readTheme() {
-    const background = getComputedStyle(root).getPropertyValue("--tj-bg").trim() || backgroundOf(root);
-    const now = isDark(background);
+    const now = isDark(backgroundOf(root)); // the colour behind the app, as the browser resolved it (rgb)
     if (now === dark) return;
     dark = now;
     colors = dark ? { ...config.colors.dark } : { contour: config.colors.contour, gradient: config.colors.gradient };
@@ -394,11 +393,11 @@ export function createApp(el, model) {
   };
 }
 
-/** Whether a CSS colour is dark (a dark theme's background). */
+/** Whether a computed colour (rgb(...) or rgba(...)) is dark: a dark theme's background. */
 function isDark(color) {
-  const m = /rgba?\(([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/.exec(color) ?? /#(..)(..)(..)/.exec(color);
+  const m = /rgba?\(([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/.exec(color);
   if (!m) return false;
-  const [r, g, b] = m.slice(1, 4).map((v) => (color.startsWith("#") ? parseInt(v, 16) : Number(v)) / 255);
+  const [r, g, b] = m.slice(1, 4).map((v) => Number(v) / 255);
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.4;
 }
 

@@ -114,7 +114,7 @@ export function createControls(config, lesson, on) {
     gifButton,
     exportOutput,
     sync(next, colors) {
-      const key = JSON.stringify([next.optimizers, next.objective, next.convention]);
+      const key = JSON.stringify([next.optimizers, next.objective, next.convention, colors]);
       if (key !== shown) { // what the buttons show changes only with these: left alone on a slider move
         shown = key;
         for (const [name, button] of Object.entries(optimizerButtons)) {
