@@ -53,10 +53,15 @@ export const APP_CSS = `
 .tj-main[data-layout="narrow"] .tj-side > .tj-scrub { order: -1; }
 /* A key redraws inside these boxes only: their size is set by the layout, so the rest of the page is not laid
    out again, and what changes in a slider's row stays in it. */
-.tj-plot-box, .tj-panels-box { contain: size layout style; overflow: visible; }
-.tj-stage { display: flex; flex-direction: column; gap: 4px; }
+/* The plot and the panels are boxes of the layout's size (their own relayout roots: block children, not flex or
+   grid items, which cannot be) on layers of their own, so a key repaints and commits them and not the page. */
+.tj-plot-box, .tj-panels-box { contain: size layout style; overflow: visible; will-change: transform; }
+.tj-stage { display: block; }
+.tj-stage > .tj-scrub { margin-top: 4px; }
 .tj-controls, .tj-hyper-column, .tj-readout, .tj-message, .tj-scrub { contain: layout style; }
-.tj-slider, .tj-stability { contain: layout paint style; }
+/* A slider is a fixed box: its thumb and its readout move inside it without laying out anything around it. */
+.tj-slider { contain: strict; height: 2.15em; }
+.tj-stability { contain: layout paint style; }
 .tj-controls { display: flex; flex-direction: column; gap: 8px; }
 .tj-view { min-width: 0; }
 .tj-no-tabs > .tj-tablist { display: none; }
@@ -89,7 +94,7 @@ export const APP_CSS = `
 .tj-readout { margin-top: 4px; font-family: var(--jp-code-font-family, ui-monospace, Menlo, Consolas, monospace); font-size: 0.83em;
   line-height: 1.45; overflow-wrap: anywhere; }
 .tj-readout b { font-weight: 600; }
-.tj-slider { display: grid; grid-template-columns: 4.6em 1fr 4.2em; align-items: center; gap: 8px; min-height: 26px; }
+.tj-slider { display: grid; grid-template-columns: 4.6em 1fr 4.2em; align-items: center; gap: 8px; }
 .tj-slider-label { color: var(--tj-fg2); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .tj-slider-track { position: relative; height: 18px; cursor: pointer; touch-action: none; border-radius: 9px; }
 .tj-slider-track::before { content: ""; position: absolute; left: 0; right: 0; top: 7px; height: 4px;
@@ -111,7 +116,8 @@ export const APP_CSS = `
 .tj-message .tj-msg-note { color: var(--tj-fg2); }
 .tj-message .tj-msg-bad { color: var(--tj-error); }
 .tj-hyper { display: grid; grid-template-columns: repeat(var(--tj-run-columns, 1), minmax(0, 1fr)); gap: 10px 16px; }
-.tj-hyper-column { display: flex; flex-direction: column; gap: 4px; min-width: 0; }
+.tj-hyper-column { display: block; min-width: 0; } /* block: each slider in it is its own relayout root */
+.tj-hyper-column > * + * { margin-top: 4px; }
 .tj-hyper-column h3 { font-size: 1em; margin: 0 0 2px; }
 .tj-stability { font-size: 0.92em; line-height: 1.3; }
 .tj-stability.tj-inside { color: var(--tj-ok); }

@@ -287,6 +287,14 @@ export function createApp(el, model) {
       arrangement.relayout(); // before drawing, so the first picture is drawn at its size
     }
     draw();
+    // The words (the readout, the link, the notes) and the map follow in the task after this frame: a key's frame
+    // lays out and paints the plot, the panels and the slider only, not the page around them.
+    if (!wordsTimer) wordsTimer = setTimeout(guard(words), 0);
+  }
+
+  let wordsTimer = 0;
+  function words() {
+    wordsTimer = 0;
     messages.showReadout(runs.lines(lesson, current));
     const options = displayToQuery(config, display);
     const address = `${model.get("link_base") || ""}?${toQuery(config, lesson)}${options ? `&${options}` : ""}`;
@@ -306,8 +314,17 @@ export function createApp(el, model) {
     }));
     plot.render({ objective: o, optimizers, start: lesson.start, steps: lesson.steps, step, colors,
       view: display.view, rule: config.view });
-    if (display.panels) panels.render({ optimizers, steps: lesson.steps, step });
+    shown = { optimizers, steps: lesson.steps, step };
+    if (!panelsTimer) panelsTimer = setTimeout(guard(drawPanels), 0);
     scrubber.show(step, lesson.steps);
+  }
+
+  // The panels follow the plot in the task after its frame: a key's frame draws the plot and the slider under the
+  // hand, the panels one frame later.
+  let shown = null, panelsTimer = 0;
+  function drawPanels() {
+    panelsTimer = 0;
+    if (display.panels && shown) panels.render(shown);
   }
 
   /** Show the lesson as `next` says (presenter, controls, panels, view), here and in the model. */
@@ -382,6 +399,8 @@ export function createApp(el, model) {
       arrangement.destroy();
       cancelAnimationFrame(frame);
       cancelAnimationFrame(stepFrame);
+      clearTimeout(wordsTimer);
+      clearTimeout(panelsTimer);
       for (const [event, callback] of Object.entries(listeners)) model.off(event, callback);
       sync.destroy();
       exports.destroy();
