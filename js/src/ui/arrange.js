@@ -3,7 +3,7 @@
 // it where there is not. Done when the room changes (the app's element resized, the window's height), never on a key
 // press: a key then redraws inside boxes of fixed size (CSS containment), and the rest of the page is not laid out.
 import { h } from "./dom.js";
-import { plan, topAtRest, watchRoom } from "./layout.js";
+import { plan, roomBelow, watchRoom } from "./layout.js";
 
 const PRESENTER = Object.freeze({ text: 1.35, line: 1.5 }); // presenter mode: text and lines on a projector
 const BOTTOM = 12; // px kept free under the app's first screen
@@ -31,7 +31,7 @@ export function createArrangement({ figure, side, plotBox, plot, panelsBox, pane
     const scale = display.presenter ? PRESENTER : { text: 1, line: 1 };
     const width = element.clientWidth;
     if (!(width > 0)) return; // not laid out yet (a hidden output, a closed tab)
-    const height = window.innerHeight - topAtRest(element) - BOTTOM;
+    const height = roomBelow(element, BOTTOM);
     below.append(panelsBox); // measured without the panels
     // How far down the side the runs' sliders reach (what must be on screen with the plot), laid out that wide.
     const sideHeight = (w, columns) => {

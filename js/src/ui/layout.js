@@ -80,11 +80,33 @@ export function plan({ width, height, sideHeight, runs, panels = true, text = 1,
   return { mode: "wide", plot, side: { width: sideWidth, columns }, panels: panel };
 }
 
-/** The app's top in the page when everything that scrolls is at 0: where its first row sits when the page opens. */
-export function topAtRest(el) {
-  let top = el.getBoundingClientRect().top + (window.scrollY || 0);
-  for (let node = el.parentElement; node; node = node.parentElement) top += node.scrollTop || 0;
-  return Math.max(0, top);
+// The element that scrolls `el` (a notebook's panel in JupyterLab), or null for the page itself.
+function scrollerOf(el) {
+  for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+    const overflow = getComputedStyle(node).overflowY;
+    if ((overflow === "auto" || overflow === "scroll") && node.scrollHeight > node.clientHeight) return node;
+  }
+  return null;
+}
+
+/**
+ * The height the app may fill on one screen: from its top, when everything that scrolls is at 0, to the bottom of
+ * what scrolls it (the window, a notebook's panel). An app that starts below the first half of that screen (a figure
+ * far down a page of notes, a cell deep in a notebook) is read once scrolled to: it gets a whole screen.
+ */
+export function roomBelow(el, margin) {
+  const scroller = scrollerOf(el);
+  const box = el.getBoundingClientRect();
+  let top, height;
+  if (scroller) {
+    const view = scroller.getBoundingClientRect();
+    top = box.top - view.top + scroller.scrollTop;
+    height = scroller.clientHeight;
+  } else {
+    top = box.top + (window.scrollY || 0);
+    height = window.innerHeight;
+  }
+  return top <= height / 2 ? height - Math.max(0, top) - margin : height - 2 * margin;
 }
 
 /**
