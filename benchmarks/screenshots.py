@@ -123,7 +123,8 @@ def shoot_lab(browser, query: str, themes, out: Path) -> None:
 
 
 def shoot_readme(browser, urls: dict[str, str], out: Path) -> None:
-    """The README's pictures: the app at 1280 x 800 (step 4 highlighted), the dark page, the Landscape tab, a formula."""
+    """The README's pictures: the app at 1280 x 800 (step 4 highlighted), the dark page, the Landscape tab,
+    a formula."""
     with screen_context(browser, "laptop") as context:
         page = watched(context)
         open_app(page, f"{urls['light']}?optimizer=momentum,adagrad,rmsprop")
