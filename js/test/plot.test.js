@@ -11,7 +11,7 @@ import {
 import { arange, autoLevels, maxNLocator, visibleLevels } from "../src/figures/contours.js";
 import { arrowPaths, clipSegment, clippedPolyline, markerPath, symbolTemplate } from "../src/figures/marks.js";
 import { markerSize, round2 } from "../src/figures/plot.js";
-import { drawnUntil, exitPoint, gridStep, viewOf } from "../src/core/view.js";
+import { drawnUntil, exitPoint, gridStep, unit, viewOf } from "../src/core/view.js";
 import { CONFIG, GOLDEN, assertClose } from "../testing/golden.js";
 
 const PLOT = GOLDEN.plot;
@@ -105,6 +105,10 @@ describe("the window shown against trajectories.view (plot.views)", () => {
         1e-12 * Math.max(1, ...c.levels.map(Math.abs)), "levels");
     });
   }
+
+  test("a window's view unit is view.unit's, to the bit (a formula's or a lesson's window)", () => {
+    for (const c of PLOT.units) assert.equal(unit(c.low, c.high, CONFIG.view), c.unit, `${c.low}..${c.high}`);
+  });
 
   test("a segment leaves the window on the side it crosses, as view.exit_point", () => {
     assert.deepEqual(exitPoint([0, 0], [0, 5], [-1, 1], [-1, 1]), [0, 1, "top"]);
