@@ -45,6 +45,21 @@ def on_screen(page, width: int, height: int) -> None:
     assert page_width <= width, f"the page scrolls sideways: {page_width} px for a {width} px screen"
 
 
+def nothing_cut(page) -> None:
+    """Each panel's title inside its panel, the formula inside its column: set smaller where the room is short."""
+    cut = page.evaluate("""() => {
+      const out = [], r = (e) => e.getBoundingClientRect();
+      const within = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5;
+      for (const t of document.querySelectorAll('.tj-panel-title')) {
+        if (!within(r(t), r(t.ownerSVGElement))) out.push([t.textContent, r(t).right, r(t.ownerSVGElement).right]);
+      }
+      const f = document.querySelector('.tj-formula'), math = f && f.querySelector('math');
+      if (math && f.clientWidth > 0 && !within(r(math), r(f))) out.push(['formula', r(math).right, r(f).right]);
+      return out;
+    }""")
+    assert cut == [], f"cut at the edge: {cut}"
+
+
 def open_on(browser, name: str, url: str, theme: str = "light"):
     context = screen_context(browser, name, theme=theme)
     page = watch(context.new_page())
@@ -60,6 +75,7 @@ def test_the_plot_and_the_sliders_are_on_screen_together(browser, server, html_p
     context, page = open_on(browser, name, url)
     try:
         on_screen(page, width, height)
+        nothing_cut(page)
         layout = page.get_attribute(".tj-main", "data-layout")
         assert layout == ("narrow" if name == PHONE else "wide")
         plot = page.locator(".tj-plot").bounding_box()

@@ -252,7 +252,10 @@ export function createPanels(parent) {
     let length = 0;
     try { length = node.getComputedTextLength(); } catch { length = 0; }
     const room = state.inner.w + 2 * MARGIN.right;
-    if (length > room) node.style.fontSize = `${Math.max(0.6, room / length).toFixed(3)}em`;
+    if (length <= room) return;
+    // in px of its own size (an em would be the parent's, which the title's class does not share)
+    const size = Number.parseFloat(getComputedStyle(node).fontSize);
+    node.style.fontSize = `${(size * Math.max(0.6, (0.97 * room) / length)).toFixed(2)}px`;
   }
 
   function axes(panel, spec, steps) {

@@ -105,7 +105,9 @@ export function createControls(config, lesson, on) {
     if (!math || !formula.isConnected) return;
     math.style.fontSize = "";
     const room = formula.clientWidth, need = math.getBoundingClientRect().width;
-    if (room > 0 && need > room) math.style.fontSize = `${Math.max(0.6, room / need).toFixed(3)}em`;
+    if (!(room > 0 && need > room)) return;
+    const size = Number.parseFloat(getComputedStyle(math).fontSize); // px: an em would be the parent's
+    math.style.fontSize = `${(size * Math.max(0.6, (0.97 * room) / need)).toFixed(2)}px`;
   }
 
   return {
