@@ -157,7 +157,15 @@ def test_the_page_with_no_server_runs_a_formula_too(page, html_file):
     v = view_of_runs(list(lesson.run().values()))  # the window Python finds for it, grown to hold the paths
     assert v.xlim[0] <= o.xlim[0] and v.xlim[1] >= o.xlim[1]
     assert shown == [list(v.xlim), list(v.ylim)]  # found again in the page
-    type_formula(page, "x1^2 + 3*x2^2")
-    page.wait_for_function("() => document.querySelector('.tj-link').value.includes('objective=x1%5E2')")
-    assert readout(page) == expected_lines(link_lesson(page))
+    typed = "x1^2 + 3*x2^2"
+    type_formula(page, typed)
+    # the whole formula, not one typed on the way ("x1^2 + 3" also reads as one and runs)
+    page.wait_for_function("(q) => document.querySelector('.tj-link').value.includes(q + '&')",
+                           arg=f"objective={quote_plus(typed, safe=',')}")
+    lesson = link_lesson(page)
+    assert lesson.objective == typed
+    expected = expected_lines(lesson)  # the readout follows the plot in the task after its frame: wait for it
+    page.wait_for_function("(lines) => lines.every((l) => document.querySelector('.tj-readout').innerText"
+                           ".includes(l))", arg=[f"{k}: {v}" for k, v in expected.items()], timeout=TIMEOUT_MS)
+    assert readout(page) == expected
     assert page.errors == []
