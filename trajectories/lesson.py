@@ -34,10 +34,12 @@ from .objectives import (
     from_formula,
     general,
 )
+from .i18n import DEFAULT, LANGUAGES, Message, MessageError, check_lang, in_language, reason
 from .specs import CONVENTIONS, RULES, check_int, check_name, parse_pair, resolve, specs
 
 MAX_OPTIMIZERS = 4
 PAGE_STEPS = 500  # the app's steps slider: a link, the page and the widget ask for at most this many steps
+VIEW_KEYS = ("lang",)  # settings of the link that are the page's, not the lesson's: the language it speaks
 
 
 class Frozen(Mapping):
@@ -193,19 +195,34 @@ class Lesson:
         return urlencode(q, safe=",")
 
     @classmethod
-    def from_query(cls, query: str | Mapping[str, Any], *, ignore: Sequence[str] = ()) -> tuple[Lesson, list[str]]:
+    def from_query(cls, query: str | Mapping[str, Any], *, ignore: Sequence[str] = (),
+                   lang: str = DEFAULT) -> tuple[Lesson, list[str]]:
         """Parse a link's query (``"optimizer=gd,momentum&momentum.eta=0.6"`` or a mapping); never raises.
 
         Every value goes through the lesson's own checks; a bad one is dropped with a note, and steps past the
         page's slider (:data:`PAGE_STEPS`) are capped with a note. Keys in ``ignore`` (the server's own, such as
-        Voila's ``theme``) are dropped silently. Returns the lesson and one note per ignored parameter.
+        Voila's ``theme``) are dropped silently, and so is ``lang``, the page's language (:func:`link_lang`), when
+        it is one the page speaks. Returns the lesson and one note per ignored parameter, in ``lang`` ("en" or
+        "zh"): each note is a :class:`~trajectories.i18n.Message`, a ``str`` that the page can say in its own
+        language.
         """
+        check_lang(lang)
+        lesson, notes = cls._from_query(query, ignore)
+        return lesson, in_language(notes, lang)
+
+    @classmethod
+    def _from_query(cls, query: str | Mapping[str, Any], ignore: Sequence[str]) -> tuple[Lesson, list[Message]]:
         try:
             items = {k: v for k, v in _items(query).items() if k not in ignore}
         except (TypeError, ValueError):
-            return cls(), [f"Ignored the link: it must be a query string such as 'optimizer=rmsprop&eta=0.4'. "
-                           f"Got {query!r} instead."]
-        notes: list[str] = []
+            return cls(), [Message("note.bad_link", value=repr(query))]
+        notes: list[Message] = []
+        if "lang" in items:
+            raw = items.pop("lang")
+            if raw not in LANGUAGES:
+                notes.append(_ignored("lang", raw, MessageError("error.one_of", parameter="lang",
+                                                                allowed=", ".join(map(repr, LANGUAGES)),
+                                                                value=repr(raw)).message))
         kw: dict[str, Any] = {}
 
         def take(key: str, parse: Any) -> None:
@@ -216,7 +233,7 @@ class Lesson:
                 value = parse(raw, key)
                 replace(cls(**kw), **{key: value})  # this setting with those accepted so far
             except (ValueError, TypeError, OverflowError) as exc:
-                notes.append(f"Ignored {key}={raw!r}: {_reason(exc)}")
+                notes.append(_ignored(key, raw, reason(exc)))
             else:
                 kw[key] = value
 
@@ -227,10 +244,9 @@ class Lesson:
             known = tuple(n for n in listed if n in RULES)
             for n in listed:
                 if n not in RULES:
-                    notes.append(f"Ignored optimizer {n!r}: it must be one of {', '.join(RULES)}.")
+                    notes.append(Message("note.ignored_optimizer", name=repr(n), allowed=", ".join(RULES)))
             if len(known) > MAX_OPTIMIZERS:
-                notes.append(f"Ignored optimizers beyond the first {MAX_OPTIMIZERS}: the app shows at most "
-                             f"{MAX_OPTIMIZERS} at once.")
+                notes.append(Message("note.too_many_optimizers", count=str(MAX_OPTIMIZERS)))
             optimizers = known[:MAX_OPTIMIZERS] or optimizers
         kw["optimizers"] = optimizers
         take("convention", _text)
@@ -251,7 +267,7 @@ class Lesson:
             if kw.get("objective") == "general":
                 take(key, _float)
             elif key in items:
-                notes.append(f"Ignored {key}={items.pop(key)!r}: it only applies to objective=general.")
+                notes.append(_ignored(key, items.pop(key), Message("reason.general_only")))
         convention = kw.get("convention", Lesson.convention)
         hp: dict[str, dict[str, Any]] = {}
         for key in list(items):
@@ -259,28 +275,43 @@ class Lesson:
             target, _, name = key.rpartition(".")
             targets = [target] if target else list(optimizers)
             if target and target not in optimizers:
-                notes.append(f"Ignored {key}={raw!r}: {target} is not among the optimizers shown "
-                             f"({', '.join(optimizers)}).")
+                notes.append(_ignored(key, raw, Message("reason.not_shown", target=target,
+                                                        shown=", ".join(optimizers))))
                 continue
             takers = [t for t in targets if name in specs(t, convention)]
             if not takers:
                 other = [t for t in targets for c in CONVENTIONS if c != convention and name in specs(t, c)]
-                why = (f"{other[0]} takes {name!r} only under convention={'torch' if convention == 'd2l' else 'd2l'}"
-                       if other else f"no optimizer shown takes a parameter named {name!r}")
-                notes.append(f"Ignored {key}={raw!r}: {why}.")
+                why = (Message("reason.other_convention", optimizer=other[0], name=repr(name),
+                               convention="torch" if convention == "d2l" else "d2l")
+                       if other else Message("reason.no_taker", name=repr(name)))
+                notes.append(_ignored(key, raw, why))
                 continue
             for t in takers:
                 try:
                     value = resolve(t, convention, {name: _hyper(t, convention, name, raw)})[name]
                 except ValueError as exc:
-                    notes.append(f"Ignored {key}={raw!r}: {exc}")
+                    notes.append(_ignored(key, raw, reason(exc)))
                     break
                 hp.setdefault(t, {})[name] = value
         kw["hyperparameters"] = hp
         try:
             return cls(**kw), notes
         except ValueError as exc:  # every value was checked as it was taken: this is a last line of defence
-            return cls(), notes + [f"Ignored the link's settings: {_reason(exc)}"]
+            return cls(), notes + [Message("note.bad_settings", reason=reason(exc))]
+
+
+def link_lang(query: str | Mapping[str, Any]) -> str | None:
+    """The language a link asks the page to speak (``lang=zh``), or None where it names none the page speaks
+    (``Lesson.from_query`` gives the note for a bad one)."""
+    try:
+        raw = _items(query).get("lang")
+    except (TypeError, ValueError):
+        return None
+    return raw if raw in LANGUAGES else None
+
+
+def _ignored(key: str, raw: str, why: str) -> Message:
+    return Message("note.ignored", key=key, value=repr(raw), reason=why)
 
 
 def fit_page(lesson: Lesson) -> tuple[Lesson, list[str]]:
@@ -293,9 +324,8 @@ def fit_page(lesson: Lesson) -> tuple[Lesson, list[str]]:
     return replace(lesson, steps=PAGE_STEPS), [_capped(lesson.steps)]
 
 
-def _capped(steps: int) -> str:
-    return (f"Capped steps={steps} at {PAGE_STEPS}: the page runs at most {PAGE_STEPS} steps, the steps slider's "
-            f"range (the command line and the Python API take up to {MAX_STEPS}).")
+def _capped(steps: int) -> Message:
+    return Message("note.capped_steps", steps=str(steps), page=str(PAGE_STEPS), most=str(MAX_STEPS))
 
 
 def make_lesson(optimizer: str | Sequence[str] | Lesson = "rmsprop", *,
@@ -386,10 +416,6 @@ def _items(query: str | Mapping[str, Any]) -> dict[str, str]:
     return {str(k).strip(): str(v) for k, v in pairs}
 
 
-def _reason(exc: Exception) -> str:
-    return str(exc) or type(exc).__name__
-
-
 def _text(raw: str, key: str) -> str:
     return raw.strip()
 
@@ -407,7 +433,7 @@ def _float(raw: str, key: str) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        raise ValueError(f"The '{key}' parameter must be a finite number. Got {raw!r} instead.")
+        raise MessageError("error.not_finite", parameter=key, value=repr(raw))
     return value
 
 
@@ -417,12 +443,12 @@ def _int(raw: str, key: str) -> int:
             raise ValueError(raw)
         return int(raw)
     except ValueError:
-        raise ValueError(f"The '{key}' parameter must be an integer. Got {raw!r} instead.") from None
+        raise MessageError("error.not_integer", parameter=key, value=repr(raw)) from None
 
 
 def _pair(raw: str, key: str) -> tuple[float, float]:
     if not raw.isascii():
-        raise ValueError(f"The '{key}' parameter must be two numbers x1,x2. Got {raw!r} instead.")
+        raise MessageError("error.two_numbers", parameter=key, pair="x1,x2", value=repr(raw))
     return parse_pair(raw, key)
 
 

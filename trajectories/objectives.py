@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .formula import Formula, FormulaError, parse
+from .i18n import MessageError
 
 Array = Any  # a float or a numpy array; everything here broadcasts
 
@@ -102,8 +103,8 @@ def check_general(condition: Any, angle: Any) -> tuple[float, float]:
         low, high = GENERAL_RANGES[name]
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
                 or not low <= value <= high:
-            raise ValueError(f"The '{name}' parameter of general must be a float in the range [{low}, {high}]. "
-                             f"Got {value!r} instead.")
+            raise MessageError("error.float_range", parameter=name, rule="general", low=str(low), high=str(high),
+                               value=repr(value))
     return float(condition), float(angle)
 
 

@@ -7,6 +7,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .i18n import MessageError, text
+
 RULES = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam")
 CONVENTIONS = ("d2l", "torch")
 SCHEDULES = ("constant", "exponential", "polynomial")
@@ -19,44 +21,48 @@ class Spec(NamedTuple):
     low: float = math.nan  # closed range [low, high] for numbers
     high: float = math.nan
     scale: str = "linear"  # "linear" or "log": how a slider should move
-    description: str = ""
+    text: str = ""  # the key of its description in the tables of messages (trajectories/locales)
     choices: tuple = ()  # non-empty for a choice (schedule, bias correction)
 
     @property
     def is_choice(self) -> bool:
         return bool(self.choices)
 
+    @property
+    def description(self) -> str:
+        """What it is, in English (the command line's help); the page says it in its language from ``text``."""
+        return text(self.text) if self.text else ""
 
-def _eta(default: float, note: str = "") -> Spec:
-    return Spec(default, 1e-5, 100.0, "log", "learning rate" + note)
+
+def _eta(default: float, text: str = "spec.eta") -> Spec:
+    return Spec(default, 1e-5, 100.0, "log", text)
 
 
 def _eps(default: float, where: str) -> Spec:
-    return Spec(default, 1e-12, 1.0, "log", f"numerical stabiliser, {where} the square root")
+    return Spec(default, 1e-12, 1.0, "log", f"spec.eps_{where}")
 
 
-def _decay(default: float, what: str) -> Spec:
-    return Spec(default, 0.0, 1.0, "linear", what)
+def _decay(default: float, text: str) -> Spec:
+    return Spec(default, 0.0, 1.0, "linear", text)
 
 
-_SCHEDULE = Spec("constant", description="learning-rate schedule lr(t) of the book's SGD section",
-                 choices=SCHEDULES)
-_BIAS = Spec(True, description="divide v and s by (1 - beta^t)", choices=(True, False))
+_SCHEDULE = Spec("constant", text="spec.schedule", choices=SCHEDULES)
+_BIAS = Spec(True, text="spec.bias_correction", choices=(True, False))
 
 # The book's values where it has them (d2l chapter 12, "Optimization Algorithms"); where it shows a rule only on
 # real data (Adam: lr 0.01 on the airfoil set) the 2D default follows the 2D examples (eta = 0.4).
 _D2L: dict[str, dict[str, Spec]] = {
     "gd": {"eta": _eta(0.4)},
     "sgd": {"eta": _eta(0.1), "schedule": _SCHEDULE},
-    "momentum": {"eta": _eta(0.6), "beta": _decay(0.5, "momentum: weight of the previous velocity")},
+    "momentum": {"eta": _eta(0.6), "beta": _decay(0.5, "spec.beta")},
     # Nesterov is stable on a quadratic only for eta*lambda < (2 + 2 beta) / (1 + 2 beta): 0.6 would diverge here.
-    "nesterov": {"eta": _eta(0.3), "beta": _decay(0.5, "momentum: weight of the previous velocity")},
+    "nesterov": {"eta": _eta(0.3), "beta": _decay(0.5, "spec.beta")},
     "adagrad": {"eta": _eta(0.4), "eps": _eps(1e-6, "inside")},
-    "rmsprop": {"eta": _eta(0.4), "gamma": _decay(0.9, "decay of the squared-gradient average"),
+    "rmsprop": {"eta": _eta(0.4), "gamma": _decay(0.9, "spec.gamma"),
                 "eps": _eps(1e-6, "inside")},
-    "adadelta": {"rho": _decay(0.9, "decay of both running averages"), "eps": _eps(1e-5, "inside")},
-    "adam": {"eta": _eta(0.4), "beta1": _decay(0.9, "decay of the gradient average"),
-             "beta2": _decay(0.999, "decay of the squared-gradient average"), "eps": _eps(1e-6, "outside"),
+    "adadelta": {"rho": _decay(0.9, "spec.rho"), "eps": _eps(1e-5, "inside")},
+    "adam": {"eta": _eta(0.4), "beta1": _decay(0.9, "spec.beta1"),
+             "beta2": _decay(0.999, "spec.beta2"), "eps": _eps(1e-6, "outside"),
              "bias_correction": _BIAS},
 }
 
@@ -68,12 +74,12 @@ _TORCH: dict[str, dict[str, Spec]] = {
     "momentum": _D2L["momentum"],
     "nesterov": _D2L["nesterov"],
     "adagrad": {"eta": _eta(0.01), "eps": _eps(1e-10, "outside")},
-    "rmsprop": {"eta": _eta(0.01), "gamma": _decay(0.99, "decay of the squared-gradient average (torch's alpha)"),
+    "rmsprop": {"eta": _eta(0.01), "gamma": _decay(0.99, "spec.gamma_torch"),
                 "eps": _eps(1e-8, "outside")},
-    "adadelta": {"eta": _eta(1.0, " (torch's lr, a multiplier on the step)"),
-                 "rho": _decay(0.9, "decay of both running averages"), "eps": _eps(1e-6, "inside")},
-    "adam": {"eta": _eta(0.001), "beta1": _decay(0.9, "decay of the gradient average"),
-             "beta2": _decay(0.999, "decay of the squared-gradient average"), "eps": _eps(1e-8, "outside"),
+    "adadelta": {"eta": _eta(1.0, "spec.eta_torch"),
+                 "rho": _decay(0.9, "spec.rho"), "eps": _eps(1e-6, "inside")},
+    "adam": {"eta": _eta(0.001), "beta1": _decay(0.9, "spec.beta1"),
+             "beta2": _decay(0.999, "spec.beta2"), "eps": _eps(1e-8, "outside"),
              "bias_correction": _BIAS},
 }
 
@@ -84,8 +90,8 @@ def check_name(value: Any, parameter: str, allowed: tuple[str, ...]) -> str:
     """Return ``value`` if it is one of ``allowed``, else raise a one-sentence ValueError."""
     if isinstance(value, str) and value in allowed:
         return value
-    names = ", ".join(repr(a) for a in allowed)
-    raise ValueError(f"The '{parameter}' parameter must be one of {names}. Got {value!r} instead.")
+    raise MessageError("error.one_of", parameter=parameter, allowed=", ".join(repr(a) for a in allowed),
+                       value=repr(value))
 
 
 def specs(rule: str, convention: str = "d2l") -> dict[str, Spec]:
@@ -114,20 +120,22 @@ def check_int(value: Any, parameter: str, low: int, high: int | None = None, *, 
         return int(value)
     owner = f" of {of}" if of else ""
     span = bound or (f"[{low}, {high}]" if high is not None else f">= {low}")
+    if not (of or none) and span.startswith(("[", "(")):  # the sentence a link's note can give in its language
+        raise MessageError("error.int_range", parameter=parameter, range=span, value=repr(value))
     kind = "None or an integer" if none else "an integer"
     where = "in the range " if span.startswith(("[", "(")) else ""
     raise ValueError(f"The '{parameter}' parameter{owner} must be {kind} {where}{span}. Got {value!r} instead.")
 
 
-def parse_pair(text: Any, parameter: str, names: tuple[str, str] = ("x1", "x2")) -> tuple[float, float]:
+def parse_pair(written: Any, parameter: str, names: tuple[str, str] = ("x1", "x2")) -> tuple[float, float]:
     """Two numbers written ``"x1,x2"`` (a start point, a span ``low,high``) as floats; else one sentence."""
     try:
-        if not isinstance(text, str):
+        if not isinstance(written, str):
             raise ValueError
-        x, y = (float(v) for v in text.split(","))
+        x, y = (float(v) for v in written.split(","))
     except ValueError:
-        raise ValueError(f"The '{parameter}' parameter must be two numbers {names[0]},{names[1]}. "
-                         f"Got {text!r} instead.") from None
+        raise MessageError("error.two_numbers", parameter=parameter, pair=f"{names[0]},{names[1]}",
+                           value=repr(written)) from None
     return x, y
 
 
@@ -136,21 +144,25 @@ def check_value(rule: str, name: str, spec: Spec, value: Any) -> Any:
     if spec.is_choice:
         if isinstance(value, (bool, str)) and value in spec.choices and type(value) is type(spec.default):
             return value
-        allowed = ", ".join(repr(c) for c in spec.choices)
-        raise ValueError(f"The '{name}' parameter of {rule} must be one of {allowed}. Got {value!r} instead.")
-    where = f"The '{name}' parameter of {rule} must be a float in the range [{_fmt(spec.low)}, {_fmt(spec.high)}]"
+        raise MessageError("error.one_of_rule", parameter=name, rule=rule,
+                           allowed=", ".join(repr(c) for c in spec.choices), value=repr(value))
+
+    def refuse(got: str) -> MessageError:
+        return MessageError("error.float_range", parameter=name, rule=rule, low=_fmt(spec.low),
+                            high=_fmt(spec.high), value=got)
+
     if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
-        raise ValueError(f"{where}. Got {value!r} instead.")
+        raise refuse(repr(value))
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{where}. Got {value!r} instead.") from None
+        raise refuse(repr(value)) from None
     if array.dtype == object or array.size == 0:
-        raise ValueError(f"{where}. Got {value!r} instead.")
+        raise refuse(repr(value))
     bad = ~((array >= spec.low) & (array <= spec.high))  # NaN compares False, so it lands here too
     if bad.any():
         first = array[bad].flat[0] if array.ndim else array
-        raise ValueError(f"{where}. Got {float(first):g} instead.")
+        raise refuse(f"{float(first):g}")
     return float(array) if array.ndim == 0 else array
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import display, view
 from .engine import BOUND, MAX_STEPS
+from .i18n import tables
 from .landscape import BUDGET, DEFAULT_AXES, METRICS, RESOLUTION, fit_budget
 from .lesson import MAX_OPTIMIZERS, PAGE_STEPS, Lesson
 from .objectives import GENERAL_RANGES, OBJECTIVES, WRITTEN, Objective
@@ -147,10 +148,11 @@ def _general() -> dict[str, Any]:
 
 
 def _spec(name: str, spec: Spec) -> dict[str, Any]:
+    # "text": the key of its description in the tables of messages, which the page says in its language
     if spec.is_choice:
-        return {"default": spec.default, "choices": list(spec.choices), "description": spec.description}
+        return {"default": spec.default, "choices": list(spec.choices), "text": spec.text}
     return {"default": spec.default, "low": spec.low, "high": spec.high, "scale": spec.scale,
-            "description": spec.description, "stops": slider_values(name, spec), "spanStops": span_stops(spec)}
+            "text": spec.text, "stops": slider_values(name, spec), "spanStops": span_stops(spec)}
 
 
 def _objective(o: Objective) -> dict[str, Any]:
@@ -179,6 +181,8 @@ def config() -> dict[str, Any]:
         # the view's rule (trajectories.view), which the page applies to its own runs
         "view": {"views": list(view.VIEWS), "default": view.VIEWS[0], "margin": view.MARGIN, "reach": view.REACH,
                  "unitsPerWindow": view.UNITS_PER_WINDOW, "gridStep": view.GRID_STEP, "gridPoints": view.GRID_POINTS},
+        # both languages' words, so the page can switch without asking (trajectories/locales, core/i18n.js)
+        "messages": tables(),
         "landscape": {"defaultAxes": {r: list(a) for r, a in DEFAULT_AXES.items()}, "metrics": METRICS,
                       "resolution": list(RESOLUTION), "defaultResolution": LANDSCAPE_RESOLUTION,
                       "tolerances": list(TOLERANCES), "budget": BUDGET,

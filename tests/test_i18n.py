@@ -1,0 +1,116 @@
+"""The two tables of messages (trajectories/locales/en.json and zh.json): the same keys, the same placeholders, the
+book's words in each edition, and the notes of a link in the page's language."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import re
+
+import pytest
+
+from trajectories import i18n
+from trajectories.i18n import LANGUAGES, Message, MessageError, placeholders, tables, text
+from trajectories.lesson import Lesson, link_lang
+from trajectories.specs import SPECS, check_name
+from trajectories.state import config
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_both_tables_have_the_same_keys():
+    en, zh = tables()["en"], tables()["zh"]
+    assert set(en) == set(zh), f"only in en: {sorted(set(en) - set(zh))}; only in zh: {sorted(set(zh) - set(en))}"
+    assert len(en) > 150
+
+
+@pytest.mark.parametrize("key", sorted(tables()["en"]))
+def test_each_message_has_the_same_placeholders_in_both_languages(key):
+    en, zh = tables()["en"][key], tables()["zh"][key]
+    assert placeholders(en) == placeholders(zh), (key, en, zh)
+    for template in (en, zh):  # a brace that is not a whole {{name}} would be shown as it is
+        assert template.count("{") == template.count("}") == 2 * len(re.findall(r"\{\{\w+\}\}", template)), template
+
+
+def test_the_files_are_plain_flat_json_with_no_duplicate_key():
+    folder = i18n.resources.files("trajectories") / "locales"
+    for lang in LANGUAGES:
+        def no_duplicates(pairs):
+            keys = [k for k, _ in pairs]
+            assert len(keys) == len(set(keys)), [k for k in keys if keys.count(k) > 1]
+            return dict(pairs)
+        data = json.loads((folder / f"{lang}.json").read_text(encoding="utf-8"), object_pairs_hook=no_duplicates)
+        assert all(isinstance(v, str) and v for v in data.values()), lang
+
+
+def test_the_chinese_table_is_chinese_and_uses_the_books_words():
+    zh = tables()["zh"]
+    # Every message a person reads has Chinese in it, except names and code the book itself keeps in Latin letters.
+    latin = {"lang.tag", "optimizer.adadelta", "control.torch", "landscape.cell_value", "hyper.control",
+             "landscape.axis", "book.url", "panel.with_scale", "site.gallery_description", "book.adadelta"}
+    missing = [k for k, v in zh.items() if not CJK.search(v) and k not in latin]
+    assert missing == [], missing
+    # d2l-zh's names of the optimizers (chapter_optimization: AdaGrad算法, RMSProp算法, Adadelta, Adam算法, 动量法)
+    assert [zh[f"optimizer.{r}"] for r in ("gd", "sgd", "momentum", "adagrad", "rmsprop", "adadelta", "adam")] == [
+        "梯度下降", "随机梯度下降", "动量法", "AdaGrad算法", "RMSProp算法", "Adadelta", "Adam算法"]
+    assert zh["spec.eta"] == "学习率" and zh["control.objective"] == "目标函数"
+    assert "发散" in zh["message.diverged"] and "超参数" in zh["hyper.group"] and "收敛" in zh["hyper.stable_outside"]
+    assert "偏差校正" in zh["spec.bias_correction"] and "泄漏平均值" in zh["spec.gamma"]
+    assert zh["book.adagrad"].startswith("11.7 ") and tables()["en"]["book.adagrad"].startswith("12.7 ")
+
+
+def test_the_english_table_keeps_the_sentences_the_api_says():
+    with pytest.raises(ValueError, match=r"^The 'convention' parameter must be one of 'd2l', 'torch'\. Got 'x' "
+                                         r"instead\.$"):
+        check_name("x", "convention", ("d2l", "torch"))
+    assert SPECS["d2l"]["rmsprop"]["gamma"].description == "decay of the squared-gradient average"
+
+
+def test_a_message_is_a_string_that_keeps_its_key_and_says_itself_in_either_language():
+    m = Message("note.ignored", key="eta", value="'abc'", reason=Message("reason.no_taker", name="'eta'"))
+    assert m == "Ignored eta='abc': no optimizer shown takes a parameter named 'eta'."
+    assert m.to("zh") == "忽略了eta='abc'：所显示的优化算法都没有名为'eta'的参数。"
+    assert m.data() == {"key": "note.ignored", "params": {"key": "eta", "value": "'abc'", "reason": {
+        "key": "reason.no_taker", "params": {"name": "'eta'"}}}}
+    assert pickle.loads(pickle.dumps(m.to("zh"))) == m.to("zh")
+    with pytest.raises(TypeError, match="must be a string or a Message"):
+        Message("note.ignored", key=1, value="", reason="")
+    with pytest.raises(KeyError):
+        text("no.such.key")
+    error = MessageError("error.not_integer", parameter="steps", value="'x'")
+    assert isinstance(error, ValueError) and str(error) == "The 'steps' parameter must be an integer. Got 'x' instead."
+    assert i18n.reason(error).to("zh") == "参数“steps”必须是整数，收到的是'x'。"
+
+
+@pytest.mark.parametrize(("languages", "lang"), [
+    (["zh-CN", "en"], "zh"), (["en-US", "zh"], "en"), (["fr", "zh-TW"], "zh"), (["fr", "de"], "en"), ([], "en"),
+    (["zh_Hans"], "zh"), ([" ZH "], "zh")])
+def test_the_readers_language_is_the_first_the_app_speaks(languages, lang):
+    assert i18n.pick(languages) == lang
+
+
+def test_a_bad_link_gives_its_notes_in_chinese():
+    lesson, notes = Lesson.from_query("optimizer=gd,lbfgs&eta=abc&steps=9999&lang=zh", lang="zh")
+    assert lesson.optimizers == ("gd",) and lesson.steps == 500
+    assert notes == ["忽略了优化算法'lbfgs'：它必须是gd, sgd, momentum, nesterov, adagrad, rmsprop, adadelta, "
+                     "adam之一。",
+                     "步数steps=9999被限制为500：页面最多运行500步，即步数滑块的范围（命令行和Python API"
+                     "最多可到100000步）。",
+                     "忽略了eta='abc'：gd的参数“eta”必须是[1e-05, 100]范围内的浮点数，收到的是'abc'。"]
+    english = Lesson.from_query("optimizer=gd,lbfgs&eta=abc&steps=9999&lang=zh")[1]
+    assert [n.to("zh") for n in english] == notes and english[0].startswith("Ignored optimizer 'lbfgs'")
+
+
+def test_lang_in_a_link_is_the_pages_not_the_lessons():
+    assert Lesson.from_query("optimizer=gd&lang=zh") == Lesson.from_query("optimizer=gd")
+    assert link_lang("optimizer=gd&lang=zh") == "zh" and link_lang("lang=en") == "en"
+    assert link_lang("lang=fr") is None and link_lang("optimizer=gd") is None
+    lesson, notes = Lesson.from_query("lang=fr", lang="zh")
+    assert lesson == Lesson() and notes == ["忽略了lang='fr'：参数“lang”必须是'en', 'zh'之一，收到的是'fr'。"]
+    with pytest.raises(ValueError, match="The 'lang' parameter must be one of 'en', 'zh'. Got 'fr' instead."):
+        Lesson.from_query("", lang="fr")
+
+
+def test_the_page_is_sent_both_tables():
+    messages = config()["messages"]
+    assert messages == tables()
