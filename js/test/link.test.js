@@ -3,9 +3,10 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
 import { pyG, pyRepr } from "../src/core/format.js";
-import { fromQuery, readFloat, readInt, toQuery } from "../src/core/link.js";
+import { say } from "../src/core/i18n.js";
+import { fromQuery, linkLanguage, readFloat, readInt, toQuery } from "../src/core/link.js";
 import { generalLatex } from "../src/core/objectives.js";
-import { CONFIG, GOLDEN } from "../testing/golden.js";
+import { CONFIG, GOLDEN, MESSAGES } from "../testing/golden.js";
 
 // Python's lessons and notes for the same links, made by js/test/make_links_golden.py.
 const LINKS = JSON.parse(readFileSync(new URL("./links.json", import.meta.url), "utf8"));
@@ -21,13 +22,10 @@ function assertSameLesson(ours, python, what) {
   }
 }
 
-// What a note is about: "Ignored optimizer ", "Capped steps", "Ignored eta", "Ignored optimizers beyond ...":
-// the parameter it names, without the value's spelling, which may differ for exotic text.
-function subject(note) {
-  if (note.startsWith("Ignored optimizer ")) return "Ignored optimizer ";
-  const end = note.indexOf("=");
-  return end < 0 ? note : note.slice(0, end);
-}
+// What a note is about: its message, and the parameter it names ("Ignored eta=..."), without the value's
+// spelling, which may differ for exotic text.
+const subject = (note) => `${note.key}:${note.key === "note.ignored" ? note.params.key : ""}`;
+const english = (notes) => notes.map((n) => say(MESSAGES, "en", n));
 
 // A link whose keys and values are ASCII once decoded: its notes are Python's, word for word.
 const asciiText = (query) => [...new URLSearchParams(query.replace(/^\?+/, ""))].flat()
@@ -36,7 +34,7 @@ const asciiText = (query) => [...new URLSearchParams(query.replace(/^\?+/, ""))]
 describe("links give the lesson Lesson.from_query gives (js/test/links.json)", () => {
   test("the golden data is big enough to mean something", () => {
     assert.ok(LINKS.queries.length >= 1000, `${LINKS.queries.length} queries`);
-    const notes = LINKS.queries.flatMap((c) => c.notes);
+    const notes = LINKS.queries.flatMap((c) => english(c.messages));
     for (const start of ["Ignored optimizer ", "Ignored optimizers beyond", "Capped steps=", "only applies to",
       "is not among the optimizers shown", "only under convention=", "no optimizer shown takes",
       "must be an integer in the range [1, ", "2**32)", "must be a finite number", "must be two numbers",
@@ -53,8 +51,13 @@ describe("links give the lesson Lesson.from_query gives (js/test/links.json)", (
     test(shown(c.query), () => {
       const { lesson, notes } = fromQuery(CONFIG, c.query, { ignore: LINKS.ignore });
       assertSameLesson(lesson, c.lesson, "lesson");
-      assert.deepStrictEqual(notes.map(subject), c.notes.map(subject), "a note for each parameter ignored");
-      if (asciiText(c.query)) assert.deepStrictEqual(notes, c.notes, "Python's words");
+      assert.deepStrictEqual(notes.map(subject), c.messages.map(subject), "a note for each parameter ignored");
+      if (asciiText(c.query)) assert.deepStrictEqual(notes, c.messages, "Python's messages");
+      for (const lang of ["en", "zh"]) {
+        if (c[lang] && asciiText(c.query)) {
+          assert.deepStrictEqual(notes.map((n) => say(MESSAGES, lang, n)), c[lang], `Python's ${lang} words`);
+        }
+      }
       const back = fromQuery(CONFIG, toQuery(CONFIG, lesson));
       assert.deepStrictEqual(back.notes, []);
       assertSameLesson(back.lesson, lesson, "the link's lesson");
@@ -65,9 +68,20 @@ describe("links give the lesson Lesson.from_query gives (js/test/links.json)", (
     for (const query of [5, {}, [], true]) {
       const { lesson, notes } = fromQuery(CONFIG, query);
       assert.deepStrictEqual(lesson, CONFIG.defaultLesson);
-      assert.match(notes[0], /^Ignored the link: it must be a query string/);
+      assert.match(say(MESSAGES, "en", notes[0]), /^Ignored the link: it must be a query string/);
+      assert.match(say(MESSAGES, "zh", notes[0]), /^忽略了链接/);
     }
     assert.deepStrictEqual(fromQuery(CONFIG, null), { lesson: CONFIG.defaultLesson, notes: [] });
+  });
+});
+
+describe("the page's language in a link (lang=, a view setting, not the lesson's)", () => {
+  test("lang=zh and lang=en are read; anything else is no language, and Lesson.from_query's note says so", () => {
+    assert.equal(linkLanguage("optimizer=gd&lang=zh"), "zh");
+    assert.equal(linkLanguage("lang=en"), "en");
+    for (const query of ["lang=fr", "lang=ZH", "lang=", "optimizer=gd", ""]) assert.equal(linkLanguage(query), null);
+    const handmade = LINKS.queries.filter((c) => c.query.includes("lang="));
+    assert.ok(handmade.length >= 4 && handmade.every((c) => c.zh), "the handmade lang links carry Chinese notes");
   });
 });
 
@@ -76,7 +90,7 @@ describe("links written as Lesson.to_query writes them", () => {
     test(c.link.length > 70 ? `${c.link.slice(0, 70)}...` : c.link, () => {
       assert.equal(toQuery(CONFIG, c.lesson), c.link);
       const { lesson, notes } = fromQuery(CONFIG, c.link);
-      assert.deepStrictEqual(notes, c.notes);
+      assert.deepStrictEqual(notes, c.messages);
       assertSameLesson(lesson, c.back, "the link's lesson");
       if (c.lesson.steps <= CONFIG.pageSteps) {
         assert.deepStrictEqual(notes, []);
@@ -91,7 +105,7 @@ describe("links written as Lesson.to_query writes them", () => {
     for (const convention of CONFIG.conventions) assert.ok(lessons.some((l) => l.convention === convention));
     for (const name of Object.keys(CONFIG.objectives)) assert.ok(lessons.some((l) => l.objective === name), name);
     assert.ok(lessons.some((l) => l.optimizers.length === CONFIG.maxOptimizers));
-    assert.ok(LINKS.lessons.some((c) => c.notes.length === 1 && c.notes[0].startsWith("Capped")));
+    assert.ok(LINKS.lessons.some((c) => c.messages.length === 1 && c.messages[0].key === "note.capped_steps"));
   });
 });
 

@@ -2,9 +2,11 @@
 // Lesson.to_query writes it, for the page that runs without Python. Pure, no DOM, importable by Node as it is.
 //
 // Every fact comes from Python's config (the names, the limits, the spec table, the default lesson). A link gives
-// the lesson Lesson.from_query gives, and a note for each parameter it ignores, in Python's words for the links
-// people write; for exotic text (other scripts, control characters) the words may differ. js/test/links.json,
-// made by js/test/make_links_golden.py, holds Python's lessons and notes for the same links.
+// the lesson Lesson.from_query gives, and a note for each parameter it ignores, as the same message of the tables
+// (core/i18n.js: {key, params}, said in the page's language) for the links people write; for exotic text (other
+// scripts, control characters) the values quoted may differ. js/test/links.json, made by
+// js/test/make_links_golden.py, holds Python's lessons and notes for the same links.
+import { LANGUAGES, message } from "./i18n.js";
 import { pyG, pyRepr, pyStrRepr, pyStrip } from "./format.js";
 import { checkObjective } from "./objectives.js";
 import { FormulaError } from "./formula.js";
@@ -20,12 +22,24 @@ const DIGITS = "[0-9](?:_?[0-9])*"; // digits, one underscore at a time between 
 const FLOAT = new RegExp(`^[+-]?(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})(?:[eE][+-]?${DIGITS})?$`);
 const INF_NAN = /^([+-]?)(inf|infinity|nan)$/i;
 
-/** A value the lesson does not take: its message becomes the note. */
-class Refusal extends Error {}
-
-function refuse(message) {
-  throw new Refusal(message);
+/** A value the lesson does not take: its message ({key, params}) becomes the note's reason. */
+class Refusal extends Error {
+  constructor(reason) {
+    super(typeof reason === "string" ? reason : reason.key);
+    this.reason = reason;
+  }
 }
+
+function refuse(key, params) {
+  throw new Refusal(message(key, params));
+}
+
+/** Refuse with a reason already made: a message's data, or text. */
+function refuseWith(reason) {
+  throw new Refusal(reason);
+}
+
+const ignored = (key, raw, reason) => message("note.ignored", { key, value: pyStrRepr(raw), reason });
 
 const strip = pyStrip;
 const isAscii = (text) => /^[\x00-\x7f]*$/.test(text);
@@ -65,51 +79,48 @@ export function readFloat(text) {
 
 function checkName(value, parameter, allowed) { // specs.check_name
   if (allowed.includes(value)) return value;
-  return refuse(`The '${parameter}' parameter must be one of ${allowed.map(pyStrRepr).join(", ")}. `
-    + `Got ${pyStrRepr(value)} instead.`);
+  return refuse("error.one_of", { parameter, allowed: allowed.map(pyStrRepr).join(", "), value: pyStrRepr(value) });
 }
 
 function checkInt(value, parameter, low, high, bound = `[${low}, ${high}]`) { // specs.check_int, for a BigInt
   if (value >= low && value <= high) return value;
-  return refuse(`The '${parameter}' parameter must be an integer in the range ${bound}. Got ${value} instead.`);
+  return refuse("error.int_range", { parameter, range: bound, value: String(value) });
 }
 
 function checkGeneral(config, key, value) { // objectives.check_general, for one finite float
   const { low, high } = config.general[key];
   if (value >= low && value <= high) return value;
-  return refuse(`The '${key}' parameter of general must be a float in the range [${low}, ${high}]. `
-    + `Got ${pyFloatRepr(value)} instead.`);
+  return refuse("error.float_range", { parameter: key, rule: "general", low: String(low), high: String(high),
+    value: pyFloatRepr(value) });
 }
 
 function checkValue(rule, name, spec, value) { // specs.check_value, for one value
   if (Array.isArray(spec.choices)) {
     if (spec.choices.includes(value) && typeof value === typeof spec.default) return value;
-    return refuse(`The '${name}' parameter of ${rule} must be one of ${spec.choices.map(valueRepr).join(", ")}. `
-      + `Got ${valueRepr(value)} instead.`);
+    return refuse("error.one_of_rule", { parameter: name, rule, allowed: spec.choices.map(valueRepr).join(", "),
+      value: valueRepr(value) });
   }
-  const where = `The '${name}' parameter of ${rule} must be a float in the range [${pyG(spec.low)}, ${pyG(spec.high)}]`;
-  if (typeof value === "string") return refuse(`${where}. Got ${pyStrRepr(value)} instead.`);
-  if (!(value >= spec.low && value <= spec.high)) return refuse(`${where}. Got ${pyG(value)} instead.`);
+  const range = { parameter: name, rule, low: pyG(spec.low), high: pyG(spec.high) };
+  if (typeof value === "string") return refuse("error.float_range", { ...range, value: pyStrRepr(value) });
+  if (!(value >= spec.low && value <= spec.high)) return refuse("error.float_range", { ...range, value: pyG(value) });
   return value;
 }
 
 function parseInt_(raw, key) { // lesson._int
   const value = readInt(raw);
-  return value === null ? refuse(`The '${key}' parameter must be an integer. Got ${pyStrRepr(raw)} instead.`) : value;
+  return value === null ? refuse("error.not_integer", { parameter: key, value: pyStrRepr(raw) }) : value;
 }
 
 function parseFloat_(raw, key) { // lesson._float
   const value = readFloat(raw);
-  if (value === null || !Number.isFinite(value)) {
-    refuse(`The '${key}' parameter must be a finite number. Got ${pyStrRepr(raw)} instead.`);
-  }
+  if (value === null || !Number.isFinite(value)) refuse("error.not_finite", { parameter: key, value: pyStrRepr(raw) });
   return value;
 }
 
 function parsePair(raw, key) { // lesson._pair
   const parts = raw.split(",");
   const values = parts.length === 2 ? parts.map(readFloat) : [null];
-  if (values.includes(null)) refuse(`The '${key}' parameter must be two numbers x1,x2. Got ${pyStrRepr(raw)} instead.`);
+  if (values.includes(null)) refuse("error.two_numbers", { parameter: key, pair: "x1,x2", value: pyStrRepr(raw) });
   return values;
 }
 
@@ -120,7 +131,7 @@ function parseWindow(raw, key) { // lesson._window: four floats within the bound
   } catch {
     // refused below, in Python's words
   }
-  return refuse(`The '${key}' parameter must be four numbers x1_low,x1_high,x2_low,x2_high with low < high, within `
+  return refuseWith(`The '${key}' parameter must be four numbers x1_low,x1_high,x2_low,x2_high with low < high, within `
     + `[-1e+06, 1e+06]. Got ${pyStrRepr(raw)} instead.`);
 }
 
@@ -138,8 +149,8 @@ function hyperValue(spec, raw) { // lesson._hyper: what check_value is given for
 }
 
 function capped(config, steps) { // lesson._capped
-  return `Capped steps=${steps} at ${config.pageSteps}: the page runs at most ${config.pageSteps} steps, the steps `
-    + `slider's range (the command line and the Python API take up to ${config.maxSteps}).`;
+  return message("note.capped_steps", { steps: String(steps), page: String(config.pageSteps),
+    most: String(config.maxSteps) });
 }
 
 // The link's parameters by name, as lesson._items reads parse_qsl's: keys stripped, the last value of a key wins
@@ -156,18 +167,19 @@ const takes = (config, rule, convention, name) => Object.hasOwn(specsOf(config, 
  * Read a link as Lesson.from_query(query, ignore=ignore) does; never throws.
  *
  * Every value goes through the lesson's checks; a bad one is dropped with a note and the default kept; steps past
- * config.pageSteps are capped with a note. Keys in `ignore` are dropped silently.
+ * config.pageSteps are capped with a note. Keys in `ignore` are dropped silently, and so is `lang`, the page's
+ * language (linkLanguage), when it is one the page speaks.
  *
  * @param {object} config state.config(): rules, conventions, objectives, specs, limits and the default lesson
  * @param {string} query the link's query string, with or without its "?"
  * @param {{ignore?: string[]}} [options]
- * @returns {{lesson: object, notes: string[]}} the lesson in state.lesson_state()'s plain form
+ * @returns {{lesson: object, notes: {key: string, params: object}[]}} the lesson in state.lesson_state()'s plain
+ *   form, and the notes as messages (core/i18n.js says them in the page's language)
  */
 export function fromQuery(config, query, { ignore = [] } = {}) {
   const base = config.defaultLesson;
   if (query !== null && query !== undefined && typeof query !== "string") {
-    return { lesson: fromQuery(config, "").lesson, notes: ["Ignored the link: it must be a query string such as "
-      + `'optimizer=rmsprop&eta=0.4'. Got ${String(query)} instead.`] };
+    return { lesson: fromQuery(config, "").lesson, notes: [message("note.bad_link", { value: String(query) })] };
   }
   const items = queryItems(query ?? "");
   for (const key of ignore) items.delete(key);
@@ -177,6 +189,13 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
     return value;
   };
   const notes = [];
+  if (items.has("lang")) { // the page's, not the lesson's: a language it does not speak is a note
+    const raw = pop("lang");
+    if (!LANGUAGES.includes(raw)) {
+      notes.push(ignored("lang", raw, message("error.one_of", { parameter: "lang",
+        allowed: LANGUAGES.map(pyStrRepr).join(", "), value: pyStrRepr(raw) })));
+    }
+  }
   const kw = {}; // the settings accepted so far
   const take = (key, parse, check) => {
     if (!items.has(key)) return;
@@ -185,7 +204,7 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
       kw[key] = check(parse(raw, key));
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
-      notes.push(`Ignored ${key}=${pyStrRepr(raw)}: ${error.message}`);
+      notes.push(ignored(key, raw, error.reason));
     }
   };
 
@@ -195,13 +214,11 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
     const known = listed.filter((n) => config.rules.includes(n));
     for (const n of listed) {
       if (!config.rules.includes(n)) {
-        notes.push(`Ignored optimizer ${pyStrRepr(n)}: it must be one of ${config.rules.join(", ")}.`);
+        notes.push(message("note.ignored_optimizer", { name: pyStrRepr(n), allowed: config.rules.join(", ") }));
       }
     }
     const most = config.maxOptimizers;
-    if (known.length > most) {
-      notes.push(`Ignored optimizers beyond the first ${most}: the app shows at most ${most} at once.`);
-    }
+    if (known.length > most) notes.push(message("note.too_many_optimizers", { count: String(most) }));
     if (known.length) optimizers = known.slice(0, most);
   }
   take("convention", strip, (v) => checkName(v, "convention", config.conventions));
@@ -212,7 +229,7 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
       return objective;
     } catch (error) {
       if (!(error instanceof FormulaError)) throw error;
-      return refuse(error.message + (raw.includes(" ") && !raw.includes("+") ? " (in a link, '+' is written %2B)"
+      return refuseWith(error.message + (raw.includes(" ") && !raw.includes("+") ? " (in a link, '+' is written %2B)"
         : ""));
     }
   });
@@ -227,8 +244,7 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
   take("seed", parseInt_, (v) => checkInt(v, "seed", 0n, SEED_HIGH, "[0, 2**32)"));
   take("start", parsePair, ([x, y]) => {
     if (Math.abs(x) <= config.bound && Math.abs(y) <= config.bound) return [x, y];
-    return refuse(`The 'start' parameter must be a pair of finite floats (x1, x2) with |x1|, |x2| <= `
-      + `${pyG(config.bound)}. Got (${pyFloatRepr(x)}, ${pyFloatRepr(y)}) instead.`);
+    return refuse("error.start", { bound: pyG(config.bound), value: `(${pyFloatRepr(x)}, ${pyFloatRepr(y)})` });
   });
   take("window", parseWindow, (window) => { // objectives.check_window, and the formula must have values in it
     if (kw.objective !== undefined && !Object.hasOwn(config.objectives, kw.objective)) {
@@ -236,14 +252,14 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
         formulaObjective(kw.objective, { start: kw.start ?? [...base.start], window });
       } catch (error) {
         if (!(error instanceof FormulaError)) throw error;
-        refuse(error.message);
+        refuseWith(error.message);
       }
     }
     return window;
   });
   for (const key of ["condition", "angle"]) {
     if (kw.objective === "general") take(key, parseFloat_, (v) => checkGeneral(config, key, v));
-    else if (items.has(key)) notes.push(`Ignored ${key}=${pyStrRepr(pop(key))}: it only applies to objective=general.`);
+    else if (items.has(key)) notes.push(ignored(key, pop(key), message("reason.general_only")));
   }
 
   const convention = kw.convention ?? base.convention;
@@ -252,9 +268,8 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
     const raw = pop(key);
     const dot = key.lastIndexOf(".");
     const target = dot < 0 ? "" : key.slice(0, dot), name = key.slice(dot + 1);
-    const ignored = `Ignored ${key}=${pyStrRepr(raw)}`;
     if (target && !optimizers.includes(target)) {
-      notes.push(`${ignored}: ${target} is not among the optimizers shown (${optimizers.join(", ")}).`);
+      notes.push(ignored(key, raw, message("reason.not_shown", { target, shown: optimizers.join(", ") })));
       continue;
     }
     const targets = target ? [target] : optimizers;
@@ -262,10 +277,10 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
     if (!takers.length) {
       const other = targets.filter((t) => config.conventions.some((c) => c !== convention
         && takes(config, t, c, name)));
-      notes.push(other.length
-        ? `${ignored}: ${other[0]} takes ${pyStrRepr(name)} only under convention=`
-          + `${convention === "d2l" ? "torch" : "d2l"}.`
-        : `${ignored}: no optimizer shown takes a parameter named ${pyStrRepr(name)}.`);
+      notes.push(ignored(key, raw, other.length
+        ? message("reason.other_convention", { optimizer: other[0], name: pyStrRepr(name),
+          convention: convention === "d2l" ? "torch" : "d2l" })
+        : message("reason.no_taker", { name: pyStrRepr(name) })));
       continue;
     }
     for (const t of takers) {
@@ -274,7 +289,7 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
         given.get(t).set(name, checkValue(t, name, spec, hyperValue(spec, raw)));
       } catch (error) {
         if (!(error instanceof Refusal)) throw error;
-        notes.push(`${ignored}: ${error.message}`);
+        notes.push(ignored(key, raw, error.reason));
         break;
       }
     }
@@ -315,6 +330,12 @@ export function quotePlus(text) {
 function fmt(value) {
   if (typeof value === "boolean") return value ? "true" : "false";
   return typeof value === "number" ? pyRepr(value) : String(value);
+}
+
+/** The language a link asks the page to speak (lang=zh), or null where it names none the page speaks. */
+export function linkLanguage(query) {
+  const raw = typeof query === "string" ? queryItems(query).get("lang") : undefined;
+  return LANGUAGES.includes(raw) ? raw : null;
 }
 
 /**
