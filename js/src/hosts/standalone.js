@@ -3,7 +3,8 @@
 // checks, as the server reads links), and downloads made here.
 
 import { displayFromQuery } from "../core/display.js";
-import { fromQuery } from "../core/link.js";
+import { message } from "../core/i18n.js";
+import { fromQuery, linkLanguage } from "../core/link.js";
 import { createApp } from "../ui/app.js";
 
 function decodeNoise(base64) {
@@ -43,24 +44,26 @@ export function pageModel(state) {
 
 /**
  * Mount the app in `el` from the data the HTML export inlined: {config, lesson, display, notes, noise (base64
- * float64 pairs), noise_seed}. A query string (`app.html?optimizer=gd,momentum&presenter=1`) presets the lesson
- * and how it is shown as on the server; its notes say what was ignored.
+ * float64 pairs), noise_seed, lang}. A query string (`app.html?optimizer=gd,momentum&presenter=1&lang=zh`) presets
+ * the lesson and how it is shown as on the server, and the page's language; its notes say what was ignored. With no
+ * language in the link or in the page (export --lang), the page speaks its reader's browser's language.
  */
 export function standalone(el, data, search = window.location.search) {
   const { config } = data;
   let lesson = data.lesson;
   let display = { ...config.display.default, ...(data.display ?? {}) };
   let notes = [...(data.notes ?? [])];
+  let lang = data.lang ?? "";
   if (search && search.length > 1) {
     const parsed = fromQuery(config, search, { ignore: ["theme", "template", ...config.display.keys] });
     const shown = displayFromQuery(config, search, display);
     lesson = parsed.lesson;
     display = shown.display;
     notes = [...parsed.notes, ...shown.notes];
+    lang = linkLanguage(search) ?? lang;
     if (lesson.seed !== data.noise_seed) {
       if (lesson.optimizers.includes("sgd")) {
-        notes.push(`Ignored seed=${lesson.seed}: this page holds SGD's noise for seed ${data.noise_seed} only `
-          + "(trajectories export --format html --seed N makes a page for another seed).");
+        notes.push(message("note.seed_only", { seed: String(lesson.seed), page_seed: String(data.noise_seed) }));
       }
       lesson = { ...lesson, seed: data.noise_seed };
     }
@@ -69,6 +72,15 @@ export function standalone(el, data, search = window.location.search) {
   // of its own (a notebook exported by nbconvert, a MyST site)
   const here = typeof data.link_base === "string" ? data.link_base
     : `${window.location.origin === "null" ? "file://" : window.location.origin}${window.location.pathname}`;
-  return createApp(el, pageModel({ config, lesson, display, notes, noise: decodeNoise(data.noise),
-    noise_seed: data.noise_seed, link_base: here, exporter: "page" }));
+  const model = pageModel({ config, lesson, display, notes, noise: decodeNoise(data.noise),
+    noise_seed: data.noise_seed, link_base: here, exporter: "page", lang });
+  const app = createApp(el, model);
+  // The document's language follows the app's (the app hears of a change first: it was listening first), where the
+  // page is the app's own (a notebook or a book page holds other things too, in its own language).
+  if (typeof data.link_base !== "string") {
+    const follow = () => { document.documentElement.lang = app.root.lang; };
+    model.on("change:lang", follow);
+    follow();
+  }
+  return app;
 }

@@ -5,9 +5,14 @@
 // optimizer) and the parts that depend on it are drawn again, once per frame. The model is anywidget's (get, set,
 // save_changes, on, off, send): a kernel's widget (hosts/widget.js: the lesson goes to Python when the hand
 // rests, and Python can move it) or the page's own (hosts/standalone.js). Nothing here knows which.
+//
+// Every word comes from the tables of messages in the page's language (core/i18n.js): the model's lang ("en",
+// "zh", or "" for the reader's browser language). Another language builds the app's content again in it, keeping
+// the lesson, the notes, the highlighted step and the tab shown.
 
 import { displayToQuery, shows } from "../core/display.js";
 import { pyG } from "../core/format.js";
+import { checkLanguage, message, pickLanguage, translator } from "../core/i18n.js";
 import * as L from "../core/lesson.js";
 import { toQuery } from "../core/link.js";
 import { FormulaError } from "../core/formula.js";
@@ -20,6 +25,7 @@ import { createPlot } from "../figures/plot.js";
 import { asOnScreen, backgroundOf, svgFile } from "../figures/svg_file.js";
 import { APP_CSS } from "./app.css.js";
 import { createArrangement } from "./arrange.js";
+import { showBanner } from "./banner.js";
 import { createControls } from "./controls.js";
 import { h, installStyles } from "./dom.js";
 import { createExports } from "./exports.js";
@@ -30,30 +36,80 @@ import { createMessages } from "./messages.js";
 import { createScrubber } from "./scrubber.js";
 import { createTabs } from "./tabs.js";
 
+/** The language the page speaks: the model's lang if it names one, else the reader's browser's. */
+export function pageLanguage(model) {
+  return checkLanguage(model.get("lang")) ?? pickLanguage(globalThis.navigator?.languages);
+}
+
 /**
  * Mount the app in `el`.
  *
  * @param {HTMLElement} el
  * @param {object} model anywidget's model interface over the state Python writes (trajectories/app.py): config,
- *   lesson, display (presenter, controls, panels, view: trajectories.display), notes, noise (float64 pairs) for
- *   noise_seed, link_base; exporter "page" where no kernel renders exports (the standalone page)
- * @returns {{root, lesson, offline(), destroy()}} offline: the kernel is gone (nothing is sent; Export saves the
- *   figure as drawn and says why; no GIF)
+ *   lesson, display (presenter, controls, panels, view: trajectories.display), notes (text, or messages as {key,
+ *   params}), noise (float64 pairs) for noise_seed, link_base, lang; exporter "page" where no kernel renders exports
+ *   (the standalone page)
+ * @returns {{root, lesson, lang, offline(reason), destroy()}} offline: the kernel ("kernel") or the server
+ *   ("server") is gone: a banner says so, nothing is sent, Export saves the figure as drawn and says why; no GIF
  */
 export function createApp(el, model) {
   installStyles(el, APP_CSS + PLOT_CSS + LANDSCAPE_CSS);
+  const root = h("div", { class: "tj-app" });
+  el.append(root);
+  let view = null, lost = null;
+
+  function mount(kept) {
+    const t = translator(model.get("config").messages, pageLanguage(model));
+    root.lang = t("lang.tag");
+    view = createView(root, model, t, kept);
+    if (lost) {
+      view.offline();
+      showBanner(root, t, lost);
+    }
+  }
+  const onLanguage = () => {
+    if (view.t.lang === pageLanguage(model)) return;
+    const kept = view.keep();
+    view.destroy();
+    mount(kept);
+  };
+  model.on("change:lang", onLanguage);
+  mount(null);
+
+  return {
+    root,
+    get lesson() { return view.lesson; },
+    get lang() { return view.t.lang; },
+    offline(reason) {
+      lost = reason;
+      view.offline();
+      showBanner(root, view.t, reason);
+    },
+    destroy() {
+      model.off("change:lang", onLanguage);
+      view.destroy();
+      root.remove();
+    },
+  };
+}
+
+// The app's content in one language, appended to `root`; `kept` is what a previous language had on screen.
+function createView(root, model, t, kept) {
   const config = model.get("config");
   const boundText = pyG(config.bound);
-  let lesson = model.get("lesson"), notes = [...(model.get("notes") ?? [])], current = {}, objective = null;
-  let display = { ...config.display.default, ...(model.get("display") ?? {}) }, dark = false;
+  let lesson = kept?.lesson ?? model.get("lesson"), notes = [...(kept?.notes ?? model.get("notes") ?? [])];
+  let current = {}, objective = null;
+  let display = kept?.display ?? { ...config.display.default, ...(model.get("display") ?? {}) }, dark = false;
   const runs = createRuns(config, (seed) => (seed === model.get("noise_seed") ? model.get("noise") : null));
-  const sync = createLessonSync(model, lesson);
-  const exports = createExports(model);
+  const sync = createLessonSync(model, model.get("lesson"));
+  if (kept) sync.send(lesson); // what the hand changed in the other language and not yet sent
+  const exports = createExports(model, t);
+  const nameOf = (optimizer) => t.name("optimizer", optimizer);
 
   // Any error of a control reaches the page as one line, never the console alone (async ones too).
   const guard = (action) => (...args) => {
     const report = (error) => {
-      say([`Something went wrong: ${error.message}`], true);
+      say([message("app.error", { error: error.message })], true);
       console.warn("trajectories:", error); // eslint-disable-line no-console
     };
     try {
@@ -65,7 +121,7 @@ export function createApp(el, model) {
   };
 
   // ---- the page ------------------------------------------------------------------------------------------
-  const controls = createControls(config, lesson, {
+  const controls = createControls(config, t, lesson, {
     optimizer: guard(toggleOptimizer),
     objective: guard((name) => change(L.withSettings(lesson, { objective: name, window: null }))),
     formula: guard(typeFormula),
@@ -83,14 +139,14 @@ export function createApp(el, model) {
   controls.gifButton.hidden = exports.local; // a GIF is drawn by the kernel's matplotlib
   const setStart = guard((x1, x2) => change(L.withSettings(lesson, { start: [x1, x2] })));
   const plotBox = h("div", { class: "tj-plot-box" });
-  const plot = createPlot(plotBox, { onStart: setStart });
+  const plot = createPlot(plotBox, { t, onStart: setStart });
   const panelsBox = h("div", { class: "tj-panels-box" });
-  const panels = createPanels(panelsBox);
-  const scrubber = createScrubber(lesson.steps, guard(() => scheduleDraw()));
-  const messages = createMessages(config);
-  const hyper = createHyper(config, guard((name, key, value) => change(L.withHyperparameter(lesson, name, key,
+  const panels = createPanels(panelsBox, { t });
+  const scrubber = createScrubber(t, lesson.steps, guard(() => scheduleDraw()), kept?.scrubber);
+  const messages = createMessages(config, t);
+  const hyper = createHyper(config, t, guard((name, key, value) => change(L.withHyperparameter(lesson, name, key,
     value))));
-  const landscape = createLandscapeTab(h("div"), { config,
+  const landscape = createLandscapeTab(h("div"), { config, t,
     onPick: guard((name, values) => {
       let next = lesson;
       for (const [key, value] of Object.entries(values)) next = L.withHyperparameter(next, name, key, value);
@@ -98,26 +154,27 @@ export function createApp(el, model) {
     }),
     onExport: guard(exportLandscape) });
   const tabs = createTabs([
-    { name: "trajectories", label: "Trajectories", content: h("div", { class: "tj-stage" }, plotBox,
+    { name: "trajectories", label: t("tab.trajectories"), content: h("div", { class: "tj-stage" }, plotBox,
       scrubber.element) },
-    { name: "landscape", label: "Landscape", content: landscape.element },
-  ], guard(drawLandscape));
-  const hint = h("div", { class: "tj-hint tj-step-hint", text: "at the highlighted step: grey dashed arrow = −η·∇f, "
-    + "coloured arrow = the actual update" });
+    { name: "landscape", label: t("tab.landscape"), content: landscape.element },
+  ], guard(drawLandscape), kept?.tab);
+  const hint = h("div", { class: "tj-hint tj-step-hint", text: t("hint.arrows") });
   const side = h("div", { class: "tj-side" }, controls.element, hyper.element, messages.message, messages.readout,
     hint);
   const arrangement = createArrangement({ figure: tabs.element, side, plotBox, plot, panelsBox, panels,
     hyper: hyper.element, onLayout: () => scheduleDraw(),
     state: () => ({ display, runs: lesson.optimizers.length, tabs: shows(display, "landscape") }) });
-  const link = h("input", { type: "text", class: "tj-link", readonly: true, "aria-label": "link to this lesson" });
-  const copy = h("button", { type: "button", class: "tj-copy", onclick: guard(() => copyLink(link, copy)) }, "Copy");
+  const link = h("input", { type: "text", class: "tj-link", readonly: true, "aria-label": t("link.aria") });
+  const copy = h("button", { type: "button", class: "tj-copy", onclick: guard(() => copyLink(t, link, copy)) },
+    t("link.copy"));
   const presenter = h("button", { type: "button", class: "tj-presenter", "aria-pressed": "false",
-    title: "bigger type and thicker lines, for a projector", onclick: guard(() => setDisplay({
-      ...display, presenter: !display.presenter })) }, "Presenter");
-  const linkRow = h("div", { class: "tj-linkrow" }, h("span", { class: "tj-name", text: "link" }), link, copy,
-    presenter);
-  const root = h("div", { class: "tj-app" }, arrangement.element, linkRow);
-  el.append(root);
+    title: t("control.presenter_title"), onclick: guard(() => setDisplay({
+      ...display, presenter: !display.presenter })) }, t("control.presenter"));
+  const languages = createLanguageSwitch(config, t, guard(setLanguage));
+  const linkRow = h("div", { class: "tj-linkrow" }, h("span", { class: "tj-name", text: t("link.name") }), link, copy,
+    presenter, languages);
+  const content = [arrangement.element, linkRow];
+  root.append(...content);
 
   // ---- controls -> lesson --------------------------------------------------------------------------------
   function change(next) {
@@ -131,9 +188,8 @@ export function createApp(el, model) {
   function toggleOptimizer(name) {
     const shown = lesson.optimizers;
     const next = shown.includes(name) ? shown.filter((n) => n !== name) : [...shown, name];
-    if (next.length === 0) return say(["Show at least one optimizer."]);
-    if (next.length > config.maxOptimizers) return say([`At most ${config.maxOptimizers} optimizers at once: hide `
-      + "one first."]);
+    if (next.length === 0) return say([message("app.at_least_one")]);
+    if (next.length > config.maxOptimizers) return say([message("app.at_most", { count: config.maxOptimizers })]);
     return change(L.withOptimizers(config, lesson, next));
   }
 
@@ -160,9 +216,15 @@ export function createApp(el, model) {
   function setConvention(name) {
     if (name === lesson.convention) return;
     change(L.withConvention(config, lesson, name));
-    const which = name === "torch" ? "torch.optim's" : "the book's";
-    notes = [`Convention ${name}: the same values through ${which} formulas (where eps sits, Adadelta's lr); `
-      + "Reset gives the book's defaults."];
+    notes = [message(name === "torch" ? "app.convention_torch" : "app.convention_d2l")];
+  }
+
+  // The page's language, chosen here: the model keeps it (the kernel hears of it, for its exports), and the link
+  // carries it from now on.
+  function setLanguage(lang) {
+    if (lang === t.lang && model.get("lang") === lang) return;
+    model.set("lang", lang);
+    model.save_changes();
   }
 
   function startFromFields(text1, text2) {
@@ -170,24 +232,23 @@ export function createApp(el, model) {
     const ok = (text, v) => text !== "" && Number.isFinite(v) && Math.abs(v) <= config.bound;
     if (ok(text1, x1) && ok(text2, x2)) return change(L.withSettings(lesson, { start: [x1, x2] }));
     controls.showStart(lesson.start); // the fields go back to the start in use
-    const [a, b] = lesson.start.map((v) => pyG(v));
-    return say([`Kept the start at (${a}, ${b}): x1 and x2 must be numbers with |x1|, |x2| <= ${boundText}. Got `
-      + `${text1.trim() || "an empty field"}, ${text2.trim() || "an empty field"} instead.`], true);
+    return say([message("app.bad_start", { bound: boundText, x1: text1 || message("app.nothing"),
+      x2: text2 || message("app.nothing") })], true);
   }
 
   async function exportFigure() {
     const step = scrubber.shown(lesson.steps); // exactly what the plot highlights
     if (!exports.local) {
       sync.flush(); // the kernel draws what is on screen
-      controls.exportOutput.textContent = "Preparing the figure…";
+      controls.exportOutput.textContent = t("export.preparing");
       try {
-        const file = await exports.ask({ kind: "trajectories", step });
+        const file = await exports.ask({ kind: "trajectories", step, lang: t.lang });
         exports.save(file);
-        controls.exportOutput.textContent = `Downloaded ${file.name}`;
+        controls.exportOutput.textContent = t("export.downloaded", { name: file.name });
         return;
       } catch (error) {
         if (!exports.local) {
-          controls.exportOutput.textContent = `Export failed: ${error.message}`;
+          controls.exportOutput.textContent = t("export.failed", { error: error.message });
           return;
         } // the kernel went away while it was asked: the figure as drawn, below
       }
@@ -197,32 +258,32 @@ export function createApp(el, model) {
     const data = svgFile(asOnScreen(shown), { background: backgroundOf(plotBox) });
     exports.save({ name, data, mime: "image/svg+xml" });
     // The command that makes the book-style file of this very lesson, ready to copy (a query holds no quote): the
-    // same figure as the kernel's Export gives (App.export), panels, presenter and view as on screen.
+    // same figure as the kernel's Export gives (App.export), panels, presenter, view and language as on screen.
     const view = display.view === config.display.default.view ? "" : `&view=${display.view}`;
     const command = `trajectories export --link '${toQuery(config, lesson)}${view}'`
       + (display.panels ? " --loss" : "") + (display.presenter ? " --style slides" : "")
-      + (step === null ? "" : ` --step ${step}`);
-    const why = model.get("exporter") === "page" ? "This page has no server" : "The kernel is gone";
-    controls.exportOutput.replaceChildren(`Downloaded ${name}: the figure as drawn on screen. ${why}; the `
-      + "book-style file of this lesson is made by ", h("code", { class: "tj-export-command", text: command }));
+      + (t.lang === "en" ? "" : ` --lang ${t.lang}`) + (step === null ? "" : ` --step ${step}`);
+    const why = model.get("exporter") === "page" ? "export.page_no_server" : "export.page_kernel_gone";
+    controls.exportOutput.replaceChildren(t("export.page", { name, why: t(why) }),
+      h("code", { class: "tj-export-command", text: command }));
   }
 
   // Play as a GIF, one frame per step: the kernel draws it as `trajectories export --format gif` does, and says
-  // in words what it shows (its alt text, to paste with it).
+  // in words what it shows (its alt text, to paste with it, in the page's language).
   async function exportGif() {
     if (exports.local) return;
     sync.flush();
-    controls.exportOutput.textContent = `Drawing ${lesson.steps + 1} frames…`;
+    controls.exportOutput.textContent = t("export.gif_frames", { frames: String(lesson.steps + 1) });
     try {
-      const file = await exports.ask({ kind: "trajectories", format: "gif" });
+      const file = await exports.ask({ kind: "trajectories", format: "gif", lang: t.lang });
       exports.save(file);
-      controls.exportOutput.replaceChildren(`Downloaded ${file.name}. Its alt text: `,
+      controls.exportOutput.replaceChildren(t("export.gif_done", { name: file.name }),
         h("span", { class: "tj-export-alt", text: file.alt ?? "" }));
     } catch (error) {
       controls.exportOutput.textContent = exports.local
-        ? `A GIF needs the kernel, which is gone: trajectories export --link '${toQuery(config, lesson)}' `
-          + "--format gif makes it."
-        : `Export failed: ${error.message}`;
+        ? t("export.gif_needs_kernel", { command: `trajectories export --link '${toQuery(config, lesson)}' `
+          + `--format gif${t.lang === "en" ? "" : ` --lang ${t.lang}`}` })
+        : t("export.failed", { error: error.message });
     }
   }
 
@@ -230,7 +291,7 @@ export function createApp(el, model) {
     if (!exports.local) {
       sync.flush();
       try {
-        exports.save(await exports.ask({ kind: "landscape", ...settings }));
+        exports.save(await exports.ask({ kind: "landscape", ...settings, lang: t.lang }));
         return;
       } catch (error) {
         if (!exports.local) throw error;
@@ -295,9 +356,13 @@ export function createApp(el, model) {
   let wordsTimer = 0;
   function words() {
     wordsTimer = 0;
-    messages.showReadout(runs.lines(lesson, current));
+    messages.showReadout(runs.lines(lesson, current).map(([name, line]) => [nameOf(name), line]));
     const options = displayToQuery(config, display);
-    const address = `${model.get("link_base") || ""}?${toQuery(config, lesson)}${options ? `&${options}` : ""}`;
+    // The page's language is in the link once it was chosen (by the link, the switch, Python); a page that
+    // follows the reader's browser leaves it to each reader's.
+    const lang = checkLanguage(model.get("lang"));
+    const address = `${model.get("link_base") || ""}?${toQuery(config, lesson)}${options ? `&${options}` : ""}`
+      + (lang ? `&lang=${lang}` : "");
     if (link.value !== address) link.value = address;
     hyper.stability(lesson, objectiveOf(lesson).hessian);
     showMessages();
@@ -309,11 +374,11 @@ export function createApp(el, model) {
     const looks = L.looksFor(config, lesson.optimizers, dark);
     const step = scrubber.shown(lesson.steps);
     const optimizers = lesson.optimizers.map((name, i) => ({
-      name, color: looks[i].color, label: name, marker: looks[i].marker,
+      name, color: looks[i].color, label: nameOf(name), marker: looks[i].marker,
       run: current[name], eta: lesson.hyperparameters[name].eta ?? 1,
     }));
-    plot.render({ objective: o, optimizers, start: lesson.start, steps: lesson.steps, step, colors,
-      view: display.view, rule: config.view });
+    plot.render({ objective: { ...o, name: t.name("objective", lesson.objective) }, optimizers, start: lesson.start,
+      steps: lesson.steps, step, colors, view: display.view, rule: config.view });
     shown = { optimizers, steps: lesson.steps, step };
     if (!panelsTimer) panelsTimer = setTimeout(guard(drawPanels), 0);
     scrubber.show(step, lesson.steps);
@@ -353,13 +418,14 @@ export function createApp(el, model) {
     landscape.render({ lesson: { ...lesson, noise }, visible: tabs.selected === "landscape" });
   }
 
+  // A note is text or a message ({key, params}), said in the page's language when shown.
   function say(lines, bad = false) {
     notes = [...lines];
     showMessages(bad);
   }
 
   function showMessages(bad = false) {
-    messages.show(lesson, current, plot.window, notes, bad);
+    messages.show(lesson, current, plot.window, notes.map(t.note), bad);
   }
 
   // ---- the model's side ----------------------------------------------------------------------------------
@@ -387,8 +453,12 @@ export function createApp(el, model) {
   setDisplay(display, { send: false });
 
   return {
-    root,
+    t,
     get lesson() { return lesson; },
+    /** What the content in another language keeps of this one. */
+    keep() {
+      return { lesson, notes, display, scrubber: scrubber.state(), tab: tabs.selected };
+    },
     offline() {
       sync.stop();
       exports.offline(); // Export saves the figure as drawn from now on, and says so
@@ -407,7 +477,7 @@ export function createApp(el, model) {
       plot.destroy();
       panels.destroy();
       landscape.destroy();
-      root.remove();
+      for (const node of content) node.remove();
     },
   };
 }
@@ -420,14 +490,23 @@ function isDark(color) {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.4;
 }
 
+// The language switch: one button per language, each named in its own language (English, 中文).
+function createLanguageSwitch(config, t, onSelect) {
+  const buttons = Object.keys(config.messages).map((lang) => h("button", {
+    type: "button", class: `tj-lang-${lang}`, lang: config.messages[lang]["lang.tag"],
+    "aria-pressed": String(lang === t.lang), onclick: () => onSelect(lang),
+  }, config.messages[lang]["lang.name"]));
+  return h("div", { class: "tj-lang", role: "group", "aria-label": t("lang.switch") }, ...buttons);
+}
+
 // The link to the clipboard; the button says how it went. The clipboard API exists only in secure contexts (https,
 // localhost): elsewhere the link is selected for Ctrl+C.
-function copyLink(link, copy) {
+function copyLink(t, link, copy) {
   link.select();
-  const done = (text) => {
-    copy.textContent = text;
-    setTimeout(() => { copy.textContent = "Copy"; }, 2000);
+  const done = (key) => {
+    copy.textContent = t(key);
+    setTimeout(() => { copy.textContent = t("link.copy"); }, 2000);
   };
-  if (!navigator.clipboard) return done("Selected");
-  return navigator.clipboard.writeText(link.value).then(() => done("Copied"), () => done("Selected"));
+  if (!navigator.clipboard) return done("link.selected");
+  return navigator.clipboard.writeText(link.value).then(() => done("link.copied"), () => done("link.selected"));
 }

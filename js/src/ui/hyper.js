@@ -11,39 +11,46 @@ const over = (rule) => (/^\d+$/.test(rule) ? `${rule}/λmax` : `(${rule})/λmax`
 
 /**
  * @param {object} config state.config()
+ * @param {Function} t the page's words (core/i18n.js translator)
  * @param {(optimizer: string, name: string, value: any) => void} onChange a control moved
  * @returns {{element, sync(lesson, colors, display): string, stability(lesson, hessian)}} sync returns the key of
  *   the columns shown (it changes when the columns are built again)
  */
-export function createHyper(config, onChange) {
+export function createHyper(config, t, onChange) {
   const element = h("div", { class: "tj-hyper" });
   let key = null, controls = {}, notes = {};
+  // A symbol (η) stays a symbol; a name that is a word in the page's language (bias corr.) is said in it.
+  const symbolOf = (key_) => (t.has(`symbol.${key_}`) ? t(`symbol.${key_}`) : config.symbols[key_] ?? key_);
+  const choiceOf = (c) => (t.has(`choice.${c}`) ? t(`choice.${c}`) : String(c));
 
   function column(lesson, name, color, display) {
-    const rows = [h("h3", { style: `color:${color}`, text: name })];
+    const title = t.name("optimizer", name);
+    const rows = [h("h3", { style: `color:${color}`, text: title })];
     for (const [key_, spec] of Object.entries(config.specs[lesson.convention][name])) {
       if (!shows(display, key_, name)) continue; // a compact page shows only the controls it names
       const value = lesson.hyperparameters[name][key_];
-      const symbol = config.symbols[key_] ?? key_;
+      const symbol = symbolOf(key_);
+      const description = spec.text ? t(spec.text) : "";
       const classes = [`tj-${key_}`, `tj-${name}-${key_}`];
       const id = `${name}/${key_}`;
       if (spec.choices && typeof spec.default === "boolean") {
-        const box = h("input", { type: "checkbox", class: classes.join(" "), title: spec.description,
+        const box = h("input", { type: "checkbox", class: classes.join(" "), title: description,
           onchange: (e) => onChange(name, key_, e.target.checked) });
         box.checked = value;
         controls[id] = { get: () => box.checked, set: (v) => { box.checked = v; } };
         rows.push(h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: symbol }), box,
-          h("span", { class: "tj-hint", text: spec.description })));
+          h("span", { class: "tj-hint", text: description })));
       } else if (spec.choices) {
-        const select = h("select", { class: classes.join(" "), title: spec.description, "aria-label": `${name} ${key_}`,
+        const select = h("select", { class: classes.join(" "), title: description,
+          "aria-label": t("hyper.control", { name: title, key: key_ }),
           onchange: (e) => onChange(name, key_, e.target.value) },
-        ...spec.choices.map((c) => h("option", { value: c, text: c })));
+        ...spec.choices.map((c) => h("option", { value: c, text: choiceOf(c) })));
         select.value = value;
         controls[id] = { get: () => select.value, set: (v) => { select.value = v; } };
         rows.push(h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: symbol }), select));
       } else {
         const slider = createSlider({ label: symbol, classes, stops: spec.stops, value, format: (v) => pyG(v, 4),
-          title: `${spec.description} (${key_})`, onChange: (v) => onChange(name, key_, v) });
+          title: `${description} (${key_})`, onChange: (v) => onChange(name, key_, v) });
         controls[id] = { get: () => slider.value, set: (v) => slider.set(v) };
         rows.push(slider.element);
       }
@@ -51,7 +58,7 @@ export function createHyper(config, onChange) {
     notes[name] = h("div", { class: `tj-stability tj-${name}-stability` });
     rows.push(notes[name]);
     const shown = rows.length > 2; // its name and its stability note are not worth a column alone
-    return h("div", { class: "tj-hyper-column", role: "group", "aria-label": `${name} hyperparameters`,
+    return h("div", { class: "tj-hyper-column", role: "group", "aria-label": t("hyper.group", { name: title }),
       hidden: !shown }, ...rows);
   }
 
@@ -87,9 +94,8 @@ export function createHyper(config, onChange) {
           const lambda = 2 / etaLimit("gd", hessian);
           const inside = hp.eta < limit;
           className += inside ? " tj-inside" : " tj-outside";
-          text = `stable for η < ${pyG(limit, 4)} = ${over(LIMIT_RULES[name])} `
-            + `(λmax\u00a0=\u00a0${pyG(lambda, 4)}): `
-            + (inside ? "η is inside" : "η is past it: the run cannot converge");
+          text = t(inside ? "hyper.stable_inside" : "hyper.stable_outside", { limit: pyG(limit, 4),
+            rule: over(LIMIT_RULES[name]), lambda: pyG(lambda, 4) });
         }
         if (note.className !== className) note.className = className;
         if (note.textContent !== text) note.textContent = text;
