@@ -245,7 +245,7 @@ class App:
             if step is not None:
                 raise ValueError(f"The 'step' parameter highlights one step of a still figure; an animation shows "
                                  f"every step. Got step={step!r} with format {format!r}.")
-            return file_name(self._lesson, format), animation_bytes(self._lesson, format=format)
+            return file_name(self._lesson, format), animation_bytes(self._lesson, format=format, lang=lang)
         shown = self.display
         return (file_name(self._lesson, format, step),
                 figure_bytes(self._lesson, loss=shown.panels, format=format, step=step, view=shown.view,
@@ -324,12 +324,13 @@ class App:
                 (name, data), mime = self.export_landscape(content), MIME["svg"]
             else:
                 format = content.get("format", "svg")
-                name, data = self.export(step=content.get("step"), format=format, lang=content.get("lang"))
+                lang = check_lang(content.get("lang"), none=True)
+                name, data = self.export(step=content.get("step"), format=format, lang=lang)
                 mime = MIME[format]
                 if format in ("gif", "mp4"):  # an animation: the page shows the alt text to copy with it
                     from .animation import alt_text
 
-                    extra["alt"] = alt_text(self._lesson)
+                    extra["alt"] = alt_text(self._lesson, lang=lang or self.lang or DEFAULT)
         except Exception as exc:  # noqa: BLE001 - the page shows why an export failed, never a traceback
             widget.send({**reply, "error": str(exc)})
             return

@@ -19,7 +19,8 @@ from typing import Any
 
 from . import animation, figures, landscape, serve
 from .display import CONTROLS, Display, check_controls
-from .lesson import Lesson, make_lesson, optimizer_names
+from .i18n import LANGUAGES
+from .lesson import Lesson, link_lang, make_lesson, optimizer_names
 from .objectives import OBJECTIVES
 from .specs import CONVENTIONS, RULES, SPECS, check_name, parse_pair, specs
 
@@ -154,6 +155,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             print(path)
         return 0
     lesson, display = export_lesson(args)
+    lang = args.lang or (link_lang(args.link) if args.link is not None else None)  # a link's lang=zh counts too
     page = {}
     fmt = figures.target(args.output, lesson, args.format, args.step)[1]
     if fmt in ("html", "mjs"):
@@ -165,10 +167,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
             raise ValueError(f"The '{flag}' option applies to --format html and mjs only (for slides use --style "
                              f"slides, for the panels --loss). Got --format {fmt} instead.")
     path = figures.export(lesson, args.output, style=args.style, loss=args.loss, format=args.format, text=args.text,
-                          step=args.step, view=display.view, seconds=args.seconds, **page)
+                          step=args.step, view=display.view, seconds=args.seconds, lang=lang, **page)
     print(path)
     if path.suffix.lstrip(".") in animation.ANIMATIONS:  # a page's alt text (or a video's aria-label), ready to copy
-        print(f"alt: {animation.alt_text(lesson)}")
+        print(f"alt: {animation.alt_text(lesson, lang=lang or 'en')}")
     return 0
 
 
@@ -212,6 +214,8 @@ def _add_export(sub: Any) -> None:
                    f"{', '.join(CONTROLS)}); none: the plot alone")
     p.add_argument("--panels", choices=("all", "none"), help="--format html: show the loss and effective-rate "
                    "panels (all, the default) or not (none)")
+    p.add_argument("--lang", choices=LANGUAGES, help="the figure's words in English or in the Chinese edition's "
+                   "(default en; a --link's lang=); for html, the page's language (default: its reader's browser's)")
     p.add_argument("--gallery", metavar="FOLDER", help="write the book's figures and an index.md into FOLDER")
     p.set_defaults(func=_cmd_export)
 
@@ -241,7 +245,7 @@ def _cmd_landscape(args: argparse.Namespace) -> int:
     if args.output is None:
         print(landscape.summary(m))
     else:
-        figures.save_landscape(m, args.output)
+        figures.save_landscape(m, args.output, lang=args.lang or "en")
     return 0
 
 
@@ -257,6 +261,7 @@ def _add_landscape(sub: Any) -> None:
     p.add_argument("--metric", default="loss", help=f"one of {', '.join(landscape.METRICS)}")
     p.add_argument("--tol", type=float, default=0.1, help="distance to a minimum that counts as arrived (steps)")
     p.add_argument("-o", "--output", help="write the map as SVG here (otherwise print a one-line summary)")
+    p.add_argument("--lang", choices=LANGUAGES, help="the map's words in English or Chinese (default en)")
     add_settings(p)
     p.set_defaults(func=_cmd_landscape)
 
@@ -282,7 +287,7 @@ def _add_notebook(sub: Any) -> None:
 
 # ---- site -----------------------------------------------------------------------------------------------------
 def _cmd_site(args: argparse.Namespace) -> int:
-    for path in figures.export_site(args.folder, args.link):
+    for path in figures.export_site(args.folder, args.link, lang=args.lang):
         print(path)
     return 0
 
@@ -295,13 +300,16 @@ def _add_site(sub: Any) -> None:
     p.add_argument("folder", help="the folder to write (made, with its parents, if it does not exist)")
     p.add_argument("--link", action="append", default=[], help="one more lesson, as a page link's query "
                                                                "(repeatable), e.g. 'optimizer=adam&eta=0.1'")
+    p.add_argument("--lang", choices=LANGUAGES, help="the index in English or Chinese, with that edition's section "
+                   "numbers and titles, and the app in that language (default: index in English, app in each "
+                   "reader's browser language)")
     p.set_defaults(func=_cmd_site)
 
 
 # ---- serve ----------------------------------------------------------------------------------------------------
 def _cmd_serve(args: argparse.Namespace) -> int:
     serve.serve(port=args.port, ip=args.ip, open_browser=not args.no_browser, theme=args.theme,
-                pool_size=args.pool_size, cull_idle=args.cull_idle)
+                pool_size=args.pool_size, cull_idle=args.cull_idle, lang=args.lang)
     return 0
 
 
@@ -312,6 +320,8 @@ def _add_serve(sub: Any) -> None:
                                                           "machine only; 0.0.0.0 for a class on a LAN)")
     p.add_argument("--no-browser", action="store_true", help="do not open the page in a browser")
     p.add_argument("--theme", choices=serve.THEMES, default="light", help="page theme (default light)")
+    p.add_argument("--lang", choices=LANGUAGES, help="the page's language, English or the Chinese edition's "
+                   "(default: each student's browser language; a link's lang= overrides it)")
     p.add_argument("--pool-size", type=int, default=serve.DEFAULT_POOL_SIZE,
                    help=f"preheated kernels kept ready for the next student (default {serve.DEFAULT_POOL_SIZE}; "
                         f"0: off; at most {serve.MAX_POOL_SIZE}; for a class that opens the link at once, about the "

@@ -24,6 +24,7 @@ import numpy as np
 
 from .engine import MAX_STEPS, Trajectory, check_start, check_steps, run
 from .formula import FormulaError
+from .i18n import DEFAULT, LANGUAGES, Message, MessageError, check_lang, in_language, reason
 from .objectives import (
     OBJECTIVES,
     WINDOW_RULE,
@@ -34,7 +35,6 @@ from .objectives import (
     from_formula,
     general,
 )
-from .i18n import DEFAULT, LANGUAGES, Message, MessageError, check_lang, in_language, reason
 from .specs import CONVENTIONS, RULES, check_int, check_name, parse_pair, resolve, specs
 
 MAX_OPTIMIZERS = 4

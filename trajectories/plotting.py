@@ -22,7 +22,9 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path
 from matplotlib.ticker import LogLocator, NullFormatter
 
+from . import i18n
 from .engine import Trajectory
+from .i18n import DEFAULT, check_lang, text
 from .objectives import Objective, get_objective
 from .specs import check_int, check_name
 from .state import BOOK_CONTOUR, GRADIENT, Look, looks
@@ -218,6 +220,9 @@ class TraceFigure:
         The part of the plane shown (:mod:`trajectories.view`): "fit" grows the objective's window to hold every
         path that stays near it (a run that diverges is drawn up to where it leaves, and marked there); "window"
         keeps the objective's window. The contours are computed over the window shown.
+    lang : {"en", "zh"}, default="en"
+        The language of the panels' titles and of the legend's names (梯度下降, AdaGrad算法 in Chinese); the axes
+        stay x1 and x2, as in both editions of the book.
 
     Examples
     --------
@@ -227,7 +232,9 @@ class TraceFigure:
     >>> trace.figure.savefig("rmsprop.svg")  # doctest: +SKIP
     """
 
-    def __init__(self, figure: Figure | None = None, *, panels: bool = True, view: str = "fit") -> None:
+    def __init__(self, figure: Figure | None = None, *, panels: bool = True, view: str = "fit",
+                 lang: str = DEFAULT) -> None:
+        self.lang = check_lang(lang)
         if figure is None:
             # The app's layout is fixed below; the book-sized figure is laid out once by constrained layout.
             figure = Figure(figsize=APP_FIGSIZE) if panels else Figure(figsize=BOOK_FIGSIZE, layout="constrained")
@@ -243,10 +250,10 @@ class TraceFigure:
             self.loss_ax = figure.add_subplot(grid[0, 1])
             self.lr_ax = figure.add_subplot(grid[1, 1])
             self.loss_ax.set_yscale("log")
-            self.loss_ax.set_title("loss f(x) against step", fontsize=9)
+            self.loss_ax.set_title(text("panel.loss", lang), fontsize=9)
             self.lr_ax.set_yscale("log")
-            self.lr_ax.set_title("effective learning rate (x1 solid, x2 dashed)", fontsize=9)
-            self.lr_ax.set_xlabel("step", fontsize=9)
+            self.lr_ax.set_title(text("figure.rate", lang), fontsize=9)
+            self.lr_ax.set_xlabel(text("panel.step", lang), fontsize=9)
             for a in (self.loss_ax, self.lr_ax):
                 a.tick_params(labelsize=8)
                 a.grid(True, which="major", alpha=0.3)
@@ -273,9 +280,9 @@ class TraceFigure:
     @classmethod
     def from_lesson(cls, lesson: Any, figure: Figure | None = None, *, panels: bool = True,
                     trajectories: Mapping[str, Trajectory] | None = None, step: int | None = None,
-                    view: str = "fit") -> TraceFigure:
+                    view: str = "fit", lang: str = DEFAULT) -> TraceFigure:
         """Build the figure of a :class:`~trajectories.lesson.Lesson` (running it unless ``trajectories`` given)."""
-        trace = cls(figure, panels=panels, view=view)
+        trace = cls(figure, panels=panels, view=view, lang=lang)
         trace.show(lesson, trajectories, step=step)
         return trace
 
@@ -321,8 +328,8 @@ class TraceFigure:
         if not optimizers:
             raise ValueError("The 'optimizers' parameter must name at least one optimizer. Got () instead.")
         self.optimizers = optimizers
-        self.paths = {name: _Path(self, name, look, name) for name, look in zip(optimizers, looks(optimizers),
-                                                                                strict=True)}
+        self.paths = {name: _Path(self, name, look, i18n.name("optimizer", name, self.lang))
+                      for name, look in zip(optimizers, looks(optimizers), strict=True)}
         if len(optimizers) > 1:
             self.legend = self.ax.legend(handles=[p.line for p in self.paths.values()], loc="lower right",
                                          fontsize=8, framealpha=0.9)

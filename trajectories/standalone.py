@@ -16,8 +16,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import state
+from . import i18n, state
 from .display import Display
+from .i18n import DEFAULT, HTML_LANG, check_lang, note_data, text
 from .lesson import Lesson, fit_page
 
 BUNDLE = Path(__file__).parent / "static" / "app.js"
@@ -50,7 +51,7 @@ def content_security_policy(*scripts: str) -> str:
 
 
 PAGE = """<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -73,7 +74,7 @@ noscript {{ font-family: system-ui, sans-serif; }}
 </head>
 <body>
 <main id="trajectories-app">
-<noscript>This page needs JavaScript: it runs the optimizers in the browser.</noscript>
+<noscript>{noscript}</noscript>
 </main>
 <script type="application/json" id="trajectories-state">{state}</script>
 <script type="text/plain" id="trajectories-bundle">{bundle}</script>
@@ -84,7 +85,7 @@ noscript {{ font-family: system-ui, sans-serif; }}
 
 
 INDEX = """<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -101,15 +102,16 @@ ul {{ padding: 0; list-style: none; }}
 li {{ margin: 0 0 12px; }}
 a {{ font-weight: 600; }}
 span {{ display: block; color: #555; font-size: 13px; }}
+span a {{ font-weight: normal; color: inherit; }}
 @media (prefers-color-scheme: dark) {{
   body {{ background: #1e1e1e; color: #e8e8e8; }} p.lead, span {{ color: #b0b0b0; }} a {{ color: #64b5f6; }}
+  span a {{ color: inherit; }}
 }}
 </style>
 </head>
 <body>
 <h1>{title}</h1>
-<p class="lead">Each link opens the interactive app on a lesson of <em>Dive into Deep Learning</em>'s optimization
-chapter. Everything runs in your browser: no installation, no server, no network needed.</p>
+<p class="lead">{lead}</p>
 <ul>
 {items}
 </ul>
@@ -118,12 +120,20 @@ chapter. Everything runs in your browser: no installation, no server, no network
 """
 
 
-def index_page(entries: Sequence[tuple[str, str, str]], *, app: str = "app.html",
-               title: str = "Optimizer trajectories") -> str:
-    """A static page linking to ``app?query`` for each ``(label, description, query)``."""
-    items = "\n".join(f'<li><a href="{html.escape(app)}?{html.escape(query)}">{html.escape(label)}</a>'
-                      f"<span>{html.escape(description)}</span></li>" for label, description, query in entries)
-    return INDEX.format(title=html.escape(title), items=items)
+def index_page(entries: Sequence[tuple[str, ...]], *, app: str = "app.html", title: str | None = None,
+               lang: str = DEFAULT) -> str:
+    """A static page, in ``lang``, linking to ``app?query`` for each ``(label, description, query)``; an entry may
+    add the address of the book's section it comes from, which its description links to."""
+    lang = check_lang(lang)
+    items = []
+    for label, description, query, *book in entries:
+        said = html.escape(description)
+        if book and book[0]:
+            said = f'<a href="{html.escape(book[0])}">{said}</a>'
+        items.append(f'<li><a href="{html.escape(app)}?{html.escape(query)}">{html.escape(label)}</a>'
+                     f"<span>{said}</span></li>")
+    return INDEX.format(lang=HTML_LANG[lang], title=html.escape(title or text("site.title", lang)),
+                        lead=html.escape(text("site.lead", lang)), items="\n".join(items))
 
 
 def _inline(text: str) -> str:
@@ -131,9 +141,11 @@ def _inline(text: str) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def page_data(lesson: Lesson, notes: Sequence[str] = (), display: Display | None = None) -> tuple[Lesson, dict]:
+def page_data(lesson: Lesson, notes: Sequence[str] = (), display: Display | None = None,
+              lang: str | None = None) -> tuple[Lesson, dict]:
     """What the page's ``standalone()`` mounts the app from: config, lesson, how to show it (``display``: presenter,
-    compact controls, panels, view; a link's own options take its place), notes and SGD's noise (base64), for
+    compact controls, panels, view; a link's own options take its place), notes (messages as data, which the page
+    says in its language), SGD's noise (base64) and the language (``""``: its reader's browser language), for
     ``lesson`` with its steps capped to the page's slider (with a note)."""
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
@@ -142,10 +154,12 @@ def page_data(lesson: Lesson, notes: Sequence[str] = (), display: Display | None
     if not isinstance(display, Display):
         raise ValueError(f"The 'display' parameter must be a trajectories.display.Display or None. Got "
                          f"{type(display).__name__} instead.")
+    lang = check_lang(lang, none=True)
     lesson, capped = fit_page(lesson)
     return lesson, {"config": state.config(), "lesson": state.lesson_state(lesson), "display": display.to_state(),
-                    "notes": [*notes, *capped],
-                    "noise": base64.b64encode(state.noise(lesson.seed)).decode("ascii"), "noise_seed": lesson.seed}
+                    "notes": [note_data(n) for n in [*notes, *capped]],
+                    "noise": base64.b64encode(state.noise(lesson.seed)).decode("ascii"), "noise_seed": lesson.seed,
+                    "lang": lang or ""}
 
 
 def bundle_text() -> str:
@@ -156,13 +170,19 @@ def bundle_text() -> str:
     return bundle
 
 
-def html_page(lesson: Lesson, *, notes: Sequence[str] = (), display: Display | None = None) -> str:
+def html_page(lesson: Lesson, *, notes: Sequence[str] = (), display: Display | None = None,
+              lang: str | None = None) -> str:
     """The HTML of the app opened on ``lesson`` (steps capped to the page's slider, with a note), shown as
-    ``display`` says."""
-    lesson, data = page_data(lesson, notes, display)
-    title = "trajectories: " + ", ".join(lesson.optimizers) + f" on {lesson.objective}"
+    ``display`` says, speaking ``lang`` ("en" or "zh"; by default its reader's browser language, which a link's
+    ``lang=`` overrides)."""
+    lang = check_lang(lang, none=True)
+    lesson, data = page_data(lesson, notes, display, lang)
+    said = lang or DEFAULT  # the page's title and <noscript> before the app runs; the app then follows the reader
+    title = text("page.title", said, optimizers=", ".join(i18n.name("optimizer", n, said) for n in lesson.optimizers),
+                 objective=i18n.name("objective", lesson.objective, said))
     # The policy allows the loader by the hash of the very text written into the page.
     return PAGE.format(csp=content_security_policy(LOADER), title=html.escape(title), loader=LOADER,
+                       lang=HTML_LANG[said], noscript=html.escape(text("page.noscript", said)),
                        state=_inline(json.dumps(data, separators=(",", ":"))), bundle=bundle_text())
 
 
