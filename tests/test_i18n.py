@@ -47,7 +47,8 @@ def test_the_chinese_table_is_chinese_and_uses_the_books_words():
     zh = tables()["zh"]
     # Every message a person reads has Chinese in it, except names and code the book itself keeps in Latin letters.
     latin = {"lang.tag", "optimizer.adadelta", "control.torch", "landscape.cell_value", "hyper.control",
-             "landscape.axis", "book.url", "panel.with_scale", "site.gallery_description", "book.adadelta"}
+             "landscape.axis", "book.url", "panel.with_scale", "site.gallery_description", "book.adadelta",
+                 "alt.objective", "formula.error", "formula.hint"}
     missing = [k for k, v in zh.items() if not CJK.search(v) and k not in latin]
     assert missing == [], missing
     # d2l-zh's names of the optimizers (chapter_optimization: AdaGrad算法, RMSProp算法, Adadelta, Adam算法, 动量法)
@@ -114,3 +115,42 @@ def test_lang_in_a_link_is_the_pages_not_the_lessons():
 def test_the_page_is_sent_both_tables():
     messages = config()["messages"]
     assert messages == tables()
+
+
+@pytest.mark.parametrize(("formula", "english", "chinese"), [
+    ("x1^2 + * x2", "f = x1^2 + * x2: expected a number, x1, x2, a function or '(' at position 8",
+     "f = x1^2 + * x2：第8个字符处应为数字、x1、x2、函数或“(”"),
+    ("foo(x1)", "unknown name 'foo' at position 1; the names are x1, x2",
+     "第1个字符处未知的名称“foo”；可用的名称是x1、x2"),
+    ("x1^2 +", "at the end", "末尾处"),
+    ("x1 \u00e9", "unexpected character U+00E9 (not ASCII) at position 4",
+     "第4个字符处出现意外的字符U+00E9（非ASCII字符）"),
+])
+def test_a_formulas_message_is_said_in_both_languages(formula, english, chinese):
+    from trajectories.formula import FormulaError, parse
+
+    with pytest.raises(FormulaError) as caught:
+        parse(formula)
+    assert english in str(caught.value)  # the Python API's sentence, in English
+    assert chinese in caught.value.message.to("zh")
+
+
+def test_a_bad_formula_or_window_in_a_link_gives_its_note_in_chinese():
+    _, notes = Lesson.from_query("objective=x1^2 * * x2&window=1,2,3", lang="zh")
+    assert len(notes) == 2 and all(CJK.search(n) for n in notes), notes
+    assert "第8个字符处" in notes[0] and "%2B" in notes[0]  # a space where a '+' was meant: how a link writes it
+    assert "参数“window”" in notes[1]
+    assert [n.to("en") for n in notes] == Lesson.from_query("objective=x1^2 * * x2&window=1,2,3")[1]
+
+
+def test_the_animations_alt_text_in_chinese_keeps_the_books_printed_lines():
+    from trajectories.animation import alt_text
+
+    lesson = Lesson(optimizers=("gd", "momentum"), steps=5)
+    zh, en = alt_text(lesson, lang="zh"), alt_text(lesson)
+    assert zh.startswith("动画，每步一帧：梯度下降 (eta 0.4)和动量法 (eta 0.6, beta 0.5)，目标函数为二次函数")
+    for name in lesson.optimizers:  # the train_2d line is code output: the same in both editions
+        line = lesson.run()[name].book_line()
+        assert line in zh and line in en
+    with pytest.raises(ValueError, match="'lang' parameter"):
+        alt_text(lesson, lang="fr")

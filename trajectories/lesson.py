@@ -27,13 +27,13 @@ from .formula import FormulaError
 from .i18n import DEFAULT, LANGUAGES, Message, MessageError, check_lang, in_language, reason
 from .objectives import (
     OBJECTIVES,
-    WINDOW_RULE,
     Objective,
     check_general,
     check_objective,
     check_window,
     from_formula,
     general,
+    window_error,
 )
 from .specs import CONVENTIONS, RULES, check_int, check_name, parse_pair, resolve, specs
 
@@ -454,7 +454,7 @@ def _pair(raw: str, key: str) -> tuple[float, float]:
 
 def _window(raw: str, key: str) -> tuple[float, float, float, float] | None:
     if not raw.isascii():  # as _pair: a browser reads no other script's digits
-        raise ValueError(f"{WINDOW_RULE}. Got {raw!r} instead.")
+        raise window_error(raw)
     return check_window(raw)
 
 
@@ -465,7 +465,7 @@ def _objective(raw: str, key: str) -> str:
         return check_objective(raw.strip())
     except FormulaError as exc:
         if " " in raw and "+" not in raw:
-            raise FormulaError(f"{exc} (in a link, '+' is written %2B)") from None
+            raise FormulaError("formula.in_link", error=exc.message) from None
         raise
 
 

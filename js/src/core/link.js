@@ -131,8 +131,7 @@ function parseWindow(raw, key) { // lesson._window: four floats within the bound
   } catch {
     // refused below, in Python's words
   }
-  return refuseWith(`The '${key}' parameter must be four numbers x1_low,x1_high,x2_low,x2_high with low < high, within `
-    + `[-1e+06, 1e+06]. Got ${pyStrRepr(raw)} instead.`);
+  return refuse("error.window", { value: pyStrRepr(raw) });
 }
 
 function hyperValue(spec, raw) { // lesson._hyper: what check_value is given for the link's text
@@ -229,8 +228,8 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
       return objective;
     } catch (error) {
       if (!(error instanceof FormulaError)) throw error;
-      return refuseWith(error.message + (raw.includes(" ") && !raw.includes("+") ? " (in a link, '+' is written %2B)"
-        : ""));
+      return refuseWith(raw.includes(" ") && !raw.includes("+") ? message("formula.in_link", { error: error.note })
+        : error.note);
     }
   });
   if (items.has("steps")) { // capped first, so a link cannot make the page compute for long
@@ -252,7 +251,7 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
         formulaObjective(kw.objective, { start: kw.start ?? [...base.start], window });
       } catch (error) {
         if (!(error instanceof FormulaError)) throw error;
-        refuseWith(error.message);
+        refuseWith(error.note);
       }
     }
     return window;

@@ -109,7 +109,7 @@ function createView(root, model, t, kept) {
   // Any error of a control reaches the page as one line, never the console alone (async ones too).
   const guard = (action) => (...args) => {
     const report = (error) => {
-      say([message("app.error", { error: error.message })], true);
+      say([message("app.error", { error: error.note ?? error.message })], true); // a FormulaError's in words
       console.warn("trajectories:", error); // eslint-disable-line no-console
     };
     try {
@@ -206,7 +206,7 @@ function createView(root, model, t, kept) {
         start: lesson.start });
     } catch (error) {
       if (!(error instanceof FormulaError)) throw error;
-      return controls.formulaError(error.message);
+      return controls.formulaError(t.note(error.note));
     }
     controls.formulaError("");
     const builtIn = Object.hasOwn(config.objectives, objective);
