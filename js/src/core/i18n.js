@@ -62,15 +62,16 @@ function format(messages, lang, key, params = {}) {
  * @param {object} messages config.messages
  * @param {string} lang
  * @returns {((key: string, params?: object) => string) & {lang: string, note: (note: any) => string,
- *   has: (key: string) => boolean, name: (kind: string, value: string) => string}}
+ *   has: (key: string) => boolean, term: (kind: string, value: string) => string}}
  */
 export function translator(messages, lang) {
   const t = (key, params) => format(messages, lang, key, params);
   t.lang = lang;
   t.note = (note) => say(messages, lang, note);
   t.has = (key) => Object.hasOwn(messages?.[lang] ?? {}, key);
-  // The name of an optimizer or an objective ("optimizer", "gd" -> 梯度下降); one the tables lack, as it is.
-  t.name = (kind, value) => (t.has(`${kind}.${value}`) ? t(`${kind}.${value}`) : String(value));
+  // The name of an optimizer or an objective ("optimizer", "gd" -> 梯度下降); one the tables lack, as it is. (Not
+  // t.name: a function's name is read-only, and a module's strict code throws on writing it.)
+  t.term = (kind, value) => (t.has(`${kind}.${value}`) ? t(`${kind}.${value}`) : String(value));
   return t;
 }
 

@@ -204,8 +204,8 @@ export function createLandscapeMap(parent, { config, t, describedBy, onRead, onP
   function titleOf(request) {
     const { optimizer, lesson } = request;
     const start = Array.from(lesson.start, (v) => pyG(v)).join(", ");
-    return t("landscape.title", { optimizer: t.name("optimizer", optimizer),
-      objective: t.name("objective", lesson.objective), steps: lesson.steps, start, convention: lesson.convention });
+    return t("landscape.title", { optimizer: t.term("optimizer", optimizer),
+      objective: t.term("objective", lesson.objective), steps: lesson.steps, start, convention: lesson.convention });
   }
 
   // The canvas scaled by a whole factor, so a viewer that smooths images still shows sharp cells.

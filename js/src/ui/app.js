@@ -104,7 +104,7 @@ function createView(root, model, t, kept) {
   const sync = createLessonSync(model, model.get("lesson"));
   if (kept) sync.send(lesson); // what the hand changed in the other language and not yet sent
   const exports = createExports(model, t);
-  const nameOf = (optimizer) => t.name("optimizer", optimizer);
+  const nameOf = (optimizer) => t.term("optimizer", optimizer);
 
   // Any error of a control reaches the page as one line, never the console alone (async ones too).
   const guard = (action) => (...args) => {
@@ -377,7 +377,7 @@ function createView(root, model, t, kept) {
       name, color: looks[i].color, label: nameOf(name), marker: looks[i].marker,
       run: current[name], eta: lesson.hyperparameters[name].eta ?? 1,
     }));
-    plot.render({ objective: { ...o, name: t.name("objective", lesson.objective) }, optimizers, start: lesson.start,
+    plot.render({ objective: { ...o, name: t.term("objective", lesson.objective) }, optimizers, start: lesson.start,
       steps: lesson.steps, step, colors, view: display.view, rule: config.view });
     shown = { optimizers, steps: lesson.steps, step };
     if (!panelsTimer) panelsTimer = setTimeout(guard(drawPanels), 0);

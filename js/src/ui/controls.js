@@ -22,13 +22,13 @@ import { createSlider } from "./slider.js";
 export function createControls(config, t, lesson, on) {
   const optimizerButtons = Object.fromEntries(config.rules.map((name) => [name, h("button", {
     type: "button", class: `tj-optimizer-${name}`, "aria-pressed": "false",
-    title: t("control.show_optimizer", { name: t.name("optimizer", name), count: config.maxOptimizers }),
+    title: t("control.show_optimizer", { name: t.term("optimizer", name), count: config.maxOptimizers }),
     onclick: () => on.optimizer(name),
-  }, h("span", { class: "tj-swatch" }), t.name("optimizer", name))]));
+  }, h("span", { class: "tj-swatch" }), t.term("optimizer", name))]));
   let listed = false; // an objective picked from the list takes the formula field over, whatever it holds
   const objective = h("select", { class: "tj-objective", "aria-label": t("control.objective"),
     onchange: (e) => { listed = true; on.objective(e.target.value); } },
-  ...Object.keys(config.objectives).map((name) => h("option", { value: name, text: t.name("objective", name) })),
+  ...Object.keys(config.objectives).map((name) => h("option", { value: name, text: t.term("objective", name) })),
   h("option", { value: "", text: t("control.formula_option"), disabled: true }));
   const formula = h("div", { class: "tj-formula", "aria-live": "polite" });
   // The teacher's own f(x1, x2): each key redraws the picture with what was typed, when it reads as a formula;

@@ -24,7 +24,7 @@ export function createHyper(config, t, onChange) {
   const choiceOf = (c) => (t.has(`choice.${c}`) ? t(`choice.${c}`) : String(c));
 
   function column(lesson, name, color, display) {
-    const title = t.name("optimizer", name);
+    const title = t.term("optimizer", name);
     const rows = [h("h3", { style: `color:${color}`, text: title })];
     for (const [key_, spec] of Object.entries(config.specs[lesson.convention][name])) {
       if (!shows(display, key_, name)) continue; // a compact page shows only the controls it names

@@ -169,7 +169,7 @@ export function createLandscapeControls(parent, { config, t, onChange, onExport 
       const names = lesson.optimizers;
       const keep = names.includes(settings.optimizer) ? settings.optimizer : names[0];
       if (Array.from(optimizerSelect.options, (o) => o.value).join() !== names.join()) {
-        options(optimizerSelect, names.map((n) => [n, t.name("optimizer", n)]));
+        options(optimizerSelect, names.map((n) => [n, t.term("optimizer", n)]));
       }
       optimizerSelect.value = keep;
       if (keep !== settings.optimizer) {

@@ -109,9 +109,9 @@ export function createLandscapeTab(parent, { config, t, onPick = () => {}, onExp
     const table = config.specs[lesson.convention][optimizer];
     const current = lesson.hyperparameters?.[optimizer];
     if (objectiveOf(config, lesson).minima.length === 0) {
-      throw new Error(t("landscape.no_minimum", { objective: t.name("objective", lesson.objective) }));
+      throw new Error(t("landscape.no_minimum", { objective: t.term("objective", lesson.objective) }));
     }
-    if (!current) throw new Error(t("landscape.no_hyperparameters", { optimizer: t.name("optimizer", optimizer) }));
+    if (!current) throw new Error(t("landscape.no_hyperparameters", { optimizer: t.term("optimizer", optimizer) }));
     const { resolution, lowered } = fitted();
     const [x, y = null] = axes();
     const values = (name) => {

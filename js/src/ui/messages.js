@@ -34,7 +34,7 @@ export function createMessages(config, t) {
       lesson.optimizers.forEach((name, i) => {
         const r = runs[name];
         if (!r) return;
-        const said = t.name("optimizer", name);
+        const said = t.term("optimizer", name);
         if (r.divergedAt !== null) {
           lines.push(["tj-msg-bad", t("message.diverged", { name: said, step: r.divergedAt, bound })]);
         } else if (window && window.ends[i] < lesson.steps) {
