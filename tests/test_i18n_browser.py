@@ -1,0 +1,152 @@
+"""The app in Chinese, in a real browser: a link with lang=zh, the switch under the app, a bad link's note, the
+formula field's message, and Export in the page's language; and figures in Chinese (text kept as text, glyphs
+drawn with the installed CJK font, one sentence where none is installed)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from pages import TIMEOUT_MS, link, no_error_text, open_app, path_d, readout, value
+
+from trajectories import cli, run
+from trajectories.figures import IMAGES, cjk_font, figure_bytes
+from trajectories.formula import FormulaError, parse
+from trajectories.i18n import MessageError, tables, text
+from trajectories.lesson import Lesson
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def wait_for(page, predicate, what: str, timeout_ms: int = 30_000) -> None:
+    deadline = page.evaluate("Date.now()") + timeout_ms
+    while not predicate():
+        if page.evaluate("Date.now()") > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_timeout(50)
+
+
+def _field_name(page, selector: str) -> str:
+    """The visible name of the field holding ``selector`` (the span beside it)."""
+    return page.locator(f".tj-field:has({selector}) > .tj-name").first.inner_text().strip()
+
+
+def test_a_chinese_link_gives_the_page_in_chinese_and_eta_moves_the_engines_line(page, server):
+    open_app(page, server.url + "?lang=zh")
+    zh = tables()["zh"]
+    assert page.get_attribute(".tj-app", "lang") == "zh-CN"
+    # the η slider's label is the book's 学习率; the objective chooser is 目标函数, its choices the book's names
+    assert page.get_attribute(".tj-rmsprop-eta", "title").startswith(zh["spec.eta"]) and zh["spec.eta"] == "学习率"
+    assert page.get_attribute(".tj-objective", "aria-label") == "目标函数" == _field_name(page, ".tj-objective")
+    assert page.locator(".tj-objective option[value=quadratic]").inner_text() == zh["objective.quadratic"]
+    assert page.locator(".tj-optimizer-rmsprop").inner_text().strip() == "RMSProp算法"
+    before = path_d(page, "rmsprop")
+    page.focus(".tj-rmsprop-eta")
+    page.keyboard.press("ArrowRight")
+    wait_for(page, lambda: path_d(page, "rmsprop") != before, "the path to move")
+    eta = value(page, ".tj-rmsprop-eta")
+    assert eta == 0.45
+    # the readout names the run in the book's words; the line is the engine's, exactly as train_2d prints it
+    assert readout(page) == {"RMSProp算法": run("rmsprop", eta=eta, gamma=0.9).book_line()}
+    settings = dict(parse_qsl(urlsplit(link(page)).query))
+    assert settings["lang"] == "zh" and float(settings["eta"]) == eta  # the link keeps the language
+    no_error_text(page)
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("query", ["optimizer=rmsprop&eta=nan", "objective=x1%5E2+*+*x2",
+                                   "optimizer=momentum&beta=2&window=1,2,3"])
+def test_a_bad_link_in_chinese_gives_its_notes_in_chinese(page, server, query):
+    open_app(page, server.url + "?lang=zh&" + query)
+    _, notes = Lesson.from_query(query, lang="zh")
+    assert notes and all(CJK.search(n) for n in notes)
+    wait_for(page, lambda: page.locator(".tj-message").inner_text().strip() != "", "the notes")
+    shown = page.inner_text(".tj-message").strip().splitlines()
+    assert shown[:len(notes)] == notes
+    assert page.errors == []
+
+
+def test_the_switch_speaks_the_other_language_keeps_the_lesson_and_export_follows(page, server, tmp_path):
+    query = "optimizer=gd,momentum&momentum.beta=0.6&steps=12"
+    open_app(page, server.url + "?lang=en&" + query)
+    assert _field_name(page, ".tj-objective") == "objective"
+    lines = readout(page)
+    assert set(lines) == {"gd", "momentum"}
+    page.click(".tj-lang-zh")
+    wait_for(page, lambda: _field_name(page, ".tj-objective") == "目标函数", "the page to speak Chinese")
+    page.wait_for_function("() => /epoch/.test(document.querySelector('.tj-readout')?.textContent ?? '')")
+    assert readout(page) == {"梯度下降": lines["gd"], "动量法": lines["momentum"]}  # the same runs, the book's names
+    settings = dict(parse_qsl(urlsplit(link(page)).query))
+    assert settings["lang"] == "zh" and settings["momentum.beta"] == "0.6" and settings["steps"] == "12"
+    assert page.get_attribute(".tj-lang-zh", "aria-pressed") == "true"
+    # Export asks the kernel for the page's language: the file `trajectories export --lang zh` writes
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        page.click(".tj-export")
+    out = tmp_path / "cli.svg"
+    assert cli.main(["export", "--link", query, "--loss", "--lang", "zh", "-o", str(out)]) == 0
+    assert Path(info.value.path()).read_bytes() == out.read_bytes()
+    assert page.inner_text(".tj-export-output").startswith("已下载")
+    assert page.errors == []
+
+
+def test_the_formula_field_says_where_a_formula_stops_in_chinese(browser, tmp_path):
+    """The page with no server (the one HTML file): the formula field's line is Python's message, in Chinese."""
+    html = tmp_path / "app.html"
+    assert cli.main(["export", "rmsprop", "--format", "html", "--lang", "zh", "-o", str(html)]) == 0
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        open_app(page, html.as_uri())
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        page.fill(".tj-formula-input", "x1^2 + * x2")
+        with pytest.raises(FormulaError) as caught:
+            parse("x1^2 + * x2")
+        said = caught.value.message.to("zh")
+        wait_for(page, lambda: page.inner_text(".tj-formula-error").strip() == said, "the formula's message")
+        assert "第8个字符处" in said
+        page.fill(".tj-formula-input", "x1^4 + x2^2")
+        wait_for(page, lambda: page.inner_text(".tj-formula-error").strip() == "", "the formula to be read")
+        assert errors == []
+    finally:
+        context.close()
+
+
+# ---- figures in Chinese -------------------------------------------------------------------------------------------
+LESSON = Lesson(optimizers=("gd", "momentum"), steps=5)
+
+
+def test_an_svg_in_chinese_with_text_as_text_holds_the_chinese_words():
+    svg = figure_bytes(LESSON, loss=True, format="svg", text="text", lang="zh").decode("utf-8")
+    for words in ("梯度下降", "动量法", text("panel.loss", "zh").split("（")[0]):
+        assert words in svg, words
+    english = figure_bytes(LESSON, loss=True, format="svg", text="text").decode("utf-8")
+    assert not CJK.search(english)
+
+
+@pytest.mark.skipif(cjk_font() is None, reason="no CJK font is installed (Debian: fonts-noto-cjk)")
+@pytest.mark.parametrize("format", IMAGES)
+def test_a_figure_in_chinese_draws_its_glyphs_with_the_cjk_font(format):
+    zh = figure_bytes(LESSON, loss=True, format=format, lang="zh")
+    en = figure_bytes(LESSON, loss=True, format=format)
+    assert zh != en and zh == figure_bytes(LESSON, loss=True, format=format, lang="zh")  # and the same every time
+    if format == "svg":  # glyphs as paths: no <text>, and the CJK font's glyphs among the defined ones
+        assert b"<text" not in zh and re.search(rb'id="[A-Za-z]+-[0-9a-f]+"', zh)
+        assert len(re.findall(rb"<path id=", zh)) > len(re.findall(rb"<path id=", en))
+
+
+def test_without_a_cjk_font_a_chinese_figure_says_how_to_get_one(monkeypatch):
+    import trajectories.figures as figures
+
+    monkeypatch.setattr(figures, "cjk_font", lambda: None)
+    for format in IMAGES:
+        with pytest.raises(MessageError, match="fonts-noto-cjk") as caught:
+            figure_bytes(LESSON, format=format, lang="zh")
+        assert "\n" not in str(caught.value)
+    # text kept as text leaves the drawing to the reader's fonts; English needs no CJK font
+    assert "梯度下降" in figure_bytes(LESSON, format="svg", text="text", lang="zh").decode("utf-8")
+    assert figure_bytes(LESSON, format="png")
