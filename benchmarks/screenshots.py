@@ -16,7 +16,7 @@ The screens are ``tests/pages.py``'s ``SCREENS`` (1280 x 720 for a projector, 12
 1440 x 900, 1920 x 1080, a 390 x 844 phone, a touch device); JupyterLab is shot at 1440 x 900 only. Files are named
 ``<host>-<width>x<height>-<theme>.png``, e.g. ``served-1280x800-light.png``, saved with 256 colours to keep them
 small. The README's pictures come from here too (``--readme``): ``app.png`` (the app at 1280 x 800 with three
-optimizers, scrubbed to step 4 so the step's arrows show), ``page-dark.png``, ``landscape.png`` and ``formula.png``
+optimizers, scrubbed to step 4 so the step's arrows show), ``page-dark.png``, ``page-zh.png`` (the same in Chinese), ``landscape.png`` and ``formula.png``
 (``?optimizer=gd,adagrad``, gd at eta 0.02, which the steep start caps, AdaGrad at 1.5, 30 steps from (-2.5, 2), with
 ``x1^4 + x2^2`` typed in the formula field, key by key).
 
@@ -139,6 +139,10 @@ def shoot_readme(browser, urls: dict[str, str], out: Path) -> None:
         page = watched(context)
         open_app(page, f"{urls['dark']}?{QUERY}")
         save(page, out / "page-dark.png")
+    with screen_context(browser, "laptop") as context:  # the same lesson in the book's Chinese edition's words
+        page = watched(context)
+        open_app(page, f"{urls['light']}?{QUERY}&lang=zh")
+        save(page, out / "page-zh.png")
     with screen_context(browser, "laptop") as context:
         page = watched(context)
         open_app(page, f"{urls['light']}?optimizer=momentum")

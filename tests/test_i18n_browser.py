@@ -150,3 +150,16 @@ def test_without_a_cjk_font_a_chinese_figure_says_how_to_get_one(monkeypatch):
     # text kept as text leaves the drawing to the reader's fonts; English needs no CJK font
     assert "梯度下降" in figure_bytes(LESSON, format="svg", text="text", lang="zh").decode("utf-8")
     assert figure_bytes(LESSON, format="png")
+
+
+def test_a_gif_in_chinese_draws_its_words_or_says_how_to_get_the_font(monkeypatch):
+    import trajectories.figures as figures
+    from trajectories.figures import animation_bytes
+
+    lesson = Lesson(optimizers=("gd", "momentum"), steps=2)
+    if cjk_font() is not None:
+        zh = animation_bytes(lesson, loss=True, lang="zh")
+        assert zh != animation_bytes(lesson, loss=True) and "梯度下降".encode() in zh  # the alt text in the comment
+    monkeypatch.setattr(figures, "cjk_font", lambda: None)
+    with pytest.raises(MessageError, match="fonts-noto-cjk"):
+        animation_bytes(lesson, loss=True, lang="zh")
