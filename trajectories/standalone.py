@@ -15,10 +15,11 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import i18n, state
 from .display import Display
-from .i18n import DEFAULT, HTML_LANG, check_lang, note_data, text
+from .i18n import DEFAULT, HTML_LANG, check_lang, note_data, tables, text
 from .lesson import Lesson, fit_page
 
 BUNDLE = Path(__file__).parent / "static" / "app.js"
@@ -136,6 +137,12 @@ def index_page(entries: Sequence[tuple[str, ...]], *, app: str = "app.html", tit
                         lead=html.escape(text("site.lead", lang)), items="\n".join(items))
 
 
+def _json(value: Any) -> str:
+    """``value`` as JSON to write inside a ``<script>`` element of a UTF-8 page (Chinese as itself, not ``\\uXXXX``:
+    a third of the size)."""
+    return _inline(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+
+
 def _inline(text: str) -> str:
     # Inside a <script> element only "</script" (any case) and "<!--" end or confuse the raw text.
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
@@ -183,7 +190,7 @@ def html_page(lesson: Lesson, *, notes: Sequence[str] = (), display: Display | N
     # The policy allows the loader by the hash of the very text written into the page.
     return PAGE.format(csp=content_security_policy(LOADER), title=html.escape(title), loader=LOADER,
                        lang=HTML_LANG[said], noscript=html.escape(text("page.noscript", said)),
-                       state=_inline(json.dumps(data, separators=(",", ":"))), bundle=bundle_text())
+                       state=_json(data), bundle=bundle_text())
 
 
 # The app inside another HTML document (a notebook exported by nbconvert): the bundle once per document, imported
@@ -196,7 +203,9 @@ in the browser.</noscript></div>
 const text = (id) => document.getElementById(id).textContent;
 window.trajectoriesBundle ??= import(URL.createObjectURL(new Blob([text("trajectories-bundle")],
   {{ type: "text/javascript" }})));
-(await window.trajectoriesBundle).standalone(document.getElementById("{id}"), JSON.parse(text("{id}-state")), "");
+const data = JSON.parse(text("{id}-state"));
+data.config.messages ??= JSON.parse(text("trajectories-messages"));
+(await window.trajectoriesBundle).standalone(document.getElementById("{id}"), data, "");
 </script>
 """
 
@@ -214,13 +223,17 @@ def html_fragment(lesson: Lesson, element_id: str, *, notes: Sequence[str] = (),
                   display: Display | None = None) -> str:
     """The app opened on ``lesson`` as a piece of another HTML document, in an element of id ``element_id``; the
     bundle comes with it if ``bundle`` (the first app of a document), else from the first app's. The link field
-    shows the lesson's query alone: the document is not an app page."""
+    shows the lesson's query alone: the document is not an app page. The tables of messages (both languages, the
+    same for every app) come once too, with the bundle."""
     if not isinstance(element_id, str) or not element_id.replace("-", "").isalnum():
         raise ValueError(f"The 'element_id' parameter must be letters, digits and '-'. Got {element_id!r} instead.")
     lesson, data = page_data(lesson, notes, display)
     data["link_base"] = ""
-    carried = f'\n<script type="text/plain" id="trajectories-bundle">{bundle_text()}</script>' if bundle else ""
-    return FRAGMENT.format(id=element_id, state=_inline(json.dumps(data, separators=(",", ":"))), bundle=carried)
+    data["config"] = {k: v for k, v in data["config"].items() if k != "messages"}  # with the bundle, once
+    carried = (f'\n<script type="text/plain" id="trajectories-bundle">{bundle_text()}</script>'
+               f'\n<script type="application/json" id="trajectories-messages">{_json(tables())}</script>'
+               if bundle else "")
+    return FRAGMENT.format(id=element_id, state=_json(data), bundle=carried)
 
 
 # MyST's {anywidget} imports one ES module and gives it only the directive's JSON; the rest of what the app needs is
