@@ -257,7 +257,7 @@ def test_display_options_go_to_the_page_and_the_link_and_stay_out_of_the_lesson(
     app.widget.set_state({"display": {"presenter": True, "controls": None, "panels": True, "view": "fit"}})
     assert app.display.presenter
     app.widget.set_state({"display": {"presenter": "yes"}})
-    assert app.display.presenter and "'presenter' parameter" in app.widget.notes[0]
+    assert app.display.presenter and "'presenter' parameter" in say(app.widget.notes[0])
     for call, words in [(lambda: App(presenter=1), "'presenter' parameter"),
                         (lambda: App(controls=("eta", "zeta")), "'controls' parameter"),
                         (lambda: App(view="zoom"), "'view' parameter"),

@@ -154,3 +154,13 @@ def test_the_animations_alt_text_in_chinese_keeps_the_books_printed_lines():
         assert line in zh and line in en
     with pytest.raises(ValueError, match="'lang' parameter"):
         alt_text(lesson, lang="fr")
+
+
+def test_a_checks_error_pickles_with_its_message():
+    from trajectories.formula import FormulaError, parse
+
+    with pytest.raises(FormulaError) as caught:
+        parse("x1^2 + * x2")
+    back = pickle.loads(pickle.dumps(caught.value))
+    assert type(back) is FormulaError and str(back) == str(caught.value)
+    assert back.message.to("zh") == caught.value.message.to("zh")

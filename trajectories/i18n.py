@@ -117,6 +117,13 @@ class MessageError(ValueError):
         self.message = Message(key, DEFAULT, **params)
         super().__init__(str(self.message))
 
+    def __reduce__(self) -> tuple:  # pickled by its key and parameters (its args hold the English sentence only)
+        return _error, (type(self), self.message.key, self.message.params)
+
+
+def _error(cls: type, key: str, params: dict[str, Any]) -> MessageError:
+    return cls(key, **params)
+
 
 def reason(exc: BaseException) -> str:
     """Why a value was refused: the exception's message (a :class:`Message` where it has one)."""

@@ -232,8 +232,9 @@ function createView(root, model, t, kept) {
     const ok = (text, v) => text !== "" && Number.isFinite(v) && Math.abs(v) <= config.bound;
     if (ok(text1, x1) && ok(text2, x2)) return change(L.withSettings(lesson, { start: [x1, x2] }));
     controls.showStart(lesson.start); // the fields go back to the start in use
-    return say([message("app.bad_start", { bound: boundText, x1: text1 || message("app.nothing"),
-      x2: text2 || message("app.nothing") })], true);
+    const [a, b] = lesson.start.map((v) => pyG(v));
+    return say([message("app.bad_start", { x1_kept: a, x2_kept: b, bound: boundText,
+      x1: text1.trim() || message("app.nothing"), x2: text2.trim() || message("app.nothing") })], true);
   }
 
   async function exportFigure() {
