@@ -35,6 +35,10 @@ class Trajectory:
     effective_lr: np.ndarray | None  # (..., steps, 2): the factor in front of g at each step; None for momentum
     diverged_at: Any  # int or None for one run; for a batch, an int array with -1 where the run did not diverge
     batch_shape: tuple[int, ...] = field(default=())
+    # (..., steps, 2): the gradient of f each step read, entry t - 1 for step t, before any noise (SGD's is added
+    # by its rule: rules.sgd_noise); kept for the step that diverged, NaN after it
+    gradients: np.ndarray | None = None
+    lookahead: np.ndarray | None = None  # (..., steps, 2): where Nesterov (d2l) read it, x - eta beta v; else None
 
     @property
     def final(self) -> np.ndarray:
@@ -76,6 +80,7 @@ class Trajectory:
             "points": plain(self.points), "losses": plain(self.losses),
             "state": {k: plain(v) for k, v in self.state.items()},
             "effective_lr": plain(self.effective_lr), "diverged_at": plain(self.diverged_at),
+            "gradients": plain(self.gradients), "lookahead": plain(self.lookahead),
         }
 
 
@@ -152,6 +157,9 @@ def _run(rule, obj, convention, hp, hp_run, x0, steps, seed, batch) -> Trajector
     points = np.empty((steps + 1, 2) + batch)
     states = {name: np.empty((steps + 1, 2) + batch) for name in state._fields}
     lrs = None
+    grads = np.empty((steps, 2) + batch)
+    # Only a rule that reads its gradient away from x (Nesterov's look-ahead under d2l) keeps where it read it.
+    reads = np.empty((steps, 2) + batch) if look and convention == "d2l" else None
     points[0] = x
     for name in state._fields:
         states[name][0] = 0.0
@@ -163,6 +171,9 @@ def _run(rule, obj, convention, hp, hp_run, x0, steps, seed, batch) -> Trajector
         g1, g2 = obj.grad(xg[0], xg[1])
         g = np.empty_like(x)
         g[0], g[1] = g1, g2
+        grads[t - 1] = g
+        if reads is not None:
+            reads[t - 1] = xg
         x, state, lr = update(x, g, state, hp_run, t, convention)
         points[t] = x
         for name, value in zip(state._fields, state, strict=True):
@@ -190,6 +201,10 @@ def _run(rule, obj, convention, hp, hp_run, x0, steps, seed, batch) -> Trajector
             np.copyto(a, np.nan, where=dead)
         if lrs is not None:
             np.copyto(lrs, np.nan, where=dead[1:])  # the rate of step t moved the point to t: gone with it
+        # The gradient of step t was read at point t - 1: the step that diverged keeps the one that sent it away.
+        for a in (grads, reads):
+            if a is not None:
+                np.copyto(a, np.nan, where=dead[:-1])
     losses = obj.f(points[:, 0], points[:, 1])
 
     def front(a, coord=True):  # (steps, 2, *batch) -> (*batch, steps, 2)
@@ -200,5 +215,6 @@ def _run(rule, obj, convention, hp, hp_run, x0, steps, seed, batch) -> Trajector
         diverged_at = None if first < 0 else int(first)
     return Trajectory(rule, obj, convention, hp, np.broadcast_to(x0, batch + (2,)), steps, seed,
                       front(points), front(losses, coord=False), {k: front(v) for k, v in states.items()},
-                      None if lrs is None else front(lrs), diverged_at, batch)
+                      None if lrs is None else front(lrs), diverged_at, batch, front(grads),
+                      None if reads is None else front(reads))
 
