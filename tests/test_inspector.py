@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from trajectories import run
+from trajectories.cli import main
 from trajectories.inspector import (
     SYMBOLS,
     equations,
@@ -187,3 +188,31 @@ def test_templates_hold_every_rule_and_variant_the_page_can_show():
             assert names <= set(SYMBOLS) | {"grad", "lr"}, (rule, line)
     assert variant_key("adam", "d2l", {"bias_correction": True, "eta": 0.4}) == "bias_correction=true"
     assert sources("sgd", "d2l", {"schedule": "polynomial"})[2] == "eta_t = eta/sqrt(1 + 0.1*(t + 1))"
+
+
+def test_run_step_prints_the_inspector(capsys):
+    assert main(["run", "rmsprop", "--step", "3"]) == 0
+    out = capsys.readouterr().out
+    i = inspect(run("rmsprop"), 3)
+    assert out.splitlines()[0] == "rmsprop (d2l), step 3 → 4 (t = 4)"
+    assert "s ← γs + (1 − γ)g²" in out and i.lines[2].substituted[0] in out and i.lines[2].substituted[1] in out
+
+
+def test_run_step_json_gives_the_engines_numbers(capsys):
+    assert main(["run", "adam", "--step", "3", "--json", "--convention", "torch"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    t = run("adam", convention="torch")
+    assert data["step"] == 3 and data["t"] == 4 and data["convention"] == "torch"
+    assert data["x"] == t.points[3].tolist() and data["x_next"] == t.points[4].tolist()
+    assert data["state_before"]["v"] == t.state["v"][3].tolist()
+    assert data["state_after"]["s"] == t.state["s"][4].tolist()
+    assert data["effective_lr"] == t.effective_lr[3].tolist()
+    assert data["gradient"] == t.gradients[3].tolist()
+    assert [line["name"] for line in data["lines"]] == ["x", "g", "v", "s", "v_hat", "s_hat", "lr", "x"]
+    assert data["lines"][-1]["value"] == t.points[4].tolist()
+
+
+def test_run_step_past_the_end_is_one_line(capsys):
+    assert main(["run", "rmsprop", "--step", "21"]) == 2
+    assert capsys.readouterr().err == ("trajectories: error: The 'step' parameter must be an integer in the range "
+                                       "[0, 20]. Got 21 instead.\n")

@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import animation, figures, landscape, serve
+from .inspector import inspect
 from .lesson import Lesson, make_lesson, optimizer_names
 from .objectives import OBJECTIVES
 from .specs import CONVENTIONS, RULES, SPECS, check_name, parse_pair, specs
@@ -110,15 +111,24 @@ def lesson_from_args(args: argparse.Namespace, optimizer: Any) -> Lesson:
 def _cmd_run(args: argparse.Namespace) -> int:
     name = check_name(args.optimizer, "optimizer", RULES)
     trajectory = lesson_from_args(args, (name,)).run()[name]
+    if args.step is not None:
+        inspection = inspect(trajectory, args.step)
+        print(json.dumps(inspection.to_dict(), ensure_ascii=False) if args.json else inspection.table())
+        return 0
     print(json.dumps(trajectory.to_dict()) if args.json else trajectory.book_line())
     return 0
 
 
 def _add_run(sub: Any) -> None:
-    p = sub.add_parser("run", help="run one optimizer and print the book's line")
+    p = sub.add_parser("run", help="run one optimizer and print the book's line",
+                       epilog="examples: trajectories run rmsprop --eta 0.4 --gamma 0.9 | "
+                              "trajectories run rmsprop --step 3 (the update at step 3, with its numbers) | "
+                              "trajectories run adam --step 3 --json")
     p.add_argument("optimizer", help=f"one of {', '.join(RULES)}")
     add_settings(p)
-    p.add_argument("--json", action="store_true", help="print the whole trajectory as JSON")
+    p.add_argument("--step", type=int, help="print the update from point STEP to the next in the book's notation "
+                                            "with this step's numbers (the app's step inspector)")
+    p.add_argument("--json", action="store_true", help="print the whole trajectory (with --step: that step) as JSON")
     p.set_defaults(func=_cmd_run)
 
 
