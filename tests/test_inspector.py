@@ -216,3 +216,62 @@ def test_run_step_past_the_end_is_one_line(capsys):
     assert main(["run", "rmsprop", "--step", "21"]) == 2
     assert capsys.readouterr().err == ("trajectories: error: The 'step' parameter must be an integer in the range "
                                        "[0, 20]. Got 21 instead.\n")
+
+
+# ---- the exported figure's table -------------------------------------------------------------------------------
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.mark.parametrize("loss", [False, True])
+def test_export_adds_the_inspector_under_the_figure(tmp_path, loss):
+    import xml.etree.ElementTree as ET
+
+    from trajectories.figures import STYLES, export
+
+    extra = ["--loss"] if loss else []
+    assert main(["export", "adam", "--step", "3", "--inspector", "-o", str(tmp_path) + "/", *extra]) == 0
+    path = tmp_path / "adam_eta0.4_beta1-0.9_beta2-0.999_step3_inspector.svg"
+    plain = export("adam", tmp_path / "plain.svg", step=3, loss=loss)
+    root, without = ET.parse(path).getroot(), ET.parse(plain).getroot()
+    assert root.find(f".//{SVG}g[@id='tj-inspector']") is not None
+    assert without.find(f".//{SVG}g[@id='tj-inspector']") is None
+    height = float(root.get("height").removesuffix("pt")) / 72
+    base = STYLES["d2l"].loss_figsize if loss else STYLES["d2l"].figsize
+    assert height > base[1] + 1.5  # eight lines of Adam under the figure
+    assert root.find(f".//{SVG}g[@id='tj-trajectory-adam']") is not None
+    again = tmp_path / "again.svg"
+    export("adam", again, step=3, loss=loss, inspector="adam")
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_export_inspector_as_text_holds_the_steps_numbers(tmp_path):
+    path = tmp_path / "r.svg"
+    assert main(["export", "rmsprop", "--step", "3", "--inspector", "--text", "text", "--loss", "-o",
+                 str(path)]) == 0
+    svg = path.read_text()
+    i = inspect(run("rmsprop"), 3)
+    assert "rmsprop (d2l), step 3 → 4, t = 4" in svg
+    for number in ("0.172", "5.493", "0.9645", "0.1707", "1.915"):  # s, the effective rates, the new x1
+        assert number in svg
+        assert any(number in text for line in i.lines for text in line.substituted)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["export", "rmsprop", "--inspector"], "The '--inspector' option shows one step: give --step N as well. "
+                                           "Got no --step."),
+    (["export", "gd,momentum", "--step", "2", "--inspector", "adam"],
+     "The 'inspector' parameter must be one of 'gd', 'momentum'. Got 'adam' instead."),
+    (["export", "gd", "--eta", "0.6", "--steps", "60", "--step", "45", "--inspector"],
+     "The 'step' parameter must be a step the run took: it diverged at step 39, so 0 to 38. Got 45 instead."),
+])
+def test_export_inspector_says_what_is_wrong_and_writes_nothing(tmp_path, capsys, argv, message):
+    assert main([*argv, "-o", str(tmp_path) + "/"]) == 2
+    assert capsys.readouterr().err == f"trajectories: error: {message}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_inspector_of_one_of_several_is_named_in_the_file(tmp_path):
+    from trajectories.figures import export
+
+    path = export("gd,momentum", tmp_path, step=5, inspector="momentum")
+    assert path.name == "gd_eta0.4_vs_momentum_eta0.6_beta0.5_step5_inspector-momentum.svg"

@@ -161,8 +161,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
             print(path)
         return 0
     lesson = export_lesson(args)
+    inspector = args.inspector
+    if inspector is not None:
+        if args.step is None:
+            raise ValueError("The '--inspector' option shows one step: give --step N as well. Got no --step.")
+        inspector = inspector or lesson.optimizers[0]
     path = figures.export(lesson, args.output, style=args.style, loss=args.loss, format=args.format, text=args.text,
-                          step=args.step, view=args.view, seconds=args.seconds)
+                          step=args.step, view=args.view, inspector=inspector, seconds=args.seconds)
     print(path)
     if path.suffix.lstrip(".") in animation.ANIMATIONS:  # a page's alt text (or a video's aria-label), ready to copy
         print(f"alt: {animation.alt_text(lesson)}")
@@ -199,6 +204,9 @@ def _add_export(sub: Any) -> None:
     p.add_argument("--seconds", type=float, default=animation.DEFAULT_SECONDS,
                    help=f"gif and mp4: seconds per step, {animation.SECONDS[0]:g} to {animation.SECONDS[1]:g} "
                         f"(default {animation.DEFAULT_SECONDS:g}); one frame per step, from the start to the end")
+    p.add_argument("--inspector", nargs="?", const="", metavar="OPTIMIZER",
+                   help="with --step: add the step inspector under the figure, the update at that step in the book's "
+                        "notation with its numbers (of OPTIMIZER, default the first shown)")
     p.add_argument("--view", choices=figures.VIEWS, help="fit: the axes grow to hold the paths, as the book's "
                    "figures do (default without --loss); window: the objective's window, as the app (default "
                    "with --loss)")
