@@ -275,3 +275,33 @@ def test_the_inspector_of_one_of_several_is_named_in_the_file(tmp_path):
 
     path = export("gd,momentum", tmp_path, step=5, inspector="momentum")
     assert path.name == "gd_eta0.4_vs_momentum_eta0.6_beta0.5_step5_inspector-momentum.svg"
+
+
+def test_the_browsers_golden_is_what_this_engine_writes_today():
+    """js/test/inspector.json, which the page's inspector is tested against, is what make_inspector_golden.py
+    writes from this checkout (rerun it after a change to the engine or to the lines); numbers to 1e-12, since
+    pow and exp may differ in the last bit between machines."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "js" / "test" / "make_inspector_golden.py"
+    spec = importlib.util.spec_from_file_location("make_inspector_golden", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    committed, fresh = json.loads(module.OUT.read_text(encoding="utf-8")), json.loads(module.golden())
+
+    def same(a, b, where):
+        if isinstance(a, float) or isinstance(b, float):
+            assert a == pytest.approx(b, rel=1e-12, abs=1e-300), where
+        elif isinstance(a, dict):
+            assert a.keys() == b.keys(), where
+            for k in a:
+                same(a[k], b[k], f"{where}.{k}")
+        elif isinstance(a, list):
+            assert len(a) == len(b), where
+            for k, (x, y) in enumerate(zip(a, b, strict=True)):
+                same(x, y, f"{where}[{k}]")
+        else:
+            assert a == b, f"{where}: out of date (run python js/test/make_inspector_golden.py)"
+
+    same(committed, fresh, "inspector.json")
