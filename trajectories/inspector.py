@@ -111,7 +111,13 @@ def variant_key(rule: str, convention: str, hyperparameters: Mapping[str, Any]) 
 
 
 def sources(rule: str, convention: str = "d2l", hyperparameters: Mapping[str, Any] | None = None) -> list[str]:
-    """The source lines of ``rule``'s update under ``convention`` for these choices (defaults where not given)."""
+    """The source lines of ``rule``'s update under ``convention`` for these choices (defaults where not given).
+
+    Three parts: the gradient (read at the look-ahead point for Nesterov under d2l; with the book's noise for SGD),
+    the learning rate at step t when a schedule sets it, then the rule's own lines with that rate in place of eta.
+    A schedule or gradient noise for any rule fits the same places: a ``g = grad(x) + sigma*xi`` line, and an
+    ``eta_t = ...`` line whose value the engine's rate table gives.
+    """
     rule = check_name(rule, "optimizer", RULES)
     convention = check_name(convention, "convention", CONVENTIONS)
     hp = {n: s.default for n, s in specs(rule, convention).items()} | dict(hyperparameters or {})
