@@ -58,7 +58,7 @@ _RMSPROP = ("s = gamma*s + (1 - gamma)*g**2",)
 _ROOT_INSIDE, _ROOT_OUTSIDE = "lr = eta/sqrt(s + eps)", "lr = eta/(sqrt(s) + eps)"
 _ADAM = ("v = beta1*v + (1 - beta1)*g", "s = beta2*s + (1 - beta2)*g**2")
 _ADADELTA_S, _ADADELTA_DELTA = "s = rho*s + (1 - rho)*g**2", "delta = rho*delta + (1 - rho)*g_prime**2"
-_RULE_LINES: dict[tuple[str, str], tuple[str, ...]] = {
+_RULE_LINES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("gd", "d2l"): ("x = x - eta*g",),
     ("momentum", "d2l"): ("v = beta*v + g", "x = x - eta*v"),
     ("nesterov", "d2l"): ("v = beta*v + g", "x = x - eta*v"),
