@@ -491,12 +491,30 @@ def _substituted(line: Line, values: Mapping[str, Any], result: float, tex: bool
 
 
 # ---- the page's copy ------------------------------------------------------------------------------------------
+_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "^"}
+
+
+def tree_data(node: ast.expr) -> Any:
+    """A line's right side as plain data for the page's evaluator: a name as its string, a number as itself,
+    ``[op, a, b]`` for + - * / ^, ``["neg", a]``, ``[function, a]`` for sqrt, exp and grad."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp):
+        return ["neg", tree_data(node.operand)]
+    if isinstance(node, ast.Call):
+        return [node.func.id, tree_data(node.args[0])]
+    return [_OPS[type(node.op)], tree_data(node.left), tree_data(node.right)]
+
+
 def templates() -> dict[str, Any]:
     """Every rule's lines under both conventions, for the page (``state.config()["inspector"]``).
 
     ``rules[convention][rule]`` holds ``by`` (the choice hyperparameters that pick a variant) and ``variants``, keyed
-    as :func:`variant_key` makes them; a line is its name, role, operator, Unicode text and template. The page fills
-    the templates in order with its engine's numbers, as :func:`inspect` does.
+    as :func:`variant_key` makes them; a line is its name, role, operator, Unicode text, template and right side
+    (:func:`tree_data`). The page fills the templates in order with its engine's numbers, and evaluates the lines
+    whose value its engine does not keep, as :func:`inspect` does.
     """
     out: dict[str, Any] = {}
     for convention in CONVENTIONS:
@@ -507,7 +525,8 @@ def templates() -> dict[str, Any]:
             for combo in itertools.product(*(table[n].choices for n in by)):
                 hp = dict(zip(by, combo, strict=True))
                 variants[variant_key(rule, convention, hp)] = [
-                    {"name": ln.name, "role": ln.role, "op": ln.op, "text": ln.text, "values": ln.values}
+                    {"name": ln.name, "role": ln.role, "op": ln.op, "text": ln.text, "values": ln.values,
+                     "tree": tree_data(ln.tree)}
                     for ln in equations(rule, convention, hp)]
             out.setdefault(convention, {})[rule] = {"by": list(by), "variants": variants}
     return {"digits": DIGITS, "labels": dict(LABELS), "rules": out}
