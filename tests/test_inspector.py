@@ -194,7 +194,7 @@ def test_run_step_prints_the_inspector(capsys):
     assert main(["run", "rmsprop", "--step", "3"]) == 0
     out = capsys.readouterr().out
     i = inspect(run("rmsprop"), 3)
-    assert out.splitlines()[0] == "rmsprop (d2l), step 3 → 4 (t = 4)"
+    assert out.splitlines()[0] == "rmsprop (d2l), step 3 → 4, t = 4"
     assert "s ← γs + (1 − γ)g²" in out and i.lines[2].substituted[0] in out and i.lines[2].substituted[1] in out
 
 

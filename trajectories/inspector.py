@@ -49,6 +49,17 @@ LABELS: dict[str, str] = {
     "input": "point", "gradient": "gradient", "lookahead": "look-ahead", "schedule": "learning rate at t",
     "state": "state", "intermediate": "", "rate": "effective learning rate", "update": "update",
 }
+# The inspector's sentences, for the command line, the exported table and the page; {name} fills in.
+TEXTS: dict[str, str] = {
+    "title": "{name} ({convention}), step {step} → {next}, t = {t}",
+    "title_last": "{name} ({convention}), step {step}: the last point, no step after it",
+    "diverged": "This step leaves |x1|, |x2| ≤ {bound}: the run diverged here.",
+    "gone": "{name} diverged at step {at}: there is no step {step} to show.",
+    "hint": "Move the step slider, press Play or click a point of a path: this shows that step's update with its "
+            "numbers.",
+    "form_d2l": "the book's form (Dive into Deep Learning)",
+    "form_torch": "torch.optim's documented form, in the book's symbols",
+}
 
 # The lines of each rule after its gradient, per convention: the book's form (d2l) and torch.optim's documented
 # form in the book's symbols (lr -> eta, alpha -> gamma, momentum -> beta). ``lr`` is the effective learning
@@ -399,15 +410,22 @@ class Inspection:
 
     def table(self) -> str:
         """The inspector as plain text: one line per equation, the step's numbers per coordinate."""
-        head = f"{self.optimizer} ({self.convention}), step {self.step} → {self.step + 1} (t = {self.t})"
-        if self.x_next is None:
-            head = f"{self.optimizer} ({self.convention}), step {self.step}: the last point, no step after it"
         rows = [("", "x1", "x2")] + [(il.line.text, *il.substituted) for il in self.lines]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-        if self.diverged:
-            body.append(f"this step leaves |x1|, |x2| ≤ {fmt(BOUND)}: the run diverged here")
-        return "\n".join([head, *body])
+        return "\n".join([self.title, *body, *([self.note] if self.note else [])])
+
+    @property
+    def title(self) -> str:
+        """``rmsprop (d2l), step 3 → 4, t = 4``"""
+        key = "title_last" if self.x_next is None else "title"
+        return TEXTS[key].format(name=self.optimizer, convention=self.convention, step=self.step,
+                                 next=self.step + 1, t=self.t)
+
+    @property
+    def note(self) -> str:
+        """Why this step is special (it diverged), or ""."""
+        return TEXTS["diverged"].format(bound=fmt(BOUND)) if self.diverged else ""
 
 
 def _numeric(hp: Mapping[str, Any]) -> dict[str, Any]:
@@ -529,4 +547,4 @@ def templates() -> dict[str, Any]:
                      "tree": tree_data(ln.tree)}
                     for ln in equations(rule, convention, hp)]
             out.setdefault(convention, {})[rule] = {"by": list(by), "variants": variants}
-    return {"digits": DIGITS, "labels": dict(LABELS), "rules": out}
+    return {"digits": DIGITS, "labels": dict(LABELS), "texts": dict(TEXTS), "rules": out}

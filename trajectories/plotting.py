@@ -20,8 +20,8 @@ from matplotlib.figure import Figure, FigureBase
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import LogLocator, NullFormatter
 
-from .engine import BOUND, Trajectory
-from .inspector import Inspection, fmt
+from .engine import Trajectory
+from .inspector import Inspection
 from .objectives import Objective, get_objective
 from .specs import check_int
 from .state import BOOK_CONTOUR, colors_for
@@ -402,13 +402,8 @@ class InspectorTable:
         self.inspection = inspection
         self.fontsize = INSPECTOR_FONTSIZE * scale
         i = inspection
-        if i.x_next is None:
-            title = f"{i.optimizer} ({i.convention}), step {i.step}: the last point, no step after it"
-        else:
-            title = f"{i.optimizer} ({i.convention}), step {i.step} → {i.step + 1}, t = {i.t}"
-        self.title = title
+        self.title, self.note = i.title, i.note
         self.rows = [(f"${il.line.tex}$", *(f"${v}$" for v in il.substituted_tex)) for il in i.lines]
-        self.note = f"this step leaves |x1|, |x2| ≤ {fmt(BOUND)}: the run diverged here" if i.diverged else ""
         renderer, prop = RendererAgg(8, 8, 72), FontProperties(size=self.fontsize)
 
         def measure(text: str) -> tuple[float, float]:
