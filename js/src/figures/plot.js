@@ -33,6 +33,8 @@ const CONTOUR_ALPHA = { one: 1, several: 0.55 };
 const GRADIENT_PT = 1.4;
 const UPDATE_PT = 2.2;
 const START_HIT = 11; // px radius of the start marker's grab area (finger-sized)
+const PICK_REACH = 7; // px from a point of a path within which a click picks its step (a finger: PICK_TOUCH)
+const PICK_TOUCH = 14;
 
 // --- what the figure shows ------------------------------------------------------------------------------------
 
@@ -124,9 +126,11 @@ function drawLegend(legend, data) {
  * The trajectories figure.
  *
  * @param {Element} parent where the SVG is appended
- * @param {{onStart?: (x1: number, x2: number, info: {final: boolean}) => void}} options onStart is called when the
- *   student clicks in the plot area (final: true) or drags the start marker (final: false while moving, true on
- *   release), with coordinates rounded to 2 decimals and kept inside the window
+ * @param {{onStart?: (x1: number, x2: number, info: {final: boolean}) => void,
+ *   onPick?: (name: string, step: number) => void}} options onStart is called when the student clicks in the plot
+ *   area (final: true) or drags the start marker (final: false while moving, true on release), with coordinates
+ *   rounded to 2 decimals and kept inside the window; onPick when the click lands on a point of a path (then the
+ *   start stays): that optimizer and the step of the point
  * @returns {{element: SVGSVGElement, render: (view: object) => void, destroy: () => void}}
  *   render(view) draws `view`, and may be called as often as wanted; view is
  *   {objective: {key, name, f, grad, xlim, ylim, minima, saddles, levels}, optimizers: [{name, color, marker,
@@ -134,7 +138,7 @@ function drawLegend(legend, data) {
  *   computed again only when objective.key changes (name is the title); the paths only when a run object or the
  *   steps change; the rest of the elements only when the optimizers' names, colours, markers or labels change.
  */
-export function createPlot(parent, { onStart } = {}) {
+export function createPlot(parent, { onStart, onPick } = {}) {
   const id = uid("plot");
   const x = scaleLinear().range([0, INNER_W]);
   const y = scaleLinear().range([INNER_H, 0]);
@@ -185,9 +189,27 @@ export function createPlot(parent, { onStart } = {}) {
     if (onStart) onStart(x1, x2, { final });
   }
 
+  // A click near a point of a path picks that step (the nearest point within reach, the later step on a tie);
+  // anywhere else it moves the start there.
+  function nearest(a, b, reach) {
+    let best = null, bestD = reach * reach;
+    for (const s of state.slots) {
+      for (let t = 0; t < s.end; t++) {
+        const d = (s.xs[t] - a) ** 2 + (s.ys[t] - b) ** 2;
+        if (d <= bestD) {
+          best = { name: s.name, step: t };
+          bestD = d;
+        }
+      }
+    }
+    return best;
+  }
+
   hit.on("click", (event) => {
     const [a, b] = pointer(event, area.node());
-    report(a, b, true);
+    const picked = onPick ? nearest(a, b, event.pointerType === "touch" ? PICK_TOUCH : PICK_REACH) : null;
+    if (picked) onPick(picked.name, picked.step);
+    else report(a, b, true);
   });
   let moved = false; // a press on the marker without a move is not a new start
   start.call(drag()

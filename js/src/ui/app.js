@@ -22,6 +22,8 @@ import { createControls } from "./controls.js";
 import { h, installStyles } from "./dom.js";
 import { createExports } from "./exports.js";
 import { createHyper } from "./hyper.js";
+import { INSPECTOR_CSS } from "./inspector.css.js";
+import { createInspector } from "./inspector.js";
 import { createLandscapeTab } from "./landscape_tab.js";
 import { createLessonSync } from "./lesson_sync.js";
 import { createMessages } from "./messages.js";
@@ -39,10 +41,11 @@ import { createTabs } from "./tabs.js";
  *   figure as drawn and says why; no GIF)
  */
 export function createApp(el, model) {
-  installStyles(el, APP_CSS + PLOT_CSS + LANDSCAPE_CSS);
+  installStyles(el, APP_CSS + PLOT_CSS + LANDSCAPE_CSS + INSPECTOR_CSS);
   const config = model.get("config");
   const boundText = pyG(config.bound);
   let lesson = model.get("lesson"), notes = [...(model.get("notes") ?? [])], current = {}, objective = null;
+  let selected = lesson.optimizers[0]; // the optimizer the step inspector shows
   const runs = createRuns(config, (seed) => (seed === model.get("noise_seed") ? model.get("noise") : null));
   const sync = createLessonSync(model, lesson);
   const exports = createExports(model);
@@ -79,9 +82,16 @@ export function createApp(el, model) {
   });
   controls.gifButton.hidden = exports.local; // a GIF is drawn by the kernel's matplotlib
   const setStart = guard((x1, x2) => change(L.withSettings(lesson, { start: [x1, x2] })));
-  const plot = createPlot(h("div"), { onStart: setStart });
+  const plot = createPlot(h("div"), { onStart: setStart, onPick: guard((name, step) => {
+    selected = name;
+    scrubber.set(step);
+  }) });
   const panels = createPanels(h("div"));
-  const figure = h("div", { class: "tj-figure" }, plot.element, panels.element);
+  const inspector = createInspector(config, { onSelect: guard((name) => {
+    selected = name;
+    scheduleDraw();
+  }), onToggle: guard(() => scheduleDraw()) });
+  const figure = h("div", { class: "tj-figure" }, plot.element, inspector.element, panels.element);
   const scrubber = createScrubber(lesson.steps, guard(() => scheduleDraw()));
   const messages = createMessages(config);
   const hyper = createHyper(config, guard((name, key, value) => change(L.withHyperparameter(lesson, name, key,
@@ -281,6 +291,9 @@ export function createApp(el, model) {
     plot.render({ objective: o, optimizers, start: lesson.start, steps: lesson.steps, step, colors });
     panels.render({ optimizers, steps: lesson.steps, step });
     scrubber.show(step, lesson.steps);
+    if (!lesson.optimizers.includes(selected)) selected = lesson.optimizers[0];
+    inspector.render({ lesson, runs: current, step, selected, palette,
+      noise: lesson.optimizers.includes("sgd") ? runs.noise(lesson.seed) : null });
   }
 
   function drawLandscape() {

@@ -1,0 +1,89 @@
+"""The step inspector in a real page: the numbers a student reads are the Python engine's, at the step the plot
+highlights, for the optimizer picked by a click on its path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pages import link_settings, open_app, plot_point
+
+from trajectories import run
+from trajectories.inspector import inspect
+
+SUMMARY = ".tj-inspector .tj-insp-summary"
+
+
+def shown_step(page, text: str) -> None:
+    page.wait_for_function("(t) => document.querySelector('.tj-inspector .tj-insp-summary').textContent"
+                           ".startsWith(t)", arg=text)
+
+
+def rows(page) -> list[dict]:
+    """Each row of the inspector as a student reads it: the equation, each coordinate's value and numbers filled
+    in (the value's full precision from the cell's data-value)."""
+    return page.evaluate("""() => [...document.querySelectorAll('.tj-inspector tr.tj-insp-row')]
+      .filter((tr) => !tr.hidden).map((tr) => {
+        const arith = tr.nextElementSibling;
+        return { name: tr.dataset.name, text: tr.querySelector('.tj-insp-eq').textContent,
+          values: [1, 2].map((i) => Number(tr.querySelector(`.tj-insp-x${i}`).dataset.value)),
+          shown: [1, 2].map((i) => tr.querySelector(`.tj-insp-x${i} .tj-insp-value`).textContent),
+          arith: arith.hidden ? null : [1, 2].map((i) => arith.querySelector(`.tj-insp-arith-x${i}`).textContent) };
+      })""")
+
+
+def test_scrubbing_to_step_3_of_rmsprop_shows_the_engines_numbers(server, page):
+    open_app(page, server.url + "?optimizer=rmsprop&eta=0.4&gamma=0.9")
+    assert "Move the step slider" in page.inner_text(".tj-inspector .tj-insp-note")
+    page.focus(".tj-step")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    shown_step(page, "rmsprop (d2l), step 3 → 4, t = 4")
+    expected = inspect(run("rmsprop", eta=0.4, gamma=0.9), 3)
+    got = rows(page)
+    assert [r["text"] for r in got] == [line.line.text for line in expected.lines]
+    for row, line in zip(got, expected.lines, strict=True):
+        # the browser's engine and Python's use the same correctly rounded operations here: the same doubles
+        assert row["values"] == line.value.tolist(), row["text"]
+        assert row["shown"] == [s.rsplit(" = ", 1)[-1] for s in line.substituted], row["text"]
+        if row["arith"] is not None:
+            assert row["arith"] == [f"x₁: {line.substituted[0]}", f"x₂: {line.substituted[1]}"]
+    assert got[2]["arith"][0] == "x₁: 0.9·0.1661 + (1 − 0.9)·(−0.4746)² = 0.172"
+    assert page.errors == []
+
+
+def test_a_click_on_a_point_of_a_path_selects_that_step_and_optimizer(server, page):
+    open_app(page, server.url + "?optimizer=gd,momentum&momentum.eta=0.6&gd.eta=0.4&steps=20")
+    start = link_settings(page).get("start")
+    momentum = run("momentum", eta=0.6, beta=0.5)
+    page.mouse.click(*plot_point(page, *momentum.points[5]))
+    shown_step(page, "momentum (d2l), step 5 → 6")
+    assert page.get_attribute(".tj-step", "aria-valuenow") == "5"
+    assert link_settings(page).get("start") == start  # a click on the path picks a step; it does not move the start
+    got = rows(page)
+    expected = inspect(momentum, 5)
+    np.testing.assert_allclose([r["values"] for r in got], [line.value for line in expected.lines], rtol=1e-12)
+    gd = run("gd", eta=0.4)
+    page.mouse.click(*plot_point(page, *gd.points[2]))
+    shown_step(page, "gd (d2l), step 2 → 3")
+    assert page.get_attribute(".tj-insp-choice-gd", "aria-pressed") == "true"
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("convention", ["d2l", "torch"])
+def test_the_inspector_follows_the_convention_and_a_slider(server, page, convention):
+    open_app(page, server.url + f"?optimizer=adagrad&convention={convention}&eta=0.4&steps=20")
+    page.focus(".tj-step")
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+    shown_step(page, f"adagrad ({convention}), step 2 → 3")
+    root = "η/√(s + ε)" if convention == "d2l" else "η/(√s + ε)"
+    assert root in [r["text"] for r in rows(page)]
+    page.focus(".tj-adagrad-eta")
+    page.keyboard.press("ArrowRight")
+    eta = float(page.get_attribute(".tj-adagrad-eta", "aria-valuenow"))
+    page.wait_for_function("(v) => [...document.querySelectorAll('.tj-inspector .tj-insp-arith-x1')]"
+                           ".some((d) => d.textContent.includes(v))", arg=f"{eta:g}/")
+    expected = inspect(run("adagrad", eta=eta, convention=convention), 2)
+    np.testing.assert_allclose([r["values"] for r in rows(page)], [line.value for line in expected.lines],
+                               rtol=1e-12)
+    assert page.errors == []
