@@ -176,7 +176,7 @@ export function createApp(el, model) {
       sync.flush(); // the kernel draws what is on screen
       controls.exportOutput.textContent = "Preparing the figure…";
       try {
-        const file = await exports.ask({ kind: "trajectories", step });
+        const file = await exports.ask({ kind: "trajectories", step, inspector: inspected(step) });
         exports.save(file);
         controls.exportOutput.textContent = `Downloaded ${file.name}`;
         return;
@@ -191,8 +191,9 @@ export function createApp(el, model) {
     const data = svgFile(asOnScreen([plot.element, panels.element]), { background: backgroundOf(figure) });
     exports.save({ name, data, mime: "image/svg+xml" });
     // The command that makes the book-style file of this very lesson, ready to copy (a query holds no quote).
+    const shown = inspected(step);
     const command = `trajectories export --link '${toQuery(config, lesson)}' --loss`
-      + (step === null ? "" : ` --step ${step}`);
+      + (step === null ? "" : ` --step ${step}`) + (shown ? ` --inspector ${shown}` : "");
     const why = model.get("exporter") === "page" ? "This page has no server" : "The kernel is gone";
     controls.exportOutput.replaceChildren(`Downloaded ${name}: the figure as drawn on screen. ${why}; the `
       + "book-style file of this lesson is made by ", h("code", { class: "tj-export-command", text: command }));
@@ -215,6 +216,11 @@ export function createApp(el, model) {
           + "--format gif makes it."
         : `Export failed: ${error.message}`;
     }
+  }
+
+  // The optimizer whose step the inspector shows, for the exported figure: none while it is folded away.
+  function inspected(step) {
+    return step !== null && inspector.open && inspector.shown.step !== null ? inspector.shown.optimizer : undefined;
   }
 
   async function exportLandscape(settings) {
