@@ -87,3 +87,50 @@ def test_the_inspector_follows_the_convention_and_a_slider(server, page, convent
     np.testing.assert_allclose([r["values"] for r in rows(page)], [line.value for line in expected.lines],
                                rtol=1e-12)
     assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def html_file(tmp_path_factory):
+    """The page with no server (the same front end), opened on gd at the book's diverging eta 0.6."""
+    from trajectories.figures import export
+
+    return export("gd", tmp_path_factory.mktemp("page") / "gd.html", eta=0.6, steps=60)
+
+
+def test_the_step_that_diverges_says_so_and_later_steps_have_none(page, html_file):
+    open_app(page, html_file.as_uri())
+    diverged = run("gd", eta=0.6, steps=60).diverged_at  # 39: x2 passes 1e6
+    page.focus(".tj-step")
+    page.keyboard.press("Home")
+    for _ in range(diverged - 1):
+        page.keyboard.press("ArrowRight")
+    shown_step(page, f"gd (d2l), step {diverged - 1} → {diverged}")
+    assert page.inner_text(".tj-insp-note") == "This step leaves |x1|, |x2| ≤ 1e6: the run diverged here."
+    x2 = rows(page)[-1]["values"][1]  # where the rule sent x2, past the bound, as Python's inspector shows it
+    assert abs(x2) > 1e6 and x2 == inspect(run("gd", eta=0.6, steps=60), diverged - 1).lines[-1].value[1]
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(t) => document.querySelector('.tj-insp-note').textContent === t",
+                           arg=f"gd diverged at step {diverged}: there is no step {diverged} to show.")
+    assert all(r["shown"] == ["", ""] for r in rows(page))
+    page.keyboard.press("End")
+    page.wait_for_function("() => /diverged at step 39: there is no step 60/.test("
+                           "document.querySelector('.tj-insp-note').textContent)")
+    assert page.errors == []
+
+
+def test_the_last_point_and_folding_away(page, html_file):
+    open_app(page, html_file.as_uri() + "?optimizer=rmsprop")
+    page.focus(".tj-step")
+    page.keyboard.press("End")
+    shown_step(page, "rmsprop (d2l), step 20: the last point, no step after it")
+    got = rows(page)
+    assert [r["name"] for r in got] == ["x"]
+    assert got[0]["values"] == run("rmsprop").points[20].tolist()
+    page.click(".tj-inspector summary")
+    assert page.locator(".tj-insp-table").is_hidden()
+    page.focus(".tj-step")  # the click left the focus on the summary
+    page.keyboard.press("Home")  # folded, its one line still follows the step
+    shown_step(page, "rmsprop (d2l), step 0 → 1, t = 1")
+    page.click(".tj-inspector summary")
+    page.wait_for_function("() => document.querySelector('.tj-inspector .tj-insp-x1').dataset.value === '-5'")
+    assert page.errors == []

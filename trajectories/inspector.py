@@ -55,6 +55,7 @@ TEXTS: dict[str, str] = {
     "title_last": "{name} ({convention}), step {step}: the last point, no step after it",
     "diverged": "This step leaves |x1|, |x2| ≤ {bound}: the run diverged here.",
     "gone": "{name} diverged at step {at}: there is no step {step} to show.",
+    "idle": "Step inspector: {name} ({convention})",
     "hint": "Move the step slider, press Play or click a point of a path: this shows that step's update with its "
             "numbers.",
     "form_d2l": "the book's form (Dive into Deep Learning)",

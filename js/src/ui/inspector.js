@@ -90,7 +90,7 @@ export function createInspector(config, { onSelect, onToggle }) {
       shown = { optimizer: name, step: result ? result.step : null };
       const title = { name, convention: lesson.convention };
       if (!result) {
-        setText(summary, `Step inspector: ${name} (${lesson.convention})`);
+        setText(summary, say(texts.idle, title));
         setText(note, step === null ? texts.hint : say(texts.gone, { name, at: run.divergedAt, step }));
         for (const r of rows) {
           r.arith.hidden = true;
