@@ -8,7 +8,7 @@ import pytest
 from pages import link_settings, open_app, plot_point
 
 from trajectories import run
-from trajectories.inspector import inspect
+from trajectories.inspector import TEXTS, inspect
 
 SUMMARY = ".tj-inspector .tj-insp-summary"
 
@@ -33,7 +33,9 @@ def rows(page) -> list[dict]:
 
 def test_scrubbing_to_step_3_of_rmsprop_shows_the_engines_numbers(server, page):
     open_app(page, server.url + "?optimizer=rmsprop&eta=0.4&gamma=0.9")
-    assert "Move the step slider" in page.inner_text(".tj-inspector .tj-insp-note")
+    assert page.inner_text(".tj-inspector .tj-insp-note") == TEXTS["hint"]
+    # every sentence the inspector says comes from Python's one table (the one to translate), its names too
+    assert page.get_attribute(".tj-inspector", "aria-label") == TEXTS["region"]
     page.focus(".tj-step")
     for _ in range(3):
         page.keyboard.press("ArrowRight")
@@ -66,6 +68,7 @@ def test_a_click_on_a_point_of_a_path_selects_that_step_and_optimizer(server, pa
     page.mouse.click(*plot_point(page, *gd.points[2]))
     shown_step(page, "gd (d2l), step 2 → 3")
     assert page.get_attribute(".tj-insp-choice-gd", "aria-pressed") == "true"
+    assert page.get_attribute(".tj-insp-choices", "aria-label") == TEXTS["choices"]
     assert page.errors == []
 
 

@@ -60,6 +60,8 @@ TEXTS: dict[str, str] = {
             "numbers.",
     "form_d2l": "the book's form (Dive into Deep Learning)",
     "form_torch": "torch.optim's documented form, in the book's symbols",
+    "region": "step inspector",  # the page's names for a screen reader: the inspector and its optimizer buttons
+    "choices": "optimizer to inspect",
 }
 
 # The lines of each rule after its gradient, per convention: the book's form (d2l) and torch.optim's documented

@@ -17,9 +17,10 @@ const say = (text, values) => text.replace(/\{(\w+)\}/g, (_, k) => String(values
  */
 export function createInspector(config, { onSelect, onToggle }) {
   const inspector = config.inspector;
+  const texts = inspector.texts;
   const bound = fmt(config.bound, inspector.digits);
   const summary = h("summary", { class: "tj-insp-summary" });
-  const choices = h("div", { class: "tj-insp-choices", role: "group", "aria-label": "optimizer to inspect" });
+  const choices = h("div", { class: "tj-insp-choices", role: "group", "aria-label": texts.choices });
   const form = h("div", { class: "tj-insp-form" });
   const head = h("tr", {}, h("th", { scope: "col", text: "" }), h("th", { scope: "col", text: "x₁" }),
     h("th", { scope: "col", text: "x₂" }));
@@ -27,8 +28,7 @@ export function createInspector(config, { onSelect, onToggle }) {
   const table = h("table", { class: "tj-insp-table" }, h("thead", {}, head), body);
   const note = h("p", { class: "tj-insp-note", "aria-live": "polite" });
   const details = h("details", { class: "tj-insp-details", open: true }, summary, choices, form, table, note);
-  const element = h("section", { class: "tj-inspector", "aria-label": "step inspector" }, details);
-  const texts = inspector.texts;
+  const element = h("section", { class: "tj-inspector", "aria-label": texts.region }, details);
   details.addEventListener("toggle", () => onToggle());
   let rowsKey = null, rows = [], choicesKey = null, shown = {};
 
