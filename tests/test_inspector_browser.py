@@ -137,3 +137,22 @@ def test_the_last_point_and_folding_away(page, html_file):
     page.click(".tj-inspector summary")
     page.wait_for_function("() => document.querySelector('.tj-inspector .tj-insp-x1').dataset.value === '-5'")
     assert page.errors == []
+
+
+def test_play_carries_the_inspector_through_every_step(page, html_file):
+    """Play moves the highlighted step; the inspector follows it on the way (each title seen is one of the run's
+    steps, in order) and ends on the last point."""
+    open_app(page, html_file.as_uri() + "?optimizer=adam&steps=12")
+    page.evaluate("""() => { window.seen = [];
+      new MutationObserver(() => window.seen.push(document.querySelector('.tj-insp-summary').textContent))
+        .observe(document.querySelector('.tj-insp-summary'), { childList: true, characterData: true, subtree: true });
+    }""")
+    page.focus(".tj-play")
+    page.keyboard.press("Enter")
+    shown_step(page, "adam (d2l), step 12: the last point, no step after it")
+    steps = [int(t.split("step ")[1].split(" ")[0].rstrip(":")) for t in page.evaluate("window.seen")
+             if t.startswith("adam (d2l), step ")]
+    assert steps == sorted(steps) and len(set(steps)) >= 3 and steps[-1] == 12
+    assert page.inner_text(".tj-inspector tr.tj-insp-row:not([hidden]) .tj-insp-x1 .tj-insp-value") \
+        == inspect(run("adam", steps=12), 12).lines[0].substituted[0]
+    assert page.errors == []
