@@ -181,11 +181,12 @@ def test_templates_hold_every_rule_and_variant_the_page_can_show():
     for rule, convention, choice in CASES:
         entry = data["rules"][convention][rule]
         assert entry["by"] == list(variant_names(rule, convention))
-        lines = entry["variants"][variant_key(rule, convention, {**choice})]
+        lines = [data["lines"][i] for i in entry["variants"][variant_key(rule, convention, {**choice})]]
         assert [line["text"] for line in lines] == [line.text for line in equations(rule, convention, choice)]
         for line in lines:  # every slot a template names is an input, a hyperparameter or an earlier line
             names = set(re.findall(r"⟨\^?\(?(\w+)\)?⟩", line["values"]))
             assert names <= set(SYMBOLS) | {"grad", "lr"}, (rule, line)
+    assert len({json.dumps(line, sort_keys=True) for line in data["lines"]}) == len(data["lines"])  # each once
     assert variant_key("adam", "d2l", {"bias_correction": True, "eta": 0.4}) == "bias_correction=true"
     assert sources("sgd", "d2l", {"schedule": "polynomial"})[2] == "eta_t = eta/sqrt(1 + 0.1*(t + 1))"
 

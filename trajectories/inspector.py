@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -533,11 +534,25 @@ def templates() -> dict[str, Any]:
     """Every rule's lines under both conventions, for the page (``state.config()["inspector"]``).
 
     ``rules[convention][rule]`` holds ``by`` (the choice hyperparameters that pick a variant) and ``variants``, keyed
-    as :func:`variant_key` makes them; a line is its name, role, operator, Unicode text, template and right side
-    (:func:`tree_data`). The page fills the templates in order with its engine's numbers, and evaluates the lines
-    whose value its engine does not keep, as :func:`inspect` does.
+    as :func:`variant_key` makes them, each a list of indices into ``lines``; a line is its name, role, operator,
+    Unicode text, template and right side (:func:`tree_data`), written once however many rules and conventions
+    share it (107 lines are 33 different ones: a third of the bytes every page and saved notebook carries). The
+    page fills the templates in order with its engine's numbers, and evaluates the lines whose value its engine does
+    not keep, as :func:`inspect` does.
     """
     out: dict[str, Any] = {}
+    lines: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+
+    def line_index(ln: Any) -> int:
+        data = {"name": ln.name, "role": ln.role, "op": ln.op, "text": ln.text, "values": ln.values,
+                "tree": tree_data(ln.tree)}
+        key = json.dumps(data, sort_keys=True)
+        if key not in index:
+            index[key] = len(lines)
+            lines.append(data)
+        return index[key]
+
     for convention in CONVENTIONS:
         for rule in RULES:
             by = variant_names(rule, convention)
@@ -545,9 +560,7 @@ def templates() -> dict[str, Any]:
             variants = {}
             for combo in itertools.product(*(table[n].choices for n in by)):
                 hp = dict(zip(by, combo, strict=True))
-                variants[variant_key(rule, convention, hp)] = [
-                    {"name": ln.name, "role": ln.role, "op": ln.op, "text": ln.text, "values": ln.values,
-                     "tree": tree_data(ln.tree)}
-                    for ln in equations(rule, convention, hp)]
+                variants[variant_key(rule, convention, hp)] = [line_index(ln)
+                                                               for ln in equations(rule, convention, hp)]
             out.setdefault(convention, {})[rule] = {"by": list(by), "variants": variants}
-    return {"digits": DIGITS, "labels": dict(LABELS), "texts": dict(TEXTS), "rules": out}
+    return {"digits": DIGITS, "labels": dict(LABELS), "texts": dict(TEXTS), "lines": lines, "rules": out}

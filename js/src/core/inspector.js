@@ -67,7 +67,7 @@ const pair = (flat, i) => (flat ? [flat[2 * i], flat[2 * i + 1]] : null);
 export function linesOf(inspector, rule, convention, hyperparameters) {
   const entry = inspector.rules[convention][rule];
   const key = entry.by.map((n) => `${n}=${String(hyperparameters[n]).toLowerCase()}`).join(",");
-  return entry.variants[key];
+  return entry.variants[key].map((i) => inspector.lines[i]); // each line is written once, by index
 }
 
 /**

@@ -38,7 +38,7 @@ export const APP_CSS = `
 .tj-app input[type="number"], .tj-app input[type="text"] { padding: 2px 6px; min-height: 26px; }
 .tj-main { display: flex; flex-flow: row wrap; gap: 12px; align-items: flex-start; }
 .tj-controls { width: 328px; flex: 0 0 328px; display: flex; flex-direction: column; gap: 8px; }
-.tj-view { flex: 1 1 560px; min-width: 0; }
+.tj-view { flex: 1 1 560px; min-width: 0; container: tj-view / inline-size; }
 .tj-field { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
 .tj-field > .tj-name { width: 72px; flex: 0 0 72px; color: var(--tj-fg2); }
 .tj-optimizer { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 4px; }

@@ -33,6 +33,12 @@ export const INSPECTOR_CSS = `
   .tj-insp-expr { display: none; }
   .tj-insp-arith:not([hidden]) { display: table-row; }
 }
+/* Where the view is too narrow for it beside the plot (560 px) but holds it beside the panels (330 px; a notes
+   column of 660 px, a narrow notebook), it follows the panels, beside them, instead of a row of its own under the
+   plot that pushes everything under it down. */
+@container tj-view (min-width: 614px) and (max-width: 863px) {
+  .tj-figure > .tj-inspector { order: 1; flex-basis: 270px; margin-left: 10px; }
+}
 @media (max-width: 480px) {
   .tj-inspector .tj-insp-arith:not([hidden]), .tj-inspector .tj-insp-label { display: none; }
 }
