@@ -85,10 +85,23 @@ export function runKey(lesson, optimizer) {
     convention, optimizer === "sgd" ? seed : 0, lesson.hyperparameters[optimizer]]);
 }
 
-/** The book's colour when one optimizer is shown, else the palette in order (state.colors_for). */
-export function colorsFor(config, optimizers) {
-  if (optimizers.length === 1) return { [optimizers[0]]: config.colors.book };
-  return Object.fromEntries(optimizers.map((n, i) => [n, config.colors.palette[i % config.colors.palette.length]]));
+/**
+ * state.looks: how each run is drawn, in order ({color, marker}): the book's orange circle when alone; otherwise each
+ * optimizer's own colour and marker (Okabe-Ito's eight), a second run of an optimizer shown already the first
+ * colour and marker not yet taken. `dark`: the colours of a dark page (gd's ink, Okabe-Ito's own yellow).
+ */
+export function looksFor(config, optimizers, dark = false) {
+  const { looks, book, bookMarker } = config.colors;
+  const pick = (look) => ({ color: dark ? look.dark : look.color, marker: look.marker });
+  if (optimizers.length === 1) return [{ color: book, marker: bookMarker }];
+  const names = Object.keys(looks);
+  const spareColors = names.filter((n) => !optimizers.includes(n)).map((n) => looks[n]);
+  const spareMarkers = names.filter((n) => !optimizers.includes(n)).map((n) => looks[n].marker);
+  return optimizers.map((name, i) => {
+    if (optimizers.indexOf(name) === i) return pick(looks[name]);
+    const color = spareColors.shift() ?? looks[name];
+    return { ...pick(color), marker: spareMarkers.shift() ?? looks[name].marker };
+  });
 }
 
 /** SGD's noise as compute() reads it, [n1, n2] per step, from an array of pairs or a typed array of pairs. */

@@ -1,13 +1,30 @@
 // Marks of the trajectories figure in pixels: marker shapes as one path per series, paths cut to the drawing, arrows.
 // Pure functions (tested in js/test/plot.test.js); d attributes in px, or tenths of a px (FINE).
 import {
-  symbol, symbolCircle, symbolDiamond2, symbolSquare, symbolStar, symbolTimes, symbolTriangle,
+  symbol, symbolCircle, symbolCross, symbolDiamond2, symbolSquare, symbolStar, symbolTimes, symbolTriangle,
 } from "d3-shape";
 
 import { px } from "./svg.js";
 
+// A d3 symbol type turned by `angle` radians about its centre (a triangle pointing down, a filled x).
+function turned(type, angle) {
+  const c = Math.cos(angle), s = Math.sin(angle);
+  return {
+    draw(context, size) {
+      const at = (x, y) => [c * x - s * y, s * x + c * y];
+      type.draw({
+        moveTo: (x, y) => context.moveTo(...at(x, y)),
+        lineTo: (x, y) => context.lineTo(...at(x, y)),
+        closePath: () => context.closePath(),
+      }, size);
+    },
+  };
+}
+
+// state.LOOKS's marker names (matplotlib's o s ^ D v * P X), and "times" for the saddle's stroked x.
 const SHAPES = Object.freeze({ circle: symbolCircle, square: symbolSquare, triangle: symbolTriangle,
-  diamond: symbolDiamond2 });
+  diamond: symbolDiamond2, "triangle-down": turned(symbolTriangle, Math.PI), star: symbolStar, plus: symbolCross,
+  x: turned(symbolCross, Math.PI / 4), times: symbolTimes });
 
 /**
  * One marker of `shape` and `diameter` px as [x0, y0, rest]: the path d3-shape's symbol draws at the origin, with
@@ -15,8 +32,8 @@ const SHAPES = Object.freeze({ circle: symbolCircle, square: symbolSquare, trian
  * `M${x + x0},${y + y0}${rest}`. The area is the circle's of that diameter, for every shape.
  */
 export function symbolTemplate(shape, diameter) {
-  const type = SHAPES[shape] ?? (shape === "star" ? symbolStar : shape === "x" ? symbolTimes : null);
-  if (!type) throw new Error(`The 'marker' parameter must be one of 'circle', 'square', 'triangle', 'diamond'. `
+  const type = SHAPES[shape];
+  if (!type) throw new Error(`The 'marker' parameter must be one of ${Object.keys(SHAPES).join(", ")}. `
     + `Got ${JSON.stringify(shape)} instead.`);
   const d = symbol(type, Math.PI * (diameter / 2) ** 2).digits(2)();
   let x = 0, y = 0, sx = 0, sy = 0, first = null, rest = "";

@@ -1,6 +1,7 @@
 // The hyperparameters of each optimizer shown, one column each, made from the spec table: a slider over the
 // spec's stops for a number (log stops for eta and eps), a select for a choice, a checkbox for a switch; under
 // gd, momentum and Nesterov on a quadratic, the stability limit and whether eta is inside it.
+import { shows } from "../core/display.js";
 import { pyG } from "../core/format.js";
 import { LIMIT_RULES, etaLimit } from "../core/objectives.js";
 import { h } from "./dom.js";
@@ -11,15 +12,17 @@ const over = (rule) => (/^\d+$/.test(rule) ? `${rule}/λmax` : `(${rule})/λmax`
 /**
  * @param {object} config state.config()
  * @param {(optimizer: string, name: string, value: any) => void} onChange a control moved
- * @returns {{element, sync(lesson, colors), stability(lesson, hessian)}}
+ * @returns {{element, sync(lesson, colors, display): string, stability(lesson, hessian)}} sync returns the key of
+ *   the columns shown (it changes when the columns are built again)
  */
 export function createHyper(config, onChange) {
   const element = h("div", { class: "tj-hyper" });
   let key = null, controls = {}, notes = {};
 
-  function column(lesson, name, color) {
+  function column(lesson, name, color, display) {
     const rows = [h("h3", { style: `color:${color}`, text: name })];
     for (const [key_, spec] of Object.entries(config.specs[lesson.convention][name])) {
+      if (!shows(display, key_, name)) continue; // a compact page shows only the controls it names
       const value = lesson.hyperparameters[name][key_];
       const symbol = config.symbols[key_] ?? key_;
       const classes = [`tj-${key_}`, `tj-${name}-${key_}`];
@@ -47,25 +50,30 @@ export function createHyper(config, onChange) {
     }
     notes[name] = h("div", { class: `tj-stability tj-${name}-stability` });
     rows.push(notes[name]);
-    return h("div", { class: "tj-hyper-column", role: "group", "aria-label": `${name} hyperparameters` }, ...rows);
+    const shown = rows.length > 2; // its name and its stability note are not worth a column alone
+    return h("div", { class: "tj-hyper-column", role: "group", "aria-label": `${name} hyperparameters`,
+      hidden: !shown }, ...rows);
   }
 
   return {
     element,
-    /** The columns of the lesson's optimizers (built again only when they or the convention change). */
-    sync(lesson, colors) {
-      const next = JSON.stringify([lesson.optimizers, lesson.convention]);
+    /** The columns of the lesson's optimizers (built again only when they, their colours, the convention or the
+     * controls shown change). */
+    sync(lesson, colors, display) {
+      const next = JSON.stringify([lesson.optimizers, lesson.convention, colors, display.controls]);
       if (next !== key) {
         key = next;
         controls = {};
         notes = {};
-        element.replaceChildren(...lesson.optimizers.map((name) => column(lesson, name, colors[name])));
+        element.replaceChildren(...lesson.optimizers.map((name) => column(lesson, name, colors[name], display)));
+        element.hidden = !element.querySelector(".tj-hyper-column:not([hidden])");
       }
       for (const [id, control] of Object.entries(controls)) {
         const [name, key_] = id.split("/");
         const value = lesson.hyperparameters[name][key_];
         if (control.get() !== value) control.set(value);
       }
+      return key;
     },
     /** "stable for η < 0.5 = 2/λmax (λmax = 4): η is inside" under each optimizer with a limit here. */
     stability(lesson, hessian) {

@@ -1,9 +1,9 @@
 // The step inspector's styles (ui/inspector.js). The equations are set in a serif face, as the book sets them; the
-// numbers in tabular figures. Beside the plot it is at most about the plot's height (it scrolls past that), so the
-// controls under the figure stay where they are. Narrower than about 600 px the numbers filled into each equation go under it, one
-// coordinate per line; on a phone the table keeps the equations and their values only.
+// numbers in tabular figures. It sits under the plot and its step scrubber, at most 440 px tall (it scrolls past
+// that). Narrower than about 600 px the numbers filled into each equation go under it, one coordinate per line; on
+// a phone the table keeps the equations and their values only.
 export const INSPECTOR_CSS = `
-.tj-inspector { flex: 1 1 300px; min-width: 0; max-width: 660px; container-type: inline-size; font-size: 12.5px;
+.tj-inspector { margin-top: 6px; min-width: 0; max-width: 660px; container-type: inline-size; font-size: 12.5px;
   border-left: 3px solid var(--tj-insp-color, var(--tj-accent)); padding: 0 0 0 8px;
   max-height: var(--tj-insp-height, 440px); overflow-y: auto; overscroll-behavior: contain; }
 .tj-insp-summary { cursor: pointer; font-weight: 600; padding: 2px 0; }
@@ -32,12 +32,6 @@ export const INSPECTOR_CSS = `
 @container (max-width: 600px) {
   .tj-insp-expr { display: none; }
   .tj-insp-arith:not([hidden]) { display: table-row; }
-}
-/* Where the view is too narrow for it beside the plot (560 px) but holds it beside the panels (330 px; a notes
-   column of 660 px, a narrow notebook), it follows the panels, beside them, instead of a row of its own under the
-   plot that pushes everything under it down. */
-@container tj-view (min-width: 614px) and (max-width: 863px) {
-  .tj-figure > .tj-inspector { order: 1; flex-basis: 270px; margin-left: 10px; }
 }
 @media (max-width: 480px) {
   .tj-inspector .tj-insp-arith:not([hidden]), .tj-inspector .tj-insp-label { display: none; }

@@ -29,8 +29,12 @@ export function createInspector(config, { onSelect, onToggle }) {
   const note = h("p", { class: "tj-insp-note", "aria-live": "polite" });
   const details = h("details", { class: "tj-insp-details", open: true }, summary, choices, form, table, note);
   const element = h("section", { class: "tj-inspector", "aria-label": texts.region }, details);
-  details.addEventListener("toggle", () => onToggle());
   let rowsKey = null, rows = [], choicesKey = null, shown = {};
+  let wanted = true, chosen = false; // open as the page suggests until the reader opens or folds it
+  details.addEventListener("toggle", () => {
+    if (details.open !== wanted) chosen = true;
+    onToggle();
+  });
 
   function setText(node, text) {
     if (node.textContent !== text) node.textContent = text;
@@ -72,6 +76,12 @@ export function createInspector(config, { onSelect, onToggle }) {
     get open() { return details.open; },
     /** What the table shows, for the Export button: the optimizer inspected and the step, or null. */
     get shown() { return shown; },
+    /** Open or fold it as the layout suggests, unless the reader has opened or folded it. */
+    suggest(open) {
+      if (chosen || details.open === open) return;
+      wanted = open;
+      details.open = open;
+    },
     render({ lesson, runs, step, selected, palette, noise }) {
       const name = lesson.optimizers.includes(selected) ? selected : lesson.optimizers[0];
       const hp = lesson.hyperparameters[name];
