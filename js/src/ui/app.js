@@ -109,13 +109,15 @@ export function createApp(el, model) {
     onExport: guard(exportLandscape) });
   const tabs = createTabs([
     { name: "trajectories", label: "Trajectories", content: h("div", { class: "tj-stage" }, plotBox,
-      scrubber.element, inspector.element) },
+      scrubber.element) },
     { name: "landscape", label: "Landscape", content: landscape.element },
   ], guard(drawLandscape));
   const hint = h("div", { class: "tj-hint tj-step-hint", text: "at the highlighted step: grey dashed arrow = −η·∇f, "
     + "coloured arrow = the actual update" });
+  // the step inspector beside the plot, under the runs' sliders and the words about the step (on a narrow screen,
+  // under them too, after the plot)
   const side = h("div", { class: "tj-side" }, controls.element, hyper.element, messages.message, messages.readout,
-    hint);
+    hint, inspector.element);
   const arrangement = createArrangement({ figure: tabs.element, side, plotBox, plot, panelsBox, panels,
     hyper: hyper.element, onLayout: () => scheduleDraw(),
     state: () => ({ display, runs: lesson.optimizers.length, tabs: shows(display, "landscape") }) });

@@ -1,9 +1,9 @@
 // The step inspector's styles (ui/inspector.js). The equations are set in a serif face, as the book sets them; the
-// numbers in tabular figures. It sits under the plot and its step scrubber, at most 440 px tall (it scrolls past
-// that). Narrower than about 600 px the numbers filled into each equation go under it, one coordinate per line; on
+// numbers in tabular figures. It sits beside the plot, under the runs' sliders, at most 440 px tall (it scrolls
+// past that). Narrower than about 600 px the numbers filled into each equation go under it, one coordinate per line; on
 // a phone the table keeps the equations and their values only.
 export const INSPECTOR_CSS = `
-.tj-inspector { margin-top: 6px; min-width: 0; max-width: 660px; container-type: inline-size; font-size: 12.5px;
+.tj-inspector { min-width: 0; max-width: 660px; container-type: inline-size; font-size: 12.5px;
   border-left: 3px solid var(--tj-insp-color, var(--tj-accent)); padding: 0 0 0 8px;
   max-height: var(--tj-insp-height, 440px); overflow-y: auto; overscroll-behavior: contain; }
 .tj-insp-summary { cursor: pointer; font-weight: 600; padding: 2px 0; }
