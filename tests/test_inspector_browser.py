@@ -156,3 +156,31 @@ def test_play_carries_the_inspector_through_every_step(page, html_file):
     assert page.inner_text(".tj-inspector tr.tj-insp-row:not([hidden]) .tj-insp-x1 .tj-insp-value") \
         == inspect(run("adam", steps=12), 12).lines[0].substituted[0]
     assert page.errors == []
+
+
+@pytest.mark.parametrize("where", ["phone", "compact"])
+def test_on_a_phone_and_in_the_compact_mode_it_starts_folded_and_stays_as_the_reader_leaves_it(browser, html_file,
+                                                                                              where):
+    from conftest import watch
+    from pages import SCREENS
+
+    width, height = SCREENS["phone"] if where == "phone" else SCREENS["projector"]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = watch(context.new_page())
+    try:
+        query = "?optimizer=rmsprop" + ("&controls=eta,step" if where == "compact" else "")
+        open_app(page, html_file.as_uri() + query)
+        assert page.evaluate("() => document.querySelector('.tj-insp-details').open") is False
+        page.focus(".tj-step")
+        page.keyboard.press("ArrowRight")
+        shown_step(page, "rmsprop (d2l), step 1 → 2, t = 2")  # folded, its one line follows the step
+        page.click(".tj-inspector summary")
+        page.wait_for_function("() => document.querySelector('.tj-inspector .tj-insp-x1').dataset.value !== undefined")
+        page.focus(".tj-step")
+        page.keyboard.press("ArrowRight")
+        shown_step(page, "rmsprop (d2l), step 2 → 3, t = 3")
+        assert page.evaluate("() => document.querySelector('.tj-insp-details').open") is True  # the reader's choice
+        assert rows(page)[0]["values"] == run("rmsprop").points[2].tolist()
+        assert page.errors == []
+    finally:
+        context.close()
