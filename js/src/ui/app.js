@@ -340,16 +340,18 @@ export function createApp(el, model) {
     // where it would push what is under the plot down (until the reader opens it: then it stays as they left it).
     inspector.suggest(arrangement.element.dataset.layout !== "narrow" && display.controls == null);
     const palette = Object.fromEntries(lesson.optimizers.map((name, i) => [name, looks[i].color]));
-    inspector.render({ lesson, runs: current, step, selected, palette,
-      noise: lesson.optimizers.includes("sgd") ? runs.noise(lesson.seed) : null });
+    inspectorView = { lesson, runs: current, step, selected, palette,
+      noise: lesson.optimizers.includes("sgd") ? runs.noise(lesson.seed) : null };
   }
 
   // The panels follow the plot in the task after its frame: a key's frame draws the plot and the slider under the
   // hand, the panels one frame later.
-  let shown = null, panelsTimer = 0;
+  // So does the step inspector: its words change the side column's layout, which a key's frame need not wait for.
+  let shown = null, panelsTimer = 0, inspectorView = null;
   function drawPanels() {
     panelsTimer = 0;
     if (display.panels && shown) panels.render(shown);
+    if (inspectorView) inspector.render(inspectorView);
   }
 
   /** Show the lesson as `next` says (presenter, controls, panels, view), here and in the model. */
