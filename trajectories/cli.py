@@ -20,6 +20,7 @@ from typing import Any
 from . import animation, figures, landscape, serve
 from .display import CONTROLS, Display, check_controls
 from .i18n import LANGUAGES
+from .inspector import inspect
 from .lesson import Lesson, link_lang, make_lesson, optimizer_names
 from .objectives import OBJECTIVES
 from .specs import CONVENTIONS, RULES, SPECS, check_name, parse_pair, specs
@@ -112,15 +113,24 @@ def lesson_from_args(args: argparse.Namespace, optimizer: Any) -> Lesson:
 def _cmd_run(args: argparse.Namespace) -> int:
     name = check_name(args.optimizer, "optimizer", RULES)
     trajectory = lesson_from_args(args, (name,)).run()[name]
+    if args.step is not None:
+        inspection = inspect(trajectory, args.step)
+        print(json.dumps(inspection.to_dict(), ensure_ascii=False) if args.json else inspection.table())
+        return 0
     print(json.dumps(trajectory.to_dict()) if args.json else trajectory.book_line())
     return 0
 
 
 def _add_run(sub: Any) -> None:
-    p = sub.add_parser("run", help="run one optimizer and print the book's line")
+    p = sub.add_parser("run", help="run one optimizer and print the book's line",
+                       epilog="examples: trajectories run rmsprop --eta 0.4 --gamma 0.9 | "
+                              "trajectories run rmsprop --step 3 (the update at step 3, with its numbers) | "
+                              "trajectories run adam --step 3 --json")
     p.add_argument("optimizer", help=f"one of {', '.join(RULES)}")
     add_settings(p)
-    p.add_argument("--json", action="store_true", help="print the whole trajectory as JSON")
+    p.add_argument("--step", type=int, help="print the update from point STEP to the next in the book's notation "
+                                            "with this step's numbers (the app's step inspector)")
+    p.add_argument("--json", action="store_true", help="print the whole trajectory (with --step: that step) as JSON")
     p.set_defaults(func=_cmd_run)
 
 
@@ -156,6 +166,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return 0
     lesson, display = export_lesson(args)
     lang = args.lang or (link_lang(args.link) if args.link is not None else None)  # a link's lang=zh counts too
+    inspector = args.inspector
+    if inspector is not None:
+        if args.step is None:
+            raise ValueError("The '--inspector' option shows one step: give --step N as well. Got no --step.")
+        inspector = inspector or lesson.optimizers[0]
     page = {}
     fmt = figures.target(args.output, lesson, args.format, args.step)[1]
     if fmt in ("html", "mjs"):
@@ -167,7 +182,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
             raise ValueError(f"The '{flag}' option applies to --format html and mjs only (for slides use --style "
                              f"slides, for the panels --loss). Got --format {fmt} instead.")
     path = figures.export(lesson, args.output, style=args.style, loss=args.loss, format=args.format, text=args.text,
-                          step=args.step, view=display.view, seconds=args.seconds, lang=lang, **page)
+                          step=args.step, view=display.view, inspector=inspector, seconds=args.seconds, lang=lang,
+                          **page)
     print(path)
     if path.suffix.lstrip(".") in animation.ANIMATIONS:  # a page's alt text (or a video's aria-label), ready to copy
         print(f"alt: {animation.alt_text(lesson, lang=lang or 'en')}")
@@ -204,6 +220,9 @@ def _add_export(sub: Any) -> None:
     p.add_argument("--seconds", type=float, default=animation.DEFAULT_SECONDS,
                    help=f"gif and mp4: seconds per step, {animation.SECONDS[0]:g} to {animation.SECONDS[1]:g} "
                         f"(default {animation.DEFAULT_SECONDS:g}); one frame per step, from the start to the end")
+    p.add_argument("--inspector", nargs="?", const="", metavar="OPTIMIZER",
+                   help="with --step: add the step inspector under the figure, the update at that step in the book's "
+                        "notation with its numbers (of OPTIMIZER, default the first shown)")
     p.add_argument("--view", choices=figures.VIEWS, help="fit (default): the objective's window grows to hold every "
                    "path that stays near it, and a run that diverges is drawn up to where it leaves, as in the app; "
                    "window: the objective's window, whatever the paths do")

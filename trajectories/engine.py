@@ -36,6 +36,12 @@ class Trajectory:
     effective_lr: np.ndarray | None  # (..., steps, 2): the factor in front of g at each step; None for momentum
     diverged_at: Any  # int or None for one run; for a batch, an int array with -1 where the run did not diverge
     batch_shape: tuple[int, ...] = field(default=())
+    # A single run keeps what each step read (the step inspector shows it); a batch, such as a landscape's grid,
+    # does not: writing them would cost it a fifth more time and memory.
+    # (steps, 2): the gradient of f each step read, entry t - 1 for step t, before any noise (SGD's is added by its
+    # rule: rules.sgd_noise); kept for the step that diverged, NaN after it
+    gradients: np.ndarray | None = None
+    lookahead: np.ndarray | None = None  # (steps, 2): where Nesterov (d2l) read it, x - eta beta v; else None
 
     @property
     def final(self) -> np.ndarray:
@@ -77,6 +83,7 @@ class Trajectory:
             "points": plain(self.points), "losses": plain(self.losses),
             "state": {k: plain(v) for k, v in self.state.items()},
             "effective_lr": plain(self.effective_lr), "diverged_at": plain(self.diverged_at),
+            "gradients": plain(self.gradients), "lookahead": plain(self.lookahead),
         }
 
 
@@ -152,6 +159,9 @@ def _run(rule, obj, convention, hp, hp_run, x0, steps, seed, batch) -> Trajector
     points = np.empty((steps + 1, 2) + batch)
     states = {name: np.empty((steps + 1, 2) + batch) for name in state._fields}
     lrs = None
+    grads = None if batch else np.empty((steps, 2))
+    # Only a rule that reads its gradient away from x (Nesterov's look-ahead under d2l) keeps where it read it.
+    reads = np.empty((steps, 2)) if look and convention == "d2l" and not batch else None
     points[0] = x
     for name in state._fields:
         states[name][0] = 0.0
@@ -161,8 +171,10 @@ def _run(rule, obj, convention, hp, hp_run, x0, steps, seed, batch) -> Trajector
     for t in range(1, steps + 1):
         xg = look(x, state, hp_run, convention) if look else x
         g1, g2 = obj.grad(xg[0], xg[1])
-        g = np.empty_like(x)
+        g = np.empty_like(x) if grads is None else grads[t - 1]  # written where it is kept: no copy per step
         g[0], g[1] = g1, g2
+        if reads is not None:
+            reads[t - 1] = xg
         x, state, lr = update(x, g, state, hp_run, t, convention)
         points[t] = x
         for name, value in zip(state._fields, state, strict=True):
@@ -190,6 +202,10 @@ def _run(rule, obj, convention, hp, hp_run, x0, steps, seed, batch) -> Trajector
             np.copyto(a, np.nan, where=dead)
         if lrs is not None:
             np.copyto(lrs, np.nan, where=dead[1:])  # the rate of step t moved the point to t: gone with it
+        # The gradient of step t was read at point t - 1: the step that diverged keeps the one that sent it away.
+        for a in (grads, reads):
+            if a is not None:
+                np.copyto(a, np.nan, where=dead[:-1])
     losses = obj.f(points[:, 0], points[:, 1])
 
     def front(a, coord=True):  # (steps, 2, *batch) -> (*batch, steps, 2)
@@ -200,5 +216,5 @@ def _run(rule, obj, convention, hp, hp_run, x0, steps, seed, batch) -> Trajector
         diverged_at = None if first < 0 else int(first)
     return Trajectory(rule, obj, convention, hp, np.broadcast_to(x0, batch + (2,)), steps, seed,
                       front(points), front(losses, coord=False), {k: front(v) for k, v in states.items()},
-                      None if lrs is None else front(lrs), diverged_at, batch)
+                      None if lrs is None else front(lrs), diverged_at, batch, grads, reads)
 

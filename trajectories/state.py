@@ -3,8 +3,9 @@
 The browser runs its own port of the engine (``js/src/core/``: f and its gradient, the rules, the landscape
 sweep), but every fact it needs comes from here, so Python stays the one source of truth: ranges, defaults,
 scales and slider stops of each hyperparameter, of the steps and of the general quadratic, each objective's
-window, minima, Hessian and formula, the landscape's choices and budget, and the noise numpy's generator draws
-for SGD's seed. The widget sends this as its state when it is built; the HTML export writes it into the page.
+window, minima, Hessian and formula, the landscape's choices and budget, each rule's update in the book's
+notation for the step inspector, and the noise numpy's generator draws for SGD's seed. The widget sends this as
+its state when it is built; the HTML export writes it into the page.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 from . import display, view
 from .engine import BOUND, MAX_STEPS
 from .i18n import tables
+from .inspector import templates
 from .landscape import BUDGET, DEFAULT_AXES, METRICS, RESOLUTION, fit_budget
 from .lesson import MAX_OPTIMIZERS, PAGE_STEPS, Lesson
 from .objectives import GENERAL_RANGES, OBJECTIVES, WRITTEN, Objective
@@ -189,6 +191,7 @@ def config() -> dict[str, Any]:
                       # the largest resolution within the budget for one and two axes, at each steps of the page
                       "maxResolution": {str(axes): [fit_budget(RESOLUTION[1], s, axes) for s in
                                                     range(1, PAGE_STEPS + 1)] for axes in (1, 2)}},
+        "inspector": templates(),
     }
 
 

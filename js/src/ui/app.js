@@ -30,6 +30,8 @@ import { createControls } from "./controls.js";
 import { h, installStyles } from "./dom.js";
 import { createExports } from "./exports.js";
 import { createHyper } from "./hyper.js";
+import { INSPECTOR_CSS } from "./inspector.css.js";
+import { createInspector } from "./inspector.js";
 import { createLandscapeTab } from "./landscape_tab.js";
 import { createLessonSync } from "./lesson_sync.js";
 import { createMessages } from "./messages.js";
@@ -53,7 +55,7 @@ export function pageLanguage(model) {
  *   ("server") is gone: a banner says so, nothing is sent, Export saves the figure as drawn and says why; no GIF
  */
 export function createApp(el, model) {
-  installStyles(el, APP_CSS + PLOT_CSS + LANDSCAPE_CSS);
+  installStyles(el, APP_CSS + PLOT_CSS + LANDSCAPE_CSS + INSPECTOR_CSS);
   const root = h("div", { class: "tj-app" });
   el.append(root);
   let view = null, lost = null;
@@ -100,6 +102,7 @@ function createView(root, model, t, kept) {
   let lesson = kept?.lesson ?? model.get("lesson"), notes = [...(kept?.notes ?? model.get("notes") ?? [])];
   let current = {}, objective = null;
   let display = kept?.display ?? { ...config.display.default, ...(model.get("display") ?? {}) }, dark = false;
+  let selected = kept?.selected ?? lesson.optimizers[0]; // the optimizer the step inspector shows
   const runs = createRuns(config, (seed) => (seed === model.get("noise_seed") ? model.get("noise") : null));
   const sync = createLessonSync(model, model.get("lesson"));
   if (kept) sync.send(lesson); // what the hand changed in the other language and not yet sent
@@ -139,9 +142,16 @@ function createView(root, model, t, kept) {
   controls.gifButton.hidden = exports.local; // a GIF is drawn by the kernel's matplotlib
   const setStart = guard((x1, x2) => change(L.withSettings(lesson, { start: [x1, x2] })));
   const plotBox = h("div", { class: "tj-plot-box" });
-  const plot = createPlot(plotBox, { t, onStart: setStart });
+  const plot = createPlot(plotBox, { t, onStart: setStart, onPick: guard((name, step) => {
+    selected = name;
+    scrubber.set(step);
+  }) });
   const panelsBox = h("div", { class: "tj-panels-box" });
   const panels = createPanels(panelsBox, { t });
+  const inspector = createInspector(config, t, { onSelect: guard((name) => {
+    selected = name;
+    scheduleDraw();
+  }), onToggle: guard(() => scheduleDraw()) }, kept?.inspector);
   const scrubber = createScrubber(t, lesson.steps, guard(() => scheduleDraw()), kept?.scrubber);
   const messages = createMessages(config, t);
   const hyper = createHyper(config, t, guard((name, key, value) => change(L.withHyperparameter(lesson, name, key,
@@ -159,8 +169,10 @@ function createView(root, model, t, kept) {
     { name: "landscape", label: t("tab.landscape"), content: landscape.element },
   ], guard(drawLandscape), kept?.tab);
   const hint = h("div", { class: "tj-hint tj-step-hint", text: t("hint.arrows") });
+  // the step inspector beside the plot, under the runs' sliders and the words about the step (on a narrow screen,
+  // under them too, after the plot)
   const side = h("div", { class: "tj-side" }, controls.element, hyper.element, messages.message, messages.readout,
-    hint);
+    hint, inspector.element);
   const arrangement = createArrangement({ figure: tabs.element, side, plotBox, plot, panelsBox, panels,
     hyper: hyper.element, onLayout: () => scheduleDraw(),
     state: () => ({ display, runs: lesson.optimizers.length, tabs: shows(display, "landscape") }) });
@@ -243,7 +255,7 @@ function createView(root, model, t, kept) {
       sync.flush(); // the kernel draws what is on screen
       controls.exportOutput.textContent = t("export.preparing");
       try {
-        const file = await exports.ask({ kind: "trajectories", step, lang: t.lang });
+        const file = await exports.ask({ kind: "trajectories", step, lang: t.lang, inspector: inspected(step) });
         exports.save(file);
         controls.exportOutput.textContent = t("export.downloaded", { name: file.name });
         return;
@@ -261,9 +273,11 @@ function createView(root, model, t, kept) {
     // The command that makes the book-style file of this very lesson, ready to copy (a query holds no quote): the
     // same figure as the kernel's Export gives (App.export), panels, presenter, view and language as on screen.
     const view = display.view === config.display.default.view ? "" : `&view=${display.view}`;
+    const inspectedName = inspected(step);
     const command = `trajectories export --link '${toQuery(config, lesson)}${view}'`
       + (display.panels ? " --loss" : "") + (display.presenter ? " --style slides" : "")
-      + (t.lang === "en" ? "" : ` --lang ${t.lang}`) + (step === null ? "" : ` --step ${step}`);
+      + (t.lang === "en" ? "" : ` --lang ${t.lang}`) + (step === null ? "" : ` --step ${step}`)
+      + (inspectedName ? ` --inspector ${inspectedName}` : "");
     const why = model.get("exporter") === "page" ? "export.page_no_server" : "export.page_kernel_gone";
     controls.exportOutput.replaceChildren(t("export.page", { name, why: t(why) }),
       h("code", { class: "tj-export-command", text: command }));
@@ -286,6 +300,11 @@ function createView(root, model, t, kept) {
           + `--format gif${t.lang === "en" ? "" : ` --lang ${t.lang}`}` })
         : t("export.failed", { error: error.message });
     }
+  }
+
+  // The optimizer whose step the inspector shows, for the exported figure: none while it is folded away.
+  function inspected(step) {
+    return step !== null && inspector.open && inspector.shown.step !== null ? inspector.shown.optimizer : undefined;
   }
 
   async function exportLandscape(settings) {
@@ -383,14 +402,23 @@ function createView(root, model, t, kept) {
     shown = { optimizers, steps: lesson.steps, step };
     if (!panelsTimer) panelsTimer = setTimeout(guard(drawPanels), 0);
     scrubber.show(step, lesson.steps);
+    if (!lesson.optimizers.includes(selected)) selected = lesson.optimizers[0];
+    // Open beside a wide layout; folded to its one line on a phone, in a notes column and in the compact mode,
+    // where it would push what is under the plot down (until the reader opens it: then it stays as they left it).
+    inspector.suggest(arrangement.element.dataset.layout !== "narrow" && display.controls == null);
+    const palette = Object.fromEntries(lesson.optimizers.map((name, i) => [name, looks[i].color]));
+    inspectorView = { lesson, runs: current, step, selected, palette,
+      noise: lesson.optimizers.includes("sgd") ? runs.noise(lesson.seed) : null };
   }
 
   // The panels follow the plot in the task after its frame: a key's frame draws the plot and the slider under the
   // hand, the panels one frame later.
-  let shown = null, panelsTimer = 0;
+  // So does the step inspector: its words change the side column's layout, which a key's frame need not wait for.
+  let shown = null, panelsTimer = 0, inspectorView = null;
   function drawPanels() {
     panelsTimer = 0;
     if (display.panels && shown) panels.render(shown);
+    if (inspectorView) inspector.render(inspectorView);
   }
 
   /** Show the lesson as `next` says (presenter, controls, panels, view), here and in the model. */
@@ -458,7 +486,8 @@ function createView(root, model, t, kept) {
     get lesson() { return lesson; },
     /** What the content in another language keeps of this one. */
     keep() {
-      return { lesson, notes, display, scrubber: scrubber.state(), tab: tabs.selected };
+      return { lesson, notes, display, scrubber: scrubber.state(), tab: tabs.selected, selected,
+        inspector: inspector.state() };
     },
     offline() {
       sync.stop();

@@ -12,8 +12,8 @@ const range = (high) => Array.from({ length: high + 1 }, (_, i) => i);
  * @param {number} steps the lesson's steps
  * @param {() => void} onMove the highlighted step changed: draw again
  * @param {{step: number, scrubbed: boolean} | null} [kept] where a previous scrubber was (state())
- * @returns {{element, shown(steps): number | null, show(step, steps), stop(), reset(), state()}} shown(steps): the
- *   step the plot highlights, clamped to the steps shown, or null before the scrubber is used
+ * @returns {{element, shown(steps): number | null, show(step, steps), stop(), set(step), reset(), state()}}
+ *   shown(steps): the step the plot highlights, clamped to the steps shown, or null before the scrubber is used
  */
 export function createScrubber(t, steps, onMove, kept = null) {
   let step = kept?.step ?? 0, scrubbed = kept?.scrubbed ?? false, timer = null, stops = steps;
@@ -64,6 +64,13 @@ export function createScrubber(t, steps, onMove, kept = null) {
       }
     },
     stop,
+    /** Highlight `k` (a click on a point of a path): Play stops there. */
+    set(k) {
+      stop();
+      scrubbed = true;
+      step = k;
+      onMove();
+    },
     /** Back to the book's picture: no highlight. */
     reset() {
       stop();
