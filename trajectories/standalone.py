@@ -19,7 +19,7 @@ from typing import Any
 
 from . import i18n, state
 from .display import Display
-from .i18n import DEFAULT, HTML_LANG, check_lang, note_data, tables, text
+from .i18n import DEFAULT, HTML_LANG, check_lang, note_data, text
 from .lesson import Lesson, fit_page
 
 BUNDLE = Path(__file__).parent / "static" / "app.js"
@@ -204,7 +204,7 @@ const text = (id) => document.getElementById(id).textContent;
 window.trajectoriesBundle ??= import(URL.createObjectURL(new Blob([text("trajectories-bundle")],
   {{ type: "text/javascript" }})));
 const data = JSON.parse(text("{id}-state"));
-data.config.messages ??= JSON.parse(text("trajectories-messages"));
+data.config ??= JSON.parse(text("trajectories-config"));
 (await window.trajectoriesBundle).standalone(document.getElementById("{id}"), data, "");
 </script>
 """
@@ -223,15 +223,16 @@ def html_fragment(lesson: Lesson, element_id: str, *, notes: Sequence[str] = (),
                   display: Display | None = None) -> str:
     """The app opened on ``lesson`` as a piece of another HTML document, in an element of id ``element_id``; the
     bundle comes with it if ``bundle`` (the first app of a document), else from the first app's. The link field
-    shows the lesson's query alone: the document is not an app page. The tables of messages (both languages, the
-    same for every app) come once too, with the bundle."""
+    shows the lesson's query alone: the document is not an app page. The settings every app holds alike
+    (``state.config()``: the spec table, the tables of messages in both languages, the step inspector's templates)
+    come once too, with the bundle."""
     if not isinstance(element_id, str) or not element_id.replace("-", "").isalnum():
         raise ValueError(f"The 'element_id' parameter must be letters, digits and '-'. Got {element_id!r} instead.")
     lesson, data = page_data(lesson, notes, display)
     data["link_base"] = ""
-    data["config"] = {k: v for k, v in data["config"].items() if k != "messages"}  # with the bundle, once
+    config = data.pop("config")  # the same for every app (it takes nothing): with the bundle, once
     carried = (f'\n<script type="text/plain" id="trajectories-bundle">{bundle_text()}</script>'
-               f'\n<script type="application/json" id="trajectories-messages">{_json(tables())}</script>'
+               f'\n<script type="application/json" id="trajectories-config">{_json(config)}</script>'
                if bundle else "")
     return FRAGMENT.format(id=element_id, state=_json(data), bundle=carried)
 
