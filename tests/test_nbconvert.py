@@ -57,7 +57,7 @@ def test_the_file_holds_the_bundle_once_and_nothing_from_elsewhere(exported):
     assert text.count('class="trajectories-app"') == 2
     assert "<script src=" not in text  # no require.js, no MathJax, no widget manager from a CDN
     assert WIDGET_STATE not in text and WIDGET_VIEW not in text  # the apps' widget models are not carried twice
-    assert len(text) < len(bundle) + 400_000  # JupyterLab's CSS, two apps' settings and noise, the notes
+    assert len(text) < len(bundle) + 400_000  # JupyterLab's CSS, two apps' settings, the notes
 
 
 def test_every_app_runs_offline_on_its_saved_lesson_and_a_key_moves_it(browser, exported):

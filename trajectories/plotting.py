@@ -1,12 +1,13 @@
-"""The picture: contours of the objective, one path per optimizer, the current step, loss and effective rate.
+"""The picture: contours of the objective, one path per run, the current step, loss and effective rate.
 
 Pure matplotlib, no widgets: the figure ``trajectories export`` writes and the app's Export downloads (the app on
 screen draws the same picture in the browser, ``js/src/figures/plot.js``). :class:`TraceFigure` builds the
 figure of one lesson.
 
 The book's look (d2l ``show_trace_2d``) for one optimizer: contours in ``#1f77b4`` with matplotlib's automatic
-levels, the path as ``'-o'`` in ``#ff7f0e``, axes labelled x1 and x2. Several optimizers take the Okabe-Ito
-colour-blind-safe palette, one marker shape each, and a legend.
+levels, the path as ``'-o'`` in ``#ff7f0e``, axes labelled x1 and x2. Several runs take the colour-blind-safe
+palette, one marker shape each, and a legend with their labels. A spread (a run over many seeds) draws every seed's
+path faint and its median run bold, and in the loss panel the median loss with the 10-90% band.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import LogLocator, NullFormatter
@@ -23,9 +25,10 @@ from matplotlib.ticker import LogLocator, NullFormatter
 from .engine import Trajectory
 from .objectives import Objective, get_objective
 from .specs import check_int
-from .state import BOOK_CONTOUR, colors_for
+from .state import BOOK_CONTOUR, colors_for, markers_for
 
-MARKERS = ("o", "s", "^", "D")
+# matplotlib's glyph for each marker name of state.MARKERS
+MPL_MARKERS = {"circle": "o", "square": "s", "triangle": "^", "diamond": "D", "star": "*", "cross": "P"}
 GRADIENT_COLOR = "#555555"
 BOOK_FIGSIZE = (3.5, 2.5)  # d2l's set_figsize default for these plots
 APP_FIGSIZE = (9.0, 4.2)
@@ -110,11 +113,15 @@ def drawn_until(trajectory: Trajectory, fit: bool = False) -> int:
 
 
 class _Path:
-    """The artists of one optimizer: its path, the current-step marker, two arrows and two panel curves."""
+    """The artists of one run: its path, the current-step marker, two arrows and two panel curves; for a spread,
+    its seeds' paths (faint) and the loss band."""
 
     def __init__(self, trace: TraceFigure, name: str, color: str, marker: str, label: str) -> None:
         ax = trace.ax
         self.name = name
+        self.color = color
+        self.faint = ax.add_collection(LineCollection([], colors=color, linewidths=0.8, alpha=0.2, zorder=2.5))
+        self.band: Any = None
         self.line, = ax.plot([], [], "-" + marker, color=color, label=label, markersize=5, linewidth=1.5,
                              zorder=3)
         self.current, = ax.plot([], [], marker, color=color, markersize=11, markeredgecolor="black",
@@ -184,9 +191,10 @@ class TraceFigure:
         self.ax.set_ylabel("x2")
         self.objective: Objective | None = None
         self.contours: Any = None
-        self.optimizers: tuple[str, ...] = ()
+        self.keys: tuple[str, ...] = ()
         self.paths: dict[str, _Path] = {}
-        self.trajectories: dict[str, Trajectory] = {}
+        self.trajectories: dict[str, Trajectory] = {}  # by run key; a spread's is its median run
+        self.spreads: dict[str, Trajectory] = {}  # by run key: the whole batch of a spread
         self.step: int | None = None
         self.legend: Any = None
         self.start_marker, = self.ax.plot([], [], "o", color="white", markeredgecolor="black", markersize=7,
@@ -204,18 +212,20 @@ class TraceFigure:
 
     def show(self, lesson: Any, trajectories: Mapping[str, Trajectory] | None = None, *,
              step: int | None = None) -> None:
-        """Draw ``lesson``: its objective, its optimizers from its start, and step ``step`` highlighted."""
+        """Draw ``lesson``: its objective, its runs (``trajectories`` by label, or run now) from its start, and step
+        ``step`` highlighted."""
         self.set_objective(lesson.objective_function())
-        self.set_optimizers(lesson.optimizers)
+        self.set_runs(lesson.keys, lesson.labels)
         self.set_start(lesson.start)
-        self.update(lesson.run() if trajectories is None else trajectories)
+        runs = lesson.run() if trajectories is None else trajectories
+        self.update({key: runs[label] for key, label in zip(lesson.keys, lesson.labels, strict=True)})
         self.set_step(step)
 
     def set_objective(self, objective: Objective | str) -> None:
         """Draw the contours, minima and formula of ``objective``."""
         objective = self.objective = get_objective(objective)
         g1, g2, z = contour_grid(objective)
-        several = len(self.optimizers) > 1
+        several = len(self.keys) > 1
         finite = z[np.isfinite(z)]
         if finite.size and finite.min() < finite.max():  # a constant (a formula such as f = 3) has no contours
             with np.errstate(all="ignore"):
@@ -232,22 +242,32 @@ class TraceFigure:
         self.ax.set_ylim(objective.ylim)
         self.ax.set_title(f"${objective.latex}$", fontsize=10)
 
-    def set_optimizers(self, optimizers: Sequence[str]) -> None:
-        """One set of artists per optimizer, coloured as :func:`colors_for`, and a legend for several."""
-        optimizers = tuple(optimizers)
-        if not optimizers:
-            raise ValueError("The 'optimizers' parameter must name at least one optimizer. Got () instead.")
-        self.optimizers = optimizers
-        several = len(optimizers) > 1
-        colors = colors_for(optimizers)
-        self.paths = {name: _Path(self, name, colors[name], MARKERS[i % len(MARKERS)] if several else "o", name)
-                      for i, name in enumerate(optimizers)}
+    def set_runs(self, keys: Sequence[str], labels: Sequence[str] | None = None) -> None:
+        """One set of artists per run (by key), coloured and marked as :func:`~trajectories.state.colors_for` and
+        :func:`~trajectories.state.markers_for`, and a legend of ``labels`` for several."""
+        keys = tuple(keys)
+        labels = tuple(keys if labels is None else labels)
+        if not keys or len(labels) != len(keys):
+            raise ValueError(f"The 'keys' parameter must name at least one run, with one label each. Got {keys!r} "
+                             f"and {labels!r} instead.")
+        self.keys = keys
+        several = len(keys) > 1
+        colors, markers = colors_for(len(keys)), markers_for(len(keys))
+        self.paths = {key: _Path(self, key, colors[i], MPL_MARKERS[markers[i]], labels[i])
+                      for i, key in enumerate(keys)}
         if several:
             self.legend = self.ax.legend(handles=[p.line for p in self.paths.values()], loc="lower right",
                                          fontsize=8, framealpha=0.9)
-            if self.contours is not None:  # drawn before the optimizers were known: lighter under several paths
+            if self.contours is not None:  # drawn before the runs were known: lighter under several paths
                 self.contours.set_alpha(0.55)
                 self.contours.set_linewidth(1.0)
+
+    def set_optimizers(self, optimizers: Sequence[str]) -> None:
+        """One run per optimizer, labelled by its name (see :meth:`set_runs`)."""
+        optimizers = tuple(optimizers)
+        if not optimizers:
+            raise ValueError("The 'optimizers' parameter must name at least one optimizer. Got () instead.")
+        self.set_runs(optimizers)
 
     def set_start(self, start: Sequence[float]) -> None:
         """Mark the shared start point."""
@@ -256,25 +276,34 @@ class TraceFigure:
 
     # ---- updating -----------------------------------------------------------------------------------------
     def update(self, trajectories: Mapping[str, Trajectory]) -> None:
-        """Move each path and panel curve to its trajectory (one run per optimizer shown)."""
-        missing = [n for n in self.optimizers if n not in trajectories]
+        """Move each path and panel curve to its trajectory (one per run, by key; a spread's batched over seeds)."""
+        missing = [n for n in self.keys if n not in trajectories]
         if missing:
-            raise ValueError(f"The 'trajectories' parameter must hold a run of every optimizer shown "
-                             f"({', '.join(self.optimizers)}). Got none for {', '.join(missing)}.")
-        self.trajectories = {n: trajectories[n] for n in self.optimizers}
+            raise ValueError(f"The 'trajectories' parameter must hold a run of every run shown "
+                             f"({', '.join(self.keys)}). Got none for {', '.join(missing)}.")
+        self.spreads = {n: trajectories[n] for n in self.keys if np.ndim(trajectories[n].points) == 3}
+        self.trajectories = {n: _median(trajectories[n]) for n in self.keys}
         steps = max(t.steps for t in self.trajectories.values())
         small = 5 if steps <= 40 else 3.5 if steps <= 120 else 2 if steps <= 300 else 0
         for name, t in self.trajectories.items():
             p = self.paths[name]
             pts = np.asarray(t.points)
             if pts.ndim != 2:
-                raise ValueError(f"The 'trajectories' parameter must hold single runs. Got a batch of shape "
-                                 f"{pts.shape[:-2]} for {name}.")
+                raise ValueError(f"The 'trajectories' parameter must hold single runs or spreads over seeds. Got a "
+                                 f"batch of shape {pts.shape[:-2]} for {name}.")
             end = p.end = drawn_until(t, self.fit) + 1
             p.line.set_data(pts[:end, 0], pts[:end, 1])
             p.line.set_markersize(small)
+            spread = self.spreads.get(name)
+            p.line.set_linewidth(2.2 if spread is not None else 1.5)
+            p.faint.set_segments([] if spread is None else _seed_paths(spread, self.fit))
             if p.loss is not None:
                 p.loss.set_data(np.arange(t.steps + 1), t.losses)
+                if spread is not None:  # the median loss of every step and the 10-90% band (diverged: no band)
+                    low, median, high = (np.where(np.isfinite(q), q, np.nan) for q in spread.loss_quantiles())
+                    p.loss.set_data(np.arange(t.steps + 1), median)
+                    p.band = self.loss_ax.fill_between(np.arange(t.steps + 1), low, high, color=p.color, alpha=0.2,
+                                                       linewidth=0, zorder=1)
                 if t.effective_lr is None:
                     p.lr.set_data([], [])
                     p.lr2.set_data([], [])
@@ -306,7 +335,8 @@ class TraceFigure:
 
     def _panel_limits(self, steps: int) -> None:
         trs = list(self.trajectories.values())
-        losses = np.concatenate([np.ravel(t.losses) for t in trs])
+        losses = np.concatenate([np.ravel(t.losses) for t in trs]
+                                + [np.ravel(t.loss_quantiles()) for t in self.spreads.values()])
         lrs = [np.ravel(t.effective_lr) for t in trs if t.effective_lr is not None]
         finite = losses[np.isfinite(losses)]
         signed = finite.size > 0 and (finite <= 0).any()
@@ -359,13 +389,26 @@ class TraceFigure:
             following = t.points[step + 1] if step < t.steps else x
             _arrow(p.update, x, following, self._reach())
             g = np.array(t.objective.grad(x[0], x[1]), dtype=float)
-            eta = float(t.hyperparameters.get("eta", 1.0))
+            eta = 1.0 if t.rates is None else float(t.rates[min(step, t.steps - 1)])
             with np.errstate(all="ignore"):
                 _arrow(p.gradient, x, x - eta * g, self._reach())
 
     def _reach(self) -> float:
         (a, b), (c, d) = self.ax.get_xlim(), self.ax.get_ylim()
         return 2.0 * math.hypot(b - a, d - c)
+
+def _median(trajectory: Trajectory) -> Trajectory:
+    """A single run as it is; a spread over seeds as its median run."""
+    if np.ndim(trajectory.points) != 3:
+        return trajectory
+    return trajectory.pick(trajectory.median_run())
+
+
+def _seed_paths(spread: Trajectory, fit: bool) -> list[np.ndarray]:
+    """Every seed's path of a spread, each up to where the picture draws it."""
+    return [np.asarray(one.points)[: drawn_until(one, fit) + 1]
+            for one in (spread.pick(i) for i in range(spread.batch_shape[0]))]
+
 
 def _arrow(patch: FancyArrowPatch, a: np.ndarray, b: np.ndarray, reach: float) -> None:
     length = float(np.hypot(*(b - a))) if np.isfinite(a).all() and np.isfinite(b).all() else math.nan

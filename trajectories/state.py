@@ -1,10 +1,12 @@
-"""What the front end is told: the spec table, the objectives, SGD's noise and a lesson, as plain JSON-ready data.
+"""What the front end is told: the spec table, the objectives, the runs' colours and a lesson, as plain JSON data.
 
-The browser runs its own port of the engine (``js/src/core/``: f and its gradient, the rules, the landscape
-sweep), but every fact it needs comes from here, so Python stays the one source of truth: ranges, defaults,
-scales and slider stops of each hyperparameter, of the steps and of the general quadratic, each objective's
-window, minima, Hessian and formula, the landscape's choices and budget, and the noise numpy's generator draws
-for SGD's seed. The widget sends this as its state when it is built; the HTML export writes it into the page.
+The browser runs its own port of the engine (``js/src/core/``: f and its gradient, the rules, the schedules, the
+noise, the landscape sweep), but every fact it needs comes from here, so Python stays the one source of truth:
+ranges, defaults, scales and slider stops of each hyperparameter, schedule parameter and noise setting, of the
+steps and of the general quadratic, each objective's window, minima, Hessian and formula, the runs' colours and
+markers, the landscape's choices and budget. The widget sends this as its state when it is built; the HTML
+export writes it into the page. The gradient noise is not sent: both engines draw it from the same counter-based
+generator (:mod:`trajectories.noise`).
 """
 
 from __future__ import annotations
@@ -16,39 +18,45 @@ import numpy as np
 
 from .engine import BOUND, MAX_STEPS
 from .landscape import BUDGET, DEFAULT_AXES, METRICS, RESOLUTION, fit_budget
-from .lesson import MAX_OPTIMIZERS, PAGE_STEPS, Lesson
+from .lesson import MAX_NAME, MAX_OPTIMIZERS, MAX_RUNS, PAGE_STEPS, Lesson, Run
 from .objectives import GENERAL_RANGES, OBJECTIVES, WRITTEN, Objective
-from .rules import sgd_noise
-from .specs import CONVENTIONS, RULES, SPECS, Spec
+from .specs import CONVENTIONS, RULES, SCHEDULE_SPECS, SPECS, SPREAD, SYMBOLS, Spec, settings, sigma_spec
 
-# The book's colours (d2l show_trace_2d) and, for several optimizers, Okabe & Ito's colour-blind-safe palette
-# without its blues, which the contours use; one marker shape each.
+# The book's colours (d2l show_trace_2d) and, for several runs, Okabe & Ito's colour-blind-safe palette without its
+# blues, which the contours use, then two of Paul Tol's muted colours; one marker shape each, run by run.
 BOOK_CONTOUR = "#1f77b4"
 BOOK_PATH = "#ff7f0e"
-PALETTE = ("#D55E00", "#009E73", "#CC79A7", "#E69F00")
-MARKERS = ("circle", "square", "triangle", "diamond")
-SYMBOLS = {"eta": "η", "gamma": "γ", "rho": "ρ", "beta": "β", "beta1": "β1", "beta2": "β2", "eps": "ε",
-           "schedule": "lr(t)", "bias_correction": "bias corr."}
+PALETTE = ("#D55E00", "#009E73", "#CC79A7", "#E69F00", "#882255", "#999933")
+MARKERS = ("circle", "square", "triangle", "diamond", "star", "cross")
 _LOG_MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 9.0)
 _EPS_MANTISSAS = (1.0, 2.0, 5.0)
 TOLERANCES = (0.001, 0.01, 0.1, 0.5, 1.0)  # the landscape's choices of "arrived" for the steps metric
 LANDSCAPE_RESOLUTION = 96  # cells per side when the Landscape tab opens
 
 
-def colors_for(optimizers: tuple[str, ...] | list[str]) -> dict[str, str]:
-    """The colour of each optimizer: the book's orange when alone, the palette otherwise."""
-    if len(optimizers) == 1:
-        return {optimizers[0]: BOOK_PATH}
-    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(optimizers)}
+def colors_for(count: int) -> tuple[str, ...]:
+    """The colour of each of ``count`` runs: the book's orange when alone, the palette in order otherwise."""
+    check_count = int(count)
+    if check_count == 1:
+        return (BOOK_PATH,)
+    return tuple(PALETTE[i % len(PALETTE)] for i in range(check_count))
+
+
+def markers_for(count: int) -> tuple[str, ...]:
+    """The marker of each of ``count`` runs: the book's circle when alone, one shape each otherwise."""
+    return ("circle",) if int(count) == 1 else tuple(MARKERS[i % len(MARKERS)] for i in range(int(count)))
 
 
 def slider_values(name: str, spec: Spec, *extra: float) -> list[float]:
     """The values a hyperparameter slider stops at: round numbers (so the book's 0.4, 0.6, 2, 0.9, 0.999 and
     1e-6 are hit exactly), the spec's ends, and any ``extra`` value (a link's 0.37 is shown as it is)."""
     lo, hi = spec.low, spec.high
+    if spec.kind == "int":
+        return sorted({float(v) for v in range(int(lo), min(int(hi), PAGE_STEPS) + 1)} | {float(spec.default)})
     if spec.scale == "log":
         mantissas = _EPS_MANTISSAS if name == "eps" else _LOG_MANTISSAS
-        grid = {float(f"{m}e{e}") for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+        bottom = lo if lo > 0 else 1e-5  # a log range that starts at 0 (an absolute rate): 0, then 1e-5 up
+        grid = {float(f"{m}e{e}") for e in range(math.floor(math.log10(bottom)), math.ceil(math.log10(hi)) + 1)
                 for m in mantissas}
     else:
         grid = {round(lo + i * (hi - lo) / 100, 10) for i in range(101)}
@@ -61,7 +69,7 @@ def slider_values(name: str, spec: Spec, *extra: float) -> list[float]:
 def span_stops(spec: Spec) -> list[float]:
     """Where a landscape range handle can stop: 1, 2, 5 per decade on a log axis, twentieths on a linear one."""
     if spec.scale == "log":
-        first, last = math.floor(math.log10(spec.low)), math.ceil(math.log10(spec.high))
+        first, last = math.floor(math.log10(spec.low or 1e-5)), math.ceil(math.log10(spec.high))
         stops = {float(f"{m}e{e}") for e in range(first, last + 1) for m in (1, 2, 5)}
     else:
         stops = {round(spec.low + i * (spec.high - spec.low) / 20, 10) for i in range(21)}
@@ -93,8 +101,14 @@ def _general() -> dict[str, Any]:
 def _spec(name: str, spec: Spec) -> dict[str, Any]:
     if spec.is_choice:
         return {"default": spec.default, "choices": list(spec.choices), "description": spec.description}
-    return {"default": spec.default, "low": spec.low, "high": spec.high, "scale": spec.scale,
-            "description": spec.description, "stops": slider_values(name, spec), "spanStops": span_stops(spec)}
+    if spec.kind == "ints":
+        return {"default": list(spec.default), "low": spec.low, "high": spec.high, "kind": spec.kind,
+                "description": spec.description}
+    out = {"default": spec.default, "low": spec.low, "high": spec.high, "scale": spec.scale,
+           "description": spec.description, "stops": slider_values(name, spec), "spanStops": span_stops(spec)}
+    if spec.kind != "float":
+        out["kind"] = spec.kind
+    return out
 
 
 def _objective(o: Objective) -> dict[str, Any]:
@@ -108,8 +122,12 @@ def config() -> dict[str, Any]:
     """Everything the front end needs that does not change while it runs (sent once, as widget state)."""
     return {
         "rules": list(RULES), "conventions": list(CONVENTIONS), "maxOptimizers": MAX_OPTIMIZERS,
-        "pageSteps": PAGE_STEPS, "maxSteps": MAX_STEPS, "bound": BOUND,
+        "maxRuns": MAX_RUNS, "maxName": MAX_NAME, "pageSteps": PAGE_STEPS, "maxSteps": MAX_STEPS, "bound": BOUND,
         "specs": {c: {r: {n: _spec(n, s) for n, s in SPECS[c][r].items()} for r in RULES} for c in CONVENTIONS},
+        "schedules": {c: {name: {n: _spec(n, s) for n, s in table.items()} for name, table in SCHEDULE_SPECS[c].items()}
+                      for c in CONVENTIONS},
+        "schedule": {c: _spec("schedule", settings("gd", c)["schedule"]) for c in CONVENTIONS},
+        "sigma": {r: _spec("sigma", sigma_spec(r)) for r in RULES}, "spread": _spec("spread", SPREAD),
         "objectives": {name: _objective(o) for name, o in OBJECTIVES.items()}, "general": _general(),
         "stepStops": step_stops(), "defaultLesson": lesson_state(Lesson()),
         "colors": {"book": BOOK_PATH, "contour": BOOK_CONTOUR, "palette": list(PALETTE), "gradient": "#555555"},
@@ -124,34 +142,46 @@ def config() -> dict[str, Any]:
 
 
 def lesson_state(lesson: Lesson) -> dict[str, Any]:
-    """A lesson as plain data (the widget's ``lesson`` trait): the Lesson's fields, hyperparameters resolved."""
+    """A lesson as plain data (the widget's ``lesson`` trait): its runs, each with every setting resolved, and the
+    settings they share."""
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
-    return {"optimizers": list(lesson.optimizers),
-            "hyperparameters": {n: dict(lesson.hyperparameters[n]) for n in lesson.optimizers},
+    return {"runs": [{"optimizer": r.optimizer, "settings": {k: list(v) if isinstance(v, tuple) else v
+                                                             for k, v in r.hyperparameters.items()},
+                      "seed": r.seed, "spread": r.spread, "label": r.label} for r in lesson.runs],
             "objective": lesson.objective, "condition": lesson.condition, "angle": lesson.angle,
-            "start": list(lesson.start), "steps": lesson.steps, "convention": lesson.convention, "seed": lesson.seed,
+            "start": list(lesson.start), "steps": lesson.steps, "convention": lesson.convention,
             "window": None if lesson.window is None else list(lesson.window)}
+
+
+RUN_FIELDS = ("optimizer", "settings", "seed", "spread", "label")
+LESSON_FIELDS = ("runs", "objective", "condition", "angle", "start", "steps", "convention", "window")
 
 
 def lesson_from_state(state: Any) -> Lesson:
     """The Lesson a front end's plain data describes; anything wrong raises the lesson's one-sentence ValueError."""
     if not isinstance(state, dict):
         raise ValueError(f"The 'lesson' parameter must be a mapping of a lesson's fields. Got {state!r} instead.")
-    fields = ("optimizers", "hyperparameters", "objective", "condition", "angle", "start", "steps", "convention",
-              "seed", "window")
-    unknown = sorted(set(state) - set(fields))
+    unknown = sorted(set(state) - set(LESSON_FIELDS))
     if unknown:
-        raise ValueError(f"The 'lesson' parameter takes only {', '.join(fields)}. Got {unknown[0]!r} as well.")
+        raise ValueError(f"The 'lesson' parameter takes only {', '.join(LESSON_FIELDS)}. Got {unknown[0]!r} as well.")
     given = dict(state)
-    for key in ("optimizers", "start", "window"):
+    runs = given.get("runs", [])
+    if not isinstance(runs, list) or not all(isinstance(r, dict) for r in runs):
+        raise ValueError(f"The 'runs' parameter must be a list of runs. Got {runs!r} instead.")
+    out = []
+    for r in runs:
+        extra = sorted(set(r) - set(RUN_FIELDS))
+        if extra:
+            raise ValueError(f"The 'runs' parameter takes runs of {', '.join(RUN_FIELDS)} only. Got {extra[0]!r} as "
+                             "well.")
+        if not isinstance(r.get("settings", {}), dict):
+            raise ValueError(f"The 'settings' parameter of a run must map names to values. Got {r['settings']!r} "
+                             "instead.")
+        out.append(Run(r.get("optimizer"), r.get("settings", {}), seed=r.get("seed", 0), spread=r.get("spread", 1),
+                       label=r.get("label", "")))
+    given["runs"] = tuple(out)
+    for key in ("start", "window"):
         if isinstance(given.get(key), list):
             given[key] = tuple(given[key])
     return Lesson(**given)
-
-
-def noise(seed: int, steps: int = PAGE_STEPS) -> bytes:
-    """SGD's noise for ``seed`` at steps 1..``steps`` as little-endian float64 pairs: numpy's generator is the
-    reference, and the browser reads these numbers instead of drawing its own."""
-    table = np.array([sgd_noise(seed, t) for t in range(1, steps + 1)], dtype="<f8")
-    return table.tobytes()

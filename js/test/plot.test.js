@@ -147,7 +147,7 @@ describe("markers and paths", () => {
   });
 
   test("one subpath per visible point, each the same shape", () => {
-    for (const shape of ["circle", "square", "triangle", "diamond", "star", "x"]) {
+    for (const shape of CONFIG.markers) {
       const t = symbolTemplate(shape, 6);
       const d = markerPath([10, 20, NaN, 500, 30], [10, 20, 5, 5, -30], 5, t, [0, 0, 100, 100]);
       const starts = [...d.matchAll(/M(-?[\d.]+),(-?[\d.]+)/g)].map((m) => [+m[1] - t[0], +m[2] - t[1]]);

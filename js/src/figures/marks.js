@@ -1,13 +1,15 @@
 // Marks of the trajectories figure in pixels: marker shapes as one path per series, paths cut to the drawing, arrows.
 // Pure functions (tested in js/test/plot.test.js); d attributes in px, or tenths of a px (FINE).
 import {
-  symbol, symbolCircle, symbolDiamond2, symbolSquare, symbolStar, symbolTimes, symbolTriangle,
+  symbol, symbolCircle, symbolCross, symbolDiamond2, symbolSquare, symbolStar, symbolTimes, symbolTriangle,
 } from "d3-shape";
 
 import { px } from "./svg.js";
 
+// state.MARKERS, as matplotlib draws them (o s ^ D * P): filled shapes of one area
 const SHAPES = Object.freeze({ circle: symbolCircle, square: symbolSquare, triangle: symbolTriangle,
-  diamond: symbolDiamond2 });
+  diamond: symbolDiamond2, star: symbolStar, cross: symbolCross,
+  x: symbolTimes }); // x: a saddle point's mark (stroked, not filled)
 
 /**
  * One marker of `shape` and `diameter` px as [x0, y0, rest]: the path d3-shape's symbol draws at the origin, with
@@ -15,9 +17,9 @@ const SHAPES = Object.freeze({ circle: symbolCircle, square: symbolSquare, trian
  * `M${x + x0},${y + y0}${rest}`. The area is the circle's of that diameter, for every shape.
  */
 export function symbolTemplate(shape, diameter) {
-  const type = SHAPES[shape] ?? (shape === "star" ? symbolStar : shape === "x" ? symbolTimes : null);
-  if (!type) throw new Error(`The 'marker' parameter must be one of 'circle', 'square', 'triangle', 'diamond'. `
-    + `Got ${JSON.stringify(shape)} instead.`);
+  const type = Object.hasOwn(SHAPES, shape) ? SHAPES[shape] : null;
+  if (!type) throw new Error(`The 'marker' parameter must be one of ${Object.keys(SHAPES).map((k) => `'${k}'`)
+    .join(", ")}. Got ${JSON.stringify(shape)} instead.`);
   const d = symbol(type, Math.PI * (diameter / 2) ** 2).digits(2)();
   let x = 0, y = 0, sx = 0, sy = 0, first = null, rest = "";
   for (const [, cmd, args] of d.matchAll(/([A-Za-z])([^A-Za-z]*)/g)) {

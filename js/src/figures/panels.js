@@ -4,7 +4,7 @@
 import { axisBottom, axisLeft } from "d3-axis";
 import { scaleLinear, scaleLog, scaleSymlog } from "d3-scale";
 import { select } from "d3-selection";
-import { line } from "d3-shape";
+import { area, line } from "d3-shape";
 
 import { uid } from "../core/ids.js";
 import { FINE, PT, px } from "./svg.js";
@@ -20,6 +20,7 @@ export const LOSS_FLOOR = 12; // at least this many decades below the top, as pl
 export const LR_FLOOR = 4;
 export const LINTHRESH = 1e-2; // the symlog axis is linear within +-LINTHRESH, as plotting.py's
 const LINE_PT = 1.4;
+const BAND_ALPHA = 0.2; // a spread's 10-90% band of the loss
 const TITLES = ["loss f(x) against step", "effective learning rate, x1 solid, x2 dashed"];
 
 // --- pure functions (tested in js/test/plot.test.js) -------------------------------------------------------------
@@ -124,7 +125,9 @@ function yScale(spec) {
 }
 
 function lossValues(optimizers) {
-  return [].concat(...optimizers.map((p) => p.run.losses)); // flatMap is ten times slower here
+  const out = [].concat(...optimizers.map((p) => p.run.losses)); // flatMap is ten times slower here
+  for (const p of optimizers) if (p.spread) for (const q of p.spread.quantiles) for (const v of q) out.push(v);
+  return out;
 }
 
 function rateValues(optimizers) {
@@ -142,7 +145,8 @@ function rateValues(optimizers) {
  * @param {Element} parent where the SVG is appended
  * @returns {{element: SVGSVGElement, render: (data: {optimizers, steps, step}) => void,
  *   destroy: () => void}}
- *   render reads each optimizer's name, color, run.losses and run.effectiveLr (the plot's view will do); the paths
+ *   render reads each run's name, color, run.losses, run.effectiveLr and spread (the plot's view will do: a spread
+ *   draws its median loss and the 10-90% band, and its median run's rate); the paths
  *   are drawn again only when a run object or the steps change, the axes only when their limits change.
  */
 export function createPanels(parent) {
@@ -160,7 +164,8 @@ export function createPanels(parent) {
   const x = scaleLinear().range([0, INNER_W]);
 
   const panels = [0, 1].map((k) => {
-    const g = svg.append("g").attr("transform", `translate(${MARGIN.left},${k * PANEL_HEIGHT + MARGIN.top})`);
+    const g = svg.append("g").attr("class", k === 0 ? "tj-panel tj-panel-loss" : "tj-panel tj-panel-rate")
+      .attr("transform", `translate(${MARGIN.left},${k * PANEL_HEIGHT + MARGIN.top})`);
     const title = g.append("text").attr("class", "tj-panel-title").attr("x", INNER_W / 2).attr("y", -9)
       .attr("text-anchor", "middle").text(TITLES[k]);
     g.append("rect").attr("class", "tj-panel-bg").attr("width", INNER_W).attr("height", INNER_H);
@@ -205,21 +210,26 @@ export function createPanels(parent) {
   function build(optimizers) {
     const data = optimizers.map((p) => ({ name: p.name, color: p.color }));
     const join = (panel, dashes) => panel.curves.selectAll("g").data(data, (d) => d.name).join((enter) => {
-      const g = enter.append("g");
+      const g = enter.append("g").attr("class", (d) => `tj-curve tj-curve-${d.name}`);
+      if (panel === panels[0]) { // a spread's 10-90% band, under its median
+        g.append("path").attr("class", "tj-band").attr("stroke", "none").attr("fill-opacity", BAND_ALPHA);
+      }
       for (const dash of dashes) {
         const path = g.append("path").attr("stroke-width", FINE * LINE_PT * PT).attr("stroke-linejoin", "round");
         if (dash) path.attr("stroke-dasharray", `${FINE * 3 * LINE_PT * PT} ${FINE * 2 * LINE_PT * PT}`);
       }
       return g;
     }).order().each(function color(d) {
-      select(this).selectAll("path").attr("stroke", d.color);
+      select(this).selectAll("path:not(.tj-band)").attr("stroke", d.color);
+      select(this).selectAll(".tj-band").attr("fill", d.color);
     }).nodes();
     const losses = join(panels[0], [false]), rates = join(panels[1], [false, true]);
-    state.slots = data.map((d, i) => ({ loss: losses[i].firstChild, rate1: rates[i].firstChild,
-      rate2: rates[i].lastChild, run: undefined }));
+    state.slots = data.map((d, i) => ({ band: losses[i].firstChild, loss: losses[i].lastChild,
+      rate1: rates[i].firstChild, rate2: rates[i].lastChild, run: undefined }));
   }
 
   const lossLine = line().x((v, i) => FINE * x(i)).digits(0);
+  const lossBand = area().x((v, i) => FINE * x(i)).digits(0);
   const rateLine = line().x((r, i) => FINE * x(i + 1)).digits(0);
 
   function render({ optimizers, steps, step }) {
@@ -254,7 +264,10 @@ export function createPanels(parent) {
     optimizers.forEach((p, i) => {
       const s = state.slots[i];
       if (s.run === p.run && !changed) return;
-      s.loss.setAttribute("d", lossLine(p.run.losses) ?? "");
+      s.loss.setAttribute("d", lossLine(p.spread ? p.spread.quantiles[1] : p.run.losses) ?? "");
+      const [low, , high] = p.spread ? p.spread.quantiles : [];
+      s.band.setAttribute("d", p.spread ? lossBand.y0((v, i) => FINE * lossY(low[i])).y1((v, i) => FINE * lossY(high[i]))
+        .defined((v, i) => okLoss(low[i]) && okLoss(high[i]))(low) ?? "" : "");
       const rates = p.run.effectiveLr;
       for (const [node, c] of [[s.rate1, 0], [s.rate2, 1]]) {
         const d = rates ? rateLine.y((r) => FINE * rateY(r[c])).defined((r) => okRate(r[c]))(rates) : null;

@@ -71,6 +71,37 @@ export function round2(v) {
 // --- the figure --------------------------------------------------------------------------------------------------
 
 const pathLine = line().defined((p) => !Number.isNaN(p[0])).x((p) => FINE * p[0]).y((p) => FINE * p[1]).digits(0);
+const SPREAD_PT = 0.7; // each seed's path of a spread, faint
+const SPREAD_ALPHA = 0.22;
+const MEDIAN_PT = 2.2; // a spread's median run, bold
+
+/**
+ * Every seed's path of a spread as one d attribute (each drawn up to where drawnUntil would draw it), in the
+ * plot's pixels, scaled by FINE: spread is runSpread()'s {xs, count, steps}.
+ */
+function seedsPath(spread, x, y, o, box) {
+  const n = spread.steps + 1, xs = spread.xs;
+  const px = new Float64Array(n), py = new Float64Array(n);
+  const inWindow = (a, b) => a >= o.xlim[0] && a <= o.xlim[1] && b >= o.ylim[0] && b <= o.ylim[1];
+  let d = "";
+  for (let i = 0; i < spread.count; i++) {
+    const base = 2 * i * n;
+    let end = n;
+    for (let t = 0; t < n; t++) {
+      if (!inWindow(xs[base + 2 * t], xs[base + 2 * t + 1])) {
+        const last = base + 2 * (n - 1);
+        end = inWindow(xs[last], xs[last + 1]) ? n : t + 1; // back inside at the end: drawn whole
+        break;
+      }
+    }
+    for (let t = 0; t < end; t++) {
+      px[t] = x(xs[base + 2 * t]);
+      py[t] = y(xs[base + 2 * t + 1]);
+    }
+    d += pathLine(clippedPolyline(px, py, end, box)) ?? "";
+  }
+  return d;
+}
 
 // The legend's text width: measured when the figure is in the page; before that (a widget is drawn before it is
 // attached), a generous estimate, and the legend is laid out again once it can be measured.
@@ -130,7 +161,9 @@ function drawLegend(legend, data) {
  * @returns {{element: SVGSVGElement, render: (view: object) => void, destroy: () => void}}
  *   render(view) draws `view`, and may be called as often as wanted; view is
  *   {objective: {key, name, f, grad, xlim, ylim, minima, saddles, levels}, optimizers: [{name, color, marker,
- *   label, run, eta}], start: [x1, x2], steps, step: null | k, colors: {contour, gradient}}. The contours are
+ *   label, run, spread, eta}], start: [x1, x2], steps, step: null | k, colors: {contour, gradient}} (one entry per
+ *   run: name is its key; spread, runSpread()'s result or null, draws every seed's path faint under the median
+ *   run, `run`, drawn bold). The contours are
  *   computed again only when objective.key changes (name is the title); the paths only when a run object or the
  *   steps change; the rest of the elements only when the optimizers' names, colours, markers or labels change.
  */
@@ -244,11 +277,14 @@ export function createPlot(parent, { onStart } = {}) {
       marker: several ? p.marker : "circle", i }));
     pathLayer.selectAll("g").data(data, (d) => d.name).join((enter) => {
       const g = enter.append("g").attr("class", (d) => `tj-trajectory tj-trajectory-${d.name}`);
+      g.append("path").attr("class", "tj-spread").attr("fill", "none").attr("stroke-width", FINE * SPREAD_PT * PT)
+        .attr("stroke-opacity", SPREAD_ALPHA).attr("stroke-linejoin", "round");
       g.append("path").attr("class", "tj-line").attr("fill", "none").attr("stroke-width", FINE * LINE_PT * PT)
         .attr("stroke-linejoin", "round");
       g.append("path").attr("class", "tj-markers").attr("stroke", "none");
       return g;
     }).order().each(function color(d) {
+      select(this).select(".tj-spread").attr("stroke", d.color);
       select(this).select(".tj-line").attr("stroke", d.color);
       select(this).select(".tj-markers").attr("fill", d.color);
     });
@@ -272,7 +308,8 @@ export function createPlot(parent, { onStart } = {}) {
     const paths = pathLayer.selectAll("g").nodes(), currents = currentLayer.selectAll("path").nodes();
     const arrows = arrowLayer.selectAll("g").nodes();
     state.slots = data.map((d, i) => ({
-      ...d, line: paths[i].firstChild, markers: paths[i].lastChild, current: currents[i], arrow: arrows[i],
+      ...d, spread: paths[i].querySelector(".tj-spread"), line: paths[i].querySelector(".tj-line"),
+      markers: paths[i].querySelector(".tj-markers"), current: currents[i], arrow: arrows[i],
       parts: arrows[i].childNodes, template: symbolTemplate(d.marker, CURRENT_PT * PT), run: undefined,
       size: undefined, end: 0, xs: null, ys: null, shown: false, currentD: null }));
     state.legend = drawLegend(legend, several ? data : []) ? null : data;
@@ -292,6 +329,8 @@ export function createPlot(parent, { onStart } = {}) {
     }
     s.end = drawnUntil(run, o.xlim, o.ylim) + 1;
     s.line.setAttribute("d", pathLine(clippedPolyline(s.xs, s.ys, s.end, box)) ?? "");
+    s.line.setAttribute("stroke-width", FINE * (p.spread ? MEDIAN_PT : LINE_PT) * PT);
+    s.spread.setAttribute("d", p.spread ? seedsPath(p.spread, x, y, o, box) : "");
     const size = markerSize(steps);
     const d = size > 0 ? markerPath(s.xs, s.ys, s.end, templateFor(s.marker, size),
       [-10, -10, INNER_W + 10, INNER_H + 10], FINE) : "";
@@ -326,7 +365,8 @@ export function createPlot(parent, { onStart } = {}) {
     s.current.setAttribute("d", markerPath([a[0]], [a[1]], 1, s.template, [-1e4, -1e4, 1e4, 1e4]));
     s.current.removeAttribute("display");
     const following = t + 1 < run.points.length ? run.points[t + 1] : run.points[t];
-    const g = o.grad(x1, x2), eta = Number.isFinite(p.eta) ? p.eta : 1;
+    const rate = run.rates ? run.rates[Math.min(t, run.rates.length - 1)] : p.eta;
+    const g = o.grad(x1, x2), eta = Number.isFinite(rate) ? rate : 1;
     const paths = [...arrow(a, [x(x1 - eta * g[0]), y(x2 - eta * g[1])], GRADIENT_PT * PT),
       ...arrow(a, [x(following[0]), y(following[1])], UPDATE_PT * PT)];
     s.parts.forEach((node, k) => node.setAttribute("d", paths[k]));

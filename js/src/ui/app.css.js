@@ -89,8 +89,16 @@ export const APP_CSS = `
 .tj-message .tj-msg-note { color: var(--tj-fg2); }
 .tj-message .tj-msg-bad { color: var(--tj-error); }
 .tj-hyper { display: flex; flex-flow: row wrap; gap: 10px 16px; margin-top: 6px; }
-.tj-hyper-column { width: 272px; display: flex; flex-direction: column; gap: 4px; }
+.tj-hyper-column { width: 100%; max-width: 328px; display: flex; flex-direction: column; gap: 4px; }
 .tj-hyper-column h3 { font-size: 13px; margin: 0 0 2px; }
+.tj-run { border-top: 3px solid var(--tj-border); padding-top: 4px; }
+.tj-run-head { display: flex; align-items: center; gap: 4px; }
+.tj-run-head .tj-swatch { flex: 0 0 10px; width: 10px; height: 10px; border-radius: 50%; }
+.tj-app .tj-run-head .tj-run-label { flex: 1 1 auto; min-width: 0; font-weight: 600; }
+.tj-app .tj-run-head button { padding: 0 6px; min-width: 26px; }
+.tj-run-part { color: var(--tj-fg2); font-size: 11.5px; margin-top: 2px; border-bottom: 1px solid var(--tj-grid); }
+.tj-app .tj-seed { width: 120px; }
+.tj-app [hidden] { display: none !important; }
 .tj-stability { font-size: 12px; line-height: 1.3; }
 .tj-stability.tj-inside { color: var(--tj-ok); }
 .tj-stability.tj-outside { color: var(--tj-error); }

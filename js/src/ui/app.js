@@ -1,14 +1,15 @@
 // The whole app in the page: controls, the trajectories figure, its side panels and the Landscape tab, computed
 // here by the engine's port, so a move never waits for the kernel.
 //
-// One-way flow: a control changes the lesson (core/lesson.js), the lesson is run (core/runs.js, a cache per
-// optimizer) and the parts that depend on it are drawn again, once per frame. The model is anywidget's (get, set,
+// One-way flow: a control changes the lesson (core/lesson.js), the lesson is run (core/runs.js, a cache per run)
+// and the parts that depend on it are drawn again, once per frame. The model is anywidget's (get, set,
 // save_changes, on, off, send): a kernel's widget (hosts/widget.js: the lesson goes to Python when the hand
 // rests, and Python can move it) or the page's own (hosts/standalone.js). Nothing here knows which.
 
 import { pyG } from "../core/format.js";
 import * as L from "../core/lesson.js";
 import { toQuery } from "../core/link.js";
+import { fileName } from "../core/names.js";
 import { FormulaError } from "../core/formula.js";
 import { checkObjective, getObjective } from "../core/objectives.js";
 import { createRuns } from "../core/runs.js";
@@ -33,7 +34,7 @@ import { createTabs } from "./tabs.js";
  *
  * @param {HTMLElement} el
  * @param {object} model anywidget's model interface over the state Python writes (trajectories/app.py): config,
- *   lesson, notes, noise (float64 pairs) for noise_seed, link_base; exporter "page" where no kernel renders
+ *   lesson, notes, link_base; exporter "page" where no kernel renders
  *   exports (the standalone page)
  * @returns {{root, lesson, offline(), destroy()}} offline: the kernel is gone (nothing is sent; Export saves the
  *   figure as drawn and says why; no GIF)
@@ -42,8 +43,8 @@ export function createApp(el, model) {
   installStyles(el, APP_CSS + PLOT_CSS + LANDSCAPE_CSS);
   const config = model.get("config");
   const boundText = pyG(config.bound);
-  let lesson = model.get("lesson"), notes = [...(model.get("notes") ?? [])], current = {}, objective = null;
-  const runs = createRuns(config, (seed) => (seed === model.get("noise_seed") ? model.get("noise") : null));
+  let lesson = model.get("lesson"), notes = [...(model.get("notes") ?? [])], current = [], objective = null;
+  const runs = createRuns(config);
   const sync = createLessonSync(model, lesson);
   const exports = createExports(model);
 
@@ -84,25 +85,37 @@ export function createApp(el, model) {
   const figure = h("div", { class: "tj-figure" }, plot.element, panels.element);
   const scrubber = createScrubber(lesson.steps, guard(() => scheduleDraw()));
   const messages = createMessages(config);
-  const hyper = createHyper(config, guard((name, key, value) => change(L.withHyperparameter(lesson, name, key,
-    value))));
+  const hyper = createHyper(config, {
+    setting: guard((index, name, value) => change(L.withSetting(config, lesson, index, name, value))),
+    duplicate: guard((index) => {
+      if (lesson.runs.length >= config.maxRuns) return say([`At most ${config.maxRuns} runs at once: remove one first.`]);
+      return change(L.withRunDuplicated(lesson, index));
+    }),
+    remove: guard((index) => {
+      if (lesson.runs.length === 1) return say(["Keep at least one run."]);
+      return change(L.withoutRun(lesson, index));
+    }),
+  });
   const landscape = createLandscapeTab(h("div"), { config,
-    onPick: guard((name, values) => {
+    onPick: guard((index, values) => {
       let next = lesson;
-      for (const [key, value] of Object.entries(values)) next = L.withHyperparameter(next, name, key, value);
+      for (const [key, value] of Object.entries(values)) next = L.withSetting(config, next, index, key, value);
       change(next);
     }),
     onExport: guard(exportLandscape) });
   const tabs = createTabs([
     { name: "trajectories", label: "Trajectories", content: h("div", {}, figure, scrubber.element,
       h("div", { class: "tj-hint", text: "at the highlighted step: grey dashed arrow = −η·∇f, coloured arrow = the "
-        + "actual update" }), messages.readout, messages.message, hyper.element) },
+        + "actual update" }), messages.readout, messages.message) },
     { name: "landscape", label: "Landscape", content: landscape.element },
   ], guard(drawLandscape));
   const link = h("input", { type: "text", class: "tj-link", readonly: true, "aria-label": "link to this lesson" });
   const copy = h("button", { type: "button", class: "tj-copy", onclick: guard(() => copyLink(link, copy)) }, "Copy");
   const root = h("div", { class: "tj-app" }, h("div", { class: "tj-main" }, controls.element, tabs.element),
     h("div", { class: "tj-linkrow" }, h("span", { class: "tj-name", text: "link" }), link, copy));
+  // Each run's column sits under the shared controls, beside the plot: its sliders are in reach while the plot is
+  // watched (and stay there on the Landscape tab, whose marker follows them).
+  controls.element.append(hyper.element);
   el.append(root);
 
   // ---- controls -> lesson --------------------------------------------------------------------------------
@@ -114,13 +127,15 @@ export function createApp(el, model) {
     sync.send(lesson);
   }
 
+  // An optimizer's button runs it, or stops every run of it (a run's duplicate button runs one again).
   function toggleOptimizer(name) {
-    const shown = lesson.optimizers;
-    const next = shown.includes(name) ? shown.filter((n) => n !== name) : [...shown, name];
-    if (next.length === 0) return say(["Show at least one optimizer."]);
-    if (next.length > config.maxOptimizers) return say([`At most ${config.maxOptimizers} optimizers at once: hide `
-      + "one first."]);
-    return change(L.withOptimizers(config, lesson, next));
+    const kept = lesson.runs.filter((r) => r.optimizer !== name);
+    if (kept.length < lesson.runs.length) {
+      if (kept.length === 0) return say(["Keep at least one run."]);
+      return change({ ...lesson, runs: kept });
+    }
+    if (lesson.runs.length >= config.maxRuns) return say([`At most ${config.maxRuns} runs at once: remove one first.`]);
+    return change(L.withRunAdded(config, lesson, name));
   }
 
   // The formula field: what was typed, once it reads as a formula, becomes the objective, in the window it gets from
@@ -177,7 +192,7 @@ export function createApp(el, model) {
         } // the kernel went away while it was asked: the figure as drawn, below
       }
     }
-    const name = `trajectories_${lesson.optimizers.join("_vs_")}.svg`;
+    const name = fileName(config, lesson, "svg", step); // the name `trajectories export` gives the lesson
     const data = svgFile(asOnScreen([plot.element, panels.element]), { background: backgroundOf(figure) });
     exports.save({ name, data, mime: "image/svg+xml" });
     // The command that makes the book-style file of this very lesson, ready to copy (a query holds no quote).
@@ -255,10 +270,18 @@ export function createApp(el, model) {
     return objective;
   }
 
+  // Each run's key, label, colour and marker, as state.colors_for / markers_for and Lesson.labels / keys.
+  function looks() {
+    const names = L.labels(config, lesson), ids = L.keys(lesson), kinds = L.looks(config, lesson.runs.length);
+    return lesson.runs.map((_, i) => ({ key: ids[i], label: names[i], ...kinds[i] }));
+  }
+
   function render() {
-    const palette = L.colorsFor(config, lesson.optimizers);
-    controls.sync(lesson, palette);
-    hyper.sync(lesson, palette);
+    const shown = looks();
+    const byOptimizer = {};
+    lesson.runs.forEach((r, i) => { byOptimizer[r.optimizer] ??= shown[i].color; });
+    controls.sync(lesson, byOptimizer);
+    hyper.sync(lesson, shown);
     current = runs.of(lesson);
     draw();
     messages.showReadout(runs.lines(lesson, current));
@@ -271,21 +294,17 @@ export function createApp(el, model) {
 
   function draw() {
     const o = objectiveOf(lesson);
-    const palette = L.colorsFor(config, lesson.optimizers);
+    const kinds = L.looks(config, lesson.runs.length);
     const step = scrubber.shown(lesson.steps);
-    const optimizers = lesson.optimizers.map((name, i) => ({
-      name, color: palette[name], label: name,
-      marker: lesson.optimizers.length > 1 ? config.markers[i % config.markers.length] : "circle",
-      run: current[name], eta: lesson.hyperparameters[name].eta ?? 1,
-    }));
+    const optimizers = current.map((r, i) => ({ name: r.key, label: r.label, color: kinds[i].color,
+      marker: kinds[i].marker, run: r.run, spread: r.spread, eta: lesson.runs[i].settings.eta ?? 1 }));
     plot.render({ objective: o, optimizers, start: lesson.start, steps: lesson.steps, step, colors });
     panels.render({ optimizers, steps: lesson.steps, step });
     scrubber.show(step, lesson.steps);
   }
 
   function drawLandscape() {
-    const noise = lesson.optimizers.includes("sgd") ? runs.noise(lesson.seed) : null;
-    landscape.render({ lesson: { ...lesson, noise }, visible: tabs.selected === "landscape" });
+    landscape.render({ lesson, labels: current.map((r) => r.label), visible: tabs.selected === "landscape" });
   }
 
   function say(lines, bad = false) {
@@ -307,10 +326,6 @@ export function createApp(el, model) {
       schedule();
     }),
     "change:notes": guard(() => say(model.get("notes") ?? [])),
-    "change:noise": guard(() => {
-      runs.clear();
-      render();
-    }),
   };
   for (const [event, callback] of Object.entries(listeners)) model.on(event, callback);
 

@@ -1,4 +1,4 @@
-// What the page says under the plot: each path's end in the book's words (the readout), and one line per note
+// What the page says under the plot: each run's end in the book's words (the readout), and one line per note
 // (from a link, Python or a control) and per path that diverged or left the plot. Text that did not change is not
 // written again: each write costs the page a layout.
 import { pyG } from "../core/format.js";
@@ -7,7 +7,8 @@ import { h } from "./dom.js";
 
 /**
  * @param {object} config state.config()
- * @returns {{readout, message, showReadout(lines), show(lesson, runs, objective, notes, bad)}}
+ * @returns {{readout, message, showReadout(lines), show(lesson, results, objective, notes, bad)}} results: one
+ *   per run, {label, run} (core/runs.js)
  */
 export function createMessages(config) {
   const readout = h("div", { class: "tj-readout", "aria-label": "where each path ends, in the book's words" });
@@ -18,7 +19,7 @@ export function createMessages(config) {
   return {
     readout,
     message,
-    /** [[optimizer, ": epoch 20, x1: ..., x2: ..."]] */
+    /** [[label, ": epoch 20, x1: ..., x2: ..."]] */
     showReadout(lines) {
       const text = JSON.stringify(lines);
       if (text === shownReadout) return;
@@ -26,10 +27,9 @@ export function createMessages(config) {
       readout.replaceChildren(...lines.map(([name, line]) => h("div", {}, h("b", { text: name }), line)));
     },
     /** The notes (in red when `bad`), then why a path is not drawn to its end. */
-    show(lesson, runs, objective, notes, bad = false) {
+    show(lesson, results, objective, notes, bad = false) {
       const lines = notes.map((text) => [bad ? "tj-msg-bad" : "tj-msg-note", text]);
-      for (const name of lesson.optimizers) {
-        const r = runs[name];
+      for (const { label: name, run: r } of results) {
         if (!r) continue;
         if (r.divergedAt !== null) {
           lines.push(["tj-msg-bad", `${name} diverged at step ${r.divergedAt}: |x| passed ${bound}; drawn up to `
