@@ -186,6 +186,15 @@ def random_runs(rng: random.Random) -> Lesson:
     return Lesson(runs=tuple(runs), convention=convention, steps=rng.randint(1, PAGE_STEPS))
 
 
+# Formulas and windows with runs (issues 21 and 24): the link and the export's file name (f-<slug>, window...).
+FORMULA_LESSONS = [Lesson.from_query(q)[0] for q in (
+    "run=gd:eta=0.02&run=gd:eta=0.05&objective=x1%5E4+%2B+x2%5E2&start=-2.5,2&steps=30",
+    "optimizer=gd,adagrad&objective=(x1%5E2+%2B+x2+-+11)%5E2+%2B+(x1+%2B+x2%5E2+-+7)%5E2&window=-6,6,-6,6",
+    "run=sgd:spread=20,sigma=0.5&run=adam&objective=quadratic&window=-6,2,-3,3",
+    "objective=x1*x2+%2B+0.1*x1%5E2+%2B+0.1*x2%5E2+%2B+sin(x1)&convention=torch&run=gd:schedule=cosine,period=10",
+)]
+
+
 def golden() -> str:
     rng = random.Random(SEED)
     spaces = ["%09", "%1C", "%C2%85", "%C2%A0", "%E3%80%80", "%EF%BB%BF"]
@@ -193,7 +202,8 @@ def golden() -> str:
     handmade += [f"optimizer=gd,{s}adam{s}" for s in spaces] + [f"steps={s}4" for s in spaces]
     queries = [query_record(q) for q in handmade + [drawn_query(rng) for _ in range(QUERIES)]]
     lessons = []
-    for lesson in [Lesson()] + [random_lesson(rng) for _ in range(LESSONS)] + [random_runs(rng) for _ in range(50)]:
+    for lesson in ([Lesson()] + [random_lesson(rng) for _ in range(LESSONS)] + [random_runs(rng) for _ in range(50)]
+                   + FORMULA_LESSONS):
         link = lesson.to_query()
         back, notes = Lesson.from_query(link)
         step = rng.choice([None, 0, rng.randint(1, lesson.steps)])

@@ -1,6 +1,7 @@
 // The name of an exported figure, as figures.file_name writes it: what the figure shows, every run of it
 // ("gd_eta0.4_vs_gd_eta0.6.svg"). No DOM.
 import { pyG } from "./format.js";
+import { formulaSlug } from "./formula.js";
 import { settingsOf } from "./lesson.js";
 import { toQuery } from "./link.js";
 
@@ -21,7 +22,8 @@ export function crc32(bytes) {
 
 /**
  * figures.file_name(lesson, format, step): each run's optimizer and settings (eps and what is at its default left
- * out), runs joined by "_vs_", then what differs from the book's setting.
+ * out), runs joined by "_vs_", then what differs from the book's setting: objective (a formula as "f-" and its
+ * slug), window, start, steps, convention, the seed of noisy runs, the step.
  *
  * @param {object} config state.config()
  * @param {object} lesson a lesson in state.lesson_state's form
@@ -52,7 +54,9 @@ export function fileName(config, lesson, format = "svg", step = null) {
   let name = parts.join("_vs_");
   const base = config.defaultLesson;
   if (lesson.objective === "general") name += `_general-c${num(lesson.condition)}-a${num(lesson.angle)}`;
+  else if (!Object.hasOwn(config.objectives, lesson.objective)) name += `_f-${formulaSlug(lesson.objective)}`;
   else if (lesson.objective !== base.objective) name += `_${lesson.objective}`;
+  if (lesson.window) name += `_window${lesson.window.map(num).join("_")}`;
   if (lesson.start[0] !== base.start[0] || lesson.start[1] !== base.start[1]) {
     name += `_from${num(lesson.start[0])}_${num(lesson.start[1])}`;
   }
