@@ -265,3 +265,27 @@ def test_a_spread_is_drawn_faint_with_its_median_bold_and_a_loss_band():
     svg = figure_bytes(lesson, loss=True).decode()
     assert 'id="tj-spread-sgd"' in svg and 'id="tj-band-sgd"' in svg and 'id="tj-trajectory-sgd"' in svg
     assert 'id="tj-band-gd"' not in svg
+
+
+def test_runs_on_a_teachers_formula_in_a_window_say_the_same_everywhere(capsys, tmp_path):
+    # issue 24's formula objective and its window carried by a lesson of runs: link, Python, command line, export
+    query = "run=gd:eta=0.02&run=gd:eta=0.05&objective=x1%5E4+%2B+x2%5E2&window=-3,1,-1,3&start=-2.5,2&steps=30"
+    lesson, notes = Lesson.from_query(query)
+    assert notes == []
+    assert lesson.objective == "x1^4 + x2^2" and lesson.window == (-3.0, 1.0, -1.0, 3.0)
+    assert lesson.labels == ("gd η=0.02", "gd η=0.05")
+    assert Lesson.from_query(lesson.to_query())[0] == lesson
+    again = make_lesson(runs=["gd:eta=0.02", "gd:eta=0.05"], objective="x1**4 + x2^2", window="-3,1,-1,3",
+                        start="-2.5,2", steps=30)
+    assert again == lesson
+    lines = [run("gd", objective="x1^4 + x2^2", eta=eta, start=(-2.5, 2), steps=30).book_line() for eta in (0.02, 0.05)]
+    assert list(lesson.readout().values()) == lines
+    assert main(["run", "--link", query]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"gd η=0.02: {lines[0]}", f"gd η=0.05: {lines[1]}"]
+    name = file_name(lesson)
+    assert "_f-x1_4+x2_2-" in name and "_window-3_1_-1_3" in name and name.startswith("gd_eta0.02_vs_gd_eta0.05_")
+    assert main(["export", "--link", query, "-o", str(tmp_path)]) == 0
+    assert (tmp_path / name).read_bytes() == figure_bytes(lesson)
+    assert main(["export", "--run", "gd:eta=0.02", "--run", "gd:eta=0.05", "--objective", "x1^4 + x2^2",
+                 "--window=-3,1,-1,3", "--start=-2.5,2", "--steps", "30", "-o", str(tmp_path / "c.svg")]) == 0
+    assert (tmp_path / "c.svg").read_bytes() == figure_bytes(lesson)
