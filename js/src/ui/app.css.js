@@ -22,6 +22,7 @@ export const APP_CSS = `
   box-sizing: border-box;
   max-width: 1240px;
   padding: 4px;
+  container: tj-app / inline-size; /* the layout follows the app's width, not the window's (a notebook, a frame) */
 }
 .tj-app *, .tj-app *::before, .tj-app *::after { box-sizing: inherit; }
 .tj-app :focus-visible { outline: 2px solid var(--tj-accent); outline-offset: 2px; }
@@ -38,6 +39,15 @@ export const APP_CSS = `
 .tj-app input[type="number"], .tj-app input[type="text"] { padding: 2px 6px; min-height: 26px; }
 .tj-main { display: flex; flex-flow: row wrap; gap: 12px; align-items: flex-start; }
 .tj-controls { width: 328px; flex: 0 0 328px; display: flex; flex-direction: column; gap: 8px; }
+.tj-shared { display: flex; flex-direction: column; gap: 8px; }
+/* Narrower than the controls and the plot side by side (the plot wraps under them) but room for two columns (a
+   660 px notes column): the runs' columns beside the shared controls, so the plot comes up a column of sliders
+   sooner. */
+@container tj-app (min-width: 600px) and (max-width: 899.98px) {
+  .tj-controls { width: auto; flex: 1 1 100%; display: grid; grid-template-columns: 328px minmax(0, 1fr);
+    gap: 8px 12px; align-items: start; }
+  .tj-controls > .tj-hyper { margin-top: 0; }
+}
 .tj-view { flex: 1 1 560px; min-width: 0; }
 .tj-field { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
 .tj-field > .tj-name { width: 72px; flex: 0 0 72px; color: var(--tj-fg2); }

@@ -78,7 +78,9 @@ export function createControls(config, lesson, on) {
   const gifButton = iconButton("download", "GIF", { class: "tj-export-gif",
     title: "download Play as an animated GIF, one frame per step (made by the kernel)", onclick: on.exportGif });
   const exportOutput = h("div", { class: "tj-export-output", "aria-live": "polite" });
-  const element = h("div", { class: "tj-controls" },
+  // The shared controls in one block, so that where the page is narrower than the plot beside them but wide enough
+  // for two columns (a 660 px notes column), the runs' columns the app appends sit beside them instead of under.
+  const element = h("div", { class: "tj-controls" }, h("div", { class: "tj-shared" },
     h("div", { class: "tj-optimizer", role: "group", "aria-label": "optimizers" }, ...Object.values(optimizerButtons)),
     h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: "objective" }), objective),
     h("label", { class: "tj-field tj-formula-field" }, h("span", { class: "tj-name", text: "f(x1, x2) =" }),
@@ -92,7 +94,7 @@ export function createControls(config, lesson, on) {
       h("label", {}, "x1 ", startX1), h("label", {}, "x2 ", startX2)),
     h("div", { class: "tj-hint", text: "or click on the plot, or drag the start point" }),
     h("div", { class: "tj-tools" }, reset, exportButton, gifButton),
-    exportOutput);
+    exportOutput));
   let shown = null, latex = null;
 
   return {
