@@ -289,3 +289,16 @@ def test_runs_on_a_teachers_formula_in_a_window_say_the_same_everywhere(capsys, 
     assert main(["export", "--run", "gd:eta=0.02", "--run", "gd:eta=0.05", "--objective", "x1^4 + x2^2",
                  "--window=-3,1,-1,3", "--start=-2.5,2", "--steps", "30", "-o", str(tmp_path / "c.svg")]) == 0
     assert (tmp_path / "c.svg").read_bytes() == figure_bytes(lesson)
+
+
+def test_a_lesson_saved_before_runs_still_opens():
+    # a notebook's widget state or a recorded session from before runs holds optimizers/hyperparameters/seed
+    from trajectories.state import lesson_from_state, lesson_state
+    old = {"optimizers": ["gd", "momentum"], "hyperparameters": {"gd": {"eta": 0.4}, "momentum": {"eta": 0.6}},
+           "objective": "quadratic", "condition": 20.0, "angle": 0.0, "start": [-5, -2], "steps": 20,
+           "convention": "d2l", "seed": 0}
+    lesson = lesson_from_state(old)
+    assert lesson == Lesson.from_query("optimizer=gd,momentum&momentum.eta=0.6")[0]
+    assert lesson_from_state(lesson_state(lesson)) == lesson
+    with pytest.raises(ValueError, match="Got 'bogus' as well"):
+        lesson_from_state({**old, "bogus": 1})

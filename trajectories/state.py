@@ -155,6 +155,7 @@ def lesson_state(lesson: Lesson) -> dict[str, Any]:
 
 
 RUN_FIELDS = ("optimizer", "settings", "seed", "spread", "label")
+OLD_FIELDS = ("optimizers", "hyperparameters", "seed")  # a lesson's plain form before runs
 LESSON_FIELDS = ("runs", "objective", "condition", "angle", "start", "steps", "convention", "window")
 
 
@@ -162,6 +163,17 @@ def lesson_from_state(state: Any) -> Lesson:
     """The Lesson a front end's plain data describes; anything wrong raises the lesson's one-sentence ValueError."""
     if not isinstance(state, dict):
         raise ValueError(f"The 'lesson' parameter must be a mapping of a lesson's fields. Got {state!r} instead.")
+    if "runs" not in state and set(state) & set(OLD_FIELDS):
+        # the form before runs (a notebook saved by an earlier version, a recorded session): one run per optimizer
+        state = dict(state)
+        for key in ("optimizers", "start", "window"):
+            if isinstance(state.get(key), list):
+                state[key] = tuple(state[key])
+        unknown = sorted(set(state) - set(LESSON_FIELDS) - set(OLD_FIELDS))
+        if unknown:
+            raise ValueError(f"The 'lesson' parameter takes only {', '.join(LESSON_FIELDS)}. Got {unknown[0]!r} as "
+                             "well.")
+        return Lesson(**state)
     unknown = sorted(set(state) - set(LESSON_FIELDS))
     if unknown:
         raise ValueError(f"The 'lesson' parameter takes only {', '.join(LESSON_FIELDS)}. Got {unknown[0]!r} as well.")
