@@ -1,6 +1,7 @@
 """Slider to pixels on the students' page: a key on the eta slider until the end of the frame that shows the new plot.
 
     python benchmarks/bench_slider.py [--moves 20] [--cpu-moves 100] [--json out.json] [--no-load] [--press]
+    python benchmarks/bench_slider.py --layout [--repeat 3]   # issue 22: the laid-out app at 1280x720, 1920x1080
 
 One command, 7 to 9 minutes on 2 cores. It serves, each with its own Voila and preheated kernels:
 
@@ -136,6 +137,7 @@ class Variant:
     page: Any = None
     context: Any = None
     ws_urls: list[str] = field(default_factory=list)
+    viewport: dict = field(default_factory=lambda: dict(VIEWPORT))
 
 
 NEW_READY = ("(() => {{ const p = document.querySelector('{path}'); const r = document.querySelector('.tj-readout');"
@@ -193,6 +195,23 @@ def variants(with_old: bool) -> list[Variant]:
         ]
     out.append(Variant("naive", f"naive interact + inline (every {NAIVE_EVERY}th round)", "naive", "",
                        ".tj-eta .noUi-handle", "img", ".jp-OutputArea-output img", NAIVE_READY))
+    return out
+
+
+# --layout (issue 22): the app laid out on a projector's and a large screen's viewport, served and as the HTML file
+LAYOUT_SCREENS = {"1280x720": {"width": 1280, "height": 720}, "1920x1080": {"width": 1920, "height": 1080}}
+LAYOUT_TARGETS_MS = (8.0, 16.7)  # median and p95 of a key with both cores busy: within one frame at 60 Hz
+
+
+def layout_variants() -> list[Variant]:
+    out = [Variant("floor", "floor: bare page, one SVG path per key", "file", "", ".tj-eta", "svg", PATH, "true")]
+    for screen, viewport in LAYOUT_SCREENS.items():
+        for server, where in (("new", "page"), ("html", "HTML file")):
+            out.append(Variant(f"{server}1@{screen}", f"{where}, 1 optimizer, {screen}", server, "?optimizer=rmsprop",
+                               ".tj-eta", "svg", PATH, NEW_READY.format(path=PATH), viewport=dict(viewport)))
+            out.append(Variant(f"{server}4@{screen}", f"{where}, 4 optimizers, {screen}", server,
+                               f"?optimizer={FOUR}", ".tj-rmsprop-eta", "svg", PATH, NEW_READY.format(path=PATH),
+                               viewport=dict(viewport)))
     return out
 
 
@@ -442,12 +461,17 @@ def start_naive(folder: Path, port: int, log: Any) -> subprocess.Popen:
 
 # ---- pages ------------------------------------------------------------------------------------------------------
 def open_variant(browser, v: Variant, urls: dict[str, str]) -> None:
-    v.context = browser.new_context(viewport=VIEWPORT)
+    v.context = browser.new_context(viewport=v.viewport)
     v.context.add_init_script(INIT_JS)
     v.page = v.context.new_page()
     v.page.on("websocket", lambda ws: v.ws_urls.append(ws.url))
     v.page.goto(urls[v.server] + v.query, timeout=PAGE_TIMEOUT_MS)
-    v.page.wait_for_function(v.ready, timeout=PAGE_TIMEOUT_MS)
+    # polled from here: wait_for_function evaluates its predicate with eval, which the HTML file's CSP forbids
+    deadline = time.monotonic() + PAGE_TIMEOUT_MS / 1000
+    while not v.page.evaluate(f"() => {v.ready}"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{v.label} was not ready within {PAGE_TIMEOUT_MS / 1000:g} s")
+        time.sleep(0.1)
     v.page.wait_for_timeout(500)
 
 
@@ -485,7 +509,7 @@ def press(page, key: str, at_once: bool) -> dict | None:
         page.keyboard.up(key)
 
 
-SETTLE_MS = {"file": 100, "new": 100, "old": 200, "naive": 200}  # then the server must be idle too
+SETTLE_MS = {"file": 100, "html": 100, "new": 100, "old": 200, "naive": 200}  # then the server must be idle too
 
 
 def rounds(vs: list[Variant], servers: dict[str, subprocess.Popen], n: int, press_at_once: bool,
@@ -593,7 +617,12 @@ def main() -> int:
     p.add_argument("--no-load", action="store_true", help="skip the second pass under CPU load")
     p.add_argument("--press", action="store_true", help="keys with page.keyboard.press (keyup at once, see press())")
     p.add_argument("--json", type=Path, help="also write every number to this file")
+    p.add_argument("--layout", action="store_true", help="only the laid-out app (issue 22): served page and HTML "
+                   "file at 1280x720 and 1920x1080, 1 and 4 optimizers, quiet and with both cores busy")
+    p.add_argument("--repeat", type=int, default=1, help="--layout: run the rounds this many times (the spread)")
     args = p.parse_args()
+    if args.layout:
+        return main_layout(args)
     from playwright.sync_api import sync_playwright
 
     report: dict[str, Any] = {"load_at_start": load_text(), "moves": args.moves}
@@ -646,6 +675,94 @@ def main() -> int:
         args.json.write_text(json.dumps(report, indent=1))
     print_report(report)
     return 0
+
+
+def main_layout(args) -> int:
+    """--layout: a key to the frame that shows it, on the app as issue 22 lays it out."""
+    from playwright.sync_api import sync_playwright
+
+    report: dict[str, Any] = {"load_at_start": load_text(), "moves": args.moves, "runs": []}
+    began = time.monotonic()
+    print(f"bench_slider --layout: load average at start {report['load_at_start']} ({os.cpu_count()} cores)")
+    with tempfile.TemporaryDirectory(prefix="bench-layout-") as tmp_name:
+        tmp = Path(tmp_name)
+        servers: dict[str, subprocess.Popen] = {}
+        log = open(tmp / "new.log", "w")  # noqa: SIM115 - closed below
+        try:
+            port = free_port()
+            servers["new"] = start_server(port, root=ROOT, extra=("--pool-size=4",), log=log)
+            urls = {"new": f"http://127.0.0.1:{port}/"}
+            wait_ready(urls["new"] + READY_PATH, timeout=120, proc=servers["new"])
+            floor = tmp / "floor.html"
+            floor.write_text(FLOOR_HTML)
+            urls["file"] = floor.as_uri()
+            html = tmp / "app.html"
+            subprocess.run([sys.executable, "-m", "trajectories", "export", "rmsprop", "--format", "html", "-o",
+                            str(html)], check=True, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                           stdout=subprocess.DEVNULL)
+            urls["html"] = html.as_uri()
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+                try:
+                    vs = layout_variants()
+                    for v in vs:
+                        open_variant(browser, v, urls)
+                    settle(servers)
+                    for i in range(args.repeat):
+                        run: dict[str, Any] = {"load_quiet": load_text()}
+                        print(f"run {i + 1} of {args.repeat}, quiet; load {run['load_quiet']}")
+                        run["quiet"] = rounds(vs, servers, args.moves, args.press)
+                        if not args.no_load:
+                            with Load(LOAD_PROCESSES):
+                                time.sleep(3)
+                                run["load_loaded"] = load_text()
+                                print(f"run {i + 1} of {args.repeat}, both cores busy; load {run['load_loaded']}")
+                                run["loaded"] = rounds(vs, servers, args.moves, args.press)
+                                run["load_loaded_end"] = load_text()
+                        report["runs"].append(run)
+                finally:
+                    browser.close()
+        finally:
+            for proc in servers.values():
+                stop_server(proc)
+            log.close()
+    report["load_at_end"] = load_text()
+    report["minutes"] = (time.monotonic() - began) / 60
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+    print_layout(report)
+    return 0
+
+
+def print_layout(r: dict) -> None:
+    labels = {v.name: v.label for v in layout_variants()}
+    median_target, p95_target = LAYOUT_TARGETS_MS
+    print()
+    print(f"Key to the frame that shows it, the app as laid out for issue 22; {r['moves']} moves per page and phase "
+          "(median / p95, ms; wait for the frame | script | style, layout, paint)")
+    for i, run in enumerate(r["runs"]):
+        for phase in ("quiet", "loaded"):
+            if phase not in run:
+                continue
+            load = run[f"load_{phase}"] + (f" -> {run['load_loaded_end']}" if phase == "loaded" else "")
+            print(f"  run {i + 1}, {phase} (load {load}):")
+            for name, d in run[phase].items():
+                times, parts = d["times"], d["parts"]
+                if not times:
+                    print(f"    {labels[name]:40s} no move measured ({d['missed']} missed)")
+                    continue
+                m, p95 = median(times), percentile(times, 0.95)
+                wait = median([q["frame"] for q in parts])
+                script = median([q["change"] - q["frame"] for q in parts])
+                rest = median([q["end"] - q["change"] for q in parts])
+                split = f"{wait:5.1f} | {script:5.1f} | {rest:5.1f}"
+                goal = ""
+                if phase == "loaded" and name != "floor":
+                    goal = (f"  median <= {median_target:g}: {verdict(m <= median_target)}, p95 <= {p95_target:g}: "
+                            f"{verdict(p95 <= p95_target)}")
+                missed = f" ({d['missed']} missed)" if d["missed"] else ""
+                print(f"    {labels[name]:40s} {m:6.1f} / {p95:6.1f}   [{split}]{missed}{goal}")
+    print(f"\nload average at start {r['load_at_start']}, at end {r['load_at_end']}; {r['minutes']:.1f} min")
 
 
 def run_all(args, browser, servers, urls, html_url, report) -> None:

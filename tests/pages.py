@@ -16,7 +16,46 @@ from trajectories.lesson import Lesson
 TIMEOUT_MS = 120_000  # the first page of a session may wait for a kernel to start on a busy 2-core machine
 ERROR_WORDS = ("Traceback", "Error:", "Exception")
 READY = ("() => { const r = document.querySelector('.tj-readout');"
-         " return document.querySelector('.tj-plot[data-xlim]') && r && /epoch|diverged/.test(r.textContent); }")
+         " return document.querySelector('.tj-main[data-laid-out] .tj-plot[data-xlim]') && r"
+         " && /epoch|diverged/.test(r.textContent); }")
+
+
+# The screens the app is laid out for (issue 22): every one holds the plot and the sliders at scroll 0. The
+# JupyterLab case opens the notebook with the file browser showing, so the output is about 850 px wide.
+SCREENS = {  # name: (width, height)
+    "projector": (1280, 720),
+    "laptop": (1280, 800),
+    "laptop-hd": (1366, 768),
+    "lab": (1440, 900),
+    "full-hd": (1920, 1080),
+    "phone": (390, 844),
+}
+PHONE = "phone"
+
+
+def screen_context(browser, name: str, *, theme: str = "light", scale: float = 1, **kw):
+    """A browser context the size of screen ``name`` (a phone is a touch device), in the system theme ``theme``."""
+    width, height = SCREENS[name]
+    phone = name == PHONE
+    return browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale,
+                               is_mobile=phone, has_touch=phone, color_scheme=theme, **kw)
+
+
+def run_lab_cell(page, url: str) -> None:
+    """Open JupyterLab's notebook at ``url``, run its first cell, and wait until the app in it has drawn."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(url, timeout=TIMEOUT_MS)
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=TIMEOUT_MS)
+    accept = page.locator(".jp-Dialog .jp-mod-accept")  # "Select Kernel", when JupyterLab asks
+    try:
+        accept.wait_for(state="visible", timeout=15_000)
+        accept.click()
+    except PlaywrightTimeout:
+        pass
+    page.locator(".jp-Notebook .jp-Cell .jp-InputArea-editor").first.click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(READY, timeout=TIMEOUT_MS)
 
 
 def open_app(page, url: str) -> None:

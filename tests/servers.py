@@ -24,7 +24,7 @@ from trajectories.specs import check_int
 ROOT = Path(__file__).resolve().parent.parent
 
 __all__ = ["NO_SERVER_ENV", "READY_PATH", "ROOT", "frame", "free_port", "kernel_channels", "kernel_id", "kernel_pids",
-           "read", "receive", "rss_mb", "start_server", "stop_server", "wait_ready"]
+           "read", "receive", "rss_mb", "start_jupyterlab", "start_server", "stop_server", "wait_ready"]
 
 # Set by tests/conftest.py while a test that is not marked `server` (or `browser`) runs: it names that test.
 NO_SERVER_ENV = "TRAJECTORIES_TEST_WITHOUT_SERVER"
@@ -55,6 +55,48 @@ def start_server(port: int, *, extra: tuple[str, ...] = (), log: Any = None,
     cmd = [*prefix, sys.executable, "-m", "trajectories", "serve", "--no-browser", f"--port={port}", *extra]
     return subprocess.Popen(cmd, env=env, cwd=root, stdout=log or subprocess.DEVNULL,
                             stderr=subprocess.STDOUT if log else subprocess.DEVNULL, start_new_session=True)
+
+
+LAB_TOKEN = "tj"
+LAB_THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+
+
+def start_jupyterlab(folder: Path, cell: str, *, theme: str = "light", log: Any = None,
+                     root: str | os.PathLike[str] | None = None) -> tuple[subprocess.Popen, str]:
+    """JupyterLab on 127.0.0.1 serving ``folder`` with ``lab.ipynb``, one code cell holding ``cell``, whose kernel
+    imports the checkout ``root``; in ``theme`` (light or dark). Returns the process and the notebook's URL, once the
+    server answers. The caller stops it with :func:`stop_server`."""
+    if os.environ.get(NO_SERVER_ENV):
+        raise RuntimeError(f"{os.environ[NO_SERVER_ENV]} starts a server: mark it @pytest.mark.server.")
+    folder = Path(folder)
+    notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c0", "metadata": {}, "outputs": [],
+                           "source": cell}],
+                "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    (folder / "lab.ipynb").write_text(json.dumps(notebook))
+    settings = folder / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "themes.jupyterlab-settings").write_text(json.dumps({"theme": LAB_THEMES[theme]}))
+    # no "Would you like to get notified about official Jupyter news?" over the notebook, no request for news
+    (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false",
+                                                                           "checkForUpdates": False}))
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(root or ROOT), JUPYTER_CONFIG_DIR=str(folder / "config"),
+               JUPYTERLAB_SETTINGS_DIR=str(folder / "lab-settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(folder / "lab-workspaces"))
+    env.pop("PYTHONWARNINGS", None)
+    proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+                             "--ip=127.0.0.1", f"--IdentityProvider.token={LAB_TOKEN}",
+                             f"--ServerApp.root_dir={folder}", "--allow-root"], env=env, cwd=folder,
+                            stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_ready(url + f"api/status?token={LAB_TOKEN}", timeout=120, proc=proc)
+    except BaseException:
+        stop_server(proc)
+        raise
+    return proc, f"{url}lab/tree/lab.ipynb?token={LAB_TOKEN}"
 
 
 def wait_ready(url: str, *, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:

@@ -16,6 +16,7 @@ import pytest
 import trajectories.figures as ex
 from trajectories import state
 from trajectories.app import BUNDLE, App, AppWidget
+from trajectories.display import Display
 from trajectories.lesson import PAGE_STEPS, Lesson, make_lesson
 from trajectories.specs import SPECS
 
@@ -244,3 +245,32 @@ def test_the_package_offers_the_app_lazily():
     import trajectories
 
     assert trajectories.App is App
+
+
+def test_display_options_go_to_the_page_and_the_link_and_stay_out_of_the_lesson(monkeypatch):
+    lesson = make_lesson("momentum")
+    app = App(lesson, presenter=True, controls=("eta", "beta"), panels=False, view="window")
+    assert app.widget.display == {"presenter": True, "controls": ["eta", "beta"], "panels": False, "view": "window"}
+    assert app.display == Display(presenter=True, controls=("eta", "beta"), panels=False, view="window")
+    assert app.lesson == lesson  # how it is shown is not part of the lesson
+    assert app.link.endswith("&presenter=1&controls=eta,beta&panels=none&view=window")
+    assert Lesson.from_query(app.link.split("?", 1)[1], ignore=("presenter", "controls", "panels", "view")) == (
+        lesson, [])
+    sent = Sent(app, monkeypatch)
+    app.widget._handle_custom_msg({"type": "export", "id": 2, "kind": "trajectories"}, [])
+    (content, buffers), = sent.messages
+    # the figure on screen: no panels, the objective's window, the slides' size for a projector
+    assert bytes(buffers[0]) == ex.figure_bytes(lesson, loss=False, view="window", style="slides")
+    app.display = Display()
+    assert app.widget.display == Display().to_state() and "presenter" not in app.link
+    # the page may send its options too (a presenter switch on the page), checked as a lesson is
+    app.widget.set_state({"display": {"presenter": True, "controls": None, "panels": True, "view": "fit"}})
+    assert app.display.presenter
+    app.widget.set_state({"display": {"presenter": "yes"}})
+    assert app.display.presenter and "'presenter' parameter" in app.widget.notes[0]
+    for call, words in [(lambda: App(presenter=1), "'presenter' parameter"),
+                        (lambda: App(controls=("eta", "zeta")), "'controls' parameter"),
+                        (lambda: App(view="zoom"), "'view' parameter"),
+                        (lambda: setattr(app, "display", {}), "'display' parameter")]:
+        with pytest.raises(ValueError, match=words):
+            call()

@@ -131,7 +131,8 @@ def test_the_panels_sit_in_the_file_where_they_are_on_screen(browser, html_file,
         open_app(page, html_file.as_uri())
         boxes = [page.locator(s).bounding_box() for s in (".tj-plot", ".tj-panels")]
         plot, panels = ET.fromstring(exported(page, ".tj-export")).findall(f"{SVG}svg")
-        scale = boxes[0]["width"] / 560  # the plot's viewBox is 560 wide
+        view = float(page.get_attribute(".tj-plot", "viewBox").split()[2])
+        scale = boxes[0]["width"] / view  # CSS px per unit of the plot's viewBox, which the file keeps
         for part, box in zip((plot, panels), boxes, strict=True):
             assert float(part.get("x")) == pytest.approx((box["x"] - boxes[0]["x"]) / scale, abs=0.2)
             assert float(part.get("y")) == pytest.approx((box["y"] - boxes[0]["y"]) / scale, abs=0.2)

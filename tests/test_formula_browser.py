@@ -16,6 +16,7 @@ from pages import TIMEOUT_MS, expected_lines, link, link_lesson, no_error_text, 
 
 from trajectories import cli
 from trajectories.objectives import from_formula
+from trajectories.view import view_of_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMULA = "(x1^2 + x2 - 11)^2/10 + x1*x2/2"
@@ -152,9 +153,19 @@ def test_the_page_with_no_server_runs_a_formula_too(page, html_file):
     lesson = link_lesson(page)
     assert lesson.objective == FORMULA and readout(page) == expected_lines(lesson)
     o = from_formula(FORMULA)
-    xlim = [float(v) for v in page.get_attribute(".tj-plot", "data-xlim").split(",")]
-    assert xlim == list(o.xlim)  # the window Python finds for it, found again in the page
-    type_formula(page, "x1^2 + 3*x2^2")
-    page.wait_for_function("() => document.querySelector('.tj-link').value.includes('objective=x1%5E2')")
-    assert readout(page) == expected_lines(link_lesson(page))
+    shown = [[float(v) for v in page.get_attribute(".tj-plot", f"data-{k}").split(",")] for k in ("xlim", "ylim")]
+    v = view_of_runs(list(lesson.run().values()))  # the window Python finds for it, grown to hold the paths
+    assert v.xlim[0] <= o.xlim[0] and v.xlim[1] >= o.xlim[1]
+    assert shown == [list(v.xlim), list(v.ylim)]  # found again in the page
+    typed = "x1^2 + 3*x2^2"
+    type_formula(page, typed)
+    # the whole formula, not one typed on the way ("x1^2 + 3" also reads as one and runs)
+    page.wait_for_function("(q) => document.querySelector('.tj-link').value.includes(q + '&')",
+                           arg=f"objective={quote_plus(typed, safe=',')}")
+    lesson = link_lesson(page)
+    assert lesson.objective == typed
+    expected = expected_lines(lesson)  # the readout follows the plot in the task after its frame: wait for it
+    page.wait_for_function("(lines) => lines.every((l) => document.querySelector('.tj-readout').innerText"
+                           ".includes(l))", arg=[f"{k}: {v}" for k, v in expected.items()], timeout=TIMEOUT_MS)
+    assert readout(page) == expected
     assert page.errors == []

@@ -13,8 +13,8 @@ from matplotlib.figure import Figure
 from trajectories import run
 from trajectories.lesson import Lesson
 from trajectories.objectives import get_objective
-from trajectories.plotting import TraceFigure, contour_levels, drawn_until, left_view
-from trajectories.state import BOOK_CONTOUR, BOOK_PATH, PALETTE
+from trajectories.plotting import MPL_MARKERS, TraceFigure, contour_levels, drawn_until, left_view
+from trajectories.state import BOOK_CONTOUR, BOOK_PATH, LOOKS
 
 
 def agg_trace(lesson: Lesson, **kw) -> TraceFigure:
@@ -36,6 +36,15 @@ def test_path_data_is_the_trajectory():
         np.testing.assert_array_equal(trace.paths[name].lr2.get_ydata(), t.effective_lr[:, 1])
 
 
+def test_the_contours_cover_the_window_shown():
+    # gd at eta 0.45 overshoots to x2 = 1.6, above the book's window: the window grows and its contours with it
+    trace = agg_trace(Lesson(optimizers=("gd",), hyperparameters={"gd": {"eta": 0.45}}))
+    top = trace.ax.get_ylim()[1]
+    assert top > 1.6
+    highest = max(p.vertices[:, 1].max() for p in trace.contours.get_paths() if len(p.vertices))
+    assert highest > get_objective("quadratic").ylim[1] + 0.5
+
+
 def test_book_look_for_one_optimizer():
     trace = TraceFigure.from_lesson(Lesson(), panels=False)
     line = trace.paths["rmsprop"].line
@@ -47,12 +56,15 @@ def test_book_look_for_one_optimizer():
     assert tuple(trace.ax.get_xlim()) == get_objective("quadratic").xlim
 
 
-def test_several_optimizers_take_the_palette_and_a_legend():
-    trace = agg_trace(Lesson(optimizers=("gd", "momentum", "adam")))
-    colors = [mcolors.to_hex(trace.paths[n].line.get_color()).upper() for n in ("gd", "momentum", "adam")]
-    assert colors == [c.upper() for c in PALETTE[:3]]
+def test_several_optimizers_take_their_own_colour_and_marker_and_a_legend():
+    names = ("gd", "momentum", "adam")
+    trace = agg_trace(Lesson(optimizers=names))
+    assert [mcolors.to_hex(trace.paths[n].line.get_color()) for n in names] == [LOOKS[n].color.lower() for n in names]
+    assert [trace.paths[n].line.get_marker() for n in names] == [MPL_MARKERS[LOOKS[n].marker] for n in names]
     assert [t.get_text() for t in trace.legend.get_texts()] == ["gd", "momentum", "adam"]
-    assert len({trace.paths[n].line.get_marker() for n in trace.paths}) == 3
+    # the same optimizer keeps its look in another company
+    other = agg_trace(Lesson(optimizers=("adam", "rmsprop")))
+    assert other.paths["adam"].line.get_color() == trace.paths["adam"].line.get_color()
 
 
 def test_log_levels_for_steep_valleys():
@@ -65,16 +77,27 @@ def test_log_levels_for_steep_valleys():
     assert obj.levels == "log"
 
 
-def test_divergence_is_drawn_up_to_where_it_left_the_window():
+@pytest.mark.parametrize("view", ["fit", "window"])
+def test_divergence_is_drawn_up_to_where_it_left_the_window_and_marked_there(view):
     t = run("gd", eta=0.6, steps=60)
     assert t.diverged_at is not None
     out = left_view(t)
-    assert drawn_until(t) == out
-    trace = agg_trace(Lesson(optimizers=("gd",), hyperparameters={"gd": {"eta": 0.6}}, steps=60))
+    assert drawn_until(t, view) == out
+    trace = agg_trace(Lesson(optimizers=("gd",), hyperparameters={"gd": {"eta": 0.6}}, steps=60), view=view)
+    assert (trace.ax.get_xlim(), trace.ax.get_ylim()) == (t.objective.xlim, t.objective.ylim)  # not stretched
     x, _ = trace.paths["gd"].line.get_data()
     assert len(x) == out + 1
     np.testing.assert_array_equal(x, t.points[: out + 1, 0])
-    assert drawn_until(run("gd", eta=0.4)) == 20
+    assert drawn_until(run("gd", eta=0.4), view) == 20
+    exit_ = trace.paths["gd"].exit
+    assert exit_.mark.get_visible() and exit_.note.get_text() == f"diverged at step {t.diverged_at}"
+    x1, x2 = exit_.mark.get_data()
+    assert x2[0] == t.objective.ylim[1] and t.objective.xlim[0] <= x1[0] <= t.objective.xlim[1]
+
+
+def test_a_run_that_stays_is_not_marked():
+    trace = agg_trace(Lesson(optimizers=("gd", "momentum")))
+    assert not any(p.exit.mark.get_visible() or p.loss_exit.mark.get_visible() for p in trace.paths.values())
 
 
 def test_step_highlight_and_arrows():

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from trajectories import cli
+from trajectories.display import KEYS as DISPLAY_KEYS
+from trajectories.display import Display
 from trajectories.lesson import Lesson
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +33,7 @@ RUN_HERE = ("run", "export", "landscape", "notebook", "site")
 # (the command's first words) -> (the file that runs it, a string that file holds where it does so).
 ELSEWHERE = {
     ("trajectories", "serve"): ("tests/test_serve.py", '"trajectories", "serve"'),
-    ("jupyter", "lab"): ("tests/test_jupyterlab.py", '"-m", "jupyterlab"'),
+    ("jupyter", "lab"): ("tests/servers.py", '"-m", "jupyterlab"'),
     ("jupyterhub",): ("tests/test_jupyterhub.py", '"-m", "jupyterhub", "-f"'),
     ("cp", "trajectories/hub/jupyterhub_config.py"): ("tests/test_jupyterhub.py", '"hub" / "jupyterhub_config.py"'),
     ("npm", "install", "-g", "configurable-http-proxy"): ("tests/test_jupyterhub.py", "configurable-http-proxy"),
@@ -170,7 +172,9 @@ def test_every_code_block_runs_or_names_its_test(path, tmp_path, monkeypatch):
             urls = re.findall(r"https?://\S+", text) + [m for m in links if m]
             assert urls, f"{where}: a {language} block here holds links"
             for url in urls:
-                lesson, notes = Lesson.from_query(urlsplit(url).query)
+                query = urlsplit(url).query  # a lesson and the page's display options, read as the page reads them
+                lesson, notes = Lesson.from_query(query, ignore=DISPLAY_KEYS)
+                notes += Display.from_query(query)[1]
                 assert notes == [], f"{where}: {url} gives notes {notes}"
                 assert lesson != Lesson() or "optimizer=rmsprop&eta=0.4&gamma=0.9" in url
             ran += 1

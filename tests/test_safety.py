@@ -20,9 +20,11 @@ from pages import open_app, path_d, readout, value
 from servers import ROOT, frame, kernel_channels, kernel_id, receive
 from test_links_property import PAYLOADS, every_key
 
+from trajectories import display as display_module
 from trajectories import lesson as lesson_module
 from trajectories import run
 from trajectories import serve as serve_module
+from trajectories.display import Display
 from trajectories.lesson import Lesson
 from trajectories.serve import DEFAULT_IP, lesson_for_query, voila_argv
 
@@ -293,27 +295,29 @@ HOSTILE = [
     "objective=x1**9999999", "objective=" + "(" * 10000 + "x1" + ")" * 10000, "objective=" + "x1%2B" * 20000,
     "objective=%D1%851%5E2", "objective=1e999", "objective=0/0", "objective=x1.__class__.__mro__",
     "objective=x1%5E2%2Bx2%5E2&window=__import__,1,2,3", "objective=lambda:0", "objective={{7*7}}",
+    "presenter=__import__('os')&controls=eval('1'),__class__&panels=../../x&view=file:///etc/passwd",
 ]
 
 
 @pytest.mark.parametrize("query", HOSTILE)
 def test_hostile_links_are_parsed_as_data(query):
-    (lesson, notes), (direct, _), events = _parse_watched(query)
+    (lesson, display, notes), (direct, _), events = _parse_watched(query)
     assert events == []
-    assert isinstance(lesson, Lesson) and isinstance(direct, Lesson)
+    assert isinstance(lesson, Lesson) and isinstance(direct, Lesson) and isinstance(display, Display)
     assert all(isinstance(n, str) and n for n in notes)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
 def test_any_query_string_parses_without_side_effects(query):
-    (lesson, notes), _, events = _parse_watched(query)
+    (lesson, display, notes), _, events = _parse_watched(query)
     assert events == []
-    assert isinstance(lesson, Lesson)
+    assert isinstance(lesson, Lesson) and isinstance(display, Display)
 
 
 _KEYS = ["optimizer", "eta", "gamma", "beta", "beta1", "beta2", "rho", "eps", "steps", "start", "objective",
-         "convention", "seed", "condition", "angle", "momentum.eta", "rmsprop.gamma", "theme"]
+         "convention", "seed", "condition", "angle", "momentum.eta", "rmsprop.gamma", "theme", "presenter", "controls",
+         "panels", "view"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -321,7 +325,7 @@ _KEYS = ["optimizer", "eta", "gamma", "beta", "beta1", "beta2", "rho", "eps", "s
 def test_any_settings_in_a_link_parse_without_side_effects(pairs):
     from urllib.parse import urlencode
 
-    (lesson, notes), _, events = _parse_watched(urlencode(pairs))
+    (lesson, display, notes), _, events = _parse_watched(urlencode(pairs))
     assert events == []
     assert lesson.run  # a usable lesson
 
@@ -339,7 +343,7 @@ def test_watch_catches_a_forbidden_call():
 
 def test_link_path_source_has_no_eval_file_or_shell():
     """The modules a link goes through call no eval/exec/compile/open/__import__ and import no os/subprocess."""
-    for module in (lesson_module, serve_module):
+    for module in (lesson_module, display_module, serve_module):
         tree = ast.parse(Path(module.__file__).read_text())
         funcs = {"lesson_for_query", "page", "_page_query", "_page_url"} if module is serve_module else None
         nodes = [n for f in tree.body if isinstance(f, ast.FunctionDef) and f.name in funcs

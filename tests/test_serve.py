@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from trajectories.cli import main
+from trajectories.display import Display
+from trajectories.lesson import Lesson
 from trajectories.serve import (
     CSP_FILTER,
     DEFAULT_CULL_IDLE,
@@ -192,14 +194,24 @@ def test_package_build_ships_the_notebook_the_bundle_and_the_template(tmp_path):
 
 
 def test_lesson_for_query_drops_voila_keys_silently():
-    lesson, notes = lesson_for_query("?theme=dark&template=lab&optimizer=momentum&eta=0.1&beta=0.25")
-    assert notes == []
+    lesson, display, notes = lesson_for_query("?theme=dark&template=lab&optimizer=momentum&eta=0.1&beta=0.25")
+    assert notes == [] and display == Display()
     assert lesson.optimizers == ("momentum",)
     assert lesson.resolved("momentum")["eta"] == 0.1 and lesson.resolved("momentum")["beta"] == 0.25
 
 
+def test_lesson_for_query_keeps_the_display_options_apart_from_the_lesson():
+    lesson, display, notes = lesson_for_query("optimizer=momentum&eta=0.1&presenter=1&controls=eta,beta&panels=none"
+                                              "&view=window")
+    assert notes == []
+    assert lesson == Lesson.from_query("optimizer=momentum&eta=0.1")[0]
+    assert display == Display(presenter=True, controls=("eta", "beta"), panels=False, view="window")
+    _, display, notes = lesson_for_query("optimizer=gd&presenter=maybe&controls=eta,etaa")
+    assert display == Display(controls=("eta",)) and len(notes) == 2 and "etaa" in notes[1]
+
+
 def test_lesson_for_query_notes_bad_values():
-    lesson, notes = lesson_for_query("optimizer=rmsprop&eta=banana&steps=-3&zeta=1")
+    lesson, _, notes = lesson_for_query("optimizer=rmsprop&eta=banana&steps=-3&zeta=1")
     assert lesson.optimizers == ("rmsprop",)
     assert lesson.steps == 20  # the default, kept
     joined = " ".join(notes)

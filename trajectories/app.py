@@ -20,6 +20,7 @@ import anywidget
 import traitlets
 
 from . import state
+from .display import Display
 from .engine import Trajectory
 from .lesson import Lesson, fit_page
 from .specs import check_int, check_name
@@ -44,16 +45,20 @@ class AppWidget(anywidget.AnyWidget):
     lesson = traitlets.Dict().tag(sync=True)
     notes = traitlets.List(traitlets.Unicode()).tag(sync=True)
     link_base = traitlets.Unicode("").tag(sync=True)
+    display = traitlets.Dict().tag(sync=True)  # how the page shows the lesson (trajectories.display)
 
     def set_state(self, sync_data: Any) -> None:
-        """An update from a front end: the page sends only its lesson, so anything else, or a lesson that is not
-        one, is refused with a one-line note under the plot (never a traceback, which would carry the server's
-        paths) and is not echoed to the other front ends."""
+        """An update from a front end: the page sends only its lesson and its display options, so anything else,
+        or a lesson that is not one, is refused with a one-line note under the plot (never a traceback, which would
+        carry the server's paths) and is not echoed to the other front ends."""
         try:
-            if not isinstance(sync_data, dict) or set(sync_data) != {"lesson"}:
+            if not isinstance(sync_data, dict) or not sync_data or set(sync_data) - {"lesson", "display"}:
                 keys = sorted(map(str, sync_data)) if isinstance(sync_data, dict) else type(sync_data).__name__
-                raise ValueError(f"The page may only send its 'lesson'. Got {keys} instead.")
-            state.lesson_from_state(sync_data["lesson"])
+                raise ValueError(f"The page may only send its 'lesson' and 'display'. Got {keys} instead.")
+            if "lesson" in sync_data:
+                state.lesson_from_state(sync_data["lesson"])
+            if "display" in sync_data:
+                Display.from_state(sync_data["display"])
         except ValueError as exc:
             self.notes = [f"Ignored an update from the page: {' '.join(str(exc).split())}"]
             return
@@ -71,6 +76,20 @@ class App:
         (:data:`~trajectories.lesson.PAGE_STEPS`) are capped, with a note.
     notes : sequence of str, default=()
         Short notes to show at once, e.g. why parameters of a preset link were ignored.
+    presenter : bool, default=False
+        Bigger type and thicker lines, for a projector.
+    controls : sequence of str, optional
+        The compact mode: the plot and only these controls, e.g. ``("eta", "beta")`` (a hyperparameter's sliders,
+        ``"momentum.eta"`` for one optimizer's, or ``"steps"``, ``"step"``, ``"objective"``, ... as listed in
+        :data:`trajectories.display.CONTROLS`); ``()`` the plot alone. Every control by default.
+    panels : bool, default=True
+        Show the loss and effective-rate panels beside (or under) the plot.
+    view : {"fit", "window"}, default="fit"
+        "fit" grows the objective's window to hold the paths that stay near it; "window" keeps it
+        (:mod:`trajectories.view`).
+
+    These four are how the page shows the lesson, not part of it: ``app.display`` holds them, the link carries them
+    (``presenter=1&controls=eta,beta&panels=none``), and ``app.lesson`` stays the same whatever they are.
 
     Attributes
     ----------
@@ -83,21 +102,25 @@ class App:
     >>> app = App(Lesson(optimizers=("gd", "momentum")))  # doctest: +SKIP
     >>> app                                               # doctest: +SKIP
     >>> app.lesson = Lesson(optimizers=("adam",))          # doctest: +SKIP  (the page follows)
+    >>> App(Lesson(optimizers=("momentum",)), presenter=True, controls=("eta", "beta"))  # doctest: +SKIP
     """
 
-    def __init__(self, lesson: Lesson | None = None, *, notes: Sequence[str] = ()) -> None:
+    def __init__(self, lesson: Lesson | None = None, *, notes: Sequence[str] = (), presenter: bool = False,
+                 controls: Sequence[str] | None = None, panels: bool = True, view: str = "fit") -> None:
         if lesson is None:
             lesson = Lesson()
         if not isinstance(lesson, Lesson):
             raise ValueError(f"The 'lesson' parameter must be a Lesson or None. Got {type(lesson).__name__} instead.")
         if isinstance(notes, str) or not all(isinstance(n, str) for n in notes):
             raise ValueError(f"The 'notes' parameter must be a sequence of strings. Got {notes!r} instead.")
+        display = Display(presenter=presenter, controls=controls, panels=panels, view=view)
         lesson, capped = fit_page(lesson)
         self._lesson = lesson
         self._observers: list[Callable[[Lesson], Any]] = []
         self._runs: tuple[Lesson, dict[str, Trajectory]] | None = None
         self._applying = False
-        self.widget = AppWidget(config=_config(), lesson=state.lesson_state(lesson), notes=[*notes, *capped])
+        self.widget = AppWidget(config=_config(), lesson=state.lesson_state(lesson), notes=[*notes, *capped],
+                                display=display.to_state())
         self.widget.observe(self._on_page_lesson, names="lesson")
         self.widget.on_msg(self._on_message)
 
@@ -114,6 +137,18 @@ class App:
         lesson, capped = fit_page(lesson)
         self._show(lesson, notes=capped)
         self._changed()
+
+    @property
+    def display(self) -> Display:
+        """How the page shows the lesson (presenter, controls, panels, view); setting it changes the page."""
+        return Display.from_state(self.widget.display)
+
+    @display.setter
+    def display(self, display: Display) -> None:
+        if not isinstance(display, Display):
+            raise ValueError(f"The 'display' parameter must be a trajectories.display.Display. Got "
+                             f"{type(display).__name__} instead.")
+        self.widget.display = display.to_state()
 
     @property
     def trajectories(self) -> dict[str, Trajectory]:
@@ -141,8 +176,9 @@ class App:
 
     @property
     def link(self) -> str:
-        """The link of what is on screen, as the page's link field shows it."""
-        return f"{self.link_base}?{self._lesson.to_query()}"
+        """The link of what is on screen, as the page's link field shows it: the lesson, then how it is shown."""
+        options = self.display.to_query()
+        return f"{self.link_base}?{self._lesson.to_query()}" + (f"&{options}" if options else "")
 
     def show_message(self, text: str) -> None:
         """Show a short message under the plot (replacing the previous one); an empty string clears it."""
@@ -164,8 +200,10 @@ class App:
 
     def export(self, *, step: int | None = None, format: str = "svg") -> tuple[str, bytes]:
         """File name and bytes of the figure on screen, as Export downloads it: ``trajectories export ... --loss``
-        with the app's settings (and ``--step N`` when a step is highlighted); or Play as a GIF or an MP4
-        (``format="gif"``, ``"mp4"``): ``trajectories export ... --format gif``, every step, the book's style."""
+        with the app's settings (and ``--step N`` when a step is highlighted), without ``--loss`` when the page
+        hides its panels, with ``--style slides`` in presenter mode and ``--view window`` when it shows the
+        objective's window; or Play as a GIF or an MP4 (``format="gif"``, ``"mp4"``): ``trajectories export ...
+        --format gif``, every step, the book's style."""
         from .figures import ANIMATIONS, animation_bytes, figure_bytes, file_name
 
         format = check_name(format, "format", EXPORTS)
@@ -175,8 +213,10 @@ class App:
                 raise ValueError(f"The 'step' parameter highlights one step of a still figure; an animation shows "
                                  f"every step. Got step={step!r} with format {format!r}.")
             return file_name(self._lesson, format), animation_bytes(self._lesson, format=format)
+        shown = self.display
         return (file_name(self._lesson, format, step),
-                figure_bytes(self._lesson, loss=True, format=format, step=step))
+                figure_bytes(self._lesson, loss=shown.panels, format=format, step=step, view=shown.view,
+                             style="slides" if shown.presenter else "d2l"))
 
     def export_landscape(self, settings: dict[str, Any]) -> tuple[str, bytes]:
         """File name and SVG of the Landscape tab's map for the tab's ``settings`` (run: the run's index, else

@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from . import animation, figures, landscape, serve
+from .display import CONTROLS, Display, check_controls
 from .lesson import Lesson, make_lesson, optimizer_names
 from .objectives import OBJECTIVES
 from .specs import CONVENTIONS, RULES, SCHEDULE_SPECS, SCHEDULES, SPECS, check_name, parse_pair, settings, sigma_spec
@@ -135,21 +136,21 @@ def lesson_from_args(args: argparse.Namespace, optimizer: Any) -> Lesson:
     return make_lesson(optimizer, runs=args.runs, hyperparameters=per, **shared, **hyper)
 
 
-def link_lesson(args: argparse.Namespace, optimizers: str | None, gallery: bool = False) -> Lesson:
-    """The lesson a command line describes: ``--link`` first, then the optimizers named, ``--run`` and the flags."""
+def link_lesson(args: argparse.Namespace, optimizers: str | None,
+                gallery: bool = False) -> tuple[Lesson, Display]:
+    """The lesson a command line describes: ``--link`` first, then the optimizers named, ``--run`` and the flags;
+    and how a page shows it (the link's presenter, controls, panels and view)."""
     base: Lesson | None = None
+    display = Display()
     if args.link is not None:
-        base, notes = Lesson.from_query(args.link)
-        if notes:
-            note = notes[0].removeprefix("Ignored ")
-            raise ValueError(f"The 'link' parameter must hold only settings the page takes; it would ignore {note}")
+        base, display = figures.link_settings(args.link)
     if optimizers is None and base is None and not args.runs:
         raise ValueError("The 'optimizers' parameter is missing: name one or more optimizers (e.g. rmsprop or "
                          f"gd,momentum), or give --run{', --link or --gallery' if gallery else ' or --link'}.")
     optimizer: Any = base if base is not None else optimizers
     if base is not None and optimizers is not None:
         optimizer = replace(base, optimizers=optimizer_names(optimizers))
-    return lesson_from_args(args, optimizer)
+    return lesson_from_args(args, optimizer), display
 
 
 def _add_link(p: argparse.ArgumentParser) -> None:
@@ -159,7 +160,7 @@ def _add_link(p: argparse.ArgumentParser) -> None:
 
 # ---- run ------------------------------------------------------------------------------------------------------
 def _cmd_run(args: argparse.Namespace) -> int:
-    lesson = link_lesson(args, args.optimizer)
+    lesson, _ = link_lesson(args, args.optimizer)
     trajectories = lesson.run()
     if args.json:
         data = {label: t.to_dict() for label, t in trajectories.items()}
@@ -187,9 +188,14 @@ def _add_run(sub: Any) -> None:
 
 
 # ---- export ---------------------------------------------------------------------------------------------------
-def export_lesson(args: argparse.Namespace) -> Lesson:
-    """The lesson the ``export`` command line describes: ``--link`` first, then the flags given."""
-    return link_lesson(args, args.optimizers, gallery=True)
+def export_lesson(args: argparse.Namespace) -> tuple[Lesson, Display]:
+    """The lesson the ``export`` command line describes, ``--link`` first, then the flags given; and how the page
+    shows it (the link's presenter, controls, panels and view, overridden by the flags)."""
+    lesson, display = link_lesson(args, args.optimizers, gallery=True)
+    given = {k: v for k, v in (("presenter", args.presenter or None), ("view", args.view),
+                               ("controls", check_controls(args.controls) if args.controls is not None else None),
+                               ("panels", None if args.panels is None else args.panels == "all")) if v is not None}
+    return lesson, replace(display, **given)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -200,9 +206,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
         for path in figures.export_gallery(args.gallery, text=args.text):
             print(path)
         return 0
-    lesson = export_lesson(args)
+    lesson, display = export_lesson(args)
+    page = {}
+    fmt = figures.target(args.output, lesson, args.format, args.step)[1]
+    if fmt in ("html", "mjs"):
+        page = {"presenter": display.presenter, "controls": display.controls, "panels": display.panels}
+    else:  # a figure: the page's options of a pasted link do not apply, the flags say so
+        flag = next((f for f, v in (("--presenter", args.presenter), ("--controls", args.controls),
+                                    ("--panels", args.panels)) if v), None)
+        if flag is not None:
+            raise ValueError(f"The '{flag}' option applies to --format html and mjs only (for slides use --style "
+                             f"slides, for the panels --loss). Got --format {fmt} instead.")
     path = figures.export(lesson, args.output, style=args.style, loss=args.loss, format=args.format, text=args.text,
-                          step=args.step, view=args.view, seconds=args.seconds)
+                          step=args.step, view=display.view, seconds=args.seconds, **page)
     print(path)
     if path.suffix.lstrip(".") in animation.ANIMATIONS:  # a page's alt text (or a video's aria-label), ready to copy
         print(f"alt: {animation.alt_text(lesson)}")
@@ -242,9 +258,16 @@ def _add_export(sub: Any) -> None:
     p.add_argument("--seconds", type=float, default=animation.DEFAULT_SECONDS,
                    help=f"gif and mp4: seconds per step, {animation.SECONDS[0]:g} to {animation.SECONDS[1]:g} "
                         f"(default {animation.DEFAULT_SECONDS:g}); one frame per step, from the start to the end")
-    p.add_argument("--view", choices=figures.VIEWS, help="fit: the axes grow to hold the paths, as the book's "
-                   "figures do (default without --loss); window: the objective's window, as the app (default "
-                   "with --loss)")
+    p.add_argument("--view", choices=figures.VIEWS, help="fit (default): the objective's window grows to hold every "
+                   "path that stays near it, and a run that diverges is drawn up to where it leaves, as in the app; "
+                   "window: the objective's window, whatever the paths do")
+    p.add_argument("--presenter", action="store_true", help="--format html: bigger type and thicker lines, for a "
+                   "projector")
+    p.add_argument("--controls", metavar="LIST", help="--format html: the compact mode, the plot and only these "
+                   "controls, e.g. eta,beta (hyperparameters, momentum.eta for one optimizer's, or "
+                   f"{', '.join(CONTROLS)}); none: the plot alone")
+    p.add_argument("--panels", choices=("all", "none"), help="--format html: show the loss and effective-rate "
+                   "panels (all, the default) or not (none)")
     p.add_argument("--gallery", metavar="FOLDER", help="write the book's figures and an index.md into FOLDER")
     p.set_defaults(func=_cmd_export)
 

@@ -22,12 +22,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .animation import ANIMATIONS, DEFAULT_SECONDS, alt_text, check_seconds, frames, gif_bytes, mp4_bytes, require_video
+from .display import KEYS as DISPLAY_KEYS
+from .display import Display
 from .formula import slug
 from .landscape import Landscape, check_landscape, summary
 from .lesson import MAX_NAME, Lesson, Run, make_lesson
 from .objectives import OBJECTIVES
 from .specs import check_int, check_name, settings, specs
 from .standalone import esm_module, html_page, index_page
+from .view import VIEWS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -131,7 +134,6 @@ def _num(value: Any) -> str:
 
 
 # ---- the figure -------------------------------------------------------------------------------------------
-VIEWS = ("fit", "window")
 
 
 def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int | None = None,
@@ -148,10 +150,10 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
         Highlight this step (its point, the gradient step and the update), as the app's step control does.
     figsize : pair of floats, optional
         Override the style's size in inches (the app's control passes the size on screen).
-    view : {"fit", "window"}, optional
-        "fit" grows the axes to hold every path that stayed finite, as the book's ``show_trace_2d`` does;
-        "window" keeps the objective's window, as the app does. Default: "window" with the loss panels (the
-        app's figure), else "fit" (the book's).
+    view : {"fit", "window"}, default="fit"
+        "fit" grows the objective's window to hold every path that stays near it, as the book's
+        ``show_trace_2d`` autoscales, and draws a run that diverges up to where it leaves (:mod:`trajectories.view`,
+        the app's rule too); "window" keeps the objective's window.
     """
     from matplotlib.figure import Figure
 
@@ -161,12 +163,12 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a trajectories.lesson.Lesson. Got {lesson!r} instead.")
     check_int(step, "step", 0, lesson.steps, none=True)
-    view = check_name(view if view is not None else "window" if loss else "fit", "view", VIEWS)
+    view = check_name("fit" if view is None else view, "view", VIEWS)
     size = figsize if figsize is not None else st.loss_figsize if loss else st.figsize
     # Alone, the trajectory panel is laid out by constrained layout (as plotting does at the book's size); with
     # the side panels, plotting's fixed grid places them.
     figure = Figure(figsize=size, layout=None if loss else "constrained")
-    trace = TraceFigure.from_lesson(lesson, figure, panels=bool(loss), step=step, fit=view == "fit")
+    trace = TraceFigure.from_lesson(lesson, figure, panels=bool(loss), step=step, view=view)
     if st.scale != 1.0:
         _enlarge(trace, st.scale)
     label(trace)
@@ -195,8 +197,10 @@ def label(trace: TraceFigure) -> None:
 def _enlarge(trace: TraceFigure, k: float) -> None:
     """Scale text, line widths and marker sizes by ``k`` (the slides style), leaving positions alone."""
     for ax in trace.figure.axes:
-        for text in [ax.title, ax.xaxis.label, ax.yaxis.label]:
+        for text in [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts]:
             text.set_fontsize(text.get_fontsize() * k)
+            if hasattr(text, "xyann"):  # an annotation's offset from its point, in points
+                text.xyann = (text.xyann[0] * k, text.xyann[1] * k)
         size = ax.xaxis.get_major_ticks()[0].label1.get_fontsize()
         ax.tick_params(which="both", labelsize=size * k, width=0.8 * k)
         ax.tick_params(which="major", length=3.5 * k)
@@ -341,6 +345,7 @@ def export(optimizer: str | Sequence[str] | Lesson | None = None, path: str | os
            style: str = "d2l", loss: bool = False, format: str | None = None, text: str = "paths",
            step: int | None = None, view: str | None = None, seconds: float = DEFAULT_SECONDS,
            runs: Sequence[Run | str] | None = None,
+           presenter: bool = False, controls: Sequence[str] | None = None, panels: bool = True,
            hyperparameters: Mapping[str, Mapping[str, Any]] | None = None,
            objective: str | None = None, condition: float | None = None, angle: float | None = None,
            start: Sequence[float] | None = None, steps: int | None = None, convention: str | None = None,
@@ -364,7 +369,8 @@ def export(optimizer: str | Sequence[str] | Lesson | None = None, path: str | os
     format : {"svg", "png", "pdf", "html", "mjs", "gif", "mp4"}, optional
         "html" writes the whole interactive app opened on these settings as one self-contained page (no server,
         no network), "mjs" the app as one ES module for MyST's ``{anywidget}`` directive (Jupyter Book 2);
-        ``style``, ``loss``, ``text``, ``step`` and ``view`` apply to the figure formats only.
+        ``style``, ``loss``, ``text`` and ``step`` apply to the figure formats only, ``presenter``, ``controls`` and
+        ``panels`` to the page and the module only.
         "gif" and "mp4" animate Play: one frame per step from the start (frame 0) to the end, each highlighted
         as ``step`` highlights one; "mp4" needs ``pip install 'trajectories[video]'``. By default from the file's
         suffix (svg for a folder).
@@ -375,10 +381,13 @@ def export(optimizer: str | Sequence[str] | Lesson | None = None, path: str | os
     seconds : float, default=0.5
         Animations: seconds per step, 0.05 to 10 (a GIF holds its last frame at least 2 s before it loops).
     view : {"fit", "window"}, optional
-        Grow the axes to hold the paths (the book's way, the default without ``loss``) or keep the objective's
-        window (the app's way, the default with ``loss``).
+        Grow the objective's window to hold the paths that stay near it (the default, as the app does) or keep
+        the objective's window.
     runs : sequence of Run or str, optional
         Runs written as in a link, ``["gd:eta=0.4", "gd:eta=0.6"]`` (or :class:`~trajectories.lesson.Run`).
+    presenter, controls, panels
+        How the page shows the lesson (``format="html"`` only): bigger type for a projector, the compact mode's
+        controls (``("eta", "beta")``; ``()`` the plot alone), the loss panels (:class:`~trajectories.display.Display`).
     hyperparameters : mapping, optional
         Per optimizer when several are shown: ``{"momentum": {"eta": 0.6}}``.
     objective, condition, angle, start, steps, convention, seed, spread, label, **hyper
@@ -401,15 +410,20 @@ def export(optimizer: str | Sequence[str] | Lesson | None = None, path: str | os
                          condition=condition, angle=angle, start=start, steps=steps, convention=convention, seed=seed,
                          spread=spread, label=label, window=window, **hyper)
     out, fmt = target(path, lesson, format, step)
+    display = Display(presenter=presenter, controls=controls, panels=panels, view=view or Display.view)
+    if fmt not in ("html", "mjs") and (presenter or controls is not None or not panels):
+        given = "presenter" if presenter else "controls" if controls is not None else "panels"
+        raise ValueError(f"The '{given}' parameter applies to format='html' and 'mjs' only (for a figure for slides, "
+                         f"style='slides'; for the panels, loss=True). Got format={fmt!r} instead.")
     if fmt in ANIMATIONS:
         if step is not None:
             raise ValueError(f"The 'step' parameter highlights one step of a still figure; an animation shows "
                              f"every step. Got step={step!r} with format {fmt!r}.")
         data = animation_bytes(lesson, style=style, loss=loss, format=fmt, view=view, seconds=seconds)
     elif fmt == "html":
-        data = html_page(lesson).encode("utf-8")
+        data = html_page(lesson, display=display).encode("utf-8")
     elif fmt == "mjs":
-        data = esm_module(lesson).encode("utf-8")
+        data = esm_module(lesson, display=display).encode("utf-8")
     else:
         data = figure_bytes(lesson, style=style, loss=loss, format=fmt, text=text, step=step, view=view)
     make_folder(out.parent, "path")  # a folder named with a trailing "/"; the others exist already
@@ -480,9 +494,10 @@ def export_gallery(folder: str | os.PathLike, *, text: str = "paths") -> list[Pa
         write_atomic(path, figure_bytes(lesson, text=text))
         written.append(path)
         final = f"`{trajectory.book_line()}`"
-        last = drawn_until(trajectory, fit=True)
+        last = drawn_until(trajectory, "fit")
         if last < trajectory.steps:
-            final += f"; the run diverged, so the figure draws it up to where it left the window (step {last})"
+            final += (f"; the run {'diverged' if trajectory.diverged_at is not None else 'grows without bound'}, "
+                      f"so the figure draws it up to where it leaves the view (step {last})")
         shown = ", ".join([g.objective] + [f"{k}={v if isinstance(v, (bool, str)) else _num(v)}"
                                               for k, v in lesson.resolved(g.optimizer).items()
                                               if k in specs(g.optimizer)])
@@ -523,6 +538,17 @@ COMPARISONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def link_settings(query: str) -> tuple[Lesson, Display]:
+    """The lesson and the display options of a page link's query, for a command that writes files: anything the
+    page would ignore raises one sentence instead of a note."""
+    lesson, notes = Lesson.from_query(query, ignore=DISPLAY_KEYS)
+    display, more = Display.from_query(query)
+    if notes or more:
+        note = (notes + more)[0].removeprefix("Ignored ")
+        raise ValueError(f"The 'link' parameter must hold only settings the page takes; it would ignore {note}")
+    return lesson, display
+
+
 def site_entries(links: Sequence[str] = ()) -> list[tuple[str, str, str]]:
     """The index's lessons: the gallery's book figures, the comparisons, then ``links`` (a page's query each)."""
     entries = []
@@ -533,11 +559,10 @@ def site_entries(links: Sequence[str] = ()) -> list[tuple[str, str, str]]:
                         f"{g.section}: {g.objective}", lesson.to_query()))
     entries += [(label, text, Lesson.from_query(query)[0].to_query()) for label, text, query in COMPARISONS]
     for query in links:
-        lesson, notes = Lesson.from_query(query)
-        if notes:
-            note = notes[0].removeprefix("Ignored ")
-            raise ValueError(f"The 'link' parameter must hold only settings the page takes; it would ignore {note}")
-        entries.append((", ".join(lesson.labels) + f" on {lesson.objective}", "", lesson.to_query()))
+        lesson, display = link_settings(query)
+        options = display.to_query()
+        entries.append((", ".join(lesson.labels) + f" on {lesson.objective}", "",
+                        lesson.to_query() + (f"&{options}" if options else "")))
     return entries
 
 

@@ -2,12 +2,12 @@
 
 Pure matplotlib, no widgets: the figure ``trajectories export`` writes and the app's Export downloads (the app on
 screen draws the same picture in the browser, ``js/src/figures/plot.js``). :class:`TraceFigure` builds the
-figure of one lesson.
+figure of one lesson, in the window :mod:`trajectories.view` gives its runs.
 
 The book's look (d2l ``show_trace_2d``) for one optimizer: contours in ``#1f77b4`` with matplotlib's automatic
-levels, the path as ``'-o'`` in ``#ff7f0e``, axes labelled x1 and x2. Several runs take the colour-blind-safe
-palette, one marker shape each, and a legend with their labels. A spread (a run over many seeds) draws every seed's
-path faint and its median run bold, and in the loss panel the median loss with the 10-90% band.
+levels, the path as ``'-o'`` in ``#ff7f0e``, axes labelled x1 and x2. Several runs take the Okabe-Ito
+colour-blind-safe palette, one marker shape each, and a legend with their labels. A spread (a run over many seeds)
+draws every seed's path faint and its median run bold, and in the loss panel the median loss with the 10-90% band.
 """
 
 from __future__ import annotations
@@ -19,32 +19,32 @@ from typing import Any
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.markers import MarkerStyle
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.path import Path
 from matplotlib.ticker import LogLocator, NullFormatter
 
 from .engine import Trajectory
 from .objectives import Objective, get_objective
-from .specs import check_int
-from .state import BOOK_CONTOUR, colors_for, markers_for
+from .specs import check_int, check_name
+from .state import BOOK_CONTOUR, GRADIENT, Look, looks
+from .view import VIEWS, View, exit_point, grid_axes, view_of, view_of_runs
 
-# matplotlib's glyph for each marker name of state.MARKERS
-MPL_MARKERS = {"circle": "o", "square": "s", "triangle": "^", "diamond": "D", "star": "*", "cross": "P"}
-GRADIENT_COLOR = "#555555"
+# state.LOOKS's marker names in matplotlib's words
+MPL_MARKERS = {"circle": "o", "x": "X", "square": "s", "triangle": "^", "diamond": "D", "triangle-down": "v",
+               "star": "*", "plus": "P"}
+EXIT_TEXT = "#333333"  # the note beside a path's exit mark: dark, whatever the run's colour (yellow would not read)
 BOOK_FIGSIZE = (3.5, 2.5)  # d2l's set_figsize default for these plots
 APP_FIGSIZE = (9.0, 4.2)
-_GRID_STEP = 0.1  # d2l's contour grid spacing
-_GRID_POINTS = 300  # at most this many grid steps per side
 _MAX_DECADES = 14  # log panels show at most this many decades below their top
 
 
-def contour_grid(objective: Objective) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The grid the contours are drawn on: d2l's ``arange(lo, hi, 0.1)`` over the objective's view, with a
-    coarser step where a side is longer than :data:`_GRID_POINTS` steps of 0.1 (a window a teacher set)."""
-    span = max(objective.xlim[1] - objective.xlim[0], objective.ylim[1] - objective.ylim[0])
-    step = max(_GRID_STEP, span / _GRID_POINTS)
-    x1 = np.arange(objective.xlim[0], objective.xlim[1], step)
-    x2 = np.arange(objective.ylim[0], objective.ylim[1], step)
-    g1, g2 = np.meshgrid(x1, x2)
+def contour_grid(objective: Objective, xlim: Sequence[float] | None = None,
+                 ylim: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The grid the contours are drawn on: :func:`trajectories.view.grid_axes` over the window shown (the
+    objective's by default: d2l's ``arange(lo, hi, 0.1)``)."""
+    g1, g2 = np.meshgrid(*grid_axes(objective.xlim if xlim is None else xlim,
+                                    objective.ylim if ylim is None else ylim))
     with np.errstate(all="ignore"):
         return g1, g2, objective.f(g1, g2)
 
@@ -81,7 +81,7 @@ def _floor(limits: tuple[float, float] | None, decades: int) -> tuple[float, flo
 
 
 def left_view(trajectory: Trajectory) -> int | None:
-    """The first step whose point lies outside the objective's view window, or None if the path stays in it."""
+    """The first step whose point lies outside the objective's window, or None if the path stays in it."""
     p = np.asarray(trajectory.points)
     if p.ndim != 2:
         raise ValueError(f"The 'trajectory' parameter of left_view must be a single run. Got a batch of shape "
@@ -89,53 +89,125 @@ def left_view(trajectory: Trajectory) -> int | None:
     (a, b), (c, d) = trajectory.objective.xlim, trajectory.objective.ylim
     with np.errstate(invalid="ignore"):
         inside = (p[:, 0] >= a) & (p[:, 0] <= b) & (p[:, 1] >= c) & (p[:, 1] <= d)
-    inside &= np.isfinite(p).all(1)
     out = np.flatnonzero(~inside)
     return None if out.size == 0 else int(out[0])
 
 
-def drawn_until(trajectory: Trajectory, fit: bool = False) -> int:
-    """The last step the picture draws: all of them, or, for a run that ends outside the view (it diverged or
-    is on its way), the first step outside, so the path is drawn up to where it left the window.
-
-    With ``fit`` (the view grows to hold the paths, as the book's ``show_trace_2d`` does), a run that stayed
-    finite is drawn whole; a diverged one is still drawn up to where it left the window.
-    """
-    if fit and trajectory.diverged_at is None:
-        return trajectory.steps
-    out = left_view(trajectory)
-    if out is None:
-        return trajectory.steps
-    last = trajectory.last_valid()
-    (a, b), (c, d) = trajectory.objective.xlim, trajectory.objective.ylim
-    back_inside = trajectory.diverged_at is None and a <= last[0] <= b and c <= last[1] <= d
-    return trajectory.steps if back_inside else out
+def drawn_until(trajectory: Trajectory, view: str = "window") -> int:
+    """The last step a figure of ``trajectory`` alone draws in ``view`` (:func:`trajectories.view.view_of`): all
+    of them, or, for a run that leaves the window for good (it diverged or is on its way), the first step outside,
+    so the path is drawn up to where it left."""
+    return view_of_runs([trajectory], view=view).ends[0]
 
 
 class _Path:
-    """The artists of one run: its path, the current-step marker, two arrows and two panel curves; for a spread,
-    its seeds' paths (faint) and the loss band."""
+    """The artists of one run: its path, where it leaves the view, the current-step marker, two arrows and the
+    panel curves (each with the mark of where a diverging run's curve leaves its panel); for a spread, its seeds'
+    paths (faint) and the loss band."""
 
-    def __init__(self, trace: TraceFigure, name: str, color: str, marker: str, label: str) -> None:
+    def __init__(self, trace: TraceFigure, name: str, look: Look, label: str) -> None:
         ax = trace.ax
-        self.name = name
-        self.color = color
+        marker = MPL_MARKERS[look.marker]
+        color = look.color
+        self.name, self.label, self.color = name, label, color
         self.faint = ax.add_collection(LineCollection([], colors=color, linewidths=0.8, alpha=0.2, zorder=2.5))
         self.band: Any = None
-        self.line, = ax.plot([], [], "-" + marker, color=color, label=label, markersize=5, linewidth=1.5,
+        self.line, = ax.plot([], [], "-", marker=marker, color=color, label=label, markersize=5, linewidth=1.5,
                              zorder=3)
-        self.current, = ax.plot([], [], marker, color=color, markersize=11, markeredgecolor="black",
-                                markeredgewidth=1.2, zorder=5, visible=False)
+        self.current, = ax.plot([], [], linestyle="none", marker=marker, color=color, markersize=11,
+                                markeredgecolor="black", markeredgewidth=1.2, zorder=5, visible=False)
         style = dict(arrowstyle="-|>", mutation_scale=12, shrinkA=0, shrinkB=0, zorder=6, visible=False)
-        self.gradient = ax.add_patch(FancyArrowPatch((0, 0), (0, 0), color=GRADIENT_COLOR, linestyle=(0, (3, 2)),
+        self.gradient = ax.add_patch(FancyArrowPatch((0, 0), (0, 0), color=GRADIENT, linestyle=(0, (3, 2)),
                                                      linewidth=1.4, **style))
         self.update = ax.add_patch(FancyArrowPatch((0, 0), (0, 0), color=color, linewidth=2.2, **style))
+        self.exit = _Exit(ax, color)
         self.loss = self.lr = self.lr2 = None
         self.end = 0  # how many points of the path are drawn
         if trace.loss_ax is not None:
             self.loss, = trace.loss_ax.plot([], [], color=color, linewidth=1.4)
             self.lr, = trace.lr_ax.plot([], [], color=color, linewidth=1.4)
             self.lr2, = trace.lr_ax.plot([], [], color=color, linewidth=1.4, linestyle=(0, (3, 2)))
+            self.loss_exit = _Exit(trace.loss_ax, color, text=False)
+            self.lr_exit = _Exit(trace.lr_ax, color, text=False)
+            self.lr2_exit = _Exit(trace.lr_ax, color, text=False)
+
+
+def _tip(dx: int, dy: int) -> MarkerStyle:
+    """A triangle marker with its tip at the point, pointing along (dx, dy)."""
+    back, side = np.array([-dx, -dy], float), np.array([-dy, dx], float) * 0.55
+    return MarkerStyle(Path([(0.0, 0.0), tuple(back + side), tuple(back - side), (0.0, 0.0)], closed=True))
+
+
+class _Exit:
+    """Where a path or a panel's curve leaves its axes: a triangle on the edge, pointing the way it went, and for a
+    path a short note (``diverged at step 14``, ``leaves at step 1``)."""
+
+    # A triangle whose tip touches the edge from inside, pointing out: it stays within the axes (and off a title).
+    SIDES = {"top": (_tip(0, 1), (0, -9), "center", "top"), "bottom": (_tip(0, -1), (0, 9), "center", "bottom"),
+             "left": (_tip(-1, 0), (9, 0), "left", "center"), "right": (_tip(1, 0), (-9, 0), "right", "center"),
+             "end": ("X", (0, -7), "center", "top")}
+
+    def __init__(self, ax: Any, color: str, *, text: bool = True) -> None:
+        self.ax = ax
+        self.mark, = ax.plot([], [], linestyle="none", marker="X", color=color, markersize=8,
+                             markeredgecolor="white", markeredgewidth=0.6, zorder=7, visible=False)
+        self.note = (ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", fontsize=7,
+                                 color=EXIT_TEXT, annotation_clip=False, zorder=7, visible=False,
+                                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                                       "alpha": 0.8})
+                     if text else None)
+
+    def hide(self) -> None:
+        self.mark.set_visible(False)
+        if self.note is not None:
+            self.note.set_visible(False)
+
+    def show(self, x: float, y: float, side: str, note: str = "", row: int = 0) -> None:
+        """Mark (x, y) on ``side`` (or ``"end"``: the engine stopped the run there); ``row`` moves the note one
+        line further in, so that notes of runs leaving by the same side do not overlap."""
+        marker, offset, ha, va = self.SIDES[side]
+        offset = (offset[0], offset[1] - 9 * row) if side in ("top", "end") else (
+            (offset[0], offset[1] + 9 * row) if side == "bottom" else (offset[0], offset[1] - 9 * row))
+        self.mark.set_data([x], [y])
+        self.mark.set_marker(marker)
+        self.mark.set_markersize(8 if side == "end" else 14)
+        self.mark.set_visible(True)
+        if self.note is None:
+            return
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        if side in ("top", "bottom", "end"):  # keep the note inside the axes near a corner
+            where = (x - x0) / (x1 - x0) if x1 != x0 else 0.5
+            ha = "left" if where < 0.2 else "right" if where > 0.8 else "center"
+            offset = ({"left": 4, "right": -4}.get(ha, 0), offset[1])
+        if side in ("left", "right"):
+            where = (y - y0) / (y1 - y0) if y1 != y0 else 0.5
+            va = "bottom" if where < 0.1 else "top" if where > 0.9 else "center"
+        self.note.set_text(note)
+        self.note.xy = (x, y)
+        self.note.set_position(offset)
+        self.note.set_ha(ha)
+        self.note.set_va(va)
+        self.note.set_visible(bool(note))
+
+
+def _cut(values: np.ndarray, lo: float, hi: float, transform: Any) -> tuple[int, tuple[float, float, str] | None]:
+    """How many values of a panel's curve to draw when it leaves [lo, hi] (on the axis' own scale) and where the
+    mark goes: all and none if it stays, else up to the first value past an edge, marked where it crosses."""
+    finite = np.isfinite(values)
+    with np.errstate(invalid="ignore"):
+        inside = finite & (values >= lo) & (values <= hi)
+    if inside.all():
+        return len(values), None
+    first = int(np.flatnonzero(~inside)[0])
+    if first == 0:
+        return 0, None
+    a, b = float(values[first - 1]), float(values[first])
+    if not math.isfinite(b):  # stopped by the engine inside the panel: the curve ends there
+        return first, (first - 1, a, "end")
+    edge, side = (hi, "top") if b > hi else (lo, "bottom")
+    ta, tb, te = (float(v) for v in transform.transform(np.array([a, b, edge])))
+    t = (te - ta) / (tb - ta) if tb != ta else 1.0
+    return first + 1, (first - 1 + min(max(t, 0.0), 1.0), edge, side)
 
 
 class TraceFigure:
@@ -147,9 +219,10 @@ class TraceFigure:
         The figure to draw into; a new one by default.
     panels : bool, default=True
         Add the side panels: loss against step (log scale) and the per-coordinate effective learning rate.
-    fit : bool, default=False
-        Grow the view beyond the objective's window to hold every path that stayed finite, as the book's
-        ``show_trace_2d`` autoscales (contours stay on the objective's grid). The app keeps the window fixed.
+    view : {"fit", "window"}, default="fit"
+        The part of the plane shown (:mod:`trajectories.view`): "fit" grows the objective's window to hold every
+        path that stays near it (a run that diverges is drawn up to where it leaves, and marked there); "window"
+        keeps the objective's window. The contours are computed over the window shown.
 
     Examples
     --------
@@ -159,14 +232,14 @@ class TraceFigure:
     >>> trace.figure.savefig("rmsprop.svg")  # doctest: +SKIP
     """
 
-    def __init__(self, figure: Figure | None = None, *, panels: bool = True, fit: bool = False) -> None:
+    def __init__(self, figure: Figure | None = None, *, panels: bool = True, view: str = "fit") -> None:
         if figure is None:
             # The app's layout is fixed below; the book-sized figure is laid out once by constrained layout.
             figure = Figure(figsize=APP_FIGSIZE) if panels else Figure(figsize=BOOK_FIGSIZE, layout="constrained")
         if not isinstance(figure, Figure):
             raise ValueError(f"The 'figure' parameter must be a matplotlib Figure or None. Got {figure!r} instead.")
         self.figure = figure
-        self.fit = bool(fit)
+        self.view = check_name(view, "view", VIEWS)
         self.panels = bool(panels)
         if panels:
             grid = figure.add_gridspec(2, 2, width_ratios=(1.75, 1), hspace=0.5, wspace=0.28,
@@ -191,10 +264,12 @@ class TraceFigure:
         self.ax.set_ylabel("x2")
         self.objective: Objective | None = None
         self.contours: Any = None
+        self.window: tuple[tuple[float, float], tuple[float, float]] | None = None  # where the contours are
         self.keys: tuple[str, ...] = ()
         self.paths: dict[str, _Path] = {}
         self.trajectories: dict[str, Trajectory] = {}  # by run key; a spread's is its median run
         self.spreads: dict[str, Trajectory] = {}  # by run key: the whole batch of a spread
+        self.start: tuple[float, float] | None = None
         self.step: int | None = None
         self.legend: Any = None
         self.start_marker, = self.ax.plot([], [], "o", color="white", markeredgecolor="black", markersize=7,
@@ -204,9 +279,9 @@ class TraceFigure:
     @classmethod
     def from_lesson(cls, lesson: Any, figure: Figure | None = None, *, panels: bool = True,
                     trajectories: Mapping[str, Trajectory] | None = None, step: int | None = None,
-                    fit: bool = False) -> TraceFigure:
+                    view: str = "fit") -> TraceFigure:
         """Build the figure of a :class:`~trajectories.lesson.Lesson` (running it unless ``trajectories`` given)."""
-        trace = cls(figure, panels=panels, fit=fit)
+        trace = cls(figure, panels=panels, view=view)
         trace.show(lesson, trajectories, step=step)
         return trace
 
@@ -215,23 +290,16 @@ class TraceFigure:
         """Draw ``lesson``: its objective, its runs (``trajectories`` by label, or run now) from its start, and step
         ``step`` highlighted."""
         self.set_objective(lesson.objective_function())
-        self.set_runs(lesson.keys, lesson.labels)
+        self.set_runs(lesson.keys, lesson.labels, [r.optimizer for r in lesson.runs])
         self.set_start(lesson.start)
         runs = lesson.run() if trajectories is None else trajectories
         self.update({key: runs[label] for key, label in zip(lesson.keys, lesson.labels, strict=True)})
         self.set_step(step)
 
     def set_objective(self, objective: Objective | str) -> None:
-        """Draw the contours, minima and formula of ``objective``."""
+        """Draw the minima and formula of ``objective`` (its contours follow with the paths, over the window they
+        make)."""
         objective = self.objective = get_objective(objective)
-        g1, g2, z = contour_grid(objective)
-        several = len(self.keys) > 1
-        finite = z[np.isfinite(z)]
-        if finite.size and finite.min() < finite.max():  # a constant (a formula such as f = 3) has no contours
-            with np.errstate(all="ignore"):
-                self.contours = self.ax.contour(g1, g2, z, levels=contour_levels(objective, z), colors=BOOK_CONTOUR,
-                                                linewidths=1.0 if several else 1.5, alpha=0.55 if several else 1.0,
-                                                zorder=1)
         if objective.minima:
             m = np.array(objective.minima)
             self.ax.plot(m[:, 0], m[:, 1], "*", color="black", markersize=9, zorder=2, label="_minimum")
@@ -242,25 +310,34 @@ class TraceFigure:
         self.ax.set_ylim(objective.ylim)
         self.ax.set_title(f"${objective.latex}$", fontsize=10)
 
-    def set_runs(self, keys: Sequence[str], labels: Sequence[str] | None = None) -> None:
-        """One set of artists per run (by key), coloured and marked as :func:`~trajectories.state.colors_for` and
-        :func:`~trajectories.state.markers_for`, and a legend of ``labels`` for several."""
+    def _contour(self, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+        """The contours over the window shown, lighter under several paths."""
+        g1, g2, z = contour_grid(self.objective, xlim, ylim)
+        several = len(self.keys) > 1
+        finite = z[np.isfinite(z)]
+        if finite.size and finite.min() < finite.max():  # a constant (a formula such as f = 3) has no contours
+            with np.errstate(all="ignore"):
+                self.contours = self.ax.contour(g1, g2, z, levels=contour_levels(self.objective, z),
+                                                colors=BOOK_CONTOUR, linewidths=1.0 if several else 1.5,
+                                                alpha=0.55 if several else 1.0, zorder=1)
+        self.window = (xlim, ylim)
+
+    def set_runs(self, keys: Sequence[str], labels: Sequence[str] | None = None,
+                 optimizers: Sequence[str] | None = None) -> None:
+        """One set of artists per run (by key), drawn as :func:`~trajectories.state.looks` says for the runs'
+        ``optimizers`` (the keys when not given), and a legend of ``labels`` for several."""
         keys = tuple(keys)
         labels = tuple(keys if labels is None else labels)
-        if not keys or len(labels) != len(keys):
-            raise ValueError(f"The 'keys' parameter must name at least one run, with one label each. Got {keys!r} "
-                             f"and {labels!r} instead.")
+        names = tuple(keys if optimizers is None else optimizers)
+        if not keys or len(labels) != len(keys) or len(names) != len(keys):
+            raise ValueError(f"The 'keys' parameter must name at least one run, with one label and optimizer each. "
+                             f"Got {keys!r}, {labels!r} and {names!r} instead.")
         self.keys = keys
-        several = len(keys) > 1
-        colors, markers = colors_for(len(keys)), markers_for(len(keys))
-        self.paths = {key: _Path(self, key, colors[i], MPL_MARKERS[markers[i]], labels[i])
-                      for i, key in enumerate(keys)}
-        if several:
+        self.paths = {key: _Path(self, key, look, label)
+                      for key, label, look in zip(keys, labels, looks(names), strict=True)}
+        if len(keys) > 1:
             self.legend = self.ax.legend(handles=[p.line for p in self.paths.values()], loc="lower right",
                                          fontsize=8, framealpha=0.9)
-            if self.contours is not None:  # drawn before the runs were known: lighter under several paths
-                self.contours.set_alpha(0.55)
-                self.contours.set_linewidth(1.0)
 
     def set_optimizers(self, optimizers: Sequence[str]) -> None:
         """One run per optimizer, labelled by its name (see :meth:`set_runs`)."""
@@ -270,74 +347,108 @@ class TraceFigure:
         self.set_runs(optimizers)
 
     def set_start(self, start: Sequence[float]) -> None:
-        """Mark the shared start point."""
+        """Mark the shared start point (always in view)."""
         x1, x2 = (float(v) for v in start)
+        self.start = (x1, x2)
         self.start_marker.set_data([x1], [x2])
 
     # ---- updating -----------------------------------------------------------------------------------------
     def update(self, trajectories: Mapping[str, Trajectory]) -> None:
-        """Move each path and panel curve to its trajectory (one per run, by key; a spread's batched over seeds)."""
+        """Move each path and panel curve to its trajectory (one per run, by key; a spread's batched over seeds), in
+        the window :func:`~trajectories.view.view_of` gives them (a spread's median run)."""
         missing = [n for n in self.keys if n not in trajectories]
         if missing:
             raise ValueError(f"The 'trajectories' parameter must hold a run of every run shown "
                              f"({', '.join(self.keys)}). Got none for {', '.join(missing)}.")
+        for name in self.keys:
+            if np.asarray(trajectories[name].points).ndim not in (2, 3):
+                raise ValueError(f"The 'trajectories' parameter must hold single runs or spreads over seeds. Got a "
+                                 f"batch of shape {trajectories[name].batch_shape} for {name}.")
         self.spreads = {n: trajectories[n] for n in self.keys if np.ndim(trajectories[n].points) == 3}
         self.trajectories = {n: _median(trajectories[n]) for n in self.keys}
-        steps = max(t.steps for t in self.trajectories.values())
+        runs = list(self.trajectories.values())
+        start = self.start if self.start is not None else tuple(runs[0].start)
+        shown = view_of(self.objective, [(t.points, t.diverged_at is not None) for t in runs], start, self.view)
+        self.ax.set_xlim(shown.xlim)
+        self.ax.set_ylim(shown.ylim)
+        self._contour(shown.xlim, shown.ylim)
+        steps = max(t.steps for t in runs)
         small = 5 if steps <= 40 else 3.5 if steps <= 120 else 2 if steps <= 300 else 0
-        for name, t in self.trajectories.items():
+        several = len(runs) > 1
+        rows: dict[str, int] = {}
+        for (name, t), end in zip(self.trajectories.items(), shown.ends, strict=True):
             p = self.paths[name]
             pts = np.asarray(t.points)
-            if pts.ndim != 2:
-                raise ValueError(f"The 'trajectories' parameter must hold single runs or spreads over seeds. Got a "
-                                 f"batch of shape {pts.shape[:-2]} for {name}.")
-            end = p.end = drawn_until(t, self.fit) + 1
-            p.line.set_data(pts[:end, 0], pts[:end, 1])
+            p.end = end + 1
+            p.line.set_data(pts[: p.end, 0], pts[: p.end, 1])
             p.line.set_markersize(small)
             spread = self.spreads.get(name)
             p.line.set_linewidth(2.2 if spread is not None else 1.5)
-            p.faint.set_segments([] if spread is None else _seed_paths(spread, self.fit))
-            if p.loss is not None:
-                p.loss.set_data(np.arange(t.steps + 1), t.losses)
-                if spread is not None:  # the median loss of every step and the 10-90% band (diverged: no band)
-                    low, median, high = (np.where(np.isfinite(q), q, np.nan) for q in spread.loss_quantiles())
-                    p.loss.set_data(np.arange(t.steps + 1), median)
-                    p.band = self.loss_ax.fill_between(np.arange(t.steps + 1), low, high, color=p.color, alpha=0.2,
-                                                       linewidth=0, zorder=1)
-                if t.effective_lr is None:
-                    p.lr.set_data([], [])
-                    p.lr2.set_data([], [])
-                else:
-                    s = np.arange(1, t.steps + 1)
-                    p.lr.set_data(s, t.effective_lr[:, 0])
-                    p.lr2.set_data(s, t.effective_lr[:, 1])
-        if self.fit:
-            self._fit_view()
+            p.faint.set_segments([] if spread is None else _seed_paths(spread, shown))
+            self._mark_exit(p, t, end, shown, several, rows)
         if self.loss_ax is not None:
-            self._panel_limits(steps)
+            self._panels(steps)
 
-    def _fit_view(self) -> None:
-        """The objective's window, grown with a 5% margin on each side a drawn path goes past."""
-        (a, b), (c, d) = self.objective.xlim, self.objective.ylim
-        # From the runs, not the artists: asking a line for its data caches its path under the rcParams of the
-        # moment, and export renders later under its own (no path simplification).
-        drawn = [np.asarray(t.points)[: self.paths[n].end] for n, t in self.trajectories.items()]
-        pts = np.concatenate([q for q in drawn if q.size] or [np.empty((0, 2))])
-        pts = pts[np.isfinite(pts).all(1)]
-        if pts.size == 0:
+    def _mark_exit(self, p: _Path, t: Trajectory, end: int, shown: View, several: bool,
+                   rows: dict[str, int]) -> None:
+        """The triangle where a path that is not drawn to its end leaves the view, with its reason (``rows``
+        counts the notes already on each side)."""
+        if end >= t.steps and t.diverged_at is None:
+            p.exit.hide()
             return
-        lo, hi = np.minimum([a, c], pts.min(0)), np.maximum([b, d], pts.max(0))
-        pad = 0.05 * (hi - lo)
-        lo = np.where(lo < [a, c], lo - pad, lo)
-        hi = np.where(hi > [b, d], hi + pad, hi)
-        self.ax.set_xlim(lo[0], hi[0])
-        self.ax.set_ylim(lo[1], hi[1])
+        why = f"diverged at step {t.diverged_at}" if t.diverged_at is not None else f"leaves at step {end}"
+        note = f"{p.label}: {why}" if several else why
+        pts = np.asarray(t.points)
+        crossing = exit_point(pts[end - 1], pts[end], shown.xlim, shown.ylim) if end >= 1 else None
+        if crossing is not None:
+            x, y, side = crossing
+        else:  # stopped by the engine inside the view: the path ends at its last finite point
+            last = pts[end] if np.isfinite(pts[end]).all() else pts[max(end - 1, 0)]
+            x, y, side = float(last[0]), float(last[1]), "end"
+        p.exit.show(x, y, side, note, rows.get(side, 0))
+        rows[side] = rows.get(side, 0) + 1
 
-    def _panel_limits(self, steps: int) -> None:
+    def _panels(self, steps: int) -> None:
+        """Panel limits from the runs the engine did not stop (every run, if it stopped them all); a stopped run's
+        curve is cut where it leaves its panel and marked there."""
         trs = list(self.trajectories.values())
-        losses = np.concatenate([np.ravel(t.losses) for t in trs]
+        kept = [t for t in trs if t.diverged_at is None]
+        rated = [t for t in kept if t.effective_lr is not None] or [t for t in trs if t.effective_lr is not None]
+        losses = np.concatenate([np.ravel(t.losses) for t in kept or trs]
                                 + [np.ravel(t.loss_quantiles()) for t in self.spreads.values()])
-        lrs = [np.ravel(t.effective_lr) for t in trs if t.effective_lr is not None]
+        lrs = np.concatenate([np.ravel(t.effective_lr) for t in rated]) if rated else None
+        self._panel_limits(steps, losses, lrs)
+        for name, t in self.trajectories.items():
+            p = self.paths[name]
+            losses = np.asarray(t.losses)
+            spread = self.spreads.get(name)
+            if p.band is not None:
+                p.band.remove()
+                p.band = None
+            if spread is not None:  # the median loss of every step and the 10-90% band (diverged: no band)
+                low, losses, high = (np.where(np.isfinite(q), q, np.nan) for q in spread.loss_quantiles())
+                p.band = self.loss_ax.fill_between(np.arange(t.steps + 1), low, high, color=p.color, alpha=0.2,
+                                                   linewidth=0, zorder=1)
+            curves = [(p.loss, p.loss_exit, self.loss_ax, np.arange(t.steps + 1), losses)]
+            if t.effective_lr is None:
+                p.lr.set_data([], [])
+                p.lr2.set_data([], [])
+                p.lr_exit.hide()
+                p.lr2_exit.hide()
+            else:
+                s = np.arange(1, t.steps + 1)
+                curves += [(p.lr, p.lr_exit, self.lr_ax, s, t.effective_lr[:, 0]),
+                           (p.lr2, p.lr2_exit, self.lr_ax, s, t.effective_lr[:, 1])]
+            for line, mark, ax, x, y in curves:
+                lo, hi = ax.get_ylim()
+                n, where = _cut(y, lo, hi, ax.yaxis.get_transform()) if t.diverged_at is not None else (len(y), None)
+                line.set_data(x[:n], y[:n])
+                if where is None:
+                    mark.hide()
+                else:
+                    mark.show(float(x[0]) + where[0], where[1], where[2])
+
+    def _panel_limits(self, steps: int, losses: np.ndarray, lrs: np.ndarray | None) -> None:
         finite = losses[np.isfinite(losses)]
         signed = finite.size > 0 and (finite <= 0).any()
         want: dict[str, Any] = {"xlim": (0, max(steps, 1)), "loss_scale": "symlog" if signed else "log"}
@@ -347,7 +458,7 @@ class TraceFigure:
             want["loss_ylim"] = (-top if finite.min() < 0 else 0.0, top)
         else:
             want["loss_ylim"] = _floor(_decades(losses), 12)
-        want["lr_ylim"] = _floor(_decades(np.concatenate(lrs)), 4) if lrs else None
+        want["lr_ylim"] = _floor(_decades(lrs), 4) if lrs is not None else None
         for key, value in want.items():
             if key == "xlim":
                 self.loss_ax.set_xlim(value)
@@ -397,6 +508,7 @@ class TraceFigure:
         (a, b), (c, d) = self.ax.get_xlim(), self.ax.get_ylim()
         return 2.0 * math.hypot(b - a, d - c)
 
+
 def _median(trajectory: Trajectory) -> Trajectory:
     """A single run as it is; a spread over seeds as its median run."""
     if np.ndim(trajectory.points) != 3:
@@ -404,10 +516,20 @@ def _median(trajectory: Trajectory) -> Trajectory:
     return trajectory.pick(trajectory.median_run())
 
 
-def _seed_paths(spread: Trajectory, fit: bool) -> list[np.ndarray]:
-    """Every seed's path of a spread, each up to where the picture draws it."""
-    return [np.asarray(one.points)[: drawn_until(one, fit) + 1]
-            for one in (spread.pick(i) for i in range(spread.batch_shape[0]))]
+def _seed_paths(spread: Trajectory, shown: View) -> list[np.ndarray]:
+    """Every seed's path of a spread, each up to its first point outside the window shown (or not finite), or whole
+    when it is back inside at the end (as the page's plot draws them)."""
+    (x0, x1), (y0, y1) = shown.xlim, shown.ylim
+    out = []
+    for pts in np.asarray(spread.points):
+        with np.errstate(invalid="ignore"):
+            inside = np.isfinite(pts).all(axis=1) & (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) \
+                & (pts[:, 1] <= y1)
+        outside = np.flatnonzero(~inside)
+        end = len(pts) if outside.size == 0 or inside[-1] else int(outside[0]) + 1  # back inside at the end: whole
+        keep = pts[:end]
+        out.append(keep[np.isfinite(keep).all(axis=1)])
+    return out
 
 
 def _arrow(patch: FancyArrowPatch, a: np.ndarray, b: np.ndarray, reach: float) -> None:

@@ -24,6 +24,7 @@ from .specs import check_int
 
 if TYPE_CHECKING:
     from .app import App
+    from .display import Display
     from .lesson import Lesson
 
 DEFAULT_PORT = 8866
@@ -295,15 +296,20 @@ def _url_host(ip: str) -> str:
     return f"[{ip}]" if ":" in ip else ip
 
 
-def lesson_for_query(query: str) -> tuple[Lesson, list[str]]:
-    """The lesson a page's query string asks for, and one note per ignored parameter; never raises.
+def lesson_for_query(query: str) -> tuple[Lesson, Display, list[str]]:
+    """The lesson a page's query string asks for, how to show it (:class:`~trajectories.display.Display`), and one
+    note per ignored parameter; never raises.
 
     Voila's own keys (``theme``, ``template``) are not lesson settings and are dropped silently. Nothing taken
     from the query is evaluated, opened or run: values are parsed as numbers or matched against fixed names.
     """
+    from .display import KEYS, Display
     from .lesson import Lesson
 
-    return Lesson.from_query(query if isinstance(query, str) else "", ignore=_VOILA_KEYS)
+    query = query if isinstance(query, str) else ""
+    lesson, notes = Lesson.from_query(query, ignore=(*_VOILA_KEYS, *KEYS))
+    display, more = Display.from_query(query)
+    return lesson, display, notes + more
 
 
 def page(query: str | None = None) -> App:
@@ -326,8 +332,9 @@ def page(query: str | None = None) -> App:
 
     if query is not None and not isinstance(query, str):
         raise ValueError(f"The 'query' parameter must be a string. Got {type(query).__name__} instead.")
-    lesson, notes = lesson_for_query(_page_query() if query is None else query)
-    app = App(lesson, notes=tuple(notes))
+    lesson, display, notes = lesson_for_query(_page_query() if query is None else query)
+    app = App(lesson, notes=tuple(notes), presenter=display.presenter, controls=display.controls,
+              panels=display.panels, view=display.view)
     base = _page_url()
     if base:
         app.link_base = base

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import state
+from .display import Display
 from .lesson import Lesson, fit_page
 
 BUNDLE = Path(__file__).parent / "static" / "app.js"
@@ -130,13 +131,20 @@ def _inline(text: str) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def page_data(lesson: Lesson, notes: Sequence[str] = ()) -> tuple[Lesson, dict]:
-    """What the page's ``standalone()`` mounts the app from: config, lesson and notes (the page draws the gradient
-    noise itself), for ``lesson`` with its steps capped to the page's slider (with a note)."""
+def page_data(lesson: Lesson, notes: Sequence[str] = (), display: Display | None = None) -> tuple[Lesson, dict]:
+    """What the page's ``standalone()`` mounts the app from: config, lesson, how to show it (``display``: presenter,
+    compact controls, panels, view; a link's own options take its place), and notes (the page draws the gradient noise
+    itself), for ``lesson`` with its steps capped to the page's slider (with a note)."""
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
+    if display is None:
+        display = Display()
+    if not isinstance(display, Display):
+        raise ValueError(f"The 'display' parameter must be a trajectories.display.Display or None. Got "
+                         f"{type(display).__name__} instead.")
     lesson, capped = fit_page(lesson)
-    return lesson, {"config": state.config(), "lesson": state.lesson_state(lesson), "notes": [*notes, *capped]}
+    return lesson, {"config": state.config(), "lesson": state.lesson_state(lesson), "display": display.to_state(),
+                    "notes": [*notes, *capped]}
 
 
 def bundle_text() -> str:
@@ -147,9 +155,10 @@ def bundle_text() -> str:
     return bundle
 
 
-def html_page(lesson: Lesson, *, notes: Sequence[str] = ()) -> str:
-    """The HTML of the app opened on ``lesson`` (steps capped to the page's slider, with a note)."""
-    lesson, data = page_data(lesson, notes)
+def html_page(lesson: Lesson, *, notes: Sequence[str] = (), display: Display | None = None) -> str:
+    """The HTML of the app opened on ``lesson`` (steps capped to the page's slider, with a note), shown as
+    ``display`` says."""
+    lesson, data = page_data(lesson, notes, display)
     title = "trajectories: " + ", ".join(lesson.labels) + f" on {lesson.objective}"
     # The policy allows the loader by the hash of the very text written into the page.
     return PAGE.format(csp=content_security_policy(LOADER), title=html.escape(title), loader=LOADER,
@@ -180,13 +189,14 @@ def app_text(lesson: Lesson) -> str:
     return f"{TEXT_PREFIX}{lesson.to_query()}"
 
 
-def html_fragment(lesson: Lesson, element_id: str, *, notes: Sequence[str] = (), bundle: bool = True) -> str:
+def html_fragment(lesson: Lesson, element_id: str, *, notes: Sequence[str] = (), bundle: bool = True,
+                  display: Display | None = None) -> str:
     """The app opened on ``lesson`` as a piece of another HTML document, in an element of id ``element_id``; the
     bundle comes with it if ``bundle`` (the first app of a document), else from the first app's. The link field
     shows the lesson's query alone: the document is not an app page."""
     if not isinstance(element_id, str) or not element_id.replace("-", "").isalnum():
         raise ValueError(f"The 'element_id' parameter must be letters, digits and '-'. Got {element_id!r} instead.")
-    lesson, data = page_data(lesson, notes)
+    lesson, data = page_data(lesson, notes, display)
     data["link_base"] = ""
     carried = f'\n<script type="text/plain" id="trajectories-bundle">{bundle_text()}</script>' if bundle else ""
     return FRAGMENT.format(id=element_id, state=_inline(json.dumps(data, separators=(",", ":"))), bundle=carried)
@@ -197,14 +207,14 @@ def html_fragment(lesson: Lesson, element_id: str, *, notes: Sequence[str] = (),
 MODULE_DATA = "TRAJECTORIES_DATA"
 
 
-def esm_module(lesson: Lesson, *, notes: Sequence[str] = ()) -> str:
+def esm_module(lesson: Lesson, *, notes: Sequence[str] = (), display: Display | None = None) -> str:
     """The app as one ES module for MyST's ``{anywidget}`` directive (Jupyter Book 2): the bundle, with the spec
     table and ``lesson`` (the one a directive gives none opens on) declared in front of it.
 
     Its default export is anywidget's ``{initialize, render}``; given MyST's model, ``render`` mounts the app on the
     directive's ``{"lesson": "<a page link's query>"}``. It imports nothing and fetches nothing.
     """
-    lesson, data = page_data(lesson, notes)
+    lesson, data = page_data(lesson, notes, display)
     bundle = bundle_text()
     if re.search(r"^\s*import[\s{*(]", bundle, re.M) or f"const {MODULE_DATA}" in bundle:
         raise ValueError("The bundle must be self-contained, with no import and no TRAJECTORIES_DATA of its own; "

@@ -12,39 +12,80 @@ generator (:mod:`trajectories.noise`).
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import display, view
 from .engine import BOUND, MAX_STEPS
 from .landscape import BUDGET, DEFAULT_AXES, METRICS, RESOLUTION, fit_budget
 from .lesson import MAX_NAME, MAX_OPTIMIZERS, MAX_RUNS, PAGE_STEPS, Lesson, Run
 from .objectives import GENERAL_RANGES, OBJECTIVES, WRITTEN, Objective
 from .specs import CONVENTIONS, RULES, SCHEDULE_SPECS, SPECS, SPREAD, SYMBOLS, Spec, settings, sigma_spec
 
-# The book's colours (d2l show_trace_2d) and, for several runs, Okabe & Ito's colour-blind-safe palette without its
-# blues, which the contours use, then two of Paul Tol's muted colours; one marker shape each, run by run.
+# The book's colours (d2l show_trace_2d): blue contours, one orange path. With several runs each optimizer keeps one
+# colour of Okabe & Ito's eight (colour-blind safe) and one marker shape, in every figure and on every page, so two
+# runs shown together differ in both: orange and vermillion look alike on a projector, their markers do not. Two
+# colours change on a dark page, where black would vanish and yellow needs no help: ink for gd, and on a light
+# ground (every exported file) Okabe-Ito's yellow darkened to hold a line's contrast (2.6:1, the book's orange's).
 BOOK_CONTOUR = "#1f77b4"
 BOOK_PATH = "#ff7f0e"
-PALETTE = ("#D55E00", "#009E73", "#CC79A7", "#E69F00", "#882255", "#999933")
-MARKERS = ("circle", "square", "triangle", "diamond", "star", "cross")
+BOOK_MARKER = "circle"
+
+
+class Look(NamedTuple):
+    """How one run is drawn: its colour on a light page (and in files), on a dark page, and its marker."""
+
+    color: str
+    dark: str
+    marker: str
+
+
+LOOKS: dict[str, Look] = {
+    "gd": Look("#000000", "#E8E8E8", "circle"),  # black (ink): the plain method
+    "sgd": Look("#56B4E9", "#56B4E9", "x"),  # sky blue
+    "momentum": Look("#D55E00", "#D55E00", "square"),  # vermillion
+    "nesterov": Look("#009E73", "#009E73", "triangle"),  # bluish green
+    "adagrad": Look("#CC79A7", "#CC79A7", "diamond"),  # reddish purple
+    "rmsprop": Look("#0072B2", "#0072B2", "triangle-down"),  # blue
+    "adadelta": Look("#B8A200", "#F0E442", "star"),  # yellow
+    "adam": Look("#E69F00", "#E69F00", "plus"),  # orange
+}
+BOOK_LOOK = Look(BOOK_PATH, BOOK_PATH, BOOK_MARKER)
+# Colours of the figure itself on a dark page: the book's blue contours and the grey gradient arrow are too faint on
+# a dark ground.
+DARK = {"contour": "#5AA7E0", "gradient": "#B0B0B0"}
+GRADIENT = "#555555"
+
+
+def looks(optimizers: Sequence[str]) -> list[Look]:
+    """The look of each run, in order: the book's orange circle when alone; otherwise each optimizer's own, and a
+    second run of an optimizer already shown the first colour and marker of :data:`LOOKS` not yet taken."""
+    names = list(optimizers)
+    for name in names:
+        if name not in LOOKS:
+            raise ValueError(f"The 'optimizers' parameter must list names among {', '.join(LOOKS)}. Got {name!r} "
+                             "instead.")
+    if len(names) == 1:
+        return [BOOK_LOOK]
+    first = [name not in names[:i] for i, name in enumerate(names)]
+    spare_colors = [look for name, look in LOOKS.items() if name not in names]
+    spare_markers = [look.marker for name, look in LOOKS.items() if name not in names]
+    out = []
+    for name, own in zip(names, first, strict=True):
+        if own:
+            out.append(LOOKS[name])
+        else:
+            color = spare_colors.pop(0) if spare_colors else LOOKS[name]
+            out.append(Look(color.color, color.dark, spare_markers.pop(0) if spare_markers else LOOKS[name].marker))
+    return out
+
+
 _LOG_MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 8.0, 9.0)
 _EPS_MANTISSAS = (1.0, 2.0, 5.0)
 TOLERANCES = (0.001, 0.01, 0.1, 0.5, 1.0)  # the landscape's choices of "arrived" for the steps metric
 LANDSCAPE_RESOLUTION = 96  # cells per side when the Landscape tab opens
-
-
-def colors_for(count: int) -> tuple[str, ...]:
-    """The colour of each of ``count`` runs: the book's orange when alone, the palette in order otherwise."""
-    check_count = int(count)
-    if check_count == 1:
-        return (BOOK_PATH,)
-    return tuple(PALETTE[i % len(PALETTE)] for i in range(check_count))
-
-
-def markers_for(count: int) -> tuple[str, ...]:
-    """The marker of each of ``count`` runs: the book's circle when alone, one shape each otherwise."""
-    return ("circle",) if int(count) == 1 else tuple(MARKERS[i % len(MARKERS)] for i in range(int(count)))
 
 
 def slider_values(name: str, spec: Spec, *extra: float) -> list[float]:
@@ -112,7 +153,8 @@ def _spec(name: str, spec: Spec) -> dict[str, Any]:
 
 
 def _objective(o: Objective) -> dict[str, Any]:
-    return {"latex": o.latex, "xlim": list(o.xlim), "ylim": list(o.ylim), "minima": [list(m) for m in o.minima],
+    return {"latex": o.latex, "xlim": list(o.xlim), "ylim": list(o.ylim), "viewUnit": list(view.units(o)),
+            "minima": [list(m) for m in o.minima],
             "saddles": [list(s) for s in o.saddles], "levels": o.levels,
             "hessian": None if o.hessian is None else np.asarray(o.hessian).tolist(),
             "text": WRITTEN.get(o.name)}  # the formula field starts from it
@@ -130,8 +172,15 @@ def config() -> dict[str, Any]:
         "sigma": {r: _spec("sigma", sigma_spec(r)) for r in RULES}, "spread": _spec("spread", SPREAD),
         "objectives": {name: _objective(o) for name, o in OBJECTIVES.items()}, "general": _general(),
         "stepStops": step_stops(), "defaultLesson": lesson_state(Lesson()),
-        "colors": {"book": BOOK_PATH, "contour": BOOK_CONTOUR, "palette": list(PALETTE), "gradient": "#555555"},
-        "markers": list(MARKERS), "symbols": SYMBOLS,
+        "colors": {"book": BOOK_PATH, "bookMarker": BOOK_MARKER, "contour": BOOK_CONTOUR, "gradient": GRADIENT,
+                   "dark": DARK, "looks": {name: look._asdict() for name, look in LOOKS.items()}},
+        "symbols": SYMBOLS,
+        # how a page shows its lesson (trajectories.display): the link's keys, the names a compact page takes
+        "display": {"keys": list(display.KEYS), "default": display.Display().to_state(),
+                    "controls": display.CONTROLS, "hyperparameters": list(display.HYPERPARAMETERS)},
+        # the view's rule (trajectories.view), which the page applies to its own runs
+        "view": {"views": list(view.VIEWS), "default": view.VIEWS[0], "margin": view.MARGIN, "reach": view.REACH,
+                 "unitsPerWindow": view.UNITS_PER_WINDOW, "gridStep": view.GRID_STEP, "gridPoints": view.GRID_POINTS},
         "landscape": {"defaultAxes": {r: list(a) for r, a in DEFAULT_AXES.items()}, "metrics": METRICS,
                       "resolution": list(RESOLUTION), "defaultResolution": LANDSCAPE_RESOLUTION,
                       "tolerances": list(TOLERANCES), "budget": BUDGET,

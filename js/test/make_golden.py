@@ -30,6 +30,7 @@ from trajectories.rules import eta_limit  # noqa: E402
 from trajectories.schedules import rates  # noqa: E402
 from trajectories.specs import CONVENTIONS, RULES, SCHEDULE_SPECS, SCHEDULES, SPECS, resolve, takes_schedule  # noqa: E402
 from trajectories.state import config  # noqa: E402
+from trajectories.view import unit, view_of  # noqa: E402
 
 OUT = Path(__file__).with_name("golden.json")
 SEED = 7
@@ -319,6 +320,29 @@ PLOT_RUNS = [  # (optimizer, objective, settings, start, steps)
     ("gd", "rosenbrock", {"eta": 0.01}, [-5.0, -2.0], 20), ("rmsprop", "himmelblau", {"eta": 0.3}, [-5.0, -2.0], 60),
     ("nesterov", "himmelblau", {"eta": 0.05, "beta": 0.9}, [0.0, 0.0], 60),
 ]
+# Lessons for the view's window (trajectories.view): (objective, params, start, view, [(optimizer, settings, steps)])
+VIEW_CASES = [
+    ("quadratic", {}, [-5.0, -2.0], "fit", [("gd", {"eta": 0.4}, 20), ("momentum", {"eta": 0.6, "beta": 0.5}, 20)]),
+    ("quadratic", {}, [-5.0, -2.0], "window", [("momentum", {"eta": 0.6, "beta": 0.5}, 20)]),
+    ("quadratic", {}, [-5.0, -2.0], "fit", [("gd", {"eta": 0.6}, 20)]),
+    ("quadratic", {}, [-5.0, -2.0], "fit", [("gd", {"eta": 0.6}, 60), ("momentum", {"eta": 0.6, "beta": 0.5}, 60)]),
+    ("quadratic", {}, [-5.0, -2.0], "fit", [("gd", {"eta": 0.45}, 20), ("rmsprop", {"eta": 0.4, "gamma": 0.9}, 20)]),
+    ("quadratic", {}, [-5.0, -2.0], "fit", [("adagrad", {"eta": 2.0}, 40)]),
+    ("quadratic", {}, [8.0, -6.0], "fit", [("gd", {"eta": 0.4}, 20)]),
+    ("rosenbrock", {}, [-5.0, -2.0], "fit", [("rmsprop", {"eta": 0.4, "gamma": 0.9}, 20),
+                                             ("momentum", {"eta": 0.01, "beta": 0.5}, 20)]),
+    ("saddle", {}, [-4.0, 0.1], "fit", [("gd", {"eta": 0.4}, 20)]),
+    ("himmelblau", {}, [-5.0, -2.0], "fit", [("adam", {"eta": 1.5}, 60), ("gd", {"eta": 0.01}, 60)]),
+    ("general", {"condition": 50.0, "angle": 30.0}, [-5.0, -2.0], "fit", [("gd", {"eta": 0.1}, 30)]),
+    ("rotated", {}, [-5.0, -2.0], "fit", [("momentum", {"eta": 0.4, "beta": 0.9}, 100)]),
+    # a formula's window, found from its start or set by the lesson: its view unit comes from view.unit in the page
+    ("x1^4 + x2^2", {"start": [-2.5, 2.0]}, [-2.5, 2.0], "fit", [("gd", {"eta": 0.02}, 30),
+                                                                  ("adagrad", {"eta": 1.5}, 30)]),
+    ("x1^2 + 3*x2^2", {"start": [-5.0, -2.0], "window": [-3.0, 3.0, -1.0, 2.5]}, [-5.0, -2.0], "fit",
+     [("momentum", {"eta": 0.3, "beta": 0.5}, 20)]),
+]
+UNIT_CASES = [(-5.5, 1.0), (-3.0, 1.0), (-6.0, 6.0), (0.0, 1e-3), (-1e6, 1e6), (1.0, 1.8), (-0.3, 0.5), (0.0, 8.0),
+              (-2.5, 2.5), (10.0, 10.08), (-7.0, 4.0), (0.0, 4e-5)]
 DECADE_CASES = [  # values for the log panels' limits
     [10.5, 1.0, 1e-3], [1.0], [0.5], [10.0], [1e-300, 1e300], [3e-7, 2e-7], [0.4] * 20, [1e6, 1e-12, None],
     [None, None], [0.0, 1.0, 2.0], [-1.0, 5.0], [9.999999999, 1.00000001], [123.0, 4.5e-20, 7.7e-9],
@@ -358,7 +382,19 @@ def plot_data() -> dict:
         decades.append({"values": floats(v), "decades": None if limits is None else list(limits),
                         "floor12": None if limits is None else list(_floor(limits, 12)),
                         "floor4": None if limits is None else list(_floor(limits, 4))})
-    return {"levels": levels, "locator": locator, "runs": runs_, "decades": decades}
+    views = []
+    for name, params, start, which, cases in VIEW_CASES:
+        obj = get_objective(name, **params)
+        trs = [run(o, objective=obj, start=tuple(start), steps=steps, **settings) for o, settings, steps in cases]
+        v = view_of(obj, [(t.points, t.diverged_at is not None) for t in trs], start, which)
+        g1, g2, z = contour_grid(obj, v.xlim, v.ylim)
+        cs = Figure().add_subplot().contour(g1, g2, z, levels=contour_levels(obj, z))
+        views.append({"objective": name, "params": params, "start": start, "view": which,
+                      "runs": [{"optimizer": o, "settings": settings, "steps": steps} for o, settings, steps in cases],
+                      "xlim": list(v.xlim), "ylim": list(v.ylim), "ends": list(v.ends), "held": list(v.held),
+                      "levels": floats(cs.levels)})
+    units = [{"low": lo, "high": hi, "unit": unit(lo, hi)} for lo, hi in UNIT_CASES]
+    return {"levels": levels, "locator": locator, "runs": runs_, "decades": decades, "views": views, "units": units}
 
 
 # ---- schedules, noise and runs (issue 21): the browser draws the same noise and computes the same schedules -----

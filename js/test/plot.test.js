@@ -6,19 +6,22 @@ import { scaleLog } from "d3-scale";
 import { run } from "../src/core/engine.js";
 import { getObjective } from "../src/core/objectives.js";
 import {
-  LINTHRESH, decades, floorDecades, formatPower, logMapping, logTicks, panelScale,
+  LINTHRESH, cutCurve, decades, floorDecades, formatPower, logMapping, logTicks, panelScale,
 } from "../src/figures/panels.js";
-import { arange, autoLevels, gridStep, maxNLocator, visibleLevels } from "../src/figures/contours.js";
+import { arange, autoLevels, maxNLocator, visibleLevels } from "../src/figures/contours.js";
 import { arrowPaths, clipSegment, clippedPolyline, markerPath, symbolTemplate } from "../src/figures/marks.js";
-import { drawnUntil, leftView, markerSize, round2 } from "../src/figures/plot.js";
+import { markerSize, round2 } from "../src/figures/plot.js";
+import { drawnUntil, exitPoint, gridStep, unit, viewOf } from "../src/core/view.js";
 import { CONFIG, GOLDEN, assertClose } from "../testing/golden.js";
 
 const PLOT = GOLDEN.plot;
 const nan = (values) => values.map((v) => (v === null ? NaN : v));
 
+const own = (o) => ({ xlim: o.xlim, ylim: o.ylim, rule: CONFIG.view }); // the objective's own window
+
 // The values of an objective on the book's grid (plotting.contour_grid): matplotlib draws a level only within them.
-function gridRange(o) {
-  const x1 = arange(...o.xlim, gridStep(o)), x2 = arange(...o.ylim, gridStep(o));
+function gridRange(o, w = o) {
+  const x1 = arange(...w.xlim, gridStep(...w.xlim, CONFIG.view)), x2 = arange(...w.ylim, gridStep(...w.ylim, CONFIG.view));
   const z = [...x1].flatMap((a) => [...x2].map((b) => o.f(a, b))).filter((v) => !Number.isNaN(v));
   return [z.reduce((a, b) => Math.min(a, b)), z.reduce((a, b) => Math.max(a, b))];
 }
@@ -29,7 +32,7 @@ describe("contour levels against matplotlib (js/test/golden.json: plot.levels)",
       const o = getObjective(CONFIG, c.name, c.params);
       const [zmin, zmax] = gridRange(o);
       const python = c.levels.filter((v) => v >= zmin && v <= zmax);
-      const ours = visibleLevels(o);
+      const ours = visibleLevels(o, own(o));
       assert.equal(ours.length, python.length, `${ours} instead of ${python}`);
       assertClose(ours, python, 1e-12 * Math.max(1, ...c.levels.map(Math.abs)), "levels");
     });
@@ -40,7 +43,7 @@ describe("contour levels against matplotlib (js/test/golden.json: plot.levels)",
     const [zmin, zmax] = gridRange(saddle);
     const python = PLOT.levels.find((c) => c.name === "saddle").levels;
     assert.ok(python.some((v) => v < zmin || v > zmax));
-    assert.ok(visibleLevels(saddle).every((v) => v >= zmin && v <= zmax));
+    assert.ok(visibleLevels(saddle, own(saddle)).every((v) => v >= zmin && v <= zmax));
   });
 
   test("numpy's arange: length and values of d2l's grids", () => {
@@ -68,16 +71,51 @@ describe("MaxNLocator(8, min_n_ticks=1) against matplotlib (plot.locator)", () =
   });
 });
 
-describe("drawn_until and left_view against plotting.py (plot.runs)", () => {
+describe("drawn_until in the objective's window against plotting.py (plot.runs)", () => {
   for (const c of PLOT.runs) {
     test(`${c.optimizer} ${JSON.stringify(c.options)}`, () => {
       const r = run(c.optimizer, c.options, CONFIG);
       const o = getObjective(CONFIG, c.options.objective);
       assert.equal(r.divergedAt, c.diverged_at);
-      assert.equal(leftView(r.points, o.xlim, o.ylim), c.left_view);
-      assert.equal(drawnUntil(r, o.xlim, o.ylim), c.drawn_until);
+      assert.equal(drawnUntil(r.points, r.divergedAt !== null, o.xlim, o.ylim), c.drawn_until);
     });
   }
+});
+
+describe("the window shown against trajectories.view (plot.views)", () => {
+  for (const c of PLOT.views) {
+    const what = `${c.objective} ${c.view} from ${c.start}: ${c.runs.map((r) => `${r.optimizer} ${JSON.stringify(
+      r.settings)}`).join(", ")}`;
+    test(what, () => {
+      const o = getObjective(CONFIG, c.objective, c.params);
+      const paths = c.runs.map((r) => {
+        const result = run(r.optimizer, { objective: c.objective, ...c.params, start: c.start, steps: r.steps,
+          ...r.settings }, CONFIG);
+        return { points: result.points, diverged: result.divergedAt !== null };
+      });
+      const v = viewOf(o, paths, c.start, c.view, CONFIG.view);
+      assert.deepEqual(v.xlim, c.xlim);
+      assert.deepEqual(v.ylim, c.ylim);
+      assert.deepEqual(v.ends, c.ends);
+      assert.deepEqual(v.held, c.held);
+      // the contours over that window: matplotlib's levels, as far as the grid's values reach
+      const [zmin, zmax] = gridRange(o, v);
+      const python = c.levels.filter((l) => l >= zmin && l <= zmax);
+      assertClose(visibleLevels(o, { ...v, rule: CONFIG.view }), python,
+        1e-12 * Math.max(1, ...c.levels.map(Math.abs)), "levels");
+    });
+  }
+
+  test("a window's view unit is view.unit's, to the bit (a formula's or a lesson's window)", () => {
+    for (const c of PLOT.units) assert.equal(unit(c.low, c.high, CONFIG.view), c.unit, `${c.low}..${c.high}`);
+  });
+
+  test("a segment leaves the window on the side it crosses, as view.exit_point", () => {
+    assert.deepEqual(exitPoint([0, 0], [0, 5], [-1, 1], [-1, 1]), [0, 1, "top"]);
+    assert.deepEqual(exitPoint([0, 0], [-4, 2], [-1, 1], [-1, 1]), [-1, 0.5, "left"]);
+    assert.equal(exitPoint([0, 0], [0.5, 0.5], [-1, 1], [-1, 1]), null);
+    assert.equal(exitPoint([0, 0], [NaN, NaN], [-1, 1], [-1, 1]), null);
+  });
 });
 
 describe("log-panel limits against plotting._decades and _floor (plot.decades)", () => {
@@ -90,6 +128,21 @@ describe("log-panel limits against plotting._decades and _floor (plot.decades)",
       assert.deepEqual(floorDecades(limits, 4), c.floor4);
     });
   }
+});
+
+describe("a stopped run's curve in a panel", () => {
+  const id = (v) => v;
+  test("drawn whole while it stays inside", () => {
+    assert.deepEqual(cutCurve([1, 2, 3], [0, 10], id), { count: 3, mark: null });
+  });
+  test("cut one point past the edge it crosses, marked where it crosses", () => {
+    assert.deepEqual(cutCurve([1, 5, 30, 100], [0, 10], id), { count: 3, mark: { at: 1 + 5 / 25, value: 10,
+      side: "top" } });
+    assert.deepEqual(cutCurve([5, -5], [0, 10], id, 1), { count: 2, mark: { at: 1.5, value: 0, side: "bottom" } });
+  });
+  test("ended where the engine stopped it, inside the panel", () => {
+    assert.deepEqual(cutCurve([1, 2, NaN, NaN], [0, 10], id), { count: 2, mark: { at: 1, value: 2, side: "end" } });
+  });
 });
 
 describe("the panels' scale", () => {
@@ -147,7 +200,7 @@ describe("markers and paths", () => {
   });
 
   test("one subpath per visible point, each the same shape", () => {
-    for (const shape of CONFIG.markers) {
+    for (const shape of ["circle", "square", "triangle", "diamond", "star", "x", "plus", "triangle-down"]) {
       const t = symbolTemplate(shape, 6);
       const d = markerPath([10, 20, NaN, 500, 30], [10, 20, 5, 5, -30], 5, t, [0, 0, 100, 100]);
       const starts = [...d.matchAll(/M(-?[\d.]+),(-?[\d.]+)/g)].map((m) => [+m[1] - t[0], +m[2] - t[1]]);

@@ -184,11 +184,23 @@ export function keys(lesson) {
   });
 }
 
-/** The colour and marker of each of `count` runs (state.colors_for, markers_for). */
-export function looks(config, count) {
-  if (count === 1) return [{ color: config.colors.book, marker: "circle" }];
-  return Array.from({ length: count }, (_, i) => ({ color: config.colors.palette[i % config.colors.palette.length],
-    marker: config.markers[i % config.markers.length] }));
+/**
+ * state.looks: how each run is drawn, in order ({color, marker}): the book's orange circle when alone; otherwise each
+ * optimizer's own colour and marker (Okabe-Ito's eight), a second run of an optimizer shown already the first
+ * colour and marker not yet taken. `dark`: the colours of a dark page (gd's ink, Okabe-Ito's own yellow).
+ */
+export function looksFor(config, optimizers, dark = false) {
+  const { looks, book, bookMarker } = config.colors;
+  const pick = (look) => ({ color: dark ? look.dark : look.color, marker: look.marker });
+  if (optimizers.length === 1) return [{ color: book, marker: bookMarker }];
+  const names = Object.keys(looks);
+  const spareColors = names.filter((n) => !optimizers.includes(n)).map((n) => looks[n]);
+  const spareMarkers = names.filter((n) => !optimizers.includes(n)).map((n) => looks[n].marker);
+  return optimizers.map((name, i) => {
+    if (optimizers.indexOf(name) === i) return pick(looks[name]);
+    const color = spareColors.shift() ?? looks[name];
+    return { ...pick(color), marker: spareMarkers.shift() ?? looks[name].marker };
+  });
 }
 
 // ---- running -----------------------------------------------------------------------------------------------------

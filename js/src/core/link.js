@@ -176,7 +176,7 @@ function capped(config, steps) { // lesson._capped
 
 // The link's parameters by name, as lesson._items reads parse_qsl's: keys stripped, the last value of a key wins
 // and keeps the place of its first appearance.
-function queryItems(query) {
+export function queryItems(query) {
   const items = new Map();
   for (const [key, value] of new URLSearchParams(query.replace(/^\?+/, ""))) items.set(strip(key), value);
   return items;
@@ -515,7 +515,7 @@ const SAFE = /[A-Za-z0-9_.\-~,:=]/; // urllib.parse's always-safe characters and
 
 // quote_plus(text, safe=","): UTF-8 bytes, a space as "+", upper-case escapes. (URLSearchParams would write the
 // comma as %2C, and the link would not be Python's.)
-function quotePlus(text) {
+export function quotePlus(text) {
   let out = "";
   for (const byte of new TextEncoder().encode(text)) {
     const ch = String.fromCharCode(byte);

@@ -6,6 +6,7 @@
 import { decompose, pyG, pyStrRepr, pyStrip } from "./format.js";
 import { FormulaError, parseFormula } from "./formula.js";
 import { formulaObjective } from "./formula_objective.js";
+import { unit } from "./view.js";
 
 // The objectives this port has f and a gradient for, each a small integer the kernels switch on; a teacher's
 // formula is FORMULA, its evaluator in place of the general quadratic's coefficients.
@@ -176,7 +177,8 @@ export function getObjective(config, name, params = {}) {
   if (!builtIns(config).includes(name)) {
     const o = formulaObjective(checkObjective(config, name), { start: params.start ?? config.defaultLesson.start,
       window });
-    return Object.freeze({ ...o, mathml: o.formula.mathml });
+    return Object.freeze({ ...o, mathml: o.formula.mathml,
+      viewUnit: [unit(o.xlim[0], o.xlim[1], config.view), unit(o.ylim[0], o.ylim[1], config.view)] });
   }
   const condition = params.condition ?? config.general.condition.default;
   const angle = params.angle ?? config.general.angle.default;
@@ -186,6 +188,8 @@ export function getObjective(config, name, params = {}) {
   return Object.freeze({
     name, hessian, minima: facts.minima, saddles: facts.saddles,
     xlim: window ? [window[0], window[1]] : facts.xlim, ylim: window ? [window[2], window[3]] : facts.ylim,
+    viewUnit: window ? [unit(window[0], window[1], config.view), unit(window[2], window[3], config.view)]
+      : facts.viewUnit,
     levels: facts.levels, latex: code === GENERAL ? generalLatex(condition, angle) : facts.latex,
     f: (x1, x2) => value(code, h, x1, x2),
     grad: (x1, x2) => { gradient(code, h, x1, x2, g); return [g[0], g[1]]; },

@@ -4,10 +4,10 @@ import { contours } from "d3-contour";
 import { scaleLinear } from "d3-scale";
 import { curveLinearClosed, line } from "d3-shape";
 
+import { gridStep } from "../core/view.js";
+
 const CELL = 5; // px between contour grid samples: finer than the book's 0.1 (about 7.6 px here)
 const PAD = 2; // grid samples beyond each side of the window, so d3-contour's closing edges fall outside the clip
-const BOOK_STEP = 0.1; // d2l's contour grid spacing: the automatic levels are taken on that grid, as matplotlib does
-const GRID_POINTS = 300; // plotting._GRID_POINTS: a wider window (a teacher set it) gets a coarser grid, not a huge one
 const LOG_LEVELS = 15;
 
 /** numpy.arange(start, stop, step) for a positive step: the same length and the same doubles. */
@@ -115,16 +115,10 @@ export function logLevels(z) {
   return out;
 }
 
-/** plotting.contour_grid's step: d2l's 0.1, coarser where the window is wider than GRID_POINTS of those. */
-export function gridStep(objective) {
-  const span = Math.max(objective.xlim[1] - objective.xlim[0], objective.ylim[1] - objective.ylim[0]);
-  return Math.max(BOOK_STEP, span / GRID_POINTS);
-}
-
-function bookGrid(objective) { // plotting.contour_grid: d2l's arange(lo, hi, 0.1) over the window
-  const step = gridStep(objective);
-  const x1 = arange(objective.xlim[0], objective.xlim[1], step);
-  const x2 = arange(objective.ylim[0], objective.ylim[1], step);
+// plotting.contour_grid: d2l's arange(lo, hi, 0.1) over the window shown (view.grid_axes: coarser when it is wide)
+function bookGrid(objective, { xlim, ylim, rule }) {
+  const x1 = arange(xlim[0], xlim[1], gridStep(xlim[0], xlim[1], rule));
+  const x2 = arange(ylim[0], ylim[1], gridStep(ylim[0], ylim[1], rule));
   const z = new Float64Array(x1.length * x2.length);
   let zmin = Infinity, zmax = -Infinity;
   for (let j = 0; j < x2.length; j++) {
@@ -144,18 +138,19 @@ function bookGrid(objective) { // plotting.contour_grid: d2l's arange(lo, hi, 0.
  * matplotlib draws no line for a level outside the grid's values. The finer grid here, which reaches the window's
  * far edges and beyond, would otherwise draw such a level in a corner.
  */
-export function visibleLevels(objective) {
-  const { z, zmin, zmax } = bookGrid(objective);
+export function visibleLevels(objective, window) {
+  const { z, zmin, zmax } = bookGrid(objective, window);
   const levels = objective.levels === "log" ? logLevels(z) : autoLevels(zmin, zmax);
   return levels.filter((v) => v >= zmin && v <= zmax);
 }
 
 /**
- * The contour lines of `objective` over its window, one d attribute per level, in the pixels of the scales x and
- * y (the plot's inner area, width x height), sampled every CELL px and a little beyond the window.
+ * The contour lines of `objective` over `window` ({xlim, ylim, rule}: the window shown and config.view), one d
+ * attribute per level, in the pixels of the scales x and y (the plot's inner area, width x height), sampled every
+ * CELL px and a little beyond the window.
  */
-export function contourPaths(objective, x, y, width, height) {
-  const [a, b] = objective.xlim, [c, d] = objective.ylim;
+export function contourPaths(objective, x, y, width, height, window) {
+  const [a, b] = window.xlim, [c, d] = window.ylim;
   const nx = Math.ceil(width / CELL) + 1, ny = Math.ceil(height / CELL) + 1;
   const dx = (b - a) / (nx - 1), dy = (d - c) / (ny - 1);
   const NX = nx + 2 * PAD, NY = ny + 2 * PAD;
@@ -168,7 +163,7 @@ export function contourPaths(objective, x, y, width, height) {
   const sx = scaleLinear().domain([0.5 + PAD, nx - 0.5 + PAD]).range([x(a), x(b)]);
   const sy = scaleLinear().domain([0.5 + PAD, ny - 0.5 + PAD]).range([y(c), y(d)]);
   const contourLine = line().curve(curveLinearClosed).digits(1).x((p) => sx(p[0])).y((p) => sy(p[1]));
-  const levels = visibleLevels(objective);
+  const levels = visibleLevels(objective, window);
   return contours().size([NX, NY]).thresholds(levels)(values)
     .map((m) => m.coordinates.flatMap((poly) => poly.map(contourLine)).join(""))
     .filter(Boolean);

@@ -6,10 +6,25 @@ import {
 
 import { px } from "./svg.js";
 
-// state.MARKERS, as matplotlib draws them (o s ^ D * P): filled shapes of one area
+// A d3 symbol type turned by `angle` radians about its centre (a triangle pointing down, a filled x).
+function turned(type, angle) {
+  const c = Math.cos(angle), s = Math.sin(angle);
+  return {
+    draw(context, size) {
+      const at = (x, y) => [c * x - s * y, s * x + c * y];
+      type.draw({
+        moveTo: (x, y) => context.moveTo(...at(x, y)),
+        lineTo: (x, y) => context.lineTo(...at(x, y)),
+        closePath: () => context.closePath(),
+      }, size);
+    },
+  };
+}
+
+// state.LOOKS's marker names (matplotlib's o s ^ D v * P X), and "times" for the saddle's stroked x.
 const SHAPES = Object.freeze({ circle: symbolCircle, square: symbolSquare, triangle: symbolTriangle,
-  diamond: symbolDiamond2, star: symbolStar, cross: symbolCross,
-  x: symbolTimes }); // x: a saddle point's mark (stroked, not filled)
+  diamond: symbolDiamond2, "triangle-down": turned(symbolTriangle, Math.PI), star: symbolStar, plus: symbolCross,
+  x: turned(symbolCross, Math.PI / 4), times: symbolTimes });
 
 /**
  * One marker of `shape` and `diameter` px as [x0, y0, rest]: the path d3-shape's symbol draws at the origin, with

@@ -1,6 +1,8 @@
 // The two side panels in SVG: the loss against step, and each coordinate's effective learning rate (x1 solid,
 // x2 dashed). A port of TraceFigure's loss_ax and lr_ax: log axes rounded out to whole decades, a symlog axis
-// for losses that reach zero or below. The limits come from the data of each render alone, so nothing sticks.
+// for losses that reach zero or below. The limits come from the runs the engine did not stop (every run, if it
+// stopped them all), so a diverging run cannot push the others out; its curve is cut where it leaves the panel and
+// marked there. The limits come from the data of each render alone, so nothing sticks.
 import { axisBottom, axisLeft } from "d3-axis";
 import { scaleLinear, scaleLog, scaleSymlog } from "d3-scale";
 import { select } from "d3-selection";
@@ -9,11 +11,10 @@ import { area, line } from "d3-shape";
 import { uid } from "../core/ids.js";
 import { FINE, PT, px } from "./svg.js";
 
-export const PANEL_WIDTH = 330;
-export const PANEL_HEIGHT = 210; // each of the two; the SVG is PANEL_WIDTH x 2 PANEL_HEIGHT
-const MARGIN = Object.freeze({ top: 24, right: 12, bottom: 36, left: 50 });
-const INNER_W = PANEL_WIDTH - MARGIN.left - MARGIN.right;
-const INNER_H = PANEL_HEIGHT - MARGIN.top - MARGIN.bottom;
+export const PANEL_WIDTH = 330; // each of the two, before the page lays them out
+export const PANEL_HEIGHT = 210;
+const MARGIN = Object.freeze({ top: 24, right: 12, bottom: 36, left: 50 }); // at text scale 1
+const EXIT_PT = 8; // the triangle where a stopped run's curve leaves its panel
 const INSET = 3; // px between the axis limits and the frame, so a curve on a limit is not hidden by the frame
 export const MAX_DECADES = 14; // plotting._MAX_DECADES: a log panel shows at most this many decades
 export const LOSS_FLOOR = 12; // at least this many decades below the top, as plotting.py: small moves keep the axis
@@ -115,14 +116,29 @@ export function logMapping(scale) {
   return (v) => a + b * Math.log10(v);
 }
 
-// --- the panels --------------------------------------------------------------------------------------------------
-
-function yScale(spec) {
-  const range = [INNER_H - INSET, INSET];
-  if (spec === null) return scaleLog().domain([0.1, 10]).range(range);
-  if (spec.type === "log") return scaleLog().domain(spec.domain).range(range);
-  return scaleSymlog().constant(LINTHRESH).domain(spec.domain).range(range);
+/**
+ * How much of a stopped run's curve `values` (step `first`, `first` + 1, ...) a panel draws, and where it marks it:
+ * all and null while it stays within [lo, hi] (on the axis' own scale `map`, pixels), else up to the first value
+ * past an edge, marked where the segment crosses it ({at: step, value, side: "top" | "bottom"}), or, for a value
+ * that is not finite (the engine stopped the run), up to the one before, marked there ({side: "end"}).
+ * plotting._cut's rule.
+ */
+export function cutCurve(values, [lo, hi], map, first = 0) {
+  const ok = (v) => v >= lo && v <= hi; // false for NaN
+  let i = 0;
+  while (i < values.length && ok(values[i])) i++;
+  if (i === values.length) return { count: values.length, mark: null };
+  if (i === 0) return { count: 0, mark: null };
+  const a = values[i - 1], b = values[i];
+  if (!Number.isFinite(b)) return { count: i, mark: { at: first + i - 1, value: a, side: "end" } };
+  const edge = b > hi ? hi : lo;
+  const [ta, tb, te] = [map(a), map(b), map(edge)];
+  const t = tb !== ta ? (te - ta) / (tb - ta) : 1;
+  return { count: i + 1, mark: { at: first + i - 1 + Math.min(Math.max(t, 0), 1), value: edge,
+    side: b > hi ? "top" : "bottom" } };
 }
+
+// --- the panels --------------------------------------------------------------------------------------------------
 
 function lossValues(optimizers) {
   const out = [].concat(...optimizers.map((p) => p.run.losses)); // flatMap is ten times slower here
@@ -139,93 +155,168 @@ function rateValues(optimizers) {
   return out;
 }
 
+// A triangle pointing up or down with its tip at (x, y) (on a panel's edge), or a cross where the curve ends.
+function markD(x, y, side, size) {
+  if (side === "end") {
+    const r = size * 0.35;
+    return `M${px(x - r)},${px(y - r)}L${px(x + r)},${px(y + r)}M${px(x - r)},${px(y + r)}L${px(x + r)},${px(y - r)}`;
+  }
+  const dy = side === "top" ? size : -size, half = size * 0.55;
+  return `M${px(x)},${px(y)}L${px(x - half)},${px(y + dy)}L${px(x + half)},${px(y + dy)}Z`;
+}
+
 /**
  * The loss and effective-rate panels.
  *
  * @param {Element} parent where the SVG is appended
  * @returns {{element: SVGSVGElement, render: (data: {optimizers, steps, step}) => void,
- *   destroy: () => void}}
- *   render reads each run's name, color, run.losses, run.effectiveLr and spread (the plot's view will do: a spread
- *   draws its median loss and the 10-90% band, and its median run's rate); the paths
- *   are drawn again only when a run object or the steps change, the axes only when their limits change.
+ *   resize({width, height, text, line, side}), destroy: () => void}}
+ *   render reads each run's name, color, run.losses, run.effectiveLr, run.divergedAt and spread (the plot's view
+ *   will do: a spread draws its median loss and the 10-90% band, and its median run's rate); the paths are drawn
+ *   again only when a run object or the steps change, the axes only when their limits change. resize lays the two
+ *   panels out in width x height CSS px, one above the other, or side by side (side: true), their text and lines
+ *   `text` and `line` times the book's.
  */
 export function createPanels(parent) {
   const id = uid("panels");
-  const height = 2 * PANEL_HEIGHT;
   const svg = select(parent).append("svg")
     .attr("class", "tj-panels")
-    .attr("viewBox", `0 0 ${PANEL_WIDTH} ${height}`)
-    .attr("width", PANEL_WIDTH).attr("height", height)
     .attr("role", "img")
     .attr("aria-label", "Loss against step and effective learning rate against step");
-  svg.append("rect").attr("class", "tj-bg").attr("width", PANEL_WIDTH).attr("height", height);
-  svg.append("clipPath").attr("id", `${id}-clip`)
-    .append("rect").attr("width", INNER_W).attr("height", INNER_H);
-  const x = scaleLinear().range([0, INNER_W]);
+  const bg = svg.append("rect").attr("class", "tj-bg");
+  const clip = svg.append("clipPath").attr("id", `${id}-clip`).append("rect");
+  const x = scaleLinear();
 
   const panels = [0, 1].map((k) => {
-    const g = svg.append("g").attr("class", k === 0 ? "tj-panel tj-panel-loss" : "tj-panel tj-panel-rate")
-      .attr("transform", `translate(${MARGIN.left},${k * PANEL_HEIGHT + MARGIN.top})`);
-    const title = g.append("text").attr("class", "tj-panel-title").attr("x", INNER_W / 2).attr("y", -9)
-      .attr("text-anchor", "middle").text(TITLES[k]);
-    g.append("rect").attr("class", "tj-panel-bg").attr("width", INNER_W).attr("height", INNER_H);
-    const gridX = g.append("g").attr("class", "tj-grid").attr("transform", `translate(0,${INNER_H})`);
+    const g = svg.append("g").attr("class", k === 0 ? "tj-panel tj-panel-loss tj-loss-panel"
+      : "tj-panel tj-panel-rate tj-rate-panel");
+    const title = g.append("text").attr("class", "tj-panel-title").attr("text-anchor", "middle").text(TITLES[k]);
+    const back = g.append("rect").attr("class", "tj-panel-bg");
+    const gridX = g.append("g").attr("class", "tj-grid");
     const gridY = g.append("g").attr("class", "tj-grid");
-    const xAxis = g.append("g").attr("class", "tj-axis").attr("transform", `translate(0,${INNER_H})`);
+    const xAxis = g.append("g").attr("class", "tj-axis");
     const yAxis = g.append("g").attr("class", "tj-axis");
-    const note = g.append("text").attr("class", "tj-note").attr("x", INNER_W / 2).attr("y", INNER_H / 2)
-      .attr("text-anchor", "middle").attr("dy", "0.35em").attr("display", "none");
+    const note = g.append("text").attr("class", "tj-note").attr("text-anchor", "middle").attr("dy", "0.35em")
+      .attr("display", "none");
     const curves = g.append("g").attr("clip-path", `url(#${id}-clip)`).append("g").attr("fill", "none")
       .attr("transform", `scale(${1 / FINE})`);
-    const stepLine = g.append("line").attr("class", "tj-step-line").attr("y1", 0).attr("y2", INNER_H)
-      .attr("display", "none");
-    g.append("rect").attr("class", "tj-frame").attr("width", INNER_W).attr("height", INNER_H);
-    return { g, title, gridX, gridY, xAxis, yAxis, note, curves, stepLine, y: yScale(null), key: undefined };
+    const marks = g.append("g").attr("class", "tj-panel-exits");
+    const stepLine = g.append("line").attr("class", "tj-step-line").attr("y1", 0).attr("display", "none");
+    const frame = g.append("rect").attr("class", "tj-frame");
+    return { g, title, back, gridX, gridY, xAxis, yAxis, note, curves, marks, stepLine, frame,
+      y: scaleLog().domain([0.1, 10]), key: undefined };
   });
-  panels[1].g.append("text").attr("class", "tj-label").attr("x", INNER_W / 2).attr("y", INNER_H + 32)
-    .attr("text-anchor", "middle").text("step");
+  const stepLabel = panels[1].g.append("text").attr("class", "tj-label").attr("text-anchor", "middle").text("step");
 
-  const state = { structure: undefined, slots: [], steps: undefined, runs: [] };
+  const state = { structure: undefined, slots: [], steps: undefined, runs: [], size: null,
+    inner: { w: 0, h: 0 }, k: { text: 1, line: 1 } };
+
+  /** The two panels in width x height px: stacked, or side by side; text and lines scaled as the plot's. */
+  function resize({ width = PANEL_WIDTH, height = 2 * PANEL_HEIGHT, text = 1, line: lines = 1, side = false } = {}) {
+    const key = `${width}x${height}x${text}x${lines}x${side}`;
+    if (key === state.size) return;
+    state.size = key;
+    state.k = { text, line: lines };
+    const each = side ? { w: width / 2, h: height } : { w: width, h: height / 2 };
+    const m = { top: MARGIN.top * text, right: MARGIN.right, bottom: MARGIN.bottom * text,
+      left: MARGIN.left * text };
+    const inner = state.inner = { w: Math.max(30, each.w - m.left - m.right), h: Math.max(30, each.h - m.top
+      - m.bottom) };
+    svg.attr("viewBox", `0 0 ${width} ${height}`).attr("width", width).attr("height", height);
+    bg.attr("width", width).attr("height", height);
+    clip.attr("width", inner.w).attr("height", inner.h);
+    x.range([0, inner.w]);
+    panels.forEach((panel, k) => {
+      const ox = side ? k * each.w : 0, oy = side ? 0 : k * each.h;
+      panel.g.attr("transform", `translate(${ox + m.left},${oy + m.top})`);
+      panel.title.attr("x", inner.w / 2).attr("y", -9 * text);
+      panel.back.attr("width", inner.w).attr("height", inner.h);
+      panel.gridX.attr("transform", `translate(0,${inner.h})`);
+      panel.xAxis.attr("transform", `translate(0,${inner.h})`);
+      panel.stepLine.attr("y2", inner.h);
+      panel.frame.attr("width", inner.w).attr("height", inner.h);
+      panel.key = undefined;
+    });
+    stepLabel.attr("x", inner.w / 2).attr("y", inner.h + 32 * text);
+    state.runs = [];
+    state.structure = undefined;
+  }
+
+  function yScale(spec) {
+    const range = [state.inner.h - INSET, INSET];
+    if (spec === null) return scaleLog().domain([0.1, 10]).range(range);
+    if (spec.type === "log") return scaleLog().domain(spec.domain).range(range);
+    return scaleSymlog().constant(LINTHRESH).domain(spec.domain).range(range);
+  }
+
+  // A title wider than its panel is set smaller rather than cut (measured when it changes, not per key).
+  function fitTitle(panel) {
+    const node = panel.title.node();
+    node.style.fontSize = "";
+    if (!node.isConnected) return;
+    let length = 0;
+    try { length = node.getComputedTextLength(); } catch { length = 0; }
+    const room = state.inner.w + 2 * MARGIN.right;
+    if (length <= room) return;
+    // in px of its own size (an em would be the parent's, which the title's class does not share)
+    const size = Number.parseFloat(getComputedStyle(node).fontSize);
+    node.style.fontSize = `${(size * Math.max(0.6, (0.97 * room) / length)).toFixed(2)}px`;
+  }
 
   function axes(panel, spec, steps) {
     const key = JSON.stringify([spec, steps]);
     if (key === panel.key) return false;
     panel.key = key;
     panel.y = yScale(spec);
-    const xticks = x.ticks(5).filter(Number.isInteger);
+    const { inner, k } = state;
+    const xticks = x.ticks(Math.max(3, Math.round(inner.w / (56 * k.text)))).filter(Number.isInteger);
     const yticks = spec === null ? [] : spec.type === "log" ? logTicks(spec.domain) : symlogTicks(panel.y);
-    panel.xAxis.call(axisBottom(x).tickValues(xticks).tickFormat((v) => String(v)).tickSizeOuter(0).tickSize(3.5)
-      .tickPadding(2));
-    panel.yAxis.call(axisLeft(panel.y).tickValues(yticks).tickFormat(formatPower).tickSizeOuter(0).tickSize(3.5)
-      .tickPadding(2));
-    panel.gridX.call(axisBottom(x).tickValues(xticks).tickFormat(() => "").tickSizeOuter(0).tickSize(-INNER_H));
+    panel.xAxis.call(axisBottom(x).tickValues(xticks).tickFormat((v) => String(v)).tickSizeOuter(0)
+      .tickSize(3.5 * k.text).tickPadding(2));
+    panel.yAxis.call(axisLeft(panel.y).tickValues(yticks).tickFormat(formatPower).tickSizeOuter(0)
+      .tickSize(3.5 * k.text).tickPadding(2));
+    panel.gridX.call(axisBottom(x).tickValues(xticks).tickFormat(() => "").tickSizeOuter(0).tickSize(-inner.h));
     panel.gridY.call(axisLeft(panel.y).tickValues(yticks).tickFormat(() => "").tickSizeOuter(0)
-      .tickSize(-INNER_W));
+      .tickSize(-inner.w));
     const scaleNote = spec !== null ? ` (${spec.type} scale)` : "";
     const title = TITLES[panel === panels[0] ? 0 : 1] + scaleNote;
     if (panel.title.text() !== title) panel.title.text(title);
+    fitTitle(panel);
     return true;
   }
 
   function build(optimizers) {
     const data = optimizers.map((p) => ({ name: p.name, color: p.color }));
+    const width = FINE * LINE_PT * PT * state.k.line;
     const join = (panel, dashes) => panel.curves.selectAll("g").data(data, (d) => d.name).join((enter) => {
-      const g = enter.append("g").attr("class", (d) => `tj-curve tj-curve-${d.name}`);
+      const g = enter.append("g").attr("class", (d) => `tj-curve tj-curve-${d.name} `
+        + `tj-${panel === panels[0] ? "loss" : "rate"}-${d.name}`);
       if (panel === panels[0]) { // a spread's 10-90% band, under its median
         g.append("path").attr("class", "tj-band").attr("stroke", "none").attr("fill-opacity", BAND_ALPHA);
       }
       for (const dash of dashes) {
-        const path = g.append("path").attr("stroke-width", FINE * LINE_PT * PT).attr("stroke-linejoin", "round");
-        if (dash) path.attr("stroke-dasharray", `${FINE * 3 * LINE_PT * PT} ${FINE * 2 * LINE_PT * PT}`);
+        const path = g.append("path").attr("stroke-linejoin", "round");
+        if (dash) path.attr("class", "tj-dashed");
       }
       return g;
     }).order().each(function color(d) {
-      select(this).selectAll("path:not(.tj-band)").attr("stroke", d.color);
+      select(this).selectAll("path:not(.tj-band)").attr("stroke", d.color).attr("stroke-width", width);
       select(this).selectAll(".tj-band").attr("fill", d.color);
+      select(this).selectAll(".tj-dashed").attr("stroke-dasharray", `${3 * width} ${2 * width}`);
+    }).nodes();
+    const marks = (panel, n) => panel.marks.selectAll("g").data(data, (d) => d.name).join((enter) => {
+      const g = enter.append("g").attr("class", (d) => `tj-${panel === panels[0] ? "loss" : "rate"}-exit-${d.name}`);
+      for (let i = 0; i < n; i++) g.append("path").attr("display", "none");
+      return g;
+    }).order().each(function color(d) {
+      select(this).selectAll("path").attr("fill", d.color).attr("stroke", d.color)
+        .attr("stroke-width", 1.5 * state.k.line);
     }).nodes();
     const losses = join(panels[0], [false]), rates = join(panels[1], [false, true]);
-    state.slots = data.map((d, i) => ({ band: losses[i].firstChild, loss: losses[i].lastChild,
-      rate1: rates[i].firstChild, rate2: rates[i].lastChild, run: undefined }));
+    const lossMarks = marks(panels[0], 1), rateMarks = marks(panels[1], 2);
+    state.slots = data.map((d, i) => ({ band: losses[i].querySelector(".tj-band"), loss: losses[i].lastChild,
+      rate1: rates[i].firstChild, rate2: rates[i].lastChild, lossMark: lossMarks[i].firstChild,
+      rate1Mark: rateMarks[i].firstChild, rate2Mark: rateMarks[i].lastChild, run: undefined }));
   }
 
   const lossLine = line().x((v, i) => FINE * x(i)).digits(0);
@@ -233,7 +324,8 @@ export function createPanels(parent) {
   const rateLine = line().x((r, i) => FINE * x(i + 1)).digits(0);
 
   function render({ optimizers, steps, step }) {
-    const structure = JSON.stringify(optimizers.map((p) => [p.name, p.color]));
+    if (state.size === null) resize();
+    const structure = JSON.stringify(optimizers.map((p) => [p.name, p.color])) + state.size;
     if (structure !== state.structure) {
       build(optimizers);
       state.structure = structure;
@@ -249,10 +341,29 @@ export function createPanels(parent) {
     }
   }
 
+  // One curve of one run: drawn whole, or cut where it leaves the panel with its mark (a run the engine stopped).
+  function curve(node, mark, values, first, { y, ok, cut, domain }, pathOf) {
+    let shown = values, where = null;
+    if (cut) {
+      const { count, mark: m } = cutCurve(values, domain, y, first);
+      shown = values.slice(0, count);
+      where = m;
+    }
+    node.setAttribute("d", pathOf(shown) ?? "");
+    if (where && ok(where.value)) {
+      mark.setAttribute("d", markD(x(where.at), y(where.value), where.side, EXIT_PT * PT * state.k.line));
+      mark.removeAttribute("display");
+    } else {
+      mark.setAttribute("display", "none");
+    }
+  }
+
   function draw(optimizers, steps) {
     x.domain([0, Math.max(steps, 1)]);
-    const lossSpec = panelScale(lossValues(optimizers), LOSS_FLOOR);
-    const rateSpec = panelScale(rateValues(optimizers), LR_FLOOR);
+    const kept = optimizers.filter((p) => p.run.divergedAt == null);
+    const rated = kept.filter((p) => p.run.effectiveLr);
+    const lossSpec = panelScale(lossValues(kept.length ? kept : optimizers), LOSS_FLOOR);
+    const rateSpec = panelScale(rateValues(rated.length ? rated : optimizers), LR_FLOOR);
     const changed = axes(panels[0], lossSpec, steps) | axes(panels[1], rateSpec, steps);
     const ly = panels[0].y, ry = panels[1].y;
     const log0 = lossSpec === null || lossSpec.type === "log", log1 = rateSpec === null || rateSpec.type === "log";
@@ -264,24 +375,33 @@ export function createPanels(parent) {
     optimizers.forEach((p, i) => {
       const s = state.slots[i];
       if (s.run === p.run && !changed) return;
-      s.loss.setAttribute("d", lossLine(p.spread ? p.spread.quantiles[1] : p.run.losses) ?? "");
+      const cut = p.run.divergedAt != null;
+      curve(s.loss, s.lossMark, p.spread ? p.spread.quantiles[1] : p.run.losses, 0, { y: lossY, ok: okLoss,
+        cut: cut && lossSpec !== null, domain: ly.domain() }, lossLine);
       const [low, , high] = p.spread ? p.spread.quantiles : [];
       s.band.setAttribute("d", p.spread ? lossBand.y0((v, i) => FINE * lossY(low[i])).y1((v, i) => FINE * lossY(high[i]))
         .defined((v, i) => okLoss(low[i]) && okLoss(high[i]))(low) ?? "" : "");
       const rates = p.run.effectiveLr;
-      for (const [node, c] of [[s.rate1, 0], [s.rate2, 1]]) {
-        const d = rates ? rateLine.y((r) => FINE * rateY(r[c])).defined((r) => okRate(r[c]))(rates) : null;
-        node.setAttribute("d", d ?? "");
+      for (const [node, mark, c] of [[s.rate1, s.rate1Mark, 0], [s.rate2, s.rate2Mark, 1]]) {
+        if (!rates) {
+          node.setAttribute("d", "");
+          mark.setAttribute("display", "none");
+          continue;
+        }
+        const values = rates.map((r) => r[c]);
+        curve(node, mark, values, 1, { y: rateY, ok: okRate, cut: cut && rateSpec !== null,
+          domain: ry.domain() }, (shown) => rateLine.y((v) => FINE * rateY(v)).defined(okRate)(shown));
       }
       s.run = p.run;
     });
     // Say why a momentum path has no curve here: alone in the middle, beside other curves in a corner.
+    const { inner } = state;
     const without = optimizers.filter((p) => !p.run.effectiveLr).map((p) => p.name);
     const alone = rateSpec === null && without.length === optimizers.length;
     const noteText = `no effective rate for ${without.join(", ")}`;
     if (panels[1].note.text() !== noteText) panels[1].note.text(noteText);
     panels[1].note.attr("display", without.length ? null : "none")
-      .attr("x", alone ? INNER_W / 2 : INNER_W - 4).attr("y", alone ? INNER_H / 2 : INNER_H - 8)
+      .attr("x", alone ? inner.w / 2 : inner.w - 4).attr("y", alone ? inner.h / 2 : inner.h - 8)
       .attr("text-anchor", alone ? "middle" : "end");
     state.steps = steps;
     state.runs = optimizers.map((p) => p.run);
@@ -290,6 +410,7 @@ export function createPanels(parent) {
   return {
     element: svg.node(),
     render,
+    resize,
     destroy() {
       svg.remove();
     },

@@ -16,6 +16,12 @@ export const PLOT_CSS = `
 .tj-app .tj-label { font-size: 13px; }
 .tj-app .tj-axis text { font-size: 11.5px; font-family: inherit; }
 .tj-app .tj-panels .tj-axis text { font-size: 10.5px; }
+.tj-app.tj-presenter-mode .tj-title, .tj-app.tj-presenter-mode .tj-label { font-size: 17.5px; }
+.tj-app.tj-presenter-mode .tj-axis text { font-size: 15.5px; }
+.tj-app.tj-presenter-mode .tj-panels .tj-axis text { font-size: 14px; }
+.tj-app.tj-presenter-mode .tj-plot .tj-legend-text { font-size: 15.5px; }
+.tj-app.tj-presenter-mode .tj-panels .tj-panel-title { font-size: 16px; }
+.tj-app.tj-presenter-mode .tj-axis line, .tj-app.tj-presenter-mode .tj-frame { stroke-width: 1.6px; }
 .tj-app .tj-axis line { stroke: currentColor; stroke-width: 1.1px; }
 .tj-app .tj-axis .domain, .tj-app .tj-grid .domain { display: none; }
 .tj-app .tj-frame { fill: none; stroke: currentColor; stroke-width: 1.1px; pointer-events: none; }
@@ -29,6 +35,9 @@ export const PLOT_CSS = `
 .tj-app .tj-plot.tj-dragging, .tj-app .tj-plot.tj-dragging .tj-start,
 .tj-app .tj-plot.tj-dragging .tj-hit { cursor: grabbing; }
 .tj-app .tj-plot .tj-start-hit { fill: transparent; stroke: none; }
+@media (pointer: coarse) { .tj-app .tj-plot .tj-start-hit { r: 22px; } } /* a finger's size on a phone */
+.tj-app .tj-plot .tj-exits, .tj-app .tj-panels .tj-panel-exits { pointer-events: none; }
+.tj-app .tj-plot .tj-exit { stroke: var(--tj-bg, #fff); stroke-width: 0.8px; }
 .tj-app .tj-plot .tj-start-dot { fill: #fff; stroke: currentColor; stroke-width: 1.33px; }
 .tj-app .tj-plot .tj-legend-frame {
   fill: var(--tj-bg, var(--jp-layout-color0, #fff));

@@ -2,6 +2,7 @@
 // behind anywidget's model interface, a lesson from the page's own link if it has one (read with the lesson's
 // checks, as the server reads links), and downloads made here.
 
+import { displayFromQuery } from "../core/display.js";
 import { fromQuery } from "../core/link.js";
 import { createApp } from "../ui/app.js";
 
@@ -35,22 +36,26 @@ export function pageModel(state) {
 }
 
 /**
- * Mount the app in `el` from the data the HTML export inlined: {config, lesson, notes}. A query string
- * (`app.html?optimizer=gd,momentum`, `app.html?run=gd:eta=0.4&run=gd:eta=0.6`) presets the lesson as on the
- * server; its notes say what was ignored. The gradient noise is drawn here, as the Python engine draws it.
+ * Mount the app in `el` from the data the HTML export inlined: {config, lesson, display, notes}. A query string
+ * (`app.html?optimizer=gd,momentum&presenter=1`, `app.html?run=gd:eta=0.4&run=gd:eta=0.6`) presets the lesson and
+ * how it is shown as on the server; its notes say what was ignored. The gradient noise is drawn here, as the Python
+ * engine draws it.
  */
 export function standalone(el, data, search = window.location.search) {
   const { config } = data;
   let lesson = data.lesson;
+  let display = { ...config.display.default, ...(data.display ?? {}) };
   let notes = [...(data.notes ?? [])];
   if (search && search.length > 1) {
-    const parsed = fromQuery(config, search, { ignore: ["theme", "template"] });
+    const parsed = fromQuery(config, search, { ignore: ["theme", "template", ...config.display.keys] });
+    const shown = displayFromQuery(config, search, display);
     lesson = parsed.lesson;
-    notes = parsed.notes;
+    display = shown.display;
+    notes = [...parsed.notes, ...shown.notes];
   }
   // The link field: this page's address and the lesson's query, or data.link_base where the page is not an app page
   // of its own (a notebook exported by nbconvert, a MyST site)
   const here = typeof data.link_base === "string" ? data.link_base
     : `${window.location.origin === "null" ? "file://" : window.location.origin}${window.location.pathname}`;
-  return createApp(el, pageModel({ config, lesson, notes, link_base: here, exporter: "page" }));
+  return createApp(el, pageModel({ config, lesson, display, notes, link_base: here, exporter: "page" }));
 }

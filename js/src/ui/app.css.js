@@ -20,64 +20,82 @@ export const APP_CSS = `
   font-size: 13px;
   line-height: 1.35;
   box-sizing: border-box;
-  max-width: 1240px;
   padding: 4px;
   container: tj-app / inline-size; /* the layout follows the app's width, not the window's (a notebook, a frame) */
 }
+.tj-app.tj-presenter-mode { font-size: 17.5px; }
 .tj-app *, .tj-app *::before, .tj-app *::after { box-sizing: inherit; }
+.tj-app [hidden] { display: none !important; }
 .tj-app :focus-visible { outline: 2px solid var(--tj-accent); outline-offset: 2px; }
 .tj-app button, .tj-app select, .tj-app input {
   font: inherit; color: var(--tj-fg); background: var(--tj-bg);
   border: 1px solid var(--tj-border); border-radius: 4px;
 }
 .tj-app button { padding: 3px 10px; cursor: pointer; min-height: 26px; }
+.tj-app.tj-presenter-mode button, .tj-app.tj-presenter-mode select, .tj-app.tj-presenter-mode input {
+  min-height: 34px; }
 .tj-app button:hover:not(:disabled) { background: var(--tj-bg2); }
 .tj-app button:disabled { opacity: 0.5; cursor: not-allowed; }
 .tj-app button[aria-pressed="true"] { border-color: var(--tj-accent); box-shadow: inset 0 0 0 1px var(--tj-accent);
   font-weight: 600; }
 .tj-app select { padding: 2px 4px; min-height: 26px; }
 .tj-app input[type="number"], .tj-app input[type="text"] { padding: 2px 6px; min-height: 26px; }
-.tj-main { display: flex; flex-flow: row wrap; gap: 12px; align-items: flex-start; }
-.tj-controls { width: 328px; flex: 0 0 328px; display: flex; flex-direction: column; gap: 8px; }
-.tj-shared { display: flex; flex-direction: column; gap: 8px; }
-/* Narrower than the controls and the plot side by side (the plot wraps under them) but room for two columns (a
-   660 px notes column): the runs' columns beside the shared controls, so the plot comes up a column of sliders
-   sooner. */
-@container tj-app (min-width: 600px) and (max-width: 899.98px) {
-  .tj-controls { width: auto; flex: 1 1 100%; display: grid; grid-template-columns: 328px minmax(0, 1fr);
-    gap: 8px 12px; align-items: start; }
-  .tj-controls > .tj-hyper { margin-top: 0; }
-}
-.tj-view { flex: 1 1 560px; min-width: 0; }
+/* The main area (ui/arrange.js): the figure and the side column beside it, the panels beside or under the plot;
+   one column on a narrow screen, the run sliders right under the plot. */
+.tj-main { display: grid; column-gap: 16px; row-gap: 10px; align-items: start;
+  grid-template-columns: var(--tj-plot-width, 560px) minmax(0, 1fr); grid-template-rows: auto 1fr;
+  grid-template-areas: "figure side" "below side"; }
+.tj-main[data-layout="narrow"] { grid-template-columns: minmax(0, 1fr); grid-template-rows: auto;
+  grid-template-areas: "figure" "side" "below"; }
+.tj-main > .tj-view { grid-area: figure; min-width: 0; }
+.tj-main > .tj-side { grid-area: side; min-width: 0; display: flex; flex-direction: column; gap: 10px; }
+.tj-main > .tj-below { grid-area: below; min-width: 0; }
+.tj-main[data-layout="narrow"] .tj-side > .tj-hyper { order: -2; }
+.tj-main[data-layout="narrow"] .tj-side > .tj-scrub { order: -1; }
+/* A key redraws inside these boxes only: their size is set by the layout, so the rest of the page is not laid
+   out again, and what changes in a slider's row stays in it. */
+/* The plot and the panels are boxes of the layout's size (their own relayout roots: block children, not flex or
+   grid items, which cannot be) on layers of their own, so a key repaints and commits them and not the page. */
+.tj-plot-box, .tj-panels-box { contain: size layout style; overflow: visible; will-change: transform; }
+.tj-stage { display: block; }
+.tj-stage > .tj-scrub { margin-top: 4px; }
+.tj-controls, .tj-hyper-column, .tj-readout, .tj-message, .tj-scrub { contain: layout style; }
+/* A slider is a fixed box: its thumb and its readout move inside it without laying out anything around it. */
+.tj-slider { contain: strict; height: 2.15em; }
+.tj-stability { contain: layout paint style; }
+.tj-controls { display: flex; flex-direction: column; gap: 8px; }
+.tj-view { min-width: 0; }
+.tj-no-tabs > .tj-tablist { display: none; }
 .tj-field { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
-.tj-field > .tj-name { width: 72px; flex: 0 0 72px; color: var(--tj-fg2); }
-.tj-optimizer { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 4px; }
-.tj-optimizer button { padding: 2px 1px; font-size: 11px; display: inline-flex; align-items: center;
+.tj-field > .tj-name { width: 5.5em; flex: 0 0 5.5em; color: var(--tj-fg2); }
+.tj-optimizer { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 3px; }
+.tj-optimizer button { padding: 2px 0; font-size: 0.8em; letter-spacing: -0.01em; display: inline-flex; align-items: center;
   justify-content: center; gap: 3px; white-space: nowrap; overflow: hidden; }
 .tj-optimizer button[aria-pressed="false"] .tj-swatch { display: none; }
 .tj-optimizer button[aria-pressed="true"] { font-weight: 500; }
-.tj-optimizer button .tj-swatch { flex: 0 0 7px; width: 7px; height: 7px; border-radius: 50%; }
-.tj-formula { min-height: 1.6em; font-size: 14px; padding-left: 78px; overflow-x: auto; }
-.tj-formula-field .tj-name { font-size: 12px; }
+.tj-optimizer button .tj-swatch { flex: 0 0 6px; width: 6px; height: 6px; border-radius: 50%; }
+.tj-formula { min-height: 1.6em; font-size: 1.08em; overflow: hidden; white-space: nowrap; }
+.tj-formula-field .tj-name { font-size: 0.92em; }
 .tj-app input.tj-formula-input { flex: 1 1 0; min-width: 0; font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
-  font-size: 12px; }
+  font-size: 0.92em; }
 .tj-app input.tj-formula-input[aria-invalid="true"] { border-color: var(--tj-error); }
-.tj-formula-error { color: var(--tj-error); font-size: 12px; overflow-wrap: anywhere; }
+.tj-formula-error { color: var(--tj-error); font-size: 0.92em; overflow-wrap: anywhere; }
 .tj-formula-error:empty { display: none; }
 .tj-formula math { font-size: 1.05em; }
+.tj-objective-rows, .tj-start-rows { display: flex; flex-direction: column; gap: 6px; }
 .tj-convention { display: inline-flex; }
 .tj-convention button { border-radius: 0; }
 .tj-convention button:first-child { border-radius: 4px 0 0 4px; }
 .tj-convention button:last-child { border-radius: 0 4px 4px 0; border-left: none; }
-.tj-start-fields input { width: 74px; }
-.tj-hint { color: var(--tj-fg2); font-size: 12px; }
+.tj-start-fields input { width: 5.7em; }
+.tj-hint { color: var(--tj-fg2); font-size: 0.92em; }
 .tj-tools { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
-.tj-export-output { font-size: 12px; color: var(--tj-fg2); overflow-wrap: anywhere; min-height: 1em; }
+.tj-export-output { font-size: 0.92em; color: var(--tj-fg2); overflow-wrap: anywhere; min-height: 1em; }
 .tj-export-command { user-select: all; color: var(--tj-fg); }
-.tj-readout { margin-top: 4px; font-family: var(--jp-code-font-family, ui-monospace, Menlo, Consolas, monospace); font-size: 11.5px;
+.tj-readout { margin-top: 4px; font-family: var(--jp-code-font-family, ui-monospace, Menlo, Consolas, monospace); font-size: 0.83em;
   line-height: 1.45; overflow-wrap: anywhere; }
 .tj-readout b { font-weight: 600; }
-.tj-slider { display: grid; grid-template-columns: 72px 1fr 52px; align-items: center; gap: 8px; min-height: 26px; }
+.tj-slider { display: grid; grid-template-columns: 4.6em 1fr 4.2em; align-items: center; gap: 8px; }
 .tj-slider-label { color: var(--tj-fg2); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .tj-slider-track { position: relative; height: 18px; cursor: pointer; touch-action: none; border-radius: 9px; }
 .tj-slider-track::before { content: ""; position: absolute; left: 0; right: 0; top: 7px; height: 4px;
@@ -85,35 +103,35 @@ export const APP_CSS = `
 .tj-slider-fill { position: absolute; left: 0; top: 7px; height: 4px; border-radius: 2px; background: var(--tj-accent); }
 .tj-slider-thumb { position: absolute; top: 2px; width: 14px; height: 14px; margin-left: -7px; border-radius: 50%;
   background: var(--tj-bg); border: 2px solid var(--tj-accent); }
-.tj-slider-readout { font-variant-numeric: tabular-nums; text-align: right; font-size: 12px; }
+.tj-slider-readout { font-variant-numeric: tabular-nums; text-align: right; font-size: 0.92em; }
 .tj-tablist { display: flex; gap: 2px; border-bottom: 1px solid var(--tj-border); margin-bottom: 6px; }
 .tj-tablist button { border: 1px solid transparent; border-bottom: none; border-radius: 4px 4px 0 0;
   background: transparent; margin-bottom: -1px; }
 .tj-tablist button[aria-selected="true"] { border-color: var(--tj-border); background: var(--tj-bg);
   border-bottom: 1px solid var(--tj-bg); font-weight: 600; }
 .tj-figure { display: flex; flex-flow: row wrap; gap: 4px; align-items: flex-start; }
-.tj-scrub { display: flex; align-items: center; gap: 8px; margin-top: 4px; }
-.tj-scrub .tj-slider { flex: 1 1 auto; max-width: 520px; grid-template-columns: 40px 1fr 40px; }
-.tj-play { width: 84px; }
+.tj-scrub { display: flex; align-items: center; gap: 8px; width: var(--tj-plot-width, 100%); max-width: 100%; }
+.tj-scrub .tj-slider { flex: 1 1 auto; grid-template-columns: 2.6em 1fr 2.6em; }
+.tj-play { width: 6.2em; flex: 0 0 auto; }
 .tj-message { min-height: 1.4em; margin: 4px 0; }
 .tj-message .tj-msg-note { color: var(--tj-fg2); }
 .tj-message .tj-msg-bad { color: var(--tj-error); }
-.tj-hyper { display: flex; flex-flow: row wrap; gap: 10px 16px; margin-top: 6px; }
-.tj-hyper-column { width: 100%; max-width: 328px; display: flex; flex-direction: column; gap: 4px; }
-.tj-hyper-column h3 { font-size: 13px; margin: 0 0 2px; }
+.tj-hyper { display: grid; grid-template-columns: repeat(var(--tj-run-columns, 1), minmax(0, 1fr)); gap: 10px 16px; }
+.tj-hyper-column { display: block; min-width: 0; } /* block: each slider in it is its own relayout root */
+.tj-hyper-column > * + * { margin-top: 4px; }
+.tj-hyper-column h3 { font-size: 1em; margin: 0 0 2px; }
+.tj-stability { font-size: 0.92em; line-height: 1.3; }
 .tj-run { border-top: 3px solid var(--tj-border); padding-top: 4px; }
 .tj-run-head { display: flex; align-items: center; gap: 4px; }
 .tj-run-head .tj-swatch { flex: 0 0 10px; width: 10px; height: 10px; border-radius: 50%; }
 .tj-app .tj-run-head .tj-run-label { flex: 1 1 auto; min-width: 0; font-weight: 600; }
 .tj-app .tj-run-head button { padding: 0 6px; min-width: 26px; }
-.tj-run-part { color: var(--tj-fg2); font-size: 11.5px; margin-top: 2px; border-bottom: 1px solid var(--tj-grid); }
+.tj-run-part { color: var(--tj-fg2); font-size: 0.88em; margin-top: 2px; border-bottom: 1px solid var(--tj-grid); }
 .tj-app .tj-seed { width: 120px; }
-.tj-app [hidden] { display: none !important; }
-.tj-stability { font-size: 12px; line-height: 1.3; }
 .tj-stability.tj-inside { color: var(--tj-ok); }
 .tj-stability.tj-outside { color: var(--tj-error); }
 .tj-linkrow { display: flex; align-items: center; gap: 6px; margin-top: 10px; }
-.tj-linkrow .tj-link { flex: 1 1 auto; min-width: 0; font-size: 12px; color: var(--tj-fg2); background: var(--tj-bg3); }
+.tj-linkrow .tj-link { flex: 1 1 auto; min-width: 0; font-size: 0.92em; color: var(--tj-fg2); background: var(--tj-bg3); }
 .tj-status { display: none; align-items: center; gap: 10px; padding: 6px 10px; margin-bottom: 6px;
   border: 1px solid var(--tj-error); border-radius: 4px; color: var(--tj-error); background: var(--tj-bg); }
 .tj-status.tj-shown { display: flex; }

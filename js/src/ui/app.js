@@ -6,6 +6,7 @@
 // save_changes, on, off, send): a kernel's widget (hosts/widget.js: the lesson goes to Python when the hand
 // rests, and Python can move it) or the page's own (hosts/standalone.js). Nothing here knows which.
 
+import { displayToQuery, shows } from "../core/display.js";
 import { pyG } from "../core/format.js";
 import * as L from "../core/lesson.js";
 import { toQuery } from "../core/link.js";
@@ -19,6 +20,7 @@ import { PLOT_CSS } from "../figures/plot.css.js";
 import { createPlot } from "../figures/plot.js";
 import { asOnScreen, backgroundOf, svgFile } from "../figures/svg_file.js";
 import { APP_CSS } from "./app.css.js";
+import { createArrangement } from "./arrange.js";
 import { createControls } from "./controls.js";
 import { h, installStyles } from "./dom.js";
 import { createExports } from "./exports.js";
@@ -34,8 +36,8 @@ import { createTabs } from "./tabs.js";
  *
  * @param {HTMLElement} el
  * @param {object} model anywidget's model interface over the state Python writes (trajectories/app.py): config,
- *   lesson, notes, link_base; exporter "page" where no kernel renders
- *   exports (the standalone page)
+ *   lesson, display (presenter, controls, panels, view: trajectories.display), notes, link_base; exporter "page"
+ *   where no kernel renders exports (the standalone page)
  * @returns {{root, lesson, offline(), destroy()}} offline: the kernel is gone (nothing is sent; Export saves the
  *   figure as drawn and says why; no GIF)
  */
@@ -44,6 +46,7 @@ export function createApp(el, model) {
   const config = model.get("config");
   const boundText = pyG(config.bound);
   let lesson = model.get("lesson"), notes = [...(model.get("notes") ?? [])], current = [], objective = null;
+  let display = { ...config.display.default, ...(model.get("display") ?? {}) }, dark = false;
   const runs = createRuns(config);
   const sync = createLessonSync(model, lesson);
   const exports = createExports(model);
@@ -80,9 +83,10 @@ export function createApp(el, model) {
   });
   controls.gifButton.hidden = exports.local; // a GIF is drawn by the kernel's matplotlib
   const setStart = guard((x1, x2) => change(L.withSettings(lesson, { start: [x1, x2] })));
-  const plot = createPlot(h("div"), { onStart: setStart });
-  const panels = createPanels(h("div"));
-  const figure = h("div", { class: "tj-figure" }, plot.element, panels.element);
+  const plotBox = h("div", { class: "tj-plot-box" });
+  const plot = createPlot(plotBox, { onStart: setStart });
+  const panelsBox = h("div", { class: "tj-panels-box" });
+  const panels = createPanels(panelsBox);
   const scrubber = createScrubber(lesson.steps, guard(() => scheduleDraw()));
   const messages = createMessages(config);
   const hyper = createHyper(config, {
@@ -104,18 +108,25 @@ export function createApp(el, model) {
     }),
     onExport: guard(exportLandscape) });
   const tabs = createTabs([
-    { name: "trajectories", label: "Trajectories", content: h("div", {}, figure, scrubber.element,
-      h("div", { class: "tj-hint", text: "at the highlighted step: grey dashed arrow = −η·∇f, coloured arrow = the "
-        + "actual update" }), messages.readout, messages.message) },
+    { name: "trajectories", label: "Trajectories", content: h("div", { class: "tj-stage" }, plotBox,
+      scrubber.element) },
     { name: "landscape", label: "Landscape", content: landscape.element },
   ], guard(drawLandscape));
+  const hint = h("div", { class: "tj-hint tj-step-hint", text: "at the highlighted step: grey dashed arrow = −η·∇f, "
+    + "coloured arrow = the actual update" });
+  const side = h("div", { class: "tj-side" }, controls.element, hyper.element, messages.message, messages.readout,
+    hint);
+  const arrangement = createArrangement({ figure: tabs.element, side, plotBox, plot, panelsBox, panels,
+    hyper: hyper.element, onLayout: () => scheduleDraw(),
+    state: () => ({ display, runs: lesson.runs.length, tabs: shows(display, "landscape") }) });
   const link = h("input", { type: "text", class: "tj-link", readonly: true, "aria-label": "link to this lesson" });
   const copy = h("button", { type: "button", class: "tj-copy", onclick: guard(() => copyLink(link, copy)) }, "Copy");
-  const root = h("div", { class: "tj-app" }, h("div", { class: "tj-main" }, controls.element, tabs.element),
-    h("div", { class: "tj-linkrow" }, h("span", { class: "tj-name", text: "link" }), link, copy));
-  // Each run's column sits under the shared controls, beside the plot: its sliders are in reach while the plot is
-  // watched (and stay there on the Landscape tab, whose marker follows them).
-  controls.element.append(hyper.element);
+  const presenter = h("button", { type: "button", class: "tj-presenter", "aria-pressed": "false",
+    title: "bigger type and thicker lines, for a projector", onclick: guard(() => setDisplay({
+      ...display, presenter: !display.presenter })) }, "Presenter");
+  const linkRow = h("div", { class: "tj-linkrow" }, h("span", { class: "tj-name", text: "link" }), link, copy,
+    presenter);
+  const root = h("div", { class: "tj-app" }, arrangement.element, linkRow);
   el.append(root);
 
   // ---- controls -> lesson --------------------------------------------------------------------------------
@@ -171,8 +182,9 @@ export function createApp(el, model) {
     const ok = (text, v) => text !== "" && Number.isFinite(v) && Math.abs(v) <= config.bound;
     if (ok(text1, x1) && ok(text2, x2)) return change(L.withSettings(lesson, { start: [x1, x2] }));
     controls.showStart(lesson.start); // the fields go back to the start in use
-    return say([`The start must be two finite numbers with |x1|, |x2| <= ${boundText}. Got ${text1 || "nothing"}, `
-      + `${text2 || "nothing"} instead.`], true);
+    const [a, b] = lesson.start.map((v) => pyG(v));
+    return say([`Kept the start at (${a}, ${b}): x1 and x2 must be numbers with |x1|, |x2| <= ${boundText}. Got `
+      + `${text1.trim() || "an empty field"}, ${text2.trim() || "an empty field"} instead.`], true);
   }
 
   async function exportFigure() {
@@ -193,10 +205,14 @@ export function createApp(el, model) {
       }
     }
     const name = fileName(config, lesson, "svg", step); // the name `trajectories export` gives the lesson
-    const data = svgFile(asOnScreen([plot.element, panels.element]), { background: backgroundOf(figure) });
+    const shown = display.panels ? [plot.element, panels.element] : [plot.element];
+    const data = svgFile(asOnScreen(shown), { background: backgroundOf(plotBox) });
     exports.save({ name, data, mime: "image/svg+xml" });
-    // The command that makes the book-style file of this very lesson, ready to copy (a query holds no quote).
-    const command = `trajectories export --link '${toQuery(config, lesson)}' --loss`
+    // The command that makes the book-style file of this very lesson, ready to copy (a query holds no quote): the
+    // same figure as the kernel's Export gives (App.export), panels, presenter and view as on screen.
+    const view = display.view === config.display.default.view ? "" : `&view=${display.view}`;
+    const command = `trajectories export --link '${toQuery(config, lesson)}${view}'`
+      + (display.panels ? " --loss" : "") + (display.presenter ? " --style slides" : "")
       + (step === null ? "" : ` --step ${step}`);
     const why = model.get("exporter") === "page" ? "This page has no server" : "The kernel is gone";
     controls.exportOutput.replaceChildren(`Downloaded ${name}: the figure as drawn on screen. ${why}; the `
@@ -246,16 +262,18 @@ export function createApp(el, model) {
     if (!stepFrame) stepFrame = requestAnimationFrame(() => { stepFrame = 0; guard(draw)(); });
   }
 
-  // The grey of the gradient arrow follows the theme (the book's #555 is faint on a dark page). It is read after
-  // the first frame: reading a computed style while the page is being built would force an extra style pass.
-  let colors = config.colors;
-  requestAnimationFrame(guard(() => {
-    const grey = getComputedStyle(root).getPropertyValue("--tj-fg2").trim();
-    if (grey && grey !== colors.gradient) {
-      colors = { ...config.colors, gradient: grey };
-      scheduleDraw();
-    }
-  }));
+  // The figure's colours follow the theme: a dark page gets config.colors.dark (lighter contours and gradient
+  // arrow) and each run's dark colour (gd's ink). Read after the first frame: reading a computed style while the
+  // page is being built would force an extra style pass.
+  let colors = { contour: config.colors.contour, gradient: config.colors.gradient };
+  function readTheme() {
+    const now = isDark(backgroundOf(root)); // the colour behind the app, as the browser resolved it (rgb)
+    if (now === dark) return;
+    dark = now;
+    colors = dark ? { ...config.colors.dark } : { contour: config.colors.contour, gradient: config.colors.gradient };
+    render();
+  }
+  requestAnimationFrame(guard(readTheme));
 
   function objectiveOf(next) {
     const window = next.window ?? null;
@@ -270,22 +288,36 @@ export function createApp(el, model) {
     return objective;
   }
 
-  // Each run's key, label, colour and marker, as state.colors_for / markers_for and Lesson.labels / keys.
+  // Each run's key, label, colour and marker, as state.looks and Lesson.labels / keys.
   function looks() {
-    const names = L.labels(config, lesson), ids = L.keys(lesson), kinds = L.looks(config, lesson.runs.length);
+    const names = L.labels(config, lesson), ids = L.keys(lesson),
+      kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
     return lesson.runs.map((_, i) => ({ key: ids[i], label: names[i], ...kinds[i] }));
   }
 
   function render() {
-    const shown = looks();
+    const runLooks = looks();
     const byOptimizer = {};
-    lesson.runs.forEach((r, i) => { byOptimizer[r.optimizer] ??= shown[i].color; });
+    lesson.runs.forEach((r, i) => { byOptimizer[r.optimizer] ??= runLooks[i].color; });
     controls.sync(lesson, byOptimizer);
-    hyper.sync(lesson, shown);
+    const before = hyper.sync(lesson, runLooks, display);
     current = runs.of(lesson);
+    if (before !== hyperShape) { // new columns of sliders: the side's height changed, so may the layout
+      hyperShape = before;
+      arrangement.relayout(); // before drawing, so the first picture is drawn at its size
+    }
     draw();
+    // The words (the readout, the link, the notes) and the map follow in the task after this frame: a key's frame
+    // lays out and paints the plot, the panels and the slider only, not the page around them.
+    if (!wordsTimer) wordsTimer = setTimeout(guard(words), 0);
+  }
+
+  let wordsTimer = 0;
+  function words() {
+    wordsTimer = 0;
     messages.showReadout(runs.lines(lesson, current));
-    const address = `${model.get("link_base") || ""}?${toQuery(config, lesson)}`;
+    const options = displayToQuery(config, display);
+    const address = `${model.get("link_base") || ""}?${toQuery(config, lesson)}${options ? `&${options}` : ""}`;
     if (link.value !== address) link.value = address;
     hyper.stability(lesson, objectiveOf(lesson).hessian);
     showMessages();
@@ -294,13 +326,44 @@ export function createApp(el, model) {
 
   function draw() {
     const o = objectiveOf(lesson);
-    const kinds = L.looks(config, lesson.runs.length);
+    const kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
     const step = scrubber.shown(lesson.steps);
     const optimizers = current.map((r, i) => ({ name: r.key, label: r.label, color: kinds[i].color,
       marker: kinds[i].marker, run: r.run, spread: r.spread, eta: lesson.runs[i].settings.eta ?? 1 }));
-    plot.render({ objective: o, optimizers, start: lesson.start, steps: lesson.steps, step, colors });
-    panels.render({ optimizers, steps: lesson.steps, step });
+    plot.render({ objective: o, optimizers, start: lesson.start, steps: lesson.steps, step, colors,
+      view: display.view, rule: config.view });
+    shown = { optimizers, steps: lesson.steps, step };
+    if (!panelsTimer) panelsTimer = setTimeout(guard(drawPanels), 0);
     scrubber.show(step, lesson.steps);
+  }
+
+  // The panels follow the plot in the task after its frame: a key's frame draws the plot and the slider under the
+  // hand, the panels one frame later.
+  let shown = null, panelsTimer = 0;
+  function drawPanels() {
+    panelsTimer = 0;
+    if (display.panels && shown) panels.render(shown);
+  }
+
+  /** Show the lesson as `next` says (presenter, controls, panels, view), here and in the model. */
+  function setDisplay(next, { send = true } = {}) {
+    display = { ...next };
+    root.classList.toggle("tj-presenter-mode", display.presenter);
+    presenter.setAttribute("aria-pressed", String(display.presenter));
+    const compact = display.controls != null;
+    root.classList.toggle("tj-compact", compact);
+    controls.show((name) => shows(display, name));
+    tabs.element.classList.toggle("tj-no-tabs", !shows(display, "landscape"));
+    scrubber.element.hidden = !shows(display, "step");
+    hint.hidden = !shows(display, "step");
+    messages.readout.hidden = !shows(display, "readout");
+    linkRow.hidden = !shows(display, "link");
+    hyperShape = null; // the sliders shown may have changed
+    if (send && model.get("exporter") !== "page") {
+      model.set("display", display);
+      model.save_changes();
+    }
+    render(); // lays the page out too, once the sliders are built (their height decides where things go)
   }
 
   function drawLandscape() {
@@ -313,7 +376,7 @@ export function createApp(el, model) {
   }
 
   function showMessages(bad = false) {
-    messages.show(lesson, current, objectiveOf(lesson), notes, bad);
+    messages.show(lesson, current, plot.window, notes, bad);
   }
 
   // ---- the model's side ----------------------------------------------------------------------------------
@@ -326,10 +389,15 @@ export function createApp(el, model) {
       schedule();
     }),
     "change:notes": guard(() => say(model.get("notes") ?? [])),
+    "change:display": guard(() => {
+      const next = { ...config.display.default, ...(model.get("display") ?? {}) };
+      if (JSON.stringify(next) !== JSON.stringify(display)) setDisplay(next, { send: false });
+    }),
   };
   for (const [event, callback] of Object.entries(listeners)) model.on(event, callback);
 
-  render();
+  let hyperShape = null;
+  setDisplay(display, { send: false });
 
   return {
     root,
@@ -341,8 +409,11 @@ export function createApp(el, model) {
     },
     destroy() {
       scrubber.stop();
+      arrangement.destroy();
       cancelAnimationFrame(frame);
       cancelAnimationFrame(stepFrame);
+      clearTimeout(wordsTimer);
+      clearTimeout(panelsTimer);
       for (const [event, callback] of Object.entries(listeners)) model.off(event, callback);
       sync.destroy();
       exports.destroy();
@@ -352,6 +423,14 @@ export function createApp(el, model) {
       root.remove();
     },
   };
+}
+
+/** Whether a computed colour (rgb(...) or rgba(...)) is dark: a dark theme's background. */
+function isDark(color) {
+  const m = /rgba?\(([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/.exec(color);
+  if (!m) return false;
+  const [r, g, b] = m.slice(1, 4).map((v) => Number(v) / 255);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.4;
 }
 
 // The link to the clipboard; the button says how it went. The clipboard API exists only in secure contexts (https,

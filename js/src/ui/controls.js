@@ -15,8 +15,8 @@ import { createSlider } from "./slider.js";
  *   formula(text) (the field, as typed), settings({condition | angle | steps}), convention(name), start(text1,
  *   text2) (the typed fields), reset(), export(), exportGif()
  * @returns {{element, exportButton, gifButton, exportOutput, sync(lesson, colors), showStart(start),
- *   formula(objective), formulaError(message)}} gifButton: Play as a GIF, which a kernel makes (the app hides it where
- *   there is none)
+ *   formula(objective), formulaError(message), show(shown), fit()}} gifButton: Play as a GIF, which a kernel makes
+ *   (the app hides it where there is none)
  */
 export function createControls(config, lesson, on) {
   const optimizerButtons = Object.fromEntries(config.rules.map((name) => [name, h("button", {
@@ -78,24 +78,39 @@ export function createControls(config, lesson, on) {
   const gifButton = iconButton("download", "GIF", { class: "tj-export-gif",
     title: "download Play as an animated GIF, one frame per step (made by the kernel)", onclick: on.exportGif });
   const exportOutput = h("div", { class: "tj-export-output", "aria-live": "polite" });
-  // The shared controls in one block, so that where the page is narrower than the plot beside them but wide enough
-  // for two columns (a 660 px notes column), the runs' columns the app appends sit beside them instead of under.
-  const element = h("div", { class: "tj-controls" }, h("div", { class: "tj-shared" },
-    h("div", { class: "tj-optimizer", role: "group", "aria-label": "optimizers" }, ...Object.values(optimizerButtons)),
-    h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: "objective" }), objective),
-    h("label", { class: "tj-field tj-formula-field" }, h("span", { class: "tj-name", text: "f(x1, x2) =" }),
-      formulaInput),
-    formulaError, formula, generalBox,
-    h("div", { class: "tj-field" }, h("span", { class: "tj-name", text: "convention" }),
+  // Each row under the name a compact page gives it (trajectories.display.CONTROLS).
+  const rows = {
+    optimizers: h("div", { class: "tj-optimizer", role: "group", "aria-label": "optimizers" },
+      ...Object.values(optimizerButtons)),
+    objective: h("div", { class: "tj-objective-rows" },
+      h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: "objective" }), objective),
+      h("label", { class: "tj-field tj-formula-field" }, h("span", { class: "tj-name", text: "f(x1, x2) =" }),
+        formulaInput),
+      formulaError, formula, generalBox),
+    convention: h("div", { class: "tj-field" }, h("span", { class: "tj-name", text: "convention" }),
       h("div", { class: "tj-convention", role: "group", "aria-label": "convention" }, conventionButtons.d2l,
         conventionButtons.torch)),
-    steps.element,
-    h("div", { class: "tj-field tj-start-fields" }, h("span", { class: "tj-name", text: "start" }),
-      h("label", {}, "x1 ", startX1), h("label", {}, "x2 ", startX2)),
-    h("div", { class: "tj-hint", text: "or click on the plot, or drag the start point" }),
-    h("div", { class: "tj-tools" }, reset, exportButton, gifButton),
-    exportOutput));
+    steps: steps.element,
+    start: h("div", { class: "tj-start-rows" },
+      h("div", { class: "tj-field tj-start-fields" }, h("span", { class: "tj-name", text: "start" }),
+        h("label", {}, "x1 ", startX1), h("label", {}, "x2 ", startX2)),
+      h("div", { class: "tj-hint tj-start-hint", text: "or click on the plot, or drag the start point" })),
+    tools: h("div", { class: "tj-tools" }, reset, exportButton, gifButton),
+  };
+  const element = h("div", { class: "tj-controls" }, ...Object.values(rows), exportOutput);
   let shown = null, latex = null;
+
+  // The formula's size: its natural one, or smaller until it fits the column (measured when it or the column
+  // changes, never on a slider move).
+  function fit() {
+    const math = formula.firstElementChild;
+    if (!math || !formula.isConnected) return;
+    math.style.fontSize = "";
+    const room = formula.clientWidth, need = math.getBoundingClientRect().width;
+    if (!(room > 0 && need > room)) return;
+    const size = Number.parseFloat(getComputedStyle(math).fontSize); // px: an em would be the parent's
+    math.style.fontSize = `${(size * Math.max(0.6, (0.97 * room) / need)).toFixed(2)}px`;
+  }
 
   return {
     element,
@@ -136,16 +151,35 @@ export function createControls(config, lesson, on) {
         if (document.activeElement !== field && field.value !== String(v)) field.value = String(v);
       }
     },
+    fit,
     /** The start fields show `start`, focused or not (what was typed there was refused). */
     showStart(start) {
       startX1.value = String(start[0]);
       startX2.value = String(start[1]);
     },
-    /** Show the objective's formula as MathML: a typed formula's own, or the built-in one's LaTeX read. */
+    /** Show the objective's formula as MathML (a typed formula's own, or the built-in one's LaTeX read), whole: a
+     * formula wider than the column (the general quadratic's) is set smaller rather than cut. */
     formula(o) {
       if (o.latex === latex) return;
       latex = o.latex;
       formula.innerHTML = o.mathml ?? mathml(o.latex);
+      fit();
+    },
+    /** Show only the rows `shown(name)` allows (a compact page), Reset and Export under their own names. */
+    show(shown) {
+      for (const [name, row] of Object.entries(rows)) {
+        if (name === "tools") {
+          reset.hidden = !shown("reset");
+          exportButton.hidden = !shown("export");
+          if (!shown("export")) gifButton.hidden = true; // shown, where a kernel makes it, with Export
+          row.hidden = reset.hidden && exportButton.hidden;
+        } else {
+          row.hidden = !shown(name);
+        }
+      }
+      exportOutput.hidden = exportButton.hidden;
+      element.hidden = Object.values(rows).every((row) => row.hidden);
+      fit();
     },
     /** The one line that says why the text in the field is not (yet) a formula; "" when it is. */
     formulaError: showError,

@@ -2,7 +2,8 @@
 // buttons that duplicate and remove it, its hyperparameters (a slider over the spec's stops for a number, a select
 // for a choice, a checkbox for a switch), its learning-rate schedule and that schedule's parameters, its gradient
 // noise (sigma, the seed, the number of seeds); under gd, momentum and Nesterov on a quadratic, the stability
-// limit and whether eta is inside it.
+// limit and whether eta is inside it. A compact page shows only the settings it names (core/display.js).
+import { shows } from "../core/display.js";
 import { pyG } from "../core/format.js";
 import { settingsOf } from "../core/lesson.js";
 import { LIMIT_RULES, etaLimit } from "../core/objectives.js";
@@ -16,7 +17,8 @@ const SEED_HIGH = 2 ** 32 - 1;
  * @param {object} config state.config()
  * @param {object} on what the columns do: setting(index, name, value) (a setting, the seed, the spread, the
  *   label), duplicate(index), remove(index)
- * @returns {{element, sync(lesson, runs), stability(lesson, hessian)}} runs: [{key, label, color, marker}]
+ * @returns {{element, sync(lesson, runs, display): string, stability(lesson, hessian)}} runs: [{key, label, color,
+ *   marker}]; sync returns the key of the columns shown (it changes when the columns are built again)
  */
 export function createHyper(config, on) {
   const element = h("div", { class: "tj-hyper" });
@@ -60,7 +62,7 @@ export function createHyper(config, on) {
     return { row: slider.element, get: () => slider.value, set: (v) => slider.set(v) };
   }
 
-  function column(lesson, index, look) {
+  function column(lesson, index, look, display) {
     const run = lesson.runs[index];
     const { key, label, color } = look;
     const name = h("input", { type: "text", class: `tj-run-label tj-${key}-label`, value: run.label,
@@ -85,13 +87,28 @@ export function createHyper(config, on) {
     const rows = [head];
     const mine = {};
     const table = settingsOf(config, lesson.convention, run.optimizer, run.settings.schedule);
+    let shown = 0;
     for (const [name_, spec] of Object.entries(table)) {
+      if (!shows(display, name_, run.optimizer)) continue; // a compact page shows only the controls it names
+      shown += 1;
       if (name_ === "schedule") rows.push(h("div", { class: "tj-run-part", text: "learning rate over the steps" }));
       if (name_ === "sigma") rows.push(h("div", { class: "tj-run-part", text: "gradient noise" }));
       const entry = control(index, key, name_, spec, run.settings[name_]);
       mine[name_] = entry;
       rows.push(entry.row);
     }
+    noisy[index] = [];
+    if (shows(display, "sigma", run.optimizer)) noisy[index] = noiseRows(lesson, index, key, label, mine, rows);
+    notes[index] = h("div", { class: `tj-stability tj-${key}-stability` });
+    rows.push(notes[index]);
+    controls[index] = mine;
+    return h("div", { class: `tj-hyper-column tj-run tj-run-${key}`, role: "group", "aria-label": `${label} settings`,
+      style: `border-top-color:${color}`, hidden: shown === 0 }, ...rows);
+  }
+
+  // The seed and the number of seeds of a run's noise, shown while it has noise (without it every seed is one path).
+  function noiseRows(lesson, index, key, label, mine, rows) {
+    const run = lesson.runs[index];
     const seed = h("input", { type: "number", class: `tj-seed tj-${key}-seed`, min: "0", max: String(SEED_HIGH),
       step: "1", "aria-label": `${label} seed`, title: "the noise's seed: runs with one seed meet the same draws" });
     seed.value = String(run.seed);
@@ -108,26 +125,22 @@ export function createHyper(config, on) {
       onChange: (v) => on.setting(index, "spread", v) });
     mine.spread = { get: () => spread.value, set: (v) => spread.set(v) };
     rows.push(spread.element);
-    noisy[index] = [seedRow, spread.element]; // shown while the run has noise: without it every seed is one path
-    notes[index] = h("div", { class: `tj-stability tj-${key}-stability` });
-    rows.push(notes[index]);
-    controls[index] = mine;
-    return h("div", { class: `tj-hyper-column tj-run tj-run-${key}`, role: "group", "aria-label": `${label} settings`,
-      style: `border-top-color:${color}` }, ...rows);
+    return [seedRow, spread.element];
   }
 
   return {
     element,
     /** The columns of the lesson's runs (built again only when what they show changes: not on a slider move). */
-    sync(lesson, looks) {
+    sync(lesson, looks, display) {
       const next = JSON.stringify([lesson.convention, lesson.runs.map((r, i) => [r.optimizer, r.settings.schedule,
-        r.label, looks[i].key, looks[i].label, looks[i].color])]);
+        r.label, looks[i].key, looks[i].label, looks[i].color]), display.controls]);
       if (next !== structure) {
         structure = next;
         controls = [];
         notes = [];
         noisy = [];
-        element.replaceChildren(...lesson.runs.map((_, i) => column(lesson, i, looks[i])));
+        element.replaceChildren(...lesson.runs.map((_, i) => column(lesson, i, looks[i], display)));
+        element.hidden = !element.querySelector(".tj-hyper-column:not([hidden])");
       }
       lesson.runs.forEach((run, i) => {
         for (const [name, entry] of Object.entries(controls[i])) {
@@ -137,6 +150,7 @@ export function createHyper(config, on) {
         const quiet = !(run.settings.sigma > 0);
         for (const row of noisy[i]) if (row.hidden !== quiet) row.hidden = quiet;
       });
+      return structure;
     },
     /** "stable for η < 0.5 = 2/λmax (λmax = 4): η is inside" under each run with a limit here. */
     stability(lesson, hessian) {

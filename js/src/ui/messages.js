@@ -2,12 +2,11 @@
 // (from a link, Python or a control) and per path that diverged or left the plot. Text that did not change is not
 // written again: each write costs the page a layout.
 import { pyG } from "../core/format.js";
-import { drawnUntil } from "../figures/plot.js";
 import { h } from "./dom.js";
 
 /**
  * @param {object} config state.config()
- * @returns {{readout, message, showReadout(lines), show(lesson, results, objective, notes, bad)}} results: one
+ * @returns {{readout, message, showReadout(lines), show(lesson, results, window, notes, bad)}} results: one
  *   per run, {label, run} (core/runs.js)
  */
 export function createMessages(config) {
@@ -26,22 +25,22 @@ export function createMessages(config) {
       shownReadout = text;
       readout.replaceChildren(...lines.map(([name, line]) => h("div", {}, h("b", { text: name }), line)));
     },
-    /** The notes (in red when `bad`), then why a path is not drawn to its end. */
-    show(lesson, results, objective, notes, bad = false) {
+    /**
+     * The notes (in red when `bad`), then why a path is not drawn to its end: `window` is the plot's (its ends: the
+     * last step drawn of each run, in the lesson's order).
+     */
+    show(lesson, results, window, notes, bad = false) {
       const lines = notes.map((text) => [bad ? "tj-msg-bad" : "tj-msg-note", text]);
-      for (const { label: name, run: r } of results) {
-        if (!r) continue;
+      results.forEach(({ label: name, run: r }, i) => {
+        if (!r) return;
         if (r.divergedAt !== null) {
           lines.push(["tj-msg-bad", `${name} diverged at step ${r.divergedAt}: |x| passed ${bound}; drawn up to `
             + "where it left the plot."]);
-        } else {
-          const left = drawnUntil(r, objective.xlim, objective.ylim);
-          if (left < lesson.steps) {
-            lines.push(["tj-msg-bad", `${name} left the plot at step ${left} and is still outside it after `
-              + `${lesson.steps} steps.`]);
-          }
+        } else if (window && window.ends[i] < lesson.steps) {
+          lines.push(["tj-msg-bad", `${name} left the plot at step ${window.ends[i]} and is still outside it after `
+            + `${lesson.steps} steps: it is on its way out, so the plot does not stretch to hold it.`]);
         }
-      }
+      });
       const text = JSON.stringify(lines);
       if (text === shownMessage) return;
       shownMessage = text;
