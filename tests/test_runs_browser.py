@@ -84,7 +84,9 @@ def test_each_run_has_its_own_sliders(page, server):
     moved = link_lesson(page)
     assert moved.run_of(0).hyperparameters["eta"] == 0.4 and moved.run_of(1).hyperparameters["eta"] < 0.6
     wait_for(page, lambda: readout(page) == moved.readout(), "the readout to follow")
-    # a schedule for the first run only: its parameters appear in its column
+    # a schedule for the first run only: unfolded under its sliders, its parameters appear in its column
+    assert not page.locator(".tj-gd-1-schedule").is_visible()  # folded while the run has no schedule or noise
+    page.click(".tj-gd-1-more > summary")
     page.select_option(".tj-gd-1-schedule", "exponential")
     wait_for(page, lambda: page.locator(".tj-gd-1-decay").count() == 1, "the schedule's parameter")
     assert page.locator(".tj-gd-2-decay").count() == 0

@@ -128,6 +128,8 @@ export const APP_CSS = `
 .tj-app .tj-run-head button { padding: 0 6px; min-width: 26px; }
 .tj-run-part { color: var(--tj-fg2); font-size: 0.88em; margin-top: 2px; border-bottom: 1px solid var(--tj-grid); }
 .tj-app .tj-seed { width: 120px; }
+.tj-run-more > summary { cursor: pointer; }
+.tj-run-more > * + * { margin-top: 4px; }
 .tj-stability.tj-inside { color: var(--tj-ok); }
 .tj-stability.tj-outside { color: var(--tj-error); }
 .tj-linkrow { display: flex; align-items: center; gap: 6px; margin-top: 10px; }

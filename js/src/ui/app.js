@@ -90,6 +90,7 @@ export function createApp(el, model) {
   const scrubber = createScrubber(lesson.steps, guard(() => scheduleDraw()));
   const messages = createMessages(config);
   const hyper = createHyper(config, {
+    resized: () => arrangement.relayout(),
     setting: guard((index, name, value) => change(L.withSetting(config, lesson, index, name, value))),
     duplicate: guard((index) => {
       if (lesson.runs.length >= config.maxRuns) return say([`At most ${config.maxRuns} runs at once: remove one first.`]);

@@ -23,6 +23,7 @@ const SEED_HIGH = 2 ** 32 - 1;
 export function createHyper(config, on) {
   const element = h("div", { class: "tj-hyper" });
   let structure = null, controls = [], notes = [], noisy = [];
+  const unfolded = new Set(); // the runs (by key) whose schedule and noise the hand unfolded
 
   function control(index, key, name, spec, value) {
     const symbol = config.symbols[name] ?? name;
@@ -87,18 +88,36 @@ export function createHyper(config, on) {
     const rows = [head];
     const mine = {};
     const table = settingsOf(config, lesson.convention, run.optimizer, run.settings.schedule);
-    let shown = 0;
+    // The schedule and the noise fold under one line while the run has neither (the book's comparisons mostly move
+    // a hyperparameter): a column of sliders that short keeps every run's beside the plot on a projector.
+    const plain = (run.settings.schedule ?? "constant") === "constant" && !(run.settings.sigma > 0);
+    const more = h("details", { class: `tj-run-more tj-${key}-more`, open: !plain || unfolded.has(key) },
+      h("summary", { class: "tj-run-part", text: "learning-rate schedule, gradient noise" }));
+    more.addEventListener("toggle", () => {
+      if (more.open) unfolded.add(key);
+      else unfolded.delete(key);
+      on.resized?.(); // the column's height changed: the layout may put the sliders in more columns
+    });
+    let shown = 0, folded = 0;
     for (const [name_, spec] of Object.entries(table)) {
       if (!shows(display, name_, run.optimizer)) continue; // a compact page shows only the controls it names
       shown += 1;
-      if (name_ === "schedule") rows.push(h("div", { class: "tj-run-part", text: "learning rate over the steps" }));
-      if (name_ === "sigma") rows.push(h("div", { class: "tj-run-part", text: "gradient noise" }));
+      const into = name_ === "schedule" || name_ === "sigma" || folded ? more : null;
+      if (into) folded += 1;
+      const at = into ? { push: (...nodes) => more.append(...nodes) } : rows;
+      if (name_ === "schedule") at.push(h("div", { class: "tj-run-part", text: "learning rate over the steps" }));
+      if (name_ === "sigma") at.push(h("div", { class: "tj-run-part", text: "gradient noise" }));
       const entry = control(index, key, name_, spec, run.settings[name_]);
       mine[name_] = entry;
-      rows.push(entry.row);
+      at.push(entry.row);
     }
     noisy[index] = [];
-    if (shows(display, "sigma", run.optimizer)) noisy[index] = noiseRows(lesson, index, key, label, mine, rows);
+    if (shows(display, "sigma", run.optimizer)) {
+      const noise = [];
+      noisy[index] = noiseRows(lesson, index, key, label, mine, noise);
+      more.append(...noise);
+    }
+    if (more.childNodes.length > 1) rows.push(more);
     notes[index] = h("div", { class: `tj-stability tj-${key}-stability` });
     rows.push(notes[index]);
     controls[index] = mine;
