@@ -6,8 +6,9 @@
 One command, 7 to 9 minutes on 2 cores. It serves, each with its own Voila and preheated kernels:
 
 - the new app (this checkout on PYTHONPATH, ``trajectories serve``, pool of 2): one optimizer (RMSProp, 20 steps,
-  keys on ``.tj-eta``), four optimizers (gd, momentum, rmsprop, adam; keys on ``.tj-rmsprop-eta``) at 20 and at
-  500 steps, opened from preset links;
+  keys on ``.tj-eta``; also with step 3 highlighted, its arrows and the step inspector following each key, and
+  with the inspector folded), four optimizers (gd, momentum, rmsprop, adam; keys on ``.tj-rmsprop-eta``) at 20
+  and at 500 steps, opened from preset links;
 - today's app, the ipympl app at git commit ``c5e3e1a`` (``--baseline-ref``), the last commit before the front
   end moved to the browser: the benchmark checks it out into a temporary ``git worktree add --detach``, serves it
   with ``trajectories serve`` from that checkout, and removes the worktree at the end; the same three pages
@@ -134,6 +135,7 @@ class Variant:
     kind: str  # how a change shows: "svg" (path d), "canvas" (ipympl pixels), "img" (inline backend)
     watch: str  # what to watch for the change
     ready: str  # JS expression: the page is ready to be measured
+    setup: tuple = ()  # keys pressed once the page is ready, (selector, key, times): the step highlighted
     page: Any = None
     context: Any = None
     ws_urls: list[str] = field(default_factory=list)
@@ -179,6 +181,13 @@ def variants(with_old: bool) -> list[Variant]:
                 "true"),
         Variant("new1", "new app, 1 optimizer, 20 steps", "new", "?optimizer=rmsprop", ".tj-eta", "svg", PATH,
                 NEW_READY.format(path=PATH)),
+        # the same page at a highlighted step: the arrows and the step inspector follow each key too (folded, the
+        # inspector keeps only its one line: what the table itself costs a key)
+        Variant("new1_step", "new app, 1 optimizer, 20 steps, step 3 inspected", "new", "?optimizer=rmsprop",
+                ".tj-eta", "svg", PATH, NEW_READY.format(path=PATH), setup=((".tj-step", "ArrowRight", 3),)),
+        Variant("new1_fold", "new app, 1 optimizer, 20 steps, step 3, inspector folded", "new",
+                "?optimizer=rmsprop", ".tj-eta", "svg", PATH, NEW_READY.format(path=PATH),
+                setup=((".tj-step", "ArrowRight", 3), (".tj-inspector summary", "Enter", 1))),
         Variant("new4", "new app, 4 optimizers, 20 steps", "new", f"?optimizer={FOUR}", ".tj-rmsprop-eta", "svg",
                 PATH, NEW_READY.format(path=PATH)),
         Variant("new4_500", "new app, 4 optimizers, 500 steps", "new", f"?optimizer={FOUR}&steps=500",
@@ -215,7 +224,8 @@ def layout_variants() -> list[Variant]:
     return out
 
 
-PAIRS = [("old1", "new1"), ("old4", "new4"), ("old4_500", "new4_500"), ("naive", "new1"), ("new1", "floor")]
+PAIRS = [("old1", "new1"), ("old4", "new4"), ("old4_500", "new4_500"), ("naive", "new1"), ("new1", "floor"),
+         ("new1_step", "new1"), ("new1_step", "new1_fold")]
 NAIVE_EVERY = 4  # a naive move takes seconds: it takes part in every 4th round only, to keep the run short
 TARGETS_MS = {"new1": 8.0, "new4": 12.0, "new4_500": 16.0}  # new4_500's is under load
 RATIO_TARGET = 5.0
@@ -472,6 +482,10 @@ def open_variant(browser, v: Variant, urls: dict[str, str]) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"{v.label} was not ready within {PAGE_TIMEOUT_MS / 1000:g} s")
         time.sleep(0.1)
+    for selector, key, times in v.setup:
+        v.page.focus(selector)
+        for _ in range(times):
+            v.page.keyboard.press(key)
     v.page.wait_for_timeout(500)
 
 

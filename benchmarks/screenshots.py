@@ -16,7 +16,8 @@ The screens are ``tests/pages.py``'s ``SCREENS`` (1280 x 720 for a projector, 12
 1440 x 900, 1920 x 1080, a 390 x 844 phone, a touch device); JupyterLab is shot at 1440 x 900 only. Files are named
 ``<host>-<width>x<height>-<theme>.png``, e.g. ``served-1280x800-light.png``, saved with 256 colours to keep them
 small. The README's pictures come from here too (``--readme``): ``app.png`` (the app at 1280 x 800 with three
-optimizers, scrubbed to step 4 so the step's arrows show), ``page-dark.png``, ``landscape.png`` and ``formula.png``
+optimizers, scrubbed to step 4 so the step's arrows show), ``page-dark.png``, ``landscape.png``, ``inspector.png``
+(the book's RMSProp at step 3 on a 1920 x 1080 screen, the step inspector beside the plot) and ``formula.png``
 (``?optimizer=gd,adagrad``, gd at eta 0.02, which the steep start caps, AdaGrad at 1.5, 30 steps from (-2.5, 2), with
 ``x1^4 + x2^2`` typed in the formula field, key by key).
 
@@ -124,7 +125,7 @@ def shoot_lab(browser, query: str, themes, out: Path) -> None:
 
 def shoot_readme(browser, urls: dict[str, str], out: Path) -> None:
     """The README's pictures: the app at 1280 x 800 (step 4 highlighted), the dark page, the Landscape tab,
-    a formula."""
+    a formula, the step inspector at 1920 x 1080."""
     with screen_context(browser, "laptop") as context:
         page = watched(context)
         open_app(page, f"{urls['light']}?optimizer=momentum,adagrad,rmsprop")
@@ -155,6 +156,16 @@ def shoot_readme(browser, urls: dict[str, str], out: Path) -> None:
                                timeout=TIMEOUT_MS)
         page.locator(".tj-formula-input").blur()
         save(page, out / "formula.png")
+    with screen_context(browser, "full-hd") as context:  # the step inspector beside the plot, step 3 of RMSProp
+        page = watched(context)
+        open_app(page, f"{urls['light']}?optimizer=rmsprop")
+        page.focus(".tj-step")
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.querySelector('.tj-insp-summary').textContent.includes('step 3')",
+                               timeout=TIMEOUT_MS)
+        page.locator(".tj-step").blur()
+        save(page, out / "inspector.png")
 
 
 def names(text: str, allowed) -> list[str]:

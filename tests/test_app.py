@@ -148,6 +148,24 @@ def test_export_offers_play_as_a_gif_made_by_the_kernel(monkeypatch):
         assert content["id"] == 4 and content["error"].startswith("The '") and buffers == []
 
 
+def test_export_holds_the_step_inspector_the_page_shows(monkeypatch):
+    app = App()
+    sent = Sent(app, monkeypatch)
+    page_sends(app, make_lesson("gd,momentum", steps=10))
+    app.widget._handle_custom_msg({"type": "export", "id": 3, "kind": "trajectories", "step": 2,
+                                   "inspector": "momentum"}, [])
+    (content, buffers), = sent.messages
+    assert content["name"] == "gd_eta0.4_vs_momentum_eta0.6_beta0.5_steps10_step2_inspector-momentum.svg"
+    assert bytes(buffers[0]) == ex.figure_bytes(app.lesson, loss=True, step=2, inspector="momentum")
+    assert b'id="tj-inspector"' in bytes(buffers[0])
+    sent.messages.clear()
+    app.widget._handle_custom_msg({"type": "export", "id": 4, "kind": "trajectories", "step": 2,
+                                   "inspector": "<script>"}, [])
+    (content, buffers), = sent.messages
+    assert content == {"type": "download", "id": 4, "error": "The 'inspector' parameter must be one of 'gd', "
+                                                             "'momentum'. Got '<script>' instead."}
+
+
 def test_a_failed_export_says_why_on_the_page(monkeypatch):
     app = App()
     sent = Sent(app, monkeypatch)

@@ -189,3 +189,29 @@ def test_doc_example_runs():
     import trajectories.engine
 
     assert doctest.testmod(trajectories.engine).failed == 0
+
+
+def test_the_engine_records_the_gradient_it_read_and_nesterovs_look_ahead():
+    obj = get_objective("quadratic")
+    t = run("rmsprop", steps=6)
+    for step in range(6):
+        np.testing.assert_array_equal(t.gradients[step], obj.grad(*t.points[step]))
+    assert t.lookahead is None
+    n = run("nesterov", steps=6, eta=0.3, beta=0.5)
+    for step in range(6):
+        look = n.points[step] - 0.3 * 0.5 * n.state["v"][step]
+        np.testing.assert_array_equal(n.lookahead[step], look)
+        np.testing.assert_array_equal(n.gradients[step], obj.grad(*look))
+    assert run("nesterov", convention="torch").lookahead is None  # torch reads at x
+    # a batch (a landscape's grid) does not keep them: they would cost it a fifth more time and memory
+    batch = run("nesterov", eta=np.array([0.1, 0.3]), steps=6)
+    assert batch.gradients is None and batch.lookahead is None
+
+
+def test_a_diverged_run_keeps_the_gradient_that_sent_it_away():
+    t = run("gd", eta=0.6, steps=60)
+    d = t.diverged_at
+    np.testing.assert_array_equal(t.gradients[d - 1], get_objective("quadratic").grad(*t.points[d - 1]))
+    assert np.isnan(t.gradients[d:]).all() and np.isnan(t.effective_lr[d - 1]).all()
+    data = t.to_dict()
+    assert data["gradients"][d] == [None, None] and data["lookahead"] is None

@@ -164,8 +164,14 @@ def test_export_downloads_the_command_lines_file(page, server, tmp_path):
         page.keyboard.press("ArrowRight")
     with page.expect_download(timeout=TIMEOUT_MS) as info:
         page.click(".tj-export")
+    # the step inspector beside the plot travels too (open, as it is when the page opens)
+    assert info.value.suggested_filename == "rmsprop_eta0.3_gamma0.51_steps30_step3_inspector.svg"
+    assert Path(info.value.path()).read_bytes() == _cli_file(tmp_path, query.replace("0.5", "0.51"), "--step", "3",
+                                                             "--inspector")
+    page.click(".tj-inspector summary")  # folded away, it is not in the file
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        page.click(".tj-export")
     assert info.value.suggested_filename == "rmsprop_eta0.3_gamma0.51_steps30_step3.svg"
-    assert Path(info.value.path()).read_bytes() == _cli_file(tmp_path, query.replace("0.5", "0.51"), "--step", "3")
     assert "Downloaded" in page.inner_text(".tj-export-output") and page.errors == []
 
 
@@ -183,8 +189,9 @@ def test_export_sends_the_step_the_plot_draws(page, server, tmp_path):
     assert value(page, ".tj-step") == 1
     with page.expect_download(timeout=TIMEOUT_MS) as info:
         page.click(".tj-export")
-    assert info.value.suggested_filename == "gd_eta0.4_vs_momentum_eta0.6_beta0.5_steps1_step1.svg"
-    assert Path(info.value.path()).read_bytes() == _cli_file(tmp_path, query.replace("500", "1"), "--step", "1")
+    assert info.value.suggested_filename == "gd_eta0.4_vs_momentum_eta0.6_beta0.5_steps1_step1_inspector-gd.svg"
+    assert Path(info.value.path()).read_bytes() == _cli_file(tmp_path, query.replace("500", "1"), "--step", "1",
+                                                             "--inspector", "gd")
     assert "Export failed" not in page.inner_text(".tj-export-output") and page.errors == []
 
 

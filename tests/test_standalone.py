@@ -168,12 +168,13 @@ def test_export_downloads_the_figure_as_drawn_and_says_so(offline, html_file, tm
         page.keyboard.press("ArrowRight")
     with page.expect_download():
         page.click(".tj-export")
-    assert page.inner_text(".tj-export-command") == f"{command} --step 3"
-    _runs_as_the_kernels_export(f"{command} --step 3", lesson, 3, tmp_path)
+    assert page.inner_text(".tj-export-command") == f"{command} --step 3 --inspector gd"  # and the inspector
+    _runs_as_the_kernels_export(f"{command} --step 3 --inspector gd", lesson, 3, tmp_path, "gd")
     assert page.outside == [] and page.errors == []
 
 
-def _runs_as_the_kernels_export(command: str, lesson: Lesson, step: int | None, folder: Path) -> None:
+def _runs_as_the_kernels_export(command: str, lesson: Lesson, step: int | None, folder: Path,
+                                inspector: str | None = None) -> None:
     """The command, run as typed, writes the file the app's Export gives when a kernel is there."""
     import shlex
 
@@ -186,8 +187,8 @@ def _runs_as_the_kernels_export(command: str, lesson: Lesson, step: int | None, 
     out.mkdir()
     assert cli.main([*argv[1:], "-o", str(out)]) == 0
     [written] = out.iterdir()
-    assert written.name == file_name(lesson, "svg", step)
-    assert written.read_bytes() == figure_bytes(lesson, loss=True, format="svg", step=step)
+    assert written.name == file_name(lesson, "svg", step, inspector)
+    assert written.read_bytes() == figure_bytes(lesson, loss=True, format="svg", step=step, inspector=inspector)
 
 
 def test_the_page_follows_a_dark_system_theme(browser, html_file):

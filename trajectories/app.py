@@ -198,25 +198,29 @@ class App:
             raise ValueError(f"The 'callback' parameter must be callable. Got {callback!r} instead.")
         self._observers.append(callback)
 
-    def export(self, *, step: int | None = None, format: str = "svg") -> tuple[str, bytes]:
+    def export(self, *, step: int | None = None, format: str = "svg",
+               inspector: str | None = None) -> tuple[str, bytes]:
         """File name and bytes of the figure on screen, as Export downloads it: ``trajectories export ... --loss``
-        with the app's settings (and ``--step N`` when a step is highlighted), without ``--loss`` when the page
-        hides its panels, with ``--style slides`` in presenter mode and ``--view window`` when it shows the
-        objective's window; or Play as a GIF or an MP4 (``format="gif"``, ``"mp4"``): ``trajectories export ...
-        --format gif``, every step, the book's style."""
+        with the app's settings (and ``--step N`` when a step is highlighted, ``--inspector NAME`` when the step
+        inspector shows that optimizer's step), without ``--loss`` when the page hides its panels, with ``--style
+        slides`` in presenter mode and ``--view window`` when it shows the objective's window; or Play as a GIF or an
+        MP4 (``format="gif"``, ``"mp4"``): ``trajectories export ... --format gif``, every step, the book's style."""
         from .figures import ANIMATIONS, animation_bytes, figure_bytes, file_name
 
         format = check_name(format, "format", EXPORTS)
         check_int(step, "step", 0, self._lesson.steps, none=True)
+        if inspector is not None:
+            check_name(inspector, "inspector", self._lesson.optimizers)
         if format in ANIMATIONS:
-            if step is not None:
-                raise ValueError(f"The 'step' parameter highlights one step of a still figure; an animation shows "
-                                 f"every step. Got step={step!r} with format {format!r}.")
+            if step is not None or inspector is not None:
+                which = f"step={step!r}" if step is not None else f"inspector={inspector!r}"
+                raise ValueError(f"The 'step' and 'inspector' parameters show one step of a still figure; an "
+                                 f"animation shows every step. Got {which} with format {format!r}.")
             return file_name(self._lesson, format), animation_bytes(self._lesson, format=format)
         shown = self.display
-        return (file_name(self._lesson, format, step),
+        return (file_name(self._lesson, format, step, inspector),
                 figure_bytes(self._lesson, loss=shown.panels, format=format, step=step, view=shown.view,
-                             style="slides" if shown.presenter else "d2l"))
+                             style="slides" if shown.presenter else "d2l", inspector=inspector))
 
     def export_landscape(self, settings: dict[str, Any]) -> tuple[str, bytes]:
         """File name and SVG of the Landscape tab's map for the tab's ``settings`` (run: the run's index, else
@@ -288,7 +292,8 @@ class App:
                 (name, data), mime = self.export_landscape(content), MIME["svg"]
             else:
                 format = content.get("format", "svg")
-                name, data = self.export(step=content.get("step"), format=format)
+                name, data = self.export(step=content.get("step"), format=format,
+                                         inspector=content.get("inspector"))
                 mime = MIME[format]
                 if format in ("gif", "mp4"):  # an animation: the page shows the alt text to copy with it
                     from .animation import alt_text

@@ -19,6 +19,7 @@ from typing import Any
 
 from . import animation, figures, landscape, serve
 from .display import CONTROLS, Display, check_controls
+from .inspector import inspect
 from .lesson import Lesson, make_lesson, optimizer_names
 from .objectives import OBJECTIVES
 from .specs import CONVENTIONS, RULES, SCHEDULE_SPECS, SCHEDULES, SPECS, check_name, parse_pair, settings, sigma_spec
@@ -162,6 +163,15 @@ def _add_link(p: argparse.ArgumentParser) -> None:
 def _cmd_run(args: argparse.Namespace) -> int:
     lesson, _ = link_lesson(args, args.optimizer)
     trajectories = lesson.run()
+    if args.step is not None:
+        if len(lesson.runs) != 1 or lesson.runs[0].spread > 1:
+            raise ValueError(f"The 'step' option inspects one run: give one optimizer or --run. Got "
+                             f"{len(lesson.runs)} runs ({', '.join(lesson.labels)}) instead."
+                             if len(lesson.runs) != 1 else "The 'step' option inspects one run, not a spread over "
+                             f"seeds. Got spread={lesson.runs[0].spread} instead.")
+        inspection = inspect(next(iter(trajectories.values())), args.step)
+        print(json.dumps(inspection.to_dict(), ensure_ascii=False) if args.json else inspection.table())
+        return 0
     if args.json:
         data = {label: t.to_dict() for label, t in trajectories.items()}
         print(json.dumps(next(iter(data.values())) if len(data) == 1 else data))
@@ -179,11 +189,17 @@ def _add_run(sub: Any) -> None:
     p = sub.add_parser("run", help="run optimizers and print the book's line for each",
                        description="Print where each run ends in the book's words (epoch 20, x1: ..., x2: ...): one "
                                    "line for one run, else one per run after its label. Several runs: 'gd,momentum', "
-                                   "--run gd:eta=0.4 --run gd:eta=0.6, or --link.")
+                                   "--run gd:eta=0.4 --run gd:eta=0.6, or --link.",
+                       epilog="examples: trajectories run rmsprop --eta 0.4 --gamma 0.9 | "
+                              "trajectories run rmsprop --step 3 (the update at step 3, with its numbers) | "
+                              "trajectories run adam --step 3 --json")
     p.add_argument("optimizer", nargs="?", help=f"one or more of {', '.join(RULES)}, separated by commas")
     add_settings(p)
     _add_link(p)
-    p.add_argument("--json", action="store_true", help="print the whole trajectory as JSON (by label for several)")
+    p.add_argument("--step", type=int, help="print the update from point STEP to the next in the book's notation "
+                                            "with this step's numbers (the app's step inspector); one run only")
+    p.add_argument("--json", action="store_true", help="print the whole trajectory as JSON (by label for several; "
+                                                       "with --step: that step)")
     p.set_defaults(func=_cmd_run)
 
 
@@ -207,6 +223,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
             print(path)
         return 0
     lesson, display = export_lesson(args)
+    inspector = args.inspector
+    if inspector is not None:
+        if args.step is None:
+            raise ValueError("The '--inspector' option shows one step: give --step N as well. Got no --step.")
+        inspector = inspector or lesson.optimizers[0]
     page = {}
     fmt = figures.target(args.output, lesson, args.format, args.step)[1]
     if fmt in ("html", "mjs"):
@@ -218,7 +239,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             raise ValueError(f"The '{flag}' option applies to --format html and mjs only (for slides use --style "
                              f"slides, for the panels --loss). Got --format {fmt} instead.")
     path = figures.export(lesson, args.output, style=args.style, loss=args.loss, format=args.format, text=args.text,
-                          step=args.step, view=display.view, seconds=args.seconds, **page)
+                          step=args.step, view=display.view, inspector=inspector, seconds=args.seconds, **page)
     print(path)
     if path.suffix.lstrip(".") in animation.ANIMATIONS:  # a page's alt text (or a video's aria-label), ready to copy
         print(f"alt: {animation.alt_text(lesson)}")
@@ -258,6 +279,9 @@ def _add_export(sub: Any) -> None:
     p.add_argument("--seconds", type=float, default=animation.DEFAULT_SECONDS,
                    help=f"gif and mp4: seconds per step, {animation.SECONDS[0]:g} to {animation.SECONDS[1]:g} "
                         f"(default {animation.DEFAULT_SECONDS:g}); one frame per step, from the start to the end")
+    p.add_argument("--inspector", nargs="?", const="", metavar="OPTIMIZER",
+                   help="with --step: add the step inspector under the figure, the update at that step in the book's "
+                        "notation with its numbers (of OPTIMIZER, default the first shown)")
     p.add_argument("--view", choices=figures.VIEWS, help="fit (default): the objective's window grows to hold every "
                    "path that stays near it, and a run that diverges is drawn up to where it leaves, as in the app; "
                    "window: the objective's window, whatever the paths do")

@@ -38,6 +38,12 @@ class Trajectory:
     diverged_at: Any  # int or None for one run; for a batch, an int array with -1 where the run did not diverge
     batch_shape: tuple[int, ...] = field(default=())
     rates: np.ndarray | None = None  # (..., steps): eta_t, the scheduled learning rate of each step (None: no eta)
+    # A single run keeps what each step read (the step inspector shows it); a batch, such as a landscape's grid,
+    # does not: writing them would cost it a fifth more time and memory.
+    # (steps, 2): the gradient of f each step read, entry t - 1 for step t, before any noise (added after it is
+    # kept: rules.sgd_noise, the runs' sigma); kept for the step that diverged, NaN after it
+    gradients: np.ndarray | None = None
+    lookahead: np.ndarray | None = None  # (steps, 2): where Nesterov (d2l) read it, x - eta beta v; else None
 
     @property
     def final(self) -> np.ndarray:
@@ -125,6 +131,7 @@ class Trajectory:
             "points": plain(self.points), "losses": plain(self.losses),
             "state": {k: plain(v) for k, v in self.state.items()},
             "effective_lr": plain(self.effective_lr), "diverged_at": plain(self.diverged_at),
+            "gradients": plain(self.gradients), "lookahead": plain(self.lookahead),
         }
 
 
@@ -220,6 +227,9 @@ def _run(rule, obj, convention, hp, x0, steps, seed, batch) -> Trajectory:
     points = np.empty((steps + 1, 2) + batch)
     states = {name: np.empty((steps + 1, 2) + batch) for name in state._fields}
     lrs = None
+    grads = None if batch else np.empty((steps, 2))
+    # Only a rule that reads its gradient away from x (Nesterov's look-ahead under d2l) keeps where it read it.
+    reads = np.empty((steps, 2)) if look and convention == "d2l" and not batch else None
     points[0] = x
     for name in state._fields:
         states[name][0] = 0.0
@@ -230,10 +240,12 @@ def _run(rule, obj, convention, hp, x0, steps, seed, batch) -> Trajectory:
         hp_t = hp if eta_t is None else dict(hp, eta=eta_t[t - 1])
         xg = look(x, state, hp_t, convention) if look else x
         g1, g2 = obj.grad(xg[0], xg[1])
-        g = np.empty_like(x)
+        g = np.empty_like(x) if grads is None else grads[t - 1]  # written where it is kept: no copy per step
         g[0], g[1] = g1, g2
+        if reads is not None:
+            reads[t - 1] = xg
         if xi is not None:
-            g = g + sigma * xi[t - 1]
+            g = g + sigma * xi[t - 1]  # a new array: the gradient kept is f's, before the noise
         x, state, lr = update(x, g, state, hp_t, t, convention)
         points[t] = x
         for name, value in zip(state._fields, state, strict=True):
@@ -261,6 +273,10 @@ def _run(rule, obj, convention, hp, x0, steps, seed, batch) -> Trajectory:
             np.copyto(a, np.nan, where=dead)
         if lrs is not None:
             np.copyto(lrs, np.nan, where=dead[1:])  # the rate of step t moved the point to t: gone with it
+        # The gradient of step t was read at point t - 1: the step that diverged keeps the one that sent it away.
+        for a in (grads, reads):
+            if a is not None:
+                np.copyto(a, np.nan, where=dead[:-1])
     rates = None
     if "eta" in hp:
         table = np.asarray(hp["eta"] if eta_t is None else eta_t, dtype=float)
@@ -280,5 +296,5 @@ def _run(rule, obj, convention, hp, x0, steps, seed, batch) -> Trajectory:
     return Trajectory(rule, obj, convention, hp, np.broadcast_to(x0, batch + (2,)), steps, seed,
                       front(points), front(losses, coord=False), {k: front(v) for k, v in states.items()},
                       None if lrs is None else front(lrs), diverged_at, batch,
-                      None if rates is None else front(rates, coord=False))
+                      None if rates is None else front(rates, coord=False), grads, reads)
 

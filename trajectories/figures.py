@@ -25,6 +25,7 @@ from .animation import ANIMATIONS, DEFAULT_SECONDS, alt_text, check_seconds, fra
 from .display import KEYS as DISPLAY_KEYS
 from .display import Display
 from .formula import slug
+from .inspector import inspect
 from .landscape import Landscape, check_landscape, summary
 from .lesson import MAX_NAME, Lesson, Run, make_lesson
 from .objectives import OBJECTIVES
@@ -66,15 +67,16 @@ STYLES: dict[str, Style] = {
 }
 
 
-def file_name(lesson: Lesson, format: str = "svg", step: int | None = None) -> str:
+def file_name(lesson: Lesson, format: str = "svg", step: int | None = None, inspector: str | None = None) -> str:
     """A file name that says what the figure shows: ``rmsprop_eta0.4_gamma0.9.svg``, ``gd_eta0.4_vs_gd_eta0.6.svg``.
 
     Each run: its optimizer with its hyperparameters (``eps`` only when not the default), a schedule that is not
     constant with the parameters that are not the default, the noise where not the optimizer's default, its seed
     when the runs' seeds differ, its spread; several runs joined by ``_vs_``. Then what differs from the book's
     setting: objective (a formula as ``f-`` and :func:`trajectories.formula.slug`), window, start, steps,
-    convention, the seed of noisy runs, highlighted step (from step 1 on). A name
-    past :data:`MAX_NAME` characters is cut and ends in the CRC-32 of the lesson's link, so it stays unique.
+    convention, the seed of noisy runs, highlighted step (from step 1 on), and the step inspector (``_inspector``,
+    ``_inspector-adam`` when several are shown). A name past :data:`MAX_NAME` characters is cut and ends in the
+    CRC-32 of the lesson's link, so it stays unique.
     """
     format = check_name(format, "format", FORMATS)
     seeds = {r.seed for r in lesson.runs}
@@ -121,6 +123,8 @@ def file_name(lesson: Lesson, format: str = "svg", step: int | None = None) -> s
         name += f"_seed{lesson.seed}"
     if step:  # step 0, where the app opens, is the start point: the name stays the plain one
         name += f"_step{step}"
+    if inspector is not None:
+        name += "_inspector" if len(lesson.optimizers) == 1 else f"_inspector-{inspector}"
     if len(name) > MAX_NAME:
         # CRC-32 of the link (zlib's; js/src/core/names.js computes the same): short, and the same on the page
         name = f"{name[:MAX_NAME - 9]}_{zlib.crc32(lesson.to_query().encode()):08x}"
@@ -137,7 +141,8 @@ def _num(value: Any) -> str:
 
 
 def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int | None = None,
-          figsize: tuple[float, float] | None = None, view: str | None = None) -> TraceFigure:
+          figsize: tuple[float, float] | None = None, view: str | None = None,
+          inspector: str | None = None) -> TraceFigure:
     """The app's figure of ``lesson`` in ``style``, with the loss panels if ``loss``, ready to :func:`render`.
 
     Parameters
@@ -154,6 +159,9 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
         "fit" grows the objective's window to hold every path that stays near it, as the book's
         ``show_trace_2d`` autoscales, and draws a run that diverges up to where it leaves (:mod:`trajectories.view`,
         the app's rule too); "window" keeps the objective's window.
+    inspector : str, optional
+        Add the step inspector of this optimizer under the figure: its update at ``step`` in the book's notation
+        with that step's numbers (:mod:`trajectories.inspector`). Needs ``step``; the figure grows to hold it.
     """
     from matplotlib.figure import Figure
 
@@ -165,10 +173,34 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
     check_int(step, "step", 0, lesson.steps, none=True)
     view = check_name("fit" if view is None else view, "view", VIEWS)
     size = figsize if figsize is not None else st.loss_figsize if loss else st.figsize
+    runs = lesson.run()
+    table = None
+    if inspector is not None:
+        from .plotting import InspectorTable
+
+        # an optimizer's name (its first run) or a run's label
+        shown = tuple(dict.fromkeys(lesson.optimizers + tuple(lesson.labels)))
+        check_name(inspector, "inspector", shown)
+        if step is None:
+            raise ValueError(f"The 'inspector' parameter needs a step to inspect: give step (0 to {lesson.steps}). "
+                             "Got step=None instead.")
+        label = inspector if inspector in runs else lesson.labels[lesson.optimizers.index(inspector)]
+        if lesson.runs[lesson.labels.index(label)].spread > 1:
+            raise ValueError(f"The 'inspector' parameter must name a single run, not a spread over seeds. Got "
+                             f"{inspector!r} instead.")
+        table = InspectorTable(inspect(runs[label], step), width=size[0], scale=st.scale)
     # Alone, the trajectory panel is laid out by constrained layout (as plotting does at the book's size); with
     # the side panels, plotting's fixed grid places them.
-    figure = Figure(figsize=size, layout=None if loss else "constrained")
-    trace = TraceFigure.from_lesson(lesson, figure, panels=bool(loss), step=step, view=view)
+    layout = None if loss else "constrained"
+    if table is None:
+        figure = target_figure = Figure(figsize=size, layout=layout)
+    else:  # the figure on top at its size, the table under it
+        width, height = table.size
+        figure = Figure(figsize=(max(size[0], width), size[1] + height), layout=layout)
+        target_figure, below = figure.subfigures(2, 1, height_ratios=(size[1], height))
+        table.draw(below)
+    trace = TraceFigure.from_lesson(lesson, target_figure, panels=bool(loss), trajectories=runs, step=step,
+                                    view=view)
     if st.scale != 1.0:
         _enlarge(trace, st.scale)
     label(trace)
@@ -256,12 +288,13 @@ def title_of(lesson: Lesson) -> str:
 
 
 def figure_bytes(lesson: Lesson, *, style: str = "d2l", loss: bool = False, format: str = "svg",
-                 text: str = "paths", step: int | None = None, view: str | None = None) -> bytes:
+                 text: str = "paths", step: int | None = None, view: str | None = None,
+                 inspector: str | None = None) -> bytes:
     """Build and :func:`render` the figure of ``lesson`` (see :func:`build` for the parameters)."""
     format = check_name(format, "format", IMAGES)
     check_name(text, "text", tuple(TEXT))
-    trace = build(lesson, style=style, loss=loss, step=step, view=view)
-    return render(trace.figure, format, text=text, title=title_of(lesson))
+    trace = build(lesson, style=style, loss=loss, step=step, view=view, inspector=inspector)
+    return render(trace.figure.get_figure(root=True), format, text=text, title=title_of(lesson))
 
 
 def animation_bytes(lesson: Lesson, *, style: str = "d2l", loss: bool = False, format: str = "gif",
@@ -315,7 +348,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def target(path: str | os.PathLike | None, lesson: Lesson, format: str | None,
-           step: int | None = None) -> tuple[Path, str]:
+           step: int | None = None, inspector: str | None = None) -> tuple[Path, str]:
     """Where to write and in which format: an explicit file, a folder (the file named by :func:`file_name`) or
     nothing (that name in the current folder); the format comes from ``format`` or the file's suffix."""
     if format is not None:
@@ -326,7 +359,7 @@ def target(path: str | os.PathLike | None, lesson: Lesson, format: str | None,
     if path is None or named_folder or Path(path).is_dir():
         folder = Path("." if path is None else path)
         fmt = format or "svg"
-        return folder / file_name(lesson, fmt, step), fmt
+        return folder / file_name(lesson, fmt, step, inspector), fmt
     p = Path(path)
     suffix = p.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
@@ -343,8 +376,8 @@ def target(path: str | os.PathLike | None, lesson: Lesson, format: str | None,
 
 def export(optimizer: str | Sequence[str] | Lesson | None = None, path: str | os.PathLike | None = None, *,
            style: str = "d2l", loss: bool = False, format: str | None = None, text: str = "paths",
-           step: int | None = None, view: str | None = None, seconds: float = DEFAULT_SECONDS,
-           runs: Sequence[Run | str] | None = None,
+           step: int | None = None, view: str | None = None, inspector: str | None = None,
+           seconds: float = DEFAULT_SECONDS, runs: Sequence[Run | str] | None = None,
            presenter: bool = False, controls: Sequence[str] | None = None, panels: bool = True,
            hyperparameters: Mapping[str, Mapping[str, Any]] | None = None,
            objective: str | None = None, condition: float | None = None, angle: float | None = None,
@@ -385,6 +418,9 @@ def export(optimizer: str | Sequence[str] | Lesson | None = None, path: str | os
         the objective's window.
     runs : sequence of Run or str, optional
         Runs written as in a link, ``["gd:eta=0.4", "gd:eta=0.6"]`` (or :class:`~trajectories.lesson.Run`).
+    inspector : str, optional
+        Add the step inspector of this optimizer (one of those shown) under the figure: its update at ``step`` in
+        the book's notation with that step's numbers. Needs ``step``.
     presenter, controls, panels
         How the page shows the lesson (``format="html"`` only): bigger type for a projector, the compact mode's
         controls (``("eta", "beta")``; ``()`` the plot alone), the loss panels (:class:`~trajectories.display.Display`).
@@ -409,23 +445,25 @@ def export(optimizer: str | Sequence[str] | Lesson | None = None, path: str | os
     lesson = make_lesson(optimizer, runs=runs, hyperparameters=hyperparameters, objective=objective,
                          condition=condition, angle=angle, start=start, steps=steps, convention=convention, seed=seed,
                          spread=spread, label=label, window=window, **hyper)
-    out, fmt = target(path, lesson, format, step)
+    out, fmt = target(path, lesson, format, step, inspector)
     display = Display(presenter=presenter, controls=controls, panels=panels, view=view or Display.view)
     if fmt not in ("html", "mjs") and (presenter or controls is not None or not panels):
         given = "presenter" if presenter else "controls" if controls is not None else "panels"
         raise ValueError(f"The '{given}' parameter applies to format='html' and 'mjs' only (for a figure for slides, "
                          f"style='slides'; for the panels, loss=True). Got format={fmt!r} instead.")
     if fmt in ANIMATIONS:
-        if step is not None:
-            raise ValueError(f"The 'step' parameter highlights one step of a still figure; an animation shows "
-                             f"every step. Got step={step!r} with format {fmt!r}.")
+        if step is not None or inspector is not None:
+            which = f"step={step!r}" if step is not None else f"inspector={inspector!r}"
+            raise ValueError(f"The 'step' and 'inspector' parameters show one step of a still figure; an animation "
+                             f"shows every step. Got {which} with format {fmt!r}.")
         data = animation_bytes(lesson, style=style, loss=loss, format=fmt, view=view, seconds=seconds)
     elif fmt == "html":
         data = html_page(lesson, display=display).encode("utf-8")
     elif fmt == "mjs":
         data = esm_module(lesson, display=display).encode("utf-8")
     else:
-        data = figure_bytes(lesson, style=style, loss=loss, format=fmt, text=text, step=step, view=view)
+        data = figure_bytes(lesson, style=style, loss=loss, format=fmt, text=text, step=step, view=view,
+                            inspector=inspector)
     make_folder(out.parent, "path")  # a folder named with a trailing "/"; the others exist already
     write_atomic(out, data)
     return out

@@ -18,13 +18,14 @@ from typing import Any
 
 import numpy as np
 from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, FigureBase
 from matplotlib.markers import MarkerStyle
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path
 from matplotlib.ticker import LogLocator, NullFormatter
 
 from .engine import Trajectory
+from .inspector import Inspection
 from .objectives import Objective, get_objective
 from .specs import check_int, check_name
 from .state import BOOK_CONTOUR, GRADIENT, Look, looks
@@ -236,8 +237,9 @@ class TraceFigure:
         if figure is None:
             # The app's layout is fixed below; the book-sized figure is laid out once by constrained layout.
             figure = Figure(figsize=APP_FIGSIZE) if panels else Figure(figsize=BOOK_FIGSIZE, layout="constrained")
-        if not isinstance(figure, Figure):
-            raise ValueError(f"The 'figure' parameter must be a matplotlib Figure or None. Got {figure!r} instead.")
+        if not isinstance(figure, FigureBase):
+            raise ValueError(f"The 'figure' parameter must be a matplotlib Figure (or SubFigure) or None. Got "
+                             f"{figure!r} instead.")
         self.figure = figure
         self.view = check_name(view, "view", VIEWS)
         self.panels = bool(panels)
@@ -540,3 +542,84 @@ def _arrow(patch: FancyArrowPatch, a: np.ndarray, b: np.ndarray, reach: float) -
         if length > reach:  # far beyond the window: keep the direction, spare the renderer huge coordinates
             b = a + (b - a) * (reach / length)
         patch.set_positions((float(a[0]), float(a[1])), (float(b[0]), float(b[1])))
+
+
+# ---- the step inspector, as a table under the figure ---------------------------------------------------------
+INSPECTOR_FONTSIZE = 8.0
+_PAD = 0.08  # inches between columns and around the table
+_ROW_GAP = 0.07  # inches between rows
+
+
+class InspectorTable:
+    """The step inspector as a table of mathtext: each line of the rule, then its numbers for x1 and x2.
+
+    Its size is measured before the figure is made (:attr:`size`, inches): the coordinates sit side by side when
+    the table fits in ``width`` that way, else under each other. :meth:`draw` puts it in a (sub)figure of that size.
+    """
+
+    def __init__(self, inspection: Inspection, *, width: float, scale: float = 1.0) -> None:
+        from matplotlib.backends.backend_agg import RendererAgg
+        from matplotlib.font_manager import FontProperties
+
+        if not isinstance(inspection, Inspection):
+            raise ValueError(f"The 'inspection' parameter must be an Inspection from trajectories.inspector.inspect()."
+                             f" Got {inspection!r} instead.")
+        self.inspection = inspection
+        self.fontsize = INSPECTOR_FONTSIZE * scale
+        i = inspection
+        self.title, self.note = i.title, i.note
+        self.rows = [(f"${il.line.tex}$", *(f"${v}$" for v in il.substituted_tex)) for il in i.lines]
+        renderer, prop = RendererAgg(8, 8, 72), FontProperties(size=self.fontsize)
+
+        def measure(text: str) -> tuple[float, float]:
+            w, h, _ = renderer.get_text_width_height_descent(text, prop, ismath="$" in text)
+            return w / 72, h / 72
+
+        cells = [[measure(c) for c in row] for row in self.rows]
+        self.line_height = measure("$x_1$")[1] + _ROW_GAP * scale
+        eq = max(c[0][0] for c in cells)
+        values = max(max(c[1][0], c[2][0]) for c in cells)
+        label = measure("$x_1$:")[0] + _PAD
+        side = 2 * _PAD + eq + 2 * (_PAD + values)
+        self.stacked = side > width
+        gap = _ROW_GAP * scale
+        if self.stacked:  # x1's numbers over x2's, beside the equation
+            heights = [max(c[0][1] + gap, 2 * (max(c[1][1], c[2][1], self.line_height - gap) + gap)) for c in cells]
+        else:
+            heights = [max(c[0][1], c[1][1], c[2][1]) + gap for c in cells]
+        self.heights = heights
+        self.columns = (_PAD, _PAD + eq + _PAD, _PAD + eq + _PAD + (label if self.stacked else values + _PAD))
+        self.top = _PAD + (1 if self.stacked else 2) * self.line_height  # the title, and the coordinates' heads
+        total_width = 2 * _PAD + eq + label + values if self.stacked else side
+        height = self.top + sum(heights) + (self.line_height if self.note else 0) + _PAD
+        self.size = (max(width, total_width), height)
+
+    def draw(self, figure: FigureBase) -> list[Any]:
+        """Draw the table into ``figure`` (a figure or subfigure of :attr:`size`); returns the text artists."""
+        w, h = self.size
+        ax = figure.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, w)
+        ax.set_ylim(h, 0)
+        ax.axis("off")
+        ax.set_gid("tj-inspector")
+        fs, grey = self.fontsize, "#333333"
+        texts = [ax.text(_PAD, _PAD, self.title, fontsize=fs, va="top", fontweight="bold")]
+        y = self.top
+        if not self.stacked:
+            for x, head in zip(self.columns[1:], ("$x_1$", "$x_2$"), strict=True):
+                texts.append(ax.text(x, _PAD + self.line_height, head, fontsize=fs, va="top", color=grey))
+        for row, height in zip(self.rows, self.heights, strict=True):
+            texts.append(ax.text(self.columns[0], y + height / 2, row[0], fontsize=fs, va="center"))
+            if self.stacked:
+                for k, value in enumerate(row[1:]):
+                    yk = y + (k + 0.5) * height / 2
+                    texts.append(ax.text(self.columns[1], yk, f"$x_{k + 1}$:", fontsize=fs, va="center",
+                                         color=grey))
+                    texts.append(ax.text(self.columns[2], yk, value, fontsize=fs, va="center"))
+            else:
+                for x, value in zip(self.columns[1:], row[1:], strict=True):
+                    texts.append(ax.text(x, y + height / 2, value, fontsize=fs, va="center"))
+            y += height
+        if self.note:
+            texts.append(ax.text(_PAD, y, self.note, fontsize=fs, va="top", color="#B00020"))
+        return texts

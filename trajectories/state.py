@@ -4,9 +4,9 @@ The browser runs its own port of the engine (``js/src/core/``: f and its gradien
 noise, the landscape sweep), but every fact it needs comes from here, so Python stays the one source of truth:
 ranges, defaults, scales and slider stops of each hyperparameter, schedule parameter and noise setting, of the
 steps and of the general quadratic, each objective's window, minima, Hessian and formula, the runs' colours and
-markers, the landscape's choices and budget. The widget sends this as its state when it is built; the HTML
-export writes it into the page. The gradient noise is not sent: both engines draw it from the same counter-based
-generator (:mod:`trajectories.noise`).
+markers, the landscape's choices and budget, each rule's update in the book's notation for the step inspector.
+The widget sends this as its state when it is built; the HTML export writes it into the page. The gradient noise
+is not sent: both engines draw it from the same counter-based generator (:mod:`trajectories.noise`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 
 from . import display, view
 from .engine import BOUND, MAX_STEPS
+from .inspector import templates
 from .landscape import BUDGET, DEFAULT_AXES, METRICS, RESOLUTION, fit_budget
 from .lesson import MAX_NAME, MAX_OPTIMIZERS, MAX_RUNS, PAGE_STEPS, Lesson, Run
 from .objectives import GENERAL_RANGES, OBJECTIVES, WRITTEN, Objective
@@ -187,6 +188,7 @@ def config() -> dict[str, Any]:
                       # the largest resolution within the budget for one and two axes, at each steps of the page
                       "maxResolution": {str(axes): [fit_budget(RESOLUTION[1], s, axes) for s in
                                                     range(1, PAGE_STEPS + 1)] for axes in (1, 2)}},
+        "inspector": templates(),
     }
 
 

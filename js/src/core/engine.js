@@ -263,6 +263,11 @@ export function kernelValue(k, x1, x2) {
   return value(k.code, k.h, x1, x2);
 }
 
+// What the kernel keeps in st[2..5] for each rule, by the names of rules.py's state (a: st[2], st[3]; b: st[4],
+// st[5]); js/test/inspector.json checks them against Python's Trajectory.state.
+export const STATE_NAMES = Object.freeze({ gd: [], sgd: [], momentum: ["v"], nesterov: ["v"], adagrad: ["s"],
+  rmsprop: ["s"], adadelta: ["s", "delta"], adam: ["v", "s"] });
+
 /**
  * engine.run() for one setting: `steps` steps of `optimizer` from `start`, laid out like Python's Trajectory.
  *
@@ -272,10 +277,14 @@ export function kernelValue(k, x1, x2) {
  *   and the default lesson
  * @param {object} config state.config()
  * @returns {{points: number[][], losses: number[], divergedAt: number | null, effectiveLr: number[][],
- *   rates: number[] | null}} points: steps + 1 pairs [x1, x2], start first, NaN from the step of divergence on;
- *   losses: steps + 1 numbers; divergedAt: the first step whose point left |x| <= config.bound, or null;
- *   effectiveLr: `steps` pairs, entry t - 1 the factor of step t (NaN from divergedAt - 1 on); rates: eta_t of
- *   each step, null for a rule without a learning rate
+ *   rates: number[] | null, state: object, gradients: Float64Array, lookahead: Float64Array | null}}
+ *   points: steps + 1 pairs [x1, x2], start first, NaN from the step of divergence on; losses: steps + 1 numbers;
+ *   divergedAt: the first step whose point left |x| <= config.bound, or null; effectiveLr: `steps` pairs, entry
+ *   t - 1 the factor of step t (NaN from divergedAt - 1 on); rates: eta_t of each step, null for a rule without a
+ *   learning rate. What the step inspector reads, as Python's Trajectory keeps it, flat (coordinate 1 at 2i,
+ *   coordinate 2 at 2i + 1): state, {name: steps + 1 pairs} after each step, zeros first, NaN from divergedAt on;
+ *   gradients, the gradient of f each step read (entry t - 1 for step t, before the noise), kept for the step
+ *   that diverged; lookahead, where Nesterov (d2l) read it, else null.
  */
 export function run(optimizer, options, config) {
   const resolved = resolve(optimizer, options, config);
@@ -288,12 +297,25 @@ function trace(k, resolved) {
   const xs = new Float64Array(2 * (steps + 1)).fill(NaN);
   const lrs = new Float64Array(2 * steps).fill(NaN);
   const etas = new Float64Array(steps).fill(NaN);
+  const names = STATE_NAMES[resolved.rule];
+  const kept = names.map(() => new Float64Array(2 * (steps + 1)).fill(NaN));
+  const grads = new Float64Array(2 * steps).fill(NaN);
+  const look = k.rule === NESTEROV && !k.torch ? new Float64Array(2 * steps).fill(NaN) : null;
   resetKernel(k, resolved.start[0], resolved.start[1]);
   xs[0] = k.st[0];
   xs[1] = k.st[1];
+  kept.forEach((a) => a.fill(0, 0, 2));
   let divergedAt = null;
   for (let t = 1; t <= steps; t++) {
-    if (!stepKernel(k, t)) {
+    if (look) { // where the kernel reads the gradient, the same operations: x - (eta beta) v
+      const eb = (k.rates ? k.rates[t - 1] : k.hp[SLOT.eta]) * k.hp[SLOT.beta]; // eta_t: its schedule's
+      look[2 * t - 2] = k.st[0] - eb * k.st[2];
+      look[2 * t - 1] = k.st[1] - eb * k.st[3];
+    }
+    const inside = stepKernel(k, t);
+    grads[2 * t - 2] = k.g[0];
+    grads[2 * t - 1] = k.g[1];
+    if (!inside) {
       divergedAt = t; // from here on NaN: the points before are kept, the rest is not invented
       break;
     }
@@ -302,6 +324,10 @@ function trace(k, resolved) {
     lrs[2 * t - 2] = k.lr[0];
     lrs[2 * t - 1] = k.lr[1];
     etas[t - 1] = k.eta;
+    kept.forEach((a, i) => {
+      a[2 * t] = k.st[2 + 2 * i];
+      a[2 * t + 1] = k.st[3 + 2 * i];
+    });
   }
   const points = new Array(steps + 1), losses = new Array(steps + 1), effectiveLr = new Array(steps);
   for (let t = 0; t <= steps; t++) {
@@ -309,8 +335,10 @@ function trace(k, resolved) {
     losses[t] = value(k.code, k.h, xs[2 * t], xs[2 * t + 1]);
   }
   for (let t = 0; t < steps; t++) effectiveLr[t] = [lrs[2 * t], lrs[2 * t + 1]];
+  const state = Object.fromEntries(names.map((name, i) => [name, kept[i]]));
   return { points, losses, divergedAt, effectiveLr, seed: resolved.seed,
-    rates: Object.hasOwn(resolved.hyperparameters, "eta") ? [...etas] : null };
+    rates: Object.hasOwn(resolved.hyperparameters, "eta") ? [...etas] : null, state, gradients: grads,
+    lookahead: look };
 }
 
 /**

@@ -36,6 +36,8 @@ const CONTOUR_ALPHA = { one: 1, several: 0.55 };
 const GRADIENT_PT = 1.4;
 const UPDATE_PT = 2.2;
 const START_HIT = 11; // px radius of the start marker's grab area with a mouse; a finger gets twice that
+const PICK_REACH = 7; // px from a point of a path within which a click picks its step (a finger: PICK_TOUCH)
+const PICK_TOUCH = 14;
 
 // --- what the figure shows ------------------------------------------------------------------------------------
 
@@ -136,10 +138,12 @@ function drawLegend(legend, data, inner, k) {
  * The trajectories figure.
  *
  * @param {Element} parent where the SVG is appended
- * @param {{onStart?: (x1: number, x2: number, info: {final: boolean}) => void}} options onStart is called when the
- *   student clicks in the plot area with a mouse (final: true; a tap of a finger does not move the start, it may
- *   be a scroll) or drags the start marker (final: false while moving, true on release), with coordinates rounded
- *   to 2 decimals and kept inside the window shown
+ * @param {{onStart?: (x1: number, x2: number, info: {final: boolean}) => void,
+ *   onPick?: (name: string, step: number) => void}} options onStart is called when the student clicks in the plot
+ *   area with a mouse (final: true; a tap of a finger does not move the start, it may be a scroll) or drags the
+ *   start marker (final: false while moving, true on release), with coordinates rounded to 2 decimals and kept
+ *   inside the window shown; onPick when a click or a tap lands on a point of a path (then the start stays): that
+ *   optimizer and the step of the point
  * @returns {{element: SVGSVGElement, render: (view: object) => void, resize(size), window, destroy: () => void}}
  *   render(view) draws `view`, and may be called as often as wanted; view is
  *   {objective: {key, name, f, grad, xlim, ylim, viewUnit, minima, saddles, levels}, optimizers: [{name, color,
@@ -150,7 +154,7 @@ function drawLegend(legend, data, inner, k) {
  *   projector's presenter mode). window: the window shown and how much of each path is drawn (core/view.js's
  *   viewOf).
  */
-export function createPlot(parent, { onStart } = {}) {
+export function createPlot(parent, { onStart, onPick } = {}) {
   const id = uid("plot");
   const x = scaleLinear(), y = scaleLinear();
   const svg = select(parent).append("svg").attr("class", "tj-plot").attr("role", "img");
@@ -193,10 +197,28 @@ export function createPlot(parent, { onStart } = {}) {
     if (onStart) onStart(x1, x2, { final });
   }
 
+  // A click near a point of a path picks that step (the nearest point within reach, the later step on a tie);
+  // anywhere else it moves the start there.
+  function nearest(a, b, reach) {
+    let best = null, bestD = reach * reach;
+    for (const s of state.slots) {
+      for (let t = 0; t < s.end; t++) {
+        const d = (s.xs[t] - a) ** 2 + (s.ys[t] - b) ** 2;
+        if (d <= bestD) {
+          best = { name: s.name, step: t };
+          bestD = d;
+        }
+      }
+    }
+    return best;
+  }
+
   hit.on("click", (event) => {
-    if (event.pointerType === "touch") return; // a finger on the plot scrolls the page; it drags the marker only
+    const touch = event.pointerType === "touch";
     const [a, b] = pointer(event, area.node());
-    report(a, b, true);
+    const picked = onPick ? nearest(a, b, touch ? PICK_TOUCH : PICK_REACH) : null;
+    if (picked) onPick(picked.name, picked.step); // a tap may pick a step: it moves nothing
+    else if (!touch) report(a, b, true); // a finger on the plot scrolls the page; it drags the marker only
   });
   let moved = false; // a press on the marker without a move is not a new start
   start.call(drag()

@@ -13,6 +13,7 @@ import { toQuery } from "../core/link.js";
 import { fileName } from "../core/names.js";
 import { FormulaError } from "../core/formula.js";
 import { checkObjective, getObjective } from "../core/objectives.js";
+import { tableFor as noiseTable } from "../core/noise.js";
 import { createRuns } from "../core/runs.js";
 import { LANDSCAPE_CSS } from "../figures/landscape.css.js";
 import { createPanels } from "../figures/panels.js";
@@ -25,6 +26,8 @@ import { createControls } from "./controls.js";
 import { h, installStyles } from "./dom.js";
 import { createExports } from "./exports.js";
 import { createHyper } from "./hyper.js";
+import { INSPECTOR_CSS } from "./inspector.css.js";
+import { createInspector } from "./inspector.js";
 import { createLandscapeTab } from "./landscape_tab.js";
 import { createLessonSync } from "./lesson_sync.js";
 import { createMessages } from "./messages.js";
@@ -42,11 +45,12 @@ import { createTabs } from "./tabs.js";
  *   figure as drawn and says why; no GIF)
  */
 export function createApp(el, model) {
-  installStyles(el, APP_CSS + PLOT_CSS + LANDSCAPE_CSS);
+  installStyles(el, APP_CSS + PLOT_CSS + LANDSCAPE_CSS + INSPECTOR_CSS);
   const config = model.get("config");
   const boundText = pyG(config.bound);
   let lesson = model.get("lesson"), notes = [...(model.get("notes") ?? [])], current = [], objective = null;
   let display = { ...config.display.default, ...(model.get("display") ?? {}) }, dark = false;
+  let selected = null; // the run (by key) whose step the inspector shows
   const runs = createRuns(config);
   const sync = createLessonSync(model, lesson);
   const exports = createExports(model);
@@ -84,9 +88,16 @@ export function createApp(el, model) {
   controls.gifButton.hidden = exports.local; // a GIF is drawn by the kernel's matplotlib
   const setStart = guard((x1, x2) => change(L.withSettings(lesson, { start: [x1, x2] })));
   const plotBox = h("div", { class: "tj-plot-box" });
-  const plot = createPlot(plotBox, { onStart: setStart });
+  const plot = createPlot(plotBox, { onStart: setStart, onPick: guard((name, step) => {
+    selected = name;
+    scrubber.set(step);
+  }) });
   const panelsBox = h("div", { class: "tj-panels-box" });
   const panels = createPanels(panelsBox);
+  const inspector = createInspector(config, { onSelect: guard((name) => {
+    selected = name;
+    scheduleDraw();
+  }), onToggle: guard(() => scheduleDraw()) });
   const scrubber = createScrubber(lesson.steps, guard(() => scheduleDraw()));
   const messages = createMessages(config);
   const hyper = createHyper(config, {
@@ -115,8 +126,10 @@ export function createApp(el, model) {
   ], guard(drawLandscape));
   const hint = h("div", { class: "tj-hint tj-step-hint", text: "at the highlighted step: grey dashed arrow = −η·∇f, "
     + "coloured arrow = the actual update" });
+  // the step inspector beside the plot, under the runs' sliders and the words about the step (on a narrow screen,
+  // under them too, after the plot)
   const side = h("div", { class: "tj-side" }, controls.element, hyper.element, messages.message, messages.readout,
-    hint);
+    hint, inspector.element);
   const arrangement = createArrangement({ figure: tabs.element, side, plotBox, plot, panelsBox, panels,
     hyper: hyper.element, onLayout: () => scheduleDraw(),
     state: () => ({ display, runs: lesson.runs.length, tabs: shows(display, "landscape") }) });
@@ -194,7 +207,7 @@ export function createApp(el, model) {
       sync.flush(); // the kernel draws what is on screen
       controls.exportOutput.textContent = "Preparing the figure…";
       try {
-        const file = await exports.ask({ kind: "trajectories", step });
+        const file = await exports.ask({ kind: "trajectories", step, inspector: inspected(step) });
         exports.save(file);
         controls.exportOutput.textContent = `Downloaded ${file.name}`;
         return;
@@ -212,9 +225,10 @@ export function createApp(el, model) {
     // The command that makes the book-style file of this very lesson, ready to copy (a query holds no quote): the
     // same figure as the kernel's Export gives (App.export), panels, presenter and view as on screen.
     const view = display.view === config.display.default.view ? "" : `&view=${display.view}`;
+    const inspectedName = inspected(step);
     const command = `trajectories export --link '${toQuery(config, lesson)}${view}'`
       + (display.panels ? " --loss" : "") + (display.presenter ? " --style slides" : "")
-      + (step === null ? "" : ` --step ${step}`);
+      + (step === null ? "" : ` --step ${step}`) + (inspectedName ? ` --inspector ${inspectedName}` : "");
     const why = model.get("exporter") === "page" ? "This page has no server" : "The kernel is gone";
     controls.exportOutput.replaceChildren(`Downloaded ${name}: the figure as drawn on screen. ${why}; the `
       + "book-style file of this lesson is made by ", h("code", { class: "tj-export-command", text: command }));
@@ -237,6 +251,14 @@ export function createApp(el, model) {
           + "--format gif makes it."
         : `Export failed: ${error.message}`;
     }
+  }
+
+  // The run whose step the inspector shows, for the exported figure (by its label, which `--inspector` takes as
+  // it takes an optimizer's name): none while it is folded away.
+  function inspected(step) {
+    if (step === null || !inspector.open || inspector.shown.step === null) return undefined;
+    const run = current.find((r) => r.key === inspector.shown.optimizer);
+    return run ? run.label : undefined;
   }
 
   async function exportLandscape(settings) {
@@ -336,14 +358,42 @@ export function createApp(el, model) {
     shown = { optimizers, steps: lesson.steps, step };
     if (!panelsTimer) panelsTimer = setTimeout(guard(drawPanels), 0);
     scrubber.show(step, lesson.steps);
+    const keys = current.map((r) => r.key);
+    if (!keys.includes(selected)) selected = keys[0];
+    // Open beside a wide layout; folded to its one line on a phone, in a notes column and in the compact mode,
+    // where it would push what is under the plot down (until the reader opens it: then it stays as they left it).
+    inspector.suggest(arrangement.element.dataset.layout !== "narrow" && display.controls == null);
+    inspectorView = inspecting(keys, kinds, step);
+  }
+
+  // What the step inspector shows, by run key: each run's rule, label and settings (eta_t at the step where a
+  // schedule moves it), its record, and for SGD the noise it added (sigma xi, drawn as the engine draws it).
+  function inspecting(keys, kinds, step) {
+    const at = keys.indexOf(selected), run = lesson.runs[at], record = current[at].run;
+    const t = step === null ? 0 : Math.min(step, lesson.steps - 1);
+    const settings = Object.fromEntries(keys.map((key, i) => [key, lesson.runs[i].settings]));
+    const rate = record.rates ? record.rates[t] : NaN;
+    if (Number.isFinite(rate)) settings[selected] = { ...run.settings, eta: rate };
+    let noise = null;
+    if (run.optimizer === "sgd") {
+      const draws = noiseTable(run.seed, lesson.steps), sigma = run.settings.sigma;
+      noise = Array.from({ length: lesson.steps }, (_, i) => [sigma * draws[2 * i], sigma * draws[2 * i + 1]]);
+    }
+    return { lesson: { convention: lesson.convention, optimizers: keys, hyperparameters: settings },
+      rules: Object.fromEntries(keys.map((key, i) => [key, lesson.runs[i].optimizer])),
+      labels: Object.fromEntries(current.map((r) => [r.key, r.label])),
+      runs: Object.fromEntries(current.map((r) => [r.key, r.run])), step, selected,
+      palette: Object.fromEntries(keys.map((key, i) => [key, kinds[i].color])), noise };
   }
 
   // The panels follow the plot in the task after its frame: a key's frame draws the plot and the slider under the
   // hand, the panels one frame later.
-  let shown = null, panelsTimer = 0;
+  // So does the step inspector: its words change the side column's layout, which a key's frame need not wait for.
+  let shown = null, panelsTimer = 0, inspectorView = null;
   function drawPanels() {
     panelsTimer = 0;
     if (display.panels && shown) panels.render(shown);
+    if (inspectorView) inspector.render(inspectorView);
   }
 
   /** Show the lesson as `next` says (presenter, controls, panels, view), here and in the model. */

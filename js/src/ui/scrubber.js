@@ -10,8 +10,8 @@ const range = (high) => Array.from({ length: high + 1 }, (_, i) => i);
 /**
  * @param {number} steps the lesson's steps
  * @param {() => void} onMove the highlighted step changed: draw again
- * @returns {{element, shown(steps): number | null, show(step, steps), stop(), reset()}} shown(steps): the step
- *   the plot highlights, clamped to the steps shown, or null before the scrubber is used
+ * @returns {{element, shown(steps): number | null, show(step, steps), stop(), set(step), reset()}} shown(steps):
+ *   the step the plot highlights, clamped to the steps shown, or null before the scrubber is used
  */
 export function createScrubber(steps, onMove) {
   let step = 0, scrubbed = false, timer = null, stops = steps;
@@ -62,6 +62,13 @@ export function createScrubber(steps, onMove) {
       }
     },
     stop,
+    /** Highlight `k` (a click on a point of a path): Play stops there. */
+    set(k) {
+      stop();
+      scrubbed = true;
+      step = k;
+      onMove();
+    },
     /** Back to the book's picture: no highlight. */
     reset() {
       stop();
