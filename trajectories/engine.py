@@ -41,7 +41,7 @@ class Trajectory:
     # A single run keeps what each step read (the step inspector shows it); a batch, such as a landscape's grid,
     # does not: writing them would cost it a fifth more time and memory.
     # (steps, 2): the gradient of f each step read, entry t - 1 for step t, before any noise (added after it is
-    # kept: rules.sgd_noise, the runs' sigma); kept for the step that diverged, NaN after it
+    # kept: trajectories.noise, times the run's sigma); kept for the step that diverged, NaN after it
     gradients: np.ndarray | None = None
     lookahead: np.ndarray | None = None  # (steps, 2): where Nesterov (d2l) read it, x - eta beta v; else None
 

@@ -184,11 +184,11 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
         if step is None:
             raise ValueError(f"The 'inspector' parameter needs a step to inspect: give step (0 to {lesson.steps}). "
                              "Got step=None instead.")
-        label = inspector if inspector in runs else lesson.labels[lesson.optimizers.index(inspector)]
-        if lesson.runs[lesson.labels.index(label)].spread > 1:
+        chosen = inspector if inspector in runs else lesson.labels[lesson.optimizers.index(inspector)]
+        if lesson.runs[lesson.labels.index(chosen)].spread > 1:
             raise ValueError(f"The 'inspector' parameter must name a single run, not a spread over seeds. Got "
                              f"{inspector!r} instead.")
-        table = InspectorTable(inspect(runs[label], step), width=size[0], scale=st.scale)
+        table = InspectorTable(inspect(runs[chosen], step), width=size[0], scale=st.scale)
     # Alone, the trajectory panel is laid out by constrained layout (as plotting does at the book's size); with
     # the side panels, plotting's fixed grid places them.
     layout = None if loss else "constrained"
