@@ -172,6 +172,14 @@ def plain_formula(latex: str, name: str) -> str:
     return name if "\\" in text or "_" in text or "^" in text else text
 
 
+def _said(value: Any) -> str:
+    if isinstance(value, (bool, str)):
+        return str(value)
+    if isinstance(value, tuple):  # a schedule's milestones
+        return ",".join(f"{float(v):g}" for v in value)
+    return f"{float(value):g}"
+
+
 def alt_text(lesson: Lesson, trajectories: Mapping[str, Trajectory] | None = None) -> str:
     """What the animation shows, in words: the runs with their settings, the objective, where each path ends.
 
@@ -184,16 +192,18 @@ def alt_text(lesson: Lesson, trajectories: Mapping[str, Trajectory] | None = Non
     runs = lesson.run() if trajectories is None else trajectories
     objective = lesson.objective_function()
     settings = []
-    for name in lesson.optimizers:
-        values = ", ".join(f"{k} {v if isinstance(v, (bool, str)) else f'{float(v):g}'}"
-                           for k, v in lesson.resolved(name).items())
-        settings.append(f"{name} ({values})" if values else name)
+    for label, r in zip(lesson.labels, lesson.runs, strict=True):
+        # a run's settings, but the constant rate and no noise, which every run has unless it says otherwise
+        shown = {k: v for k, v in r.hyperparameters.items()
+                 if not (k == "schedule" and v == "constant") and not (k == "sigma" and v == 0)}
+        values = ", ".join(f"{k} {_said(v)}" for k, v in shown.items())
+        settings.append(f"{label} ({values})" if values else label)
     if lesson.objective == "general":
         where = f"a quadratic with condition number {lesson.condition:g} turned by {lesson.angle:g} degrees"
     else:
         where = f"the {lesson.objective} {plain_formula(objective.latex, lesson.objective)}"
     x1, x2 = (f"{v:g}" for v in lesson.start)
-    ends = "; ".join(f"{name}: {runs[name].book_line()}" for name in lesson.optimizers)
+    ends = "; ".join(f"{label}: {lesson.readout(runs)[label]}" for label in lesson.labels)
     return (f"Animation, one frame per step: {' and '.join(settings)} on {where}, {lesson.steps} steps from "
             f"({x1}, {x2}). Each frame marks one step on the contour plot, with the gradient step as a grey dashed "
             f"arrow and the update as a coloured arrow. At the end, {ends}.")

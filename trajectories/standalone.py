@@ -1,4 +1,4 @@
-"""The app as one self-contained HTML file: the front end's bundle, the spec table, a lesson and SGD's noise inlined.
+"""The app as one self-contained HTML file: the front end's bundle, the spec table and a lesson inlined.
 
 The page runs the whole app from ``file://`` or any static web host, with no server and no request to any other
 address: no fonts, icons or scripts from elsewhere, and no script but its own (its Content-Security-Policy,
@@ -133,8 +133,8 @@ def _inline(text: str) -> str:
 
 def page_data(lesson: Lesson, notes: Sequence[str] = (), display: Display | None = None) -> tuple[Lesson, dict]:
     """What the page's ``standalone()`` mounts the app from: config, lesson, how to show it (``display``: presenter,
-    compact controls, panels, view; a link's own options take its place), notes and SGD's noise (base64), for
-    ``lesson`` with its steps capped to the page's slider (with a note)."""
+    compact controls, panels, view; a link's own options take its place), and notes (the page draws the gradient noise
+    itself), for ``lesson`` with its steps capped to the page's slider (with a note)."""
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
     if display is None:
@@ -144,8 +144,7 @@ def page_data(lesson: Lesson, notes: Sequence[str] = (), display: Display | None
                          f"{type(display).__name__} instead.")
     lesson, capped = fit_page(lesson)
     return lesson, {"config": state.config(), "lesson": state.lesson_state(lesson), "display": display.to_state(),
-                    "notes": [*notes, *capped],
-                    "noise": base64.b64encode(state.noise(lesson.seed)).decode("ascii"), "noise_seed": lesson.seed}
+                    "notes": [*notes, *capped]}
 
 
 def bundle_text() -> str:
@@ -160,7 +159,7 @@ def html_page(lesson: Lesson, *, notes: Sequence[str] = (), display: Display | N
     """The HTML of the app opened on ``lesson`` (steps capped to the page's slider, with a note), shown as
     ``display`` says."""
     lesson, data = page_data(lesson, notes, display)
-    title = "trajectories: " + ", ".join(lesson.optimizers) + f" on {lesson.objective}"
+    title = "trajectories: " + ", ".join(lesson.labels) + f" on {lesson.objective}"
     # The policy allows the loader by the hash of the very text written into the page.
     return PAGE.format(csp=content_security_policy(LOADER), title=html.escape(title), loader=LOADER,
                        state=_inline(json.dumps(data, separators=(",", ":"))), bundle=bundle_text())
@@ -210,7 +209,7 @@ MODULE_DATA = "TRAJECTORIES_DATA"
 
 def esm_module(lesson: Lesson, *, notes: Sequence[str] = (), display: Display | None = None) -> str:
     """The app as one ES module for MyST's ``{anywidget}`` directive (Jupyter Book 2): the bundle, with the spec
-    table, ``lesson`` (the one a directive gives none opens on) and SGD's noise declared in front of it.
+    table and ``lesson`` (the one a directive gives none opens on) declared in front of it.
 
     Its default export is anywidget's ``{initialize, render}``; given MyST's model, ``render`` mounts the app on the
     directive's ``{"lesson": "<a page link's query>"}``. It imports nothing and fetches nothing.

@@ -6,12 +6,6 @@ import { displayFromQuery } from "../core/display.js";
 import { fromQuery } from "../core/link.js";
 import { createApp } from "../ui/app.js";
 
-function decodeNoise(base64) {
-  if (!base64) return null;
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  return new Float64Array(bytes.buffer);
-}
-
 /**
  * anywidget's model interface (get, set, save_changes, on, off, send) over plain state: what the app needs of a
  * kernel's widget model, with no kernel. set tells the listeners of change:<name>, as a widget model does; send
@@ -42,9 +36,10 @@ export function pageModel(state) {
 }
 
 /**
- * Mount the app in `el` from the data the HTML export inlined: {config, lesson, display, notes, noise (base64
- * float64 pairs), noise_seed}. A query string (`app.html?optimizer=gd,momentum&presenter=1`) presets the lesson
- * and how it is shown as on the server; its notes say what was ignored.
+ * Mount the app in `el` from the data the HTML export inlined: {config, lesson, display, notes}. A query string
+ * (`app.html?optimizer=gd,momentum&presenter=1`, `app.html?run=gd:eta=0.4&run=gd:eta=0.6`) presets the lesson and
+ * how it is shown as on the server; its notes say what was ignored. The gradient noise is drawn here, as the Python
+ * engine draws it.
  */
 export function standalone(el, data, search = window.location.search) {
   const { config } = data;
@@ -57,18 +52,10 @@ export function standalone(el, data, search = window.location.search) {
     lesson = parsed.lesson;
     display = shown.display;
     notes = [...parsed.notes, ...shown.notes];
-    if (lesson.seed !== data.noise_seed) {
-      if (lesson.optimizers.includes("sgd")) {
-        notes.push(`Ignored seed=${lesson.seed}: this page holds SGD's noise for seed ${data.noise_seed} only `
-          + "(trajectories export --format html --seed N makes a page for another seed).");
-      }
-      lesson = { ...lesson, seed: data.noise_seed };
-    }
   }
   // The link field: this page's address and the lesson's query, or data.link_base where the page is not an app page
   // of its own (a notebook exported by nbconvert, a MyST site)
   const here = typeof data.link_base === "string" ? data.link_base
     : `${window.location.origin === "null" ? "file://" : window.location.origin}${window.location.pathname}`;
-  return createApp(el, pageModel({ config, lesson, display, notes, noise: decodeNoise(data.noise),
-    noise_seed: data.noise_seed, link_base: here, exporter: "page" }));
+  return createApp(el, pageModel({ config, lesson, display, notes, link_base: here, exporter: "page" }));
 }

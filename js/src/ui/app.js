@@ -1,8 +1,8 @@
 // The whole app in the page: controls, the trajectories figure, its side panels and the Landscape tab, computed
 // here by the engine's port, so a move never waits for the kernel.
 //
-// One-way flow: a control changes the lesson (core/lesson.js), the lesson is run (core/runs.js, a cache per
-// optimizer) and the parts that depend on it are drawn again, once per frame. The model is anywidget's (get, set,
+// One-way flow: a control changes the lesson (core/lesson.js), the lesson is run (core/runs.js, a cache per run)
+// and the parts that depend on it are drawn again, once per frame. The model is anywidget's (get, set,
 // save_changes, on, off, send): a kernel's widget (hosts/widget.js: the lesson goes to Python when the hand
 // rests, and Python can move it) or the page's own (hosts/standalone.js). Nothing here knows which.
 
@@ -10,8 +10,10 @@ import { displayToQuery, shows } from "../core/display.js";
 import { pyG } from "../core/format.js";
 import * as L from "../core/lesson.js";
 import { toQuery } from "../core/link.js";
+import { fileName } from "../core/names.js";
 import { FormulaError } from "../core/formula.js";
 import { checkObjective, getObjective } from "../core/objectives.js";
+import { tableFor as noiseTable } from "../core/noise.js";
 import { createRuns } from "../core/runs.js";
 import { LANDSCAPE_CSS } from "../figures/landscape.css.js";
 import { createPanels } from "../figures/panels.js";
@@ -37,8 +39,8 @@ import { createTabs } from "./tabs.js";
  *
  * @param {HTMLElement} el
  * @param {object} model anywidget's model interface over the state Python writes (trajectories/app.py): config,
- *   lesson, display (presenter, controls, panels, view: trajectories.display), notes, noise (float64 pairs) for
- *   noise_seed, link_base; exporter "page" where no kernel renders exports (the standalone page)
+ *   lesson, display (presenter, controls, panels, view: trajectories.display), notes, link_base; exporter "page"
+ *   where no kernel renders exports (the standalone page)
  * @returns {{root, lesson, offline(), destroy()}} offline: the kernel is gone (nothing is sent; Export saves the
  *   figure as drawn and says why; no GIF)
  */
@@ -46,10 +48,10 @@ export function createApp(el, model) {
   installStyles(el, APP_CSS + PLOT_CSS + LANDSCAPE_CSS + INSPECTOR_CSS);
   const config = model.get("config");
   const boundText = pyG(config.bound);
-  let lesson = model.get("lesson"), notes = [...(model.get("notes") ?? [])], current = {}, objective = null;
+  let lesson = model.get("lesson"), notes = [...(model.get("notes") ?? [])], current = [], objective = null;
   let display = { ...config.display.default, ...(model.get("display") ?? {}) }, dark = false;
-  let selected = lesson.optimizers[0]; // the optimizer the step inspector shows
-  const runs = createRuns(config, (seed) => (seed === model.get("noise_seed") ? model.get("noise") : null));
+  let selected = null; // the run (by key) whose step the inspector shows
+  const runs = createRuns(config);
   const sync = createLessonSync(model, lesson);
   const exports = createExports(model);
 
@@ -98,12 +100,22 @@ export function createApp(el, model) {
   }), onToggle: guard(() => scheduleDraw()) });
   const scrubber = createScrubber(lesson.steps, guard(() => scheduleDraw()));
   const messages = createMessages(config);
-  const hyper = createHyper(config, guard((name, key, value) => change(L.withHyperparameter(lesson, name, key,
-    value))));
+  const hyper = createHyper(config, {
+    resized: () => arrangement.relayout(),
+    setting: guard((index, name, value) => change(L.withSetting(config, lesson, index, name, value))),
+    duplicate: guard((index) => {
+      if (lesson.runs.length >= config.maxRuns) return say([`At most ${config.maxRuns} runs at once: remove one first.`]);
+      return change(L.withRunDuplicated(lesson, index));
+    }),
+    remove: guard((index) => {
+      if (lesson.runs.length === 1) return say(["Keep at least one run."]);
+      return change(L.withoutRun(lesson, index));
+    }),
+  });
   const landscape = createLandscapeTab(h("div"), { config,
-    onPick: guard((name, values) => {
+    onPick: guard((index, values) => {
       let next = lesson;
-      for (const [key, value] of Object.entries(values)) next = L.withHyperparameter(next, name, key, value);
+      for (const [key, value] of Object.entries(values)) next = L.withSetting(config, next, index, key, value);
       change(next);
     }),
     onExport: guard(exportLandscape) });
@@ -120,7 +132,7 @@ export function createApp(el, model) {
     hint, inspector.element);
   const arrangement = createArrangement({ figure: tabs.element, side, plotBox, plot, panelsBox, panels,
     hyper: hyper.element, onLayout: () => scheduleDraw(),
-    state: () => ({ display, runs: lesson.optimizers.length, tabs: shows(display, "landscape") }) });
+    state: () => ({ display, runs: lesson.runs.length, tabs: shows(display, "landscape") }) });
   const link = h("input", { type: "text", class: "tj-link", readonly: true, "aria-label": "link to this lesson" });
   const copy = h("button", { type: "button", class: "tj-copy", onclick: guard(() => copyLink(link, copy)) }, "Copy");
   const presenter = h("button", { type: "button", class: "tj-presenter", "aria-pressed": "false",
@@ -140,13 +152,15 @@ export function createApp(el, model) {
     sync.send(lesson);
   }
 
+  // An optimizer's button runs it, or stops every run of it (a run's duplicate button runs one again).
   function toggleOptimizer(name) {
-    const shown = lesson.optimizers;
-    const next = shown.includes(name) ? shown.filter((n) => n !== name) : [...shown, name];
-    if (next.length === 0) return say(["Show at least one optimizer."]);
-    if (next.length > config.maxOptimizers) return say([`At most ${config.maxOptimizers} optimizers at once: hide `
-      + "one first."]);
-    return change(L.withOptimizers(config, lesson, next));
+    const kept = lesson.runs.filter((r) => r.optimizer !== name);
+    if (kept.length < lesson.runs.length) {
+      if (kept.length === 0) return say(["Keep at least one run."]);
+      return change({ ...lesson, runs: kept });
+    }
+    if (lesson.runs.length >= config.maxRuns) return say([`At most ${config.maxRuns} runs at once: remove one first.`]);
+    return change(L.withRunAdded(config, lesson, name));
   }
 
   // The formula field: what was typed, once it reads as a formula, becomes the objective, in the window it gets from
@@ -204,7 +218,7 @@ export function createApp(el, model) {
         } // the kernel went away while it was asked: the figure as drawn, below
       }
     }
-    const name = `trajectories_${lesson.optimizers.join("_vs_")}.svg`;
+    const name = fileName(config, lesson, "svg", step); // the name `trajectories export` gives the lesson
     const shown = display.panels ? [plot.element, panels.element] : [plot.element];
     const data = svgFile(asOnScreen(shown), { background: backgroundOf(plotBox) });
     exports.save({ name, data, mime: "image/svg+xml" });
@@ -239,9 +253,12 @@ export function createApp(el, model) {
     }
   }
 
-  // The optimizer whose step the inspector shows, for the exported figure: none while it is folded away.
+  // The run whose step the inspector shows, for the exported figure (by its label, which `--inspector` takes as
+  // it takes an optimizer's name): none while it is folded away.
   function inspected(step) {
-    return step !== null && inspector.open && inspector.shown.step !== null ? inspector.shown.optimizer : undefined;
+    if (step === null || !inspector.open || inspector.shown.step === null) return undefined;
+    const run = current.find((r) => r.key === inspector.shown.optimizer);
+    return run ? run.label : undefined;
   }
 
   async function exportLandscape(settings) {
@@ -294,11 +311,19 @@ export function createApp(el, model) {
     return objective;
   }
 
+  // Each run's key, label, colour and marker, as state.looks and Lesson.labels / keys.
+  function looks() {
+    const names = L.labels(config, lesson), ids = L.keys(lesson),
+      kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
+    return lesson.runs.map((_, i) => ({ key: ids[i], label: names[i], ...kinds[i] }));
+  }
+
   function render() {
-    const looks = L.looksFor(config, lesson.optimizers, dark);
-    const palette = Object.fromEntries(lesson.optimizers.map((name, i) => [name, looks[i].color]));
-    controls.sync(lesson, palette);
-    const before = hyper.sync(lesson, palette, display);
+    const runLooks = looks();
+    const byOptimizer = {};
+    lesson.runs.forEach((r, i) => { byOptimizer[r.optimizer] ??= runLooks[i].color; });
+    controls.sync(lesson, byOptimizer);
+    const before = hyper.sync(lesson, runLooks, display);
     current = runs.of(lesson);
     if (before !== hyperShape) { // new columns of sliders: the side's height changed, so may the layout
       hyperShape = before;
@@ -324,24 +349,41 @@ export function createApp(el, model) {
 
   function draw() {
     const o = objectiveOf(lesson);
-    const looks = L.looksFor(config, lesson.optimizers, dark);
+    const kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
     const step = scrubber.shown(lesson.steps);
-    const optimizers = lesson.optimizers.map((name, i) => ({
-      name, color: looks[i].color, label: name, marker: looks[i].marker,
-      run: current[name], eta: lesson.hyperparameters[name].eta ?? 1,
-    }));
+    const optimizers = current.map((r, i) => ({ name: r.key, label: r.label, color: kinds[i].color,
+      marker: kinds[i].marker, run: r.run, spread: r.spread, eta: lesson.runs[i].settings.eta ?? 1 }));
     plot.render({ objective: o, optimizers, start: lesson.start, steps: lesson.steps, step, colors,
       view: display.view, rule: config.view });
     shown = { optimizers, steps: lesson.steps, step };
     if (!panelsTimer) panelsTimer = setTimeout(guard(drawPanels), 0);
     scrubber.show(step, lesson.steps);
-    if (!lesson.optimizers.includes(selected)) selected = lesson.optimizers[0];
+    const keys = current.map((r) => r.key);
+    if (!keys.includes(selected)) selected = keys[0];
     // Open beside a wide layout; folded to its one line on a phone, in a notes column and in the compact mode,
     // where it would push what is under the plot down (until the reader opens it: then it stays as they left it).
     inspector.suggest(arrangement.element.dataset.layout !== "narrow" && display.controls == null);
-    const palette = Object.fromEntries(lesson.optimizers.map((name, i) => [name, looks[i].color]));
-    inspectorView = { lesson, runs: current, step, selected, palette,
-      noise: lesson.optimizers.includes("sgd") ? runs.noise(lesson.seed) : null };
+    inspectorView = inspecting(keys, kinds, step);
+  }
+
+  // What the step inspector shows, by run key: each run's rule, label and settings (eta_t at the step where a
+  // schedule moves it), its record, and for SGD the noise it added (sigma xi, drawn as the engine draws it).
+  function inspecting(keys, kinds, step) {
+    const at = keys.indexOf(selected), run = lesson.runs[at], record = current[at].run;
+    const t = step === null ? 0 : Math.min(step, lesson.steps - 1);
+    const settings = Object.fromEntries(keys.map((key, i) => [key, lesson.runs[i].settings]));
+    const rate = record.rates ? record.rates[t] : NaN;
+    if (Number.isFinite(rate)) settings[selected] = { ...run.settings, eta: rate };
+    let noise = null;
+    if (run.optimizer === "sgd") {
+      const draws = noiseTable(run.seed, lesson.steps), sigma = run.settings.sigma;
+      noise = Array.from({ length: lesson.steps }, (_, i) => [sigma * draws[2 * i], sigma * draws[2 * i + 1]]);
+    }
+    return { lesson: { convention: lesson.convention, optimizers: keys, hyperparameters: settings },
+      rules: Object.fromEntries(keys.map((key, i) => [key, lesson.runs[i].optimizer])),
+      labels: Object.fromEntries(current.map((r) => [r.key, r.label])),
+      runs: Object.fromEntries(current.map((r) => [r.key, r.run])), step, selected,
+      palette: Object.fromEntries(keys.map((key, i) => [key, kinds[i].color])), noise };
   }
 
   // The panels follow the plot in the task after its frame: a key's frame draws the plot and the slider under the
@@ -376,8 +418,7 @@ export function createApp(el, model) {
   }
 
   function drawLandscape() {
-    const noise = lesson.optimizers.includes("sgd") ? runs.noise(lesson.seed) : null;
-    landscape.render({ lesson: { ...lesson, noise }, visible: tabs.selected === "landscape" });
+    landscape.render({ lesson, labels: current.map((r) => r.label), visible: tabs.selected === "landscape" });
   }
 
   function say(lines, bad = false) {
@@ -402,10 +443,6 @@ export function createApp(el, model) {
     "change:display": guard(() => {
       const next = { ...config.display.default, ...(model.get("display") ?? {}) };
       if (JSON.stringify(next) !== JSON.stringify(display)) setDisplay(next, { send: false });
-    }),
-    "change:noise": guard(() => {
-      runs.clear();
-      render();
     }),
   };
   for (const [event, callback] of Object.entries(listeners)) model.on(event, callback);

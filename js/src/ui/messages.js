@@ -1,4 +1,4 @@
-// What the page says under the plot: each path's end in the book's words (the readout), and one line per note
+// What the page says under the plot: each run's end in the book's words (the readout), and one line per note
 // (from a link, Python or a control) and per path that diverged or left the plot. Text that did not change is not
 // written again: each write costs the page a layout.
 import { pyG } from "../core/format.js";
@@ -6,7 +6,8 @@ import { h } from "./dom.js";
 
 /**
  * @param {object} config state.config()
- * @returns {{readout, message, showReadout(lines), show(lesson, runs, window, notes, bad)}}
+ * @returns {{readout, message, showReadout(lines), show(lesson, results, window, notes, bad)}} results: one
+ *   per run, {label, run} (core/runs.js)
  */
 export function createMessages(config) {
   const readout = h("div", { class: "tj-readout", "aria-label": "where each path ends, in the book's words" });
@@ -17,7 +18,7 @@ export function createMessages(config) {
   return {
     readout,
     message,
-    /** [[optimizer, ": epoch 20, x1: ..., x2: ..."]] */
+    /** [[label, ": epoch 20, x1: ..., x2: ..."]] */
     showReadout(lines) {
       const text = JSON.stringify(lines);
       if (text === shownReadout) return;
@@ -26,12 +27,11 @@ export function createMessages(config) {
     },
     /**
      * The notes (in red when `bad`), then why a path is not drawn to its end: `window` is the plot's (its ends: the
-     * last step drawn of each optimizer, in the lesson's order).
+     * last step drawn of each run, in the lesson's order).
      */
-    show(lesson, runs, window, notes, bad = false) {
+    show(lesson, results, window, notes, bad = false) {
       const lines = notes.map((text) => [bad ? "tj-msg-bad" : "tj-msg-note", text]);
-      lesson.optimizers.forEach((name, i) => {
-        const r = runs[name];
+      results.forEach(({ label: name, run: r }, i) => {
         if (!r) return;
         if (r.divergedAt !== null) {
           lines.push(["tj-msg-bad", `${name} diverged at step ${r.divergedAt}: |x| passed ${bound}; drawn up to `
