@@ -338,7 +338,7 @@ async def check_answered(s: Student, moves: int, kernel: bool) -> None:
             break
         if time.monotonic() > deadline:
             s.errors.append(f"the kernel did not answer every key press: {b['sent']} lessons sent, {b['echoes']} "
-                            f"echoed, last echo {b['last'] and b['last']['hyperparameters']}")
+                            f"echoed, last echo {b['last'] and b['last'].get('runs')}")
             break
         await asyncio.sleep(0.25)
     shown = dict(line.split(": ", 1) for line in (await s.page.inner_text(".tj-readout")).strip().splitlines()

@@ -259,7 +259,7 @@ class Replay:
             self.comms["{model:" + s["model_name"] + "}"] = model_id
         app = [s["state"] for s in states.values() if "lesson" in s["state"]]
         asked = dict(kv.split("=", 1) for kv in self.rec["recorded"]["query"].split("&"))
-        if not app or ",".join(app[0]["lesson"]["optimizers"]) != asked.get("optimizer"):
+        if not app or ",".join(r["optimizer"] for r in app[0]["lesson"]["runs"]) != asked.get("optimizer"):
             raise ConnectionError(f"the app's state is not the lesson the link asked for ({asked})")
 
     # ---- what the student does ---------------------------------------------------------------------------

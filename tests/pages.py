@@ -80,18 +80,23 @@ def link_settings(page) -> dict[str, str]:
 
 
 def readout(page) -> dict[str, str]:
-    """``{optimizer: "epoch 20, x1: ..., x2: ..."}`` from the final-point readout."""
+    """``{label: "epoch 20, x1: ..., x2: ..."}`` from the final-point readout (a run's label is its optimizer's name
+    unless two runs share it)."""
     lines = page.inner_text(".tj-readout").strip().splitlines()
     return dict(line.split(": ", 1) for line in lines if ": " in line)
 
 
 def expected_lines(lesson: Lesson) -> dict[str, str]:
-    """The book's line for each optimizer of ``lesson``, from the engine directly (not through the app)."""
+    """The book's line for each run of ``lesson``, by label, from the engine directly (not through the app); a
+    spread's is its median run's, as Lesson.readout says it."""
     out = {}
-    for name in lesson.optimizers:
-        t = run(name, objective=lesson.objective_function(), start=lesson.start, steps=lesson.steps,
-                convention=lesson.convention, seed=lesson.seed, **lesson.resolved(name))
-        out[name] = t.book_line()
+    for label, r in zip(lesson.labels, lesson.runs, strict=True):
+        if r.spread > 1 and r.hyperparameters["sigma"] > 0:
+            out[label] = lesson.readout()[label]
+            continue
+        t = run(r.optimizer, objective=lesson.objective_function(), start=lesson.start, steps=lesson.steps,
+                convention=lesson.convention, seed=r.seed, **r.hyperparameters)
+        out[label] = t.book_line()
     return out
 
 

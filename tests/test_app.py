@@ -11,7 +11,6 @@ import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
-import numpy as np
 import pytest
 
 import trajectories.figures as ex
@@ -20,7 +19,6 @@ from trajectories.app import BUNDLE, App, AppWidget
 from trajectories.display import Display
 from trajectories.i18n import say
 from trajectories.lesson import PAGE_STEPS, Lesson, make_lesson
-from trajectories.rules import sgd_noise
 from trajectories.specs import SPECS
 
 
@@ -63,12 +61,16 @@ def test_the_book_values_are_stops_of_their_sliders():
         assert value in stops[rule][name]["stops"], (rule, name, value)
 
 
-def test_sgd_noise_is_numpys_for_the_seed():
-    app = App(Lesson(optimizers=("sgd",), seed=7))
-    noise = np.frombuffer(app.widget.noise, dtype="<f8").reshape(-1, 2)
-    assert noise.shape == (PAGE_STEPS, 2) and app.widget.noise_seed == 7
-    np.testing.assert_array_equal(noise[0], sgd_noise(7, 1))
-    np.testing.assert_array_equal(noise[-1], sgd_noise(7, PAGE_STEPS))
+def test_the_lesson_reaches_the_page_as_runs_and_no_noise_travels():
+    """The page draws the noise itself (trajectories.noise and js/src/core/noise.js agree bit for bit): the widget
+    carries the lesson's runs, each with every setting, and nothing else per seed."""
+    app = App(Lesson(runs=("gd:eta=0.4", "gd:eta=0.6,sigma=0.5,seed=7,spread=30", "sgd:label=class")))
+    runs = app.widget.lesson["runs"]
+    assert [r["optimizer"] for r in runs] == ["gd", "gd", "sgd"]
+    assert runs[1] == {"optimizer": "gd", "settings": {"eta": 0.6, "schedule": "constant", "sigma": 0.5}, "seed": 7,
+                       "spread": 30, "label": ""}
+    assert runs[2]["label"] == "class" and runs[2]["settings"]["sigma"] == 1.0
+    assert not [name for name in app.widget.trait_names() if "noise" in name]
 
 
 def test_the_page_moves_the_lesson_and_python_follows():
@@ -87,20 +89,19 @@ def test_python_moves_the_page():
     lesson = Lesson(optimizers=("sgd", "adam"), seed=3, steps=60)
     app.lesson = lesson
     assert app.widget.lesson == state.lesson_state(lesson)
-    assert app.widget.noise_seed == 3  # the noise travels with the lesson that needs it
-    np.testing.assert_array_equal(np.frombuffer(app.widget.noise, "<f8")[:2], sgd_noise(3, 1))
+    assert app.widget.lesson["runs"][0]["seed"] == 3
 
 
 def test_a_bad_lesson_from_the_page_is_refused_and_the_page_put_back():
     app = App()
     bad = state.lesson_state(Lesson())
-    bad["hyperparameters"]["rmsprop"]["gamma"] = 1.5
+    bad["runs"][0]["settings"]["gamma"] = 1.5
     page_sends(app, bad)
     assert app.lesson == Lesson()
     assert app.widget.lesson == state.lesson_state(Lesson())
     assert len(app.widget.notes) == 1 and "'gamma' parameter of rmsprop" in say(app.widget.notes[0])
     assert "rmsprop的参数“gamma”必须是[0, 1]范围内的浮点数" in say(app.widget.notes[0], "zh")
-    page_sends(app, {"optimizers": ["rmsprop"], "nonsense": 1})
+    page_sends(app, {"runs": [{"optimizer": "rmsprop"}], "nonsense": 1})
     assert app.lesson == Lesson() and "nonsense" in say(app.widget.notes[0])
 
 
@@ -188,6 +189,18 @@ def test_the_landscape_export_is_the_command_lines_map(monkeypatch):
     m = from_lesson(app.lesson, "momentum", ("eta", "beta"), resolution=40, spans={"eta": (0.01, 2)})
     assert content["name"] == "landscape_momentum_eta_x_beta.svg"
     assert bytes(buffers[0]) == ex.landscape_svg(m)
+
+
+def test_the_landscape_export_maps_the_run_the_tab_shows():
+    """Two runs of one optimizer: the tab names its run by index, and the map is that run's (its other settings)."""
+    from trajectories.landscape import from_lesson
+
+    app = App(Lesson(runs=("momentum:beta=0.5", "momentum:beta=0.25")))
+    name, data = app.export_landscape({"run": 1, "axes": ["eta"], "resolution": 40})
+    second = from_lesson(app.lesson, 1, ("eta",), resolution=40)
+    assert data == ex.landscape_svg(second) != ex.landscape_svg(from_lesson(app.lesson, 0, ("eta",), resolution=40))
+    with pytest.raises(ValueError, match="'optimizer' parameter must be one of the lesson's optimizers"):
+        app.export_landscape({"run": 2})
 
 
 def test_the_landscape_export_keeps_to_the_budget():

@@ -24,7 +24,7 @@ def test_json_is_the_whole_trajectory(capsys):
     assert main(["run", "momentum", "--eta", "0.6", "--beta", "0.5", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["points"] == run("momentum", eta=0.6, beta=0.5).points.tolist()
-    assert data["hyperparameters"] == {"eta": 0.6, "beta": 0.5}
+    assert data["hyperparameters"] == {"eta": 0.6, "beta": 0.5, "schedule": "constant", "sigma": 0.0}
     assert data["diverged_at"] is None and len(data["losses"]) == 21
 
 
@@ -50,7 +50,7 @@ def test_flags_for_choices_and_objectives(capsys):
     (["run", "gd", "--steps", "0"], "The 'steps' parameter must be an integer in the range [1, 100000]"),
     (["run", "gd", "--start", "a,b"], "The 'start' parameter must be two numbers"),
     (["run", "gd", "--eta", "x"], "argument --eta: invalid float value"),
-    (["run"], "the following arguments are required"),
+    (["run"], "The 'optimizers' parameter is missing"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, says):
     assert main(argv) == 2

@@ -21,9 +21,10 @@ def test_shapes_and_start(rule):
     for value in t.state.values():
         assert value.shape == (8, 2)
         assert np.all(value[0] == 0)
-    if t.effective_lr is not None:
-        assert t.effective_lr.shape == (7, 2)
-    assert (t.effective_lr is None) == (rule in ("momentum", "nesterov"))
+    assert t.effective_lr.shape == (7, 2)
+    if rule in ("momentum", "nesterov"):  # the rate in front of the velocity
+        assert np.all(t.effective_lr == t.hyperparameters["eta"])
+    assert (t.rates is None) == ("eta" not in specs(rule))
 
 
 @pytest.mark.parametrize("rule", RULES)

@@ -65,7 +65,7 @@ def test_bad_links_open_with_defaults_and_say_why(query, ignored):
 
 
 def test_too_many_optimizers_keeps_the_first_ones():
-    lesson, notes = Lesson.from_query("optimizer=gd,sgd,momentum,nesterov,adam")
+    lesson, notes = Lesson.from_query("optimizer=gd,sgd,momentum,nesterov,adagrad,rmsprop,adam")
     assert len(lesson.optimizers) == MAX_OPTIMIZERS and "at most" in notes[0]
 
 

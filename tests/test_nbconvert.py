@@ -18,6 +18,7 @@ from pages import TIMEOUT_MS, expected_lines
 from trajectories.lesson import Lesson
 from trajectories.nbconvert import APP_WIDGET, WIDGET_STATE, WIDGET_VIEW, AppOutputs
 from trajectories.standalone import BUNDLE, app_text
+from trajectories.state import lesson_state
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST = Lesson.from_query("optimizer=gd,momentum&momentum.eta=0.6")[0]
@@ -57,7 +58,9 @@ def test_the_file_holds_the_bundle_once_and_nothing_from_elsewhere(exported):
     assert text.count('class="trajectories-app"') == 2
     assert "<script src=" not in text  # no require.js, no MathJax, no widget manager from a CDN
     assert WIDGET_STATE not in text and WIDGET_VIEW not in text  # the apps' widget models are not carried twice
-    assert len(text) < len(bundle) + 400_000  # JupyterLab's CSS, two apps' settings and noise, the notes
+    # JupyterLab's CSS, two apps' settings (100 KB each: since runs the schedules' and the noise's slider tables,
+    # since the step inspector each rule's lines), the notes
+    assert len(text) < len(bundle) + 470_000
 
 
 def test_every_app_runs_offline_on_its_saved_lesson_and_a_key_moves_it(browser, exported):
@@ -110,7 +113,9 @@ def test_an_app_is_found_by_its_text_when_the_notebook_kept_no_widget_state():
     assert set(app["data"]) == {"text/html", "text/plain"} and 'id="trajectories-app-1"' in app["data"]["text/html"]
     state = json.loads(app["data"]["text/html"].split('id="trajectories-app-1-state">')[1].split("</script>")[0])
     assert Lesson.from_query(app_text(SECOND).split("?", 1)[1])[0] == SECOND
-    assert state["lesson"]["hyperparameters"] == {"rmsprop": {"eta": 0.4, "gamma": 0.5, "eps": 1e-06}}
+    assert state["lesson"] == lesson_state(SECOND)
+    assert state["lesson"]["runs"][0]["settings"] == {"eta": 0.4, "gamma": 0.5, "eps": 1e-06, "schedule": "constant",
+                                                      "sigma": 0.0}
     assert untouched["data"] == other
 
 

@@ -42,5 +42,5 @@ def test_app_notebook_runs_headless(monkeypatch):
     apps = [m["state"] for m in state.values() if m.get("model_name") == "AnyModel"]
     assert len(apps) == 1
     app = apps[0]
-    assert app["lesson"]["optimizers"] == ["gd", "momentum"] and "tj-plot" in app["_esm"]
+    assert [r["optimizer"] for r in app["lesson"]["runs"]] == ["gd", "momentum"] and "tj-plot" in app["_esm"]
     assert set(app["config"]["specs"]) == {"d2l", "torch"}

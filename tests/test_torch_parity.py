@@ -44,3 +44,30 @@ def test_golden_covers_every_torch_optimizer_on_both_objectives():
         assert (objective, "SGD", False, False) in seen
         assert (objective, "SGD", False, True) in seen
         assert (objective, "SGD", True, True) in seen
+
+
+SCHEDULES = GOLDEN["schedules"]
+
+
+@pytest.mark.parametrize("case", SCHEDULES, ids=[f"{c['scheduler']}-{c['rule']}" for c in SCHEDULES])
+def test_schedules_agree_with_torch_lr_scheduler(case):
+    """The rate of every step is torch's, stepped once after each optimizer step, and so is the path."""
+    hp = {k: tuple(v) if isinstance(v, list) else v for k, v in case["hyperparameters"].items()}
+    t = run(case["rule"], objective=case["objective"], start=case["start"], steps=case["steps"],
+            convention="torch", **hp)
+    lrs = np.array(case["lrs"])
+    assert t.diverged_at is None
+    # recursive as torch computes them: the same Python float operations, so equal up to the C library's cos and pow
+    np.testing.assert_allclose(t.rates, lrs, rtol=1e-15, atol=0)
+    ref = _reference(case)
+    assert np.max(np.abs(t.points - ref)) <= 1e-12 * np.max(np.abs(ref))
+
+
+def test_the_schedule_cases_cover_every_torch_schedule():
+    from trajectories.specs import SCHEDULES as NAMES
+
+    seen = {c["hyperparameters"]["schedule"] for c in SCHEDULES}
+    assert seen == set(NAMES["torch"]) - {"constant"}
+    assert any(c["scheduler"] == "warmup-cosine" for c in SCHEDULES)
+    assert any(c["scheduler"] == "CosineAnnealingLR" and c["steps"] > 2 * c["scheduler_kwargs"]["T_max"]
+               for c in SCHEDULES)  # past T_max, where the cosine turns back up

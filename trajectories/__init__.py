@@ -2,12 +2,12 @@
 
 from .engine import BOUND, MAX_STEPS, Trajectory, run
 from .figures import export
-from .lesson import Lesson
+from .lesson import Lesson, Run, make_lesson
 from .objectives import OBJECTIVES, Objective, get_objective
 from .specs import CONVENTIONS, RULES, SPECS, Spec, specs
 
-__all__ = ["BOUND", "CONVENTIONS", "MAX_STEPS", "OBJECTIVES", "RULES", "SPECS", "App", "Lesson", "Objective", "Spec",
-           "Trajectory", "export", "get_objective", "run", "specs"]
+__all__ = ["BOUND", "CONVENTIONS", "MAX_STEPS", "OBJECTIVES", "RULES", "SPECS", "App", "Lesson", "Objective", "Run",
+           "Spec", "Trajectory", "export", "get_objective", "make_lesson", "run", "specs"]
 
 
 def __getattr__(name: str):

@@ -175,6 +175,14 @@ def plain_formula(latex: str, name: str) -> str:
     return name if "\\" in text or "_" in text or "^" in text else text
 
 
+def _said(value: Any) -> str:
+    if isinstance(value, (bool, str)):
+        return str(value)
+    if isinstance(value, tuple):  # a schedule's milestones
+        return ",".join(f"{float(v):g}" for v in value)
+    return f"{float(value):g}"
+
+
 def alt_text(lesson: Lesson, trajectories: Mapping[str, Trajectory] | None = None, *, lang: str = DEFAULT) -> str:
     """What the animation shows, in words (in ``lang``, "en" or "zh"): the runs with their settings, the
     objective, where each path ends (the lines ``train_2d`` prints, as the book prints them in both editions).
@@ -189,17 +197,18 @@ def alt_text(lesson: Lesson, trajectories: Mapping[str, Trajectory] | None = Non
     runs = lesson.run() if trajectories is None else trajectories
     objective = lesson.objective_function()
     settings = []
-    for name in lesson.optimizers:
-        values = ", ".join(f"{k} {v if isinstance(v, (bool, str)) else f'{float(v):g}'}"
-                           for k, v in lesson.resolved(name).items())
-        shown = i18n.name("optimizer", name, lang)
-        settings.append(f"{shown} ({values})" if values else shown)
+    for label, r in zip(lesson.labels, lesson.runs, strict=True):
+        # a run's settings, but the constant rate and no noise, which every run has unless it says otherwise
+        shown = {k: v for k, v in r.hyperparameters.items()
+                 if not (k == "schedule" and v == "constant") and not (k == "sigma" and v == 0)}
+        values = ", ".join(f"{k} {_said(v)}" for k, v in shown.items())
+        settings.append(f"{label} ({values})" if values else label)
     if lesson.objective == "general":
         where = text("alt.general", lang, condition=f"{lesson.condition:g}", angle=f"{lesson.angle:g}")
     else:
         where = text("alt.objective", lang, objective=i18n.name("objective", lesson.objective, lang),
                      formula=plain_formula(objective.latex, lesson.objective))
     x1, x2 = (f"{v:g}" for v in lesson.start)
-    ends = "; ".join(f"{i18n.name('optimizer', name, lang)}: {runs[name].book_line()}" for name in lesson.optimizers)
+    ends = "; ".join(f"{label}: {lesson.readout(runs)[label]}" for label in lesson.labels)
     return text("alt.animation", lang, settings=text("alt.and", lang).join(settings), where=where,
                 steps=str(lesson.steps), x1=x1, x2=x2, ends=ends)

@@ -2,9 +2,10 @@
 
 The widget's ES module (``trajectories/static/app.js``, built from ``js/``) holds the controls, the figures and
 its own port of the engine, so a slider move never waits for the kernel. Python sends what the browser needs to
-know once (the spec table, the objectives, SGD's noise: :mod:`trajectories.state`) and keeps the lesson: the
+know once (the spec table, the objectives, the runs' colours: :mod:`trajectories.state`) and keeps the lesson: the
 page sends it back when a control is released (at most ten times a second), so ``app.lesson``, the link, Export
-and the readout always describe what is on screen, and setting ``app.lesson`` moves the page. matplotlib is
+and the readout always describe what is on screen, and setting ``app.lesson`` moves the page. A lesson is a list
+of runs (:class:`~trajectories.lesson.Run`): ``App(Lesson(runs=("gd:eta=0.4", "gd:eta=0.6")))``. matplotlib is
 imported only when an export is asked for, so a student's kernel stays small.
 """
 
@@ -43,8 +44,6 @@ class AppWidget(anywidget.AnyWidget):
     _esm = BUNDLE
     config = traitlets.Dict().tag(sync=True)
     lesson = traitlets.Dict().tag(sync=True)
-    noise = traitlets.Bytes().tag(sync=True)
-    noise_seed = traitlets.Int(0).tag(sync=True)
     # Each note is text, or a message of the tables as {"key", "params"}, which the page says in its language.
     notes = traitlets.List(traitlets.Union([traitlets.Unicode(), traitlets.Dict()])).tag(sync=True)
     link_base = traitlets.Unicode("").tag(sync=True)
@@ -134,8 +133,8 @@ class App:
         self._observers: list[Callable[[Lesson], Any]] = []
         self._runs: tuple[Lesson, dict[str, Trajectory]] | None = None
         self._applying = False
-        self.widget = AppWidget(config=_config(), lesson=state.lesson_state(lesson), noise=state.noise(lesson.seed),
-                                noise_seed=lesson.seed, notes=[note_data(n) for n in [*notes, *capped]],
+        self.widget = AppWidget(config=_config(), lesson=state.lesson_state(lesson),
+                                notes=[note_data(n) for n in [*notes, *capped]],
                                 display=display.to_state(), lang=lang or "")
         self.widget.observe(self._on_page_lesson, names="lesson")
         self.widget.on_msg(self._on_message)
@@ -168,14 +167,16 @@ class App:
 
     @property
     def trajectories(self) -> dict[str, Trajectory]:
-        """The runs on screen, from the Python engine (the page draws the same numbers from its port)."""
+        """The runs on screen by label, from the Python engine (the page draws the same numbers from its port); a
+        spread's is batched over its seeds."""
         if self._runs is None or self._runs[0] != self._lesson:
             self._runs = (self._lesson, self._lesson.run())
         return self._runs[1]
 
     def readout(self) -> dict[str, str]:
-        """Where each path ends, in the book's words: ``{"rmsprop": "epoch 20, x1: -0.010599, x2: 0.000000"}``."""
-        return {name: t.book_line() for name, t in self.trajectories.items()}
+        """Where each run ends, in the book's words, by label: ``{"rmsprop": "epoch 20, x1: -0.010599, x2:
+        0.000000"}``; a spread's median run (:meth:`~trajectories.lesson.Lesson.readout`)."""
+        return self._lesson.readout(self.trajectories)
 
     @property
     def link_base(self) -> str:
@@ -257,9 +258,10 @@ class App:
                              style="slides" if shown.presenter else "d2l", lang=lang, inspector=inspector))
 
     def export_landscape(self, settings: dict[str, Any]) -> tuple[str, bytes]:
-        """File name and SVG of the Landscape tab's map for the tab's ``settings`` (optimizer, axes, spans,
-        metric, tol, resolution, lang), as ``trajectories landscape ... -o`` writes it; the resolution is lowered to
-        fit the landscape's budget as the tab does (:func:`~trajectories.landscape.fit_budget`)."""
+        """File name and SVG of the Landscape tab's map for the tab's ``settings`` (run: the run's index, else
+        optimizer: a run's optimizer or label; axes, spans, metric, tol, resolution, lang), as ``trajectories landscape
+        ... -o`` writes it; the resolution is lowered to fit the landscape's budget as the tab does
+        (:func:`~trajectories.landscape.fit_budget`)."""
         from .figures import landscape_file_name, landscape_svg
         from .landscape import from_lesson
 
@@ -267,7 +269,8 @@ class App:
             raise ValueError(f"The 'settings' parameter must be a mapping. Got {settings!r} instead.")
         lang = check_lang(settings.get("lang"), none=True) or self.lang or DEFAULT
         spans = {k: tuple(v) for k, v in (settings.get("spans") or {}).items()}
-        m = from_lesson(self._lesson, settings.get("optimizer"), tuple(settings.get("axes") or ()) or None,
+        which = settings.get("run", settings.get("optimizer"))
+        m = from_lesson(self._lesson, which, tuple(settings.get("axes") or ()) or None,
                         resolution=settings.get("resolution"), metric=settings.get("metric", "loss"),
                         tol=settings.get("tol", 0.1), spans=spans, budget=True)
         return landscape_file_name(m), landscape_svg(m, lang=lang)
@@ -281,15 +284,11 @@ class App:
 
     # ---- the page's side ----------------------------------------------------------------------------------
     def _show(self, lesson: Lesson, *, notes: Sequence[str] = ()) -> None:
-        """Put ``lesson`` on the page (noise first, in the same message, so SGD can run at once)."""
+        """Put ``lesson`` on the page."""
         self._lesson = lesson
         self._applying = True
         try:
-            with self.widget.hold_sync():
-                if self.widget.noise_seed != lesson.seed:
-                    self.widget.noise = state.noise(lesson.seed)
-                    self.widget.noise_seed = lesson.seed
-                self.widget.lesson = state.lesson_state(lesson)
+            self.widget.lesson = state.lesson_state(lesson)
             if notes:
                 self._say(list(notes))
         finally:
@@ -303,7 +302,7 @@ class App:
         except ValueError as exc:  # the page checks what it sends; this is the last line of defence
             self._show(self._lesson, notes=[Message("note.ignored_change", reason=reason(exc))])
             return
-        if capped or lesson.seed != self.widget.noise_seed:
+        if capped:
             self._show(lesson, notes=capped)
         else:
             self._lesson = lesson

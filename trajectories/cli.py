@@ -23,7 +23,7 @@ from .i18n import LANGUAGES
 from .inspector import inspect
 from .lesson import Lesson, link_lang, make_lesson, optimizer_names
 from .objectives import OBJECTIVES
-from .specs import CONVENTIONS, RULES, SPECS, check_name, parse_pair, specs
+from .specs import CONVENTIONS, RULES, SCHEDULE_SPECS, SCHEDULES, SPECS, check_name, parse_pair, settings, sigma_spec
 
 
 class UsageError(Exception):
@@ -31,16 +31,27 @@ class UsageError(Exception):
 
 
 # ---- the engine's settings, shared by run, export and landscape ----------------------------------------------
-_SETTINGS = ("objective", "condition", "angle", "start", "steps", "convention", "seed", "window")
+_SETTINGS = ("objective", "condition", "angle", "start", "steps", "convention", "seed", "spread", "label", "window")
 
 
 def _hyper_flags() -> dict[str, Any]:
-    """Every hyperparameter of every rule, once, with the spec that says its type."""
+    """Every setting of a run (each rule's hyperparameters, the schedule and its parameters, the noise), once, with
+    the spec that says its type."""
     flags: dict[str, Any] = {}
     for table in SPECS.values():
         for rule_specs in table.values():
             for name, spec in rule_specs.items():
                 flags.setdefault(name, spec)
+    schedules = tuple(dict.fromkeys(s for c in CONVENTIONS for s in SCHEDULES[c]))
+    flags["schedule"] = settings("gd")["schedule"]._replace(choices=schedules, text=(
+        f"learning-rate schedule of every optimizer with a learning rate: {', '.join(schedules)}; the book's "
+        "formulas under d2l, torch.optim.lr_scheduler's under torch"))
+    for c in CONVENTIONS:
+        for name, params in SCHEDULE_SPECS[c].items():
+            for key, spec in params.items():
+                flags.setdefault(key, spec._replace(text=f"{spec.description} ({name} schedule)"))
+    flags["sigma"] = sigma_spec("gd")._replace(text="gradient noise: N(0, sigma^2) added to each coordinate "
+                                               "of g (default 1 for sgd, 0 for the others)")
     return flags
 
 
@@ -55,6 +66,8 @@ def flag_help(name: str) -> str:
             if spec is None or (convention == "torch" and book is not None and book.description == spec.description):
                 continue  # not a setting of this rule, or the same words as under the book's convention
             groups.setdefault(spec.description, {}).setdefault(convention, []).append(rule)
+    if not groups:  # a schedule's parameter, the noise: one description in the flag table
+        return _hyper_flags()[name].description
     if len(groups) == 1:
         return next(iter(groups))
     parts = []
@@ -66,6 +79,13 @@ def flag_help(name: str) -> str:
     return "; ".join(parts)
 
 
+def _ints(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be integers separated by commas, e.g. 15,30; got {text!r}") from None
+
+
 def _add_flag(p: argparse.ArgumentParser, flag: str, dest: str, spec: Any, help: str) -> None:
     if spec.choices == (True, False):
         p.add_argument(flag.replace("_", "-"), dest=dest, action=argparse.BooleanOptionalAction, default=None,
@@ -73,7 +93,9 @@ def _add_flag(p: argparse.ArgumentParser, flag: str, dest: str, spec: Any, help:
     elif spec.is_choice:
         p.add_argument(flag, dest=dest, choices=spec.choices, default=None, help=help)
     else:
-        p.add_argument(flag, dest=dest, type=float, default=None, help=help)
+        kind = {"int": int, "ints": _ints}.get(spec.kind, float)
+        p.add_argument(flag.replace("_", "-") if "_" in flag else flag, dest=dest, type=kind, default=None,
+                       help=help)
 
 
 def add_settings(p: argparse.ArgumentParser) -> None:
@@ -90,7 +112,14 @@ def add_settings(p: argparse.ArgumentParser) -> None:
                                    "--start=-4,1")
     p.add_argument("--steps", type=int, help="steps to run (default 20)")
     p.add_argument("--convention", help=f"one of {', '.join(CONVENTIONS)} (default d2l)")
-    p.add_argument("--seed", type=int, help="seed of SGD's gradient noise (default 0)")
+    p.add_argument("--seed", type=int, help="seed of the gradient noise (default 0): runs with one seed meet the same "
+                                            "draws")
+    p.add_argument("--spread", type=int, help="run every optimizer over this many seeds, 1 to 100 (seed, seed + 1, "
+                                              "...): the paths faint, the median run bold")
+    p.add_argument("--label", help="a name for the run (one run only), shown in the legend and the readout")
+    p.add_argument("--run", action="append", dest="runs", metavar="RUN",
+                   help="one more run, written as in a link: --run gd:eta=0.4 --run gd:eta=0.6 (repeatable; its "
+                        "settings win over the other flags)")
     p.add_argument("--window", help="the view x1_low,x1_high,x2_low,x2_high instead of the objective's own; a minus "
                                     "sign needs '=': --window=-6,2,-3,3")
     for name, spec in _hyper_flags().items():
@@ -105,32 +134,73 @@ def lesson_from_args(args: argparse.Namespace, optimizer: Any) -> Lesson:
         if "." in key and value is not None:
             rule, _, name = key.partition(".")
             per.setdefault(rule, {})[name] = value
-    settings = {k: getattr(args, k) for k in _SETTINGS}
-    return make_lesson(optimizer, hyperparameters=per, **settings, **hyper)
+    shared = {k: getattr(args, k) for k in _SETTINGS}
+    return make_lesson(optimizer, runs=args.runs, hyperparameters=per, **shared, **hyper)
+
+
+def link_lesson(args: argparse.Namespace, optimizers: str | None,
+                gallery: bool = False) -> tuple[Lesson, Display]:
+    """The lesson a command line describes: ``--link`` first, then the optimizers named, ``--run`` and the flags;
+    and how a page shows it (the link's presenter, controls, panels and view)."""
+    base: Lesson | None = None
+    display = Display()
+    if args.link is not None:
+        base, display = figures.link_settings(args.link)
+    if optimizers is None and base is None and not args.runs:
+        raise ValueError("The 'optimizers' parameter is missing: name one or more optimizers (e.g. rmsprop or "
+                         f"gd,momentum), or give --run{', --link or --gallery' if gallery else ' or --link'}.")
+    optimizer: Any = base if base is not None else optimizers
+    if base is not None and optimizers is not None:
+        optimizer = replace(base, optimizers=optimizer_names(optimizers))
+    return lesson_from_args(args, optimizer), display
+
+
+def _add_link(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--link", help="a preset link's query, e.g. 'optimizer=rmsprop&eta=0.4' or "
+                                  "'run=gd:eta=0.4&run=gd:eta=0.6' (flags given as well override it)")
 
 
 # ---- run ------------------------------------------------------------------------------------------------------
 def _cmd_run(args: argparse.Namespace) -> int:
-    name = check_name(args.optimizer, "optimizer", RULES)
-    trajectory = lesson_from_args(args, (name,)).run()[name]
+    lesson, _ = link_lesson(args, args.optimizer)
+    trajectories = lesson.run()
     if args.step is not None:
-        inspection = inspect(trajectory, args.step)
+        if len(lesson.runs) != 1 or lesson.runs[0].spread > 1:
+            raise ValueError(f"The 'step' option inspects one run: give one optimizer or --run. Got "
+                             f"{len(lesson.runs)} runs ({', '.join(lesson.labels)}) instead."
+                             if len(lesson.runs) != 1 else "The 'step' option inspects one run, not a spread over "
+                             f"seeds. Got spread={lesson.runs[0].spread} instead.")
+        inspection = inspect(next(iter(trajectories.values())), args.step)
         print(json.dumps(inspection.to_dict(), ensure_ascii=False) if args.json else inspection.table())
         return 0
-    print(json.dumps(trajectory.to_dict()) if args.json else trajectory.book_line())
+    if args.json:
+        data = {label: t.to_dict() for label, t in trajectories.items()}
+        print(json.dumps(next(iter(data.values())) if len(data) == 1 else data))
+        return 0
+    lines = lesson.readout(trajectories)
+    if len(lines) == 1 and not lesson.runs[0].spread > 1:
+        print(next(iter(lines.values())))
+    else:
+        for label, line in lines.items():
+            print(f"{label}: {line}")
     return 0
 
 
 def _add_run(sub: Any) -> None:
-    p = sub.add_parser("run", help="run one optimizer and print the book's line",
+    p = sub.add_parser("run", help="run optimizers and print the book's line for each",
+                       description="Print where each run ends in the book's words (epoch 20, x1: ..., x2: ...): one "
+                                   "line for one run, else one per run after its label. Several runs: 'gd,momentum', "
+                                   "--run gd:eta=0.4 --run gd:eta=0.6, or --link.",
                        epilog="examples: trajectories run rmsprop --eta 0.4 --gamma 0.9 | "
                               "trajectories run rmsprop --step 3 (the update at step 3, with its numbers) | "
                               "trajectories run adam --step 3 --json")
-    p.add_argument("optimizer", help=f"one of {', '.join(RULES)}")
+    p.add_argument("optimizer", nargs="?", help=f"one or more of {', '.join(RULES)}, separated by commas")
     add_settings(p)
+    _add_link(p)
     p.add_argument("--step", type=int, help="print the update from point STEP to the next in the book's notation "
-                                            "with this step's numbers (the app's step inspector)")
-    p.add_argument("--json", action="store_true", help="print the whole trajectory (with --step: that step) as JSON")
+                                            "with this step's numbers (the app's step inspector); one run only")
+    p.add_argument("--json", action="store_true", help="print the whole trajectory as JSON (by label for several; "
+                                                       "with --step: that step)")
     p.set_defaults(func=_cmd_run)
 
 
@@ -138,22 +208,11 @@ def _add_run(sub: Any) -> None:
 def export_lesson(args: argparse.Namespace) -> tuple[Lesson, Display]:
     """The lesson the ``export`` command line describes, ``--link`` first, then the flags given; and how the page
     shows it (the link's presenter, controls, panels and view, overridden by the flags)."""
-    base: Lesson | None = None
-    display = Display()
-    if args.link is not None:
-        base, display = figures.link_settings(args.link)
-    if args.optimizers is None and base is None:
-        raise ValueError("The 'optimizers' parameter is missing: name one or more optimizers (e.g. rmsprop or "
-                         "gd,momentum), or give --link or --gallery.")
-    optimizer: Any = base if base is not None else args.optimizers
-    if base is not None and args.optimizers is not None:
-        names = optimizer_names(args.optimizers)
-        optimizer = replace(base, optimizers=names,
-                            hyperparameters={n: v for n, v in base.hyperparameters.items() if n in names})
+    lesson, display = link_lesson(args, args.optimizers, gallery=True)
     given = {k: v for k, v in (("presenter", args.presenter or None), ("view", args.view),
                                ("controls", check_controls(args.controls) if args.controls is not None else None),
                                ("panels", None if args.panels is None else args.panels == "all")) if v is not None}
-    return lesson_from_args(args, optimizer), replace(display, **given)
+    return lesson, replace(display, **given)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -195,19 +254,22 @@ def _add_export(sub: Any) -> None:
         "export", help="write the figure as SVG, PNG or PDF (or the app as HTML, Play as GIF or MP4), byte for byte "
                        "the same every time",
         description="Write the app's figure of these settings. Several optimizers: 'gd,momentum'; a flag like "
-                    "--eta applies to every optimizer shown that takes it, --momentum.eta to one. Or paste a "
-                    "preset link's query with --link 'optimizer=gd,momentum&momentum.eta=0.6' (flags given "
-                    "as well override it). Negative starts need '=': --start=-4,1.",
+                    "--eta applies to every run that takes it, --momentum.eta to the runs of one optimizer. One "
+                    "optimizer twice: --run gd:eta=0.4 --run gd:eta=0.6. Or paste a preset link's query with --link "
+                    "'optimizer=gd,momentum&momentum.eta=0.6' (flags given as well override it). Negative starts "
+                    "need '=': --start=-4,1.",
         epilog="examples: trajectories export rmsprop --eta 0.4 --gamma 0.9 -o fig.svg | "
                "trajectories export gd,momentum --eta 0.4 --momentum.eta 0.6 --loss | "
+               "trajectories export --run gd:eta=0.4 --run gd:eta=0.6 | "
                "trajectories export --gallery assets/gallery")
     p.add_argument("optimizers", nargs="?", help=f"one or more of {', '.join(RULES)}, separated by commas")
     add_settings(p)
+    flags = _hyper_flags()
     for rule in RULES:
-        for name in dict.fromkeys(k for c in CONVENTIONS for k in specs(rule, c)):
-            spec = specs(rule, "torch" if name not in specs(rule, "d2l") else "d2l")[name]
-            _add_flag(p, f"--{rule}.{name}", f"{rule}.{name}", spec, argparse.SUPPRESS)
-    p.add_argument("--link", help="a preset link's query, e.g. 'optimizer=rmsprop&eta=0.4'")
+        for name in dict.fromkeys(k for c in CONVENTIONS for s in SCHEDULES[c] for k in settings(rule, c, s)
+                                  if k in settings(rule, c, "constant") or k in SCHEDULE_SPECS[c][s]):
+            _add_flag(p, f"--{rule}.{name}", f"{rule}.{name}", flags[name], argparse.SUPPRESS)
+    _add_link(p)
     p.add_argument("-o", "--output", help="file (.svg, .png, .pdf, .html, .mjs, .gif, .mp4) or folder; default: named "
                                           "after the settings")
     p.add_argument("--style", choices=tuple(figures.STYLES), default="d2l",

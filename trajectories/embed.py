@@ -2,8 +2,8 @@
 a lesson by its link.
 
 One page serves every figure of a site: the lesson travels in the iframe's query string, as on the served page,
-so a book with ten live figures ships the 0.5 MB page once (once per seed of SGD's noise, which the page holds for
-one seed). The iframe needs nothing from the network and runs from ``file://``. Used by the Sphinx directive
+so a book with ten live figures ships the 0.5 MB page once (the page draws any seed's gradient noise itself). The
+iframe needs nothing from the network and runs from ``file://``. Used by the Sphinx directive
 (:mod:`trajectories.sphinx`) and by the README's recipes for any static page and reveal.js.
 """
 
@@ -23,11 +23,11 @@ LAYOUT_KEYS = ("controls", "panels")
 
 
 def page_name(lesson: Lesson) -> str:
-    """The app page a site needs for ``lesson``: ``app.html``, or ``app-seed7.html`` for SGD's noise of seed 7."""
+    """The app page a site needs for ``lesson``: ``app.html`` for every lesson, since the page draws the gradient
+    noise of any seed itself (it held SGD's noise for one seed before lessons were lists of runs)."""
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
-    default = Lesson().seed
-    return "app.html" if "sgd" not in lesson.optimizers or lesson.seed == default else f"app-seed{lesson.seed}.html"
+    return "app.html"
 
 
 def layout_query(controls: Sequence[str] | str | None = None, panels: str | None = None) -> tuple[str, list[str]]:
@@ -64,7 +64,7 @@ def iframe(src: str, lesson: Lesson, *, height: str = DEFAULT_HEIGHT, title: str
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
     query = lesson.to_query() + (f"&{layout}" if layout else "")
-    title = title or f"Interactive figure: {', '.join(lesson.optimizers)} on the {lesson.objective} objective"
+    title = title or f"Interactive figure: {', '.join(lesson.labels)} on the {lesson.objective} objective"
     return (f'<iframe class="trajectories-figure" src="{html.escape(src)}?{html.escape(query)}" '
             f'title="{html.escape(title)}" loading="lazy" '
             f'style="display:block;width:100%;height:{html.escape(check_length(height))};border:0"></iframe>')

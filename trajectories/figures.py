@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import warnings
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from io import BytesIO
@@ -40,9 +41,9 @@ from .formula import slug
 from .i18n import DEFAULT, MessageError, check_lang
 from .inspector import inspect
 from .landscape import Landscape, check_landscape, summary
-from .lesson import Lesson, make_lesson
+from .lesson import MAX_NAME, Lesson, Run, make_lesson
 from .objectives import OBJECTIVES
-from .specs import check_int, check_name, specs
+from .specs import check_int, check_name, settings, specs
 from .standalone import esm_module, html_page, index_page
 from .view import VIEWS
 
@@ -88,24 +89,40 @@ STYLES: dict[str, Style] = {
 
 
 def file_name(lesson: Lesson, format: str = "svg", step: int | None = None, inspector: str | None = None) -> str:
-    """A file name that says what the figure shows: ``rmsprop_eta0.4_gamma0.9.svg``.
+    """A file name that says what the figure shows: ``rmsprop_eta0.4_gamma0.9.svg``, ``gd_eta0.4_vs_gd_eta0.6.svg``.
 
-    Each optimizer with its hyperparameters (``eps`` only when not the default), several joined by ``_vs_``,
-    then what differs from the book's setting: objective (a formula as ``f-`` and :func:`trajectories.formula.slug`),
-    window, start, steps, convention, seed, highlighted step (from step 1 on), and the step inspector
-    (``_inspector``, ``_inspector-adam`` when several are shown).
+    Each run: its optimizer with its hyperparameters (``eps`` only when not the default), a schedule that is not
+    constant with the parameters that are not the default, the noise where not the optimizer's default, its seed
+    when the runs' seeds differ, its spread; several runs joined by ``_vs_``. Then what differs from the book's
+    setting: objective (a formula as ``f-`` and :func:`trajectories.formula.slug`), window, start, steps,
+    convention, the seed of noisy runs, highlighted step (from step 1 on), and the step inspector (``_inspector``,
+    ``_inspector-adam`` when several are shown). A name past :data:`MAX_NAME` characters is cut and ends in the
+    CRC-32 of the lesson's link, so it stays unique.
     """
     format = check_name(format, "format", FORMATS)
+    seeds = {r.seed for r in lesson.runs}
+    noisy = any(r.hyperparameters["sigma"] > 0 for r in lesson.runs)
     parts = []
-    for opt in lesson.optimizers:
-        table = specs(opt, lesson.convention)
-        words = [opt]
-        for key, value in lesson.resolved(opt).items():
-            if table[key].is_choice:
-                if value != table[key].default:
+    for r in lesson.runs:
+        table = settings(r.optimizer, lesson.convention, r.hyperparameters.get("schedule", "constant"))
+        words = [r.optimizer]
+        for key, value in r.hyperparameters.items():
+            spec = table[key]
+            if key == "schedule":
+                if value != spec.default:
+                    words.append(f"schedule-{value}")
+            elif spec.is_choice:
+                if value != spec.default:
                     words.append(f"{key}-{str(value).lower()}")
-            elif key != "eps" or value != table[key].default:
-                words.append(f"{key}{'-' if key[-1].isdigit() else ''}{_num(value)}")
+            elif key in specs(r.optimizer, lesson.convention):
+                if key != "eps" or value != spec.default:
+                    words.append(f"{key}{'-' if key[-1].isdigit() else ''}{_num(value)}")
+            elif value != spec.default:  # a schedule's parameter, the noise
+                words.append(f"{key}{_num(value)}")
+        if len(seeds) > 1 and r.hyperparameters["sigma"] > 0:
+            words.append(f"seed{r.seed}")
+        if r.spread != 1:
+            words.append(f"spread{r.spread}")
         parts.append("_".join(words))
     name = "_vs_".join(parts)
     default = Lesson()
@@ -123,16 +140,21 @@ def file_name(lesson: Lesson, format: str = "svg", step: int | None = None, insp
         name += f"_steps{lesson.steps}"
     if lesson.convention != default.convention:
         name += f"_{lesson.convention}"
-    if "sgd" in lesson.optimizers and lesson.seed != default.seed:
+    if noisy and len(seeds) == 1 and lesson.seed != default.seed:
         name += f"_seed{lesson.seed}"
     if step:  # step 0, where the app opens, is the start point: the name stays the plain one
         name += f"_step{step}"
     if inspector is not None:
         name += "_inspector" if len(lesson.optimizers) == 1 else f"_inspector-{inspector}"
+    if len(name) > MAX_NAME:
+        # CRC-32 of the link (zlib's; js/src/core/names.js computes the same): short, and the same on the page
+        name = f"{name[:MAX_NAME - 9]}_{zlib.crc32(lesson.to_query().encode()):08x}"
     return f"{name}.{format}"
 
 
 def _num(value: Any) -> str:
+    if isinstance(value, tuple):  # milestones
+        return "-".join(str(v) for v in value)
     return f"{float(value):g}"
 
 
@@ -181,11 +203,17 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
     if inspector is not None:
         from .plotting import InspectorTable
 
-        check_name(inspector, "inspector", lesson.optimizers)
+        # an optimizer's name (its first run) or a run's label
+        shown = tuple(dict.fromkeys(lesson.optimizers + tuple(lesson.labels)))
+        check_name(inspector, "inspector", shown)
         if step is None:
             raise ValueError(f"The 'inspector' parameter needs a step to inspect: give step (0 to {lesson.steps}). "
                              "Got step=None instead.")
-        table = InspectorTable(inspect(runs[inspector], step), width=size[0], scale=st.scale, lang=lang)
+        chosen = inspector if inspector in runs else lesson.labels[lesson.optimizers.index(inspector)]
+        if lesson.runs[lesson.labels.index(chosen)].spread > 1:
+            raise ValueError(f"The 'inspector' parameter must name a single run, not a spread over seeds. Got "
+                             f"{inspector!r} instead.")
+        table = InspectorTable(inspect(runs[chosen], step), width=size[0], scale=st.scale, lang=lang)
     # Alone, the trajectory panel is laid out by constrained layout (as plotting does at the book's size); with
     # the side panels, plotting's fixed grid places them.
     layout = None if loss else "constrained"
@@ -213,8 +241,11 @@ def label(trace: TraceFigure) -> None:
     for name, p in trace.paths.items():
         p.line.set_gid(f"tj-trajectory-{name}")
         p.current.set_gid(f"tj-current-{name}")
+        p.faint.set_gid(f"tj-spread-{name}")
         if p.loss is not None:
             p.loss.set_gid(f"tj-loss-{name}")
+        if p.band is not None:
+            p.band.set_gid(f"tj-band-{name}")
     if trace.loss_ax is not None:
         trace.loss_ax.set_gid("tj-loss-axes")
         trace.lr_ax.set_gid("tj-lr-axes")
@@ -420,21 +451,24 @@ def target(path: str | os.PathLike | None, lesson: Lesson, format: str | None,
     return p, format or suffix
 
 
-def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.PathLike | None = None, *,
+def export(optimizer: str | Sequence[str] | Lesson | None = None, path: str | os.PathLike | None = None, *,
            style: str = "d2l", loss: bool = False, format: str | None = None, text: str = "paths",
            step: int | None = None, view: str | None = None, inspector: str | None = None,
-           seconds: float = DEFAULT_SECONDS, presenter: bool = False, controls: Sequence[str] | None = None,
-           panels: bool = True, lang: str | None = None,
+           seconds: float = DEFAULT_SECONDS, runs: Sequence[Run | str] | None = None,
+           presenter: bool = False, controls: Sequence[str] | None = None, panels: bool = True,
+           lang: str | None = None,
            hyperparameters: Mapping[str, Mapping[str, Any]] | None = None,
            objective: str | None = None, condition: float | None = None, angle: float | None = None,
            start: Sequence[float] | None = None, steps: int | None = None, convention: str | None = None,
-           seed: int | None = None, window: Any = None, **hyper: Any) -> Path:
+           seed: int | None = None, spread: int | None = None, label: str | None = None, window: Any = None,
+           **hyper: Any) -> Path:
     """Write the figure of these settings to ``path`` and return the path; the same settings, the same bytes.
 
     Parameters
     ----------
     optimizer : str, sequence of str or Lesson, default="rmsprop"
-        ``"rmsprop"``, ``"gd,momentum"``, ``("gd", "momentum")`` or a :class:`~trajectories.lesson.Lesson`.
+        ``"rmsprop"``, ``"gd,momentum"``, ``("gd", "momentum")`` or a :class:`~trajectories.lesson.Lesson`; with
+        ``runs`` and no optimizer, those runs alone.
     path : str or path-like, optional
         A file ending in .svg, .png, .pdf, .html, .mjs, .gif or .mp4, or a folder; by default the current folder. In a
         folder the file is named after the settings (:func:`file_name`), e.g. ``rmsprop_eta0.4_gamma0.9.svg``. A
@@ -460,6 +494,8 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
     view : {"fit", "window"}, optional
         Grow the objective's window to hold the paths that stay near it (the default, as the app does) or keep
         the objective's window.
+    runs : sequence of Run or str, optional
+        Runs written as in a link, ``["gd:eta=0.4", "gd:eta=0.6"]`` (or :class:`~trajectories.lesson.Run`).
     inspector : str, optional
         Add the step inspector of this optimizer (one of those shown) under the figure: its update at ``step`` in
         the book's notation with that step's numbers. Needs ``step``.
@@ -473,9 +509,9 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
         ``text="text"`` leaves the drawing to the reader's fonts.
     hyperparameters : mapping, optional
         Per optimizer when several are shown: ``{"momentum": {"eta": 0.6}}``.
-    objective, condition, angle, start, steps, convention, seed, **hyper
-        As in :func:`trajectories.run`; ``eta=0.4`` applies to every optimizer shown that takes ``eta``;
-        ``objective`` may be a formula in x1 and x2 (``"x1^4 + x2^2"``).
+    objective, condition, angle, start, steps, convention, seed, spread, label, **hyper
+        As in :func:`~trajectories.lesson.make_lesson`; ``eta=0.4`` (or ``schedule="cosine"``, ``sigma=0.5``)
+        applies to every run that takes it; ``objective`` may be a formula in x1 and x2 (``"x1^4 + x2^2"``).
     window : four floats or str, optional
         The view, x1 low, x1 high, x2 low, x2 high, instead of the objective's own.
 
@@ -489,9 +525,9 @@ def export(optimizer: str | Sequence[str] | Lesson = "rmsprop", path: str | os.P
     >>> export("rmsprop", "fig.svg", eta=0.4, gamma=0.9)  # doctest: +SKIP
     PosixPath('fig.svg')
     """
-    lesson = make_lesson(optimizer, hyperparameters=hyperparameters, objective=objective, condition=condition,
-                         angle=angle, start=start, steps=steps, convention=convention, seed=seed, window=window,
-                         **hyper)
+    lesson = make_lesson(optimizer, runs=runs, hyperparameters=hyperparameters, objective=objective,
+                         condition=condition, angle=angle, start=start, steps=steps, convention=convention, seed=seed,
+                         spread=spread, label=label, window=window, **hyper)
     lang = check_lang(lang, none=True)
     out, fmt = target(path, lesson, format, step, inspector)
     display = Display(presenter=presenter, controls=controls, panels=panels, view=view or Display.view)
@@ -596,9 +632,10 @@ def export_gallery(folder: str | os.PathLike, *, text: str = "paths") -> list[Pa
         if last < trajectory.steps:
             final += (f"; the run {'diverged' if trajectory.diverged_at is not None else 'grows without bound'}, "
                       f"so the figure draws it up to where it leaves the view (step {last})")
-        settings = ", ".join([g.objective] + [f"{k}={v if isinstance(v, (bool, str)) else _num(v)}"
-                                              for k, v in lesson.resolved(g.optimizer).items()])
-        rows.append(f"| ![{g.optimizer}, {settings}]({path.name}) | {g.section} | {settings}<br>"
+        shown = ", ".join([g.objective] + [f"{k}={v if isinstance(v, (bool, str)) else _num(v)}"
+                                              for k, v in lesson.resolved(g.optimizer).items()
+                                              if k in specs(g.optimizer)])
+        rows.append(f"| ![{g.optimizer}, {shown}]({path.name}) | {g.section} | {shown}<br>"
                     f"`{gallery_command(g)}` | {final} |")
     index = out / "index.md"
     write_atomic(index, ("\n".join(rows) + "\n").encode())
@@ -606,9 +643,16 @@ def export_gallery(folder: str | os.PathLike, *, text: str = "paths") -> list[Pa
 
 
 # ---- a course website's folder --------------------------------------------------------------------------------
-# Lessons that compare, beyond the gallery's single figures: the book's questions and exercises. Each has its
-# label and its line in the tables of messages (site.<key>, site.<key>_text).
+# Lessons that compare, beyond the gallery's single figures: the book's own comparisons of one optimizer with itself
+# (d2l 12.3, 12.6, 12.7, 12.4), then its questions and exercises. Each has its label and its line in the tables of
+# messages (site.<key>, site.<key>_text).
 COMPARISONS: tuple[tuple[str, str], ...] = (
+    ("cmp_gd_eta", "run=gd:eta=0.4&run=gd:eta=0.6"),
+    ("cmp_momentum_beta", "run=momentum:eta=0.6,beta=0.5&run=momentum:eta=0.6,beta=0.25"),
+    ("cmp_adagrad_eta", "run=adagrad:eta=0.4&run=adagrad:eta=2"),
+    ("cmp_sgd_schedules",
+     "objective=bowl&steps=50&run=sgd:schedule=constant&run=sgd:schedule=exponential&run=sgd:schedule=polynomial"),
+    ("cmp_sgd_spread", "objective=bowl&steps=50&run=sgd:spread=50"),
     ("cmp_gd_momentum", "optimizer=gd,momentum&gd.eta=0.4&momentum.eta=0.6&momentum.beta=0.5"),
     ("cmp_adaptive", "optimizer=adagrad,rmsprop,adadelta,adam&steps=60"),
     ("cmp_gamma1", "optimizer=rmsprop&gamma=1"),
@@ -647,7 +691,7 @@ def site_entries(links: Sequence[str] = (), *, lang: str = DEFAULT) -> list[tupl
     for query in links:
         lesson, display = link_settings(query)
         options = display.to_query()
-        names = ", ".join(i18n.name("optimizer", n, lang) for n in lesson.optimizers)
+        names = ", ".join(lesson.labels)
         entries.append((i18n.text("site.custom", lang, optimizers=names,
                                   objective=i18n.name("objective", lesson.objective, lang)), "",
                         lesson.to_query() + (f"&{options}" if options else ""), ""))

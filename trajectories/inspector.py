@@ -30,10 +30,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import noise
 from .engine import BOUND, Trajectory
 from .i18n import DEFAULT, check_lang, tables, text
 from .i18n import name as term
-from .rules import sgd_noise
 from .specs import CONVENTIONS, RULES, check_int, check_name, specs
 
 DIGITS = 4  # significant digits of a number in the inspector (page, command line, figure)
@@ -480,8 +480,11 @@ def inspect(trajectory: Trajectory, step: int) -> Inspection:
     lr = None if trajectory.effective_lr is None else trajectory.effective_lr[step]
     grad = trajectory.gradients[step]
     env: dict[str, Any] = {**_numeric(hp), "t": t, "x": x, "grad": grad, **before}
-    if rule == "sgd":
-        env["xi"] = sgd_noise(trajectory.seed, t)
+    if trajectory.rates is not None and np.isfinite(trajectory.rates[step]):  # a schedule's eta_t at this step
+        env["eta"] = float(trajectory.rates[step])
+    if rule == "sgd":  # the noise the run added: sigma xi (none without a seed)
+        sigma = float(hp.get("sigma", 1.0))
+        env["xi"] = np.zeros(2) if trajectory.seed is None else sigma * noise.table(int(trajectory.seed), t)[t - 1]
     engine: dict[str, Any] = {"x": trajectory.points[step + 1], **after}
     if lr is not None:
         engine["eta_t" if rule == "sgd" else "lr"] = lr

@@ -89,8 +89,8 @@ def _boundary(optimizer: str, objective: Objective, x: str, y: str | None, curre
               x_values: np.ndarray, y_values: np.ndarray | None) -> np.ndarray | float | None:
     """The stability limit of :func:`~trajectories.rules.eta_limit` over the map's axes (see
     :meth:`Landscape.boundary`); None where it does not apply or falls outside a one-axis map."""
-    if optimizer == "sgd" and current.get("schedule") != "constant":
-        return None  # the limit holds for a constant rate; a decaying schedule moves it every step
+    if current.get("schedule", "constant") != "constant":
+        return None  # the limit holds for a constant rate; a schedule moves it every step
     if eta_limit(optimizer, objective) is None:
         return None
     if y is not None:  # momentum and Nesterov have exactly eta and beta: the curve eta = limit(beta)
@@ -205,25 +205,28 @@ def compute(optimizer: str, axes: tuple[str, ...] | None = None, *, resolution: 
                      trajectory.steps, convention)
 
 
-def from_lesson(lesson: Lesson, optimizer: str | None = None, axes: tuple[str, ...] | None = None, *,
+def from_lesson(lesson: Lesson, optimizer: str | int | None = None, axes: tuple[str, ...] | None = None, *,
                 resolution: int = 64, metric: str = "loss", tol: float = 0.1,
                 spans: dict[str, tuple[float, float]] | None = None, budget: bool = False) -> Landscape:
-    """The map of one of ``lesson``'s optimizers (the first by default), every other setting from the lesson;
-    with ``budget``, the resolution lowered as the page lowers it (:func:`fit_budget`)."""
+    """The map of one of ``lesson``'s runs (by optimizer name, label or index; the first by default), every other
+    setting from the lesson and that run (its schedule, noise and seed); with ``budget``, the resolution lowered as
+    the page lowers it (:func:`fit_budget`)."""
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
-    name = lesson.optimizers[0] if optimizer is None else optimizer
-    if name not in lesson.optimizers:
+    try:
+        chosen = lesson.runs[0] if optimizer is None else lesson.run_of(optimizer)
+    except ValueError:
         raise ValueError(f"The 'optimizer' parameter must be one of the lesson's optimizers "
-                         f"({', '.join(lesson.optimizers)}). Got {name!r} instead.")
+                         f"({', '.join(dict.fromkeys(lesson.optimizers))}), a run's label or its index. "
+                         f"Got {optimizer!r} instead.") from None
     if budget:
-        axes = _check_axes(name, axes, lesson.convention)
+        axes = _check_axes(chosen.optimizer, axes, lesson.convention)
         formula = lesson.objective_function().formula
         resolution = fit_budget(_check_resolution(resolution), lesson.steps, len(axes),
                                 1 if formula is None else formula.cost)
-    return compute(name, axes, resolution=resolution, metric=metric, tol=tol, objective=lesson.objective_function(),
-                   start=lesson.start, steps=lesson.steps, convention=lesson.convention, seed=lesson.seed,
-                   spans=spans, **lesson.resolved(name))
+    return compute(chosen.optimizer, axes, resolution=resolution, metric=metric, tol=tol,
+                   objective=lesson.objective_function(), start=lesson.start, steps=lesson.steps,
+                   convention=lesson.convention, seed=chosen.seed, spans=spans, **chosen.hyperparameters)
 
 
 def score(trajectory: Trajectory, metric: str = "loss", tol: float = 0.1) -> tuple[np.ndarray, np.ndarray]:

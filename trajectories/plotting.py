@@ -1,12 +1,13 @@
-"""The picture: contours of the objective, one path per optimizer, the current step, loss and effective rate.
+"""The picture: contours of the objective, one path per run, the current step, loss and effective rate.
 
 Pure matplotlib, no widgets: the figure ``trajectories export`` writes and the app's Export downloads (the app on
 screen draws the same picture in the browser, ``js/src/figures/plot.js``). :class:`TraceFigure` builds the
 figure of one lesson, in the window :mod:`trajectories.view` gives its runs.
 
 The book's look (d2l ``show_trace_2d``) for one optimizer: contours in ``#1f77b4`` with matplotlib's automatic
-levels, the path as ``'-o'`` in ``#ff7f0e``, axes labelled x1 and x2. Several optimizers take the Okabe-Ito
-colour-blind-safe palette, one marker shape each, and a legend.
+levels, the path as ``'-o'`` in ``#ff7f0e``, axes labelled x1 and x2. Several runs take the Okabe-Ito
+colour-blind-safe palette, one marker shape each, and a legend with their labels. A spread (a run over many seeds)
+draws every seed's path faint and its median run bold, and in the loss panel the median loss with the 10-90% band.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.markers import MarkerStyle
 from matplotlib.patches import FancyArrowPatch
@@ -102,14 +104,17 @@ def drawn_until(trajectory: Trajectory, view: str = "window") -> int:
 
 
 class _Path:
-    """The artists of one optimizer: its path, where it leaves the view, the current-step marker, two arrows and
-    the panel curves (each with the mark of where a diverging run's curve leaves its panel)."""
+    """The artists of one run: its path, where it leaves the view, the current-step marker, two arrows and the
+    panel curves (each with the mark of where a diverging run's curve leaves its panel); for a spread, its seeds'
+    paths (faint) and the loss band."""
 
     def __init__(self, trace: TraceFigure, name: str, look: Look, label: str) -> None:
         ax = trace.ax
         marker = MPL_MARKERS[look.marker]
         color = look.color
         self.name, self.label, self.color = name, label, color
+        self.faint = ax.add_collection(LineCollection([], colors=color, linewidths=0.8, alpha=0.2, zorder=2.5))
+        self.band: Any = None
         self.line, = ax.plot([], [], "-", marker=marker, color=color, label=label, markersize=5, linewidth=1.5,
                              zorder=3)
         self.current, = ax.plot([], [], linestyle="none", marker=marker, color=color, markersize=11,
@@ -269,9 +274,10 @@ class TraceFigure:
         self.objective: Objective | None = None
         self.contours: Any = None
         self.window: tuple[tuple[float, float], tuple[float, float]] | None = None  # where the contours are
-        self.optimizers: tuple[str, ...] = ()
+        self.keys: tuple[str, ...] = ()
         self.paths: dict[str, _Path] = {}
-        self.trajectories: dict[str, Trajectory] = {}
+        self.trajectories: dict[str, Trajectory] = {}  # by run key; a spread's is its median run
+        self.spreads: dict[str, Trajectory] = {}  # by run key: the whole batch of a spread
         self.start: tuple[float, float] | None = None
         self.step: int | None = None
         self.legend: Any = None
@@ -290,11 +296,13 @@ class TraceFigure:
 
     def show(self, lesson: Any, trajectories: Mapping[str, Trajectory] | None = None, *,
              step: int | None = None) -> None:
-        """Draw ``lesson``: its objective, its optimizers from its start, and step ``step`` highlighted."""
+        """Draw ``lesson``: its objective, its runs (``trajectories`` by label, or run now) from its start, and step
+        ``step`` highlighted."""
         self.set_objective(lesson.objective_function())
-        self.set_optimizers(lesson.optimizers)
+        self.set_runs(lesson.keys, lesson.labels, [r.optimizer for r in lesson.runs])
         self.set_start(lesson.start)
-        self.update(lesson.run() if trajectories is None else trajectories)
+        runs = lesson.run() if trajectories is None else trajectories
+        self.update({key: runs[label] for key, label in zip(lesson.keys, lesson.labels, strict=True)})
         self.set_step(step)
 
     def set_objective(self, objective: Objective | str) -> None:
@@ -314,7 +322,7 @@ class TraceFigure:
     def _contour(self, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
         """The contours over the window shown, lighter under several paths."""
         g1, g2, z = contour_grid(self.objective, xlim, ylim)
-        several = len(self.optimizers) > 1
+        several = len(self.keys) > 1
         finite = z[np.isfinite(z)]
         if finite.size and finite.min() < finite.max():  # a constant (a formula such as f = 3) has no contours
             with np.errstate(all="ignore"):
@@ -323,18 +331,29 @@ class TraceFigure:
                                                 alpha=0.55 if several else 1.0, zorder=1)
         self.window = (xlim, ylim)
 
+    def set_runs(self, keys: Sequence[str], labels: Sequence[str] | None = None,
+                 optimizers: Sequence[str] | None = None) -> None:
+        """One set of artists per run (by key), drawn as :func:`~trajectories.state.looks` says for the runs'
+        ``optimizers`` (the keys when not given), and a legend of ``labels`` for several."""
+        keys = tuple(keys)
+        labels = tuple(keys if labels is None else labels)
+        names = tuple(keys if optimizers is None else optimizers)
+        if not keys or len(labels) != len(keys) or len(names) != len(keys):
+            raise ValueError(f"The 'keys' parameter must name at least one run, with one label and optimizer each. "
+                             f"Got {keys!r}, {labels!r} and {names!r} instead.")
+        self.keys = keys
+        self.paths = {key: _Path(self, key, look, label)
+                      for key, label, look in zip(keys, labels, looks(names), strict=True)}
+        if len(keys) > 1:
+            self.legend = self.ax.legend(handles=[p.line for p in self.paths.values()], loc="lower right",
+                                         fontsize=8, framealpha=0.9)
+
     def set_optimizers(self, optimizers: Sequence[str]) -> None:
-        """One set of artists per optimizer, drawn as :func:`~trajectories.state.looks` says, and a legend for
-        several."""
+        """One run per optimizer, labelled by its name (see :meth:`set_runs`)."""
         optimizers = tuple(optimizers)
         if not optimizers:
             raise ValueError("The 'optimizers' parameter must name at least one optimizer. Got () instead.")
-        self.optimizers = optimizers
-        self.paths = {name: _Path(self, name, look, i18n.name("optimizer", name, self.lang))
-                      for name, look in zip(optimizers, looks(optimizers), strict=True)}
-        if len(optimizers) > 1:
-            self.legend = self.ax.legend(handles=[p.line for p in self.paths.values()], loc="lower right",
-                                         fontsize=8, framealpha=0.9)
+        self.set_runs(optimizers, [i18n.name("optimizer", n, self.lang) for n in optimizers])
 
     def set_start(self, start: Sequence[float]) -> None:
         """Mark the shared start point (always in view)."""
@@ -344,17 +363,18 @@ class TraceFigure:
 
     # ---- updating -----------------------------------------------------------------------------------------
     def update(self, trajectories: Mapping[str, Trajectory]) -> None:
-        """Move each path and panel curve to its trajectory (one run per optimizer shown), in the window
-        :func:`~trajectories.view.view_of` gives them."""
-        missing = [n for n in self.optimizers if n not in trajectories]
+        """Move each path and panel curve to its trajectory (one per run, by key; a spread's batched over seeds), in
+        the window :func:`~trajectories.view.view_of` gives them (a spread's median run)."""
+        missing = [n for n in self.keys if n not in trajectories]
         if missing:
-            raise ValueError(f"The 'trajectories' parameter must hold a run of every optimizer shown "
-                             f"({', '.join(self.optimizers)}). Got none for {', '.join(missing)}.")
-        for name in self.optimizers:
-            if np.asarray(trajectories[name].points).ndim != 2:
-                raise ValueError(f"The 'trajectories' parameter must hold single runs. Got a batch of shape "
-                                 f"{trajectories[name].batch_shape} for {name}.")
-        self.trajectories = {n: trajectories[n] for n in self.optimizers}
+            raise ValueError(f"The 'trajectories' parameter must hold a run of every run shown "
+                             f"({', '.join(self.keys)}). Got none for {', '.join(missing)}.")
+        for name in self.keys:
+            if np.asarray(trajectories[name].points).ndim not in (2, 3):
+                raise ValueError(f"The 'trajectories' parameter must hold single runs or spreads over seeds. Got a "
+                                 f"batch of shape {trajectories[name].batch_shape} for {name}.")
+        self.spreads = {n: trajectories[n] for n in self.keys if np.ndim(trajectories[n].points) == 3}
+        self.trajectories = {n: _median(trajectories[n]) for n in self.keys}
         runs = list(self.trajectories.values())
         start = self.start if self.start is not None else tuple(runs[0].start)
         shown = view_of(self.objective, [(t.points, t.diverged_at is not None) for t in runs], start, self.view)
@@ -371,6 +391,9 @@ class TraceFigure:
             p.end = end + 1
             p.line.set_data(pts[: p.end, 0], pts[: p.end, 1])
             p.line.set_markersize(small)
+            spread = self.spreads.get(name)
+            p.line.set_linewidth(2.2 if spread is not None else 1.5)
+            p.faint.set_segments([] if spread is None else _seed_paths(spread, shown))
             self._mark_exit(p, t, end, shown, several, rows)
         if self.loss_ax is not None:
             self._panels(steps)
@@ -400,12 +423,22 @@ class TraceFigure:
         trs = list(self.trajectories.values())
         kept = [t for t in trs if t.diverged_at is None]
         rated = [t for t in kept if t.effective_lr is not None] or [t for t in trs if t.effective_lr is not None]
-        losses = np.concatenate([np.ravel(t.losses) for t in kept or trs])
+        losses = np.concatenate([np.ravel(t.losses) for t in kept or trs]
+                                + [np.ravel(t.loss_quantiles()) for t in self.spreads.values()])
         lrs = np.concatenate([np.ravel(t.effective_lr) for t in rated]) if rated else None
         self._panel_limits(steps, losses, lrs)
         for name, t in self.trajectories.items():
             p = self.paths[name]
-            curves = [(p.loss, p.loss_exit, self.loss_ax, np.arange(t.steps + 1), np.asarray(t.losses))]
+            losses = np.asarray(t.losses)
+            spread = self.spreads.get(name)
+            if p.band is not None:
+                p.band.remove()
+                p.band = None
+            if spread is not None:  # the median loss of every step and the 10-90% band (diverged: no band)
+                low, losses, high = (np.where(np.isfinite(q), q, np.nan) for q in spread.loss_quantiles())
+                p.band = self.loss_ax.fill_between(np.arange(t.steps + 1), low, high, color=p.color, alpha=0.2,
+                                                   linewidth=0, zorder=1)
+            curves = [(p.loss, p.loss_exit, self.loss_ax, np.arange(t.steps + 1), losses)]
             if t.effective_lr is None:
                 p.lr.set_data([], [])
                 p.lr2.set_data([], [])
@@ -476,13 +509,36 @@ class TraceFigure:
             following = t.points[step + 1] if step < t.steps else x
             _arrow(p.update, x, following, self._reach())
             g = np.array(t.objective.grad(x[0], x[1]), dtype=float)
-            eta = float(t.hyperparameters.get("eta", 1.0))
+            eta = 1.0 if t.rates is None else float(t.rates[min(step, t.steps - 1)])
             with np.errstate(all="ignore"):
                 _arrow(p.gradient, x, x - eta * g, self._reach())
 
     def _reach(self) -> float:
         (a, b), (c, d) = self.ax.get_xlim(), self.ax.get_ylim()
         return 2.0 * math.hypot(b - a, d - c)
+
+
+def _median(trajectory: Trajectory) -> Trajectory:
+    """A single run as it is; a spread over seeds as its median run."""
+    if np.ndim(trajectory.points) != 3:
+        return trajectory
+    return trajectory.pick(trajectory.median_run())
+
+
+def _seed_paths(spread: Trajectory, shown: View) -> list[np.ndarray]:
+    """Every seed's path of a spread, each up to its first point outside the window shown (or not finite), or whole
+    when it is back inside at the end (as the page's plot draws them)."""
+    (x0, x1), (y0, y1) = shown.xlim, shown.ylim
+    out = []
+    for pts in np.asarray(spread.points):
+        with np.errstate(invalid="ignore"):
+            inside = np.isfinite(pts).all(axis=1) & (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) \
+                & (pts[:, 1] <= y1)
+        outside = np.flatnonzero(~inside)
+        end = len(pts) if outside.size == 0 or inside[-1] else int(outside[0]) + 1  # back inside at the end: whole
+        keep = pts[:end]
+        out.append(keep[np.isfinite(keep).all(axis=1)])
+    return out
 
 
 def _arrow(patch: FancyArrowPatch, a: np.ndarray, b: np.ndarray, reach: float) -> None:

@@ -2,12 +2,14 @@ r"""Update rules: pure functions of (x, g, state, hyperparameters), and their d2
 
 Every update is per coordinate and broadcasts: ``x`` and ``g`` hold both coordinates on the first axis and
 any batch of settings after it, and every hyperparameter may be an array over that batch. A rule returns the
-new position, the new state and the effective learning rate it used (the factor in front of ``g``), or None
-where it has none. Nothing is mutated, nothing is global.
+new position, the new state and the effective learning rate it used (the factor in front of ``g``; for momentum
+and Nesterov, eta, the factor in front of the velocity). Nothing is mutated, nothing is global. A schedule and
+gradient noise are the engine's: it passes eta_t as ``hp["eta"]`` and the noisy gradient as ``g``.
 
 The d2l form, ``rmsprop_2d(x1, x2, s1, s2, f_grad=None, *, eta=0.4, gamma=0.9, ...)``, runs unchanged inside the
 book's ``train_2d`` loop (``x1, x2, s1, s2 = -5, -2, 0, 0``). Rules with more state per coordinate than one
 number keep a tuple in ``s1`` / ``s2``: Adadelta ``(s, delta)``, Adam ``(v, s, t)``, SGD ``t``; 0 is fresh state.
+A schedule and noise need the step count: SGD, Adam, and gd given either (then gd keeps ``t`` as SGD does).
 
 The pure updates trust their inputs, so that they cost nothing extra per step; ``run()`` and the ``*_2d``
 callables validate everything first.
@@ -16,14 +18,14 @@ callables validate everything first.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import noise, schedules
 from .objectives import Objective, get_objective
-from .specs import RULES, check_name, resolve
+from .specs import RULES, check_int, check_name, resolve
 
 Array = Any  # a float or a numpy array
 Update = tuple[Array, Any, Array | None]  # (new x, new state, effective learning rate or None)
@@ -70,27 +72,13 @@ def gd(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
     return x - hp["eta"] * g, state, hp["eta"]
 
 
-def sgd_noise(seed: int, t: int) -> np.ndarray:
-    """The N(0, 1) noise added to (g1, g2) at step t: a pure function of (seed, t), shared by a whole batch."""
-    return np.random.default_rng((seed, t)).standard_normal(2)
-
-
-def sgd_lr(schedule: str, t: int) -> float:
-    """The book's lr(t); the book sets its clock to 1 and advances it before each use, so step t reads t + 1."""
-    if schedule == "exponential":
-        return math.exp(-0.1 * (t + 1))
-    if schedule == "polynomial":
-        return (1 + 0.1 * (t + 1)) ** (-0.5)
-    return 1.0
-
-
 def sgd(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
         convention: str = "d2l") -> Update:
-    r"""The book's SGD: :math:`g \leftarrow g + \xi_t,\ \xi_t \sim N(0, 1)`; :math:`x \leftarrow x - \eta\,
-    \mathrm{lr}(t)\, g` with lr constant, :math:`e^{-0.1 t}` or :math:`(1 + 0.1 t)^{-1/2}`."""
-    noise = sgd_noise(hp["seed"], t).reshape((2,) + (1,) * (np.ndim(x) - 1))
-    eta_t = hp["eta"] * sgd_lr(hp["schedule"], t)
-    return x - eta_t * (g + noise), state, eta_t
+    r"""The book's SGD: gradient descent, :math:`x \leftarrow x - \eta_t g`, on the noisy gradient
+    :math:`g + \sigma \xi_t,\ \xi_t \sim N(0, 1)` (sigma = 1 by default, the book's), with the book's
+    schedules :math:`\eta_t = \eta\, \mathrm{lr}(t)`. The engine adds the noise and the schedule, as it does
+    for every rule: only their defaults make SGD."""
+    return gd(x, g, state, hp, t, convention)
 
 
 def momentum(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
@@ -100,7 +88,7 @@ def momentum(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
     Same in both conventions (torch's SGD with dampening 0 starts its buffer at g, which is :math:`\beta 0 + g`).
     """
     v = hp["beta"] * state.v + g
-    return x - hp["eta"] * v, Velocity(v), None
+    return x - hp["eta"] * v, Velocity(v), hp["eta"]
 
 
 def nesterov_lookahead(x: Array, state: Any, hp: Mapping[str, Any], convention: str = "d2l") -> Array:
@@ -118,7 +106,7 @@ def nesterov(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
     """
     v = hp["beta"] * state.v + g
     step = v if convention == "d2l" else g + hp["beta"] * v
-    return x - hp["eta"] * step, Velocity(v), None
+    return x - hp["eta"] * step, Velocity(v), hp["eta"]
 
 
 def adagrad(x: Array, g: Array, state: Any, hp: Mapping[str, Any], t: int,
@@ -224,9 +212,9 @@ def _unpack(rule: str, s1: Any, s2: Any, x: np.ndarray) -> tuple[NamedTuple, int
     return STATES[rule](*(np.stack(np.broadcast_arrays(a, b)) for a, b in zip(*parts, strict=True))), t
 
 
-def _pack(rule: str, state: NamedTuple, t: int) -> tuple[Any, Any]:
+def _pack(rule: str, state: NamedTuple, t: int, clock: bool = False) -> tuple[Any, Any]:
     if rule in ("gd", "sgd"):
-        return (t, t) if rule == "sgd" else (0, 0)
+        return (t, t) if rule == "sgd" or clock else (0, 0)
     per = [tuple(_plain(f[i]) for f in state) for i in (0, 1)]
     if rule == "adam":
         return per[0] + (t,), per[1] + (t,)
@@ -246,27 +234,40 @@ def _d2l_grad(f_grad: Callable | None, objective: str | Objective) -> Callable:
     return get_objective(objective).grad
 
 
+_CLOCKED = ("gd", "sgd", "adam")  # the rules whose book form carries the step count that schedules and noise read
+
+
 def _make_2d(rule: str) -> Callable:
     def step_2d(x1, x2, s1, s2, f_grad=None, *, objective="quadratic", convention="d2l", seed=0, **hyper):
         hp = resolve(rule, convention, hyper)
-        if rule == "sgd":
-            hp["seed"] = seed
+        scheduled = hp.get("schedule", "constant") != "constant"
+        noisy = np.any(np.asarray(hp["sigma"]) > 0)
+        if (scheduled or noisy) and rule not in _CLOCKED:
+            raise ValueError(f"The book's form of {rule} keeps no step count, which a schedule and gradient noise "
+                             f"need: use trajectories.run() for {rule}. Got schedule={hp.get('schedule')!r}, "
+                             f"sigma={hp['sigma']!r}.")
+        check_int(seed, "seed", 0, 2 ** 32 - 1, bound="[0, 2**32)")
         grad = _d2l_grad(f_grad, objective)
         with np.errstate(all="ignore"):
             x = np.stack(np.broadcast_arrays(np.asarray(x1, dtype=float), np.asarray(x2, dtype=float)))
             state, t = _unpack(rule, s1, s2, x)
             t += 1
+            if scheduled:
+                hp = dict(hp, eta=schedules.rates(hp["schedule"], convention, hp["eta"], hp, t)[t - 1])
             look = LOOKAHEADS.get(rule)
             xg = look(x, state, hp, convention) if look else x
             g = np.stack(np.broadcast_arrays(*grad(xg[0], xg[1])))
+            if noisy:
+                xi = noise.gaussian(seed, t)
+                g = g + hp["sigma"] * xi.reshape((2,) + (1,) * (g.ndim - 1))
             x, state, _ = UPDATES[rule](x, g, state, hp, t, convention)
-        return (_plain(x[0]), _plain(x[1])) + _pack(rule, state, t)
+        return (_plain(x[0]), _plain(x[1])) + _pack(rule, state, t, clock=scheduled or noisy)
 
     step_2d.__name__ = step_2d.__qualname__ = f"{rule}_2d"
     step_2d.__doc__ = (f"One step of {rule} in the book's form ``(x1, x2, s1, s2) -> (x1, x2, s1, s2)``.\n\n"
-                       f"Hyperparameters and ``objective`` (default: the book's 0.1 x1^2 + 2 x2^2) are keywords;\n"
-                       f"a d2l ``f_grad(x1, x2) -> (g1, g2)`` may be passed fifth. The update:\n\n"
-                       + (UPDATES[rule].__doc__ or ""))
+                       f"Hyperparameters, a schedule and gradient noise (``sigma``, ``seed``) and ``objective``\n"
+                       f"(default: the book's 0.1 x1^2 + 2 x2^2) are keywords; a d2l ``f_grad(x1, x2) -> (g1, g2)``\n"
+                       f"may be passed fifth. The update:\n\n" + (UPDATES[rule].__doc__ or ""))
     return step_2d
 
 

@@ -1,4 +1,10 @@
-"""The one table of hyperparameters: defaults, ranges, scales; it drives validation, sliders and the CLI."""
+"""The one table of settings: defaults, ranges, scales; it drives validation, sliders, links and the CLI.
+
+Three kinds of settings make a run: the hyperparameters of its update rule (:data:`SPECS`), a learning-rate
+schedule with its own parameters for every rule that has a learning rate (:data:`SCHEDULE_SPECS`), and gradient
+noise (:func:`sigma_spec`, with a seed and a number of seeds, :data:`SPREAD`). :func:`settings` puts the three
+together for one rule, convention and schedule; :func:`resolve` checks and fills them.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +13,23 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .i18n import MessageError, text
+from .i18n import MessageError, tables, text
 
 RULES = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam")
 CONVENTIONS = ("d2l", "torch")
-SCHEDULES = ("constant", "exponential", "polynomial")
+MAX_STEPS = 100_000  # the most steps a run takes (the command line and the Python API)
 
 
 class Spec(NamedTuple):
-    """One hyperparameter of one rule under one convention."""
+    """One setting of one rule (or schedule) under one convention."""
 
     default: Any
     low: float = math.nan  # closed range [low, high] for numbers
     high: float = math.nan
-    scale: str = "linear"  # "linear" or "log": how a slider should move
+    scale: str = "linear"  # "linear" or "log": how a slider should move (a log range may start at 0)
     text: str = ""  # the key of its description in the tables of messages (trajectories/locales)
     choices: tuple = ()  # non-empty for a choice (schedule, bias correction)
+    kind: str = "float"  # "float", "int" (a step count) or "ints" (increasing step counts, e.g. milestones)
 
     @property
     def is_choice(self) -> bool:
@@ -30,8 +37,9 @@ class Spec(NamedTuple):
 
     @property
     def description(self) -> str:
-        """What it is, in English (the command line's help); the page says it in its language from ``text``."""
-        return text(self.text) if self.text else ""
+        """What it is, in English (the command line's help); the page says it in its language from ``text``. A
+        ``text`` that is no key of the tables (the command line's own help of a flag) is said as it is."""
+        return text(self.text) if self.text in tables()["en"] else self.text
 
 
 def _eta(default: float, text: str = "spec.eta") -> Spec:
@@ -46,14 +54,14 @@ def _decay(default: float, text: str) -> Spec:
     return Spec(default, 0.0, 1.0, "linear", text)
 
 
-_SCHEDULE = Spec("constant", text="spec.schedule", choices=SCHEDULES)
 _BIAS = Spec(True, text="spec.bias_correction", choices=(True, False))
 
 # The book's values where it has them (d2l chapter 12, "Optimization Algorithms"); where it shows a rule only on
-# real data (Adam: lr 0.01 on the airfoil set) the 2D default follows the 2D examples (eta = 0.4).
+# real data (Adam: lr 0.01 on the airfoil set) the 2D default follows the 2D examples (eta = 0.4). SGD is gradient
+# descent on a noisy gradient: its noise and its schedule are the run's, as for every rule (sigma_spec, SCHEDULES).
 _D2L: dict[str, dict[str, Spec]] = {
     "gd": {"eta": _eta(0.4)},
-    "sgd": {"eta": _eta(0.1), "schedule": _SCHEDULE},
+    "sgd": {"eta": _eta(0.1)},
     "momentum": {"eta": _eta(0.6), "beta": _decay(0.5, "spec.beta")},
     # Nesterov is stable on a quadratic only for eta*lambda < (2 + 2 beta) / (1 + 2 beta): 0.6 would diverge here.
     "nesterov": {"eta": _eta(0.3), "beta": _decay(0.5, "spec.beta")},
@@ -84,6 +92,75 @@ _TORCH: dict[str, dict[str, Spec]] = {
 }
 
 SPECS: dict[str, dict[str, dict[str, Spec]]] = {"d2l": _D2L, "torch": _TORCH}
+
+
+# ---- learning-rate schedules ----------------------------------------------------------------------------------
+# eta_t replaces eta in the rule's update at step t (t = 1, 2, ...). Under d2l, the book's formulas: its SGD section
+# (d2l 12.4, "Dynamic Learning Rate": exponential, polynomial) and its learning-rate scheduling section (d2l 12.11,
+# :label:`sec_scheduler`: FactorScheduler, the multi-factor schedule, CosineScheduler with warm-up); step t uses the
+# value of the book's t-th call, as its plots draw them (the SGD section's clock starts at t = 1 and advances before
+# each call). Under torch, torch.optim.lr_scheduler stepped once after every step, so step t uses the rate after
+# t - 1 scheduler steps: ExponentialLR, PolynomialLR, StepLR, MultiStepLR, CosineAnnealingLR (after a LinearLR
+# warm-up through SequentialLR, when warmup > 0) and LinearLR. trajectories.schedules computes them.
+def _steps(default: int, what: str, low: int = 1) -> Spec:
+    return Spec(default, low, MAX_STEPS, "linear", what, kind="int")
+
+
+def _rate(default: float, what: str) -> Spec:  # an absolute learning rate; 0 allowed, so a log slider with a 0 stop
+    return Spec(default, 0.0, 100.0, "log", what)
+
+
+_MILESTONES = Spec((15, 30), 1, MAX_STEPS, "linear", "spec.schedule_milestones", kind="ints")
+
+SCHEDULE_SPECS: dict[str, dict[str, dict[str, Spec]]] = {
+    "d2l": {
+        "constant": {},
+        "exponential": {"decay": Spec(0.1, 0.0, 1.0, "linear", "spec.schedule_exp_decay")},
+        "polynomial": {"decay": Spec(0.1, 0.0, 1.0, "linear", "spec.schedule_poly_decay"),
+                       "power": Spec(0.5, 0.0, 4.0, "linear", "spec.schedule_poly_power")},
+        "factor": {"factor": _decay(0.9, "spec.schedule_factor"),
+                   "stop": _rate(1e-7, "spec.schedule_stop")},
+        "multifactor": {"milestones": _MILESTONES, "factor": _decay(0.5, "spec.schedule_multifactor")},
+        "cosine": {"period": _steps(20, "spec.schedule_cosine_period"),
+                   "final": _rate(0.0, "spec.schedule_final"),
+                   "warmup": _steps(0, "spec.schedule_warmup", low=0),
+                   "warmup_begin": _rate(0.0, "spec.schedule_warmup_begin")},
+    },
+    "torch": {
+        "constant": {},
+        "exponential": {"factor": _decay(0.9, "spec.schedule_torch_exponential")},
+        "polynomial": {"period": _steps(5, "spec.schedule_torch_poly_period"),
+                       "power": Spec(1.0, 0.0, 4.0, "linear", "spec.schedule_torch_poly_power")},
+        "factor": {"every": _steps(10, "spec.schedule_torch_step_every"),
+                   "factor": _decay(0.1, "spec.schedule_torch_step_factor")},
+        "multifactor": {"milestones": _MILESTONES, "factor": _decay(0.1, "spec.schedule_torch_multistep_factor")},
+        "cosine": {"period": _steps(20, "spec.schedule_torch_cosine_period"),
+                   "final": _rate(0.0, "spec.schedule_torch_final"),
+                   "warmup": _steps(0, "spec.schedule_torch_warmup", low=0),
+                   "start_factor": _decay(1 / 3, "spec.schedule_torch_warmup_start")},
+        "linear": {"start_factor": _decay(1 / 3, "spec.schedule_torch_linear_start"),
+                   "end_factor": _decay(1.0, "spec.schedule_torch_linear_end"),
+                   "period": _steps(5, "spec.schedule_torch_linear_period")},
+    },
+}
+SCHEDULES: dict[str, tuple[str, ...]] = {c: tuple(t) for c, t in SCHEDULE_SPECS.items()}
+_SCHEDULE = {c: Spec("constant", text="spec.schedule", choices=SCHEDULES[c])
+             for c in CONVENTIONS}
+
+
+# ---- gradient noise -------------------------------------------------------------------------------------------
+def sigma_spec(rule: str) -> Spec:
+    """The noise's standard deviation: the book's SGD adds N(0, 1) to each coordinate of g, the others none."""
+    return Spec(1.0 if rule == "sgd" else 0.0, 0.0, 10.0, "linear",
+                "spec.sigma")
+
+
+SPREAD = Spec(1, 1, 100, "linear", "spec.spread", kind="int")
+MAX_SEED = 2 ** 32 - 1
+
+# How a setting is written in a label, a slider's name and a legend.
+SYMBOLS = {"eta": "η", "gamma": "γ", "rho": "ρ", "beta": "β", "beta1": "β1", "beta2": "β2", "eps": "ε",
+           "schedule": "lr(t)", "bias_correction": "bias corr.", "sigma": "σ"}
 
 
 def check_name(value: Any, parameter: str, allowed: tuple[str, ...]) -> str:
@@ -139,8 +216,12 @@ def parse_pair(written: Any, parameter: str, names: tuple[str, str] = ("x1", "x2
     return x, y
 
 
+MAX_MILESTONES = 8
+
+
 def check_value(rule: str, name: str, spec: Spec, value: Any) -> Any:
-    """Validate one hyperparameter value (a number or an array of numbers) against its spec."""
+    """Validate one setting's value (a number or an array of numbers, a step count, milestones, a choice) against
+    its spec; ``rule`` names the owner in the message ("gd", "gd's cosine schedule")."""
     if spec.is_choice:
         if isinstance(value, (bool, str)) and value in spec.choices and type(value) is type(spec.default):
             return value
@@ -151,6 +232,10 @@ def check_value(rule: str, name: str, spec: Spec, value: Any) -> Any:
         return MessageError("error.float_range", parameter=name, rule=rule, low=_fmt(spec.low),
                             high=_fmt(spec.high), value=got)
 
+    if spec.kind == "int":
+        return _step_count(rule, name, spec, value)
+    if spec.kind == "ints":
+        return _milestones(rule, name, spec, value)
     if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
         raise refuse(repr(value))
     try:
@@ -166,15 +251,88 @@ def check_value(rule: str, name: str, spec: Spec, value: Any) -> Any:
     return float(array) if array.ndim == 0 else array
 
 
-def resolve(rule: str, convention: str, given: dict[str, Any]) -> dict[str, Any]:
-    """Fill defaults and validate ``given`` hyperparameters; unknown names raise one clear ValueError."""
-    table = specs(rule, convention)
+def _integral(value: Any) -> int | None:
+    """An int from an int or a float with no fraction (JSON has one kind of number); None for anything else."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and value == int(value):
+        return int(value)
+    return None
+
+
+def _step_count(owner: str, name: str, spec: Spec, value: Any) -> int:
+    n = _integral(value)
+    if n is None or not spec.low <= n <= spec.high:
+        raise ValueError(f"The '{name}' parameter of {owner} must be an integer in the range "
+                         f"[{int(spec.low)}, {int(spec.high)}]. Got {value!r} instead.")
+    return n
+
+
+def _milestones(owner: str, name: str, spec: Spec, value: Any) -> tuple[int, ...]:
+    steps = [_integral(v) for v in value] if isinstance(value, (list, tuple)) else [None]
+    if not 1 <= len(steps) <= MAX_MILESTONES or any(n is None or not spec.low <= n <= spec.high for n in steps) \
+            or any(a >= b for a, b in zip(steps, steps[1:], strict=False)):
+        raise ValueError(f"The '{name}' parameter of {owner} must be 1 to {MAX_MILESTONES} increasing integers "
+                         f"in the range [{int(spec.low)}, {int(spec.high)}]. Got {value!r} instead.")
+    return tuple(steps)
+
+
+def takes_schedule(rule: str, convention: str = "d2l") -> bool:
+    """Whether ``rule`` has a learning rate to schedule under ``convention`` (all but the book's Adadelta)."""
+    return "eta" in specs(rule, convention)
+
+
+def settings(rule: str, convention: str = "d2l", schedule: str = "constant") -> dict[str, Spec]:
+    """Every setting of a run of ``rule``: its hyperparameters, then (if it has a learning rate) ``schedule`` and
+    that schedule's parameters, then the noise's ``sigma``."""
+    table = dict(specs(rule, convention))
+    if takes_schedule(rule, convention):
+        table["schedule"] = _SCHEDULE[convention]
+        table.update(SCHEDULE_SPECS[convention][check_name(schedule, "schedule", SCHEDULES[convention])])
+    table["sigma"] = sigma_spec(rule)
+    return table
+
+
+def resolve(rule: str, convention: str, given: dict[str, Any], *, together: bool = True) -> dict[str, Any]:
+    """Fill defaults and validate ``given`` settings (hyperparameters, schedule and its parameters, sigma); unknown
+    names raise one clear ValueError.
+
+    The result holds every hyperparameter of ``rule``, then ``schedule`` and the chosen schedule's parameters (for
+    rules with a learning rate), then ``sigma``, each given or default. ``together=False`` checks each value alone,
+    not how they go together (a cosine schedule's warm-up must end before its period).
+    """
+    rule = check_name(rule, "optimizer", RULES)
+    convention = check_name(convention, "convention", CONVENTIONS)
+    schedule = "constant"
+    if "schedule" in given and takes_schedule(rule, convention):
+        schedule = check_value(rule, "schedule", _SCHEDULE[convention], given["schedule"])
+    table = settings(rule, convention, schedule)
     for name in given:
         if name not in table:
-            known = ", ".join(repr(k) for k in table)
-            extra = ""
-            if rule == "adadelta" and name == "eta" and convention == "d2l":
-                extra = " (the book's Adadelta has no learning rate; convention='torch' adds torch's lr)"
-            raise ValueError(f"The '{name}' parameter is not a hyperparameter of {rule} under the "
-                             f"{convention} convention{extra}; it takes {known}.")
-    return {name: check_value(rule, name, spec, given.get(name, spec.default)) for name, spec in table.items()}
+            raise ValueError(_unknown(rule, convention, schedule, name))
+    own = SCHEDULE_SPECS[convention][schedule]
+    out = {name: check_value(f"{rule}'s {schedule} schedule" if name in own else rule, name, spec,
+                             given.get(name, spec.default)) for name, spec in table.items()}
+    if together and schedule == "cosine" and not out["warmup"] < out["period"]:
+        raise ValueError(f"The 'warmup' parameter of {rule}'s cosine schedule must be below its period "
+                         f"({out['period']}). Got {out['warmup']!r} instead.")
+    return out
+
+
+def _unknown(rule: str, convention: str, schedule: str, name: str) -> str:
+    table = specs(rule, convention)
+    known = ", ".join(repr(k) for k in table)
+    extra = ""
+    if rule == "adadelta" and convention == "d2l" and (name == "eta" or name == "schedule"
+                                                         or any(name in t for t in SCHEDULE_SPECS["torch"].values())):
+        extra = " (the book's Adadelta has no learning rate; convention='torch' adds torch's lr)"
+    elif any(name in t for c in CONVENTIONS for t in SCHEDULE_SPECS[c].values()):
+        having = [s for s, t in SCHEDULE_SPECS[convention].items() if name in t]
+        extra = (f" (a parameter of the {' and '.join(having)} schedule, and this run's schedule is {schedule})"
+                 if having else f" (a schedule parameter only under convention="
+                                f"'{'torch' if convention == 'd2l' else 'd2l'}')")
+    more = ", 'schedule' (and its parameters)" if takes_schedule(rule, convention) else ""
+    return (f"The '{name}' parameter is not a hyperparameter of {rule} under the {convention} convention{extra}; "
+            f"it takes {known}{more} and 'sigma'.")

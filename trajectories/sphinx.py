@@ -84,7 +84,7 @@ def visit_html(translator: Any, node: trajectories_figure) -> None:
     written = builder.__dict__.setdefault("_trajectories_pages", set())
     if name not in written:  # once per build and page; a parallel writer writing it too writes the same bytes
         folder = make_folder(Path(builder.outdir) / STATIC, "folder")
-        write_atomic(folder / name, html_page(Lesson(seed=lesson.seed)).encode("utf-8"))
+        write_atomic(folder / name, html_page(Lesson()).encode("utf-8"))
         written.add(name)
     src = relative_uri(builder.get_target_uri(builder.current_docname), f"{STATIC}/{name}")
     translator.body.append(iframe(src, lesson, height=node["height"], title=node["title"], layout=node["layout"]))

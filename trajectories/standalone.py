@@ -1,4 +1,4 @@
-"""The app as one self-contained HTML file: the front end's bundle, the spec table, a lesson and SGD's noise inlined.
+"""The app as one self-contained HTML file: the front end's bundle, the spec table and a lesson inlined.
 
 The page runs the whole app from ``file://`` or any static web host, with no server and no request to any other
 address: no fonts, icons or scripts from elsewhere, and no script but its own (its Content-Security-Policy,
@@ -152,8 +152,8 @@ def page_data(lesson: Lesson, notes: Sequence[str] = (), display: Display | None
               lang: str | None = None) -> tuple[Lesson, dict]:
     """What the page's ``standalone()`` mounts the app from: config, lesson, how to show it (``display``: presenter,
     compact controls, panels, view; a link's own options take its place), notes (messages as data, which the page
-    says in its language), SGD's noise (base64) and the language (``""``: its reader's browser language), for
-    ``lesson`` with its steps capped to the page's slider (with a note)."""
+    says in its language; the page draws the gradient noise itself) and the language (``""``: its reader's browser
+    language), for ``lesson`` with its steps capped to the page's slider (with a note)."""
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
     if display is None:
@@ -165,7 +165,6 @@ def page_data(lesson: Lesson, notes: Sequence[str] = (), display: Display | None
     lesson, capped = fit_page(lesson)
     return lesson, {"config": state.config(), "lesson": state.lesson_state(lesson), "display": display.to_state(),
                     "notes": [note_data(n) for n in [*notes, *capped]],
-                    "noise": base64.b64encode(state.noise(lesson.seed)).decode("ascii"), "noise_seed": lesson.seed,
                     "lang": lang or ""}
 
 
@@ -185,7 +184,7 @@ def html_page(lesson: Lesson, *, notes: Sequence[str] = (), display: Display | N
     lang = check_lang(lang, none=True)
     lesson, data = page_data(lesson, notes, display, lang)
     said = lang or DEFAULT  # the page's title and <noscript> before the app runs; the app then follows the reader
-    title = text("page.title", said, optimizers=", ".join(i18n.name("optimizer", n, said) for n in lesson.optimizers),
+    title = text("page.title", said, optimizers=", ".join(lesson.labels),
                  objective=i18n.name("objective", lesson.objective, said))
     # The policy allows the loader by the hash of the very text written into the page.
     return PAGE.format(csp=content_security_policy(LOADER), title=html.escape(title), loader=LOADER,
@@ -244,7 +243,7 @@ MODULE_DATA = "TRAJECTORIES_DATA"
 
 def esm_module(lesson: Lesson, *, notes: Sequence[str] = (), display: Display | None = None) -> str:
     """The app as one ES module for MyST's ``{anywidget}`` directive (Jupyter Book 2): the bundle, with the spec
-    table, ``lesson`` (the one a directive gives none opens on) and SGD's noise declared in front of it.
+    table and ``lesson`` (the one a directive gives none opens on) declared in front of it.
 
     Its default export is anywidget's ``{initialize, render}``; given MyST's model, ``render`` mounts the app on the
     directive's ``{"lesson": "<a page link's query>"}``. It imports nothing and fetches nothing.

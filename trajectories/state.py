@@ -1,11 +1,12 @@
-"""What the front end is told: the spec table, the objectives, SGD's noise and a lesson, as plain JSON-ready data.
+"""What the front end is told: the spec table, the objectives, the runs' colours and a lesson, as plain JSON data.
 
-The browser runs its own port of the engine (``js/src/core/``: f and its gradient, the rules, the landscape
-sweep), but every fact it needs comes from here, so Python stays the one source of truth: ranges, defaults,
-scales and slider stops of each hyperparameter, of the steps and of the general quadratic, each objective's
-window, minima, Hessian and formula, the landscape's choices and budget, each rule's update in the book's
-notation for the step inspector, and the noise numpy's generator draws for SGD's seed. The widget sends this as
-its state when it is built; the HTML export writes it into the page.
+The browser runs its own port of the engine (``js/src/core/``: f and its gradient, the rules, the schedules, the
+noise, the landscape sweep), but every fact it needs comes from here, so Python stays the one source of truth:
+ranges, defaults, scales and slider stops of each hyperparameter, schedule parameter and noise setting, of the
+steps and of the general quadratic, each objective's window, minima, Hessian and formula, the runs' colours and
+markers, the landscape's choices and budget, each rule's update in the book's notation for the step inspector.
+The widget sends this as its state when it is built; the HTML export writes it into the page. The gradient noise
+is not sent: both engines draw it from the same counter-based generator (:mod:`trajectories.noise`).
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from .engine import BOUND, MAX_STEPS
 from .i18n import tables
 from .inspector import templates
 from .landscape import BUDGET, DEFAULT_AXES, METRICS, RESOLUTION, fit_budget
-from .lesson import MAX_OPTIMIZERS, PAGE_STEPS, Lesson
+from .lesson import MAX_NAME, MAX_OPTIMIZERS, MAX_RUNS, PAGE_STEPS, Lesson, Run
 from .objectives import GENERAL_RANGES, OBJECTIVES, WRITTEN, Objective
-from .rules import sgd_noise
-from .specs import CONVENTIONS, RULES, SPECS, Spec
+from .specs import CONVENTIONS, RULES, SCHEDULE_SPECS, SPECS, SPREAD, SYMBOLS, Spec, settings, sigma_spec
 
 # The book's colours (d2l show_trace_2d): blue contours, one orange path. With several runs each optimizer keeps one
 # colour of Okabe & Ito's eight (colour-blind safe) and one marker shape, in every figure and on every page, so two
@@ -34,8 +34,6 @@ from .specs import CONVENTIONS, RULES, SPECS, Spec
 BOOK_CONTOUR = "#1f77b4"
 BOOK_PATH = "#ff7f0e"
 BOOK_MARKER = "circle"
-SYMBOLS = {"eta": "η", "gamma": "γ", "rho": "ρ", "beta": "β", "beta1": "β1", "beta2": "β2", "eps": "ε",
-           "schedule": "lr(t)", "bias_correction": "bias corr."}
 
 
 class Look(NamedTuple):
@@ -61,10 +59,6 @@ BOOK_LOOK = Look(BOOK_PATH, BOOK_PATH, BOOK_MARKER)
 # a dark ground.
 DARK = {"contour": "#5AA7E0", "gradient": "#B0B0B0"}
 GRADIENT = "#555555"
-# What the page's front end of this checkout reads until it draws each optimizer's look: colours and markers by
-# position.
-_PAGE_PALETTE = ("#D55E00", "#009E73", "#CC79A7", "#E69F00")
-_PAGE_MARKERS = ("circle", "square", "triangle", "diamond")
 
 
 def looks(optimizers: Sequence[str]) -> list[Look]:
@@ -96,18 +90,16 @@ TOLERANCES = (0.001, 0.01, 0.1, 0.5, 1.0)  # the landscape's choices of "arrived
 LANDSCAPE_RESOLUTION = 96  # cells per side when the Landscape tab opens
 
 
-def colors_for(optimizers: Sequence[str]) -> dict[str, str]:
-    """The colour of each optimizer in a figure (a light ground): the book's orange when alone, else its own."""
-    return {name: look.color for name, look in zip(optimizers, looks(optimizers), strict=True)}
-
-
 def slider_values(name: str, spec: Spec, *extra: float) -> list[float]:
     """The values a hyperparameter slider stops at: round numbers (so the book's 0.4, 0.6, 2, 0.9, 0.999 and
     1e-6 are hit exactly), the spec's ends, and any ``extra`` value (a link's 0.37 is shown as it is)."""
     lo, hi = spec.low, spec.high
+    if spec.kind == "int":
+        return sorted({float(v) for v in range(int(lo), min(int(hi), PAGE_STEPS) + 1)} | {float(spec.default)})
     if spec.scale == "log":
         mantissas = _EPS_MANTISSAS if name == "eps" else _LOG_MANTISSAS
-        grid = {float(f"{m}e{e}") for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+        bottom = lo if lo > 0 else 1e-5  # a log range that starts at 0 (an absolute rate): 0, then 1e-5 up
+        grid = {float(f"{m}e{e}") for e in range(math.floor(math.log10(bottom)), math.ceil(math.log10(hi)) + 1)
                 for m in mantissas}
     else:
         grid = {round(lo + i * (hi - lo) / 100, 10) for i in range(101)}
@@ -120,7 +112,7 @@ def slider_values(name: str, spec: Spec, *extra: float) -> list[float]:
 def span_stops(spec: Spec) -> list[float]:
     """Where a landscape range handle can stop: 1, 2, 5 per decade on a log axis, twentieths on a linear one."""
     if spec.scale == "log":
-        first, last = math.floor(math.log10(spec.low)), math.ceil(math.log10(spec.high))
+        first, last = math.floor(math.log10(spec.low or 1e-5)), math.ceil(math.log10(spec.high))
         stops = {float(f"{m}e{e}") for e in range(first, last + 1) for m in (1, 2, 5)}
     else:
         stops = {round(spec.low + i * (spec.high - spec.low) / 20, 10) for i in range(21)}
@@ -153,8 +145,14 @@ def _spec(name: str, spec: Spec) -> dict[str, Any]:
     # "text": the key of its description in the tables of messages, which the page says in its language
     if spec.is_choice:
         return {"default": spec.default, "choices": list(spec.choices), "text": spec.text}
-    return {"default": spec.default, "low": spec.low, "high": spec.high, "scale": spec.scale,
-            "text": spec.text, "stops": slider_values(name, spec), "spanStops": span_stops(spec)}
+    if spec.kind == "ints":
+        return {"default": list(spec.default), "low": spec.low, "high": spec.high, "kind": spec.kind,
+                "text": spec.text}
+    out = {"default": spec.default, "low": spec.low, "high": spec.high, "scale": spec.scale,
+           "text": spec.text, "stops": slider_values(name, spec), "spanStops": span_stops(spec)}
+    if spec.kind != "float":
+        out["kind"] = spec.kind
+    return out
 
 
 def _objective(o: Objective) -> dict[str, Any]:
@@ -169,14 +167,17 @@ def config() -> dict[str, Any]:
     """Everything the front end needs that does not change while it runs (sent once, as widget state)."""
     return {
         "rules": list(RULES), "conventions": list(CONVENTIONS), "maxOptimizers": MAX_OPTIMIZERS,
-        "pageSteps": PAGE_STEPS, "maxSteps": MAX_STEPS, "bound": BOUND,
+        "maxRuns": MAX_RUNS, "maxName": MAX_NAME, "pageSteps": PAGE_STEPS, "maxSteps": MAX_STEPS, "bound": BOUND,
         "specs": {c: {r: {n: _spec(n, s) for n, s in SPECS[c][r].items()} for r in RULES} for c in CONVENTIONS},
+        "schedules": {c: {name: {n: _spec(n, s) for n, s in table.items()} for name, table in SCHEDULE_SPECS[c].items()}
+                      for c in CONVENTIONS},
+        "schedule": {c: _spec("schedule", settings("gd", c)["schedule"]) for c in CONVENTIONS},
+        "sigma": {r: _spec("sigma", sigma_spec(r)) for r in RULES}, "spread": _spec("spread", SPREAD),
         "objectives": {name: _objective(o) for name, o in OBJECTIVES.items()}, "general": _general(),
         "stepStops": step_stops(), "defaultLesson": lesson_state(Lesson()),
         "colors": {"book": BOOK_PATH, "bookMarker": BOOK_MARKER, "contour": BOOK_CONTOUR, "gradient": GRADIENT,
-                   "dark": DARK, "looks": {name: look._asdict() for name, look in LOOKS.items()},
-                   "palette": list(_PAGE_PALETTE)},
-        "markers": list(_PAGE_MARKERS), "symbols": SYMBOLS,
+                   "dark": DARK, "looks": {name: look._asdict() for name, look in LOOKS.items()}},
+        "symbols": SYMBOLS,
         # how a page shows its lesson (trajectories.display): the link's keys, the names a compact page takes
         "display": {"keys": list(display.KEYS), "default": display.Display().to_state(),
                     "controls": display.CONTROLS, "hyperparameters": list(display.HYPERPARAMETERS)},
@@ -196,34 +197,58 @@ def config() -> dict[str, Any]:
 
 
 def lesson_state(lesson: Lesson) -> dict[str, Any]:
-    """A lesson as plain data (the widget's ``lesson`` trait): the Lesson's fields, hyperparameters resolved."""
+    """A lesson as plain data (the widget's ``lesson`` trait): its runs, each with every setting resolved, and the
+    settings they share."""
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
-    return {"optimizers": list(lesson.optimizers),
-            "hyperparameters": {n: dict(lesson.hyperparameters[n]) for n in lesson.optimizers},
+    return {"runs": [{"optimizer": r.optimizer, "settings": {k: list(v) if isinstance(v, tuple) else v
+                                                             for k, v in r.hyperparameters.items()},
+                      "seed": r.seed, "spread": r.spread, "label": r.label} for r in lesson.runs],
             "objective": lesson.objective, "condition": lesson.condition, "angle": lesson.angle,
-            "start": list(lesson.start), "steps": lesson.steps, "convention": lesson.convention, "seed": lesson.seed,
+            "start": list(lesson.start), "steps": lesson.steps, "convention": lesson.convention,
             "window": None if lesson.window is None else list(lesson.window)}
+
+
+RUN_FIELDS = ("optimizer", "settings", "seed", "spread", "label")
+OLD_FIELDS = ("optimizers", "hyperparameters", "seed")  # a lesson's plain form before runs
+LESSON_FIELDS = ("runs", "objective", "condition", "angle", "start", "steps", "convention", "window")
 
 
 def lesson_from_state(state: Any) -> Lesson:
     """The Lesson a front end's plain data describes; anything wrong raises the lesson's one-sentence ValueError."""
     if not isinstance(state, dict):
         raise ValueError(f"The 'lesson' parameter must be a mapping of a lesson's fields. Got {state!r} instead.")
-    fields = ("optimizers", "hyperparameters", "objective", "condition", "angle", "start", "steps", "convention",
-              "seed", "window")
-    unknown = sorted(set(state) - set(fields))
+    if "runs" not in state and set(state) & set(OLD_FIELDS):
+        # the form before runs (a notebook saved by an earlier version, a recorded session): one run per optimizer
+        state = dict(state)
+        for key in ("optimizers", "start", "window"):
+            if isinstance(state.get(key), list):
+                state[key] = tuple(state[key])
+        unknown = sorted(set(state) - set(LESSON_FIELDS) - set(OLD_FIELDS))
+        if unknown:
+            raise ValueError(f"The 'lesson' parameter takes only {', '.join(LESSON_FIELDS)}. Got {unknown[0]!r} as "
+                             "well.")
+        return Lesson(**state)
+    unknown = sorted(set(state) - set(LESSON_FIELDS))
     if unknown:
-        raise ValueError(f"The 'lesson' parameter takes only {', '.join(fields)}. Got {unknown[0]!r} as well.")
+        raise ValueError(f"The 'lesson' parameter takes only {', '.join(LESSON_FIELDS)}. Got {unknown[0]!r} as well.")
     given = dict(state)
-    for key in ("optimizers", "start", "window"):
+    runs = given.get("runs", [])
+    if not isinstance(runs, list) or not all(isinstance(r, dict) for r in runs):
+        raise ValueError(f"The 'runs' parameter must be a list of runs. Got {runs!r} instead.")
+    out = []
+    for r in runs:
+        extra = sorted(set(r) - set(RUN_FIELDS))
+        if extra:
+            raise ValueError(f"The 'runs' parameter takes runs of {', '.join(RUN_FIELDS)} only. Got {extra[0]!r} as "
+                             "well.")
+        if not isinstance(r.get("settings", {}), dict):
+            raise ValueError(f"The 'settings' parameter of a run must map names to values. Got {r['settings']!r} "
+                             "instead.")
+        out.append(Run(r.get("optimizer"), r.get("settings", {}), seed=r.get("seed", 0), spread=r.get("spread", 1),
+                       label=r.get("label", "")))
+    given["runs"] = tuple(out)
+    for key in ("start", "window"):
         if isinstance(given.get(key), list):
             given[key] = tuple(given[key])
     return Lesson(**given)
-
-
-def noise(seed: int, steps: int = PAGE_STEPS) -> bytes:
-    """SGD's noise for ``seed`` at steps 1..``steps`` as little-endian float64 pairs: numpy's generator is the
-    reference, and the browser reads these numbers instead of drawing its own."""
-    table = np.array([sgd_noise(seed, t) for t in range(1, steps + 1)], dtype="<f8")
-    return table.tobytes()

@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { bookLine, resolve, run } from "../src/core/engine.js";
+import { bookLine, resolve, run, runSpread } from "../src/core/engine.js";
 import { formatF } from "../src/core/format.js";
+import { keys, labels, settingsOf } from "../src/core/lesson.js";
+import { fromQuery, toQuery } from "../src/core/link.js";
+import { inverseNormal, log, philox4x32, table } from "../src/core/noise.js";
+import { createRuns } from "../src/core/runs.js";
+import { rates } from "../src/core/schedules.js";
 import { etaLimit, getObjective } from "../src/core/objectives.js";
 import { BOOK, CONFIG, GOLDEN, assertClose, caseName, size } from "../testing/golden.js";
 
@@ -27,12 +32,8 @@ describe("runs against the Python engine (js/test/golden.json)", () => {
       assert.equal(ours.points.length, c.options.steps + 1);
       assertClose(ours.points, c.points, 1e-12 * size(c.points), "points");
       assertClose(ours.losses, c.losses, 1e-12 * size(c.losses), "losses");
-      if (c.effective_lr === null) {
-        assert.equal(ours.effectiveLr, null);
-      } else {
-        assert.equal(ours.effectiveLr.length, c.options.steps);
-        assertClose(ours.effectiveLr, c.effective_lr, 1e-12 * size(c.effective_lr), "effectiveLr");
-      }
+      assert.equal(ours.effectiveLr.length, c.options.steps);
+      assertClose(ours.effectiveLr, c.effective_lr, 1e-12 * size(c.effective_lr), "effectiveLr");
       assert.equal(bookLine(ours, BOUND), c.book_line);
       assert.deepEqual(resolve(c.optimizer, c.options, CONFIG).hyperparameters, c.hyperparameters);
     });
@@ -78,8 +79,9 @@ describe("the facts come from Python's config", () => {
       for (const rule of CONFIG.rules) {
         const python = Object.fromEntries(Object.entries(CONFIG.specs[convention][rule])
           .map(([name, spec]) => [name, spec.default]));
-        const options = { convention, noise: [] };
-        assert.deepEqual(resolve(rule, options, CONFIG).hyperparameters, python, `${convention} ${rule}`);
+        if (Object.hasOwn(python, "eta")) python.schedule = "constant";
+        python.sigma = CONFIG.sigma[rule].default;
+        assert.deepEqual(resolve(rule, { convention }, CONFIG).hyperparameters, python, `${convention} ${rule}`);
       }
     }
   });
@@ -99,8 +101,13 @@ describe("the facts come from Python's config", () => {
 
 describe("bad input says what was wrong", () => {
   const cases = [
-    [() => run("sgd", { steps: 3 }, CONFIG), /'noise' option of sgd must hold 3 pairs/],
-    [() => run("sgd", { steps: 3, noise: [[0, 0]] }, CONFIG), /Got 1 instead/],
+    [() => run("sgd", { seed: -1 }, CONFIG), /'seed' parameter must be an integer in the range \[0, 2\*\*32\)/],
+    [() => run("sgd", { seed: 2 ** 32 }, CONFIG), /Got 4294967296 instead/],
+    [() => run("gd", { sigma: NaN }, CONFIG), /'sigma' parameter of gd must be a finite float/],
+    [() => run("gd", { schedule: "multifactor", milestones: [5, 3] }, CONFIG),
+      /'milestones' parameter of gd must be increasing integers/],
+    [() => run("gd", { schedule: "cosine", period: 5, warmup: 5 }, CONFIG), /'warmup' parameter of gd's cosine/],
+    [() => run("gd", { decay: 0.1 }, CONFIG), /'decay' parameter is not a hyperparameter of gd/],
     [() => run("adadelta", { eta: 1 }, CONFIG), /book's Adadelta has no learning rate/],
     [() => run("rmsprop", { lr: 0.1, convention: "torch" }, CONFIG),
       /'lr' parameter is not a hyperparameter of rmsprop/],
@@ -110,7 +117,7 @@ describe("bad input says what was wrong", () => {
     [() => run("gd", { steps: 0 }, CONFIG), /'steps' parameter must be an integer/],
     [() => run("gd", { start: [0, 2e6] }, CONFIG), /'start' parameter/],
     [() => run("gd", { eta: "0.1" }, CONFIG), /'eta' parameter of gd must be a finite float/],
-    [() => run("sgd", { schedule: "cosine", noise: [] }, CONFIG), /'schedule' parameter of sgd must be one of/],
+    [() => run("sgd", { schedule: "linear" }, CONFIG), /'schedule' parameter of sgd must be one of/],
     [() => run("adam", { bias_correction: 1 }, CONFIG), /'bias_correction' parameter of adam/],
     [() => etaLimit("gd", [[1, 0], [0, 1]], 1.5), /'beta' parameter of gd must be a float in the range \[0, 1\]/],
   ];
@@ -169,4 +176,150 @@ describe("etaLimit is rules.eta_limit, given the Hessian Python sends", () => {
       else assert.ok(Math.abs(ours - c.limit) <= 1e-14 * c.limit, `${ours} instead of ${c.limit}`);
     });
   }
+});
+
+// ---- noise, schedules, runs (issue 21) ---------------------------------------------------------------------------
+const nan = (v) => (v === null ? NaN : v);
+
+describe("the noise is noise.py's, bit for bit (js/test/golden.json: noise)", () => {
+  test("Philox4x32-10 words", () => {
+    assert.ok(GOLDEN.noise.philox.length >= 20);
+    for (const w of GOLDEN.noise.philox) assert.deepEqual([...philox4x32(...w.slice(0, 6))], w.slice(6));
+  });
+  test("fdlibm's log", () => {
+    for (const [x, y] of GOLDEN.noise.log) assert.equal(log(x), y, `log(${x})`);
+  });
+  test("AS241's normal quantile", () => {
+    for (const [p, z] of GOLDEN.noise.quantile) assert.equal(inverseNormal(p), z, `quantile(${p})`);
+  });
+  test("every step's pair of a seed", () => {
+    for (const c of GOLDEN.noise.tables) {
+      assert.deepEqual([...table(c.seed, c.steps)], c.table.flat(), `seed ${c.seed}`);
+    }
+  });
+});
+
+describe("schedules are schedules.py's (js/test/golden.json: schedules)", () => {
+  for (const c of GOLDEN.schedules) {
+    test(`${c.convention} ${c.schedule} eta=${c.eta} ${JSON.stringify(c.params)}`, () => {
+      const params = { ...c.params };
+      if (c.rates === null) {
+        assert.equal(c.schedule, "constant");
+        return;
+      }
+      const ours = [...rates(c.schedule, c.convention, c.eta, params, c.rates.length)];
+      // exp, pow and cos come from V8 here and from glibc in Python: a few units in the last place at most
+      assertClose(ours, c.rates, 4e-16 * size(c.rates), "rates");
+      if (["factor", "multifactor", "linear"].includes(c.schedule)) assert.deepEqual(ours, c.rates);
+    });
+  }
+  test("every schedule of both conventions is covered", () => {
+    for (const convention of CONFIG.conventions) {
+      for (const schedule of Object.keys(CONFIG.schedules[convention])) {
+        assert.ok(GOLDEN.schedules.some((c) => c.convention === convention && c.schedule === schedule),
+          `${convention} ${schedule}`);
+      }
+    }
+  });
+});
+
+describe("runs with schedules and noise against the Python engine (js/test/golden.json: noisy_runs)", () => {
+  for (const c of GOLDEN.noisy_runs) {
+    test(caseName(c), () => {
+      const ours = run(c.optimizer, c.options, CONFIG);
+      assert.equal(ours.divergedAt, c.diverged_at);
+      assertClose(ours.points, c.points, 1e-12 * size(c.points), "points");
+      assertClose(ours.losses, c.losses, 1e-12 * size(c.losses), "losses");
+      assertClose(ours.effectiveLr, c.effective_lr, 1e-12 * size(c.effective_lr), "effectiveLr");
+      if (c.rates === null) assert.equal(ours.rates, null);
+      else assertClose(ours.rates, c.rates, 1e-12 * size(c.rates), "rates");
+      assert.equal(bookLine(ours, BOUND), c.book_line);
+      assert.deepEqual(resolve(c.optimizer, c.options, CONFIG).hyperparameters, c.hyperparameters);
+    });
+  }
+
+  // The draws are the same bits on both sides, so a run of +, -, *, / and sqrt at a constant rate is too.
+  test("noisy runs at a constant rate are bit-identical", () => {
+    const exact = GOLDEN.noisy_runs.filter((c) => c.options.objective === "quadratic"
+      && (c.hyperparameters.schedule ?? "constant") === "constant" && c.optimizer !== "adam");
+    assert.ok(exact.filter((c) => c.hyperparameters.sigma > 0).length >= 8, `${exact.length} cases`);
+    for (const c of exact) {
+      const ours = run(c.optimizer, c.options, CONFIG);
+      assert.deepEqual(ours.points.flat(), c.points.flat().map(nan), caseName(c));
+      assert.deepEqual(ours.losses, c.losses.map(nan), caseName(c));
+    }
+  });
+
+  test("the cases cover every rule under both conventions, every schedule, noise and divergence", () => {
+    for (const convention of CONFIG.conventions) {
+      for (const rule of CONFIG.rules) {
+        const mine = GOLDEN.noisy_runs.filter((c) => c.optimizer === rule && c.options.convention === convention);
+        assert.ok(mine.some((c) => c.hyperparameters.sigma > 0), `${convention} ${rule} noisy`);
+        if (Object.hasOwn(CONFIG.specs[convention][rule], "eta")) {
+          for (const schedule of Object.keys(CONFIG.schedules[convention])) {
+            assert.ok(mine.some((c) => c.hyperparameters.schedule === schedule), `${convention} ${rule} ${schedule}`);
+          }
+        }
+      }
+    }
+    assert.ok(GOLDEN.noisy_runs.some((c) => c.diverged_at !== null));
+  });
+
+  test("the same seed draws the same noise for every rule, another seed other noise", () => {
+    const a = run("gd", { sigma: 1, seed: 3 }, CONFIG), b = run("gd", { sigma: 1, seed: 3 }, CONFIG);
+    assert.deepEqual(a.points, b.points);
+    assert.notDeepEqual(run("gd", { sigma: 1, seed: 4 }, CONFIG).points, a.points);
+    const sgd = run("sgd", { seed: 3, eta: 0.4, schedule: "constant" }, CONFIG); // SGD: gd with sigma 1
+    assert.deepEqual(sgd.points, run("gd", { sigma: 1, seed: 3, eta: 0.4 }, CONFIG).points);
+  });
+});
+
+describe("spreads against Trajectory.median_run and loss_quantiles (js/test/golden.json: spreads)", () => {
+  for (const c of GOLDEN.spreads) {
+    test(`${c.optimizer} ${JSON.stringify(c.options)} over ${c.seeds.length} seeds from ${c.seeds[0]}`, () => {
+      const ours = runSpread(c.optimizer, { ...c.options, seed: c.seeds[0] }, c.seeds.length, CONFIG);
+      const n = c.options.steps + 1;
+      const finals = c.seeds.map((_, i) => [ours.xs[2 * (i * n + n - 1)], ours.xs[2 * (i * n + n - 1) + 1]]);
+      assertClose(finals, c.finals, 1e-12 * size(c.finals), "finals");
+      assert.equal(ours.median, c.median);
+      assert.equal(ours.run.seed, c.seeds[c.median]);
+      const quantiles = [];
+      for (let q = 0; q < 3; q++) quantiles.push(...ours.quantiles[q]);
+      const inf = (v) => (v === null ? Infinity : v);
+      const python = c.quantiles.map(inf);
+      assert.equal(quantiles.length, python.length);
+      for (let i = 0; i < python.length; i++) {
+        const d = Math.abs(quantiles[i] - python[i]);
+        assert.ok(quantiles[i] === python[i] || d <= 1e-12 * Math.max(1, Math.abs(python[i])), `quantile ${i}`);
+      }
+      for (let i = 0; i < c.seeds.length; i++) {
+        const at = c.diverged[i] < 0 ? null : c.diverged[i];
+        const alone = run(c.optimizer, { ...c.options, seed: c.seeds[i] }, CONFIG);
+        assert.equal(alone.divergedAt, at, `seed ${c.seeds[i]}`);
+      }
+      assert.deepEqual(ours.run.points, run(c.optimizer, { ...c.options, seed: c.seeds[c.median] }, CONFIG).points);
+    });
+  }
+});
+
+describe("lessons of runs against Lesson (js/test/golden.json: lessons)", () => {
+  for (const c of GOLDEN.lessons) {
+    test(c.query, () => {
+      const { lesson, notes } = fromQuery(CONFIG, c.query);
+      assert.deepEqual(notes, c.notes);
+      assert.deepEqual(lesson.runs, c.runs);
+      assert.deepEqual(labels(CONFIG, lesson), c.labels);
+      assert.deepEqual(keys(lesson), c.keys);
+      assert.equal(toQuery(CONFIG, lesson), c.link);
+      const runs = createRuns(CONFIG);
+      const lines = Object.fromEntries(runs.lines(lesson, runs.of(lesson)).map(([label, line]) => [label,
+        line.slice(2)]));
+      assert.deepEqual(lines, c.readout);
+    });
+  }
+  test("the settings table of a run is the spec table's, the schedule's and sigma", () => {
+    const table = settingsOf(CONFIG, "d2l", "gd", "cosine");
+    assert.deepEqual(Object.keys(table), ["eta", "schedule", ...Object.keys(CONFIG.schedules.d2l.cosine), "sigma"]);
+    assert.deepEqual(Object.keys(settingsOf(CONFIG, "d2l", "adadelta")), ["rho", "eps", "sigma"]);
+  });
 });

@@ -8,7 +8,6 @@ import { pyG as formatG, roundSignificant } from "../src/core/format.js";
 import {
   axisValues, defaultAxes, fitResolution, mapKey, numericNames, roundPick,
 } from "../src/core/landscape.js";
-import { noisePairs } from "../src/core/lesson.js";
 import { axisTicks, cellAt, valueDomain } from "../src/figures/landscape_axes.js";
 import { spanLabel, spanOf } from "../src/ui/landscape_controls.js";
 import { clampSpan } from "../src/ui/slider.js";
@@ -100,28 +99,32 @@ describe("the budget: landscape.fit_budget's answers, sent in the config", () =>
 
 describe("the map key decides when to compute", () => {
   const lesson = {
-    optimizers: ["momentum", "sgd"], hyperparameters: { momentum: { eta: 0.6, beta: 0.5 },
-      sgd: { eta: 0.1, schedule: "constant" } },
-    objective: "quadratic", condition: 20, angle: 0, start: [-5, -2], steps: 20, convention: "d2l", seed: 0,
+    runs: [{ optimizer: "momentum", settings: { eta: 0.6, beta: 0.5, schedule: "constant", sigma: 0 }, seed: 0,
+      spread: 1, label: "" },
+    { optimizer: "sgd", settings: { eta: 0.1, schedule: "constant", sigma: 1 }, seed: 0, spread: 1, label: "" }],
+    objective: "quadratic", condition: 20, angle: 0, start: [-5, -2], steps: 20, convention: "d2l",
   };
-  const settings = { optimizer: "momentum", axes: ["eta", "beta"], spans: {}, metric: "loss", tol: 0.1,
+  const settings = { run: 0, optimizer: "momentum", axes: ["eta", "beta"], spans: {}, metric: "loss", tol: 0.1,
     resolution: 96 };
   const key = mapKey(lesson, settings);
-  const withHp = (name, hp) => ({ ...lesson, hyperparameters: { ...lesson.hyperparameters, [name]: hp } });
+  const withRun = (index, change) => ({ ...lesson, runs: lesson.runs.map((r, i) => (i === index
+    ? { ...r, ...change, settings: { ...r.settings, ...change.settings } } : r)) });
 
   test("moving a mapped hyperparameter only moves the marker", () => {
-    assert.equal(mapKey(withHp("momentum", { eta: 0.2, beta: 0.9 }), settings), key);
-    assert.equal(mapKey(withHp("momentum", { eta: 0.2, beta: 0.5 }), { ...settings, axes: ["eta"] }),
+    assert.equal(mapKey(withRun(0, { settings: { eta: 0.2, beta: 0.9 } }), settings), key);
+    assert.equal(mapKey(withRun(0, { settings: { eta: 0.2 } }), { ...settings, axes: ["eta"] }),
       mapKey(lesson, { ...settings, axes: ["eta"] }));
   });
 
-  test("another hyperparameter of the optimizer is part of the map", () => {
-    assert.notEqual(mapKey(withHp("momentum", { eta: 0.6, beta: 0.9 }), { ...settings, axes: ["eta"] }),
-      mapKey(lesson, { ...settings, axes: ["eta"] }));
+  test("another setting of the run is part of the map", () => {
+    for (const change of [{ beta: 0.9 }, { schedule: "factor" }, { sigma: 0.5 }]) {
+      assert.notEqual(mapKey(withRun(0, { settings: change }), { ...settings, axes: ["eta"] }),
+        mapKey(lesson, { ...settings, axes: ["eta"] }), JSON.stringify(change));
+    }
   });
 
-  test("another optimizer's hyperparameters are not", () => {
-    assert.equal(mapKey(withHp("sgd", { eta: 3, schedule: "polynomial" }), settings), key);
+  test("another run's settings are not", () => {
+    assert.equal(mapKey(withRun(1, { settings: { eta: 3, schedule: "polynomial" } }), settings), key);
   });
 
   test("the lesson's objective, start, steps and convention are", () => {
@@ -130,19 +133,19 @@ describe("the map key decides when to compute", () => {
     }
   });
 
-  test("condition and angle only for the general quadratic, the seed only for sgd", () => {
+  test("condition and angle only for the general quadratic, the seed only for a noisy run", () => {
     assert.equal(mapKey({ ...lesson, condition: 50, angle: 10 }, settings), key);
     const general = { ...lesson, objective: "general" };
     assert.notEqual(mapKey({ ...general, condition: 50 }, settings), mapKey(general, settings));
     assert.notEqual(mapKey({ ...general, angle: 10 }, settings), mapKey(general, settings));
-    assert.equal(mapKey({ ...lesson, seed: 3 }, settings), key);
-    const sgd = { ...settings, optimizer: "sgd", axes: ["eta"] };
-    assert.notEqual(mapKey({ ...lesson, seed: 3 }, sgd), mapKey(lesson, sgd));
+    assert.equal(mapKey(withRun(0, { seed: 3 }), settings), key);
+    const sgd = { ...settings, run: 1, optimizer: "sgd", axes: ["eta"] };
+    assert.notEqual(mapKey(withRun(1, { seed: 3 }), sgd), mapKey(lesson, sgd));
   });
 
   test("the tab's own settings are; tol only for the steps metric", () => {
     for (const change of [{ axes: ["beta", "eta"] }, { axes: ["eta"] }, { spans: { eta: [0.001, 10] } },
-      { metric: "distance" }, { resolution: 112 }, { optimizer: "sgd", axes: ["eta"] }]) {
+      { metric: "distance" }, { resolution: 112 }, { run: 1, optimizer: "sgd", axes: ["eta"] }]) {
       assert.notEqual(mapKey(lesson, { ...settings, ...change }), key, JSON.stringify(change));
     }
     assert.equal(mapKey(lesson, { ...settings, tol: 0.5 }), key);
@@ -183,16 +186,6 @@ describe("the range handles", () => {
 });
 
 describe("small parts", () => {
-  test("SGD's noise from pairs, a typed array of pairs or its bytes", () => {
-    const pairs = [[0.1, -0.9], [0.5, 0.25]];
-    const flat = Float64Array.of(0.1, -0.9, 0.5, 0.25);
-    assert.equal(noisePairs(pairs), pairs);
-    assert.deepEqual(noisePairs(flat), pairs);
-    assert.deepEqual(noisePairs(new DataView(flat.buffer)), pairs);
-    assert.deepEqual(noisePairs(flat.buffer), pairs);
-    assert.equal(noisePairs(undefined), undefined);
-  });
-
   test("the cell under a point: row 0 at the bottom, outside is null", () => {
     assert.deepEqual(cellAt(0, 1, 96, 96), [0, 0]);
     assert.deepEqual(cellAt(1, 0, 96, 96), [95, 95]);

@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import { pyG, pyRepr } from "../src/core/format.js";
 import { say } from "../src/core/i18n.js";
 import { fromQuery, linkLanguage, readFloat, readInt, toQuery } from "../src/core/link.js";
+import { fileName } from "../src/core/names.js";
 import { generalLatex } from "../src/core/objectives.js";
 import { CONFIG, GOLDEN, MESSAGES } from "../testing/golden.js";
 
@@ -13,13 +14,13 @@ const LINKS = JSON.parse(readFileSync(new URL("./links.json", import.meta.url), 
 
 const shown = (text) => JSON.stringify(text.length > 70 ? `${text.slice(0, 70)}...` : text);
 
-// deepStrictEqual does not look at key order; a lesson's hyperparameters keep the spec table's order, as Python's.
+// deepStrictEqual does not look at key order; a run's settings keep the spec tables' order, as Python's.
 function assertSameLesson(ours, python, what) {
   assert.deepStrictEqual(ours, python, what);
   assert.deepStrictEqual(Object.keys(ours), Object.keys(python), what);
-  for (const name of python.optimizers) {
-    assert.deepStrictEqual(Object.keys(ours.hyperparameters[name]), Object.keys(python.hyperparameters[name]), what);
-  }
+  python.runs.forEach((run, i) => {
+    assert.deepStrictEqual(Object.keys(ours.runs[i].settings), Object.keys(run.settings), what);
+  });
 }
 
 // What a note is about: its message, and the parameter it names ("Ignored eta=..."), without the value's
@@ -89,6 +90,7 @@ describe("links written as Lesson.to_query writes them", () => {
   for (const c of LINKS.lessons) {
     test(c.link.length > 70 ? `${c.link.slice(0, 70)}...` : c.link, () => {
       assert.equal(toQuery(CONFIG, c.lesson), c.link);
+      assert.equal(fileName(CONFIG, c.lesson, "svg", c.step), c.name, "figures.file_name");
       const { lesson, notes } = fromQuery(CONFIG, c.link);
       assert.deepStrictEqual(notes, c.messages);
       assertSameLesson(lesson, c.back, "the link's lesson");
@@ -101,11 +103,18 @@ describe("links written as Lesson.to_query writes them", () => {
 
   test("the lessons cover every optimizer, convention and objective, and steps past the page's", () => {
     const lessons = LINKS.lessons.map((c) => c.lesson);
-    for (const rule of CONFIG.rules) assert.ok(lessons.some((l) => l.optimizers.includes(rule)), rule);
+    const rules = (l) => l.runs.map((r) => r.optimizer);
+    for (const rule of CONFIG.rules) assert.ok(lessons.some((l) => rules(l).includes(rule)), rule);
     for (const convention of CONFIG.conventions) assert.ok(lessons.some((l) => l.convention === convention));
     for (const name of Object.keys(CONFIG.objectives)) assert.ok(lessons.some((l) => l.objective === name), name);
-    assert.ok(lessons.some((l) => l.optimizers.length === CONFIG.maxOptimizers));
+    assert.ok(lessons.some((l) => l.runs.length === CONFIG.maxOptimizers));
+    // runs: one optimizer twice (the run= form), schedules, noise, spreads and names
+    assert.ok(lessons.some((l) => new Set(rules(l)).size < l.runs.length));
+    assert.ok(lessons.some((l) => l.runs.some((r) => r.settings.schedule && r.settings.schedule !== "constant")));
+    assert.ok(lessons.some((l) => l.runs.some((r) => r.spread > 1 && r.label)));
     assert.ok(LINKS.lessons.some((c) => c.messages.length === 1 && c.messages[0].key === "note.capped_steps"));
+    const cut = LINKS.lessons.filter((c) => c.name.length > CONFIG.maxName).length;
+    assert.ok(cut >= 5 && LINKS.lessons.some((c) => c.step > 0), `${cut} names cut to a digest`);
   });
 });
 

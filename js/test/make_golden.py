@@ -20,12 +20,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # the golden data must come from this checkout's engine, not an installed copy
 
+from trajectories import noise as gen  # noqa: E402
 from trajectories.engine import BOUND, run  # noqa: E402
 from trajectories.landscape import _boundary, axis_values, compute, score  # noqa: E402
+from trajectories.lesson import Lesson  # noqa: E402
 from trajectories.objectives import OBJECTIVES, get_objective  # noqa: E402
 from trajectories.plotting import _decades, _floor, contour_grid, contour_levels, drawn_until, left_view  # noqa: E402
-from trajectories.rules import eta_limit, sgd_noise  # noqa: E402
-from trajectories.specs import CONVENTIONS, RULES, SPECS, resolve  # noqa: E402
+from trajectories.rules import eta_limit  # noqa: E402
+from trajectories.schedules import rates  # noqa: E402
+from trajectories.specs import CONVENTIONS, RULES, SCHEDULE_SPECS, SCHEDULES, SPECS, resolve, takes_schedule  # noqa: E402
 from trajectories.state import config  # noqa: E402
 from trajectories.view import unit, view_of  # noqa: E402
 
@@ -72,10 +75,6 @@ def objective_options(name: str, params: dict) -> dict:
     return {"objective": name, **params}
 
 
-def noise(seed: int, steps: int) -> list:
-    return [sgd_noise(seed, t).tolist() for t in range(1, steps + 1)]
-
-
 def run_case(optimizer: str, convention: str, name: str, params: dict, settings: dict, steps: int = 20) -> dict:
     obj = get_objective(name, **params)
     seed = SEED if optimizer == "sgd" else None
@@ -83,12 +82,16 @@ def run_case(optimizer: str, convention: str, name: str, params: dict, settings:
     options = {**objective_options(name, params), "start": [-5.0, -2.0], "steps": steps, "convention": convention,
                **settings}
     if optimizer == "sgd":
-        options |= {"seed": seed, "noise": noise(seed, steps)}
-    return {"optimizer": optimizer, "options": options,
-            "hyperparameters": {k: v if isinstance(v, (str, bool)) else float(v) for k, v in t.hyperparameters.items()},
+        options |= {"seed": seed}  # the browser draws the noise of the seed as Python does
+    return {"optimizer": optimizer, "options": options, "hyperparameters": plain_settings(t.hyperparameters),
             "points": floats(t.points), "losses": floats(t.losses),
             "effective_lr": None if t.effective_lr is None else floats(t.effective_lr),
             "diverged_at": t.diverged_at, "book_line": t.book_line()}
+
+
+def plain_settings(hp: dict) -> dict:
+    return {k: v if isinstance(v, (str, bool, int)) else list(v) if isinstance(v, tuple) else float(v)
+            for k, v in hp.items()}
 
 
 def takes(optimizer: str, convention: str, settings: dict) -> bool:
@@ -239,7 +242,7 @@ def map_record(optimizer, x, y, xs, ys, metric, tol, vals, diverged, objective, 
                "convention": convention,
                **{k: v if isinstance(v, (str, bool)) else float(v) for k, v in current.items()}}
     if optimizer == "sgd":
-        options |= {"seed": seed, "noise": noise(seed, steps)}
+        options |= {"seed": seed}  # the browser draws the noise of the seed as Python does
     return {"optimizer": optimizer, "x": x, "y": y, "x_values": floats(xs), "y_values": None if ys is None
             else floats(ys), "metric": metric, "tol": tol, "options": options,
             "values": floats(np.ravel(vals)), "diverged": "".join("1" if d else "0" for d in np.ravel(diverged))}
@@ -394,6 +397,111 @@ def plot_data() -> dict:
     return {"levels": levels, "locator": locator, "runs": runs_, "decades": decades, "views": views, "units": units}
 
 
+# ---- schedules, noise and runs (issue 21): the browser draws the same noise and computes the same schedules -----
+NOISE_SEEDS = (0, 1, 7, 123456789, 2 ** 32 - 1)
+SCHEDULE_CASES = {  # (convention, schedule): parameter sets beyond the defaults
+    ("d2l", "exponential"): [{"decay": 0.3}], ("d2l", "polynomial"): [{"decay": 0.5, "power": 1.5}],
+    ("d2l", "factor"): [{"factor": 0.8, "stop": 0.05}], ("d2l", "multifactor"): [{"milestones": (3, 7, 40)}],
+    ("d2l", "cosine"): [{"period": 25, "final": 0.01, "warmup": 5, "warmup_begin": 0.02}, {"period": 1}],
+    ("torch", "exponential"): [{"factor": 0.5}], ("torch", "polynomial"): [{"period": 30, "power": 0.5}],
+    ("torch", "factor"): [{"every": 4, "factor": 0.7}], ("torch", "multifactor"): [{"milestones": (1, 2, 50)}],
+    ("torch", "cosine"): [{"period": 10, "final": 0.05}, {"period": 30, "warmup": 8, "start_factor": 0.1}],
+    ("torch", "linear"): [{"start_factor": 1.0, "end_factor": 0.1, "period": 12}],
+}
+
+
+def noise_data() -> dict:
+    rng = np.random.default_rng(SEED)
+    words = []  # counter (4 words), key (2 words), then Philox4x32-10's 4 words
+    for given in rng.integers(0, 2 ** 32, (20, 6), dtype=np.uint64).tolist():
+        words.append(given + [int(w) for w in gen.philox4x32(given[:4], given[4:])])
+    x = np.concatenate([rng.uniform(0, 0.075, 200), 10.0 ** rng.uniform(-16, -1, 100), [2.0 ** -53, 0.075]])
+    u = np.concatenate([gen.uniform(*rng.integers(0, 2 ** 32, (2, 300), dtype=np.uint64)),
+                        [2.0 ** -53, 0.5 - 2.0 ** -53, 0.075, 0.425, 0.925]])
+    return {"philox": words, "log": floats(np.stack([x, gen.log(x)], -1)),
+            "quantile": floats(np.stack([u, gen.inverse_normal(u)], -1)),
+            "tables": [{"seed": s, "steps": 60, "table": floats(gen.table(s, 60))} for s in NOISE_SEEDS]}
+
+
+def schedule_data() -> list[dict]:
+    out = []
+    for convention in CONVENTIONS:
+        for schedule in SCHEDULES[convention]:
+            for given in [{}] + SCHEDULE_CASES.get((convention, schedule), []):
+                params = resolve("gd", convention, {"schedule": schedule, **given})
+                for eta in (0.4, 0.003):
+                    table = rates(schedule, convention, eta, params, 60)
+                    out.append({"convention": convention, "schedule": schedule, "eta": eta,
+                                "params": plain_settings({k: params[k] for k in SCHEDULE_SPECS[convention][schedule]}),
+                                "rates": None if table is None else floats(table)})
+    return out
+
+
+def noisy_runs() -> list[dict]:
+    """Runs with schedules and noise, each rule under both conventions: options as the browser's run() takes them."""
+    cases = []
+    rng = np.random.default_rng(SEED + 1)
+    for convention in CONVENTIONS:
+        for optimizer in RULES:
+            for i, schedule in enumerate(SCHEDULES[convention] if takes_schedule(optimizer, convention) else
+                                         ("constant",)):
+                given = {"sigma": [0.0, 0.3, 1.0, 2.5][(i + RULES.index(optimizer)) % 4]}
+                if schedule != "constant":
+                    given |= {"schedule": schedule, **SCHEDULE_CASES.get((convention, schedule), [{}])[0]}
+                seed = int(rng.integers(0, 2 ** 32))
+                cases.append(noisy_case(optimizer, convention, "quadratic", given, seed, 25))
+    for optimizer, objective, given in [("adam", "rosenbrock", {"eta": 0.05, "sigma": 0.5}),
+                                        ("sgd", "himmelblau", {"schedule": "cosine", "period": 80}),
+                                        ("momentum", "general", {"eta": 0.1, "sigma": 3.0}),
+                                        ("gd", "quadratic", {"eta": 0.6, "sigma": 5.0})]:  # diverges
+        cases.append(noisy_case(optimizer, "d2l", objective, given, 7, 60))
+    return cases
+
+
+def noisy_case(optimizer: str, convention: str, objective: str, given: dict, seed: int, steps: int) -> dict:
+    params = GENERALS[0] if objective == "general" else {}
+    t = run(optimizer, objective=get_objective(objective, **params), convention=convention, steps=steps, seed=seed,
+            **given)
+    options = {**objective_options(objective, params), "start": [-5.0, -2.0], "steps": steps,
+               "convention": convention, "seed": seed, **plain_settings(given)}
+    return {"optimizer": optimizer, "options": options, "hyperparameters": plain_settings(t.hyperparameters),
+            "points": floats(t.points), "losses": floats(t.losses), "effective_lr": floats(t.effective_lr),
+            "rates": None if t.rates is None else floats(t.rates), "diverged_at": t.diverged_at,
+            "book_line": t.book_line()}
+
+
+def spreads() -> list[dict]:
+    """Runs over many seeds: each seed's final point, the median run and the loss's 10/50/90% per step."""
+    out = []
+    for optimizer, objective, given, first, n in [
+            ("sgd", "bowl", {}, 0, 50), ("gd", "quadratic", {"sigma": 2.0}, 9, 20),
+            ("adam", "quadratic", {"sigma": 1.0, "eta": 0.3}, 2 ** 32 - 3, 7),
+            ("gd", "quadratic", {"eta": 0.55, "sigma": 3.0}, 4, 30)]:
+        seeds = (first + np.arange(n)) % 2 ** 32
+        t = run(optimizer, objective=objective, steps=50, seed=seeds, **given)
+        out.append({"optimizer": optimizer, "options": {"objective": objective, "steps": 50, **given},
+                    "seeds": seeds.tolist(), "finals": floats(t.points[:, -1]), "median": t.median_run(),
+                    "quantiles": [None if not np.isfinite(v) else v for v in t.loss_quantiles().ravel()],
+                    "diverged": [int(d) for d in t.diverged_at]})
+    return out
+
+
+def lessons() -> list[dict]:
+    """Links with runs: the runs the link gives (every setting), their labels and keys, the link written back."""
+    out = []
+    for query in ("run=gd:eta=0.4&run=gd:eta=0.6", "run=momentum:eta=0.6,beta=0.5&run=momentum:eta=0.6,beta=0.25",
+                  "objective=bowl&steps=50&run=sgd:schedule=constant&run=sgd:schedule=exponential",
+                  "optimizer=gd,momentum&gd.sigma=0.5&seed=3&schedule=cosine&period=12",
+                  "run=gd:label=gd, fast,eta=0.9&run=gd&run=gd&run=adam:spread=20,sigma=1&convention=torch",
+                  "run=sgd:schedule=multifactor,milestones=5,12,factor=0.3,seed=9&run=sgd:seed=10&run=sgd"):
+        lesson, notes = Lesson.from_query(query)
+        out.append({"query": query, "notes": notes, "link": lesson.to_query(), "labels": list(lesson.labels),
+                    "keys": list(lesson.keys), "readout": lesson.readout(),
+                    "runs": [{"optimizer": r.optimizer, "settings": plain_settings(r.hyperparameters), "seed": r.seed,
+                              "spread": r.spread, "label": r.label} for r in lesson.runs]})
+    return out
+
+
 def write(data: dict) -> None:
     """Compact JSON with one record per line, so that a change to the engine shows as a readable diff."""
     parts = []
@@ -412,7 +520,8 @@ def main() -> int:
                 "config": config(), "objectives": objective_data(), "formats": formats(),
                 "python_formats": python_formats(), "latex": general_latex(),
                 "eta_limits": eta_limits(), "axes": axes(), "boundaries": boundaries(), "runs": runs(),
-                "maps": maps(), "plot": plot_data()}
+                "maps": maps(), "plot": plot_data(), "noise": noise_data(), "schedules": schedule_data(),
+                "noisy_runs": noisy_runs(), "spreads": spreads(), "lessons": lessons()}
     write(data)
     print(f"wrote {len(data['runs'])} runs and {len(data['maps'])} maps to {OUT} ({OUT.stat().st_size // 1024} KB)")
     return 0

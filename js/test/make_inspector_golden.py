@@ -23,9 +23,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # the golden data must come from this checkout's engine, not an installed copy
 
+from trajectories import noise  # noqa: E402
 from trajectories.engine import run  # noqa: E402
 from trajectories.inspector import inspect, templates, variant_names  # noqa: E402
-from trajectories.rules import sgd_noise  # noqa: E402
 from trajectories.specs import CONVENTIONS, RULES, specs  # noqa: E402
 
 OUT = Path(__file__).with_name("inspector.json")
@@ -48,7 +48,7 @@ def record(rule: str, convention: str, objective: str, start, steps: int, settin
     t = run(rule, objective=objective, start=start, steps=steps, convention=convention, seed=seed, **settings)
     options = {"objective": objective, "start": list(start), "steps": steps, "convention": convention, **settings}
     if rule == "sgd":
-        options |= {"seed": seed, "noise": [sgd_noise(seed, k).tolist() for k in range(1, steps + 1)]}
+        options |= {"seed": seed, "noise": noise.table(seed, steps).tolist()}
     inspections = []
     for step in at:
         i = inspect(t, step)

@@ -22,6 +22,7 @@ import json
 import math
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -33,9 +34,11 @@ sys.path.insert(0, str(ROOT / "tests"))  # the hostile values live with the Pyth
 from test_links_property import HOSTILE_VALUES, KEYS  # noqa: E402
 
 from trajectories.engine import MAX_STEPS  # noqa: E402
-from trajectories.lesson import MAX_OPTIMIZERS, PAGE_STEPS, Lesson  # noqa: E402
+from trajectories.figures import file_name  # noqa: E402
+from trajectories.i18n import Message  # noqa: E402
+from trajectories.lesson import MAX_OPTIMIZERS, PAGE_STEPS, Lesson, Run  # noqa: E402
 from trajectories.objectives import OBJECTIVES  # noqa: E402
-from trajectories.specs import CONVENTIONS, RULES, SPECS  # noqa: E402
+from trajectories.specs import CONVENTIONS, RULES, SCHEDULE_SPECS, SCHEDULES, SPECS  # noqa: E402
 from trajectories.state import lesson_state  # noqa: E402
 
 OUT = Path(__file__).with_name("links.json")
@@ -66,6 +69,18 @@ HANDMADE = [
     "objective=%20general%20&condition=3", "optimizer=rmsprop&eta=lambda: 0&gamma={{7*7}}",
     "%EF%BB%BFoptimizer=gd", "%1Coptimizer=gd", "%C2%85steps=3", "%E2%80%8Bsteps=3", "+steps+=3",
     '?theme="><svg onload="window.__pwned=2">&optimizer=gd',
+    # runs (issue 21): the same optimizer twice, a run's own settings, schedules and noise, and what goes wrong
+    "run=gd:eta=0.4&run=gd:eta=0.6", "run=momentum:eta=0.6,beta=0.5&run=momentum:eta=0.6,beta=0.25",
+    "objective=bowl&steps=50&run=sgd:schedule=constant&run=sgd:schedule=exponential&run=sgd:schedule=polynomial",
+    "optimizer=momentum&run=gd:eta=0.6&run=gd&eta=0.2&gd.sigma=0.5&sigma=0.1&steps=30&seed=4",
+    "run=gd:schedule=multifactor,milestones=5,12,factor=0.3,label=gd, in steps&run=adam",
+    "run=sgd:spread=50,sigma=2,seed=3,label=fifty&run=sgd", "convention=torch&optimizer=gd,adam&schedule=cosine"
+    "&warmup=5&period=30&start_factor=0.1", "run=adamw:eta=1", "run=gd:eta=fast", "run=gd:period=3",
+    "run=gd:schedule=cosine,warmup=30", "run=gd:eta", "run=gd:eta=1,eta=2", "run=gd:seed=-3", "run=gd:spread=500",
+    "optimizer=gd&period=3", "optimizer=adadelta&schedule=cosine", "run=gd:label=x&run=gd:label=x",
+    "&".join(["run=gd"] * 7), "run=gd:schedule=multifactor,milestones=30,15", "run=gd:schedule=cosine,period=2.5",
+    "run= GD :eta=0.5", "run=gd:", "run=:eta=1", "run=gd:,eta=1", "run=gd&optimizer=adam&run=adam:eta=0.1",
+    "run=gd:label=gd&run=gd:eta=0.6", "run=gd:label= x", "convention=torch&run=gd:schedule=linear,start_factor=0",
     # formulas and windows (issue 24): read, refused with the position, '+' read as a space, no finite value
     "objective=x1%5E4+%2B+x2%5E2&window=-3,1,-1,3", "objective=x1^2+2*x2^2", "objective=x1%5E2+%2B+*+x2",
     "objective=__import__('os')", "objective=x1**9999999", "objective=0/0", "objective=1e999", "objective=3",
@@ -116,9 +131,14 @@ def drawn_query(rng: random.Random) -> str:
     return query
 
 
+def data(note: str) -> Any:
+    """A note as the page gets it: a message's data, or (a note not yet in the tables) its English text."""
+    return note.data() if isinstance(note, Message) else note
+
+
 def query_record(query: str, chinese: bool = False) -> dict[str, Any]:
     lesson, notes = Lesson.from_query(query, ignore=IGNORE)
-    record = {"query": query, "lesson": lesson_state(lesson), "messages": [n.data() for n in notes]}
+    record = {"query": query, "lesson": lesson_state(lesson), "messages": [data(n) for n in notes]}
     if chinese:
         record |= {"en": notes, "zh": Lesson.from_query(query, ignore=IGNORE, lang="zh")[1]}
     return record
@@ -151,6 +171,43 @@ def random_lesson(rng: random.Random) -> Lesson:
                   convention=convention, seed=rng.choice([0, rng.randint(0, 2 ** 32 - 1), 2 ** 32 - 1]))
 
 
+def random_runs(rng: random.Random) -> Lesson:
+    """A lesson of runs: optimizers that repeat, schedules with their parameters, noise, spreads, names."""
+    convention = rng.choice(CONVENTIONS)
+    runs = []
+    for i in range(rng.randint(1, MAX_OPTIMIZERS)):
+        rule = rng.choice(RULES)
+        hp = {}
+        if "eta" in SPECS[convention][rule] and rng.random() < 0.6:
+            schedule = rng.choice(SCHEDULES[convention])
+            hp["schedule"] = schedule
+            for key, spec in SCHEDULE_SPECS[convention][schedule].items():
+                if spec.kind == "ints":
+                    hp[key] = tuple(sorted(rng.sample(range(1, 200), rng.randint(1, 3))))
+                elif spec.kind == "int":
+                    hp[key] = rng.randint(int(spec.low), 60)
+                else:
+                    hp[key] = round(rng.uniform(spec.low, min(spec.high, 2.0)), rng.randint(1, 6))
+            if schedule == "cosine" and hp["warmup"] >= hp["period"]:
+                hp["warmup"] = hp["period"] - 1
+        if rng.random() < 0.5:
+            hp["sigma"] = round(rng.uniform(0, 3), 3)
+        runs.append(Run(rule, hp, seed=rng.choice([0, rng.randint(0, 2 ** 32 - 1)]), spread=rng.choice([1, 1, 20]),
+                        label=rng.choice(["", "", f"run {i}", "fast, noisy"]) if i else ""))
+    labels = [r.label for r in runs]
+    runs = [replace(r, label="") if r.label and labels.index(r.label) != i else r for i, r in enumerate(runs)]
+    return Lesson(runs=tuple(runs), convention=convention, steps=rng.randint(1, PAGE_STEPS))
+
+
+# Formulas and windows with runs (issues 21 and 24): the link and the export's file name (f-<slug>, window...).
+FORMULA_LESSONS = [Lesson.from_query(q)[0] for q in (
+    "run=gd:eta=0.02&run=gd:eta=0.05&objective=x1%5E4+%2B+x2%5E2&start=-2.5,2&steps=30",
+    "optimizer=gd,adagrad&objective=(x1%5E2+%2B+x2+-+11)%5E2+%2B+(x1+%2B+x2%5E2+-+7)%5E2&window=-6,6,-6,6",
+    "run=sgd:spread=20,sigma=0.5&run=adam&objective=quadratic&window=-6,2,-3,3",
+    "objective=x1*x2+%2B+0.1*x1%5E2+%2B+0.1*x2%5E2+%2B+sin(x1)&convention=torch&run=gd:schedule=cosine,period=10",
+)]
+
+
 def golden() -> str:
     rng = random.Random(SEED)
     spaces = ["%09", "%1C", "%C2%85", "%C2%A0", "%E3%80%80", "%EF%BB%BF"]
@@ -159,11 +216,14 @@ def golden() -> str:
     queries = [query_record(q, chinese=True) for q in handmade] + [query_record(drawn_query(rng))
                                                                      for _ in range(QUERIES)]
     lessons = []
-    for lesson in [Lesson()] + [random_lesson(rng) for _ in range(LESSONS)]:
+    for lesson in ([Lesson()] + [random_lesson(rng) for _ in range(LESSONS)] + [random_runs(rng) for _ in range(50)]
+                   + FORMULA_LESSONS):
         link = lesson.to_query()
         back, notes = Lesson.from_query(link)
+        step = rng.choice([None, 0, rng.randint(1, lesson.steps)])
         lessons.append({"lesson": lesson_state(lesson), "link": link, "back": lesson_state(back),
-                        "messages": [n.data() for n in notes]})
+                        "messages": [data(n) for n in notes],
+                        "step": step, "name": file_name(lesson, "svg", step)})
     dumps = lambda v: json.dumps(v, separators=(",", ":"), allow_nan=False, ensure_ascii=False)  # noqa: E731
     return ("{\n" + f'"generator":"js/test/make_links_golden.py","ignore":{dumps(list(IGNORE))},\n'
             + '"queries":[\n' + ",\n".join(dumps(q) for q in queries) + "\n],\n"

@@ -6,7 +6,8 @@ Run once, with torch installed (``pip install torch==2.13.0``), from the reposit
 
 The tests read the JSON and never import torch. Each case records the torch optimizer and the keyword
 arguments it was given; anything not given is torch's own default, so the test also checks that the
-"torch" convention's defaults are torch's.
+"torch" convention's defaults are torch's. The schedule cases add a torch.optim.lr_scheduler stepped once after
+every optimizer step (the way torch documents it), and record the learning rate each step used.
 """
 
 from __future__ import annotations
@@ -52,6 +53,32 @@ CASES = [
 
 NAMES = {"lr": "eta", "alpha": "gamma", "momentum": "beta", "rho": "rho", "eps": "eps"}
 
+# (torch optimizer, its kwargs, our rule, the scheduler: (class, kwargs) or a SequentialLR of a LinearLR warm-up and
+# a CosineAnnealingLR, our schedule and its parameters). 50 steps: past every milestone and past T_max, where
+# CosineAnnealingLR turns back up.
+SCHEDULE_CASES = [
+    ("SGD", {"lr": 0.4}, "gd", ("StepLR", {"step_size": 3, "gamma": 0.5}),
+     {"schedule": "factor", "every": 3, "factor": 0.5}),
+    ("SGD", {"lr": 0.6, "momentum": 0.5}, "momentum", ("MultiStepLR", {"milestones": [5, 12], "gamma": 0.3}),
+     {"schedule": "multifactor", "milestones": [5, 12], "factor": 0.3}),
+    ("Adam", {"lr": 0.4}, "adam", ("ExponentialLR", {"gamma": 0.9}), {"schedule": "exponential", "factor": 0.9}),
+    ("RMSprop", {"lr": 0.1, "alpha": 0.9}, "rmsprop", ("PolynomialLR", {"total_iters": 10, "power": 2.0}),
+     {"schedule": "polynomial", "period": 10, "power": 2.0}),
+    ("Adagrad", {"lr": 2.0}, "adagrad", ("CosineAnnealingLR", {"T_max": 15, "eta_min": 0.01}),
+     {"schedule": "cosine", "period": 15, "final": 0.01}),
+    ("Adadelta", {"lr": 5.0}, "adadelta", ("LinearLR", {"start_factor": 0.1, "end_factor": 1.0, "total_iters": 8}),
+     {"schedule": "linear", "start_factor": 0.1, "end_factor": 1.0, "period": 8}),
+    ("SGD", {"lr": 0.4, "momentum": 0.5}, "momentum",
+     ("LinearLR", {"start_factor": 1.0, "end_factor": 0.2, "total_iters": 10}),
+     {"schedule": "linear", "start_factor": 1.0, "end_factor": 0.2, "period": 10}),
+    ("SGD", {"lr": 0.3, "momentum": 0.5, "nesterov": True}, "nesterov",
+     ("warmup-cosine", {"start_factor": 0.25, "warmup": 5, "T_max": 15, "eta_min": 0.001}),
+     {"schedule": "cosine", "period": 20, "final": 0.001, "warmup": 5, "start_factor": 0.25}),
+    ("Adam", {"lr": 0.1, "betas": (0.8, 0.99)}, "adam",
+     ("warmup-cosine", {"start_factor": 0.5, "warmup": 3, "T_max": 7, "eta_min": 0.0}),
+     {"schedule": "cosine", "period": 10, "final": 0.0, "warmup": 3, "start_factor": 0.5}),
+]
+
 
 def ours(kwargs: dict) -> dict:
     out = {}
@@ -63,16 +90,30 @@ def ours(kwargs: dict) -> dict:
     return out
 
 
-def trace(objective, optimizer: str, kwargs: dict) -> list:
+def scheduler(opt, spec: tuple):
+    name, kwargs = spec
+    s = torch.optim.lr_scheduler
+    if name == "warmup-cosine":
+        warm = s.LinearLR(opt, start_factor=kwargs["start_factor"], end_factor=1.0, total_iters=kwargs["warmup"])
+        cosine = s.CosineAnnealingLR(opt, T_max=kwargs["T_max"], eta_min=kwargs["eta_min"])
+        return s.SequentialLR(opt, [warm, cosine], milestones=[kwargs["warmup"]])
+    return getattr(s, name)(opt, **kwargs)
+
+
+def trace(objective, optimizer: str, kwargs: dict, schedule: tuple | None = None) -> tuple[list, list]:
     x = torch.tensor(START, dtype=torch.float64, requires_grad=True)
     opt = getattr(torch.optim, optimizer)([x], **kwargs)
-    points = [x.detach().tolist()]
+    sched = None if schedule is None else scheduler(opt, schedule)
+    points, lrs = [x.detach().tolist()], []
     for _ in range(STEPS):
         opt.zero_grad()
         objective(x).backward()
+        lrs.append(opt.param_groups[0]["lr"])
         opt.step()
+        if sched is not None:
+            sched.step()
         points.append([v if math.isfinite(v) else None for v in x.detach().tolist()])
-    return points
+    return points, lrs
 
 
 def main() -> int:
@@ -82,11 +123,19 @@ def main() -> int:
         for optimizer, kwargs, rule in CASES:
             cases.append({"objective": name, "torch_optimizer": optimizer, "torch_kwargs": kwargs, "rule": rule,
                           "hyperparameters": ours(kwargs), "steps": STEPS, "start": START,
-                          "points": trace(objective, optimizer, kwargs)})
-    out = {"generator": "tests/golden/generate_torch.py", "torch": torch.__version__, "cases": cases}
+                          "points": trace(objective, optimizer, kwargs)[0]})
+    schedules = []
+    for optimizer, kwargs, rule, spec, settings in SCHEDULE_CASES:
+        points, lrs = trace(OBJECTIVES["quadratic"], optimizer, kwargs, spec)
+        schedules.append({"objective": "quadratic", "torch_optimizer": optimizer, "torch_kwargs": kwargs,
+                          "scheduler": spec[0], "scheduler_kwargs": spec[1], "rule": rule,
+                          "hyperparameters": {**ours(kwargs), **settings}, "steps": STEPS, "start": START,
+                          "points": points, "lrs": lrs})
+    out = {"generator": "tests/golden/generate_torch.py", "torch": torch.__version__, "cases": cases,
+           "schedules": schedules}
     path = Path(__file__).with_name("torch.json")
     path.write_text(json.dumps(out, indent=1) + "\n")
-    print(f"wrote {len(cases)} cases to {path}")
+    print(f"wrote {len(cases)} cases and {len(schedules)} schedules to {path}")
     return 0
 
 

@@ -7,26 +7,42 @@
 // Math.sin may differ from glibc and numpy in the last bit. js/test/golden.json, made by make_golden.py, checks it.
 
 import { formatF, pyG } from "./format.js";
+import { settingsOf } from "./lesson.js";
+import { tableFor } from "./noise.js";
 import { checkGeneral, checkName, checkObjective, gradient, objectiveCode, quoted, shown, value } from "./objectives.js";
+import { rates } from "./schedules.js";
 
 // The rules this port has a kernel for, each a small integer the kernel switches on.
 const RULES = Object.freeze(["gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam"]);
-const SCHEDULES = Object.freeze(["constant", "exponential", "polynomial"]); // sgd_lr's, by name
 
-// Options of run() that are not hyperparameters.
+// Options of run() that are not settings of the run.
 const RUN_OPTIONS = Object.freeze(["objective", "condition", "angle", "start", "steps", "convention", "seed",
-  "noise", "window"]);
+  "window"]);
+const SEED_HIGH = 2 ** 32 - 1;
 
 const GD = 0, SGD = 1, MOMENTUM = 2, NESTEROV = 3, ADAGRAD = 4, RMSPROP = 5, ADADELTA = 6, ADAM = 7;
 // Slots of the hyperparameter array a kernel reads; a landscape rewrites the slots of its axes per cell.
 export const SLOT = Object.freeze({ eta: 0, beta: 1, gamma: 2, rho: 3, beta1: 4, beta2: 5, eps: 6,
-  bias_correction: 7, schedule: 8 });
+  bias_correction: 7, sigma: 8 });
 
-/** rules.sgd_lr: the book's lr(t); its clock starts at 1 and advances before each use, so step t reads t + 1. */
-export function sgdLr(schedule, t) {
-  if (schedule === "exponential") return Math.exp(-0.1 * (t + 1));
-  if (schedule === "polynomial") return (1 + 0.1 * (t + 1)) ** -0.5;
-  return 1.0;
+function checkSetting(rule, name, spec, v) {
+  let ok, what;
+  if (Array.isArray(spec.choices)) {
+    ok = spec.choices.includes(v);
+    what = `one of ${spec.choices.map((c) => (typeof c === "string" ? `'${c}'` : String(c))).join(", ")}`;
+  } else if (spec.kind === "int") {
+    ok = Number.isInteger(v) && v >= spec.low && v <= spec.high;
+    what = `an integer in the range [${spec.low}, ${spec.high}]`;
+  } else if (spec.kind === "ints") {
+    ok = Array.isArray(v) && v.length >= 1 && v.every((n, i) => Number.isInteger(n) && n >= spec.low
+      && n <= spec.high && (i === 0 || n > v[i - 1]));
+    what = "increasing integers";
+  } else {
+    ok = typeof v === "number" && Number.isFinite(v);
+    what = "a finite float";
+  }
+  if (!ok) throw new Error(`The '${name}' parameter of ${rule} must be ${what}. Got ${shown(v)} instead.`);
+  return v;
 }
 
 /**
@@ -45,27 +61,26 @@ export function resolve(optimizer, options, config, extra = []) {
   const rule = checkName(optimizer, "optimizer", RULES.filter((r) => config.rules.includes(r)));
   const convention = checkName(options.convention ?? config.defaultLesson.convention, "convention",
     config.conventions);
-  const table = Object.fromEntries(Object.entries(config.specs[convention][rule]).map(([n, s]) => [n, s.default]));
+  const scheduled = Object.hasOwn(config.specs[convention][rule], "eta");
+  const schedule = scheduled && options.schedule !== undefined
+    ? checkSetting(rule, "schedule", settingsOf(config, convention, rule).schedule, options.schedule) : "constant";
+  const table = settingsOf(config, convention, rule, schedule);
   const hyperparameters = {};
   for (const [name, given] of Object.entries(options)) {
     if (given === undefined || RUN_OPTIONS.includes(name) || extra.includes(name)) continue;
-    if (!(name in table)) {
-      const note = rule === "adadelta" && name === "eta" && convention === "d2l"
+    if (!Object.hasOwn(table, name)) {
+      const note = rule === "adadelta" && convention === "d2l" && (name === "eta" || name === "schedule")
         ? " (the book's Adadelta has no learning rate; convention='torch' adds torch's lr)" : "";
       throw new Error(`The '${name}' parameter is not a hyperparameter of ${rule} under the ${convention} `
         + `convention${note}; it takes ${quoted(Object.keys(table))}.`);
     }
   }
-  for (const [name, fallback] of Object.entries(table)) {
-    const v = options[name] === undefined ? fallback : options[name];
-    const ok = name === "schedule" ? SCHEDULES.includes(v)
-      : name === "bias_correction" ? typeof v === "boolean" : typeof v === "number" && Number.isFinite(v);
-    if (!ok) {
-      const what = name === "schedule" ? `one of ${quoted(SCHEDULES)}`
-        : name === "bias_correction" ? "one of true, false" : "a finite float";
-      throw new Error(`The '${name}' parameter of ${rule} must be ${what}. Got ${shown(v)} instead.`);
-    }
-    hyperparameters[name] = v;
+  for (const [name, spec] of Object.entries(table)) {
+    hyperparameters[name] = checkSetting(rule, name, spec, options[name] === undefined ? spec.default : options[name]);
+  }
+  if (schedule === "cosine" && !(hyperparameters.warmup < hyperparameters.period)) {
+    throw new Error(`The 'warmup' parameter of ${rule}'s cosine schedule must be below its period `
+      + `(${hyperparameters.period}). Got ${hyperparameters.warmup} instead.`);
   }
   const base = config.defaultLesson, bound = config.bound;
   const start = options.start ?? base.start;
@@ -80,11 +95,14 @@ export function resolve(optimizer, options, config, extra = []) {
     throw new Error(`The 'steps' parameter must be an integer in the range [1, ${config.maxSteps}]. `
       + `Got ${shown(steps)} instead.`);
   }
+  const seed = options.seed ?? 0;
+  if (!(Number.isInteger(seed) && seed >= 0 && seed <= SEED_HIGH)) {
+    throw new Error(`The 'seed' parameter must be an integer in the range [0, 2**32). Got ${shown(seed)} instead.`);
+  }
   const objective = checkObjective(config, options.objective ?? base.objective); // a name, or a formula
   const condition = options.condition ?? base.condition, angle = options.angle ?? base.angle;
   if (objective === "general") checkGeneral(config, condition, angle);
-  return { rule, convention, objective, condition, angle, start: [start[0], start[1]], steps,
-    seed: options.seed ?? null, noise: options.noise, hyperparameters };
+  return { rule, convention, objective, condition, angle, start: [start[0], start[1]], steps, seed, hyperparameters };
 }
 
 /**
@@ -97,38 +115,28 @@ export function makeKernel(resolved, config) {
   const { code, h } = objectiveCode(config, objective, condition, angle);
   const hp = new Float64Array(9);
   for (const [name, v] of Object.entries(hyper)) {
-    hp[SLOT[name]] = name === "schedule" ? SCHEDULES.indexOf(v) : name === "bias_correction" ? Number(v) : v;
+    if (Object.hasOwn(SLOT, name)) hp[SLOT[name]] = name === "bias_correction" ? Number(v) : v;
   }
   if (rule === "adadelta" && convention === "d2l") hp[SLOT.eta] = 1.0;
-  let noise = null;
-  if (rule === "sgd") {
-    const given = resolved.noise;
-    if (!given || given.length < steps) {
-      throw new Error(`The 'noise' option of sgd must hold ${steps} pairs [n1, n2], one per step (numpy's `
-        + `default_rng((seed, t)).standard_normal(2) for t = 1..${steps}, sent by Python). `
-        + `Got ${given ? given.length : "none"} instead.`);
-    }
-    noise = new Float64Array(2 * steps);
-    for (let t = 0; t < steps; t++) {
-      noise[2 * t] = given[t][0];
-      noise[2 * t + 1] = given[t][1];
-      if (!(Number.isFinite(noise[2 * t]) && Number.isFinite(noise[2 * t + 1]))) {
-        throw new Error(`The 'noise' option of sgd must hold pairs of finite floats. Got [${given[t]}] at step `
-          + `${t + 1}.`);
-      }
-    }
-  }
+  const schedule = hyper.schedule ?? "constant";
   return {
-    rule: RULES.indexOf(rule), torch: convention === "torch", code, steps, h, hp, noise, bound: config.bound,
-    schedule: rule === "sgd" ? Float64Array.from({ length: steps }, (_, i) => sgdLr(hyper.schedule, i + 1)) : null,
+    rule: RULES.indexOf(rule), torch: convention === "torch", code, steps, h, hp, bound: config.bound,
+    convention, schedule, params: hyper, // the schedule's parameters are read from the settings by name
+    rates: schedule === "constant" ? null : new Float64Array(steps), ratesFor: NaN, // eta_t, for the eta of ratesFor
+    seed: resolved.seed, noise: null, noiseFor: NaN, // the seed's draws (when sigma > 0), for the seed of noiseFor
     corrections: rule === "adam" ? new Float64Array(2 * steps) : null, // (1 - beta1^t, 1 - beta2^t) per step
     correctedFor: Float64Array.of(NaN, NaN), // the (beta1, beta2) of the table above
     st: new Float64Array(6), // x1, x2 and two state numbers per coordinate (v, s or s, delta or v, s)
-    lr: new Float64Array(2), // the factor in front of g at the last step, per coordinate
+    lr: new Float64Array(2), // the factor in front of g (or v) at the last step, per coordinate
+    eta: 0, // the rate of the last step: eta_t
     g: new Float64Array(2),
   };
 }
 
+/**
+ * Fresh state at (x1, x2). What depends only on t is tabled here, once per setting: Adam's 1 - beta^t, the
+ * schedule's eta_t (again when a landscape moved eta), the noise of k.seed (again when a spread moved the seed).
+ */
 export function resetKernel(k, x1, x2) {
   const c = k.corrections, b1 = k.hp[SLOT.beta1], b2 = k.hp[SLOT.beta2];
   if (c && !(k.correctedFor[0] === b1 && k.correctedFor[1] === b2)) {
@@ -140,6 +148,17 @@ export function resetKernel(k, x1, x2) {
     }
     k.correctedFor[0] = b1;
     k.correctedFor[1] = b2;
+  }
+  if (k.rates && k.ratesFor !== k.hp[SLOT.eta]) {
+    rates(k.schedule, k.convention, k.hp[SLOT.eta], k.params, k.steps, k.rates);
+    k.ratesFor = k.hp[SLOT.eta];
+  }
+  if (!(k.hp[SLOT.sigma] > 0)) {
+    k.noise = null;
+    k.noiseFor = NaN;
+  } else if (k.noiseFor !== k.seed) {
+    k.noise = tableFor(k.seed, k.steps);
+    k.noiseFor = k.seed;
   }
   k.st.fill(0);
   k.st[0] = x1;
@@ -153,29 +172,31 @@ export function resetKernel(k, x1, x2) {
 export function stepKernel(k, t) {
   const st = k.st, hp = k.hp, g = k.g, lr = k.lr;
   let x1 = st[0], x2 = st[1], a1 = st[2], a2 = st[3], b1 = st[4], b2 = st[5];
-  const eta = hp[0];
+  const eta = k.rates ? k.rates[t - 1] : hp[0];
+  k.eta = eta;
   if (k.rule === NESTEROV && !k.torch) { // the d2l look-ahead point x - eta beta v
     const eb = eta * hp[1];
     gradient(k.code, k.h, x1 - eb * a1, x2 - eb * a2, g);
   } else {
     gradient(k.code, k.h, x1, x2, g);
   }
-  const g1 = g[0], g2 = g[1];
+  let g1 = g[0], g2 = g[1];
+  if (k.noise) { // g + sigma xi, as the Python engine adds it
+    const sigma = hp[8];
+    g1 = g1 + sigma * k.noise[2 * t - 2];
+    g2 = g2 + sigma * k.noise[2 * t - 1];
+  }
   switch (k.rule) {
     case GD:
+    case SGD: // SGD is gradient descent on the noisy gradient: sigma 1 by default
       x1 = x1 - eta * g1; x2 = x2 - eta * g2;
       lr[0] = eta; lr[1] = eta;
       break;
-    case SGD: {
-      const etaT = eta * k.schedule[t - 1];
-      x1 = x1 - etaT * (g1 + k.noise[2 * t - 2]); x2 = x2 - etaT * (g2 + k.noise[2 * t - 1]);
-      lr[0] = etaT; lr[1] = etaT;
-      break;
-    }
     case MOMENTUM: {
       const beta = hp[1];
       a1 = beta * a1 + g1; a2 = beta * a2 + g2;
       x1 = x1 - eta * a1; x2 = x2 - eta * a2;
+      lr[0] = eta; lr[1] = eta;
       break;
     }
     case NESTEROV: {
@@ -186,6 +207,7 @@ export function stepKernel(k, t) {
       } else {
         x1 = x1 - eta * a1; x2 = x2 - eta * a2;
       }
+      lr[0] = eta; lr[1] = eta;
       break;
     }
     case ADAGRAD:
@@ -250,25 +272,31 @@ export const STATE_NAMES = Object.freeze({ gd: [], sgd: [], momentum: ["v"], nes
  * engine.run() for one setting: `steps` steps of `optimizer` from `start`, laid out like Python's Trajectory.
  *
  * @param {string} optimizer one of RULES
- * @param {object} options {objective, condition, angle, start, steps, convention, seed, noise, ...hyperparameters}
- *   with Python's names; missing ones come from the spec table's defaults and the default lesson
+ * @param {object} options {objective, condition, angle, start, steps, convention, seed, ...settings} with Python's
+ *   names (hyperparameters, schedule and its parameters, sigma); missing ones come from the spec tables' defaults
+ *   and the default lesson
  * @param {object} config state.config()
- * @returns {{points: number[][], losses: number[], divergedAt: number | null, effectiveLr: number[][] | null,
- *   state: object, gradients: Float64Array, lookahead: Float64Array | null}}
+ * @returns {{points: number[][], losses: number[], divergedAt: number | null, effectiveLr: number[][],
+ *   rates: number[] | null, state: object, gradients: Float64Array, lookahead: Float64Array | null}}
  *   points: steps + 1 pairs [x1, x2], start first, NaN from the step of divergence on; losses: steps + 1 numbers;
- *   divergedAt: the first step whose point left |x| <= config.bound, or null; effectiveLr: null for momentum and
- *   nesterov, else `steps` pairs, entry t - 1 being the rate of step t (NaN from divergedAt - 1 on). What the step
- *   inspector reads, as Python's Trajectory keeps it, flat (coordinate 1 at 2i, coordinate 2 at 2i + 1): state,
- *   {name: steps + 1 pairs} after each step, zeros first, NaN from divergedAt on; gradients, the gradient of f
- *   each step read (entry t - 1 for step t, before SGD's noise), kept for the step that diverged; lookahead, where
- *   Nesterov (d2l) read it, else null.
+ *   divergedAt: the first step whose point left |x| <= config.bound, or null; effectiveLr: `steps` pairs, entry
+ *   t - 1 the factor of step t (NaN from divergedAt - 1 on); rates: eta_t of each step, null for a rule without a
+ *   learning rate. What the step inspector reads, as Python's Trajectory keeps it, flat (coordinate 1 at 2i,
+ *   coordinate 2 at 2i + 1): state, {name: steps + 1 pairs} after each step, zeros first, NaN from divergedAt on;
+ *   gradients, the gradient of f each step read (entry t - 1 for step t, before the noise), kept for the step
+ *   that diverged; lookahead, where Nesterov (d2l) read it, else null.
  */
 export function run(optimizer, options, config) {
   const resolved = resolve(optimizer, options, config);
   const k = makeKernel(resolved, config);
+  return trace(k, resolved);
+}
+
+function trace(k, resolved) {
   const steps = resolved.steps;
   const xs = new Float64Array(2 * (steps + 1)).fill(NaN);
   const lrs = new Float64Array(2 * steps).fill(NaN);
+  const etas = new Float64Array(steps).fill(NaN);
   const names = STATE_NAMES[resolved.rule];
   const kept = names.map(() => new Float64Array(2 * (steps + 1)).fill(NaN));
   const grads = new Float64Array(2 * steps).fill(NaN);
@@ -280,7 +308,7 @@ export function run(optimizer, options, config) {
   let divergedAt = null;
   for (let t = 1; t <= steps; t++) {
     if (look) { // where the kernel reads the gradient, the same operations: x - (eta beta) v
-      const eb = k.hp[SLOT.eta] * k.hp[SLOT.beta];
+      const eb = (k.rates ? k.rates[t - 1] : k.hp[SLOT.eta]) * k.hp[SLOT.beta]; // eta_t: its schedule's
       look[2 * t - 2] = k.st[0] - eb * k.st[2];
       look[2 * t - 1] = k.st[1] - eb * k.st[3];
     }
@@ -295,23 +323,72 @@ export function run(optimizer, options, config) {
     xs[2 * t + 1] = k.st[1];
     lrs[2 * t - 2] = k.lr[0];
     lrs[2 * t - 1] = k.lr[1];
+    etas[t - 1] = k.eta;
     kept.forEach((a, i) => {
       a[2 * t] = k.st[2 + 2 * i];
       a[2 * t + 1] = k.st[3 + 2 * i];
     });
   }
-  const points = new Array(steps + 1), losses = new Array(steps + 1);
+  const points = new Array(steps + 1), losses = new Array(steps + 1), effectiveLr = new Array(steps);
   for (let t = 0; t <= steps; t++) {
     points[t] = [xs[2 * t], xs[2 * t + 1]];
     losses[t] = value(k.code, k.h, xs[2 * t], xs[2 * t + 1]);
   }
-  let effectiveLr = null;
-  if (k.rule !== MOMENTUM && k.rule !== NESTEROV) {
-    effectiveLr = new Array(steps);
-    for (let t = 0; t < steps; t++) effectiveLr[t] = [lrs[2 * t], lrs[2 * t + 1]];
-  }
+  for (let t = 0; t < steps; t++) effectiveLr[t] = [lrs[2 * t], lrs[2 * t + 1]];
   const state = Object.fromEntries(names.map((name, i) => [name, kept[i]]));
-  return { points, losses, divergedAt, effectiveLr, state, gradients: grads, lookahead: look };
+  return { points, losses, divergedAt, effectiveLr, seed: resolved.seed,
+    rates: Object.hasOwn(resolved.hyperparameters, "eta") ? [...etas] : null, state, gradients: grads,
+    lookahead: look };
+}
+
+/**
+ * A spread: the run over `count` seeds (seed, seed + 1, ... modulo 2^32) in one sweep of one kernel, each seed's
+ * draws tabled once (and kept: a slider move draws nothing). Returns every seed's points and losses (flat
+ * Float64Arrays: seed i's point at step t at [2 (i (steps + 1) + t)], its loss at [i (steps + 1) + t], NaN from
+ * the step of divergence on), the median run (Trajectory.median_run: by final loss, a diverged run counting as
+ * infinitely bad, ties by seed order, the lower middle) as run() gives it, and the loss's 10%, 50% and 90% per
+ * step (Trajectory.loss_quantiles: nearest rank, a diverged run counting as +inf).
+ */
+export function runSpread(optimizer, options, count, config) {
+  const resolved = resolve(optimizer, options, config);
+  const k = makeKernel(resolved, config);
+  const steps = resolved.steps, n = steps + 1;
+  const xs = new Float64Array(2 * count * n).fill(NaN), losses = new Float64Array(count * n).fill(NaN);
+  const final = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    k.seed = (resolved.seed + i) % (SEED_HIGH + 1);
+    resetKernel(k, resolved.start[0], resolved.start[1]);
+    let at = 2 * i * n;
+    xs[at] = k.st[0];
+    xs[at + 1] = k.st[1];
+    losses[i * n] = value(k.code, k.h, k.st[0], k.st[1]);
+    let t = 1;
+    for (; t <= steps && stepKernel(k, t); t++) {
+      at += 2;
+      xs[at] = k.st[0];
+      xs[at + 1] = k.st[1];
+      losses[i * n + t] = value(k.code, k.h, k.st[0], k.st[1]);
+    }
+    final[i] = t > steps ? losses[i * n + steps] : Infinity;
+    if (Number.isNaN(final[i])) final[i] = Infinity;
+  }
+  const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => final[a] - final[b] || a - b);
+  const median = order[Math.floor((count - 1) / 2)];
+  const quantiles = [0.1, 0.5, 0.9].map(() => new Float64Array(n));
+  const column = new Float64Array(count);
+  for (let t = 0; t < n; t++) {
+    for (let i = 0; i < count; i++) {
+      const v = losses[i * n + t];
+      column[i] = Number.isNaN(v) ? Infinity : v;
+    }
+    column.sort();
+    quantiles[0][t] = column[Math.floor(0.1 * (count - 1) + 0.5)];
+    quantiles[1][t] = column[Math.floor(0.5 * (count - 1) + 0.5)];
+    quantiles[2][t] = column[Math.floor(0.9 * (count - 1) + 0.5)];
+  }
+  const seed = (resolved.seed + median) % (SEED_HIGH + 1);
+  k.seed = seed;
+  return { xs, losses, count, steps, median, quantiles, run: trace(k, { ...resolved, seed }) };
 }
 
 /**

@@ -51,7 +51,7 @@ function linspace(start, stop, num) {
  * landscape.compute + score for one optimizer over one axis (a curve) or two (a map), every cell a whole run.
  *
  * @param {string} optimizer
- * @param {object} options run()'s options (objective, condition, angle, start, steps, convention, noise and the
+ * @param {object} options run()'s options (objective, condition, angle, start, steps, convention, seed and the
  *   current hyperparameters, which fix every hyperparameter that is not an axis), and:
  *   x: the hyperparameter along x; xValues: its cell values (from axisValues or Python);
  *   y, yValues: the same for the y axis, or omitted for one axis;
@@ -66,8 +66,8 @@ function linspace(start, stop, num) {
 export function compute(optimizer, options, config) {
   const resolved = resolve(optimizer, options, config, LANDSCAPE_OPTIONS);
   const { x, y = null, metric = "loss", tol = 0.1 } = options;
-  const table = resolved.hyperparameters;
-  const numeric = Object.keys(table).filter((name) => !NUMERIC_ONLY.includes(name));
+  const numeric = Object.keys(config.specs[resolved.convention][resolved.rule])
+    .filter((name) => !NUMERIC_ONLY.includes(name)); // a map's axes are the rule's own hyperparameters
   for (const name of y == null ? [x] : [x, y]) {
     if (!numeric.includes(name)) {
       throw new Error(`The 'axes' parameter of the ${resolved.rule} landscape must name its numeric hyperparameters `
@@ -260,19 +260,19 @@ export function defaultAxes(config, optimizer, convention) {
 }
 
 /**
- * What the map depends on, as a string: the optimizer's hyperparameters but the mapped ones (moving those only
- * moves the marker), the objective (condition and angle only for "general"), start, window (a formula's minima
- * depend on it), steps, convention, the seed
- * (for sgd, whose noise it draws), and the tab's own settings with the resolution actually used.
+ * What the map depends on, as a string: the mapped run's settings but the mapped ones (moving those only moves the
+ * marker), the objective (condition and angle only for "general"), start, window (a formula's minima depend on
+ * it), steps, convention, the run's seed (when it draws noise), and the tab's own settings with the resolution
+ * actually used.
  */
 export function mapKey(lesson, settings) {
-  const { optimizer, axes, spans = {}, metric, tol, resolution } = settings;
-  const hp = lesson.hyperparameters?.[optimizer] ?? {};
+  const { run: index = 0, optimizer, axes, spans = {}, metric, tol, resolution } = settings;
+  const run = lesson.runs?.[index];
+  const hp = run?.settings ?? {};
   const others = Object.keys(hp).filter((k) => !axes.includes(k)).sort().map((k) => [k, hp[k]]);
   const general = lesson.objective === "general";
-  return JSON.stringify([optimizer, others, lesson.objective, general ? lesson.condition : null,
-    general ? lesson.angle : null, Array.from(lesson.start ?? []), lesson.window ?? null, lesson.steps,
-    lesson.convention,
-    optimizer === "sgd" ? lesson.seed ?? null : null, axes, Object.keys(spans).sort().map((k) => [k, spans[k]]),
+  return JSON.stringify([index, optimizer, others, lesson.objective, general ? lesson.condition : null,
+    general ? lesson.angle : null, Array.from(lesson.start ?? []), lesson.window ?? null, lesson.steps, lesson.convention,
+    (hp.sigma ?? 0) > 0 ? run.seed : null, axes, Object.keys(spans).sort().map((k) => [k, spans[k]]),
     metric, metric === "steps" ? tol : null, resolution]);
 }

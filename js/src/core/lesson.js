@@ -1,88 +1,187 @@
 // The lesson on screen as plain data, and the changes a control makes to it. No DOM.
 //
-// A lesson has the fields of Python's Lesson (state.lesson_state): {optimizers, hyperparameters, objective,
-// condition, angle, start, steps, convention, seed, window}, with every hyperparameter of every optimizer shown
-// resolved. The objective is a built-in one's name or a formula (canonical, as core/formula.js writes it); window
-// is null (the objective's own) or [x1 low, x1 high, x2 low, x2 high].
-// The functions here return new lessons and never mutate; Python checks every lesson the page sends.
+// A lesson has the fields of Python's Lesson (state.lesson_state): {runs, objective, condition, angle, start,
+// steps, convention, window}; a run is {optimizer, settings, seed, spread, label}, its settings complete (every
+// hyperparameter, the schedule and its parameters where the optimizer has a learning rate, sigma). The objective
+// is a built-in one's name or a formula (canonical, as core/formula.js writes it); window is null (the objective's
+// own) or [x1 low, x1 high, x2 low, x2 high]. The functions here return new lessons and never mutate; Python
+// checks every lesson the page sends.
+import { pyG } from "./format.js";
 
-/** The spec table of `rule` under `convention`: {name: {default, low, high, scale, stops, ...} | {default, choices}}. */
-export function specsOf(config, convention, rule) {
-  return config.specs[convention][rule];
+/** The settings table of a run (specs.settings): its hyperparameters, the schedule and its parameters, sigma. */
+export function settingsOf(config, convention, rule, schedule = "constant") {
+  const table = { ...config.specs[convention][rule] };
+  if (Object.hasOwn(table, "eta")) {
+    const schedules = config.schedules[convention];
+    table.schedule = config.schedule[convention];
+    Object.assign(table, schedules[Object.hasOwn(schedules, schedule) ? schedule : "constant"]);
+  }
+  table.sigma = config.sigma[rule];
+  return table;
 }
 
-/** Every hyperparameter of `rule` under `convention`: the given value where the table knows the name, else its default. */
-export function resolveValues(config, convention, rule, given = {}) {
-  const table = specsOf(config, convention, rule);
+const defaultOf = (spec) => (Array.isArray(spec.default) ? [...spec.default] : spec.default);
+
+/**
+ * Every setting of a run of `rule` under `convention`: the given value where the table knows the name, else its
+ * default (a schedule the convention does not have is the constant rate).
+ */
+export function resolveSettings(config, convention, rule, given = {}) {
+  const schedules = config.schedules[convention];
+  const schedule = Object.hasOwn(schedules, given.schedule) ? given.schedule : "constant";
   const out = {};
-  for (const [name, spec] of Object.entries(table)) out[name] = name in given ? given[name] : spec.default;
+  for (const [name, spec] of Object.entries(settingsOf(config, convention, rule, schedule))) {
+    out[name] = name === "schedule" ? schedule : Object.hasOwn(given, name) ? given[name] : defaultOf(spec);
+  }
   return out;
 }
 
-function copy(lesson) {
-  return { ...lesson, optimizers: [...lesson.optimizers], start: [...lesson.start],
-    hyperparameters: Object.fromEntries(Object.entries(lesson.hyperparameters).map(([k, v]) => [k, { ...v }])) };
+/** A fresh run of `rule`: its defaults, the given seed. */
+export function newRun(config, convention, rule, seed = 0) {
+  return { optimizer: rule, settings: resolveSettings(config, convention, rule), seed, spread: 1, label: "" };
 }
 
-/** The lesson with `names` shown: values kept for optimizers already shown, defaults for new ones. */
-export function withOptimizers(config, lesson, names) {
+function copyRun(run) {
+  return { ...run, settings: { ...run.settings } };
+}
+
+function copy(lesson) {
+  return { ...lesson, start: [...lesson.start], runs: lesson.runs.map(copyRun) };
+}
+
+/** The lesson with one more run of `rule` at its defaults (the noise seeded as the first run's). */
+export function withRunAdded(config, lesson, rule) {
   const next = copy(lesson);
-  next.optimizers = [...names];
-  next.hyperparameters = Object.fromEntries(names.map((n) => [n,
-    resolveValues(config, lesson.convention, n, lesson.hyperparameters[n] ?? {})]));
+  next.runs.push(newRun(config, lesson.convention, rule, lesson.runs[0]?.seed ?? 0));
   return next;
+}
+
+/** The lesson without run `index`. */
+export function withoutRun(lesson, index) {
+  const next = copy(lesson);
+  next.runs.splice(index, 1);
+  return next;
+}
+
+/** The lesson with a copy of run `index` after it (without its name, so the copy is labelled by what differs). */
+export function withRunDuplicated(lesson, index) {
+  const next = copy(lesson);
+  next.runs.splice(index + 1, 0, { ...copyRun(lesson.runs[index]), label: "" });
+  return next;
+}
+
+/**
+ * The lesson with setting `name` of run `index` set to `value`. A new schedule starts from its parameters'
+ * defaults (lesson.changed in Python); seed, spread and label are the run's own fields.
+ */
+export function withSetting(config, lesson, index, name, value) {
+  const next = copy(lesson);
+  const run = next.runs[index];
+  if (["seed", "spread", "label"].includes(name)) {
+    run[name] = value;
+  } else if (name === "schedule") {
+    const kept = { ...run.settings, schedule: value };
+    for (const param of Object.keys(config.schedules[lesson.convention][run.settings.schedule] ?? {})) {
+      delete kept[param];
+    }
+    run.settings = resolveSettings(config, lesson.convention, run.optimizer, kept);
+  } else {
+    run.settings[name] = value;
+  }
+  return next;
+}
+
+/** Every run of `optimizer` with setting `name` at `value` (what the landscape's pick does to its run). */
+export function withSettings(lesson, settings) {
+  return { ...copy(lesson), ...settings };
 }
 
 /**
  * The lesson under another convention: every value is kept where the new convention has the name, so a class
  * sees what moving eps outside the square root does to the same numbers; a name only the new convention has
- * (torch's lr for Adadelta) takes its default, as the Python app did.
+ * (torch's lr for Adadelta) takes its default; a schedule only the other convention has becomes the constant rate.
  */
 export function withConvention(config, lesson, convention) {
   const next = copy(lesson);
   next.convention = convention;
-  next.hyperparameters = Object.fromEntries(lesson.optimizers.map((n) => [n,
-    resolveValues(config, convention, n, lesson.hyperparameters[n])]));
+  next.runs = lesson.runs.map((run) => ({ ...copyRun(run),
+    settings: resolveSettings(config, convention, run.optimizer, run.settings) }));
   return next;
 }
 
-export function withHyperparameter(lesson, optimizer, name, value) {
-  const next = copy(lesson);
-  next.hyperparameters[optimizer][name] = value;
-  return next;
-}
-
-export function withSettings(lesson, settings) {
-  return { ...copy(lesson), ...settings };
-}
-
-/** Reset: every setting but the optimizers shown and the objective (its window too) back to the book's. */
+/** Reset: every setting of every run back to the book's (the default lesson's convention), steps and start too;
+ * the runs, their seeds and names, and the objective (its window too) stay. */
 export function reset(config, lesson) {
   const base = config.defaultLesson;
-  const next = { ...copy(base), optimizers: [...lesson.optimizers], objective: lesson.objective,
-    condition: lesson.condition, angle: lesson.angle, window: lesson.window ?? null };
-  next.hyperparameters = Object.fromEntries(lesson.optimizers.map((n) => [n,
-    resolveValues(config, base.convention, n)]));
-  return next;
+  return { ...copy(base), objective: lesson.objective, condition: lesson.condition, angle: lesson.angle,
+    window: lesson.window ?? null,
+    runs: lesson.runs.map((run) => ({ ...newRun(config, base.convention, run.optimizer, run.seed),
+      label: run.label })) };
 }
 
 export function sameLesson(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The options engine.run() takes for one optimizer of the lesson. */
-export function runOptions(lesson, optimizer, noise) {
-  return { objective: lesson.objective, condition: lesson.condition, angle: lesson.angle, start: lesson.start,
-    steps: lesson.steps, convention: lesson.convention, seed: lesson.seed, noise, window: lesson.window ?? null,
-    ...lesson.hyperparameters[optimizer] };
+// ---- labels and keys -------------------------------------------------------------------------------------------
+
+function word(config, key, value) { // lesson._word
+  if (key === "schedule") return String(value);
+  if (key === "seed") return `seed ${value}`;
+  if (key === "spread") return `${value} seed${value === 1 ? "" : "s"}`;
+  const symbol = config.symbols[key] ?? key;
+  if (Array.isArray(value)) return `${key}=${value.join(",")}`;
+  if (typeof value === "boolean") return `${symbol} ${value ? "on" : "off"}`;
+  return `${symbol}=${pyG(value)}`; // :g for a float; an integer step count has no more digits than :g shows
 }
 
-/** What one optimizer's run depends on, as a string: the key of the run cache. */
-export function runKey(lesson, optimizer) {
-  const { objective, condition, angle, start, steps, convention, seed } = lesson;
-  const general = objective === "general";
-  return JSON.stringify([optimizer, objective, general ? condition : 0, general ? angle : 0, start, steps,
-    convention, optimizer === "sgd" ? seed : 0, lesson.hyperparameters[optimizer]]);
+/** The names of `schedule`'s parameters under any convention. */
+export const scheduleParams = (config, schedule) => new Set(Object.values(config.schedules)
+  .flatMap((table) => Object.keys(table[schedule] ?? {})));
+
+/**
+ * Each run's label (lesson.labels): its name if a teacher gave one, else its optimizer and what differs from the
+ * other unnamed runs of that optimizer ("gd η=0.4", "gd η=0.6"), identical ones numbered.
+ */
+export function labels(config, lesson) {
+  const runs = lesson.runs;
+  let out = runs.map((run) => {
+    const group = runs.filter((s) => s.optimizer === run.optimizer && !s.label);
+    const words = [];
+    if (group.length > 1) {
+      const schedule = run.settings.schedule;
+      for (const [key, value] of Object.entries(run.settings)) {
+        const params = scheduleParams(config, schedule ?? "");
+        const peers = group.filter((s) => !params.has(key) || s.settings.schedule === schedule);
+        const differs = new Set(peers.map((s) => JSON.stringify(s.settings[key] ?? null))).size > 1;
+        if (differs && (key !== "sigma" || value > 0)) words.push(word(config, key, value));
+      }
+      const noisy = group.filter((s) => (s.settings.sigma ?? 0) > 0);
+      if ((run.settings.sigma ?? 0) > 0 && new Set(noisy.map((s) => s.seed)).size > 1) {
+        words.push(word(config, "seed", run.seed));
+      }
+      if (run.spread > 1 && new Set(group.map((s) => s.spread)).size > 1) words.push(word(config, "spread", run.spread));
+    }
+    return words.length ? `${run.optimizer} ${words.join(", ")}` : run.optimizer;
+  });
+  const made = out.filter((_, i) => !runs[i].label);
+  for (const label of new Set(made)) {
+    if (made.filter((x) => x === label).length > 1) {
+      let k = 0;
+      out = out.map((x, i) => (x === label && !runs[i].label ? `${x} (${++k})` : x));
+    }
+  }
+  return out.map((x, i) => runs[i].label || x);
+}
+
+/** Each run's id in classes and SVG ids: its optimizer, numbered when it repeats (gd-1, gd-2). */
+export function keys(lesson) {
+  const count = {}, seen = {};
+  for (const run of lesson.runs) count[run.optimizer] = (count[run.optimizer] ?? 0) + 1;
+  return lesson.runs.map((run) => {
+    seen[run.optimizer] = (seen[run.optimizer] ?? 0) + 1;
+    return count[run.optimizer] === 1 ? run.optimizer : `${run.optimizer}-${seen[run.optimizer]}`;
+  });
 }
 
 /**
@@ -104,12 +203,22 @@ export function looksFor(config, optimizers, dark = false) {
   });
 }
 
-/** SGD's noise as compute() reads it, [n1, n2] per step, from an array of pairs or a typed array of pairs. */
-export function noisePairs(noise) {
-  if (noise == null) return noise;
-  let flat = noise;
-  if (noise instanceof ArrayBuffer) flat = new Float64Array(noise);
-  else if (noise instanceof DataView) flat = new Float64Array(noise.buffer, noise.byteOffset, noise.byteLength >> 3);
-  if (!ArrayBuffer.isView(flat)) return noise;
-  return Array.from({ length: flat.length >> 1 }, (_, t) => [flat[2 * t], flat[2 * t + 1]]);
+// ---- running -----------------------------------------------------------------------------------------------------
+
+/** The options engine.run() takes for run `index` of the lesson. */
+export function runOptions(lesson, index) {
+  const run = lesson.runs[index];
+  return { objective: lesson.objective, condition: lesson.condition, angle: lesson.angle, start: lesson.start,
+    steps: lesson.steps, convention: lesson.convention, seed: run.seed,
+    window: lesson.window ?? null, ...run.settings };
+}
+
+/** What one run depends on, as a string: the key of the run cache. */
+export function runKey(lesson, index) {
+  const { objective, condition, angle, start, steps, convention } = lesson;
+  const run = lesson.runs[index];
+  const general = objective === "general";
+  const noisy = (run.settings.sigma ?? 0) > 0;
+  return JSON.stringify([run.optimizer, objective, general ? condition : 0, general ? angle : 0, start, steps,
+    convention, noisy ? run.seed : 0, noisy ? run.spread : 1, run.settings]);
 }

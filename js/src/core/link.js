@@ -11,7 +11,7 @@ import { pyG, pyRepr, pyStrRepr, pyStrip } from "./format.js";
 import { checkObjective } from "./objectives.js";
 import { FormulaError } from "./formula.js";
 import { checkWindow, formulaObjective } from "./formula_objective.js";
-import { specsOf } from "./lesson.js";
+import { labels, resolveSettings, scheduleParams, settingsOf } from "./lesson.js";
 
 const SEED_HIGH = 2n ** 32n - 1n; // Lesson's seed range, which its message writes "[0, 2**32)"
 const MAX_INT_DIGITS = 4300; // int() refuses longer decimal text (sys.int_info.default_max_str_digits)
@@ -94,13 +94,36 @@ function checkGeneral(config, key, value) { // objectives.check_general, for one
     value: pyFloatRepr(value) });
 }
 
-function checkValue(rule, name, spec, value) { // specs.check_value, for one value
+const RUN_KEYS = ["seed", "spread", "label"]; // a run's own keys beside its settings (lesson.RUN_KEYS)
+const MAX_MILESTONES = 8;
+
+// A whole number that stands for Python's int (a step count read from a link), not for a float.
+class Int {
+  constructor(value) { this.value = value; }
+}
+
+function checkValue(owner, name, spec, value) { // specs.check_value, for one value of a link
   if (Array.isArray(spec.choices)) {
     if (spec.choices.includes(value) && typeof value === typeof spec.default) return value;
-    return refuse("error.one_of_rule", { parameter: name, rule, allowed: spec.choices.map(valueRepr).join(", "),
-      value: valueRepr(value) });
+    return refuse("error.one_of_rule", { parameter: name, rule: owner, allowed: spec.choices.map(valueRepr).join(", "),
+      value: value instanceof Int ? String(value.value) : valueRepr(value) });
   }
-  const range = { parameter: name, rule, low: pyG(spec.low), high: pyG(spec.high) };
+  if (spec.kind === "int") { // specs._step_count
+    const n = value instanceof Int ? value.value : null;
+    if (n !== null && n >= BigInt(spec.low) && n <= BigInt(spec.high)) return Number(n);
+    return refuseWith(`The '${name}' parameter of ${owner} must be an integer in the range [${spec.low}, ${spec.high}]. `
+      + `Got ${value instanceof Int ? String(value.value) : valueRepr(value)} instead.`);
+  }
+  if (spec.kind === "ints") { // specs._milestones
+    const ok = Array.isArray(value) && value.length >= 1 && value.length <= MAX_MILESTONES
+      && value.every((n, i) => n >= BigInt(spec.low) && n <= BigInt(spec.high) && (i === 0 || n > value[i - 1]));
+    if (ok) return value.map(Number);
+    const shown_ = Array.isArray(value) ? `(${value.map(String).join(", ")}${value.length === 1 ? "," : ""})`
+      : valueRepr(value);
+    return refuseWith(`The '${name}' parameter of ${owner} must be 1 to ${MAX_MILESTONES} increasing integers in the `
+      + `range [${spec.low}, ${spec.high}]. Got ${shown_} instead.`);
+  }
+  const range = { parameter: name, rule: owner, low: pyG(spec.low), high: pyG(spec.high) };
   if (typeof value === "string") return refuse("error.float_range", { ...range, value: pyStrRepr(value) });
   if (!(value >= spec.low && value <= spec.high)) return refuse("error.float_range", { ...range, value: pyG(value) });
   return value;
@@ -134,7 +157,9 @@ function parseWindow(raw, key) { // lesson._window: four floats within the bound
   return refuse("error.window", { value: pyStrRepr(raw) });
 }
 
-function hyperValue(spec, raw) { // lesson._hyper: what check_value is given for the link's text
+
+function typed(spec, raw) { // lesson._typed: what check_value is given for the link's text
+  if (spec === null) return raw;
   if (Array.isArray(spec.choices) && spec.choices.length === 2 && spec.choices[0] === true
     && spec.choices[1] === false) {
     const word = raw.toLowerCase();
@@ -143,6 +168,14 @@ function hyperValue(spec, raw) { // lesson._hyper: what check_value is given for
     return raw;
   }
   if (Array.isArray(spec.choices)) return raw;
+  if (spec.kind === "int") {
+    const n = readInt(raw);
+    return n === null ? raw : new Int(n);
+  }
+  if (spec.kind === "ints") {
+    const parts = raw.split(",").map(readInt);
+    return parts.includes(null) ? raw : parts;
+  }
   const value = readFloat(raw);
   return value === null ? raw : value;
 }
@@ -160,7 +193,133 @@ export function queryItems(query) {
   return items;
 }
 
-const takes = (config, rule, convention, name) => Object.hasOwn(specsOf(config, convention, rule), name);
+// The link's parameters, as lesson._pairs reads parse_qsl's: keys stripped, the last value of a key at the place of
+// its first appearance; every run= in its place.
+function queryPairs(query) {
+  const pairs = [...new URLSearchParams(query.replace(/^\?+/, ""))].map(([k, v]) => [strip(k), v]);
+  const last = new Map();
+  for (const [k, v] of pairs) if (k !== "run") last.set(k, v);
+  const kept = [];
+  for (const [k, v] of pairs) {
+    if (k === "run") kept.push([k, v]);
+    else if (last.has(k)) {
+      kept.push([k, last.get(k)]);
+      last.delete(k);
+    }
+  }
+  return kept;
+}
+
+const hasEta = (config, convention, rule) => Object.hasOwn(config.specs[convention][rule], "eta");
+const otherOf = (convention) => (convention === "d2l" ? "torch" : "d2l");
+const scheduleNames = (config, convention) => Object.keys(config.schedules[convention]);
+
+// specs._unknown: why a run does not take `name`, in the engine's words.
+function unknown(config, rule, convention, schedule, name) {
+  const table = config.specs[convention][rule];
+  const known = Object.keys(table).map(pyStrRepr).join(", ");
+  const anyParam = (c) => Object.values(config.schedules[c]).some((t) => Object.hasOwn(t, name));
+  let extra = "";
+  if (rule === "adadelta" && convention === "d2l" && (name === "eta" || name === "schedule" || anyParam("torch"))) {
+    extra = " (the book's Adadelta has no learning rate; convention='torch' adds torch's lr)";
+  } else if (config.conventions.some(anyParam)) {
+    const having = scheduleNames(config, convention).filter((s) => Object.hasOwn(config.schedules[convention][s],
+      name));
+    extra = having.length ? ` (a parameter of the ${having.join(" and ")} schedule, and this run's schedule is `
+      + `${schedule})` : ` (a schedule parameter only under convention='${otherOf(convention)}')`;
+  }
+  const more = hasEta(config, convention, rule) ? ", 'schedule' (and its parameters)" : "";
+  return `The '${name}' parameter is not a hyperparameter of ${rule} under the ${convention} convention${extra}; `
+    + `it takes ${known}${more} and 'sigma'.`;
+}
+
+// lesson._spec_of: the spec a link's text of `name` is read by (this convention first, then the other's).
+function specOf(config, rule, name, convention, schedule) {
+  for (const c of [convention, ...config.conventions]) {
+    if (!hasEta(config, c, rule) && !Object.hasOwn(config.specs[c][rule], name) && name !== "sigma") continue;
+    for (const s of [schedule, ...scheduleNames(config, c)]) {
+      if (!scheduleNames(config, c).includes(s) || !(hasEta(config, c, rule) || s === "constant")) continue;
+      const table = settingsOf(config, c, rule, s);
+      if (Object.hasOwn(table, name)) return table[name];
+    }
+  }
+  return null;
+}
+
+function checkLabel(label) { // lesson.check_label
+  const printable = [...label].every((ch) => ch === " " || !/[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}]/u.test(ch));
+  if (label === "" || ([...label].length <= 40 && printable && !label.includes("=") && strip(label) === label
+    && strip(label))) return label;
+  return refuseWith("The 'label' parameter must be a name of 1 to 40 printable characters, without '=' or spaces at "
+    + `either end. Got ${pyStrRepr(label)} instead.`);
+}
+
+function runKey(name, raw) { // lesson._run_key
+  if (name === "label") return checkLabel(raw);
+  const value = parseInt_(raw, name);
+  if (name === "seed") return Number(checkInt(value, "seed", 0n, SEED_HIGH, "[0, 2**32)"));
+  return checkValue("the run", name, { low: 1, high: 100, kind: "int" }, new Int(value));
+}
+
+// lesson._checked: one setting of a run read from a link, checked; the Refusal if it fails.
+function checked(config, rule, convention, name, raw, schedule) {
+  try {
+    if (RUN_KEYS.includes(name)) return runKey(name, raw);
+    const table = settingsOf(config, convention, rule, schedule);
+    const spec = table[name];
+    const own = Object.hasOwn(config.schedules[convention][schedule] ?? {}, name);
+    return checkValue(own ? `${rule}'s ${schedule} schedule` : rule, name, spec,
+      typed(specOf(config, rule, name, convention, schedule), raw));
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    return error;
+  }
+}
+
+// lesson._parse_run: "gd:eta=0.4,schedule=cosine" as [rule, {key: raw}, [[what, why], ...]].
+function parseRun(config, text) {
+  const colon = text.indexOf(":");
+  const rule = (colon < 0 ? strip(text) : strip(text.slice(0, colon))).toLowerCase();
+  const rest = colon < 0 ? "" : text.slice(colon + 1);
+  if (!config.rules.includes(rule)) {
+    return [null, {}, [["", `${pyStrRepr(rule)} is not an optimizer; it must be one of ${config.rules.join(", ")}.`]]];
+  }
+  const given = {}, bad = [];
+  let last = null;
+  for (const part of strip(rest) ? rest.split(",") : []) {
+    const eq = part.indexOf("=");
+    if (eq < 0) {
+      if (last === null) bad.push([pyStrRepr(part), "a run's settings are written key=value, separated by commas."]);
+      else given[last] += `,${part}`;
+      continue;
+    }
+    last = strip(part.slice(0, eq));
+    const value = part.slice(eq + 1);
+    if (Object.hasOwn(given, last)) {
+      bad.push([`${last}=${pyStrRepr(value)}`, `the run sets ${last} already.`]);
+      last = null;
+      continue;
+    }
+    given[last] = value;
+  }
+  return [rule, given, bad];
+}
+
+// lesson._not_taken: why no run takes a link's key.
+function notTaken(config, rules, convention, name) {
+  const other = otherOf(convention);
+  const mine = rules.some((t) => (hasEta(config, convention, t) ? scheduleNames(config, convention) : ["constant"])
+    .some((s) => Object.hasOwn(settingsOf(config, convention, t, s), name)));
+  if (mine) {
+    const having = scheduleNames(config, convention).filter((s) => Object.hasOwn(config.schedules[convention][s],
+      name));
+    return `no run shown has a schedule that takes it (${having.join(" or ")})`;
+  }
+  const theirs = rules.filter((t) => Object.hasOwn(config.specs[other][t], name) || (hasEta(config, other, t)
+    && (name === "schedule" || Object.values(config.schedules[other]).some((p) => Object.hasOwn(p, name)))));
+  if (theirs.length) return `${theirs[0]} takes ${pyStrRepr(name)} only under convention=${other}`;
+  return `no optimizer shown takes a parameter named ${pyStrRepr(name)}`;
+}
 
 /**
  * Read a link as Lesson.from_query(query, ignore=ignore) does; never throws.
@@ -169,19 +328,20 @@ const takes = (config, rule, convention, name) => Object.hasOwn(specsOf(config, 
  * config.pageSteps are capped with a note. Keys in `ignore` are dropped silently, and so is `lang`, the page's
  * language (linkLanguage), when it is one the page speaks.
  *
- * @param {object} config state.config(): rules, conventions, objectives, specs, limits and the default lesson
+ * @param {object} config state.config(): rules, conventions, objectives, specs, schedules, limits, default lesson
  * @param {string} query the link's query string, with or without its "?"
  * @param {{ignore?: string[]}} [options]
  * @returns {{lesson: object, notes: {key: string, params: object}[]}} the lesson in state.lesson_state()'s plain
- *   form, and the notes as messages (core/i18n.js says them in the page's language)
+ *   form, and the notes as messages (core/i18n.js says them in the page's language; a few run notes are still
+ *   English text, as Python gives them)
  */
 export function fromQuery(config, query, { ignore = [] } = {}) {
   const base = config.defaultLesson;
   if (query !== null && query !== undefined && typeof query !== "string") {
     return { lesson: fromQuery(config, "").lesson, notes: [message("note.bad_link", { value: String(query) })] };
   }
-  const items = queryItems(query ?? "");
-  for (const key of ignore) items.delete(key);
+  const pairs = queryPairs(query ?? "").filter(([k]) => !ignore.includes(k));
+  const items = new Map(pairs.filter(([k]) => k !== "run"));
   const pop = (key) => {
     const value = items.get(key);
     items.delete(key);
@@ -207,19 +367,34 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
     }
   };
 
-  let optimizers = [...base.optimizers];
-  if (items.has("optimizer")) {
-    const listed = [...new Set(pop("optimizer").split(",").map(strip).filter(Boolean).map((n) => n.toLowerCase()))];
-    const known = listed.filter((n) => config.rules.includes(n));
-    for (const n of listed) {
-      if (!config.rules.includes(n)) {
-        notes.push(message("note.ignored_optimizer", { name: pyStrRepr(n), allowed: config.rules.join(", ") }));
+  // The runs, in the order the link gives them: an optimizer= list, then each run= value.
+  let listed = [];
+  for (const [key, raw] of pairs) {
+    if (key === "optimizer") {
+      const names = [...new Set(raw.split(",").map(strip).filter(Boolean).map((n) => n.toLowerCase()))];
+      for (const n of names) {
+        if (!config.rules.includes(n)) {
+          notes.push(message("note.ignored_optimizer", { name: pyStrRepr(n), allowed: config.rules.join(", ") }));
+        }
       }
+      const known = names.filter((n) => config.rules.includes(n));
+      const most = config.maxOptimizers;
+      if (known.length > most) notes.push(message("note.too_many_optimizers", { count: String(most) }));
+      listed.push(...known.slice(0, most).map((name) => [name, {}]));
+    } else if (key === "run") {
+      const [rule, given, bad] = parseRun(config, raw);
+      for (const [what, why] of bad) {
+        notes.push(what ? `Ignored ${what} in run=${pyStrRepr(raw)}: ${why}` : `Ignored run=${pyStrRepr(raw)}: ${why}`);
+      }
+      if (rule !== null) listed.push([rule, given]);
     }
-    const most = config.maxOptimizers;
-    if (known.length > most) notes.push(message("note.too_many_optimizers", { count: String(most) }));
-    if (known.length) optimizers = known.slice(0, most);
   }
+  items.delete("optimizer");
+  if (listed.length > config.maxRuns) {
+    notes.push(message("note.too_many_runs", { count: String(config.maxRuns) }));
+    listed = listed.slice(0, config.maxRuns);
+  }
+  if (!listed.length) listed = base.runs.map((run) => [run.optimizer, {}]);
   take("convention", strip, (v) => checkName(v, "convention", config.conventions));
   take("objective", (raw) => raw, (raw) => { // lesson._objective: a name, or a formula its objective can be made of
     try {
@@ -260,57 +435,102 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
     if (kw.objective === "general") take(key, parseFloat_, (v) => checkGeneral(config, key, v));
     else if (items.has(key)) notes.push(ignored(key, pop(key), message("reason.general_only")));
   }
-
   const convention = kw.convention ?? base.convention;
-  const given = new Map(optimizers.map((name) => [name, new Map()]));
-  for (const key of [...items.keys()]) {
-    const raw = pop(key);
-    const dot = key.lastIndexOf(".");
-    const target = dot < 0 ? "" : key.slice(0, dot), name = key.slice(dot + 1);
-    if (target && !optimizers.includes(target)) {
-      notes.push(ignored(key, raw, message("reason.not_shown", { target, shown: optimizers.join(", ") })));
-      continue;
-    }
-    const targets = target ? [target] : optimizers;
-    const takers = targets.filter((t) => takes(config, t, convention, name));
-    if (!takers.length) {
-      const other = targets.filter((t) => config.conventions.some((c) => c !== convention
-        && takes(config, t, c, name)));
-      notes.push(ignored(key, raw, other.length
-        ? message("reason.other_convention", { optimizer: other[0], name: pyStrRepr(name),
-          convention: convention === "d2l" ? "torch" : "d2l" })
-        : message("reason.no_taker", { name: pyStrRepr(name) })));
-      continue;
-    }
-    for (const t of takers) {
-      const spec = specsOf(config, convention, t)[name];
-      try {
-        given.get(t).set(name, checkValue(t, name, spec, hyperValue(spec, raw)));
-      } catch (error) {
-        if (!(error instanceof Refusal)) throw error;
-        notes.push(ignored(key, raw, error.reason));
-        break;
-      }
-    }
-  }
-
-  const hyperparameters = {};
-  for (const name of optimizers) {
-    hyperparameters[name] = Object.fromEntries(Object.entries(specsOf(config, convention, name))
-      .map(([key, spec]) => [key, given.get(name).has(key) ? given.get(name).get(key) : spec.default]));
-  }
+  const runs = linkRuns(config, listed, items, convention, kw.seed === undefined ? null : Number(kw.seed), notes);
   const lesson = {
-    optimizers, hyperparameters, objective: kw.objective ?? base.objective, condition: kw.condition ?? base.condition,
+    runs, objective: kw.objective ?? base.objective, condition: kw.condition ?? base.condition,
     angle: kw.angle ?? base.angle, start: kw.start ?? [...base.start],
-    steps: kw.steps === undefined ? base.steps : Number(kw.steps), convention,
-    seed: kw.seed === undefined ? base.seed : Number(kw.seed), window: kw.window ?? null,
+    steps: kw.steps === undefined ? base.steps : Number(kw.steps), convention, window: kw.window ?? null,
   };
   return { lesson, notes };
 }
 
+// lesson._link_runs: each run's own settings over name.key keys over plain keys, each checked; a key no run
+// takes, or whose value fails a run's check, is dropped with one note, in the order of the link.
+function linkRuns(config, listed, items, convention, seed, notes) {
+  const rules = listed.map(([rule]) => rule);
+  const schedules = listed.map(([rule, own]) => {
+    let chosen = "constant";
+    if (hasEta(config, convention, rule)) {
+      for (const raw of [items.get("schedule"), items.get(`${rule}.schedule`), own.schedule]) {
+        if (scheduleNames(config, convention).includes(raw)) chosen = raw;
+      }
+    }
+    return chosen;
+  });
+  const layers = listed.map(() => [{}, {}]);
+  for (const [key, raw] of items) {
+    const dot = key.lastIndexOf(".");
+    const target = dot < 0 ? "" : key.slice(0, dot), name = key.slice(dot + 1);
+    if (target && !rules.includes(target)) {
+      notes.push(ignored(key, raw, message("reason.not_shown", { target, shown: rules.join(", ") })));
+      continue;
+    }
+    const indices = rules.map((_, i) => i).filter((i) => !target || rules[i] === target);
+    const takers = indices.filter((i) => RUN_KEYS.includes(name)
+      || Object.hasOwn(settingsOf(config, convention, rules[i], schedules[i]), name));
+    if (!takers.length) {
+      notes.push(ignored(key, raw, `${notTaken(config, indices.map((i) => rules[i]), convention, name)}.`));
+      continue;
+    }
+    const values = new Map();
+    let failed = false;
+    for (const i of takers) {
+      const value = checked(config, rules[i], convention, name, raw, schedules[i]);
+      if (value instanceof Refusal) {
+        notes.push(ignored(key, raw, value.reason));
+        failed = true;
+        break;
+      }
+      values.set(i, value);
+    }
+    if (!failed) for (const [i, value] of values) layers[i][target ? 1 : 0][name] = value;
+  }
+  const out = listed.map(([rule, own], i) => {
+    const mine = {};
+    for (const [name, raw] of Object.entries(own)) {
+      const known = RUN_KEYS.includes(name) || Object.hasOwn(settingsOf(config, convention, rule, schedules[i]), name);
+      const value = known ? checked(config, rule, convention, name, raw, schedules[i])
+        : new Refusal(unknown(config, rule, convention, schedules[i], name));
+      if (value instanceof Refusal) {
+        notes.push(message("note.ignored_in_run", { key: name, value: pyStrRepr(raw), run: String(i + 1),
+          optimizer: rule, reason: value.reason }));
+      } else mine[name] = value;
+    }
+    const given = { ...layers[i][0], ...layers[i][1], ...mine };
+    const run = { optimizer: rule, settings: {}, seed: seed ?? 0, spread: 1, label: "" };
+    for (const key of RUN_KEYS) {
+      if (Object.hasOwn(given, key)) {
+        run[key] = given[key];
+        delete given[key];
+      }
+    }
+    if (given.schedule === "cosine" || (given.schedule === undefined && schedules[i] === "cosine")) {
+      const full = resolveSettings(config, convention, rule, given);
+      if (!(full.warmup < full.period)) {
+        notes.push(message("note.ignored_run_schedule", { run: String(i + 1), optimizer: rule,
+          reason: `The 'warmup' parameter of ${rule}'s cosine schedule must be below its period (${full.period}). `
+            + `Got ${full.warmup} instead.` }));
+        for (const p of scheduleParams(config, "cosine")) delete given[p];
+      }
+    }
+    run.settings = resolveSettings(config, convention, rule, given);
+    return run;
+  });
+  for (;;) { // a name given to two runs (or one a run is called anyway) is kept by the first only
+    const names = labels(config, { runs: out });
+    const twice = out.map((_, i) => i).filter((i) => out[i].label && names.filter((n) => n === names[i]).length > 1);
+    if (!twice.length) return out;
+    const i = twice[twice.length - 1];
+    notes.push(message("note.label_taken", { label: pyStrRepr(out[i].label), run: String(i + 1),
+      optimizer: out[i].optimizer }));
+    out[i] = { ...out[i], label: "" };
+  }
+}
+
 // --- writing ----------------------------------------------------------------------------------------------------
 
-const SAFE = /[A-Za-z0-9_.\-~,]/; // urllib.parse's always-safe characters and urlencode(safe=",")
+const SAFE = /[A-Za-z0-9_.\-~,:=]/; // urllib.parse's always-safe characters and urlencode(safe=",:=")
 
 // quote_plus(text, safe=","): UTF-8 bytes, a space as "+", upper-case escapes. (URLSearchParams would write the
 // comma as %2C, and the link would not be Python's.)
@@ -337,9 +557,35 @@ export function linkLanguage(query) {
   return LANGUAGES.includes(raw) ? raw : null;
 }
 
+/** lesson._visible: the settings a link spells out. */
+function visible(config, run) {
+  const s = run.settings;
+  const out = [];
+  const rule = Object.keys(config.specs.d2l[run.optimizer]).concat(Object.keys(config.specs.torch[run.optimizer]));
+  for (const [key, value] of Object.entries(s)) if (rule.includes(key)) out.push([key, value]);
+  const schedule = s.schedule ?? "constant";
+  if (schedule !== "constant" || (run.optimizer === "sgd" && Object.hasOwn(s, "schedule"))) {
+    out.push(["schedule", schedule]);
+    const params = scheduleParams(config, schedule);
+    for (const [key, value] of Object.entries(s)) if (params.has(key)) out.push([key, value]);
+  }
+  if (Object.hasOwn(s, "sigma") && s.sigma !== config.sigma[run.optimizer].default) out.push(["sigma", s.sigma]);
+  return out;
+}
+
+function written(config, run, ownSeed) { // lesson._written
+  const out = visible(config, run).map(([k, v]) => [k, fmt(v)]);
+  if (ownSeed && run.seed !== 0) out.push(["seed", String(run.seed)]);
+  if (run.spread !== 1) out.push(["spread", String(run.spread)]);
+  if (run.label) out.push(["label", run.label]);
+  return out;
+}
+
 /**
- * The link of a lesson, byte for byte as Lesson.to_query() writes it: every hyperparameter spelled out (prefixed
- * by its optimizer when several are shown); convention, seed, start and window when not the default.
+ * The link of a lesson, byte for byte as Lesson.to_query() writes it: one optimizer= list with name.key settings
+ * when every optimizer appears once, else one run= per run; every hyperparameter spelled out; a schedule (SGD's
+ * always) with its parameters, noise, seed, spread and name where not the default; convention, start and window
+ * when not the default.
  *
  * @param {object} config state.config()
  * @param {object} lesson a lesson in state.lesson_state()'s plain form
@@ -347,20 +593,25 @@ export function linkLanguage(query) {
  */
 export function toQuery(config, lesson) {
   const base = config.defaultLesson;
-  const q = [["optimizer", lesson.optimizers.join(",")], ["objective", lesson.objective],
-    ["steps", String(lesson.steps)]];
+  const optimizers = lesson.runs.map((r) => r.optimizer);
+  const legacy = new Set(optimizers).size === optimizers.length;
+  const seeds = new Set(lesson.runs.map((r) => r.seed));
+  const q = legacy ? [["optimizer", optimizers.join(",")]] : [];
+  q.push(["objective", lesson.objective], ["steps", String(lesson.steps)]);
   if (lesson.convention !== base.convention) q.push(["convention", lesson.convention]);
-  if (lesson.seed !== base.seed) q.push(["seed", String(lesson.seed)]);
+  if (legacy && seeds.size === 1 && lesson.runs[0].seed !== 0) q.push(["seed", String(lesson.runs[0].seed)]);
   if (lesson.objective === "general") q.push(["condition", fmt(lesson.condition)], ["angle", fmt(lesson.angle)]);
   if (lesson.start[0] !== base.start[0] || lesson.start[1] !== base.start[1]) {
     q.push(["start", `${fmt(lesson.start[0])},${fmt(lesson.start[1])}`]);
   }
   if (lesson.window) q.push(["window", lesson.window.map(fmt).join(",")]);
-  const several = lesson.optimizers.length > 1;
-  for (const name of lesson.optimizers) {
-    const values = lesson.hyperparameters[name] ?? {};
-    for (const [key, spec] of Object.entries(specsOf(config, lesson.convention, name))) {
-      q.push([several ? `${name}.${key}` : key, fmt(Object.hasOwn(values, key) ? values[key] : spec.default)]);
+  for (const run of lesson.runs) {
+    const words = written(config, run, !legacy || seeds.size > 1);
+    if (legacy) {
+      for (const [k, v] of words) q.push([lesson.runs.length > 1 ? `${run.optimizer}.${k}` : k, v]);
+    } else {
+      q.push(["run", [run.optimizer, ...(words.length ? [words.map(([k, v]) => `${k}=${v}`).join(",")] : [])]
+        .join(":")]);
     }
   }
   return q.map(([k, v]) => `${quotePlus(k)}=${quotePlus(v)}`).join("&");

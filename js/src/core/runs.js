@@ -1,53 +1,47 @@
-// The runs on screen: engine.run() for each optimizer of a lesson, kept while their settings stay, so a slider
-// moved for one optimizer runs that one only. No DOM.
-import { bookLine, run } from "./engine.js";
-import { noisePairs, runKey, runOptions } from "./lesson.js";
+// The runs on screen: engine.run() for each run of a lesson (runSpread for a run over many seeds), kept while
+// their settings stay, so a slider moved for one run runs that one only. No DOM.
+import { bookLine, run, runSpread } from "./engine.js";
+import { keys, labels, runKey, runOptions } from "./lesson.js";
 
 /**
  * @param {object} config state.config()
- * @param {(seed: number) => any} noiseOf SGD's noise for a seed (float64 pairs, as the host holds it), or null
- * @returns {{of(lesson): object, noise(seed): number[][] | null, clear(), lines(lesson, runs): string[][]}}
+ * @returns {{of(lesson): object[], lines(lesson, results): string[][]}}
  */
-export function createRuns(config, noiseOf) {
+export function createRuns(config) {
   let cache = new Map();
-  const noises = new Map();
-
-  function noise(seed) {
-    if (!noises.has(seed)) {
-      const table = noiseOf(seed);
-      if (!table) return null;
-      noises.set(seed, noisePairs(table));
-    }
-    return noises.get(seed);
-  }
 
   return {
-    /** {optimizer: run} for the lesson's optimizers. */
+    /**
+     * One result per run of the lesson, in order: {key, label, run, spread}. run is engine.run()'s result (a
+     * spread's median run); spread is null, or runSpread()'s result (every seed, the loss's 10/50/90%).
+     */
     of(lesson) {
-      const out = {}, used = new Map();
-      for (const name of lesson.optimizers) {
-        const key = runKey(lesson, name);
-        let result = cache.get(key);
+      const used = new Map(), names = labels(config, lesson), ids = keys(lesson);
+      const out = lesson.runs.map((r, i) => {
+        const key = runKey(lesson, i);
+        let result = cache.get(key) ?? used.get(key);
         if (!result) {
-          const table = name === "sgd" ? noise(lesson.seed) : undefined;
-          if (name === "sgd" && !table) throw new Error(`SGD's noise for seed ${lesson.seed} is not in this page.`);
-          result = run(name, runOptions(lesson, name, table), config);
+          const options = runOptions(lesson, i);
+          if (r.spread > 1 && r.settings.sigma > 0) { // without noise every seed runs the same path
+            const spread = runSpread(r.optimizer, options, r.spread, config);
+            result = { run: spread.run, spread };
+          } else {
+            result = { run: run(r.optimizer, options, config), spread: null };
+          }
         }
         used.set(key, result);
-        out[name] = result;
-      }
+        return { key: ids[i], label: names[i], ...result };
+      });
       cache = used;
       return out;
     },
-    noise,
-    /** New noise arrived: every run and table is made again. */
-    clear() {
-      cache.clear();
-      noises.clear();
-    },
-    /** [optimizer, ": epoch 20, x1: ..., x2: ..."] per optimizer: the readout, in the book's words. */
-    lines(lesson, runs) {
-      return lesson.optimizers.map((name) => [name, `: ${bookLine(runs[name], config.bound)}`]);
+    /** [label, ": epoch 20, x1: ..., x2: ..."] per run: the readout in the book's words (Lesson.readout). */
+    lines(lesson, results) {
+      return results.map((r) => {
+        const line = bookLine(r.run, config.bound);
+        if (!r.spread) return [r.label, `: ${line}`];
+        return [r.label, `: median of ${r.spread.count} seeds (seed ${r.run.seed}): ${line}`];
+      });
     },
   };
 }

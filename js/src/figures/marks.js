@@ -32,9 +32,9 @@ const SHAPES = Object.freeze({ circle: symbolCircle, square: symbolSquare, trian
  * `M${x + x0},${y + y0}${rest}`. The area is the circle's of that diameter, for every shape.
  */
 export function symbolTemplate(shape, diameter) {
-  const type = SHAPES[shape];
-  if (!type) throw new Error(`The 'marker' parameter must be one of ${Object.keys(SHAPES).join(", ")}. `
-    + `Got ${JSON.stringify(shape)} instead.`);
+  const type = Object.hasOwn(SHAPES, shape) ? SHAPES[shape] : null;
+  if (!type) throw new Error(`The 'marker' parameter must be one of ${Object.keys(SHAPES).map((k) => `'${k}'`)
+    .join(", ")}. Got ${JSON.stringify(shape)} instead.`);
   const d = symbol(type, Math.PI * (diameter / 2) ** 2).digits(2)();
   let x = 0, y = 0, sx = 0, sy = 0, first = null, rest = "";
   for (const [, cmd, args] of d.matchAll(/([A-Za-z])([^A-Za-z]*)/g)) {

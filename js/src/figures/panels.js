@@ -6,7 +6,7 @@
 import { axisBottom, axisLeft } from "d3-axis";
 import { scaleLinear, scaleLog, scaleSymlog } from "d3-scale";
 import { select } from "d3-selection";
-import { line } from "d3-shape";
+import { area, line } from "d3-shape";
 
 import { uid } from "../core/ids.js";
 import { FINE, PT, px } from "./svg.js";
@@ -21,6 +21,7 @@ export const LOSS_FLOOR = 12; // at least this many decades below the top, as pl
 export const LR_FLOOR = 4;
 export const LINTHRESH = 1e-2; // the symlog axis is linear within +-LINTHRESH, as plotting.py's
 const LINE_PT = 1.4;
+const BAND_ALPHA = 0.2; // a spread's 10-90% band of the loss
 const TITLES = ["panel.loss", "panel.rate"]; // keys of the tables of messages
 
 // --- pure functions (tested in js/test/plot.test.js) -------------------------------------------------------------
@@ -140,7 +141,9 @@ export function cutCurve(values, [lo, hi], map, first = 0) {
 // --- the panels --------------------------------------------------------------------------------------------------
 
 function lossValues(optimizers) {
-  return [].concat(...optimizers.map((p) => p.run.losses)); // flatMap is ten times slower here
+  const out = [].concat(...optimizers.map((p) => p.run.losses)); // flatMap is ten times slower here
+  for (const p of optimizers) if (p.spread) for (const q of p.spread.quantiles) for (const v of q) out.push(v);
+  return out;
 }
 
 function rateValues(optimizers) {
@@ -169,10 +172,11 @@ function markD(x, y, side, size) {
  * @param {{t: Function}} options t: the page's words (core/i18n.js translator)
  * @returns {{element: SVGSVGElement, render: (data: {optimizers, steps, step}) => void,
  *   resize({width, height, text, line, side}), destroy: () => void}}
- *   render reads each optimizer's name, color, run.losses, run.effectiveLr and run.divergedAt (the plot's view
- *   will do); the paths are drawn again only when a run object or the steps change, the axes only when their
- *   limits change. resize lays the two panels out in width x height CSS px, one above the other, or side by side
- *   (side: true), their text and lines `text` and `line` times the book's.
+ *   render reads each run's name, color, run.losses, run.effectiveLr, run.divergedAt and spread (the plot's view
+ *   will do: a spread draws its median loss and the 10-90% band, and its median run's rate); the paths are drawn
+ *   again only when a run object or the steps change, the axes only when their limits change. resize lays the two
+ *   panels out in width x height CSS px, one above the other, or side by side (side: true), their text and lines
+ *   `text` and `line` times the book's.
  */
 export function createPanels(parent, { t }) {
   const id = uid("panels");
@@ -185,7 +189,8 @@ export function createPanels(parent, { t }) {
   const x = scaleLinear();
 
   const panels = [0, 1].map((k) => {
-    const g = svg.append("g").attr("class", k === 0 ? "tj-loss-panel" : "tj-rate-panel");
+    const g = svg.append("g").attr("class", k === 0 ? "tj-panel tj-panel-loss tj-loss-panel"
+      : "tj-panel tj-panel-rate tj-rate-panel");
     const title = g.append("text").attr("class", "tj-panel-title").attr("text-anchor", "middle").text(t(TITLES[k]));
     const back = g.append("rect").attr("class", "tj-panel-bg");
     const gridX = g.append("g").attr("class", "tj-grid");
@@ -286,14 +291,19 @@ export function createPanels(parent, { t }) {
     const data = optimizers.map((p) => ({ name: p.name, color: p.color }));
     const width = FINE * LINE_PT * PT * state.k.line;
     const join = (panel, dashes) => panel.curves.selectAll("g").data(data, (d) => d.name).join((enter) => {
-      const g = enter.append("g").attr("class", (d) => `tj-${panel === panels[0] ? "loss" : "rate"}-${d.name}`);
+      const g = enter.append("g").attr("class", (d) => `tj-curve tj-curve-${d.name} `
+        + `tj-${panel === panels[0] ? "loss" : "rate"}-${d.name}`);
+      if (panel === panels[0]) { // a spread's 10-90% band, under its median
+        g.append("path").attr("class", "tj-band").attr("stroke", "none").attr("fill-opacity", BAND_ALPHA);
+      }
       for (const dash of dashes) {
         const path = g.append("path").attr("stroke-linejoin", "round");
         if (dash) path.attr("class", "tj-dashed");
       }
       return g;
     }).order().each(function color(d) {
-      select(this).selectAll("path").attr("stroke", d.color).attr("stroke-width", width);
+      select(this).selectAll("path:not(.tj-band)").attr("stroke", d.color).attr("stroke-width", width);
+      select(this).selectAll(".tj-band").attr("fill", d.color);
       select(this).selectAll(".tj-dashed").attr("stroke-dasharray", `${3 * width} ${2 * width}`);
     }).nodes();
     const marks = (panel, n) => panel.marks.selectAll("g").data(data, (d) => d.name).join((enter) => {
@@ -306,12 +316,13 @@ export function createPanels(parent, { t }) {
     }).nodes();
     const losses = join(panels[0], [false]), rates = join(panels[1], [false, true]);
     const lossMarks = marks(panels[0], 1), rateMarks = marks(panels[1], 2);
-    state.slots = data.map((d, i) => ({ loss: losses[i].firstChild, rate1: rates[i].firstChild,
-      rate2: rates[i].lastChild, lossMark: lossMarks[i].firstChild, rate1Mark: rateMarks[i].firstChild,
-      rate2Mark: rateMarks[i].lastChild, run: undefined }));
+    state.slots = data.map((d, i) => ({ band: losses[i].querySelector(".tj-band"), loss: losses[i].lastChild,
+      rate1: rates[i].firstChild, rate2: rates[i].lastChild, lossMark: lossMarks[i].firstChild,
+      rate1Mark: rateMarks[i].firstChild, rate2Mark: rateMarks[i].lastChild, run: undefined }));
   }
 
   const lossLine = line().x((v, i) => FINE * x(i)).digits(0);
+  const lossBand = area().x((v, i) => FINE * x(i)).digits(0);
   const rateLine = line().x((r, i) => FINE * x(i + 1)).digits(0);
 
   function render({ optimizers, steps, step }) {
@@ -367,8 +378,11 @@ export function createPanels(parent, { t }) {
       const s = state.slots[i];
       if (s.run === p.run && !changed) return;
       const cut = p.run.divergedAt != null;
-      curve(s.loss, s.lossMark, p.run.losses, 0, { y: lossY, ok: okLoss, cut: cut && lossSpec !== null,
-        domain: ly.domain() }, lossLine);
+      curve(s.loss, s.lossMark, p.spread ? p.spread.quantiles[1] : p.run.losses, 0, { y: lossY, ok: okLoss,
+        cut: cut && lossSpec !== null, domain: ly.domain() }, lossLine);
+      const [low, , high] = p.spread ? p.spread.quantiles : [];
+      s.band.setAttribute("d", p.spread ? lossBand.y0((v, i) => FINE * lossY(low[i])).y1((v, i) => FINE * lossY(high[i]))
+        .defined((v, i) => okLoss(low[i]) && okLoss(high[i]))(low) ?? "" : "");
       const rates = p.run.effectiveLr;
       for (const [node, mark, c] of [[s.rate1, s.rate1Mark, 0], [s.rate2, s.rate2Mark, 1]]) {
         if (!rates) {

@@ -62,6 +62,37 @@ function tipPath(x, y, side, size) {
 // --- the figure --------------------------------------------------------------------------------------------------
 
 const pathLine = line().defined((p) => !Number.isNaN(p[0])).x((p) => FINE * p[0]).y((p) => FINE * p[1]).digits(0);
+const SPREAD_PT = 0.7; // each seed's path of a spread, faint
+const SPREAD_ALPHA = 0.22;
+const MEDIAN_PT = 2.2; // a spread's median run, bold
+
+/**
+ * Every seed's path of a spread as one d attribute (each up to its first point outside the window `o` shown, or
+ * whole when it is back inside at the end), in the plot's pixels, scaled by FINE: spread is runSpread()'s {xs, count, steps}.
+ */
+function seedsPath(spread, x, y, o, box) {
+  const n = spread.steps + 1, xs = spread.xs;
+  const px = new Float64Array(n), py = new Float64Array(n);
+  const inWindow = (a, b) => a >= o.xlim[0] && a <= o.xlim[1] && b >= o.ylim[0] && b <= o.ylim[1];
+  let d = "";
+  for (let i = 0; i < spread.count; i++) {
+    const base = 2 * i * n;
+    let end = n;
+    for (let t = 0; t < n; t++) {
+      if (!inWindow(xs[base + 2 * t], xs[base + 2 * t + 1])) {
+        const last = base + 2 * (n - 1);
+        end = inWindow(xs[last], xs[last + 1]) ? n : t + 1; // back inside at the end: drawn whole
+        break;
+      }
+    }
+    for (let t = 0; t < end; t++) {
+      px[t] = x(xs[base + 2 * t]);
+      py[t] = y(xs[base + 2 * t + 1]);
+    }
+    d += pathLine(clippedPolyline(px, py, end, box)) ?? "";
+  }
+  return d;
+}
 
 // The legend's text width: measured when the figure is in the page; before that (a widget is drawn before it is
 // attached), a generous estimate, and the legend is laid out again once it can be measured.
@@ -116,10 +147,12 @@ function drawLegend(legend, data, inner, k) {
  * @returns {{element: SVGSVGElement, render: (view: object) => void, resize(size), window, destroy: () => void}}
  *   render(view) draws `view`, and may be called as often as wanted; view is
  *   {objective: {key, name, f, grad, xlim, ylim, viewUnit, minima, saddles, levels}, optimizers: [{name, color,
- *   marker, label, run, eta}], start: [x1, x2], steps, step: null | k, colors: {contour, gradient}, view: "fit" |
- *   "window", rule: config.view}. resize({width, height, text, line}) lays the figure out at width x height CSS
- *   px, its text and lines `text` and `line` times their book sizes (a projector's presenter mode). window: the
- *   window shown and how much of each path is drawn (core/view.js's viewOf).
+ *   marker, label, run, spread, eta}], start: [x1, x2], steps, step: null | k, colors: {contour, gradient}, view:
+ *   "fit" | "window", rule: config.view} (one entry per run: name is its key; spread, runSpread()'s result or null,
+ *   draws every seed's path faint under the median run, `run`, drawn bold). resize({width, height, text, line})
+ *   lays the figure out at width x height CSS px, its text and lines `text` and `line` times their book sizes (a
+ *   projector's presenter mode). window: the window shown and how much of each path is drawn (core/view.js's
+ *   viewOf).
  */
 export function createPlot(parent, { t, onStart, onPick } = {}) {
   const id = uid("plot");
@@ -275,10 +308,13 @@ export function createPlot(parent, { t, onStart, onPick } = {}) {
       marker: several ? p.marker : "circle", i }));
     pathLayer.selectAll("g").data(data, (d) => d.name).join((enter) => {
       const g = enter.append("g").attr("class", (d) => `tj-trajectory tj-trajectory-${d.name}`);
+      g.append("path").attr("class", "tj-spread").attr("fill", "none")
+        .attr("stroke-opacity", SPREAD_ALPHA).attr("stroke-linejoin", "round");
       g.append("path").attr("class", "tj-line").attr("fill", "none").attr("stroke-linejoin", "round");
       g.append("path").attr("class", "tj-markers").attr("stroke", "none");
       return g;
     }).order().each(function color(d) {
+      select(this).select(".tj-spread").attr("stroke", d.color).attr("stroke-width", FINE * SPREAD_PT * PT * k.line);
       select(this).select(".tj-line").attr("stroke", d.color).attr("stroke-width", FINE * LINE_PT * PT * k.line);
       select(this).select(".tj-markers").attr("fill", d.color);
     });
@@ -305,10 +341,11 @@ export function createPlot(parent, { t, onStart, onPick } = {}) {
     const paths = pathLayer.selectAll("g").nodes(), currents = currentLayer.selectAll("path").nodes();
     const arrows = arrowLayer.selectAll("g").nodes(), exits = exitLayer.selectAll("path").nodes();
     state.slots = data.map((d, i) => ({
-      ...d, line: paths[i].firstChild, markers: paths[i].lastChild, current: currents[i], arrow: arrows[i],
+      ...d, spread: paths[i].querySelector(".tj-spread"), line: paths[i].querySelector(".tj-line"),
+      markers: paths[i].querySelector(".tj-markers"), current: currents[i], arrow: arrows[i],
       exit: exits[i], exitD: null, parts: arrows[i].childNodes,
-      template: symbolTemplate(d.marker, CURRENT_PT * PT * k.line), run: undefined, size: undefined, end: 0,
-      xs: null, ys: null, shown: false }));
+      template: symbolTemplate(d.marker, CURRENT_PT * PT * k.line), run: undefined, seeds: undefined,
+      size: undefined, end: 0, xs: null, ys: null, shown: false }));
     state.legendData = several ? data : [];
     state.legend = drawLegend(legend, state.legendData, state.inner, k) ? null : state.legendData;
   }
@@ -326,6 +363,9 @@ export function createPlot(parent, { t, onStart, onPick } = {}) {
     }
     s.end = end + 1;
     s.line.setAttribute("d", pathLine(clippedPolyline(s.xs, s.ys, s.end, state.box)) ?? "");
+    s.line.setAttribute("stroke-width", FINE * (p.spread ? MEDIAN_PT : LINE_PT) * PT * state.k.line);
+    s.spread.setAttribute("d", p.spread ? seedsPath(p.spread, x, y, state.window, state.box) : "");
+    s.seeds = p.spread;
     const size = markerSize(steps);
     const { inner } = state;
     const d = size > 0 ? markerPath(s.xs, s.ys, s.end, templateFor(s.marker, size),
@@ -396,7 +436,8 @@ export function createPlot(parent, { t, onStart, onPick } = {}) {
     s.current.setAttribute("d", markerPath([a[0]], [a[1]], 1, s.template, [-1e4, -1e4, 1e4, 1e4]));
     s.current.removeAttribute("display");
     const following = t + 1 < run.points.length ? run.points[t + 1] : run.points[t];
-    const g = o.grad(x1, x2), eta = Number.isFinite(p.eta) ? p.eta : 1;
+    const rate = run.rates ? run.rates[Math.min(t, run.rates.length - 1)] : p.eta;
+    const g = o.grad(x1, x2), eta = Number.isFinite(rate) ? rate : 1;
     const k = state.k.line;
     const paths = [...arrow(a, [x(x1 - eta * g[0]), y(x2 - eta * g[1])], GRADIENT_PT * PT * k),
       ...arrow(a, [x(following[0]), y(following[1])], UPDATE_PT * PT * k)];
@@ -440,7 +481,8 @@ export function createPlot(parent, { t, onStart, onPick } = {}) {
     const size = markerSize(view.steps);
     view.optimizers.forEach((p, i) => {
       const s = state.slots[i];
-      if (s.run !== p.run || s.size !== size || s.end !== w.ends[i] + 1) drawRun(s, p, view.steps, w.ends[i]);
+      const stale = s.run !== p.run || s.seeds !== p.spread || s.size !== size || s.end !== w.ends[i] + 1;
+      if (stale) drawRun(s, p, view.steps, w.ends[i]);
       drawStep(s, p, view.step);
     });
     placeStart(state.dragging ?? view.start);

@@ -1,7 +1,7 @@
 // The app as a live figure in a MyST site (Jupyter Book 2), by MyST's {anywidget} directive. MyST's model holds only
 // the directive's JSON body ({"lesson": "optimizer=gd,momentum&momentum.eta=0.6"}); everything else the app needs
 // comes with the module: `trajectories export --format mjs` writes, in front of this bundle, the data Python sends a
-// kernel's widget (config, a lesson, SGD's noise) as TRAJECTORIES_DATA. MyST's model has get, set and on, and its
+// kernel's widget (config and a lesson) as TRAJECTORIES_DATA. MyST's model has get, set and on, and its
 // off, save_changes and send throw, so the app runs on a page model of its own, as in the one-file page; Export
 // saves the figure as drawn. The theme renders the module in a shadow root: the app's styles go there.
 

@@ -7,12 +7,6 @@ import { message } from "../core/i18n.js";
 import { fromQuery, linkLanguage } from "../core/link.js";
 import { createApp } from "../ui/app.js";
 
-function decodeNoise(base64) {
-  if (!base64) return null;
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  return new Float64Array(bytes.buffer);
-}
-
 /**
  * anywidget's model interface (get, set, save_changes, on, off, send) over plain state: what the app needs of a
  * kernel's widget model, with no kernel. set tells the listeners of change:<name>, as a widget model does; send
@@ -43,10 +37,11 @@ export function pageModel(state) {
 }
 
 /**
- * Mount the app in `el` from the data the HTML export inlined: {config, lesson, display, notes, noise (base64
- * float64 pairs), noise_seed, lang}. A query string (`app.html?optimizer=gd,momentum&presenter=1&lang=zh`) presets
+ * Mount the app in `el` from the data the HTML export inlined: {config, lesson, display, notes, lang}. A query
+ * string (`app.html?optimizer=gd,momentum&presenter=1&lang=zh`, `app.html?run=gd:eta=0.4&run=gd:eta=0.6`) presets
  * the lesson and how it is shown as on the server, and the page's language; its notes say what was ignored. With no
- * language in the link or in the page (export --lang), the page speaks its reader's browser's language.
+ * language in the link or in the page (export --lang), the page speaks its reader's browser's language. The
+ * gradient noise is drawn here, as the Python engine draws it.
  */
 export function standalone(el, data, search = window.location.search) {
   const { config } = data;
@@ -61,19 +56,12 @@ export function standalone(el, data, search = window.location.search) {
     display = shown.display;
     notes = [...parsed.notes, ...shown.notes];
     lang = linkLanguage(search) ?? lang;
-    if (lesson.seed !== data.noise_seed) {
-      if (lesson.optimizers.includes("sgd")) {
-        notes.push(message("note.seed_only", { seed: String(lesson.seed), page_seed: String(data.noise_seed) }));
-      }
-      lesson = { ...lesson, seed: data.noise_seed };
-    }
   }
   // The link field: this page's address and the lesson's query, or data.link_base where the page is not an app page
   // of its own (a notebook exported by nbconvert, a MyST site)
   const here = typeof data.link_base === "string" ? data.link_base
     : `${window.location.origin === "null" ? "file://" : window.location.origin}${window.location.pathname}`;
-  const model = pageModel({ config, lesson, display, notes, noise: decodeNoise(data.noise),
-    noise_seed: data.noise_seed, link_base: here, exporter: "page", lang });
+  const model = pageModel({ config, lesson, display, notes, link_base: here, exporter: "page", lang });
   const app = createApp(el, model);
   // The document's language follows the app's (the app hears of a change first: it was listening first), where the
   // page is the app's own (a notebook or a book page holds other things too, in its own language).

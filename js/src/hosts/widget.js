@@ -1,5 +1,5 @@
 // The anywidget entry point: the app hosted by a kernel (JupyterLab, Voila), by anywidget's contract. The model's
-// state is Python's (trajectories/app.py): config, lesson, noise for noise_seed, notes, link_base.
+// state is Python's (trajectories/app.py): config, lesson, notes, link_base.
 // initialize (once per model): watch the kernel and the server, whatever the views; render (once per view): the
 // app, and the banner when the kernel or the server is gone. The default export is a function, which anywidget
 // calls once per model: its closure is what the model's views share (anywidget hands each call its own proxy of the

@@ -21,6 +21,7 @@ export const APP_CSS = `
   line-height: 1.35;
   box-sizing: border-box;
   padding: 4px;
+  container: tj-app / inline-size; /* the layout follows the app's width, not the window's (a notebook, a frame) */
 }
 .tj-app.tj-presenter-mode { font-size: 17.5px; }
 .tj-app *, .tj-app *::before, .tj-app *::after { box-sizing: inherit; }
@@ -120,6 +121,15 @@ export const APP_CSS = `
 .tj-hyper-column > * + * { margin-top: 4px; }
 .tj-hyper-column h3 { font-size: 1em; margin: 0 0 2px; }
 .tj-stability { font-size: 0.92em; line-height: 1.3; }
+.tj-run { border-top: 3px solid var(--tj-border); padding-top: 4px; }
+.tj-run-head { display: flex; align-items: center; gap: 4px; }
+.tj-run-head .tj-swatch { flex: 0 0 10px; width: 10px; height: 10px; border-radius: 50%; }
+.tj-app .tj-run-head .tj-run-label { flex: 1 1 auto; min-width: 0; font-weight: 600; }
+.tj-app .tj-run-head button { padding: 0 6px; min-width: 26px; }
+.tj-run-part { color: var(--tj-fg2); font-size: 0.88em; margin-top: 2px; border-bottom: 1px solid var(--tj-grid); }
+.tj-app .tj-seed { width: 120px; }
+.tj-run-more > summary { cursor: pointer; }
+.tj-run-more > * + * { margin-top: 4px; }
 .tj-stability.tj-inside { color: var(--tj-ok); }
 .tj-stability.tj-outside { color: var(--tj-error); }
 .tj-linkrow { display: flex; align-items: center; gap: 6px; margin-top: 10px; }

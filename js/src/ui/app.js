@@ -1,8 +1,8 @@
 // The whole app in the page: controls, the trajectories figure, its side panels and the Landscape tab, computed
 // here by the engine's port, so a move never waits for the kernel.
 //
-// One-way flow: a control changes the lesson (core/lesson.js), the lesson is run (core/runs.js, a cache per
-// optimizer) and the parts that depend on it are drawn again, once per frame. The model is anywidget's (get, set,
+// One-way flow: a control changes the lesson (core/lesson.js), the lesson is run (core/runs.js, a cache per run)
+// and the parts that depend on it are drawn again, once per frame. The model is anywidget's (get, set,
 // save_changes, on, off, send): a kernel's widget (hosts/widget.js: the lesson goes to Python when the hand
 // rests, and Python can move it) or the page's own (hosts/standalone.js). Nothing here knows which.
 //
@@ -15,8 +15,10 @@ import { pyG } from "../core/format.js";
 import { checkLanguage, message, pickLanguage, translator } from "../core/i18n.js";
 import * as L from "../core/lesson.js";
 import { toQuery } from "../core/link.js";
+import { fileName } from "../core/names.js";
 import { FormulaError } from "../core/formula.js";
 import { checkObjective, getObjective } from "../core/objectives.js";
+import { tableFor as noiseTable } from "../core/noise.js";
 import { createRuns } from "../core/runs.js";
 import { LANDSCAPE_CSS } from "../figures/landscape.css.js";
 import { createPanels } from "../figures/panels.js";
@@ -49,8 +51,7 @@ export function pageLanguage(model) {
  * @param {HTMLElement} el
  * @param {object} model anywidget's model interface over the state Python writes (trajectories/app.py): config,
  *   lesson, display (presenter, controls, panels, view: trajectories.display), notes (text, or messages as {key,
- *   params}), noise (float64 pairs) for noise_seed, link_base, lang; exporter "page" where no kernel renders exports
- *   (the standalone page)
+ *   params}), link_base, lang; exporter "page" where no kernel renders exports (the standalone page)
  * @returns {{root, lesson, lang, offline(reason), destroy()}} offline: the kernel ("kernel") or the server
  *   ("server") is gone: a banner says so, nothing is sent, Export saves the figure as drawn and says why; no GIF
  */
@@ -100,10 +101,10 @@ function createView(root, model, t, kept) {
   const config = model.get("config");
   const boundText = pyG(config.bound);
   let lesson = kept?.lesson ?? model.get("lesson"), notes = [...(kept?.notes ?? model.get("notes") ?? [])];
-  let current = {}, objective = null;
+  let current = [], objective = null;
   let display = kept?.display ?? { ...config.display.default, ...(model.get("display") ?? {}) }, dark = false;
-  let selected = kept?.selected ?? lesson.optimizers[0]; // the optimizer the step inspector shows
-  const runs = createRuns(config, (seed) => (seed === model.get("noise_seed") ? model.get("noise") : null));
+  let selected = kept?.selected ?? null; // the run (by key) whose step the inspector shows
+  const runs = createRuns(config);
   const sync = createLessonSync(model, model.get("lesson"));
   if (kept) sync.send(lesson); // what the hand changed in the other language and not yet sent
   const exports = createExports(model, t);
@@ -154,12 +155,22 @@ function createView(root, model, t, kept) {
   }), onToggle: guard(() => scheduleDraw()) }, kept?.inspector);
   const scrubber = createScrubber(t, lesson.steps, guard(() => scheduleDraw()), kept?.scrubber);
   const messages = createMessages(config, t);
-  const hyper = createHyper(config, t, guard((name, key, value) => change(L.withHyperparameter(lesson, name, key,
-    value))));
+  const hyper = createHyper(config, t, {
+    resized: () => arrangement.relayout(),
+    setting: guard((index, name, value) => change(L.withSetting(config, lesson, index, name, value))),
+    duplicate: guard((index) => {
+      if (lesson.runs.length >= config.maxRuns) return say([message("app.at_most_runs", { count: config.maxRuns })]);
+      return change(L.withRunDuplicated(lesson, index));
+    }),
+    remove: guard((index) => {
+      if (lesson.runs.length === 1) return say([message("app.at_least_one_run")]);
+      return change(L.withoutRun(lesson, index));
+    }),
+  });
   const landscape = createLandscapeTab(h("div"), { config, t,
-    onPick: guard((name, values) => {
+    onPick: guard((index, values) => {
       let next = lesson;
-      for (const [key, value] of Object.entries(values)) next = L.withHyperparameter(next, name, key, value);
+      for (const [key, value] of Object.entries(values)) next = L.withSetting(config, next, index, key, value);
       change(next);
     }),
     onExport: guard(exportLandscape) });
@@ -175,7 +186,7 @@ function createView(root, model, t, kept) {
     hint, inspector.element);
   const arrangement = createArrangement({ figure: tabs.element, side, plotBox, plot, panelsBox, panels,
     hyper: hyper.element, onLayout: () => scheduleDraw(),
-    state: () => ({ display, runs: lesson.optimizers.length, tabs: shows(display, "landscape") }) });
+    state: () => ({ display, runs: lesson.runs.length, tabs: shows(display, "landscape") }) });
   const link = h("input", { type: "text", class: "tj-link", readonly: true, "aria-label": t("link.aria") });
   const copy = h("button", { type: "button", class: "tj-copy", onclick: guard(() => copyLink(t, link, copy)) },
     t("link.copy"));
@@ -197,12 +208,15 @@ function createView(root, model, t, kept) {
     sync.send(lesson);
   }
 
+  // An optimizer's button runs it, or stops every run of it (a run's duplicate button runs one again).
   function toggleOptimizer(name) {
-    const shown = lesson.optimizers;
-    const next = shown.includes(name) ? shown.filter((n) => n !== name) : [...shown, name];
-    if (next.length === 0) return say([message("app.at_least_one")]);
-    if (next.length > config.maxOptimizers) return say([message("app.at_most", { count: config.maxOptimizers })]);
-    return change(L.withOptimizers(config, lesson, next));
+    const kept = lesson.runs.filter((r) => r.optimizer !== name);
+    if (kept.length < lesson.runs.length) {
+      if (kept.length === 0) return say([message("app.at_least_one_run")]);
+      return change({ ...lesson, runs: kept });
+    }
+    if (lesson.runs.length >= config.maxRuns) return say([message("app.at_most_runs", { count: config.maxRuns })]);
+    return change(L.withRunAdded(config, lesson, name));
   }
 
   // The formula field: what was typed, once it reads as a formula, becomes the objective, in the window it gets from
@@ -266,7 +280,7 @@ function createView(root, model, t, kept) {
         } // the kernel went away while it was asked: the figure as drawn, below
       }
     }
-    const name = `trajectories_${lesson.optimizers.join("_vs_")}.svg`;
+    const name = fileName(config, lesson, "svg", step); // the name `trajectories export` gives the lesson
     const shown = display.panels ? [plot.element, panels.element] : [plot.element];
     const data = svgFile(asOnScreen(shown), { background: backgroundOf(plotBox) });
     exports.save({ name, data, mime: "image/svg+xml" });
@@ -302,9 +316,12 @@ function createView(root, model, t, kept) {
     }
   }
 
-  // The optimizer whose step the inspector shows, for the exported figure: none while it is folded away.
+  // The run whose step the inspector shows, for the exported figure (by its label, which `--inspector` takes as
+  // it takes an optimizer's name): none while it is folded away.
   function inspected(step) {
-    return step !== null && inspector.open && inspector.shown.step !== null ? inspector.shown.optimizer : undefined;
+    if (step === null || !inspector.open || inspector.shown.step === null) return undefined;
+    const run = current.find((r) => r.key === inspector.shown.optimizer);
+    return run ? run.label : undefined;
   }
 
   async function exportLandscape(settings) {
@@ -357,11 +374,19 @@ function createView(root, model, t, kept) {
     return objective;
   }
 
+  // Each run's key, label, colour and marker, as state.looks and Lesson.labels / keys.
+  function looks() {
+    const names = L.labels(config, lesson), ids = L.keys(lesson),
+      kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
+    return lesson.runs.map((_, i) => ({ key: ids[i], label: names[i], ...kinds[i] }));
+  }
+
   function render() {
-    const looks = L.looksFor(config, lesson.optimizers, dark);
-    const palette = Object.fromEntries(lesson.optimizers.map((name, i) => [name, looks[i].color]));
-    controls.sync(lesson, palette);
-    const before = hyper.sync(lesson, palette, display);
+    const runLooks = looks();
+    const byOptimizer = {};
+    lesson.runs.forEach((r, i) => { byOptimizer[r.optimizer] ??= runLooks[i].color; });
+    controls.sync(lesson, byOptimizer);
+    const before = hyper.sync(lesson, runLooks, display);
     current = runs.of(lesson);
     if (before !== hyperShape) { // new columns of sliders: the side's height changed, so may the layout
       hyperShape = before;
@@ -391,24 +416,41 @@ function createView(root, model, t, kept) {
 
   function draw() {
     const o = objectiveOf(lesson);
-    const looks = L.looksFor(config, lesson.optimizers, dark);
+    const kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
     const step = scrubber.shown(lesson.steps);
-    const optimizers = lesson.optimizers.map((name, i) => ({
-      name, color: looks[i].color, label: nameOf(name), marker: looks[i].marker,
-      run: current[name], eta: lesson.hyperparameters[name].eta ?? 1,
-    }));
+    const optimizers = current.map((r, i) => ({ name: r.key, label: r.label, color: kinds[i].color,
+      marker: kinds[i].marker, run: r.run, spread: r.spread, eta: lesson.runs[i].settings.eta ?? 1 }));
     plot.render({ objective: { ...o, name: t.term("objective", lesson.objective) }, optimizers, start: lesson.start,
       steps: lesson.steps, step, colors, view: display.view, rule: config.view });
     shown = { optimizers, steps: lesson.steps, step };
     if (!panelsTimer) panelsTimer = setTimeout(guard(drawPanels), 0);
     scrubber.show(step, lesson.steps);
-    if (!lesson.optimizers.includes(selected)) selected = lesson.optimizers[0];
+    const keys = current.map((r) => r.key);
+    if (!keys.includes(selected)) selected = keys[0];
     // Open beside a wide layout; folded to its one line on a phone, in a notes column and in the compact mode,
     // where it would push what is under the plot down (until the reader opens it: then it stays as they left it).
     inspector.suggest(arrangement.element.dataset.layout !== "narrow" && display.controls == null);
-    const palette = Object.fromEntries(lesson.optimizers.map((name, i) => [name, looks[i].color]));
-    inspectorView = { lesson, runs: current, step, selected, palette,
-      noise: lesson.optimizers.includes("sgd") ? runs.noise(lesson.seed) : null };
+    inspectorView = inspecting(keys, kinds, step);
+  }
+
+  // What the step inspector shows, by run key: each run's rule, label and settings (eta_t at the step where a
+  // schedule moves it), its record, and for SGD the noise it added (sigma xi, drawn as the engine draws it).
+  function inspecting(keys, kinds, step) {
+    const at = keys.indexOf(selected), run = lesson.runs[at], record = current[at].run;
+    const t = step === null ? 0 : Math.min(step, lesson.steps - 1);
+    const settings = Object.fromEntries(keys.map((key, i) => [key, lesson.runs[i].settings]));
+    const rate = record.rates ? record.rates[t] : NaN;
+    if (Number.isFinite(rate)) settings[selected] = { ...run.settings, eta: rate };
+    let noise = null;
+    if (run.optimizer === "sgd") {
+      const draws = noiseTable(run.seed, lesson.steps), sigma = run.settings.sigma;
+      noise = Array.from({ length: lesson.steps }, (_, i) => [sigma * draws[2 * i], sigma * draws[2 * i + 1]]);
+    }
+    return { lesson: { convention: lesson.convention, optimizers: keys, hyperparameters: settings },
+      rules: Object.fromEntries(keys.map((key, i) => [key, lesson.runs[i].optimizer])),
+      labels: Object.fromEntries(current.map((r) => [r.key, r.label])),
+      runs: Object.fromEntries(current.map((r) => [r.key, r.run])), step, selected,
+      palette: Object.fromEntries(keys.map((key, i) => [key, kinds[i].color])), noise };
   }
 
   // The panels follow the plot in the task after its frame: a key's frame draws the plot and the slider under the
@@ -443,8 +485,7 @@ function createView(root, model, t, kept) {
   }
 
   function drawLandscape() {
-    const noise = lesson.optimizers.includes("sgd") ? runs.noise(lesson.seed) : null;
-    landscape.render({ lesson: { ...lesson, noise }, visible: tabs.selected === "landscape" });
+    landscape.render({ lesson, labels: current.map((r) => r.label), visible: tabs.selected === "landscape" });
   }
 
   // A note is text or a message ({key, params}), said in the page's language when shown.
@@ -470,10 +511,6 @@ function createView(root, model, t, kept) {
     "change:display": guard(() => {
       const next = { ...config.display.default, ...(model.get("display") ?? {}) };
       if (JSON.stringify(next) !== JSON.stringify(display)) setDisplay(next, { send: false });
-    }),
-    "change:noise": guard(() => {
-      runs.clear();
-      render();
     }),
   };
   for (const [event, callback] of Object.entries(listeners)) model.on(event, callback);

@@ -1,4 +1,4 @@
-// The controls column beside the figure: the optimizers shown, the objective with its formula (and the general
+// The controls column beside the figure: the optimizers run, the objective with its formula (and the general
 // quadratic's condition and angle, or a field for the teacher's own f(x1, x2)), the convention, the steps, the start,
 // Reset and Export. Each control calls back with what the hand did; sync(lesson) shows a lesson, writing only what
 // changed.
@@ -12,9 +12,9 @@ import { createSlider } from "./slider.js";
  * @param {object} config state.config()
  * @param {Function} t the page's words (core/i18n.js translator)
  * @param {object} lesson the lesson to start from
- * @param {object} on what the controls do: optimizer(name), objective(name), formula(text) (the field, as typed),
- *   settings({condition | angle | steps}), convention(name), start(text1, text2) (the typed fields), reset(), export(),
- *   exportGif()
+ * @param {object} on what the controls do: optimizer(name) (add a run of it, or remove its runs), objective(name),
+ *   formula(text) (the field, as typed), settings({condition | angle | steps}), convention(name), start(text1,
+ *   text2) (the typed fields), reset(), export(), exportGif()
  * @returns {{element, exportButton, gifButton, exportOutput, sync(lesson, colors), showStart(start),
  *   formula(objective), formulaError(message), show(shown), fit()}} gifButton: Play as a GIF, which a kernel makes
  *   (the app hides it where there is none)
@@ -22,7 +22,7 @@ import { createSlider } from "./slider.js";
 export function createControls(config, t, lesson, on) {
   const optimizerButtons = Object.fromEntries(config.rules.map((name) => [name, h("button", {
     type: "button", class: `tj-optimizer-${name}`, "aria-pressed": "false",
-    title: t("control.show_optimizer", { name: t.term("optimizer", name), count: config.maxOptimizers }),
+    title: t("control.run_optimizer", { name: t.term("optimizer", name), count: config.maxRuns }),
     onclick: () => on.optimizer(name),
   }, h("span", { class: "tj-swatch" }), t.term("optimizer", name))]));
   let listed = false; // an objective picked from the list takes the formula field over, whatever it holds
@@ -117,11 +117,12 @@ export function createControls(config, t, lesson, on) {
     gifButton,
     exportOutput,
     sync(next, colors) {
-      const key = JSON.stringify([next.optimizers, next.objective, next.convention, colors]);
+      const optimizers = next.runs.map((r) => r.optimizer);
+      const key = JSON.stringify([optimizers, next.objective, next.convention, colors]);
       if (key !== shown) { // what the buttons show changes only with these: left alone on a slider move
         shown = key;
         for (const [name, button] of Object.entries(optimizerButtons)) {
-          const on_ = next.optimizers.includes(name);
+          const on_ = optimizers.includes(name);
           button.setAttribute("aria-pressed", String(on_));
           button.firstChild.style.background = on_ ? colors[name] : "transparent";
           button.style.color = on_ ? colors[name] : "";

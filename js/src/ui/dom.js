@@ -23,6 +23,8 @@ const ICON = {
   play: '<svg aria-hidden="true" width="11" height="11" viewBox="0 0 10 10"><path d="M2 1l7 4-7 4z" fill="currentColor"/></svg>',
   pause: '<svg aria-hidden="true" width="11" height="11" viewBox="0 0 10 10"><path d="M2 1h2v8H2zM6 1h2v8H6z" fill="currentColor"/></svg>',
   reset: '<svg aria-hidden="true" width="12" height="12" viewBox="0 0 12 12"><path d="M6 2a4 4 0 1 1-3.46 2H1l2.2-2.6L5.4 4H3.7A3 3 0 1 0 6 3z" fill="currentColor"/></svg>',
+  duplicate: '<svg aria-hidden="true" width="12" height="12" viewBox="0 0 12 12"><path d="M4 1h7v7H4zM5.2 2.2v4.6h4.6V2.2zM1 4h2v1.2h-.8v4.6h4.6V9H8v2H1z" fill="currentColor"/></svg>',
+  remove: '<svg aria-hidden="true" width="12" height="12" viewBox="0 0 12 12"><path d="M2.2 1.3L6 5.1l3.8-3.8.9.9L6.9 6l3.8 3.8-.9.9L6 6.9l-3.8 3.8-.9-.9L5.1 6 1.3 2.2z" fill="currentColor"/></svg>',
   download: '<svg aria-hidden="true" width="12" height="12" viewBox="0 0 12 12"><path d="M5 1h2v5h2L6 9 3 6h2zM1 10h10v1.5H1z" fill="currentColor"/></svg>',
 };
 
@@ -35,6 +37,13 @@ export function setIcon(button, icon, label) {
 export function iconButton(icon, label, attributes) {
   const button = h("button", { type: "button", ...attributes });
   setIcon(button, icon, label);
+  return button;
+}
+
+/** A button showing only its icon; `attributes` should hold its aria-label and title. */
+export function iconOnlyButton(icon, attributes) {
+  const button = h("button", { type: "button", ...attributes });
+  button.innerHTML = ICON[icon];
   return button;
 }
 

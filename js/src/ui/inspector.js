@@ -62,14 +62,14 @@ export function createInspector(config, t, { onSelect, onToggle }, kept = null) 
     body.replaceChildren(...rows.flatMap((r) => [r.tr, r.arith]));
   }
 
-  function buildChoices(names, palette, selected) {
-    const key = JSON.stringify([names, names.map((n) => palette[n]), selected]);
+  function buildChoices(names, palette, selected, labels = {}) {
+    const key = JSON.stringify([names, names.map((n) => [palette[n], labels[n]]), selected]);
     if (key === choicesKey) return;
     choicesKey = key;
     choices.replaceChildren(...(names.length < 2 ? [] : names.map((name) => h("button", {
       type: "button", class: `tj-insp-choice tj-insp-choice-${name}`, "aria-pressed": String(name === selected),
       onclick: () => onSelect(name) }, h("span", { class: "tj-swatch", style: `background:${palette[name]}` }),
-    t.term("optimizer", name)))));
+    labels[name] ?? t.term("optimizer", name)))));
   }
 
   return {
@@ -87,23 +87,24 @@ export function createInspector(config, t, { onSelect, onToggle }, kept = null) 
       wanted = open;
       details.open = open;
     },
-    render({ lesson, runs, step, selected, palette, noise }) {
+    render({ lesson, runs, step, selected, palette, noise, rules = {}, labels = {} }) {
       const name = lesson.optimizers.includes(selected) ? selected : lesson.optimizers[0];
+      const rule = rules[name] ?? name; // a run's key (gd-2) names its rule's lines by its optimizer
       const hp = lesson.hyperparameters[name];
-      const lines = linesOf(inspector, name, lesson.convention, hp);
+      const lines = linesOf(inspector, rule, lesson.convention, hp);
       const key = JSON.stringify(lines.map((l) => l.text));
       if (key !== rowsKey) {
         buildRows(lines);
         rowsKey = key;
       }
-      buildChoices(lesson.optimizers, palette, name);
+      buildChoices(lesson.optimizers, palette, name, labels);
       element.style.setProperty("--tj-insp-color", palette[name]);
       setText(form, t(lesson.convention === "torch" ? "inspector.form_torch" : "inspector.form_d2l"));
       const run = runs[name];
-      const result = step === null ? null : inspectStep(inspector, { rule: name, convention: lesson.convention,
+      const result = step === null ? null : inspectStep(inspector, { rule, convention: lesson.convention,
         hyperparameters: hp, noise }, run, Math.min(step, run.points.length - 1));
       shown = { optimizer: name, step: result ? result.step : null };
-      const title = { name: t.term("optimizer", name), convention: lesson.convention };
+      const title = { name: labels[name] ?? t.term("optimizer", name), convention: lesson.convention };
       if (!result) {
         setText(summary, t("inspector.idle", title));
         setText(note, step === null ? t("inspector.hint")

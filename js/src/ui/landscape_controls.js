@@ -1,4 +1,4 @@
-// The Landscape tab's controls, a 264-px column beside the map: which optimizer, which one or two hyperparameters
+// The Landscape tab's controls, a 264-px column beside the map: which run, which one or two hyperparameters
 // on the axes and over which span, what the colour shows, the cells per side, Export, and the lines that say what
 // the map holds. They keep the tab's own settings; the lesson's come from the main controls.
 import { pyG } from "../core/format.js";
@@ -23,12 +23,13 @@ export function spanOf(stops, low, high) {
  * @param {HTMLElement} parent
  * @param {{config, t, onChange: () => void, onExport: () => void}} options t: the page's words (core/i18n.js
  *   translator); onChange: a setting of the tab changed
- * @returns {{element, settings: {optimizer, x, y, spans, metric, tol, resolution}, sync(lesson), info(text, bad),
- *   read(text), readoutId, exportable(on)}} sync follows the lesson's optimizers and convention
+ * @returns {{element, settings: {run, optimizer, x, y, spans, metric, tol, resolution}, sync(lesson, labels),
+ *   info(text, bad), read(text), readoutId, exportable(on)}} run: the index of the run mapped, optimizer its
+ *   optimizer; sync follows the lesson's runs (by their labels) and convention
  */
 export function createLandscapeControls(parent, { config, t, onChange, onExport }) {
   const land = config.landscape;
-  const settings = { optimizer: null, convention: null, x: null, y: NO_Y, spans: {}, metric: "loss",
+  const settings = { run: 0, optimizer: null, convention: null, x: null, y: NO_Y, spans: {}, metric: "loss",
     tol: land.tolerances.includes(0.1) ? 0.1 : land.tolerances[0], resolution: land.defaultResolution };
   const side = parent.appendChild(h("div", { class: "tj-landscape-side" }));
   const field = (label, cls, control, extra = null) => {
@@ -49,9 +50,12 @@ export function createLandscapeControls(parent, { config, t, onChange, onExport 
     return symbol && symbol !== name ? `${symbol} (${name})` : name;
   };
 
-  const optimizerSelect = select(t("landscape.optimizer"), "tj-landscape-optimizer", () => {
-    settings.optimizer = optimizerSelect.value;
-    setAxes(defaultAxes(config, settings.optimizer, settings.convention));
+  let rules = []; // the optimizer of each run, as the select lists them
+  const optimizerSelect = select(t("landscape.run"), "tj-landscape-optimizer", () => {
+    const run = Number(optimizerSelect.value), before = settings.optimizer;
+    settings.run = run;
+    settings.optimizer = rules[run];
+    if (settings.optimizer !== before) setAxes(defaultAxes(config, settings.optimizer, settings.convention));
     onChange();
   });
   const xSelect = select(t("landscape.x_axis"), "tj-landscape-x", () => axisChanged("x"));
@@ -164,14 +168,17 @@ export function createLandscapeControls(parent, { config, t, onChange, onExport 
     element: side,
     settings,
     readoutId: readout.id,
-    /** Follow the lesson: its optimizers in the select, another convention's table of hyperparameters. */
-    sync(lesson) {
-      const names = lesson.optimizers;
-      const keep = names.includes(settings.optimizer) ? settings.optimizer : names[0];
-      if (Array.from(optimizerSelect.options, (o) => o.value).join() !== names.join()) {
-        options(optimizerSelect, names.map((n) => [n, t.term("optimizer", n)]));
+    /** Follow the lesson: its runs in the select (by label), another convention's table of hyperparameters. */
+    sync(lesson, labels) {
+      rules = lesson.runs.map((r) => r.optimizer);
+      const names = labels.length === rules.length ? labels : rules;
+      const run = settings.run < rules.length ? settings.run : 0;
+      if (Array.from(optimizerSelect.options, (o) => o.text).join("\n") !== names.join("\n")) {
+        options(optimizerSelect, names.map((n, i) => [String(i), n]));
       }
-      optimizerSelect.value = keep;
+      optimizerSelect.value = String(run);
+      settings.run = run;
+      const keep = rules[run];
       if (keep !== settings.optimizer) {
         settings.optimizer = keep;
         settings.convention = lesson.convention;

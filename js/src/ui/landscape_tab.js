@@ -1,11 +1,10 @@
-// The Landscape tab: a map of one optimizer over one or two of its hyperparameters, computed in the browser. Its
+// The Landscape tab: a map of one run over one or two of its hyperparameters, computed in the browser. Its
 // controls (landscape_controls.js) beside the map (figures/landscape_map.js); a map is computed (landscape_jobs.js,
 // in a worker) only when what it depends on changes (mapKey), the latest asked for only, never for more than the
 // budget's cell-steps; otherwise a lesson change only moves the ring of the current setting.
 import { format } from "d3-format";
 
 import { axisValues, fitResolution, mapKey } from "../core/landscape.js";
-import { noisePairs } from "../core/lesson.js";
 import { getObjective } from "../core/objectives.js";
 import { createLandscapeMap } from "../figures/landscape_map.js";
 import { h } from "./dom.js";
@@ -24,20 +23,22 @@ const costOf = (config, lesson) => objectiveOf(config, lesson).formula?.cost ?? 
  * @param {object} options
  * @param {object} options.config state.config()
  * @param {Function} options.t the page's words (core/i18n.js translator)
- * @param {(optimizer: string, values: object) => void} [options.onPick] a cell was picked (click, or Enter on the
+ * @param {(run: number, values: object) => void} [options.onPick] a cell was picked (click, or Enter on the
  *   focused map): values of its one or two hyperparameters, rounded to 3 significant digits inside their range
  * @param {(settings: object) => void} [options.onExport] "Export map SVG" was pressed, with tab.settings
- * @returns {{element, render({lesson, visible}), settings, toSVG(), destroy()}} render: call on every lesson
- *   change; computes only while visible. settings: {optimizer, axes, spans (narrowed axes only), metric, tol,
+ * @returns {{element, render({lesson, labels, visible}), settings, toSVG(), destroy()}} render: call on every lesson
+ *   change (labels: its runs'); computes only while visible. settings: {run (its index), optimizer, axes, spans
+ *   (narrowed axes only), metric, tol,
  *   resolution (the one drawn, lowered to fit the budget)}
  */
 export function createLandscapeTab(parent, { config, t, onPick = () => {}, onExport = () => {} }) {
   const root = parent.appendChild(h("div", { class: "tj-landscape" }));
-  let lesson = null, visible = false, destroyed = false;
+  let lesson = null, visible = false, destroyed = false, drawnRun = 0;
   let drawnKey = null, wantedKey = null, drawnInfo = "", pending = null, started = 0;
   const controls = createLandscapeControls(root, { config, t, onChange: refresh,
     onExport: () => onExport(settings()) });
-  const map = createLandscapeMap(root, { config, t, describedBy: controls.readoutId, onRead: controls.read, onPick });
+  const map = createLandscapeMap(root, { config, t, describedBy: controls.readoutId, onRead: controls.read,
+    onPick: (optimizer, values) => onPick(drawnRun, values) });
   const jobs = createJobs(config, { onProgress: (done) => {
     if (performance.now() - started > SHOW_PROGRESS_MS) {
       controls.info(t("landscape.progress", { percent: Math.round(100 * done) }));
@@ -48,13 +49,14 @@ export function createLandscapeTab(parent, { config, t, onPick = () => {}, onExp
   const fitted = () => fitResolution(config, s.resolution, lesson.steps, axes().length, costOf(config, lesson));
 
   function settings() {
-    return { optimizer: s.optimizer, axes: axes(), spans: structuredClone(s.spans), metric: s.metric, tol: s.tol,
+    return { run: s.run, optimizer: s.optimizer, axes: axes(), spans: structuredClone(s.spans), metric: s.metric,
+      tol: s.tol,
       resolution: lesson ? fitted().resolution : s.resolution };
   }
 
   function refresh() {
     if (!lesson || destroyed) return;
-    map.placeMarker(lesson.hyperparameters?.[s.optimizer]);
+    map.placeMarker(lesson.runs[s.run]?.settings);
     if (!visible) return; // a hidden tab costs nothing: the next visible render catches up
     let key;
     try {
@@ -93,8 +95,9 @@ export function createLandscapeTab(parent, { config, t, onPick = () => {}, onExp
       if (result === null || destroyed || key !== wantedKey) return;
       wantedKey = null;
       drawnKey = key;
+      drawnRun = request.run;
       map.draw(request, result);
-      map.placeMarker(lesson.hyperparameters?.[request.optimizer]);
+      map.placeMarker(lesson.runs[request.run]?.settings);
       say(request, result);
       controls.exportable(true);
     }, (error) => {
@@ -105,13 +108,15 @@ export function createLandscapeTab(parent, { config, t, onPick = () => {}, onExp
   }
 
   function mapRequest() {
-    const optimizer = s.optimizer;
+    const optimizer = s.optimizer, run = lesson.runs[s.run];
     const table = config.specs[lesson.convention][optimizer];
-    const current = lesson.hyperparameters?.[optimizer];
+    const current = run?.optimizer === optimizer ? run.settings : null;
     if (objectiveOf(config, lesson).minima.length === 0) {
       throw new Error(t("landscape.no_minimum", { objective: t.term("objective", lesson.objective) }));
     }
-    if (!current) throw new Error(t("landscape.no_hyperparameters", { optimizer: t.term("optimizer", optimizer) }));
+    if (!current) {
+      throw new Error(t("landscape.no_run", { run: String(s.run + 1), optimizer: t.term("optimizer", optimizer) }));
+    }
     const { resolution, lowered } = fitted();
     const [x, y = null] = axes();
     const values = (name) => {
@@ -120,11 +125,10 @@ export function createLandscapeTab(parent, { config, t, onPick = () => {}, onExp
     };
     const options = {
       objective: lesson.objective, condition: lesson.condition, angle: lesson.angle, start: lesson.start,
-      steps: lesson.steps, convention: lesson.convention, seed: lesson.seed, window: lesson.window ?? null,
-      noise: optimizer === "sgd" ? noisePairs(lesson.noise) : undefined, ...current,
+      steps: lesson.steps, convention: lesson.convention, seed: run.seed, window: lesson.window ?? null, ...current,
       x, xValues: values(x), y: y ?? undefined, yValues: y ? values(y) : undefined, metric: s.metric, tol: s.tol,
     };
-    return { optimizer, options, current: { ...current }, lesson, resolution, lowered, x, y,
+    return { run: s.run, optimizer, options, current: { ...current }, lesson, resolution, lowered, x, y,
       xScale: table[x].scale, yScale: y ? table[y].scale : null, spec: table };
   }
 
@@ -150,12 +154,12 @@ export function createLandscapeTab(parent, { config, t, onPick = () => {}, onExp
 
   return {
     element: root,
-    render({ lesson: next, visible: shown = true }) {
+    render({ lesson: next, labels = [], visible: shown = true }) {
       if (destroyed) return;
       lesson = next;
       visible = Boolean(shown);
       try {
-        controls.sync(lesson);
+        controls.sync(lesson, labels);
       } catch (error) {
         failed(error);
         return;

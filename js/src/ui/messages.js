@@ -1,4 +1,4 @@
-// What the page says under the plot: each path's end in the book's words (the readout), and one line per note
+// What the page says under the plot: each run's end in the book's words (the readout), and one line per note
 // (from a link, Python or a control) and per path that diverged or left the plot. Text that did not change is not
 // written again: each write costs the page a layout.
 import { pyG } from "../core/format.js";
@@ -7,7 +7,8 @@ import { h } from "./dom.js";
 /**
  * @param {object} config state.config()
  * @param {Function} t the page's words (core/i18n.js translator)
- * @returns {{readout, message, showReadout(lines), show(lesson, runs, window, notes, bad)}}
+ * @returns {{readout, message, showReadout(lines), show(lesson, results, window, notes, bad)}} results: one
+ *   per run, {label, run} (core/runs.js)
  */
 export function createMessages(config, t) {
   const readout = h("div", { class: "tj-readout", "aria-label": t("readout.aria") });
@@ -18,7 +19,7 @@ export function createMessages(config, t) {
   return {
     readout,
     message,
-    /** [[the optimizer's name, ": epoch 20, x1: ..., x2: ..."]]: the line as the book prints it, in any language */
+    /** [[the run's label, ": epoch 20, x1: ..., x2: ..."]]: the line as the book prints it, in any language */
     showReadout(lines) {
       const text = JSON.stringify(lines);
       if (text === shownReadout) return;
@@ -27,12 +28,11 @@ export function createMessages(config, t) {
     },
     /**
      * The notes, already said in the page's language (in red when `bad`), then why a path is not drawn to its end:
-     * `window` is the plot's (its ends: the last step drawn of each optimizer, in the lesson's order).
+     * `window` is the plot's (its ends: the last step drawn of each run, in the lesson's order).
      */
-    show(lesson, runs, window, notes, bad = false) {
+    show(lesson, results, window, notes, bad = false) {
       const lines = notes.map((text) => [bad ? "tj-msg-bad" : "tj-msg-note", text]);
-      lesson.optimizers.forEach((name, i) => {
-        const r = runs[name];
+      results.forEach(({ label: name, run: r }, i) => {
         if (!r) return;
         const said = t.term("optimizer", name);
         if (r.divergedAt !== null) {
