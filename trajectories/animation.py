@@ -197,7 +197,7 @@ def alt_text(lesson: Lesson, trajectories: Mapping[str, Trajectory] | None = Non
     runs = lesson.run() if trajectories is None else trajectories
     objective = lesson.objective_function()
     settings = []
-    for label, r in zip(lesson.labels, lesson.runs, strict=True):
+    for label, r in zip(lesson.said_labels(lang), lesson.runs, strict=True):
         # a run's settings, but the constant rate and no noise, which every run has unless it says otherwise
         shown = {k: v for k, v in r.hyperparameters.items()
                  if not (k == "schedule" and v == "constant") and not (k == "sigma" and v == 0)}
@@ -209,6 +209,8 @@ def alt_text(lesson: Lesson, trajectories: Mapping[str, Trajectory] | None = Non
         where = text("alt.objective", lang, objective=i18n.name("objective", lesson.objective, lang),
                      formula=plain_formula(objective.latex, lesson.objective))
     x1, x2 = (f"{v:g}" for v in lesson.start)
-    ends = "; ".join(f"{label}: {lesson.readout(runs)[label]}" for label in lesson.labels)
+    lines = lesson.readout(runs)
+    ends = "; ".join(f"{said}: {lines[label]}" for said, label in zip(lesson.said_labels(lang), lesson.labels,
+                                                                       strict=True))
     return text("alt.animation", lang, settings=text("alt.and", lang).join(settings), where=where,
                 steps=str(lesson.steps), x1=x1, x2=x2, ends=ends)

@@ -691,7 +691,7 @@ def site_entries(links: Sequence[str] = (), *, lang: str = DEFAULT) -> list[tupl
     for query in links:
         lesson, display = link_settings(query)
         options = display.to_query()
-        names = ", ".join(lesson.labels)
+        names = ", ".join(lesson.said_labels(lang))
         entries.append((i18n.text("site.custom", lang, optimizers=names,
                                   objective=i18n.name("objective", lesson.objective, lang)), "",
                         lesson.to_query() + (f"&{options}" if options else ""), ""))

@@ -35,6 +35,7 @@ import numpy as np
 from .engine import MAX_STEPS, Trajectory, check_start, check_steps, run
 from .formula import FormulaError
 from .i18n import DEFAULT, LANGUAGES, Message, MessageError, check_lang, in_language, reason
+from .i18n import name as term
 from .objectives import (
     OBJECTIVES,
     Objective,
@@ -280,6 +281,14 @@ class Lesson:
         """Each run's label: its name if a teacher gave one, else its optimizer and what differs from the other
         runs of the same optimizer ("gd η=0.4", "gd η=0.6"); the optimizer alone when it appears once."""
         return tuple(r.label or made for r, made in zip(self.runs, _made_labels(self.runs), strict=True))
+
+    def said_labels(self, lang: str = DEFAULT) -> tuple[str, ...]:
+        """The labels as a reader of ``lang`` reads them (legends, titles, alt text): a made label starts with the
+        optimizer's name in that language ("梯度下降 η=0.4"); a teacher's name stays as written. The labels
+        themselves (:attr:`labels`) stay the runs' names in links, files and the readout's keys."""
+        check_lang(lang)
+        return tuple(r.label or term("optimizer", r.optimizer, lang) + made[len(r.optimizer):]
+                     for r, made in zip(self.runs, _made_labels(self.runs), strict=True))
 
     @property
     def keys(self) -> tuple[str, ...]:

@@ -299,7 +299,7 @@ class TraceFigure:
         """Draw ``lesson``: its objective, its runs (``trajectories`` by label, or run now) from its start, and step
         ``step`` highlighted."""
         self.set_objective(lesson.objective_function())
-        self.set_runs(lesson.keys, lesson.labels, [r.optimizer for r in lesson.runs])
+        self.set_runs(lesson.keys, lesson.said_labels(self.lang), [r.optimizer for r in lesson.runs])
         self.set_start(lesson.start)
         runs = lesson.run() if trajectories is None else trajectories
         self.update({key: runs[label] for key, label in zip(lesson.keys, lesson.labels, strict=True)})

@@ -184,7 +184,7 @@ def html_page(lesson: Lesson, *, notes: Sequence[str] = (), display: Display | N
     lang = check_lang(lang, none=True)
     lesson, data = page_data(lesson, notes, display, lang)
     said = lang or DEFAULT  # the page's title and <noscript> before the app runs; the app then follows the reader
-    title = text("page.title", said, optimizers=", ".join(lesson.labels),
+    title = text("page.title", said, optimizers=", ".join(lesson.said_labels(said)),
                  objective=i18n.name("objective", lesson.objective, said))
     # The policy allows the loader by the hash of the very text written into the page.
     return PAGE.format(csp=content_security_policy(LOADER), title=html.escape(title), loader=LOADER,
