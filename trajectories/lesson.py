@@ -34,7 +34,7 @@ import numpy as np
 
 from .engine import MAX_STEPS, Trajectory, check_start, check_steps, run
 from .formula import FormulaError
-from .i18n import DEFAULT, LANGUAGES, Message, MessageError, check_lang, in_language, reason
+from .i18n import DEFAULT, LANGUAGES, Message, MessageError, check_lang, in_language, reason, text
 from .i18n import name as term
 from .objectives import (
     OBJECTIVES,
@@ -340,7 +340,8 @@ class Lesson:
         for label, t in (self.run() if trajectories is None else trajectories).items():
             if t.batch_shape:
                 i = t.median_run()
-                out[label] = f"median of {t.batch_shape[0]} seeds (seed {int(t.seed[i])}): {t.pick(i).book_line()}"
+                median = text("readout.median", count=str(t.batch_shape[0]), seed=str(int(t.seed[i])))
+                out[label] = f"{median}: {t.pick(i).book_line()}"
             else:
                 out[label] = t.book_line()
         return out

@@ -108,7 +108,10 @@ function createView(root, model, t, kept) {
   const sync = createLessonSync(model, model.get("lesson"));
   if (kept) sync.send(lesson); // what the hand changed in the other language and not yet sent
   const exports = createExports(model, t);
-  const nameOf = (optimizer) => t.term("optimizer", optimizer);
+  // A run's label as the reader reads it (Lesson.said_labels): a made one starts with its optimizer's name in the
+  // page's language; a teacher's name stays as written. The label itself stays the run's name in links and files.
+  const said = (label, run) => (run.label ? label
+    : t.term("optimizer", run.optimizer) + label.slice(run.optimizer.length));
 
   // Any error of a control reaches the page as one line, never the console alone (async ones too).
   const guard = (action) => (...args) => {
@@ -378,7 +381,7 @@ function createView(root, model, t, kept) {
   function looks() {
     const names = L.labels(config, lesson), ids = L.keys(lesson),
       kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
-    return lesson.runs.map((_, i) => ({ key: ids[i], label: names[i], ...kinds[i] }));
+    return lesson.runs.map((run, i) => ({ key: ids[i], label: said(names[i], run), ...kinds[i] }));
   }
 
   function render() {
@@ -401,7 +404,8 @@ function createView(root, model, t, kept) {
   let wordsTimer = 0;
   function words() {
     wordsTimer = 0;
-    messages.showReadout(runs.lines(lesson, current).map(([name, line]) => [nameOf(name), line]));
+    const median = ({ count, seed }) => t("readout.median", { count: String(count), seed: String(seed) });
+    messages.showReadout(runs.lines(lesson, current, median).map(([label, line], i) => [said(label, lesson.runs[i]), line]));
     const options = displayToQuery(config, display);
     // The page's language is in the link once it was chosen (by the link, the switch, Python); a page that
     // follows the reader's browser leaves it to each reader's.
@@ -418,7 +422,7 @@ function createView(root, model, t, kept) {
     const o = objectiveOf(lesson);
     const kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
     const step = scrubber.shown(lesson.steps);
-    const optimizers = current.map((r, i) => ({ name: r.key, label: r.label, color: kinds[i].color,
+    const optimizers = current.map((r, i) => ({ name: r.key, label: said(r.label, lesson.runs[i]), color: kinds[i].color,
       marker: kinds[i].marker, run: r.run, spread: r.spread, eta: lesson.runs[i].settings.eta ?? 1 }));
     plot.render({ objective: { ...o, name: t.term("objective", lesson.objective) }, optimizers, start: lesson.start,
       steps: lesson.steps, step, colors, view: display.view, rule: config.view });
@@ -448,7 +452,7 @@ function createView(root, model, t, kept) {
     }
     return { lesson: { convention: lesson.convention, optimizers: keys, hyperparameters: settings },
       rules: Object.fromEntries(keys.map((key, i) => [key, lesson.runs[i].optimizer])),
-      labels: Object.fromEntries(current.map((r) => [r.key, r.label])),
+      labels: Object.fromEntries(current.map((r, i) => [r.key, said(r.label, lesson.runs[i])])),
       runs: Object.fromEntries(current.map((r) => [r.key, r.run])), step, selected,
       palette: Object.fromEntries(keys.map((key, i) => [key, kinds[i].color])), noise };
   }
@@ -485,7 +489,7 @@ function createView(root, model, t, kept) {
   }
 
   function drawLandscape() {
-    landscape.render({ lesson, labels: current.map((r) => r.label), visible: tabs.selected === "landscape" });
+    landscape.render({ lesson, labels: current.map((r, i) => said(r.label, lesson.runs[i])), visible: tabs.selected === "landscape" });
   }
 
   // A note is text or a message ({key, params}), said in the page's language when shown.
