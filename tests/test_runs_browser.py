@@ -153,22 +153,22 @@ def test_a_spread_of_50_seeds_draws_and_answers_a_key_in_the_next_frame(page, se
     assert subpaths(page, f".tj-panel-loss .tj-curve-{key} .tj-band") >= 1
     assert subpaths(page, f".tj-panel-loss .tj-curve-{lesson.keys[1]} .tj-band") == 0
     assert np.isfinite(median.points).all()
-    # a key on the spread's eta: the next frame shows the 50 seeds' new runs (one sweep, no waiting)
-    page.evaluate("""() => {
+    # a key on the spread's eta: the next frame draws the 50 seeds' new runs (one sweep, no waiting); the words
+    # under the plot (the readout) follow in the task after that frame, as issue 22 laid the page out
+    page.evaluate("""(selector) => {
       window.tjFrames = 0;
       const tick = () => { window.tjFrames += 1; requestAnimationFrame(tick); };
       requestAnimationFrame(tick);
-      const r = document.querySelector('.tj-readout');
       window.tjAnswered = null;
       document.addEventListener('keydown', () => { window.tjKeyFrame = window.tjFrames; }, true);
       new MutationObserver(() => { if (window.tjAnswered === null) window.tjAnswered = window.tjFrames; })
-        .observe(r, {childList: true, subtree: true, characterData: true});
-    }""")
+        .observe(document.querySelector(selector), {childList: true, subtree: true, attributes: true});
+    }""", f".tj-plot .tj-trajectory-{key}")
     page.focus(f".tj-{key}-eta")
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => window.tjAnswered !== null")
     frames = page.evaluate("() => window.tjAnswered - window.tjKeyFrame")
-    assert frames <= 1, f"the readout changed {frames} frames after the key"
+    assert frames <= 1, f"the spread's paths changed {frames} frames after the key"
     moved = link_lesson(page)
     wait_for(page, lambda: readout(page) == moved.readout(), "the spread's readout")
     assert subpaths(page, f".tj-plot .tj-trajectory-{key} .tj-spread") == 50
