@@ -425,6 +425,7 @@ def test_a_page_whose_widget_manager_lost_its_model_reloads_itself(page, server)
     assert len(navigations) == 2, navigations  # the broken load, then the reload
     assert link_lesson(page) == Lesson.from_query("optimizer=momentum")[0]
     assert readout(page) == expected_lines(link_lesson(page))
-    assert page.evaluate("() => sessionStorage.getItem('trajectories-reloads')") is None
+    # the page clears the count on its next look for the app (every 200 ms), not at once
+    page.wait_for_function("() => sessionStorage.getItem('trajectories-reloads') === null", timeout=5000)
     assert [e for e in page.errors if "widget model not found" not in e] == []
     no_error_text(page)
