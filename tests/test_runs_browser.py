@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-from pages import TIMEOUT_MS, expected_lines, link, link_lesson, no_error_text, open_app, readout
+from pages import TIMEOUT_MS, expected_lines, link, link_lesson, no_error_text, open_app, readout, wait_for
 
 from trajectories import cli
 from trajectories.figures import file_name
@@ -24,14 +23,6 @@ from trajectories.serve import _VOILA_KEYS as VOILA_KEYS
 
 GOLDEN = Path(__file__).parent / "golden"
 TWO = "run=gd:eta=0.4&run=gd:eta=0.6"
-
-
-def wait_for(page, predicate, what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        page.wait_for_timeout(50)
 
 
 def subpaths(page, selector: str) -> int:
