@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import watch
-from pages import READY, TIMEOUT_MS, expected_lines, path_d, readout, value
+from pages import READY, TIMEOUT_MS, expected_lines, path_d, readout, value, wait_for
 
 from trajectories.embed import DEFAULT_HEIGHT, check_length, iframe, layout_query, page_name
 from trajectories.lesson import Lesson
@@ -74,7 +74,8 @@ def live(frame, lesson: Lesson, slider: str) -> None:
     frame.wait_for_function(f"(d) => document.querySelector('.tj-trajectory-{name} .tj-line').getAttribute('d') !== d",
                             arg=before)
     moved = lesson.with_hyperparameter(name, key, value(frame, f".tj-{slider}"))
-    assert readout(frame)[name] == expected_lines(moved)[name]
+    # the plot is drawn in the key's frame; the readout follows in the task after it
+    wait_for(frame, lambda: readout(frame)[name] == expected_lines(moved)[name], "the readout after the key")
 
 
 def frame_of(page, selector: str):

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 from conftest import watch
-from pages import expected_lines, link, no_error_text, open_app, path_d, path_points, readout, value
+from pages import expected_lines, link, no_error_text, open_app, path_d, path_points, readout, value, wait_for
 
 from trajectories import run
 from trajectories.lesson import Lesson, make_lesson
@@ -80,7 +80,9 @@ def test_it_runs_from_file_with_the_network_blocked(offline, html_file):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("(d) => document.querySelector('.tj-trajectory-gd .tj-line').getAttribute('d') !== d",
                            arg=before)
-    assert readout(page)["gd"] == run("gd", eta=value(page, ".tj-gd-eta")).book_line()
+    # the plot is drawn in the key's frame; the readout follows in the task after it
+    wait_for(page, lambda: readout(page)["gd"] == run("gd", eta=value(page, ".tj-gd-eta")).book_line(),
+             "the readout after the key")
     assert page.locator(".tj-formula math").count() == 1
     assert link(page).startswith(html_file.as_uri() + "?optimizer=gd,momentum")
     page.get_by_role("tab", name="Landscape").click()
