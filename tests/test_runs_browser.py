@@ -8,7 +8,6 @@ What the page shows is read back from the page and checked against the Python en
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -177,12 +176,12 @@ def test_the_same_seed_meets_the_same_noise_in_every_rule(page, server):
 
 
 # ---- old links ---------------------------------------------------------------------------------------------------
-def test_every_old_link_opens_the_same_lesson_in_the_page(offline_page, html_page_file):
+def test_every_old_link_opens_the_same_lesson_in_the_page(offline, html_page_file):
     """The links of the README and the tests from before runs (tests/golden/old_links.json): the page makes the
     lesson Python makes of each (test_old_links.py checks that it is the old one) and reads out the same lines."""
     records = json.loads((GOLDEN / "old_links.json").read_text(encoding="utf-8"))["links"]
     assert len(records) >= 50
-    page = offline_page
+    page = offline
     for record in records:
         page.goto(f"{html_page_file.as_uri()}?{record['query']}")
         page.wait_for_function("() => document.querySelector('.tj-readout')?.textContent.includes('epoch')"
@@ -207,14 +206,3 @@ def html_page_file(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture
-def offline_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    from conftest import watch
-
-    p = watch(context.new_page())
-    context.route(re.compile(r"^(?!file:|data:|blob:)"), lambda r: r.abort())
-    try:
-        yield p
-    finally:
-        context.close()

@@ -34,28 +34,6 @@ def html_file(tmp_path_factory) -> Path:
     return folder / "app.html"
 
 
-@pytest.fixture
-def offline(browser):
-    """A page whose every request to anything but this file (and what it makes itself: data:, blob:) is refused
-    and recorded in ``page.outside``."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = watch(context.new_page())
-    page.outside = []
-
-    def route(r):
-        if r.request.url.startswith(("file://", "data:", "blob:")):
-            r.continue_()
-        else:
-            page.outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    try:
-        yield page
-    finally:
-        context.close()
-
-
 def test_the_file_is_the_same_from_two_processes_and_holds_no_address(html_file, tmp_path):
     again = tmp_path / "again.html"
     subprocess.run([sys.executable, "-m", "trajectories", "export", "gd,momentum", "--momentum.eta", "0.5",
