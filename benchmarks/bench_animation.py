@@ -13,27 +13,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from procstats import medians_ms  # noqa: E402
+
 import trajectories.figures as ex  # noqa: E402
 from trajectories.lesson import Lesson  # noqa: E402
-
-
-def medians_ms(fns: list, repeats: int) -> list[float]:
-    for fn in fns:
-        fn()  # warm: fonts, glyph caches, the encoder's first start
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, ts in zip(fns, times, strict=True):
-            t = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t)
-    return [1000 * statistics.median(ts) for ts in times]
 
 
 def main() -> int:

@@ -12,30 +12,17 @@ and the ratios to the baseline.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from io import BytesIO
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from procstats import medians_ms  # noqa: E402
+
 import trajectories.figures as ex  # noqa: E402
 from trajectories.lesson import Lesson  # noqa: E402
 from trajectories.plotting import TraceFigure  # noqa: E402
-
-
-def medians_ms(fns: list, repeats: int) -> list[float]:
-    """Median time of each function; the functions take turns, so load on a shared machine hits them alike."""
-    for fn in fns:
-        fn()  # warm: fonts, glyph caches
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, ts in zip(fns, times, strict=True):
-            t = time.perf_counter()
-            fn()
-            ts.append(time.perf_counter() - t)
-    return [1000 * statistics.median(ts) for ts in times]
 
 
 def main() -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import time
 from pathlib import Path
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -50,3 +51,16 @@ def memory_mb(pid: int) -> dict[str, float]:
         kb[name] = int(value.split()[0])
     return {"pss": kb["Pss"] / 1024, "uss": (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024,
             "rss": kb["Rss"] / 1024}
+
+
+def medians_ms(fns: list, repeats: int) -> list[float]:
+    """Median time of each function; the functions take turns, so load on a shared machine hits them alike."""
+    for fn in fns:
+        fn()  # warm: fonts, glyph caches, an encoder's first start
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, ts in zip(fns, times, strict=True):
+            t = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t)
+    return [1000 * statistics.median(ts) for ts in times]

@@ -112,6 +112,28 @@ def watch(p: Any) -> Any:
 
 
 @pytest.fixture
+def offline(browser: Any) -> Iterator[Any]:
+    """A page as ``page`` is, whose every request to anything but a file (and what it makes itself: data:, blob:)
+    is refused and recorded in ``page.outside``: the notes, slides and HTML page must work with no network."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    p = watch(context.new_page())
+    p.outside = []
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(("file://", "data:", "blob:")):
+            r.continue_()
+        else:
+            p.outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    try:
+        yield p
+    finally:
+        context.close()
+
+
+@pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A fresh browser page (its own context, 1280 px wide); ``page.errors`` collects page and console errors."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)

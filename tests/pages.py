@@ -6,6 +6,7 @@ Shared by the browser tests and the benchmarks. Everything here reads the page; 
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
@@ -139,3 +140,12 @@ def no_error_text(page) -> None:
     text = page.inner_text("body")
     for word in ERROR_WORDS:
         assert word not in text, f"{word!r} on the page:\n{text[:2000]}"
+
+
+def wait_for(page, predicate, what: str, timeout: float = 30.0) -> None:
+    """Poll ``predicate`` (a Python check of the page) until it holds; fail naming ``what`` after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_timeout(50)

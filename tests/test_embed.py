@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import watch
-from pages import READY, TIMEOUT_MS, expected_lines, path_d, readout, value
+from pages import READY, TIMEOUT_MS, expected_lines, path_d, readout, value, wait_for
 
 from trajectories.embed import DEFAULT_HEIGHT, check_length, iframe, layout_query, page_name
 from trajectories.lesson import Lesson
@@ -40,28 +39,6 @@ def cli(*args: str, cwd: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-@pytest.fixture
-def offline(browser):
-    """A page whose every request to anything but a file (and what it makes itself: data:, blob:) is refused and
-    recorded in ``page.outside``."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = watch(context.new_page())
-    page.outside = []
-
-    def route(r):
-        if r.request.url.startswith(("file://", "data:", "blob:")):
-            r.continue_()
-        else:
-            page.outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    try:
-        yield page
-    finally:
-        context.close()
-
-
 def live(frame, lesson: Lesson, slider: str) -> None:
     """The app in ``frame`` shows ``lesson``; a key on ``slider`` moves the plot and the readout follows the
     engine."""
@@ -74,7 +51,8 @@ def live(frame, lesson: Lesson, slider: str) -> None:
     frame.wait_for_function(f"(d) => document.querySelector('.tj-trajectory-{name} .tj-line').getAttribute('d') !== d",
                             arg=before)
     moved = lesson.with_hyperparameter(name, key, value(frame, f".tj-{slider}"))
-    assert readout(frame)[name] == expected_lines(moved)[name]
+    # the plot is drawn in the key's frame; the readout follows in the task after it
+    wait_for(frame, lambda: readout(frame)[name] == expected_lines(moved)[name], "the readout after the key")
 
 
 def frame_of(page, selector: str):
@@ -169,23 +147,16 @@ def deck(tmp_path_factory) -> Path:
     return make_deck(tmp_path_factory.mktemp("slides"))
 
 
-def test_a_reveal_deck_runs_the_app_on_a_slide_offline_and_keys_stay_in_it(browser, deck):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = watch(context.new_page())
-    outside: list[str] = []
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file://", "data:", "blob:"))
-                  else (outside.append(r.request.url), r.abort()))
-    try:
-        page.goto((deck / "index.html").as_uri())
-        page.wait_for_function("() => window.Reveal && Reveal.isReady()")
-        page.keyboard.press("ArrowRight")  # the second slide, with the app
-        page.wait_for_function("() => Reveal.getIndices().h === 1")
-        frame = frame_of(page, ".reveal iframe")
-        live(frame, Lesson.from_query("optimizer=gd,momentum&momentum.eta=0.6")[0], "gd-eta")
-        assert page.evaluate("() => Reveal.getIndices().h") == 1  # the key moved the slider, not the slides
-        assert outside == [] and page.errors == []
-    finally:
-        context.close()
+def test_a_reveal_deck_runs_the_app_on_a_slide_offline_and_keys_stay_in_it(offline, deck):
+    page = offline
+    page.goto((deck / "index.html").as_uri())
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    page.keyboard.press("ArrowRight")  # the second slide, with the app
+    page.wait_for_function("() => Reveal.getIndices().h === 1")
+    frame = frame_of(page, ".reveal iframe")
+    live(frame, Lesson.from_query("optimizer=gd,momentum&momentum.eta=0.6")[0], "gd-eta")
+    assert page.evaluate("() => Reveal.getIndices().h") == 1  # the key moved the slider, not the slides
+    assert page.outside == [] and page.errors == []
 
 
 def test_the_readmes_recipes_are_the_built_ones():

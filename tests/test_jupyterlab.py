@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pages import TIMEOUT_MS, expected_lines, link_lesson, path_d, readout, run_lab_cell, value
+from pages import TIMEOUT_MS, expected_lines, link_lesson, path_d, readout, run_lab_cell, value, wait_for
 from servers import start_jupyterlab, stop_server
 
 from trajectories import cli
@@ -35,7 +35,8 @@ def test_the_app_runs_in_jupyterlab(jupyterlab, page, tmp_path):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("(d) => document.querySelector('.tj-trajectory-momentum .tj-line').getAttribute('d') "
                            "!== d", arg=before, timeout=TIMEOUT_MS)
-    assert readout(page) == expected_lines(link_lesson(page))
+    # the plot is drawn in the key's frame; the readout follows in the task after it
+    wait_for(page, lambda: readout(page) == expected_lines(link_lesson(page)), "the readout after the key")
     eta = value(page, ".tj-momentum-eta")
     with page.expect_download(timeout=TIMEOUT_MS) as info:
         page.click(".tj-export")

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import watch
-from pages import TIMEOUT_MS, expected_lines
+from pages import TIMEOUT_MS, expected_lines, wait_for
 
 from trajectories.lesson import Lesson
 from trajectories.nbconvert import APP_WIDGET, WIDGET_STATE, WIDGET_VIEW, AppOutputs
@@ -63,38 +62,33 @@ def test_the_file_holds_the_bundle_once_and_nothing_from_elsewhere(exported):
     assert len(text) < len(bundle) + 470_000
 
 
-def test_every_app_runs_offline_on_its_saved_lesson_and_a_key_moves_it(browser, exported):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = watch(context.new_page())
-    outside: list[str] = []
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file://", "data:", "blob:"))
-                  else (outside.append(r.request.url), r.abort()))
-    try:
-        page.goto(exported.as_uri(), timeout=TIMEOUT_MS)
-        apps = page.locator(".trajectories-app")
-        page.wait_for_function("() => document.querySelectorAll('.trajectories-app .tj-readout').length === 2 && "
-                               "[...document.querySelectorAll('.tj-readout')].every((r) => /epoch/.test("
-                               "r.textContent))", timeout=TIMEOUT_MS)
-        assert apps.count() == 2
-        first, second = (page.locator(f"#trajectories-app-{k}") for k in (1, 2))
-        assert _readout(first) == expected_lines(FIRST)
-        assert _readout(second) == expected_lines(SECOND)  # the lesson set after the app was shown
-        before = second.locator(".tj-trajectory-rmsprop .tj-line").get_attribute("d")
-        second.locator(".tj-rmsprop-eta").focus()
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function("(d) => document.querySelector('#trajectories-app-2 .tj-trajectory-rmsprop .tj-line')"
-                               ".getAttribute('d') !== d", arg=before)
-        eta = float(second.locator(".tj-rmsprop-eta").get_attribute("aria-valuenow"))
-        assert _readout(second) == expected_lines(SECOND.with_hyperparameter("rmsprop", "eta", eta))
-        assert _readout(first) == expected_lines(FIRST)  # the other app did not move
-        # no kernel: Export saves the figure as drawn, and says so where Export is, at once
-        with page.expect_download() as info:
-            second.locator(".tj-export").click()
-        assert Path(info.value.path()).read_text(encoding="utf-8").startswith("<svg")
-        assert "as drawn on screen" in second.locator(".tj-export-output").inner_text()
-        assert outside == [] and page.errors == []
-    finally:
-        context.close()
+def test_every_app_runs_offline_on_its_saved_lesson_and_a_key_moves_it(offline, exported):
+    page = offline
+    page.goto(exported.as_uri(), timeout=TIMEOUT_MS)
+    apps = page.locator(".trajectories-app")
+    page.wait_for_function("() => document.querySelectorAll('.trajectories-app .tj-readout').length === 2 && "
+                           "[...document.querySelectorAll('.tj-readout')].every((r) => /epoch/.test("
+                           "r.textContent))", timeout=TIMEOUT_MS)
+    assert apps.count() == 2
+    first, second = (page.locator(f"#trajectories-app-{k}") for k in (1, 2))
+    assert _readout(first) == expected_lines(FIRST)
+    assert _readout(second) == expected_lines(SECOND)  # the lesson set after the app was shown
+    before = second.locator(".tj-trajectory-rmsprop .tj-line").get_attribute("d")
+    second.locator(".tj-rmsprop-eta").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(d) => document.querySelector('#trajectories-app-2 .tj-trajectory-rmsprop .tj-line')"
+                           ".getAttribute('d') !== d", arg=before)
+    eta = float(second.locator(".tj-rmsprop-eta").get_attribute("aria-valuenow"))
+    # the plot is drawn in the key's frame; the readout follows in the task after it
+    moved = expected_lines(SECOND.with_hyperparameter("rmsprop", "eta", eta))
+    wait_for(page, lambda: _readout(second) == moved, "the second app's readout after the key")
+    assert _readout(first) == expected_lines(FIRST)  # the other app did not move
+    # no kernel: Export saves the figure as drawn, and says so where Export is, at once
+    with page.expect_download() as info:
+        second.locator(".tj-export").click()
+    assert Path(info.value.path()).read_text(encoding="utf-8").startswith("<svg")
+    assert "as drawn on screen" in second.locator(".tj-export-output").inner_text()
+    assert page.outside == [] and page.errors == []
 
 
 def _readout(app) -> dict[str, str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,19 +27,12 @@ from pages import (
     plot_point,
     readout,
     value,
+    wait_for,
 )
 from servers import READY_PATH, ROOT, free_port, start_server, stop_server, wait_ready
 
 from trajectories import cli, run
 from trajectories.lesson import PAGE_STEPS, Lesson
-
-
-def wait_for(page, predicate, what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        page.wait_for_timeout(50)
 
 
 def test_page_opens_with_the_books_rmsprop_and_no_error(page, server):

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 from conftest import watch
-from pages import expected_lines, link, no_error_text, open_app, path_d, path_points, readout, value
+from pages import expected_lines, link, no_error_text, open_app, path_d, path_points, readout, value, wait_for
 
 from trajectories import run
 from trajectories.lesson import Lesson, make_lesson
@@ -32,28 +32,6 @@ def html_file(tmp_path_factory) -> Path:
                           env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
     assert done.returncode == 0, done.stderr
     return folder / "app.html"
-
-
-@pytest.fixture
-def offline(browser):
-    """A page whose every request to anything but this file (and what it makes itself: data:, blob:) is refused
-    and recorded in ``page.outside``."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = watch(context.new_page())
-    page.outside = []
-
-    def route(r):
-        if r.request.url.startswith(("file://", "data:", "blob:")):
-            r.continue_()
-        else:
-            page.outside.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def test_the_file_is_the_same_from_two_processes_and_holds_no_address(html_file, tmp_path):
@@ -80,7 +58,9 @@ def test_it_runs_from_file_with_the_network_blocked(offline, html_file):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("(d) => document.querySelector('.tj-trajectory-gd .tj-line').getAttribute('d') !== d",
                            arg=before)
-    assert readout(page)["gd"] == run("gd", eta=value(page, ".tj-gd-eta")).book_line()
+    # the plot is drawn in the key's frame; the readout follows in the task after it
+    wait_for(page, lambda: readout(page)["gd"] == run("gd", eta=value(page, ".tj-gd-eta")).book_line(),
+             "the readout after the key")
     assert page.locator(".tj-formula math").count() == 1
     assert link(page).startswith(html_file.as_uri() + "?optimizer=gd,momentum")
     page.get_by_role("tab", name="Landscape").click()

@@ -12,7 +12,6 @@ double); NaN and the infinities, which JSON has no numbers for, as the strings "
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -21,6 +20,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # the golden data must come from this checkout, not an installed copy
+
+from make_golden import write  # noqa: E402  (one writer for every golden: a record a line)
 
 from trajectories import formula as F  # noqa: E402
 from trajectories.engine import run  # noqa: E402
@@ -133,18 +134,6 @@ def run_case(text: str, rule: str, settings: dict, steps: int) -> dict:
             "points": [[num(a), num(b)] for a, b in t.points.tolist()], "book_line": t.book_line()}
 
 
-def write(data: dict) -> None:
-    """Compact JSON, one record per line, so that a change shows as a readable diff."""
-    parts = []
-    for key, value in data.items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            body = "[\n" + ",\n".join(json.dumps(v, separators=(",", ":"), allow_nan=False) for v in value) + "\n]"
-        else:
-            body = json.dumps(value, separators=(",", ":"), allow_nan=False)
-        parts.append(f"{json.dumps(key)}:{body}")
-    OUT.write_text("{\n" + ",\n".join(parts) + "\n}\n")
-
-
 def main() -> int:
     valid = [t for t in FORMULAS if "error" not in parse_case(t)]
     data = {
@@ -163,7 +152,7 @@ def main() -> int:
         "budgets": [[RESOLUTION[1], steps, axes, cost, fit_budget(RESOLUTION[1], steps, axes, cost)]
                     for steps in (1, 20, 100, 500) for axes in (1, 2) for cost in (1, 2, 5, 38, 200)],
     }
-    write(data)
+    write(data, OUT)
     print(f"wrote {len(data['parse'])} formulas, {len(data['objectives'])} objectives and {len(data['runs'])} runs "
           f"to {OUT} ({OUT.stat().st_size // 1024} KB)")
     return 0

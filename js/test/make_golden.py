@@ -502,8 +502,9 @@ def lessons() -> list[dict]:
     return out
 
 
-def write(data: dict) -> None:
-    """Compact JSON with one record per line, so that a change to the engine shows as a readable diff."""
+def write(data: dict, out: Path = OUT) -> None:
+    """Compact JSON with one record per line, so that a change to the engine shows as a readable diff (the other
+    golden scripts write theirs with it too)."""
     parts = []
     for key, value in data.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):
@@ -511,7 +512,7 @@ def write(data: dict) -> None:
         else:
             body = json.dumps(value, separators=(",", ":"), allow_nan=False)
         parts.append(f"{json.dumps(key)}:{body}")
-    OUT.write_text("{\n" + ",\n".join(parts) + "\n}\n")
+    out.write_text("{\n" + ",\n".join(parts) + "\n}\n")
 
 
 def main() -> int:
