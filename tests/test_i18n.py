@@ -102,6 +102,44 @@ def test_a_bad_link_gives_its_notes_in_chinese():
     assert [n.to("zh") for n in english] == notes and english[0].startswith("Ignored optimizer 'lbfgs'")
 
 
+ENGLISH_PROSE = re.compile(r"\b(the|a|an|is|not|must|of|takes|only|under|Got|Ignored|instead|run|seeds?|on|off)\b")
+
+
+def _prose(note: str) -> str:
+    """A note without what it quotes from the link ('gd:eta', gd.decay='0.1') and the names it is given."""
+    return re.sub(r"'[^']*'|\w+\.\w+=|\w+=\S*", "", note)
+
+
+@pytest.mark.parametrize("query", [
+    "run=bogus", "run=gd:eta", "run=gd:eta=1,eta=2", "run=gd:steps=9", "run=adadelta:eta=0.1",
+    "run=gd:milestones=5", "run=gd:schedule=multifactor,milestones=30,10", "run=gd:schedule=cosine,period=0",
+    "run=gd:schedule=cosine,warmup=30,period=10", "run=gd:schedule=factor,every=3", "run=gd:label=a=b",
+    "run=gd:spread=500", "gd.decay=0.1&run=gd", "run=gd&every=3", "run=gd:schedule=cosine,decay=0.3"])
+def test_a_bad_run_in_a_link_gives_its_notes_in_chinese(query):
+    """Issue 21's notes (a run's syntax, a setting a run does not take, a schedule's steps and milestones, a warm-up
+    past its period, a bad label) are messages of the tables: said in Chinese, with no English sentence left."""
+    english = Lesson.from_query(query)[1]
+    notes = Lesson.from_query(query, lang="zh")[1]
+    assert notes and len(notes) == len(english)
+    for en, zh in zip(english, notes, strict=True):
+        assert isinstance(zh, Message) and zh == en.to("zh") and zh.to("en") == en
+        assert CJK.search(zh) and not ENGLISH_PROSE.search(_prose(zh)), zh
+        assert ENGLISH_PROSE.search(_prose(en)), en  # the check above can fail: English prose is found
+
+
+@pytest.mark.parametrize(("query", "chinese"), [
+    ("run=gd:eta=0.4&run=gd:eta=0.6", ("梯度下降 η=0.4", "梯度下降 η=0.6")),
+    ("run=sgd:sigma=0.5,seed=3&run=sgd:sigma=0.5,seed=4", ("随机梯度下降 种子3", "随机梯度下降 种子4")),
+    ("run=sgd:sigma=0.5,spread=5&run=sgd:sigma=0.5,spread=8", ("随机梯度下降 5个种子", "随机梯度下降 8个种子")),
+    ("run=momentum:schedule=cosine&run=momentum&run=adam:label=mine", ("动量法 余弦", "动量法 常数", "mine")),
+    ("run=adam:bias_correction=0&run=adam", ("Adam算法 偏差校正关闭", "Adam算法 偏差校正开启")),
+])
+def test_a_made_label_is_said_in_chinese_and_stays_the_name_in_english(query, chinese):
+    lesson = Lesson.from_query(query)[0]
+    assert lesson.said_labels("zh") == chinese
+    assert lesson.said_labels("en") == lesson.labels and not any(CJK.search(label) for label in lesson.labels)
+
+
 def test_lang_in_a_link_is_the_pages_not_the_lessons():
     assert Lesson.from_query("optimizer=gd&lang=zh") == Lesson.from_query("optimizer=gd")
     assert link_lang("optimizer=gd&lang=zh") == "zh" and link_lang("lang=en") == "en"

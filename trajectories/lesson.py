@@ -57,6 +57,7 @@ from .specs import (
     check_int,
     check_name,
     check_value,
+    joined,
     parse_pair,
     resolve,
     settings,
@@ -104,8 +105,7 @@ def check_label(label: Any) -> str:
     if isinstance(label, str) and (label == "" or (len(label) <= MAX_LABEL and label.isprintable() and "=" not in label
                                                    and label.strip() == label and label.strip())):
         return label
-    raise ValueError(f"The 'label' parameter must be a name of 1 to {MAX_LABEL} printable characters, without '=' "
-                     f"or spaces at either end. Got {label!r} instead.")
+    raise MessageError("error.label", most=str(MAX_LABEL), value=repr(label))
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ class Run:
         """A run written as a link's ``run=`` value, ``"gd:eta=0.4,schedule=cosine"``; a bad part raises."""
         rule, given, bad = _parse_run(text)
         if bad:
-            raise ValueError(bad[0][1])
+            raise MessageError(bad[0][1].key, **bad[0][1].params)
         own = {k: v for k, v in given.items() if k not in RUN_KEYS}
         return cls(rule, {k: _typed(rule, k, v) for k, v in own.items()},
                    **{k: _run_key(k, given[k]) for k in RUN_KEYS if k in given})
@@ -286,9 +286,9 @@ class Lesson:
         """The labels as a reader of ``lang`` reads them (legends, titles, alt text): a made label starts with the
         optimizer's name in that language ("梯度下降 η=0.4"); a teacher's name stays as written. The labels
         themselves (:attr:`labels`) stay the runs' names in links, files and the readout's keys."""
-        check_lang(lang)
-        return tuple(r.label or term("optimizer", r.optimizer, lang) + made[len(r.optimizer):]
-                     for r, made in zip(self.runs, _made_labels(self.runs), strict=True))
+        if check_lang(lang) == DEFAULT:  # the English edition's words are the names themselves
+            return self.labels
+        return tuple(r.label or made for r, made in zip(self.runs, _made_labels(self.runs, lang), strict=True))
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -434,8 +434,8 @@ class Lesson:
                 listed += [(name, {}) for name in _optimizer_list(raw, notes)]
             elif key == "run":
                 rule, given, bad = _parse_run(raw)
-                notes += [f"Ignored {what} in run={raw!r}: {why}" if what else f"Ignored run={raw!r}: {why}"
-                          for what, why in bad]
+                notes += [Message("note.ignored_in_run_text", what=what, run=repr(raw), reason=why) if what
+                          else Message("note.ignored_run", run=repr(raw), reason=why) for what, why in bad]
                 if rule is not None:
                     listed.append((rule, given))
         items.pop("optimizer", None)
@@ -556,10 +556,11 @@ def _seeds(r: Run) -> Any:
     return (r.seed + np.arange(r.spread, dtype=np.int64)) % (MAX_SEED + 1)
 
 
-def _made_labels(runs: Sequence[Run]) -> list[str]:
+def _made_labels(runs: Sequence[Run], lang: str | None = None) -> list[str]:
     """The optimizer, then what differs between the unnamed runs of that optimizer: a hyperparameter, the schedule,
     a schedule's parameter (between runs of the same schedule), the noise where there is some, the seed of a noisy
-    run, a spread; identical runs are numbered."""
+    run, a spread; identical runs are numbered. With ``lang``, as a reader of that language reads it (梯度下降 余弦,
+    随机梯度下降 种子3); without, the names links and files use."""
     out = []
     for r in runs:
         group = [s for s in runs if s.optimizer == r.optimizer and not s.label]
@@ -572,13 +573,14 @@ def _made_labels(runs: Sequence[Run]) -> list[str]:
                          or s.hyperparameters.get("schedule") == schedule]
                 differs = len({repr(s.hyperparameters.get(key)) for s in peers}) > 1
                 if differs and (key != "sigma" or value > 0):
-                    words.append(_word(key, value))
+                    words.append(_word(key, value, lang))
             noisy = hp.get("sigma", 0) > 0
             if noisy and len({s.seed for s in group if s.hyperparameters.get("sigma", 0) > 0}) > 1:
-                words.append(_word("seed", r.seed))
+                words.append(_word("seed", r.seed, lang))
             if r.spread > 1 and len({s.spread for s in group}) > 1:
-                words.append(_word("spread", r.spread))
-        out.append(f"{r.optimizer} {', '.join(words)}" if words else r.optimizer)
+                words.append(_word("spread", r.spread, lang))
+        name = term("optimizer", r.optimizer, lang) if lang else r.optimizer
+        out.append(f"{name} {', '.join(words)}" if words else name)
     made = [x for x, r in zip(out, runs, strict=True) if not r.label]
     for label in set(made):
         if made.count(label) > 1:
@@ -587,16 +589,18 @@ def _made_labels(runs: Sequence[Run]) -> list[str]:
     return out
 
 
-def _word(key: str, value: Any) -> str:
+def _word(key: str, value: Any, lang: str | None = None) -> str:
     if key == "schedule":
-        return str(value)
+        return text(f"choice.{value}", lang) if lang else str(value)
     if key == "seed":
-        return f"seed {value}"
+        return text("label.seed", lang, seed=str(value)) if lang else f"seed {value}"
     if key == "spread":
-        return f"{value} seed{'s' * (value != 1)}"
+        return text("label.seeds", lang, count=str(value)) if lang else f"{value} seed{'s' * (value != 1)}"
     if isinstance(value, tuple):
         return f"{key}={','.join(str(v) for v in value)}"
     if isinstance(value, bool):
+        if lang:
+            return text("label.on" if value else "label.off", lang, name=term("symbol", key, lang))
         return f"{SYMBOLS.get(key, key)} {'on' if value else 'off'}"
     return f"{SYMBOLS.get(key, key)}={value:g}" if isinstance(value, float) else f"{SYMBOLS.get(key, key)}={value}"
 
@@ -648,11 +652,11 @@ def _parse_run(text: str) -> tuple[str | None, dict[str, str], list[tuple[str, s
     """``"gd:eta=0.4,schedule=cosine"`` as (rule, {key: raw value}, [(what, why) for each part that is not
     understood]). A part without '=' continues the value before it (``milestones=15,30``)."""
     if not isinstance(text, str):
-        return None, {}, [("", f"a run must be written as 'gd:eta=0.4'. Got {text!r} instead.")]
+        return None, {}, [("", Message("reason.run_written", value=repr(text)))]
     name, _, rest = text.partition(":")
     rule = name.strip().lower()
     if rule not in RULES:
-        return None, {}, [("", f"{rule!r} is not an optimizer; it must be one of {', '.join(RULES)}.")]
+        return None, {}, [("", Message("reason.not_optimizer", name=repr(rule), allowed=", ".join(RULES)))]
     given: dict[str, str] = {}
     bad: list[tuple[str, str]] = []
     last = None
@@ -660,13 +664,13 @@ def _parse_run(text: str) -> tuple[str | None, dict[str, str], list[tuple[str, s
         key, eq, value = part.partition("=")
         if not eq:
             if last is None:
-                bad.append((repr(part), "a run's settings are written key=value, separated by commas."))
+                bad.append((repr(part), Message("reason.run_key_value")))
             else:
                 given[last] += "," + part
             continue
         last = key.strip()
         if last in given:
-            bad.append((f"{last}={value!r}", f"the run sets {last} already."))
+            bad.append((f"{last}={value!r}", Message("reason.set_twice", name=last)))
             last = None
             continue
         given[last] = value
@@ -695,7 +699,7 @@ def _link_runs(listed: list[tuple[str, dict[str, str]]], items: dict[str, str], 
         runs = [i for i, rule in enumerate(rules) if not target or rule == target]
         takers = [i for i in runs if name in RUN_KEYS or name in settings(rules[i], convention, schedules[i])]
         if not takers:
-            notes.append(_ignored(key, raw, f"{_not_taken(rules, runs, convention, name)}."))
+            notes.append(_ignored(key, raw, _not_taken(rules, runs, convention, name)))
             continue
         values = {}
         for i in takers:
@@ -712,8 +716,8 @@ def _link_runs(listed: list[tuple[str, dict[str, str]]], items: dict[str, str], 
         mine = {}
         for name, raw in own.items():
             known = name in RUN_KEYS or name in settings(rule, convention, schedules[i])
-            value = _checked(rule, convention, name, raw, schedules[i]) if known else ValueError(
-                _why_not(rule, convention, schedules[i], name))
+            value = _checked(rule, convention, name, raw, schedules[i]) if known else _why_not(
+                rule, convention, schedules[i], name)
             if isinstance(value, Exception):
                 notes.append(Message("note.ignored_in_run", key=name, value=repr(raw), run=str(i + 1), optimizer=rule,
                                      reason=reason(value)))
@@ -744,26 +748,27 @@ def _link_runs(listed: list[tuple[str, dict[str, str]]], items: dict[str, str], 
         out[i] = replace(out[i], label="")
 
 
-def _not_taken(rules: list[str], runs: list[int], convention: str, name: str) -> str:
+def _not_taken(rules: list[str], runs: list[int], convention: str, name: str) -> Message:
     other = "torch" if convention == "d2l" else "d2l"
     targets = [rules[i] for i in runs]
     if any(name in settings(t, convention, s) for t in targets
            for s in (SCHEDULES[convention] if takes_schedule(t, convention) else ("constant",))):
         having = [s for s in SCHEDULES[convention] if name in SCHEDULE_SPECS[convention][s]]
-        return f"no run shown has a schedule that takes it ({' or '.join(having)})"
+        return Message("reason.no_schedule_takes", schedules=joined(having, "or"))
     theirs = [t for t in targets if name in specs(t, other) or (takes_schedule(t, other) and (
         name == "schedule" or any(name in p for p in SCHEDULE_SPECS[other].values())))]
     if theirs:
-        return f"{theirs[0]} takes {name!r} only under convention={other}"
-    return f"no optimizer shown takes a parameter named {name!r}"
+        return Message("reason.other_convention", optimizer=theirs[0], name=repr(name), convention=other)
+    return Message("reason.no_taker", name=repr(name))
 
 
-def _why_not(rule: str, convention: str, schedule: str, name: str) -> str:
+def _why_not(rule: str, convention: str, schedule: str, name: str) -> ValueError:
+    """Why a run of ``rule`` with ``schedule`` does not take ``name``: the check's own error."""
     try:
         resolve(rule, convention, {"schedule": schedule, name: 0} if schedule != "constant" else {name: 0})
     except ValueError as exc:
-        return reason(exc)
-    return f"{rule} does not take {name!r}."
+        return exc
+    return MessageError("reason.not_taken", rule=rule, name=repr(name))
 
 
 def _checked(rule: str, convention: str, name: str, raw: str, schedule: str) -> Any:
@@ -785,7 +790,7 @@ def _run_key(name: str, raw: Any) -> Any:
     value = _int(raw, name) if isinstance(raw, str) else raw
     if name == "seed":
         return check_int(value, "seed", 0, MAX_SEED, bound="[0, 2**32)")
-    return check_value("the run", name, SPREAD, value)
+    return check_value(Message("owner.run"), name, SPREAD, value)
 
 
 def _typed(rule: str, name: str, raw: Any, convention: str = "d2l", schedule: str = "constant") -> Any:

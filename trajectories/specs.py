@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .i18n import MessageError, tables, text
+from .i18n import Message, MessageError, tables, text
 
 RULES = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam")
 CONVENTIONS = ("d2l", "torch")
@@ -265,8 +265,8 @@ def _integral(value: Any) -> int | None:
 def _step_count(owner: str, name: str, spec: Spec, value: Any) -> int:
     n = _integral(value)
     if n is None or not spec.low <= n <= spec.high:
-        raise ValueError(f"The '{name}' parameter of {owner} must be an integer in the range "
-                         f"[{int(spec.low)}, {int(spec.high)}]. Got {value!r} instead.")
+        raise MessageError("error.int_range_of", parameter=name, rule=owner, low=str(int(spec.low)),
+                           high=str(int(spec.high)), value=repr(value))
     return n
 
 
@@ -274,8 +274,8 @@ def _milestones(owner: str, name: str, spec: Spec, value: Any) -> tuple[int, ...
     steps = [_integral(v) for v in value] if isinstance(value, (list, tuple)) else [None]
     if not 1 <= len(steps) <= MAX_MILESTONES or any(n is None or not spec.low <= n <= spec.high for n in steps) \
             or any(a >= b for a, b in zip(steps, steps[1:], strict=False)):
-        raise ValueError(f"The '{name}' parameter of {owner} must be 1 to {MAX_MILESTONES} increasing integers "
-                         f"in the range [{int(spec.low)}, {int(spec.high)}]. Got {value!r} instead.")
+        raise MessageError("error.milestones", parameter=name, rule=owner, most=str(MAX_MILESTONES),
+                           low=str(int(spec.low)), high=str(int(spec.high)), value=repr(value))
     return tuple(steps)
 
 
@@ -311,28 +311,40 @@ def resolve(rule: str, convention: str, given: dict[str, Any], *, together: bool
     table = settings(rule, convention, schedule)
     for name in given:
         if name not in table:
-            raise ValueError(_unknown(rule, convention, schedule, name))
+            raise _unknown(rule, convention, schedule, name)
     own = SCHEDULE_SPECS[convention][schedule]
-    out = {name: check_value(f"{rule}'s {schedule} schedule" if name in own else rule, name, spec,
+    out = {name: check_value(schedule_owner(rule, schedule) if name in own else rule, name, spec,
                              given.get(name, spec.default)) for name, spec in table.items()}
     if together and schedule == "cosine" and not out["warmup"] < out["period"]:
-        raise ValueError(f"The 'warmup' parameter of {rule}'s cosine schedule must be below its period "
-                         f"({out['period']}). Got {out['warmup']!r} instead.")
+        raise MessageError("error.warmup", rule=schedule_owner(rule, "cosine"), period=str(out["period"]),
+                           value=repr(out["warmup"]))
     return out
 
 
-def _unknown(rule: str, convention: str, schedule: str, name: str) -> str:
+def schedule_owner(rule: str, schedule: str) -> Message:
+    """Who owns a schedule's parameter, as a message names it ("gd's cosine schedule")."""
+    return Message("owner.schedule", rule=rule, schedule=schedule)
+
+
+def joined(names: list[str], word: str = "and") -> str | Message:
+    """Names joined the way the message tables join them (``word``: "and" or "or"): "exponential and polynomial"."""
+    out: str | Message = names[0]
+    for name in names[1:]:
+        out = Message(f"list.{word}", first=out, second=name)
+    return out
+
+
+def _unknown(rule: str, convention: str, schedule: str, name: str) -> MessageError:
     table = specs(rule, convention)
     known = ", ".join(repr(k) for k in table)
-    extra = ""
+    extra: str | Message = ""
     if rule == "adadelta" and convention == "d2l" and (name == "eta" or name == "schedule"
                                                          or any(name in t for t in SCHEDULE_SPECS["torch"].values())):
-        extra = " (the book's Adadelta has no learning rate; convention='torch' adds torch's lr)"
+        extra = Message("error.unknown_adadelta")
     elif any(name in t for c in CONVENTIONS for t in SCHEDULE_SPECS[c].values()):
         having = [s for s, t in SCHEDULE_SPECS[convention].items() if name in t]
-        extra = (f" (a parameter of the {' and '.join(having)} schedule, and this run's schedule is {schedule})"
-                 if having else f" (a schedule parameter only under convention="
-                                f"'{'torch' if convention == 'd2l' else 'd2l'}')")
-    more = ", 'schedule' (and its parameters)" if takes_schedule(rule, convention) else ""
-    return (f"The '{name}' parameter is not a hyperparameter of {rule} under the {convention} convention{extra}; "
-            f"it takes {known}{more} and 'sigma'.")
+        extra = (Message("error.unknown_schedule", schedules=joined(having), schedule=schedule) if having
+                 else Message("error.unknown_other", convention="torch" if convention == "d2l" else "d2l"))
+    more = Message("error.unknown_more") if takes_schedule(rule, convention) else ""
+    return MessageError("error.unknown", parameter=name, rule=rule, convention=convention, extra=extra, known=known,
+                        more=more)

@@ -111,8 +111,8 @@ function checkValue(owner, name, spec, value) { // specs.check_value, for one va
   if (spec.kind === "int") { // specs._step_count
     const n = value instanceof Int ? value.value : null;
     if (n !== null && n >= BigInt(spec.low) && n <= BigInt(spec.high)) return Number(n);
-    return refuseWith(`The '${name}' parameter of ${owner} must be an integer in the range [${spec.low}, ${spec.high}]. `
-      + `Got ${value instanceof Int ? String(value.value) : valueRepr(value)} instead.`);
+    return refuse("error.int_range_of", { parameter: name, rule: owner, low: String(spec.low), high: String(spec.high),
+      value: value instanceof Int ? String(value.value) : valueRepr(value) });
   }
   if (spec.kind === "ints") { // specs._milestones
     const ok = Array.isArray(value) && value.length >= 1 && value.length <= MAX_MILESTONES
@@ -120,8 +120,8 @@ function checkValue(owner, name, spec, value) { // specs.check_value, for one va
     if (ok) return value.map(Number);
     const shown_ = Array.isArray(value) ? `(${value.map(String).join(", ")}${value.length === 1 ? "," : ""})`
       : valueRepr(value);
-    return refuseWith(`The '${name}' parameter of ${owner} must be 1 to ${MAX_MILESTONES} increasing integers in the `
-      + `range [${spec.low}, ${spec.high}]. Got ${shown_} instead.`);
+    return refuse("error.milestones", { parameter: name, rule: owner, most: String(MAX_MILESTONES),
+      low: String(spec.low), high: String(spec.high), value: shown_ });
   }
   const range = { parameter: name, rule: owner, low: pyG(spec.low), high: pyG(spec.high) };
   if (typeof value === "string") return refuse("error.float_range", { ...range, value: pyStrRepr(value) });
@@ -214,24 +214,31 @@ const hasEta = (config, convention, rule) => Object.hasOwn(config.specs[conventi
 const otherOf = (convention) => (convention === "d2l" ? "torch" : "d2l");
 const scheduleNames = (config, convention) => Object.keys(config.schedules[convention]);
 
-// specs._unknown: why a run does not take `name`, in the engine's words.
+// specs._unknown: why a run does not take `name`, in the engine's words (a message's data).
 function unknown(config, rule, convention, schedule, name) {
   const table = config.specs[convention][rule];
   const known = Object.keys(table).map(pyStrRepr).join(", ");
   const anyParam = (c) => Object.values(config.schedules[c]).some((t) => Object.hasOwn(t, name));
   let extra = "";
   if (rule === "adadelta" && convention === "d2l" && (name === "eta" || name === "schedule" || anyParam("torch"))) {
-    extra = " (the book's Adadelta has no learning rate; convention='torch' adds torch's lr)";
+    extra = message("error.unknown_adadelta");
   } else if (config.conventions.some(anyParam)) {
     const having = scheduleNames(config, convention).filter((s) => Object.hasOwn(config.schedules[convention][s],
       name));
-    extra = having.length ? ` (a parameter of the ${having.join(" and ")} schedule, and this run's schedule is `
-      + `${schedule})` : ` (a schedule parameter only under convention='${otherOf(convention)}')`;
+    extra = having.length ? message("error.unknown_schedule", { schedules: joined(having), schedule })
+      : message("error.unknown_other", { convention: otherOf(convention) });
   }
-  const more = hasEta(config, convention, rule) ? ", 'schedule' (and its parameters)" : "";
-  return `The '${name}' parameter is not a hyperparameter of ${rule} under the ${convention} convention${extra}; `
-    + `it takes ${known}${more} and 'sigma'.`;
+  const more = hasEta(config, convention, rule) ? message("error.unknown_more") : "";
+  return message("error.unknown", { parameter: name, rule, convention, extra, known, more });
 }
+
+/** specs.joined: names joined as the tables join them ("exponential and polynomial"); `word` is "and" or "or". */
+function joined(names, word = "and") {
+  return names.slice(1).reduce((first, second) => message(`list.${word}`, { first, second }), names[0]);
+}
+
+/** specs.schedule_owner: a schedule's parameter's owner as the messages name it ("gd's cosine schedule"). */
+const scheduleOwner = (rule, schedule) => message("owner.schedule", { rule, schedule });
 
 // lesson._spec_of: the spec a link's text of `name` is read by (this convention first, then the other's).
 function specOf(config, rule, name, convention, schedule) {
@@ -250,15 +257,14 @@ function checkLabel(label) { // lesson.check_label
   const printable = [...label].every((ch) => ch === " " || !/[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}]/u.test(ch));
   if (label === "" || ([...label].length <= 40 && printable && !label.includes("=") && strip(label) === label
     && strip(label))) return label;
-  return refuseWith("The 'label' parameter must be a name of 1 to 40 printable characters, without '=' or spaces at "
-    + `either end. Got ${pyStrRepr(label)} instead.`);
+  return refuse("error.label", { most: "40", value: pyStrRepr(label) });
 }
 
 function runKey(name, raw) { // lesson._run_key
   if (name === "label") return checkLabel(raw);
   const value = parseInt_(raw, name);
   if (name === "seed") return Number(checkInt(value, "seed", 0n, SEED_HIGH, "[0, 2**32)"));
-  return checkValue("the run", name, { low: 1, high: 100, kind: "int" }, new Int(value));
+  return checkValue(message("owner.run"), name, { low: 1, high: 100, kind: "int" }, new Int(value));
 }
 
 // lesson._checked: one setting of a run read from a link, checked; the Refusal if it fails.
@@ -268,7 +274,7 @@ function checked(config, rule, convention, name, raw, schedule) {
     const table = settingsOf(config, convention, rule, schedule);
     const spec = table[name];
     const own = Object.hasOwn(config.schedules[convention][schedule] ?? {}, name);
-    return checkValue(own ? `${rule}'s ${schedule} schedule` : rule, name, spec,
+    return checkValue(own ? scheduleOwner(rule, schedule) : rule, name, spec,
       typed(specOf(config, rule, name, convention, schedule), raw));
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
@@ -282,21 +288,22 @@ function parseRun(config, text) {
   const rule = (colon < 0 ? strip(text) : strip(text.slice(0, colon))).toLowerCase();
   const rest = colon < 0 ? "" : text.slice(colon + 1);
   if (!config.rules.includes(rule)) {
-    return [null, {}, [["", `${pyStrRepr(rule)} is not an optimizer; it must be one of ${config.rules.join(", ")}.`]]];
+    return [null, {}, [["", message("reason.not_optimizer", { name: pyStrRepr(rule),
+      allowed: config.rules.join(", ") })]]];
   }
   const given = {}, bad = [];
   let last = null;
   for (const part of strip(rest) ? rest.split(",") : []) {
     const eq = part.indexOf("=");
     if (eq < 0) {
-      if (last === null) bad.push([pyStrRepr(part), "a run's settings are written key=value, separated by commas."]);
+      if (last === null) bad.push([pyStrRepr(part), message("reason.run_key_value")]);
       else given[last] += `,${part}`;
       continue;
     }
     last = strip(part.slice(0, eq));
     const value = part.slice(eq + 1);
     if (Object.hasOwn(given, last)) {
-      bad.push([`${last}=${pyStrRepr(value)}`, `the run sets ${last} already.`]);
+      bad.push([`${last}=${pyStrRepr(value)}`, message("reason.set_twice", { name: last })]);
       last = null;
       continue;
     }
@@ -313,12 +320,14 @@ function notTaken(config, rules, convention, name) {
   if (mine) {
     const having = scheduleNames(config, convention).filter((s) => Object.hasOwn(config.schedules[convention][s],
       name));
-    return `no run shown has a schedule that takes it (${having.join(" or ")})`;
+    return message("reason.no_schedule_takes", { schedules: joined(having, "or") });
   }
   const theirs = rules.filter((t) => Object.hasOwn(config.specs[other][t], name) || (hasEta(config, other, t)
     && (name === "schedule" || Object.values(config.schedules[other]).some((p) => Object.hasOwn(p, name)))));
-  if (theirs.length) return `${theirs[0]} takes ${pyStrRepr(name)} only under convention=${other}`;
-  return `no optimizer shown takes a parameter named ${pyStrRepr(name)}`;
+  if (theirs.length) {
+    return message("reason.other_convention", { optimizer: theirs[0], name: pyStrRepr(name), convention: other });
+  }
+  return message("reason.no_taker", { name: pyStrRepr(name) });
 }
 
 /**
@@ -384,7 +393,8 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
     } else if (key === "run") {
       const [rule, given, bad] = parseRun(config, raw);
       for (const [what, why] of bad) {
-        notes.push(what ? `Ignored ${what} in run=${pyStrRepr(raw)}: ${why}` : `Ignored run=${pyStrRepr(raw)}: ${why}`);
+        notes.push(what ? message("note.ignored_in_run_text", { what, run: pyStrRepr(raw), reason: why })
+          : message("note.ignored_run", { run: pyStrRepr(raw), reason: why }));
       }
       if (rule !== null) listed.push([rule, given]);
     }
@@ -470,7 +480,7 @@ function linkRuns(config, listed, items, convention, seed, notes) {
     const takers = indices.filter((i) => RUN_KEYS.includes(name)
       || Object.hasOwn(settingsOf(config, convention, rules[i], schedules[i]), name));
     if (!takers.length) {
-      notes.push(ignored(key, raw, `${notTaken(config, indices.map((i) => rules[i]), convention, name)}.`));
+      notes.push(ignored(key, raw, notTaken(config, indices.map((i) => rules[i]), convention, name)));
       continue;
     }
     const values = new Map();
@@ -509,8 +519,8 @@ function linkRuns(config, listed, items, convention, seed, notes) {
       const full = resolveSettings(config, convention, rule, given);
       if (!(full.warmup < full.period)) {
         notes.push(message("note.ignored_run_schedule", { run: String(i + 1), optimizer: rule,
-          reason: `The 'warmup' parameter of ${rule}'s cosine schedule must be below its period (${full.period}). `
-            + `Got ${full.warmup} instead.` }));
+          reason: message("error.warmup", { rule: scheduleOwner(rule, "cosine"), period: String(full.period),
+            value: String(full.warmup) }) }));
         for (const p of scheduleParams(config, "cosine")) delete given[p];
       }
     }

@@ -12,7 +12,7 @@
 
 import { displayToQuery, shows } from "../core/display.js";
 import { pyG } from "../core/format.js";
-import { checkLanguage, message, pickLanguage, translator } from "../core/i18n.js";
+import { DEFAULT_LANGUAGE, checkLanguage, message, pickLanguage, translator } from "../core/i18n.js";
 import * as L from "../core/lesson.js";
 import { toQuery } from "../core/link.js";
 import { fileName } from "../core/names.js";
@@ -108,10 +108,9 @@ function createView(root, model, t, kept) {
   const sync = createLessonSync(model, model.get("lesson"));
   if (kept) sync.send(lesson); // what the hand changed in the other language and not yet sent
   const exports = createExports(model, t);
-  // A run's label as the reader reads it (Lesson.said_labels): a made one starts with its optimizer's name in the
-  // page's language; a teacher's name stays as written. The label itself stays the run's name in links and files.
-  const said = (label, run) => (run.label ? label
-    : t.term("optimizer", run.optimizer) + label.slice(run.optimizer.length));
+  // The runs' labels as the reader reads them (Lesson.said_labels): a made one in the page's language (梯度下降
+  // 余弦), a teacher's name as written; in English they are the labels themselves, the runs' names in links and files.
+  const saidLabels = () => L.labels(config, lesson, t.lang === DEFAULT_LANGUAGE ? null : t);
 
   // Any error of a control reaches the page as one line, never the console alone (async ones too).
   const guard = (action) => (...args) => {
@@ -379,9 +378,9 @@ function createView(root, model, t, kept) {
 
   // Each run's key, label, colour and marker, as state.looks and Lesson.labels / keys.
   function looks() {
-    const names = L.labels(config, lesson), ids = L.keys(lesson),
+    const names = saidLabels(), ids = L.keys(lesson),
       kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
-    return lesson.runs.map((run, i) => ({ key: ids[i], label: said(names[i], run), ...kinds[i] }));
+    return lesson.runs.map((run, i) => ({ key: ids[i], label: names[i], ...kinds[i] }));
   }
 
   function render() {
@@ -405,7 +404,8 @@ function createView(root, model, t, kept) {
   function words() {
     wordsTimer = 0;
     const median = ({ count, seed }) => t("readout.median", { count: String(count), seed: String(seed) });
-    messages.showReadout(runs.lines(lesson, current, median).map(([label, line], i) => [said(label, lesson.runs[i]), line]));
+    const names = saidLabels();
+    messages.showReadout(runs.lines(lesson, current, median).map(([, line], i) => [names[i], line]));
     const options = displayToQuery(config, display);
     // The page's language is in the link once it was chosen (by the link, the switch, Python); a page that
     // follows the reader's browser leaves it to each reader's.
@@ -422,7 +422,8 @@ function createView(root, model, t, kept) {
     const o = objectiveOf(lesson);
     const kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
     const step = scrubber.shown(lesson.steps);
-    const optimizers = current.map((r, i) => ({ name: r.key, label: said(r.label, lesson.runs[i]), color: kinds[i].color,
+    const names = saidLabels();
+    const optimizers = current.map((r, i) => ({ name: r.key, label: names[i], color: kinds[i].color,
       marker: kinds[i].marker, run: r.run, spread: r.spread, eta: lesson.runs[i].settings.eta ?? 1 }));
     plot.render({ objective: { ...o, name: t.term("objective", lesson.objective) }, optimizers, start: lesson.start,
       steps: lesson.steps, step, colors, view: display.view, rule: config.view });
@@ -452,7 +453,7 @@ function createView(root, model, t, kept) {
     }
     return { lesson: { convention: lesson.convention, optimizers: keys, hyperparameters: settings },
       rules: Object.fromEntries(keys.map((key, i) => [key, lesson.runs[i].optimizer])),
-      labels: Object.fromEntries(current.map((r, i) => [r.key, said(r.label, lesson.runs[i])])),
+      labels: Object.fromEntries(saidLabels().map((label, i) => [current[i].key, label])),
       runs: Object.fromEntries(current.map((r) => [r.key, r.run])), step, selected,
       palette: Object.fromEntries(keys.map((key, i) => [key, kinds[i].color])), noise };
   }
@@ -489,7 +490,7 @@ function createView(root, model, t, kept) {
   }
 
   function drawLandscape() {
-    landscape.render({ lesson, labels: current.map((r, i) => said(r.label, lesson.runs[i])), visible: tabs.selected === "landscape" });
+    landscape.render({ lesson, labels: saidLabels(), visible: tabs.selected === "landscape" });
   }
 
   // A note is text or a message ({key, params}), said in the page's language when shown.
