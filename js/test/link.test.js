@@ -4,7 +4,9 @@ import { describe, test } from "node:test";
 
 import { pyG, pyRepr } from "../src/core/format.js";
 import { say } from "../src/core/i18n.js";
-import { fromQuery, linkLanguage, readFloat, readInt, toQuery } from "../src/core/link.js";
+import { fromQuery, linkLanguage } from "../src/core/link.js";
+import { readFloat, readInt } from "../src/core/link_values.js";
+import { toQuery } from "../src/core/link_write.js";
 import { fileName } from "../src/core/names.js";
 import { generalLatex } from "../src/core/objectives.js";
 import { CONFIG, GOLDEN, MESSAGES } from "../testing/golden.js";

@@ -3,7 +3,8 @@
 // the names Python sends (config.display); never part of the lesson. Pure, no DOM.
 import { pyStrRepr, pyStrip as strip } from "./format.js";
 import { message } from "./i18n.js";
-import { queryItems, quotePlus } from "./link.js";
+import { queryItems } from "./link.js";
+import { quotePlus } from "./link_write.js";
 
 // A note the page says in its language (core/i18n.js), the same message as trajectories.display's.
 const ignored = (key, raw, reason) => message("note.ignored", { key, value: pyStrRepr(raw), reason });

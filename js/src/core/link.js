@@ -1,5 +1,5 @@
-// A lesson's link: read with the platform's URLSearchParams and the lesson's own checks, written byte for byte as
-// Lesson.to_query writes it, for the page that runs without Python. Pure, no DOM, importable by Node as it is.
+// A lesson's link read with the platform's URLSearchParams and the lesson's own checks (core/link_values.js), for
+// the page that runs without Python (core/link_write.js writes one). Pure, no DOM, importable by Node as it is.
 //
 // Every fact comes from Python's config (the names, the limits, the spec table, the default lesson). A link gives
 // the lesson Lesson.from_query gives, and a note for each parameter it ignores, as the same message of the tables
@@ -7,178 +7,18 @@
 // scripts, control characters) the values quoted may differ. js/test/links.json, made by
 // js/test/make_links_golden.py, holds Python's lessons and notes for the same links.
 import { LANGUAGES, message } from "./i18n.js";
-import { pyG, pyRepr, pyStrRepr, pyStrip } from "./format.js";
+import { pyG, pyStrRepr, pyStrip } from "./format.js";
 import { checkObjective } from "./objectives.js";
 import { FormulaError } from "./formula.js";
-import { checkWindow, formulaObjective } from "./formula_objective.js";
+import { formulaObjective } from "./formula_objective.js";
 import { labels, resolveSettings, scheduleParams, settingsOf } from "./lesson.js";
-
-const SEED_HIGH = 2n ** 32n - 1n; // Lesson's seed range, which its message writes "[0, 2**32)"
-const MAX_INT_DIGITS = 4300; // int() refuses longer decimal text (sys.int_info.default_max_str_digits)
-const TRUE_WORDS = ["1", "true", "on", "yes"], FALSE_WORDS = ["0", "false", "off", "no"]; // lesson._hyper
-const ASCII_SPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g; // what int() and float() skip around an ASCII number
-const INT = /^([+-]?)([0-9](?:_?[0-9])*)$/;
-const DIGITS = "[0-9](?:_?[0-9])*"; // digits, one underscore at a time between two of them (PEP 515)
-const FLOAT = new RegExp(`^[+-]?(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})(?:[eE][+-]?${DIGITS})?$`);
-const INF_NAN = /^([+-]?)(inf|infinity|nan)$/i;
-
-/** A value the lesson does not take: its message ({key, params}) becomes the note's reason. */
-class Refusal extends Error {
-  constructor(reason) {
-    super(typeof reason === "string" ? reason : reason.key);
-    this.reason = reason;
-  }
-}
-
-function refuse(key, params) {
-  throw new Refusal(message(key, params));
-}
-
-/** Refuse with a reason already made: a message's data, or text. */
-function refuseWith(reason) {
-  throw new Refusal(reason);
-}
+import {
+  checkGeneral, checkInt, checkName, checkValue, Int, parseFloat_, parseInt_, parsePair, parseWindow, pyFloatRepr,
+  readInt, Refusal, refuse, refuseWith, RUN_KEYS, SEED_HIGH, typed,
+} from "./link_values.js";
 
 const ignored = (key, raw, reason) => message("note.ignored", { key, value: pyStrRepr(raw), reason });
-
 const strip = pyStrip;
-const isAscii = (text) => /^[\x00-\x7f]*$/.test(text);
-
-/** Python's repr() of a float: 0.0, 20.0, 1e-05, 1e+16, nan, -inf. */
-function pyFloatRepr(x) {
-  const text = pyRepr(x);
-  return /^-?\d+$/.test(text) ? `${text}.0` : text;
-}
-
-function valueRepr(value) {
-  if (typeof value === "boolean") return value ? "True" : "False";
-  return typeof value === "string" ? pyStrRepr(value) : pyFloatRepr(value);
-}
-
-/** int(text) of a link's ASCII text as a BigInt, or null where Python's int() refuses it. */
-export function readInt(text) {
-  const match = isAscii(text) ? INT.exec(text.replace(ASCII_SPACE, "")) : null;
-  if (!match) return null;
-  const digits = match[2].replaceAll("_", "");
-  if (digits.length > MAX_INT_DIGITS) return null;
-  return match[1] === "-" ? -BigInt(digits) : BigInt(digits);
-}
-
-/** float(text) of a link's ASCII text, or null where Python's float() refuses it. */
-export function readFloat(text) {
-  const ascii = isAscii(text) ? text.replace(ASCII_SPACE, "") : null;
-  if (ascii === null) return null;
-  if (FLOAT.test(ascii)) return Number(ascii.replaceAll("_", "")); // correctly rounded, as Python's dtoa
-  const special = INF_NAN.exec(ascii);
-  if (!special) return null;
-  if (special[2].toLowerCase() === "nan") return NaN;
-  return special[1] === "-" ? -Infinity : Infinity;
-}
-
-// --- the lesson's checks, with its messages ---------------------------------------------------------------------
-
-function checkName(value, parameter, allowed) { // specs.check_name
-  if (allowed.includes(value)) return value;
-  return refuse("error.one_of", { parameter, allowed: allowed.map(pyStrRepr).join(", "), value: pyStrRepr(value) });
-}
-
-function checkInt(value, parameter, low, high, bound = `[${low}, ${high}]`) { // specs.check_int, for a BigInt
-  if (value >= low && value <= high) return value;
-  return refuse("error.int_range", { parameter, range: bound, value: String(value) });
-}
-
-function checkGeneral(config, key, value) { // objectives.check_general, for one finite float
-  const { low, high } = config.general[key];
-  if (value >= low && value <= high) return value;
-  return refuse("error.float_range", { parameter: key, rule: "general", low: String(low), high: String(high),
-    value: pyFloatRepr(value) });
-}
-
-const RUN_KEYS = ["seed", "spread", "label"]; // a run's own keys beside its settings (lesson.RUN_KEYS)
-const MAX_MILESTONES = 8;
-
-// A whole number that stands for Python's int (a step count read from a link), not for a float.
-class Int {
-  constructor(value) { this.value = value; }
-}
-
-function checkValue(owner, name, spec, value) { // specs.check_value, for one value of a link
-  if (Array.isArray(spec.choices)) {
-    if (spec.choices.includes(value) && typeof value === typeof spec.default) return value;
-    return refuse("error.one_of_rule", { parameter: name, rule: owner, allowed: spec.choices.map(valueRepr).join(", "),
-      value: value instanceof Int ? String(value.value) : valueRepr(value) });
-  }
-  if (spec.kind === "int") { // specs._step_count
-    const n = value instanceof Int ? value.value : null;
-    if (n !== null && n >= BigInt(spec.low) && n <= BigInt(spec.high)) return Number(n);
-    return refuse("error.int_range_of", { parameter: name, rule: owner, low: String(spec.low), high: String(spec.high),
-      value: value instanceof Int ? String(value.value) : valueRepr(value) });
-  }
-  if (spec.kind === "ints") { // specs._milestones
-    const ok = Array.isArray(value) && value.length >= 1 && value.length <= MAX_MILESTONES
-      && value.every((n, i) => n >= BigInt(spec.low) && n <= BigInt(spec.high) && (i === 0 || n > value[i - 1]));
-    if (ok) return value.map(Number);
-    const shown_ = Array.isArray(value) ? `(${value.map(String).join(", ")}${value.length === 1 ? "," : ""})`
-      : valueRepr(value);
-    return refuse("error.milestones", { parameter: name, rule: owner, most: String(MAX_MILESTONES),
-      low: String(spec.low), high: String(spec.high), value: shown_ });
-  }
-  const range = { parameter: name, rule: owner, low: pyG(spec.low), high: pyG(spec.high) };
-  if (typeof value === "string") return refuse("error.float_range", { ...range, value: pyStrRepr(value) });
-  if (!(value >= spec.low && value <= spec.high)) return refuse("error.float_range", { ...range, value: pyG(value) });
-  return value;
-}
-
-function parseInt_(raw, key) { // lesson._int
-  const value = readInt(raw);
-  return value === null ? refuse("error.not_integer", { parameter: key, value: pyStrRepr(raw) }) : value;
-}
-
-function parseFloat_(raw, key) { // lesson._float
-  const value = readFloat(raw);
-  if (value === null || !Number.isFinite(value)) refuse("error.not_finite", { parameter: key, value: pyStrRepr(raw) });
-  return value;
-}
-
-function parsePair(raw, key) { // lesson._pair
-  const parts = raw.split(",");
-  const values = parts.length === 2 ? parts.map(readFloat) : [null];
-  if (values.includes(null)) refuse("error.two_numbers", { parameter: key, pair: "x1,x2", value: pyStrRepr(raw) });
-  return values;
-}
-
-function parseWindow(raw, key) { // lesson._window: four floats within the bound, low < high on each axis
-  const values = raw.length <= 200 ? raw.split(",").map(readFloat) : [];
-  try {
-    if (values.length === 4 && !values.includes(null)) return checkWindow(values);
-  } catch {
-    // refused below, in Python's words
-  }
-  return refuse("error.window", { value: pyStrRepr(raw) });
-}
-
-
-function typed(spec, raw) { // lesson._typed: what check_value is given for the link's text
-  if (spec === null) return raw;
-  if (Array.isArray(spec.choices) && spec.choices.length === 2 && spec.choices[0] === true
-    && spec.choices[1] === false) {
-    const word = raw.toLowerCase();
-    if (TRUE_WORDS.includes(word)) return true;
-    if (FALSE_WORDS.includes(word)) return false;
-    return raw;
-  }
-  if (Array.isArray(spec.choices)) return raw;
-  if (spec.kind === "int") {
-    const n = readInt(raw);
-    return n === null ? raw : new Int(n);
-  }
-  if (spec.kind === "ints") {
-    const parts = raw.split(",").map(readInt);
-    return parts.includes(null) ? raw : parts;
-  }
-  const value = readFloat(raw);
-  return value === null ? raw : value;
-}
 
 function capped(config, steps) { // lesson._capped
   return message("note.capped_steps", { steps: String(steps), page: String(config.pageSteps),
@@ -538,91 +378,8 @@ function linkRuns(config, listed, items, convention, seed, notes) {
   }
 }
 
-// --- writing ----------------------------------------------------------------------------------------------------
-
-const SAFE = /[A-Za-z0-9_.\-~,:=]/; // urllib.parse's always-safe characters and urlencode(safe=",:=")
-
-// quote_plus(text, safe=","): UTF-8 bytes, a space as "+", upper-case escapes. (URLSearchParams would write the
-// comma as %2C, and the link would not be Python's.)
-export function quotePlus(text) {
-  let out = "";
-  for (const byte of new TextEncoder().encode(text)) {
-    const ch = String.fromCharCode(byte);
-    if (byte < 0x80 && SAFE.test(ch)) out += ch;
-    else if (ch === " ") out += "+";
-    else out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return out;
-}
-
-// lesson._fmt: the shortest exact text of a value, "20" for 20.0, "true" for True.
-function fmt(value) {
-  if (typeof value === "boolean") return value ? "true" : "false";
-  return typeof value === "number" ? pyRepr(value) : String(value);
-}
-
 /** The language a link asks the page to speak (lang=zh), or null where it names none the page speaks. */
 export function linkLanguage(query) {
   const raw = typeof query === "string" ? queryItems(query).get("lang") : undefined;
   return LANGUAGES.includes(raw) ? raw : null;
-}
-
-/** lesson._visible: the settings a link spells out. */
-function visible(config, run) {
-  const s = run.settings;
-  const out = [];
-  const rule = Object.keys(config.specs.d2l[run.optimizer]).concat(Object.keys(config.specs.torch[run.optimizer]));
-  for (const [key, value] of Object.entries(s)) if (rule.includes(key)) out.push([key, value]);
-  const schedule = s.schedule ?? "constant";
-  if (schedule !== "constant" || (run.optimizer === "sgd" && Object.hasOwn(s, "schedule"))) {
-    out.push(["schedule", schedule]);
-    const params = scheduleParams(config, schedule);
-    for (const [key, value] of Object.entries(s)) if (params.has(key)) out.push([key, value]);
-  }
-  if (Object.hasOwn(s, "sigma") && s.sigma !== config.sigma[run.optimizer].default) out.push(["sigma", s.sigma]);
-  return out;
-}
-
-function written(config, run, ownSeed) { // lesson._written
-  const out = visible(config, run).map(([k, v]) => [k, fmt(v)]);
-  if (ownSeed && run.seed !== 0) out.push(["seed", String(run.seed)]);
-  if (run.spread !== 1) out.push(["spread", String(run.spread)]);
-  if (run.label) out.push(["label", run.label]);
-  return out;
-}
-
-/**
- * The link of a lesson, byte for byte as Lesson.to_query() writes it: one optimizer= list with name.key settings
- * when every optimizer appears once, else one run= per run; every hyperparameter spelled out; a schedule (SGD's
- * always) with its parameters, noise, seed, spread and name where not the default; convention, start and window
- * when not the default.
- *
- * @param {object} config state.config()
- * @param {object} lesson a lesson in state.lesson_state()'s plain form
- * @returns {string} the query string, without "?"
- */
-export function toQuery(config, lesson) {
-  const base = config.defaultLesson;
-  const optimizers = lesson.runs.map((r) => r.optimizer);
-  const legacy = new Set(optimizers).size === optimizers.length;
-  const seeds = new Set(lesson.runs.map((r) => r.seed));
-  const q = legacy ? [["optimizer", optimizers.join(",")]] : [];
-  q.push(["objective", lesson.objective], ["steps", String(lesson.steps)]);
-  if (lesson.convention !== base.convention) q.push(["convention", lesson.convention]);
-  if (legacy && seeds.size === 1 && lesson.runs[0].seed !== 0) q.push(["seed", String(lesson.runs[0].seed)]);
-  if (lesson.objective === "general") q.push(["condition", fmt(lesson.condition)], ["angle", fmt(lesson.angle)]);
-  if (lesson.start[0] !== base.start[0] || lesson.start[1] !== base.start[1]) {
-    q.push(["start", `${fmt(lesson.start[0])},${fmt(lesson.start[1])}`]);
-  }
-  if (lesson.window) q.push(["window", lesson.window.map(fmt).join(",")]);
-  for (const run of lesson.runs) {
-    const words = written(config, run, !legacy || seeds.size > 1);
-    if (legacy) {
-      for (const [k, v] of words) q.push([lesson.runs.length > 1 ? `${run.optimizer}.${k}` : k, v]);
-    } else {
-      q.push(["run", [run.optimizer, ...(words.length ? [words.map(([k, v]) => `${k}=${v}`).join(",")] : [])]
-        .join(":")]);
-    }
-  }
-  return q.map(([k, v]) => `${quotePlus(k)}=${quotePlus(v)}`).join("&");
 }

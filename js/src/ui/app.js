@@ -14,7 +14,7 @@ import { displayToQuery, shows } from "../core/display.js";
 import { pyG } from "../core/format.js";
 import { DEFAULT_LANGUAGE, checkLanguage, message, pickLanguage, translator } from "../core/i18n.js";
 import * as L from "../core/lesson.js";
-import { toQuery } from "../core/link.js";
+import { toQuery } from "../core/link_write.js";
 import { fileName } from "../core/names.js";
 import { FormulaError } from "../core/formula.js";
 import { checkObjective, getObjective } from "../core/objectives.js";
