@@ -10,6 +10,7 @@ import re
 import pytest
 
 from trajectories import i18n
+from trajectories.figures import figure_bytes
 from trajectories.i18n import LANGUAGES, Message, MessageError, placeholders, tables, text
 from trajectories.lesson import Lesson, link_lang
 from trajectories.specs import SPECS, check_name
@@ -202,3 +203,11 @@ def test_a_checks_error_pickles_with_its_message():
     back = pickle.loads(pickle.dumps(caught.value))
     assert type(back) is FormulaError and str(back) == str(caught.value)
     assert back.message.to("zh") == caught.value.message.to("zh")
+
+
+def test_a_figures_note_on_a_run_that_leaves_it_is_in_the_figures_language():
+    lesson = Lesson.from_query("run=gd:eta=0.4&run=gd:eta=0.6")[0]
+    zh = figure_bytes(lesson, format="svg", text="text", lang="zh").decode("utf-8")
+    en = figure_bytes(lesson, format="svg", text="text").decode("utf-8")
+    assert "梯度下降 η=0.6：在第1步离开图" in zh and "leaves" not in zh
+    assert "gd η=0.6: leaves at step 1" in en and not CJK.search(en)

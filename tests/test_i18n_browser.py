@@ -62,6 +62,23 @@ def test_a_bad_link_in_chinese_gives_its_notes_in_chinese(page, server, query):
     assert page.errors == []
 
 
+def test_runs_in_chinese_are_named_in_the_books_words_in_the_readout_legend_and_notes(page, server):
+    """Two runs of gd at the book's η 0.4 and 0.6 and two noisy SGD seeds: the readout, the legend and the note on
+    the run that leaves the plot name them as Lesson.said_labels does; the lines stay the engine's."""
+    query = "run=gd:eta=0.4&run=gd:eta=0.6&run=sgd:sigma=0.5,seed=3&run=sgd:sigma=0.5,seed=4"
+    lesson = Lesson.from_query(query)[0]
+    said = lesson.said_labels("zh")
+    assert said == ("梯度下降 η=0.4", "梯度下降 η=0.6", "随机梯度下降 种子3", "随机梯度下降 种子4")
+    open_app(page, server.url + "?lang=zh&" + query)
+    want = dict(zip(said, lesson.readout().values(), strict=True))
+    wait_for(page, lambda: readout(page) == want, f"the readout {want}")
+    legend = page.eval_on_selector_all(".tj-plot .tj-legend-text", "els => els.map((e) => e.textContent.trim())")
+    assert legend == list(said)
+    left = text("message.left", "zh", name=said[1], step="1", steps="20")
+    wait_for(page, lambda: left in page.inner_text(".tj-message"), "the note on the run that leaves the plot")
+    assert page.errors == []
+
+
 def test_the_switch_speaks_the_other_language_keeps_the_lesson_and_export_follows(page, server, tmp_path):
     query = "optimizer=gd,momentum&momentum.beta=0.6&steps=12"
     open_app(page, server.url + "?lang=en&" + query)

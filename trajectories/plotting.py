@@ -405,8 +405,9 @@ class TraceFigure:
         if end >= t.steps and t.diverged_at is None:
             p.exit.hide()
             return
-        why = f"diverged at step {t.diverged_at}" if t.diverged_at is not None else f"leaves at step {end}"
-        note = f"{p.label}: {why}" if several else why
+        why = (text("plot.diverged_at", self.lang, step=str(t.diverged_at)) if t.diverged_at is not None
+               else text("plot.leaves_at", self.lang, step=str(end)))
+        note = text("plot.exit_note", self.lang, name=p.label, why=why) if several else why
         pts = np.asarray(t.points)
         crossing = exit_point(pts[end - 1], pts[end], shown.xlim, shown.ylim) if end >= 1 else None
         if crossing is not None:

@@ -398,9 +398,9 @@ export function createPanels(parent, { t }) {
     });
     // Say why a momentum path has no curve here: alone in the middle, beside other curves in a corner.
     const { inner } = state;
-    const without = optimizers.filter((p) => !p.run.effectiveLr).map((p) => p.name);
+    const without = optimizers.filter((p) => !p.run.effectiveLr).map((p) => p.label); // as the reader reads it
     const alone = rateSpec === null && without.length === optimizers.length;
-    const noteText = t("panel.no_rate", { names: without.map((name) => t.term("optimizer", name)).join(", ") });
+    const noteText = t("panel.no_rate", { names: without.join(", ") });
     if (panels[1].note.text() !== noteText) panels[1].note.text(noteText);
     panels[1].note.attr("display", without.length ? null : "none")
       .attr("x", alone ? inner.w / 2 : inner.w - 4).attr("y", alone ? inner.h / 2 : inner.h - 8)

@@ -500,7 +500,7 @@ function createView(root, model, t, kept) {
   }
 
   function showMessages(bad = false) {
-    messages.show(lesson, current, plot.window, notes.map(t.note), bad);
+    messages.show(lesson, current, plot.window, notes.map(t.note), saidLabels(), bad);
   }
 
   // ---- the model's side ----------------------------------------------------------------------------------

@@ -28,13 +28,14 @@ export function createMessages(config, t) {
     },
     /**
      * The notes, already said in the page's language (in red when `bad`), then why a path is not drawn to its end:
-     * `window` is the plot's (its ends: the last step drawn of each run, in the lesson's order).
+     * `window` is the plot's (its ends: the last step drawn of each run, in the lesson's order); `names` are the
+     * runs' labels as the reader reads them (Lesson.said_labels).
      */
-    show(lesson, results, window, notes, bad = false) {
+    show(lesson, results, window, notes, names, bad = false) {
       const lines = notes.map((text) => [bad ? "tj-msg-bad" : "tj-msg-note", text]);
-      results.forEach(({ label: name, run: r }, i) => {
+      results.forEach(({ run: r }, i) => {
         if (!r) return;
-        const said = t.term("optimizer", name);
+        const said = names[i];
         if (r.divergedAt !== null) {
           lines.push(["tj-msg-bad", t("message.diverged", { name: said, step: r.divergedAt, bound })]);
         } else if (window && window.ends[i] < lesson.steps) {
