@@ -49,7 +49,7 @@ def test_the_chinese_table_is_chinese_and_uses_the_books_words():
     # Every message a person reads has Chinese in it, except names and code the book itself keeps in Latin letters.
     latin = {"lang.tag", "optimizer.adadelta", "control.torch", "landscape.cell_value", "hyper.control",
              "landscape.axis", "book.url", "panel.with_scale", "site.gallery_description", "book.adadelta",
-                 "alt.objective", "formula.error", "formula.hint"}
+             "alt.objective", "formula.error", "formula.hint", "plot.exit_note"}
     missing = [k for k, v in zh.items() if not CJK.search(v) and k not in latin]
     assert missing == [], missing
     # d2l-zh's names of the optimizers (chapter_optimization: AdaGrad算法, RMSProp算法, Adadelta, Adam算法, 动量法)
