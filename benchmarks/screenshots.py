@@ -16,10 +16,10 @@ The screens are ``tests/pages.py``'s ``SCREENS`` (1280 x 720 for a projector, 12
 1440 x 900, 1920 x 1080, a 390 x 844 phone, a touch device); JupyterLab is shot at 1440 x 900 only. Files are named
 ``<host>-<width>x<height>-<theme>.png``, e.g. ``served-1280x800-light.png``, saved with 256 colours to keep them
 small. The README's pictures come from here too (``--readme``): ``app.png`` (the app at 1280 x 800 with three
-optimizers, scrubbed to step 4 so the step's arrows show), ``page-dark.png``, ``landscape.png``, ``inspector.png``
-(the book's RMSProp at step 3 on a 1920 x 1080 screen, the step inspector beside the plot) and ``formula.png``
-(``?optimizer=gd,adagrad``, gd at eta 0.02, which the steep start caps, AdaGrad at 1.5, 30 steps from (-2.5, 2), with
-``x1^4 + x2^2`` typed in the formula field, key by key).
+optimizers, scrubbed to step 4 so the step's arrows show), ``page-dark.png``, ``page-zh.png`` (the page in
+Chinese), ``landscape.png``, ``inspector.png`` (the book's RMSProp at step 3 on a 1920 x 1080 screen, the step
+inspector beside the plot) and ``formula.png`` (``?optimizer=gd,adagrad``, gd at eta 0.02, which the steep start
+caps, AdaGrad at 1.5, 30 steps from (-2.5, 2), with ``x1^4 + x2^2`` typed in the formula field, key by key).
 
 Each picture waits for what it shows (the readout's book lines, the map's ``data-state=ready``), then for two quiet
 animation frames, so a picture never catches a half-drawn frame; a page that logs an error stops the script.
@@ -140,6 +140,10 @@ def shoot_readme(browser, urls: dict[str, str], out: Path) -> None:
         page = watched(context)
         open_app(page, f"{urls['dark']}?{QUERY}")
         save(page, out / "page-dark.png")
+    with screen_context(browser, "laptop") as context:  # the same lesson in the book's Chinese edition's words
+        page = watched(context)
+        open_app(page, f"{urls['light']}?{QUERY}&lang=zh")
+        save(page, out / "page-zh.png")
     with screen_context(browser, "laptop") as context:
         page = watched(context)
         open_app(page, f"{urls['light']}?optimizer=momentum")

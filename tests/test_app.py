@@ -17,6 +17,7 @@ import trajectories.figures as ex
 from trajectories import state
 from trajectories.app import BUNDLE, App, AppWidget
 from trajectories.display import Display
+from trajectories.i18n import say
 from trajectories.lesson import PAGE_STEPS, Lesson, make_lesson
 from trajectories.specs import SPECS
 
@@ -98,17 +99,19 @@ def test_a_bad_lesson_from_the_page_is_refused_and_the_page_put_back():
     page_sends(app, bad)
     assert app.lesson == Lesson()
     assert app.widget.lesson == state.lesson_state(Lesson())
-    assert len(app.widget.notes) == 1 and "'gamma' parameter of rmsprop" in app.widget.notes[0]
+    assert len(app.widget.notes) == 1 and "'gamma' parameter of rmsprop" in say(app.widget.notes[0])
+    assert "rmsprop的参数“gamma”必须是[0, 1]范围内的浮点数" in say(app.widget.notes[0], "zh")
     page_sends(app, {"runs": [{"optimizer": "rmsprop"}], "nonsense": 1})
-    assert app.lesson == Lesson() and "nonsense" in app.widget.notes[0]
+    assert app.lesson == Lesson() and "nonsense" in say(app.widget.notes[0])
 
 
 def test_steps_past_the_slider_are_capped_with_a_note():
     app = App(Lesson(steps=100_000))
     assert app.lesson.steps == PAGE_STEPS and app.widget.lesson["steps"] == PAGE_STEPS
-    assert app.widget.notes[0].startswith("Capped steps=100000")
+    assert say(app.widget.notes[0]).startswith("Capped steps=100000")
+    assert say(app.widget.notes[0], "zh").startswith("步数steps=100000被限制为500")
     app.lesson = Lesson(steps=PAGE_STEPS + 1)
-    assert app.lesson.steps == PAGE_STEPS and "Capped" in app.widget.notes[0]
+    assert app.lesson.steps == PAGE_STEPS and "Capped" in say(app.widget.notes[0])
     page_sends(app, replace(Lesson(), steps=9000))
     assert app.lesson.steps == PAGE_STEPS and app.widget.lesson["steps"] == PAGE_STEPS
 
@@ -241,7 +244,7 @@ def test_messages_hooks_and_bad_arguments():
     app.observe(lambda lesson: 1 / 0)
     app.observe(seen.append)
     app.lesson = Lesson(optimizers=("adam",))
-    assert seen == [Lesson(optimizers=("adam",))] and "Error in a view following the app" in app.widget.notes[0]
+    assert seen == [Lesson(optimizers=("adam",))] and "Error in a view following the app" in say(app.widget.notes[0])
     for call, words in [(lambda: App("rmsprop"), "'lesson' parameter"), (lambda: App(notes="x"), "'notes'"),
                         (lambda: setattr(app, "lesson", {}), "'lesson' parameter"),
                         (lambda: setattr(app, "link_base", 3), "'link_base'"), (lambda: app.observe(3), "'callback'"),
@@ -285,7 +288,7 @@ def test_display_options_go_to_the_page_and_the_link_and_stay_out_of_the_lesson(
     app.widget.set_state({"display": {"presenter": True, "controls": None, "panels": True, "view": "fit"}})
     assert app.display.presenter
     app.widget.set_state({"display": {"presenter": "yes"}})
-    assert app.display.presenter and "'presenter' parameter" in app.widget.notes[0]
+    assert app.display.presenter and "'presenter' parameter" in say(app.widget.notes[0])
     for call, words in [(lambda: App(presenter=1), "'presenter' parameter"),
                         (lambda: App(controls=("eta", "zeta")), "'controls' parameter"),
                         (lambda: App(view="zoom"), "'view' parameter"),

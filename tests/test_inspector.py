@@ -12,8 +12,10 @@ import pytest
 
 from trajectories import noise, run
 from trajectories.cli import main
+from trajectories.i18n import tables
 from trajectories.inspector import (
     SYMBOLS,
+    TEXTS,
     equations,
     evaluate,
     fill,
@@ -25,6 +27,8 @@ from trajectories.inspector import (
     variant_names,
 )
 from trajectories.specs import CONVENTIONS, RULES, specs
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def variants(rule, convention):
@@ -305,3 +309,28 @@ def test_the_browsers_golden_is_what_this_engine_writes_today():
             assert a == b, f"{where}: out of date (run python js/test/make_inspector_golden.py)"
 
     same(committed, fresh, "inspector.json")
+
+
+def test_the_inspectors_words_are_the_tables_in_both_languages():
+    # one home: Python's English words are the English table's, and every one has its Chinese in the other table
+    for key, words in TEXTS.items():
+        assert tables()["en"][f"inspector.{key}"] == words
+        assert CJK.search(tables()["zh"][f"inspector.{key}"]), key
+    i = inspect(run("rmsprop"), 3)
+    assert i.title == i.title_in("en") == "rmsprop (d2l), step 3 → 4, t = 4"
+    assert i.title_in("zh") == "RMSProp算法（d2l），第3步 → 第4步，t = 4"  # the book's name of the optimizer
+    gone = run("gd", eta=1.1, steps=40)
+    last = inspect(gone, gone.diverged_at - 1)
+    assert last.note.startswith("This step leaves") and "发散" in last.note_in("zh")
+    assert "学习率" in tables()["zh"]["inspector.label.rate"]
+    with pytest.raises(ValueError, match=r"^The 'lang' parameter must be one of 'en', 'zh'\. Got 'fr' instead\.$"):
+        i.title_in("fr")
+
+
+def test_export_in_chinese_gives_the_inspectors_title_in_chinese(tmp_path):
+    path = tmp_path / "r.svg"
+    assert main(["export", "rmsprop", "--step", "3", "--inspector", "--text", "text", "--lang", "zh", "-o",
+                 str(path)]) == 0
+    svg = path.read_text(encoding="utf-8")
+    assert "RMSProp算法（d2l），第3步 → 第4步，t = 4" in svg
+    assert "step 3 → 4" not in svg

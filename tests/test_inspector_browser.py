@@ -8,6 +8,7 @@ import pytest
 from pages import link_settings, open_app, plot_point
 
 from trajectories import run
+from trajectories.i18n import tables
 from trajectories.inspector import TEXTS, inspect
 
 SUMMARY = ".tj-inspector .tj-insp-summary"
@@ -184,3 +185,23 @@ def test_on_a_phone_and_in_the_compact_mode_it_starts_folded_and_stays_as_the_re
         assert page.errors == []
     finally:
         context.close()
+
+
+def test_the_inspector_speaks_chinese_and_keeps_its_step_across_the_switch(server, page):
+    zh, en = tables()["zh"], tables()["en"]
+    open_app(page, server.url + "?lang=zh&optimizer=rmsprop&eta=0.4&gamma=0.9")
+    assert page.inner_text(".tj-inspector .tj-insp-note") == zh["inspector.hint"]
+    assert page.get_attribute(".tj-inspector", "aria-label") == zh["inspector.region"]
+    page.focus(".tj-step")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    shown_step(page, "RMSProp算法（d2l），第3步 → 第4步，t = 4")  # the book's Chinese name, Python's title_in("zh")
+    expected = inspect(run("rmsprop", eta=0.4, gamma=0.9), 3)
+    assert page.inner_text(SUMMARY) == expected.title_in("zh")
+    assert page.inner_text(".tj-inspector .tj-insp-form") == zh["inspector.form_d2l"]
+    assert [r["values"] for r in rows(page)] == [line.value.tolist() for line in expected.lines]
+    page.click(".tj-lang-en")  # the other language keeps the step and the inspector as the reader left it
+    shown_step(page, expected.title)
+    assert page.inner_text(".tj-inspector .tj-insp-form") == en["inspector.form_d2l"]
+    assert [r["values"] for r in rows(page)] == [line.value.tolist() for line in expected.lines]
+    assert page.errors == []

@@ -200,7 +200,8 @@ def test_the_module_is_the_bundle_with_the_data_in_front(tmp_path):
     head, bundle = text.split("\n", 1)
     assert bundle == BUNDLE.read_text(encoding="utf-8")
     data = json.loads(head.removeprefix("const TRAJECTORIES_DATA = ").removesuffix(";"))
-    assert set(data) == {"config", "lesson", "display", "notes"}  # the page draws the noise itself
+    # the page draws the noise itself; lang "": the reader's
+    assert set(data) == {"config", "lesson", "display", "notes", "lang"}
     assert shutil.which("node") is not None
     # Node imports it as a module: the data and the bundle are one valid ES module, and it exports the contract
     (tmp_path / "m.mjs").write_text(text, encoding="utf-8")

@@ -53,7 +53,7 @@ def test_the_books_comparisons_are_one_lesson_each(query, labels, lines, tmp_pat
 
 
 def test_sgd_constant_against_decaying_rates_meets_the_same_noise():
-    query = next(q for label, _, q in COMPARISONS if label.startswith("SGD with a constant"))
+    query = dict(COMPARISONS)["cmp_sgd_schedules"]
     lesson, notes = Lesson.from_query(query)
     assert notes == [] and lesson.labels == ("sgd constant", "sgd exponential", "sgd polynomial")
     assert {r.seed for r in lesson.runs} == {0} and lesson.objective == "bowl" and lesson.steps == 50
@@ -66,7 +66,7 @@ def test_sgd_constant_against_decaying_rates_meets_the_same_noise():
 
 
 def test_every_comparison_of_the_index_is_a_link_without_notes():
-    for label, _, query in COMPARISONS:
+    for label, query in COMPARISONS:
         lesson, notes = Lesson.from_query(query)
         assert notes == [], label
         assert Lesson.from_query(lesson.to_query()) == (lesson, [])

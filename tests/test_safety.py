@@ -25,6 +25,7 @@ from trajectories import lesson as lesson_module
 from trajectories import run
 from trajectories import serve as serve_module
 from trajectories.display import Display
+from trajectories.i18n import say
 from trajectories.lesson import Lesson
 from trajectories.serve import DEFAULT_IP, lesson_for_query, voila_argv
 
@@ -93,7 +94,7 @@ def test_a_bad_widget_update_comes_back_as_one_line(server):
     text = json.dumps([m[2] for m in got])
     for leak in ("Traceback", str(ROOT), "site-packages", ".py"):
         assert leak not in text, (leak, text[:2000])
-    notes = [m[2]["data"]["state"]["notes"] for m in got
+    notes = [[say(n) for n in m[2]["data"]["state"]["notes"]] for m in got
              if m[1] == "comm_msg" and "notes" in m[2]["data"].get("state", {})]
     assert notes == [[BAD_LESSON]], [(m[1], m[2]) for m in got]
     assert not [m for m in got if m[1] == "comm_msg" and m[2]["data"].get("method") == "echo_update"]

@@ -20,11 +20,13 @@ import pytest
 
 from trajectories.cli import main
 from trajectories.display import Display
+from trajectories.i18n import say
 from trajectories.lesson import Lesson
 from trajectories.serve import (
     CSP_FILTER,
     DEFAULT_CULL_IDLE,
     DEFAULT_PORT,
+    LANG_VARIABLE,
     TEMPLATE,
     lesson_for_query,
     notebook_path,
@@ -620,10 +622,16 @@ def test_page_builds_the_app_from_a_query(monkeypatch):
     monkeypatch.setenv("SCRIPT_NAME", "/")
     app = page("optimizer=momentum&eta=0.3&beta=oops&theme=dark")
     assert app.lesson.optimizers == ("momentum",) and app.lesson.resolved("momentum")["eta"] == 0.3
-    notes = app.widget.notes
+    notes = [say(n) for n in app.widget.notes]
     assert len(notes) == 1 and "beta='oops'" in notes[0] and "theme" not in notes[0]
+    assert say(app.widget.notes[0], "zh").startswith("忽略了beta='oops'：momentum的参数“beta”必须是")
     assert app.widget.link_base == "http://10.1.2.3:8866/"
-    assert app.link.startswith("http://10.1.2.3:8866/?optimizer=momentum")
+    assert app.link.startswith("http://10.1.2.3:8866/?optimizer=momentum") and "lang=" not in app.link
+    assert app.lang is None  # the page speaks each student's browser language
+    zh = page("optimizer=momentum&lang=zh")
+    assert zh.lang == "zh" and zh.link.endswith("&lang=zh") and zh.widget.notes == []
+    monkeypatch.setenv(LANG_VARIABLE, "zh")  # trajectories serve --lang zh
+    assert page("optimizer=gd").lang == "zh" and page("optimizer=gd&lang=en").lang == "en"
     assert app.readout() == {"momentum": run("momentum", eta=0.3, beta=0.5).book_line()}
     with pytest.raises(ValueError, match="'query' parameter must be a string"):
         page(b"optimizer=gd")

@@ -26,6 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import i18n
+from .i18n import DEFAULT, check_lang, text
+
 if TYPE_CHECKING:
     from .engine import Trajectory
     from .lesson import Lesson
@@ -180,8 +183,9 @@ def _said(value: Any) -> str:
     return f"{float(value):g}"
 
 
-def alt_text(lesson: Lesson, trajectories: Mapping[str, Trajectory] | None = None) -> str:
-    """What the animation shows, in words: the runs with their settings, the objective, where each path ends.
+def alt_text(lesson: Lesson, trajectories: Mapping[str, Trajectory] | None = None, *, lang: str = DEFAULT) -> str:
+    """What the animation shows, in words (in ``lang``, "en" or "zh"): the runs with their settings, the
+    objective, where each path ends (the lines ``train_2d`` prints, as the book prints them in both editions).
 
     Examples
     --------
@@ -189,21 +193,24 @@ def alt_text(lesson: Lesson, trajectories: Mapping[str, Trajectory] | None = Non
     >>> alt_text(Lesson())  # doctest: +ELLIPSIS
     'Animation, one frame per step: rmsprop (eta 0.4, gamma 0.9, eps 1e-06) on the quadratic f = 0.1·x1² + ...'
     """
+    lang = check_lang(lang)
     runs = lesson.run() if trajectories is None else trajectories
     objective = lesson.objective_function()
     settings = []
-    for label, r in zip(lesson.labels, lesson.runs, strict=True):
+    for label, r in zip(lesson.said_labels(lang), lesson.runs, strict=True):
         # a run's settings, but the constant rate and no noise, which every run has unless it says otherwise
         shown = {k: v for k, v in r.hyperparameters.items()
                  if not (k == "schedule" and v == "constant") and not (k == "sigma" and v == 0)}
         values = ", ".join(f"{k} {_said(v)}" for k, v in shown.items())
         settings.append(f"{label} ({values})" if values else label)
     if lesson.objective == "general":
-        where = f"a quadratic with condition number {lesson.condition:g} turned by {lesson.angle:g} degrees"
+        where = text("alt.general", lang, condition=f"{lesson.condition:g}", angle=f"{lesson.angle:g}")
     else:
-        where = f"the {lesson.objective} {plain_formula(objective.latex, lesson.objective)}"
+        where = text("alt.objective", lang, objective=i18n.name("objective", lesson.objective, lang),
+                     formula=plain_formula(objective.latex, lesson.objective))
     x1, x2 = (f"{v:g}" for v in lesson.start)
-    ends = "; ".join(f"{label}: {lesson.readout(runs)[label]}" for label in lesson.labels)
-    return (f"Animation, one frame per step: {' and '.join(settings)} on {where}, {lesson.steps} steps from "
-            f"({x1}, {x2}). Each frame marks one step on the contour plot, with the gradient step as a grey dashed "
-            f"arrow and the update as a coloured arrow. At the end, {ends}.")
+    lines = lesson.readout(runs)
+    ends = "; ".join(f"{said}: {lines[label]}" for said, label in zip(lesson.said_labels(lang), lesson.labels,
+                                                                       strict=True))
+    return text("alt.animation", lang, settings=text("alt.and", lang).join(settings), where=where,
+                steps=str(lesson.steps), x1=x1, x2=x2, ends=ends)

@@ -19,8 +19,9 @@ from typing import Any
 
 from . import animation, figures, landscape, serve
 from .display import CONTROLS, Display, check_controls
+from .i18n import LANGUAGES
 from .inspector import inspect
-from .lesson import Lesson, make_lesson, optimizer_names
+from .lesson import Lesson, link_lang, make_lesson, optimizer_names
 from .objectives import OBJECTIVES
 from .specs import CONVENTIONS, RULES, SCHEDULE_SPECS, SCHEDULES, SPECS, check_name, parse_pair, settings, sigma_spec
 
@@ -42,14 +43,14 @@ def _hyper_flags() -> dict[str, Any]:
             for name, spec in rule_specs.items():
                 flags.setdefault(name, spec)
     schedules = tuple(dict.fromkeys(s for c in CONVENTIONS for s in SCHEDULES[c]))
-    flags["schedule"] = settings("gd")["schedule"]._replace(choices=schedules, description=(
+    flags["schedule"] = settings("gd")["schedule"]._replace(choices=schedules, text=(
         f"learning-rate schedule of every optimizer with a learning rate: {', '.join(schedules)}; the book's "
         "formulas under d2l, torch.optim.lr_scheduler's under torch"))
     for c in CONVENTIONS:
         for name, params in SCHEDULE_SPECS[c].items():
             for key, spec in params.items():
-                flags.setdefault(key, spec._replace(description=f"{spec.description} ({name} schedule)"))
-    flags["sigma"] = sigma_spec("gd")._replace(description="gradient noise: N(0, sigma^2) added to each coordinate "
+                flags.setdefault(key, spec._replace(text=f"{spec.description} ({name} schedule)"))
+    flags["sigma"] = sigma_spec("gd")._replace(text="gradient noise: N(0, sigma^2) added to each coordinate "
                                                "of g (default 1 for sgd, 0 for the others)")
     return flags
 
@@ -223,6 +224,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             print(path)
         return 0
     lesson, display = export_lesson(args)
+    lang = args.lang or (link_lang(args.link) if args.link is not None else None)  # a link's lang=zh counts too
     inspector = args.inspector
     if inspector is not None:
         if args.step is None:
@@ -239,10 +241,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
             raise ValueError(f"The '{flag}' option applies to --format html and mjs only (for slides use --style "
                              f"slides, for the panels --loss). Got --format {fmt} instead.")
     path = figures.export(lesson, args.output, style=args.style, loss=args.loss, format=args.format, text=args.text,
-                          step=args.step, view=display.view, inspector=inspector, seconds=args.seconds, **page)
+                          step=args.step, view=display.view, inspector=inspector, seconds=args.seconds, lang=lang,
+                          **page)
     print(path)
     if path.suffix.lstrip(".") in animation.ANIMATIONS:  # a page's alt text (or a video's aria-label), ready to copy
-        print(f"alt: {animation.alt_text(lesson)}")
+        print(f"alt: {animation.alt_text(lesson, lang=lang or 'en')}")
     return 0
 
 
@@ -292,6 +295,8 @@ def _add_export(sub: Any) -> None:
                    f"{', '.join(CONTROLS)}); none: the plot alone")
     p.add_argument("--panels", choices=("all", "none"), help="--format html: show the loss and effective-rate "
                    "panels (all, the default) or not (none)")
+    p.add_argument("--lang", choices=LANGUAGES, help="the figure's words in English or in the Chinese edition's "
+                   "(default en; a --link's lang=); for html, the page's language (default: its reader's browser's)")
     p.add_argument("--gallery", metavar="FOLDER", help="write the book's figures and an index.md into FOLDER")
     p.set_defaults(func=_cmd_export)
 
@@ -321,7 +326,7 @@ def _cmd_landscape(args: argparse.Namespace) -> int:
     if args.output is None:
         print(landscape.summary(m))
     else:
-        figures.save_landscape(m, args.output)
+        figures.save_landscape(m, args.output, lang=args.lang or "en")
     return 0
 
 
@@ -337,6 +342,7 @@ def _add_landscape(sub: Any) -> None:
     p.add_argument("--metric", default="loss", help=f"one of {', '.join(landscape.METRICS)}")
     p.add_argument("--tol", type=float, default=0.1, help="distance to a minimum that counts as arrived (steps)")
     p.add_argument("-o", "--output", help="write the map as SVG here (otherwise print a one-line summary)")
+    p.add_argument("--lang", choices=LANGUAGES, help="the map's words in English or Chinese (default en)")
     add_settings(p)
     p.set_defaults(func=_cmd_landscape)
 
@@ -362,7 +368,7 @@ def _add_notebook(sub: Any) -> None:
 
 # ---- site -----------------------------------------------------------------------------------------------------
 def _cmd_site(args: argparse.Namespace) -> int:
-    for path in figures.export_site(args.folder, args.link):
+    for path in figures.export_site(args.folder, args.link, lang=args.lang):
         print(path)
     return 0
 
@@ -375,13 +381,16 @@ def _add_site(sub: Any) -> None:
     p.add_argument("folder", help="the folder to write (made, with its parents, if it does not exist)")
     p.add_argument("--link", action="append", default=[], help="one more lesson, as a page link's query "
                                                                "(repeatable), e.g. 'optimizer=adam&eta=0.1'")
+    p.add_argument("--lang", choices=LANGUAGES, help="the index in English or Chinese, with that edition's section "
+                   "numbers and titles, and the app in that language (default: index in English, app in each "
+                   "reader's browser language)")
     p.set_defaults(func=_cmd_site)
 
 
 # ---- serve ----------------------------------------------------------------------------------------------------
 def _cmd_serve(args: argparse.Namespace) -> int:
     serve.serve(port=args.port, ip=args.ip, open_browser=not args.no_browser, theme=args.theme,
-                pool_size=args.pool_size, cull_idle=args.cull_idle)
+                pool_size=args.pool_size, cull_idle=args.cull_idle, lang=args.lang)
     return 0
 
 
@@ -392,6 +401,8 @@ def _add_serve(sub: Any) -> None:
                                                           "machine only; 0.0.0.0 for a class on a LAN)")
     p.add_argument("--no-browser", action="store_true", help="do not open the page in a browser")
     p.add_argument("--theme", choices=serve.THEMES, default="light", help="page theme (default light)")
+    p.add_argument("--lang", choices=LANGUAGES, help="the page's language, English or the Chinese edition's "
+                   "(default: each student's browser language; a link's lang= overrides it)")
     p.add_argument("--pool-size", type=int, default=serve.DEFAULT_POOL_SIZE,
                    help=f"preheated kernels kept ready for the next student (default {serve.DEFAULT_POOL_SIZE}; "
                         f"0: off; at most {serve.MAX_POOL_SIZE}; for a class that opens the link at once, about the "

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from .i18n import Message
 from .specs import RULES, SPECS
 from .view import VIEWS
 
@@ -158,26 +159,29 @@ class Display:
             items = {str(k).strip(): str(v) for k, v in pairs if str(k).strip() in KEYS}
         except (TypeError, ValueError):
             return cls(), []  # the lesson's reader says what is wrong with the link as a whole
-        notes: list[str] = []
+        notes: list[str] = []  # messages of the tables, which the page says in its language
         kw: dict[str, Any] = {}
         if "presenter" in items:
             raw = items["presenter"].strip().lower()
             if raw in _TRUE or raw in _FALSE:
                 kw["presenter"] = raw in _TRUE
             else:
-                notes.append(f"Ignored presenter={items['presenter']!r}: it must be 1 or 0.")
+                notes.append(Message("note.ignored", key="presenter", value=repr(items["presenter"]),
+                                     reason=Message("reason.one_or_zero")))
         if "panels" in items:
             raw = items["panels"].strip().lower()
             if raw in ("all", "none") or raw in _TRUE or raw in _FALSE:
                 kw["panels"] = raw == "all" or raw in _TRUE
             else:
-                notes.append(f"Ignored panels={items['panels']!r}: it must be all or none.")
+                notes.append(Message("note.ignored", key="panels", value=repr(items["panels"]),
+                                     reason=Message("reason.all_or_none")))
         if "view" in items:
             raw = items["view"].strip().lower()
             if raw in VIEWS:
                 kw["view"] = raw
             else:
-                notes.append(f"Ignored view={items['view']!r}: it must be one of {', '.join(VIEWS)}.")
+                notes.append(Message("note.ignored", key="view", value=repr(items["view"]),
+                                     reason=Message("reason.must_be_one_of", allowed=", ".join(VIEWS))))
         if "controls" in items:
             raw = items["controls"].strip()
             if raw.lower() != "all":
@@ -185,9 +189,8 @@ class Display:
                 known = control_names()
                 for name in names:
                     if name not in known:
-                        notes.append(f"Ignored control {name!r}: it must be one of {', '.join(CONTROLS)}, a "
-                                     f"hyperparameter ({', '.join(HYPERPARAMETERS)}) or one optimizer's "
-                                     "(momentum.eta).")
+                        notes.append(Message("note.ignored_control", name=repr(name), controls=", ".join(CONTROLS),
+                                             hyperparameters=", ".join(HYPERPARAMETERS)))
                 kept = tuple(n for n in names if n in known)
                 if kept or not names:  # a link whose every name is a typo keeps every control rather than none
                     kw["controls"] = kept

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from . import noise, schedules
+from .i18n import MessageError
 from .objectives import Objective, get_objective
 from .rules import LOOKAHEADS, UPDATES, init
 from .specs import CONVENTIONS, MAX_SEED, MAX_STEPS, RULES, check_int, check_name, resolve
@@ -136,16 +137,15 @@ class Trajectory:
 
 
 def check_start(start: Any) -> np.ndarray:
-    where = (f"The 'start' parameter must be a pair of finite floats (x1, x2) with |x1|, |x2| <= {BOUND:g}. "
-             f"Got {start!r} instead.")
+    where = MessageError("error.start", bound=f"{BOUND:g}", value=repr(start))
     if isinstance(start, (str, bytes)):
-        raise ValueError(where)
+        raise where
     try:
         a = np.asarray(start, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(where) from None
+        raise where from None
     if a.ndim == 0 or a.shape[-1] != 2 or not (np.abs(a) <= BOUND).all():
-        raise ValueError(where)
+        raise where
     return a
 
 

@@ -12,19 +12,33 @@ Reproducibility comes from :func:`render`: a fixed
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import secrets
+import warnings
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .animation import ANIMATIONS, DEFAULT_SECONDS, alt_text, check_seconds, frames, gif_bytes, mp4_bytes, require_video
+from . import i18n
+from .animation import (
+    ANIMATIONS,
+    DEFAULT_SECONDS,
+    alt_text,
+    check_seconds,
+    frames,
+    gif_bytes,
+    mp4_bytes,
+    require_video,
+)
 from .display import KEYS as DISPLAY_KEYS
 from .display import Display
 from .formula import slug
+from .i18n import DEFAULT, MessageError, check_lang
 from .inspector import inspect
 from .landscape import Landscape, check_landscape, summary
 from .lesson import MAX_NAME, Lesson, Run, make_lesson
@@ -48,6 +62,13 @@ FORMATS = (*IMAGES, "html", "mjs", *ANIMATIONS)
 TEXT = {"paths": "path", "text": "none"}  # --text -> svg.fonttype
 HASHSALT = "trajectories"  # svg.hashsalt: clip-path and marker ids depend on it and on the drawing only
 PNG_DPI = 200
+# Fonts that draw Chinese, the first one installed is used: Debian's and Ubuntu's fonts-noto-cjk (Noto Sans CJK,
+# the same design as Adobe's Source Han Sans), then what Windows, macOS and other Linux systems ship.
+CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC", "WenQuanYi Zen Hei",
+             "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC",
+             "Noto Sans CJK TC", "Noto Sans CJK JP", "Droid Sans Fallback")
+# Characters that the default font (DejaVu Sans) has no glyph for: CJK and its punctuation, full-width forms.
+_WIDE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
 class Style(NamedTuple):
@@ -141,7 +162,7 @@ def _num(value: Any) -> str:
 
 
 def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int | None = None,
-          figsize: tuple[float, float] | None = None, view: str | None = None,
+          figsize: tuple[float, float] | None = None, view: str | None = None, lang: str = DEFAULT,
           inspector: str | None = None) -> TraceFigure:
     """The app's figure of ``lesson`` in ``style``, with the loss panels if ``loss``, ready to :func:`render`.
 
@@ -159,6 +180,9 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
         "fit" grows the objective's window to hold every path that stays near it, as the book's
         ``show_trace_2d`` autoscales, and draws a run that diverges up to where it leaves (:mod:`trajectories.view`,
         the app's rule too); "window" keeps the objective's window.
+    lang : {"en", "zh"}, default="en"
+        The language of the panels' titles and the legend (the book's names of the optimizers in Chinese), and of
+        the step inspector's words.
     inspector : str, optional
         Add the step inspector of this optimizer under the figure: its update at ``step`` in the book's notation
         with that step's numbers (:mod:`trajectories.inspector`). Needs ``step``; the figure grows to hold it.
@@ -171,6 +195,7 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a trajectories.lesson.Lesson. Got {lesson!r} instead.")
     check_int(step, "step", 0, lesson.steps, none=True)
+    lang = check_lang(lang)
     view = check_name("fit" if view is None else view, "view", VIEWS)
     size = figsize if figsize is not None else st.loss_figsize if loss else st.figsize
     runs = lesson.run()
@@ -188,7 +213,7 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
         if lesson.runs[lesson.labels.index(chosen)].spread > 1:
             raise ValueError(f"The 'inspector' parameter must name a single run, not a spread over seeds. Got "
                              f"{inspector!r} instead.")
-        table = InspectorTable(inspect(runs[chosen], step), width=size[0], scale=st.scale)
+        table = InspectorTable(inspect(runs[chosen], step), width=size[0], scale=st.scale, lang=lang)
     # Alone, the trajectory panel is laid out by constrained layout (as plotting does at the book's size); with
     # the side panels, plotting's fixed grid places them.
     layout = None if loss else "constrained"
@@ -200,7 +225,7 @@ def build(lesson: Lesson, *, style: str = "d2l", loss: bool = False, step: int |
         target_figure, below = figure.subfigures(2, 1, height_ratios=(size[1], height))
         table.draw(below)
     trace = TraceFigure.from_lesson(lesson, target_figure, panels=bool(loss), trajectories=runs, step=step,
-                                    view=view)
+                                    view=view, lang=lang)
     if st.scale != 1.0:
         _enlarge(trace, st.scale)
     label(trace)
@@ -254,8 +279,58 @@ def _enlarge(trace: TraceFigure, k: float) -> None:
         trace.contours.set_linewidth([w * k for w in trace.contours.get_linewidth()])
 
 
+def cjk_font() -> str | None:
+    """The name of an installed font that draws Chinese (the first of :data:`CJK_FONTS` matplotlib finds, else
+    any with "CJK" in its name), or None."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((n for n in CJK_FONTS if n in installed), None) or next(
+        (n for n in sorted(installed) if "CJK" in n and "Mono" not in n), None)
+
+
+@contextlib.contextmanager
+def fonts_for(figure: Figure, *, draws_glyphs: bool = True) -> Iterator[None]:
+    """Draw ``figure`` inside this block with a font for its Chinese text (:func:`cjk_font`, after DejaVu Sans for
+    the Latin letters and digits). Where matplotlib draws the glyphs (``draws_glyphs``: PNG, PDF, SVG with text as
+    paths, a GIF's frames) and no such font is installed, one sentence names the fix instead of empty boxes."""
+    import matplotlib as mpl
+    from matplotlib.text import Text
+
+    rc: dict[str, Any] = {}
+    texts = [t for t in figure.findobj(Text) if t.get_text()]
+    if any(_WIDE.search(t.get_text()) for t in texts):
+        font = cjk_font()
+        if font is None and draws_glyphs:
+            raise MessageError("figure.no_cjk_font")
+        if font is not None:
+            # matplotlib falls back font by font along the family list, glyph by glyph (3.6+): the texts made
+            # already get the list, and the tick labels made while drawing get it from rcParams
+            family = [*mpl.rcParams["font.family"], font]
+            rc["font.family"] = family
+            for t in texts:
+                if t.get_fontfamily() == mpl.rcParams["font.family"]:
+                    t.set_fontfamily(family)
+    with mpl.rc_context(rc), warnings.catch_warnings():
+        # A glyph no font has would be an empty box: an error where matplotlib draws glyphs; with <text> the
+        # reader's fonts draw it
+        warnings.filterwarnings("error" if draws_glyphs else "ignore", message=r"Glyph \d+ .*missing from",
+                                category=UserWarning)
+        try:
+            yield
+        except UserWarning as missing:
+            if "missing from" not in str(missing):
+                raise
+            raise MessageError("figure.no_cjk_font") from None
+
+
 def render(figure: Figure, format: str = "svg", *, text: str = "paths", title: str = "") -> bytes:
     """The bytes of ``figure`` in ``format``, the same on every run: no date, no version, fixed ids.
+
+    Text in Chinese (a figure in zh) is drawn with a font that has its glyphs (:func:`cjk_font`), after DejaVu
+    Sans for the Latin letters and digits. Where matplotlib draws the glyphs (PNG, PDF, SVG with text as paths) and
+    no such font is installed, this raises one sentence that names the fix instead of drawing empty boxes; SVG with
+    ``<text>`` leaves the drawing to the reader's fonts and lists the CJK font for them.
 
     Parameters
     ----------
@@ -277,7 +352,7 @@ def render(figure: Figure, format: str = "svg", *, text: str = "paths", title: s
     }[format]
     rc = {"svg.hashsalt": HASHSALT, "svg.fonttype": fonttype, "path.simplify": False, "pdf.compression": 6}
     buffer = BytesIO()
-    with mpl.rc_context(rc):
+    with fonts_for(figure, draws_glyphs=format != "svg" or fonttype == "path"), mpl.rc_context(rc):
         figure.savefig(buffer, format=format, metadata=metadata, dpi=PNG_DPI if format == "png" else "figure")
     return buffer.getvalue()
 
@@ -289,26 +364,28 @@ def title_of(lesson: Lesson) -> str:
 
 def figure_bytes(lesson: Lesson, *, style: str = "d2l", loss: bool = False, format: str = "svg",
                  text: str = "paths", step: int | None = None, view: str | None = None,
-                 inspector: str | None = None) -> bytes:
+                 lang: str = DEFAULT, inspector: str | None = None) -> bytes:
     """Build and :func:`render` the figure of ``lesson`` (see :func:`build` for the parameters)."""
     format = check_name(format, "format", IMAGES)
     check_name(text, "text", tuple(TEXT))
-    trace = build(lesson, style=style, loss=loss, step=step, view=view, inspector=inspector)
+    trace = build(lesson, style=style, loss=loss, step=step, view=view, lang=lang, inspector=inspector)
     return render(trace.figure.get_figure(root=True), format, text=text, title=title_of(lesson))
 
 
 def animation_bytes(lesson: Lesson, *, style: str = "d2l", loss: bool = False, format: str = "gif",
-                    view: str | None = None, seconds: float = DEFAULT_SECONDS) -> bytes:
+                    view: str | None = None, seconds: float = DEFAULT_SECONDS, lang: str = DEFAULT) -> bytes:
     """Play as a file: the figure of :func:`build` with step 0 (the start), 1, ..., ``lesson.steps`` highlighted,
     one frame each, ``seconds`` per step, the lesson's link and :func:`~trajectories.animation.alt_text` in the
-    file's metadata (see :mod:`trajectories.animation`)."""
+    file's metadata (see :mod:`trajectories.animation`); its words in ``lang``."""
     format = check_name(format, "format", ANIMATIONS)
     seconds = check_seconds(seconds)
     if format == "mp4":
         require_video()  # say what is missing before drawing anything
-    trace = build(lesson, style=style, loss=loss, view=view)
-    pixels = frames(trace, lesson.steps)
-    title, alt = title_of(lesson), alt_text(lesson, trace.trajectories)
+    lang = check_lang(lang)
+    trace = build(lesson, style=style, loss=loss, view=view, lang=lang)
+    with fonts_for(trace.figure):
+        pixels = frames(trace, lesson.steps)
+    title, alt = title_of(lesson), alt_text(lesson, trace.trajectories, lang=lang)
     if format == "gif":
         return gif_bytes(pixels, seconds, f"{title}\n{alt}")
     return mp4_bytes(pixels, seconds, {"title": title, "comment": lesson.to_query(), "description": alt})
@@ -379,6 +456,7 @@ def export(optimizer: str | Sequence[str] | Lesson | None = None, path: str | os
            step: int | None = None, view: str | None = None, inspector: str | None = None,
            seconds: float = DEFAULT_SECONDS, runs: Sequence[Run | str] | None = None,
            presenter: bool = False, controls: Sequence[str] | None = None, panels: bool = True,
+           lang: str | None = None,
            hyperparameters: Mapping[str, Mapping[str, Any]] | None = None,
            objective: str | None = None, condition: float | None = None, angle: float | None = None,
            start: Sequence[float] | None = None, steps: int | None = None, convention: str | None = None,
@@ -424,6 +502,11 @@ def export(optimizer: str | Sequence[str] | Lesson | None = None, path: str | os
     presenter, controls, panels
         How the page shows the lesson (``format="html"`` only): bigger type for a projector, the compact mode's
         controls (``("eta", "beta")``; ``()`` the plot alone), the loss panels (:class:`~trajectories.display.Display`).
+    lang : {"en", "zh"}, optional
+        The language of the figure's words (the panels' titles, the legend; English by default) or of the page
+        (html; by default its reader's browser language). In Chinese, glyphs drawn as paths need a font with
+        Chinese characters (Debian's fonts-noto-cjk): without one this raises a sentence saying so, and
+        ``text="text"`` leaves the drawing to the reader's fonts.
     hyperparameters : mapping, optional
         Per optimizer when several are shown: ``{"momentum": {"eta": 0.6}}``.
     objective, condition, angle, start, steps, convention, seed, spread, label, **hyper
@@ -445,6 +528,7 @@ def export(optimizer: str | Sequence[str] | Lesson | None = None, path: str | os
     lesson = make_lesson(optimizer, runs=runs, hyperparameters=hyperparameters, objective=objective,
                          condition=condition, angle=angle, start=start, steps=steps, convention=convention, seed=seed,
                          spread=spread, label=label, window=window, **hyper)
+    lang = check_lang(lang, none=True)
     out, fmt = target(path, lesson, format, step, inspector)
     display = Display(presenter=presenter, controls=controls, panels=panels, view=view or Display.view)
     if fmt not in ("html", "mjs") and (presenter or controls is not None or not panels):
@@ -456,14 +540,15 @@ def export(optimizer: str | Sequence[str] | Lesson | None = None, path: str | os
             which = f"step={step!r}" if step is not None else f"inspector={inspector!r}"
             raise ValueError(f"The 'step' and 'inspector' parameters show one step of a still figure; an animation "
                              f"shows every step. Got {which} with format {fmt!r}.")
-        data = animation_bytes(lesson, style=style, loss=loss, format=fmt, view=view, seconds=seconds)
+        data = animation_bytes(lesson, style=style, loss=loss, format=fmt, view=view, seconds=seconds,
+                               lang=lang or DEFAULT)
     elif fmt == "html":
-        data = html_page(lesson, display=display).encode("utf-8")
+        data = html_page(lesson, display=display, lang=lang).encode("utf-8")
     elif fmt == "mjs":
         data = esm_module(lesson, display=display).encode("utf-8")
     else:
         data = figure_bytes(lesson, style=style, loss=loss, format=fmt, text=text, step=step, view=view,
-                            inspector=inspector)
+                            lang=lang or DEFAULT, inspector=inspector)
     make_folder(out.parent, "path")  # a folder named with a trailing "/"; the others exist already
     write_atomic(out, data)
     return out
@@ -471,27 +556,38 @@ def export(optimizer: str | Sequence[str] | Lesson | None = None, path: str | os
 
 # ---- the gallery: the book's figures, regenerated ---------------------------------------------------------
 class GalleryFigure(NamedTuple):
-    """One figure of the gallery: the book's section, the objective, the optimizer and its settings."""
+    """One figure of the gallery: the book's section, the objective, the optimizer and its settings; ``book`` is
+    the key of the section's number and title in each edition (the tables of messages), ``page`` its page in
+    the book's chapter_optimization (the same name in both editions)."""
 
     section: str
     objective: str
     optimizer: str
     hyper: dict[str, float]
+    book: str
+    page: str
 
 
 # The rows of the book's table in the engine issue (d2l chapter 12), then Adadelta and Adam at their defaults
-# (the book shows those two only as loss curves on real data).
+# (the book shows those two only as loss curves on real data). Section numbers and titles: d2l-en's
+# chapter_optimization (chapter 12 of d2l.ai: gd.md "Multivariate Gradient Descent", momentum.md "An
+# Ill-conditioned Problem" and "The Momentum Method", adagrad.md, rmsprop.md, adadelta.md, adam.md) and d2l-zh's
+# (chapter 11 of zh.d2l.ai: 多元梯度下降, 条件不佳的问题, 动量法, AdaGrad算法, RMSProp算法, Adadelta, Adam算法).
 GALLERY: tuple[GalleryFigure, ...] = (
-    GalleryFigure("Gradient Descent", "bowl", "gd", {"eta": 0.1}),
-    GalleryFigure("Momentum: an ill-conditioned problem", "quadratic", "gd", {"eta": 0.4}),
-    GalleryFigure("Momentum: an ill-conditioned problem", "quadratic", "gd", {"eta": 0.6}),
-    GalleryFigure("Momentum", "quadratic", "momentum", {"eta": 0.6, "beta": 0.5}),
-    GalleryFigure("Momentum", "quadratic", "momentum", {"eta": 0.6, "beta": 0.25}),
-    GalleryFigure("Adagrad", "quadratic", "adagrad", {"eta": 0.4}),
-    GalleryFigure("Adagrad", "quadratic", "adagrad", {"eta": 2.0}),
-    GalleryFigure("RMSProp", "quadratic", "rmsprop", {"eta": 0.4, "gamma": 0.9}),
-    GalleryFigure("Adadelta", "quadratic", "adadelta", {}),
-    GalleryFigure("Adam", "quadratic", "adam", {}),
+    GalleryFigure("Gradient Descent", "bowl", "gd", {"eta": 0.1}, "book.gd_multivariate", "gd"),
+    GalleryFigure("Momentum: an ill-conditioned problem", "quadratic", "gd", {"eta": 0.4},
+                  "book.momentum_ill_conditioned", "momentum"),
+    GalleryFigure("Momentum: an ill-conditioned problem", "quadratic", "gd", {"eta": 0.6},
+                  "book.momentum_ill_conditioned", "momentum"),
+    GalleryFigure("Momentum", "quadratic", "momentum", {"eta": 0.6, "beta": 0.5}, "book.momentum_method",
+                  "momentum"),
+    GalleryFigure("Momentum", "quadratic", "momentum", {"eta": 0.6, "beta": 0.25}, "book.momentum_method",
+                  "momentum"),
+    GalleryFigure("Adagrad", "quadratic", "adagrad", {"eta": 0.4}, "book.adagrad", "adagrad"),
+    GalleryFigure("Adagrad", "quadratic", "adagrad", {"eta": 2.0}, "book.adagrad", "adagrad"),
+    GalleryFigure("RMSProp", "quadratic", "rmsprop", {"eta": 0.4, "gamma": 0.9}, "book.rmsprop", "rmsprop"),
+    GalleryFigure("Adadelta", "quadratic", "adadelta", {}, "book.adadelta", "adadelta"),
+    GalleryFigure("Adam", "quadratic", "adam", {}, "book.adam", "adam"),
 )
 
 
@@ -548,31 +644,21 @@ def export_gallery(folder: str | os.PathLike, *, text: str = "paths") -> list[Pa
 
 # ---- a course website's folder --------------------------------------------------------------------------------
 # Lessons that compare, beyond the gallery's single figures: the book's own comparisons of one optimizer with itself
-# (d2l 12.3, 12.6, 12.7, 12.4), then its questions and exercises.
-COMPARISONS: tuple[tuple[str, str, str], ...] = (
-    ("gd at eta 0.4 against 0.6", "the book's ill-conditioned quadratic: at 0.6, x2 overshoots further every step",
-     "run=gd:eta=0.4&run=gd:eta=0.6"),
-    ("momentum at beta 0.5 against 0.25", "the book's momentum section: less momentum, slower and still oscillating",
-     "run=momentum:eta=0.6,beta=0.5&run=momentum:eta=0.6,beta=0.25"),
-    ("AdaGrad at eta 0.4 against 2", "the book's AdaGrad section: the shrinking rate needs a large eta",
-     "run=adagrad:eta=0.4&run=adagrad:eta=2"),
-    ("SGD with a constant against a decaying rate", "the book's SGD section on x1^2 + 2 x2^2: the same noise, a "
-     "constant rate keeps jittering, an exponential one stops too early, a polynomial one settles",
+# (d2l 12.3, 12.6, 12.7, 12.4), then its questions and exercises. Each has its label and its line in the tables of
+# messages (site.<key>, site.<key>_text).
+COMPARISONS: tuple[tuple[str, str], ...] = (
+    ("cmp_gd_eta", "run=gd:eta=0.4&run=gd:eta=0.6"),
+    ("cmp_momentum_beta", "run=momentum:eta=0.6,beta=0.5&run=momentum:eta=0.6,beta=0.25"),
+    ("cmp_adagrad_eta", "run=adagrad:eta=0.4&run=adagrad:eta=2"),
+    ("cmp_sgd_schedules",
      "objective=bowl&steps=50&run=sgd:schedule=constant&run=sgd:schedule=exponential&run=sgd:schedule=polynomial"),
-    ("SGD over 50 seeds", "the spread of the book's SGD: every seed's path faint, the median run bold, the loss's "
-     "10-90% band", "objective=bowl&steps=50&run=sgd:spread=50"),
-    ("gd against momentum", "the ill-conditioned quadratic: momentum damps the oscillation along x2",
-     "optimizer=gd,momentum&gd.eta=0.4&momentum.eta=0.6&momentum.beta=0.5"),
-    ("AdaGrad, RMSProp, Adadelta and Adam", "the adaptive methods side by side; look at the effective learning rates",
-     "optimizer=adagrad,rmsprop,adadelta,adam&steps=60"),
-    ("RMSProp with gamma = 1", "the book's exercise: s stays 0, and the step becomes eta / sqrt(eps) times g",
-     "optimizer=rmsprop&gamma=1"),
-    ("RMSProp on the rotated quadratic", "the book's exercise: per-coordinate methods meet a rotated valley",
-     "optimizer=rmsprop,gd&objective=rotated&gd.eta=0.2"),
-    ("Adadelta over 500 steps", "no learning rate: tiny first steps that grow as delta x accumulates",
-     "optimizer=adadelta&steps=500"),
-    ("Nesterov against momentum", "the look-ahead gradient, and its tighter stability limit",
-     "optimizer=momentum,nesterov&nesterov.eta=0.3&momentum.eta=0.3"),
+    ("cmp_sgd_spread", "objective=bowl&steps=50&run=sgd:spread=50"),
+    ("cmp_gd_momentum", "optimizer=gd,momentum&gd.eta=0.4&momentum.eta=0.6&momentum.beta=0.5"),
+    ("cmp_adaptive", "optimizer=adagrad,rmsprop,adadelta,adam&steps=60"),
+    ("cmp_gamma1", "optimizer=rmsprop&gamma=1"),
+    ("cmp_rotated", "optimizer=rmsprop,gd&objective=rotated&gd.eta=0.2"),
+    ("cmp_adadelta", "optimizer=adadelta&steps=500"),
+    ("cmp_nesterov", "optimizer=momentum,nesterov&nesterov.eta=0.3&momentum.eta=0.3"),
 )
 
 
@@ -587,34 +673,47 @@ def link_settings(query: str) -> tuple[Lesson, Display]:
     return lesson, display
 
 
-def site_entries(links: Sequence[str] = ()) -> list[tuple[str, str, str]]:
-    """The index's lessons: the gallery's book figures, the comparisons, then ``links`` (a page's query each)."""
+def site_entries(links: Sequence[str] = (), *, lang: str = DEFAULT) -> list[tuple[str, str, str, str]]:
+    """The index's lessons, in ``lang``: ``(label, description, query, address of the book's section or "")``
+    for the gallery's book figures (with their section's number and title in that edition of the book), the
+    comparisons, then ``links`` (a page's query each)."""
+    lang = check_lang(lang)
     entries = []
     for g in GALLERY:
         lesson = Lesson(optimizers=(g.optimizer,), hyperparameters={g.optimizer: g.hyper}, objective=g.objective)
         settings = ", ".join(f"{k}={_num(v)}" for k, v in g.hyper.items())
-        entries.append((f"{g.optimizer}" + (f", {settings}" if settings else ""),
-                        f"{g.section}: {g.objective}", lesson.to_query()))
-    entries += [(label, text, Lesson.from_query(query)[0].to_query()) for label, text, query in COMPARISONS]
+        entries.append((i18n.name("optimizer", g.optimizer, lang) + (f", {settings}" if settings else ""),
+                        i18n.text("site.gallery_description", lang, section=i18n.text(g.book, lang),
+                                  objective=i18n.name("objective", g.objective, lang)),
+                        lesson.to_query(), i18n.text("book.url", lang, page=g.page)))
+    entries += [(i18n.text(f"site.{key}", lang), i18n.text(f"site.{key}_text", lang),
+                 Lesson.from_query(query)[0].to_query(), "") for key, query in COMPARISONS]
     for query in links:
         lesson, display = link_settings(query)
         options = display.to_query()
-        entries.append((", ".join(lesson.labels) + f" on {lesson.objective}", "",
-                        lesson.to_query() + (f"&{options}" if options else "")))
+        names = ", ".join(lesson.said_labels(lang))
+        entries.append((i18n.text("site.custom", lang, optimizers=names,
+                                  objective=i18n.name("objective", lesson.objective, lang)), "",
+                        lesson.to_query() + (f"&{options}" if options else ""), ""))
     return entries
 
 
-def export_site(folder: str | os.PathLike, links: Sequence[str] = ()) -> list[Path]:
+def export_site(folder: str | os.PathLike, links: Sequence[str] = (), *, lang: str | None = None) -> list[Path]:
     """Write a course website's folder: ``app.html`` (the whole app, no server needed) and ``index.html`` linking
     to it with the book's lessons and ``links`` preset. The folder (and its parents) is made if it does not exist,
-    as ``mkdir -p`` does. Return the paths."""
+    as ``mkdir -p`` does. Return the paths.
+
+    With ``lang`` ("en" or "zh") the index is in that language, with the section numbers and titles of that
+    edition of the book, and the app speaks it; without, the index is in English and the app speaks each
+    reader's browser language."""
     if isinstance(links, str) or not all(isinstance(q, str) for q in links):
         raise ValueError(f"The 'links' parameter must be a list of query strings. Got {links!r} instead.")
-    entries = site_entries(links)  # checked before anything is made: a bad link leaves no folder behind
+    lang = check_lang(lang, none=True)
+    entries = site_entries(links, lang=lang or DEFAULT)  # checked first: a bad link leaves no folder behind
     out = make_folder(folder, "folder")
     app, index = out / "app.html", out / "index.html"
-    write_atomic(app, html_page(Lesson()).encode("utf-8"))
-    write_atomic(index, index_page(entries, app=app.name).encode("utf-8"))
+    write_atomic(app, html_page(Lesson(), lang=lang).encode("utf-8"))
+    write_atomic(index, index_page(entries, app=app.name, lang=lang or DEFAULT).encode("utf-8"))
     return [app, index]
 
 
@@ -657,13 +756,13 @@ def landscape_file_name(landscape: Landscape) -> str:
     return f"landscape_{landscape.optimizer}_{axes}.svg"
 
 
-def landscape_svg(landscape: Landscape) -> bytes:
+def landscape_svg(landscape: Landscape, *, lang: str = DEFAULT) -> bytes:
     """The map as SVG, by :func:`render`'s rules: fixed ids, no date, no software version, so the same
-    settings give the same bytes."""
+    settings give the same bytes; its words in ``lang``."""
     from .landscape_view import figure_for
 
     check_landscape(landscape)
-    figure, _ = figure_for(landscape)
+    figure, _ = figure_for(landscape, check_lang(lang))
     return render(figure, "svg", title=f"trajectories landscape: {summary(landscape)}")
 
 
@@ -676,8 +775,9 @@ def landscape_target(path: str | os.PathLike, what: str = "The 'path' parameter"
     return out
 
 
-def save_landscape(landscape: Landscape, path: str | os.PathLike) -> Path:
-    """Write the map as SVG to ``path``, all or nothing (:func:`write_atomic`); return the path."""
+def save_landscape(landscape: Landscape, path: str | os.PathLike, *, lang: str = DEFAULT) -> Path:
+    """Write the map as SVG to ``path``, all or nothing (:func:`write_atomic`), its words in ``lang``; return the
+    path."""
     out = landscape_target(path)
-    write_atomic(out, landscape_svg(landscape))
+    write_atomic(out, landscape_svg(landscape, lang=lang))
     return out

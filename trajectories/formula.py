@@ -32,6 +32,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .i18n import Message, MessageError
+
 MAX_LENGTH = 500  # characters of a formula
 MAX_DEPTH = 32  # nested parentheses, functions, signs and exponents
 MAX_NODES = 200  # numbers, names and operations
@@ -52,11 +54,11 @@ _NAME_START = re.compile(r"[A-Za-z_]", re.ASCII)
 _NAME_CHAR = re.compile(r"[A-Za-z0-9_\u2080-\u2089]")
 _PREFIX = re.compile(r"[ \t\n\r\u00a0]*f[ \t\n\r\u00a0]*(?:\([ \t\n\r\u00a0]*(?:x1?|x_1)[ \t\n\r\u00a0]*,"
                      r"[ \t\n\r\u00a0]*(?:x2|y|x_2)[ \t\n\r\u00a0]*\))?[ \t\n\r\u00a0]*=", re.IGNORECASE | re.ASCII)
-OPERAND = "a number, x1, x2, a function or '('"
 
 
-class FormulaError(ValueError):
-    """A formula that cannot be read, in one line: ``f = x1^2 + * x2: expected ... at position 8``."""
+class FormulaError(MessageError):
+    """A formula that cannot be read, in one line: ``f = x1^2 + * x2: expected ... at position 8``; a message of
+    the tables (``formula.*``), so the page says it in its language."""
 
 
 class Node(NamedTuple):
@@ -81,13 +83,18 @@ def echo(text: str) -> str:
 _ACCEPTED = set(_UNICODE) | set(_SUPERSCRIPTS) | set(_SUBSCRIPTS) | {"\u03c0"}
 
 
-def _fail(text: str, what: str, pos: int | None, hint: str = "") -> FormulaError:
-    where = "" if pos is None else " at the end" if pos > len(text) else f" at position {pos}"
-    return FormulaError(f"f = {echo(text)}: {what}{where}{'; ' + hint if hint else ''}")
+def _fail(text: str, what: Message, pos: int | None, hint: Message | None = None) -> FormulaError:
+    where: str = "" if pos is None else Message("formula.at_end") if pos > len(text) else Message(
+        "formula.at", pos=str(pos))
+    return FormulaError("formula.error", formula=echo(text), what=what, where=where,
+                        hint=Message("formula.hint", hint=hint) if hint is not None else "")
 
 
-def _char(c: str) -> str:
-    return f"'{c}'" if " " < c <= "~" else f"U+{ord(c):04X}" + ("" if ord(c) < 128 else " (not ASCII)")
+def _char(c: str) -> str | Message:
+    if " " < c <= "~":
+        return f"'{c}'"
+    code = f"U+{ord(c):04X}"
+    return code if ord(c) < 128 else Message("formula.not_ascii", code=code)
 
 
 class Token(NamedTuple):
@@ -117,7 +124,7 @@ class _Lexer:
             self.i = m.end()
             value = float(m.group())
             if not math.isfinite(value):
-                raise _fail(text, f"the number {m.group()[:20]} is too large", i + 1)
+                raise _fail(text, Message("formula.too_large", number=m.group()[:20]), i + 1)
             return Token("num", m.group(), i + 1, value)
         if _NAME_START.match(c):
             j = i + 1
@@ -139,7 +146,7 @@ class _Lexer:
         if op in "+-*/^()":
             self.i += 1
             return Token("op", op, i + 1)
-        raise _fail(text, f"unexpected character {_char(c)}", i + 1)
+        raise _fail(text, Message("formula.unexpected", character=_char(c)), i + 1)
 
 
 class _Parser:
@@ -154,18 +161,18 @@ class _Parser:
         tok, self.tok = self.tok, self.lexer.next()
         return tok
 
-    def error(self, what: str, tok: Token | None = None, hint: str = "") -> FormulaError:
+    def error(self, what: Message, tok: Token | None = None, hint: Message | None = None) -> FormulaError:
         return _fail(self.text, what, (tok or self.tok).pos, hint)
 
     def node(self, kind: str, pos: int, **fields: Any) -> Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self.error(f"the formula has more than {MAX_NODES} numbers, names and operations")
+            raise self.error(Message("formula.too_many_nodes", most=str(MAX_NODES)))
         return Node(kind, pos, **fields)
 
     def deeper(self, depth: int) -> int:
         if depth >= MAX_DEPTH:
-            raise self.error(f"the formula is nested more than {MAX_DEPTH} levels deep")
+            raise self.error(Message("formula.too_deep", most=str(MAX_DEPTH)))
         return depth + 1
 
     def is_op(self, ops: str) -> bool:
@@ -174,7 +181,7 @@ class _Parser:
     def parse(self) -> Node:
         tree = self.expr(0)
         if self.tok.kind != "end":
-            raise self.error("unmatched ')'" if self.is_op(")") else "expected an operator or the end")
+            raise self.error(Message("formula.unmatched" if self.is_op(")") else "formula.expected_end"))
         return tree
 
     def expr(self, depth: int) -> Node:
@@ -217,7 +224,7 @@ class _Parser:
         if tok.kind == "num":
             self.numbers += 1
             if self.numbers > MAX_NUMBERS:
-                raise self.error(f"the formula has more than {MAX_NUMBERS} numbers")
+                raise self.error(Message("formula.too_many_numbers", most=str(MAX_NUMBERS)))
             self.advance()
             return self.node("num", tok.pos, value=tok.value)
         if tok.kind == "name":
@@ -229,24 +236,24 @@ class _Parser:
                 return self.node("const", tok.pos, name=name, value=CONSTANTS[name])
             if name in FUNCTIONS:
                 if not self.is_op("("):
-                    raise self.error(f"expected '(' after {name}")
+                    raise self.error(Message("formula.expected_call", name=name))
                 self.advance()
                 arg = self.expr(self.deeper(depth))
                 self.close()
                 return self.node("call", tok.pos, a=arg, name=name)
             shown = tok.text if len(tok.text) <= 20 else tok.text[:17] + "..."
-            raise self.error(f"unknown name '{shown}'", tok, f"the names are x1, x2, pi, e and the functions "
-                                                            f"{', '.join(FUNCTIONS)}")
+            raise self.error(Message("formula.unknown_name", name=shown), tok,
+                             Message("formula.names", functions=", ".join(FUNCTIONS)))
         if self.is_op("("):
             self.advance()
             inner = self.expr(self.deeper(depth))
             self.close()
             return inner
-        raise self.error(f"expected {OPERAND}")
+        raise self.error(Message("formula.expected_operand"))
 
     def close(self) -> None:
         if not self.is_op(")"):
-            raise self.error("expected an operator or ')'")
+            raise self.error(Message("formula.expected_close"))
         self.advance()
 
 
@@ -470,13 +477,13 @@ def _check(text: str, node: Node, constants: dict[int, float | None]) -> None:
     if node.kind == "pow":
         c = constants[id(node.b)]
         if c is not None and math.isfinite(c) and not abs(c) <= MAX_EXPONENT:
-            raise _fail(text, f"the exponent {canonical(node.b)[:20]} is outside [-{MAX_EXPONENT}, {MAX_EXPONENT}]",
+            raise _fail(text, Message("formula.exponent", exponent=canonical(node.b)[:20], most=str(MAX_EXPONENT)),
                         node.b.pos)
     c = constants[id(node)]
     if c is not None and not math.isfinite(c):
         shown = canonical(node)
         shown = shown if len(shown) <= 30 else shown[:27] + "..."
-        raise _fail(text, f"the value of {shown} is not finite", node.pos)
+        raise _fail(text, Message("formula.not_finite", part=shown), node.pos)
 
 
 # What one step of a formula costs, in steps of a built-in objective, as the page's landscape sweep measured it
@@ -738,11 +745,10 @@ def parse(text: Any) -> Formula:
     """Read a formula (``"0.1*x1^2 + 2*x2^2"``) into a :class:`Formula`; a bad one raises :class:`FormulaError`
     with one line that names the position and what was expected there."""
     if not isinstance(text, str):
-        raise FormulaError(f"The 'objective' parameter must be a name or a formula in x1 and x2 (a string). "
-                           f"Got {type(text).__name__} instead.")
+        raise FormulaError("formula.not_text", type=type(text).__name__)
     if len(text) > 4 * MAX_LENGTH:  # checked before anything else reads the text
-        raise FormulaError(f"f = {echo(text[:MESSAGE_ECHO + 1])}: the formula has {len(text)} characters; "
-                           f"at most {MAX_LENGTH}")
+        raise FormulaError("formula.error", formula=echo(text[:MESSAGE_ECHO + 1]), where="", hint="",
+                           what=Message("formula.too_long", count=str(len(text)), most=str(MAX_LENGTH)))
     return _parse(text)
 
 
@@ -750,9 +756,10 @@ def parse(text: Any) -> Formula:
 def _parse(text: str) -> Formula:
     body = strip(text)
     if len(body) > MAX_LENGTH:
-        raise FormulaError(f"f = {echo(body)}: the formula has {len(body)} characters; at most {MAX_LENGTH}")
+        raise FormulaError("formula.error", formula=echo(body), where="", hint="",
+                           what=Message("formula.too_long", count=str(len(body)), most=str(MAX_LENGTH)))
     if not body:
-        raise _fail(body, f"expected {OPERAND}", 1)
+        raise _fail(body, Message("formula.expected_operand"), 1)
     tree = _Parser(body).parse()
     constants = fold(tree)
     _check(body, tree, constants)

@@ -32,6 +32,8 @@ import numpy as np
 
 from . import noise
 from .engine import BOUND, Trajectory
+from .i18n import DEFAULT, check_lang, tables, text
+from .i18n import name as term
 from .specs import CONVENTIONS, RULES, check_int, check_name, specs
 
 DIGITS = 4  # significant digits of a number in the inspector (page, command line, figure)
@@ -45,25 +47,14 @@ SYMBOLS: dict[str, tuple[str, str]] = {
     "beta1": ("β₁", r"\beta_1"), "beta2": ("β₂", r"\beta_2"), "rho": ("ρ", r"\rho"), "eps": ("ε", r"\epsilon"),
     "sigma": ("σ", r"\sigma"),
 }
-# What each line is, for the reader (the page shows these words beside the lines; one table to translate).
-LABELS: dict[str, str] = {
-    "input": "point", "gradient": "gradient", "lookahead": "look-ahead", "schedule": "learning rate at t",
-    "state": "state", "intermediate": "", "rate": "effective learning rate", "update": "update",
-}
-# The inspector's sentences, for the command line, the exported table and the page; {name} fills in.
-TEXTS: dict[str, str] = {
-    "title": "{name} ({convention}), step {step} → {next}, t = {t}",
-    "title_last": "{name} ({convention}), step {step}: the last point, no step after it",
-    "diverged": "This step leaves |x1|, |x2| ≤ {bound}: the run diverged here.",
-    "gone": "{name} diverged at step {at}: there is no step {step} to show.",
-    "idle": "Step inspector: {name} ({convention})",
-    "hint": "Move the step slider, press Play or click a point of a path: this shows that step's update with its "
-            "numbers.",
-    "form_d2l": "the book's form (Dive into Deep Learning)",
-    "form_torch": "torch.optim's documented form, in the book's symbols",
-    "region": "step inspector",  # the page's names for a screen reader: the inspector and its optimizer buttons
-    "choices": "optimizer to inspect",
-}
+# What each line is, for the reader, and the inspector's sentences (for the command line, the exported table and
+# the page): messages of the tables (trajectories/locales, "inspector.*"), so both languages say them; here their
+# English words, as the command line and the Python API say them. A line's role is a key of LABELS.
+_ROLES = ("input", "gradient", "lookahead", "schedule", "state", "intermediate", "rate", "update")
+LABELS: dict[str, str] = {r: tables()[DEFAULT].get(f"inspector.label.{r}", "") for r in _ROLES}
+_TEXT_KEYS = ("title", "title_last", "diverged", "gone", "idle", "hint", "form_d2l", "form_torch", "region",
+              "choices")
+TEXTS: dict[str, str] = {k: tables()[DEFAULT][f"inspector.{k}"] for k in _TEXT_KEYS}
 
 # The lines of each rule after its gradient, per convention: the book's form (d2l) and torch.optim's documented
 # form in the book's symbols (lr -> eta, alpha -> gamma, momentum -> beta). ``lr`` is the effective learning
@@ -412,24 +403,34 @@ class Inspection:
                        "value": plain(il.value), "substituted": list(il.substituted)} for il in self.lines],
         }
 
-    def table(self) -> str:
+    def table(self, lang: str = DEFAULT) -> str:
         """The inspector as plain text: one line per equation, the step's numbers per coordinate."""
         rows = [("", "x1", "x2")] + [(il.line.text, *il.substituted) for il in self.lines]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-        return "\n".join([self.title, *body, *([self.note] if self.note else [])])
+        note = self.note_in(lang)
+        return "\n".join([self.title_in(lang), *body, *([note] if note else [])])
+
+    def title_in(self, lang: str = DEFAULT) -> str:
+        """``rmsprop (d2l), step 3 → 4, t = 4``; in Chinese ``RMSProp算法（d2l），第3步 → 第4步，t = 4``."""
+        lang = check_lang(lang)
+        key = "inspector.title_last" if self.x_next is None else "inspector.title"
+        return text(key, lang, name=term("optimizer", self.optimizer, lang), convention=self.convention,
+                    step=self.step, next=self.step + 1, t=self.t)
+
+    def note_in(self, lang: str = DEFAULT) -> str:
+        """Why this step is special (it diverged), or "", in ``lang``."""
+        return text("inspector.diverged", check_lang(lang), bound=fmt(BOUND)) if self.diverged else ""
 
     @property
     def title(self) -> str:
         """``rmsprop (d2l), step 3 → 4, t = 4``"""
-        key = "title_last" if self.x_next is None else "title"
-        return TEXTS[key].format(name=self.optimizer, convention=self.convention, step=self.step,
-                                 next=self.step + 1, t=self.t)
+        return self.title_in(DEFAULT)
 
     @property
     def note(self) -> str:
         """Why this step is special (it diverged), or ""."""
-        return TEXTS["diverged"].format(bound=fmt(BOUND)) if self.diverged else ""
+        return self.note_in(DEFAULT)
 
 
 def _numeric(hp: Mapping[str, Any]) -> dict[str, Any]:
@@ -566,4 +567,4 @@ def templates() -> dict[str, Any]:
                 variants[variant_key(rule, convention, hp)] = [line_index(ln)
                                                                for ln in equations(rule, convention, hp)]
             out.setdefault(convention, {})[rule] = {"by": list(by), "variants": variants}
-    return {"digits": DIGITS, "labels": dict(LABELS), "texts": dict(TEXTS), "lines": lines, "rules": out}
+    return {"digits": DIGITS, "labels": dict(LABELS), "lines": lines, "rules": out}

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .engine import Trajectory, check_steps, run
+from .i18n import text
 from .lesson import Lesson
 from .objectives import Objective, get_objective
 from .rules import eta_limit
@@ -26,11 +27,8 @@ DEFAULT_AXES: dict[str, tuple[str, ...]] = {
     "momentum": ("eta", "beta"), "nesterov": ("eta", "beta"),
     "rmsprop": ("eta", "gamma"), "adam": ("eta", "beta1"), "adadelta": ("rho", "eps"),
 }
-METRICS: dict[str, str] = {
-    "loss": "log10 final loss",
-    "distance": "log10 distance to the nearest minimum",
-    "steps": "steps to come within tol of a minimum",
-}
+# What the colour shows, in English (the tables of messages say it in each language: metric.<name>).
+METRICS: dict[str, str] = {name: text(f"metric.{name}") for name in ("loss", "distance", "steps")}
 RESOLUTION = (32, 256)  # cells per side: the same bounds in the API, the CLI and the app's slider
 # The most cell-steps (resolution^2 x steps, resolution x steps for one axis) a map of the page may cost, in the
 # browser and in the kernel's export: about a second on this project's 2-core machine (bench_landscape.py).

@@ -19,7 +19,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import AutoLocator, FuncFormatter, MaxNLocator, ScalarFormatter
 
+from . import i18n
 from .engine import BOUND
+from .i18n import DEFAULT, check_lang, text
 from .landscape import Landscape, check_landscape
 
 DIVERGED = "#d62728"  # no colour of viridis is red: a diverged cell cannot be read as a value
@@ -55,8 +57,16 @@ def _style_axis(axis: Any, scale: str | None) -> None:
         axis.set_major_formatter(ScalarFormatter())
 
 
-def axis_label(name: str, scale: str | None) -> str:
-    return f"{SYMBOLS.get(name, name)} ({name}, log scale)" if scale == "log" else f"{SYMBOLS.get(name, name)} ({name})"
+def axis_label(name: str, scale: str | None, lang: str = DEFAULT) -> str:
+    return text("landscape.axis_log" if scale == "log" else "landscape.axis", lang, symbol=SYMBOLS.get(name, name),
+                name=name)
+
+
+def metric_label(landscape: Landscape, lang: str = DEFAULT) -> str:
+    """What the colour (or the curve's height) means, in ``lang`` (``Landscape.label`` in English)."""
+    if landscape.metric == "steps":
+        return text("landscape.steps_label", lang, tol=f"{landscape.tol:g}")
+    return text(f"metric.{landscape.metric}", lang)
 
 
 class LandscapeView:
@@ -66,10 +76,13 @@ class LandscapeView:
     ----------
     figure : matplotlib.figure.Figure
         An empty figure (a plain ``Figure`` for export, ipympl's for the app).
+    lang : {"en", "zh"}, default="en"
+        The language of its title, labels and legend.
     """
 
-    def __init__(self, figure: Figure) -> None:
+    def __init__(self, figure: Figure, lang: str = DEFAULT) -> None:
         self.figure = figure
+        self.lang = check_lang(lang)
         self.ax = figure.add_axes(AXES_BOX)
         self.cax = figure.add_axes(CBAR_BOX)
         cmap = mpl.colormaps["viridis"].with_extremes(bad=NOT_REACHED)
@@ -116,14 +129,14 @@ class LandscapeView:
             self.image.set_data(landscape.values)
             self.image.set_extent(extent)
             self.image.set_clim(low, high)
-            self.colorbar.set_label(landscape.label)
-            self.ax.set_ylabel(axis_label(landscape.y, landscape.y_scale))
+            self.colorbar.set_label(metric_label(landscape, self.lang))
+            self.ax.set_ylabel(axis_label(landscape.y, landscape.y_scale, self.lang))
         else:
             pad = 0.05 * (high - low)
             ylim = (low - pad, high + pad)
             self.curve.set_data(px, landscape.values)
             extent = (*xlim, *ylim)
-            self.ax.set_ylabel(landscape.label)
+            self.ax.set_ylabel(metric_label(landscape, self.lang))
         # Diverged cells: solid on the map; on a curve, a light band behind it over the whole height.
         diverged = landscape.diverged if two else landscape.diverged[None, :]
         self.diverged_image.set_data(np.ma.masked_where(~diverged, np.zeros(diverged.shape)))
@@ -133,12 +146,14 @@ class LandscapeView:
         self.ax.set_ylim(*ylim)
         _style_axis(self.ax.xaxis, landscape.x_scale)
         _style_axis(self.ax.yaxis, landscape.y_scale if two else None)
-        self.ax.set_xlabel(axis_label(landscape.x, landscape.x_scale))
+        self.ax.set_xlabel(axis_label(landscape.x, landscape.x_scale, self.lang))
         self._draw_limit(landscape, ylim)
         self._mark_current(landscape)
         start = ", ".join(f"{v:g}" for v in landscape.start)
-        self.title.set_text(f"{landscape.optimizer} on {landscape.objective.name}, {landscape.steps} steps from "
-                            f"({start}), {landscape.convention}")
+        self.title.set_text(text("landscape.title", self.lang,
+                                 optimizer=i18n.name("optimizer", landscape.optimizer, self.lang),
+                                 objective=i18n.name("objective", landscape.objective.name, self.lang),
+                                 steps=str(landscape.steps), start=start, convention=landscape.convention))
         self._legend(landscape)
 
     def _mark_current(self, m: Landscape) -> None:
@@ -174,24 +189,25 @@ class LandscapeView:
         self._legend_key = key
         if self.legend is not None:
             self.legend.remove()
-        handles: list[Any] = [Patch(color=DIVERGED, label=f"diverged (|x| > {BOUND:g})")]
+        handles: list[Any] = [Patch(color=DIVERGED, label=text("landscape.diverged", self.lang, bound=f"{BOUND:g}"))]
         if key[1]:
-            handles.append(Patch(color=NOT_REACHED, label="never within tol"))
+            handles.append(Patch(color=NOT_REACHED, label=text("landscape.never", self.lang)))
         handles.append(Line2D([], [], ls="none", marker="o", ms=8, mfc="none", mec="black", mew=1.8,
-                              label="current setting"))
+                              label=text("landscape.current", self.lang)))
         if self._has_limit:
             rule = {"gd": r"$\eta\lambda_{max} = 2$", "sgd": r"$\eta\lambda_{max} = 2$",
                     "momentum": r"$\eta\lambda_{max} = 2 + 2\beta$",
                     "nesterov": r"$\eta\lambda_{max} = (2 + 2\beta)/(1 + 2\beta)$"}[m.optimizer]
-            handles.append(Line2D([], [], color="black", ls="--", lw=1.6, label=f"stability limit {rule}"))
+            handles.append(Line2D([], [], color="black", ls="--", lw=1.6,
+                                  label=text("landscape.limit_rule", self.lang, rule=rule)))
         self.legend = self.figure.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False,
                                          fontsize=8, handlelength=1.6, columnspacing=1.2,
                                          bbox_to_anchor=(0.5, 0.0))
 
 
-def figure_for(landscape: Landscape) -> tuple[Figure, LandscapeView]:
-    """A new plain (backend-free) figure showing ``landscape``."""
+def figure_for(landscape: Landscape, lang: str = DEFAULT) -> tuple[Figure, LandscapeView]:
+    """A new plain (backend-free) figure showing ``landscape``, its words in ``lang``."""
     figure = Figure(figsize=FIGSIZE)
-    view = LandscapeView(figure)
+    view = LandscapeView(figure, lang)
     view.update(landscape)
     return figure, view

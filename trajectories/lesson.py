@@ -34,15 +34,17 @@ import numpy as np
 
 from .engine import MAX_STEPS, Trajectory, check_start, check_steps, run
 from .formula import FormulaError
+from .i18n import DEFAULT, LANGUAGES, Message, MessageError, check_lang, in_language, reason, text
+from .i18n import name as term
 from .objectives import (
     OBJECTIVES,
-    WINDOW_RULE,
     Objective,
     check_general,
     check_objective,
     check_window,
     from_formula,
     general,
+    window_error,
 )
 from .specs import (
     CONVENTIONS,
@@ -55,6 +57,7 @@ from .specs import (
     check_int,
     check_name,
     check_value,
+    joined,
     parse_pair,
     resolve,
     settings,
@@ -67,6 +70,7 @@ MAX_RUNS = 6
 MAX_NAME = 180  # characters of an export's file name before its suffix: six runs' settings would pass 255
 MAX_OPTIMIZERS = MAX_RUNS  # a link's optimizer= list: one run per name
 PAGE_STEPS = 500  # the app's steps slider: a link, the page and the widget ask for at most this many steps
+VIEW_KEYS = ("lang",)  # settings of the link that are the page's, not the lesson's: the language it speaks
 MAX_LABEL = 40  # characters in a run's name
 RUN_KEYS = ("seed", "spread", "label")  # a run's own keys beside its settings (specs.settings)
 
@@ -101,8 +105,7 @@ def check_label(label: Any) -> str:
     if isinstance(label, str) and (label == "" or (len(label) <= MAX_LABEL and label.isprintable() and "=" not in label
                                                    and label.strip() == label and label.strip())):
         return label
-    raise ValueError(f"The 'label' parameter must be a name of 1 to {MAX_LABEL} printable characters, without '=' "
-                     f"or spaces at either end. Got {label!r} instead.")
+    raise MessageError("error.label", most=str(MAX_LABEL), value=repr(label))
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,7 @@ class Run:
         """A run written as a link's ``run=`` value, ``"gd:eta=0.4,schedule=cosine"``; a bad part raises."""
         rule, given, bad = _parse_run(text)
         if bad:
-            raise ValueError(bad[0][1])
+            raise MessageError(bad[0][1].key, **bad[0][1].params)
         own = {k: v for k, v in given.items() if k not in RUN_KEYS}
         return cls(rule, {k: _typed(rule, k, v) for k, v in own.items()},
                    **{k: _run_key(k, given[k]) for k in RUN_KEYS if k in given})
@@ -279,6 +282,14 @@ class Lesson:
         runs of the same optimizer ("gd η=0.4", "gd η=0.6"); the optimizer alone when it appears once."""
         return tuple(r.label or made for r, made in zip(self.runs, _made_labels(self.runs), strict=True))
 
+    def said_labels(self, lang: str = DEFAULT) -> tuple[str, ...]:
+        """The labels as a reader of ``lang`` reads them (legends, titles, alt text): a made label starts with the
+        optimizer's name in that language ("梯度下降 η=0.4"); a teacher's name stays as written. The labels
+        themselves (:attr:`labels`) stay the runs' names in links, files and the readout's keys."""
+        if check_lang(lang) == DEFAULT:  # the English edition's words are the names themselves
+            return self.labels
+        return tuple(r.label or made for r, made in zip(self.runs, _made_labels(self.runs, lang), strict=True))
+
     @property
     def keys(self) -> tuple[str, ...]:
         """Each run's id in classes, SVG ids and the exported file: its optimizer, numbered when it repeats
@@ -329,7 +340,8 @@ class Lesson:
         for label, t in (self.run() if trajectories is None else trajectories).items():
             if t.batch_shape:
                 i = t.median_run()
-                out[label] = f"median of {t.batch_shape[0]} seeds (seed {int(t.seed[i])}): {t.pick(i).book_line()}"
+                median = text("readout.median", count=str(t.batch_shape[0]), seed=str(int(t.seed[i])))
+                out[label] = f"{median}: {t.pick(i).book_line()}"
             else:
                 out[label] = t.book_line()
         return out
@@ -371,21 +383,36 @@ class Lesson:
         return urlencode(q, safe=",:=")
 
     @classmethod
-    def from_query(cls, query: str | Mapping[str, Any], *, ignore: Sequence[str] = ()) -> tuple[Lesson, list[str]]:
+    def from_query(cls, query: str | Mapping[str, Any], *, ignore: Sequence[str] = (),
+                   lang: str = DEFAULT) -> tuple[Lesson, list[str]]:
         """Parse a link's query (``"optimizer=gd,momentum&momentum.eta=0.6"``, ``"run=gd:eta=0.4&run=gd:eta=0.6"``
         or a mapping); never raises.
 
         Every value goes through the lesson's own checks; a bad one is dropped with a note, and steps past the
         page's slider (:data:`PAGE_STEPS`) are capped with a note. Keys in ``ignore`` (the server's own, such as
-        Voila's ``theme``) are dropped silently. Returns the lesson and one note per ignored parameter.
+        Voila's ``theme``) are dropped silently, and so is ``lang``, the page's language (:func:`link_lang`), when
+        it is one the page speaks. Returns the lesson and one note per ignored parameter, in ``lang`` ("en" or
+        "zh"): each note is a :class:`~trajectories.i18n.Message`, a ``str`` that the page can say in its own
+        language.
         """
+        check_lang(lang)
+        lesson, notes = cls._from_query(query, ignore)
+        return lesson, in_language(notes, lang)
+
+    @classmethod
+    def _from_query(cls, query: str | Mapping[str, Any], ignore: Sequence[str]) -> tuple[Lesson, list[Message]]:
         try:
             pairs = [(k, v) for k, v in _pairs(query) if k not in ignore]
         except (TypeError, ValueError):
-            return cls(), [f"Ignored the link: it must be a query string such as 'optimizer=rmsprop&eta=0.4'. "
-                           f"Got {query!r} instead."]
+            return cls(), [Message("note.bad_link", value=repr(query))]
         items = {k: v for k, v in pairs if k != "run"}
         notes: list[str] = []
+        if "lang" in items:
+            raw = items.pop("lang")
+            if raw not in LANGUAGES:
+                notes.append(_ignored("lang", raw, MessageError("error.one_of", parameter="lang",
+                                                                allowed=", ".join(map(repr, LANGUAGES)),
+                                                                value=repr(raw)).message))
         kw: dict[str, Any] = {}
 
         def take(key: str, parse: Any) -> None:
@@ -396,7 +423,7 @@ class Lesson:
                 value = parse(raw, key)
                 replace(cls(**kw), **{key: value})  # this setting with those accepted so far
             except (ValueError, TypeError, OverflowError) as exc:
-                notes.append(f"Ignored {key}={raw!r}: {_reason(exc)}")
+                notes.append(_ignored(key, raw, reason(exc)))
             else:
                 kw[key] = value
 
@@ -407,13 +434,13 @@ class Lesson:
                 listed += [(name, {}) for name in _optimizer_list(raw, notes)]
             elif key == "run":
                 rule, given, bad = _parse_run(raw)
-                notes += [f"Ignored {what} in run={raw!r}: {why}" if what else f"Ignored run={raw!r}: {why}"
-                          for what, why in bad]
+                notes += [Message("note.ignored_in_run_text", what=what, run=repr(raw), reason=why) if what
+                          else Message("note.ignored_run", run=repr(raw), reason=why) for what, why in bad]
                 if rule is not None:
                     listed.append((rule, given))
         items.pop("optimizer", None)
         if len(listed) > MAX_RUNS:
-            notes.append(f"Ignored runs beyond the first {MAX_RUNS}: the app shows at most {MAX_RUNS} at once.")
+            notes.append(Message("note.too_many_runs", count=str(MAX_RUNS)))
             listed = listed[:MAX_RUNS]
         if not listed:
             listed = [(r.optimizer, {}) for r in Lesson.runs]
@@ -435,14 +462,28 @@ class Lesson:
             if kw.get("objective") == "general":
                 take(key, _float)
             elif key in items:
-                notes.append(f"Ignored {key}={items.pop(key)!r}: it only applies to objective=general.")
+                notes.append(_ignored(key, items.pop(key), Message("reason.general_only")))
         convention = kw.pop("convention", Lesson.convention)
         seed = kw.pop("seed", None)
         runs = _link_runs(listed, items, convention, seed, notes)
         try:
             return cls(runs=runs, convention=convention, **kw), notes
         except ValueError as exc:  # every value was checked as it was taken: this is a last line of defence
-            return cls(), notes + [f"Ignored the link's settings: {_reason(exc)}"]
+            return cls(), notes + [Message("note.bad_settings", reason=reason(exc))]
+
+
+def link_lang(query: str | Mapping[str, Any]) -> str | None:
+    """The language a link asks the page to speak (``lang=zh``), or None where it names none the page speaks
+    (``Lesson.from_query`` gives the note for a bad one)."""
+    try:
+        raw = dict(_pairs(query)).get("lang")
+    except (TypeError, ValueError):
+        return None
+    return raw if raw in LANGUAGES else None
+
+
+def _ignored(key: str, raw: str, why: str) -> Message:
+    return Message("note.ignored", key=key, value=repr(raw), reason=why)
 
 
 # ---- runs from loose settings ---------------------------------------------------------------------------------
@@ -515,10 +556,11 @@ def _seeds(r: Run) -> Any:
     return (r.seed + np.arange(r.spread, dtype=np.int64)) % (MAX_SEED + 1)
 
 
-def _made_labels(runs: Sequence[Run]) -> list[str]:
+def _made_labels(runs: Sequence[Run], lang: str | None = None) -> list[str]:
     """The optimizer, then what differs between the unnamed runs of that optimizer: a hyperparameter, the schedule,
     a schedule's parameter (between runs of the same schedule), the noise where there is some, the seed of a noisy
-    run, a spread; identical runs are numbered."""
+    run, a spread; identical runs are numbered. With ``lang``, as a reader of that language reads it (梯度下降 余弦,
+    随机梯度下降 种子3); without, the names links and files use."""
     out = []
     for r in runs:
         group = [s for s in runs if s.optimizer == r.optimizer and not s.label]
@@ -531,13 +573,14 @@ def _made_labels(runs: Sequence[Run]) -> list[str]:
                          or s.hyperparameters.get("schedule") == schedule]
                 differs = len({repr(s.hyperparameters.get(key)) for s in peers}) > 1
                 if differs and (key != "sigma" or value > 0):
-                    words.append(_word(key, value))
+                    words.append(_word(key, value, lang))
             noisy = hp.get("sigma", 0) > 0
             if noisy and len({s.seed for s in group if s.hyperparameters.get("sigma", 0) > 0}) > 1:
-                words.append(_word("seed", r.seed))
+                words.append(_word("seed", r.seed, lang))
             if r.spread > 1 and len({s.spread for s in group}) > 1:
-                words.append(_word("spread", r.spread))
-        out.append(f"{r.optimizer} {', '.join(words)}" if words else r.optimizer)
+                words.append(_word("spread", r.spread, lang))
+        name = term("optimizer", r.optimizer, lang) if lang else r.optimizer
+        out.append(f"{name} {', '.join(words)}" if words else name)
     made = [x for x, r in zip(out, runs, strict=True) if not r.label]
     for label in set(made):
         if made.count(label) > 1:
@@ -546,16 +589,18 @@ def _made_labels(runs: Sequence[Run]) -> list[str]:
     return out
 
 
-def _word(key: str, value: Any) -> str:
+def _word(key: str, value: Any, lang: str | None = None) -> str:
     if key == "schedule":
-        return str(value)
+        return text(f"choice.{value}", lang) if lang else str(value)
     if key == "seed":
-        return f"seed {value}"
+        return text("label.seed", lang, seed=str(value)) if lang else f"seed {value}"
     if key == "spread":
-        return f"{value} seed{'s' * (value != 1)}"
+        return text("label.seeds", lang, count=str(value)) if lang else f"{value} seed{'s' * (value != 1)}"
     if isinstance(value, tuple):
         return f"{key}={','.join(str(v) for v in value)}"
     if isinstance(value, bool):
+        if lang:
+            return text("label.on" if value else "label.off", lang, name=term("symbol", key, lang))
         return f"{SYMBOLS.get(key, key)} {'on' if value else 'off'}"
     return f"{SYMBOLS.get(key, key)}={value:g}" if isinstance(value, float) else f"{SYMBOLS.get(key, key)}={value}"
 
@@ -596,11 +641,10 @@ def _optimizer_list(raw: str, notes: list[str]) -> list[str]:
     listed = tuple(dict.fromkeys(n.strip().lower() for n in raw.split(",") if n.strip()))
     for n in listed:
         if n not in RULES:
-            notes.append(f"Ignored optimizer {n!r}: it must be one of {', '.join(RULES)}.")
+            notes.append(Message("note.ignored_optimizer", name=repr(n), allowed=", ".join(RULES)))
     known = [n for n in listed if n in RULES]
     if len(known) > MAX_OPTIMIZERS:
-        notes.append(f"Ignored optimizers beyond the first {MAX_OPTIMIZERS}: the app shows at most "
-                     f"{MAX_OPTIMIZERS} at once.")
+        notes.append(Message("note.too_many_optimizers", count=str(MAX_OPTIMIZERS)))
     return known[:MAX_OPTIMIZERS]
 
 
@@ -608,11 +652,11 @@ def _parse_run(text: str) -> tuple[str | None, dict[str, str], list[tuple[str, s
     """``"gd:eta=0.4,schedule=cosine"`` as (rule, {key: raw value}, [(what, why) for each part that is not
     understood]). A part without '=' continues the value before it (``milestones=15,30``)."""
     if not isinstance(text, str):
-        return None, {}, [("", f"a run must be written as 'gd:eta=0.4'. Got {text!r} instead.")]
+        return None, {}, [("", Message("reason.run_written", value=repr(text)))]
     name, _, rest = text.partition(":")
     rule = name.strip().lower()
     if rule not in RULES:
-        return None, {}, [("", f"{rule!r} is not an optimizer; it must be one of {', '.join(RULES)}.")]
+        return None, {}, [("", Message("reason.not_optimizer", name=repr(rule), allowed=", ".join(RULES)))]
     given: dict[str, str] = {}
     bad: list[tuple[str, str]] = []
     last = None
@@ -620,13 +664,13 @@ def _parse_run(text: str) -> tuple[str | None, dict[str, str], list[tuple[str, s
         key, eq, value = part.partition("=")
         if not eq:
             if last is None:
-                bad.append((repr(part), "a run's settings are written key=value, separated by commas."))
+                bad.append((repr(part), Message("reason.run_key_value")))
             else:
                 given[last] += "," + part
             continue
         last = key.strip()
         if last in given:
-            bad.append((f"{last}={value!r}", f"the run sets {last} already."))
+            bad.append((f"{last}={value!r}", Message("reason.set_twice", name=last)))
             last = None
             continue
         given[last] = value
@@ -650,18 +694,18 @@ def _link_runs(listed: list[tuple[str, dict[str, str]]], items: dict[str, str], 
     for key, raw in items.items():
         target, _, name = key.rpartition(".")
         if target and target not in rules:
-            notes.append(f"Ignored {key}={raw!r}: {target} is not among the optimizers shown ({', '.join(rules)}).")
+            notes.append(_ignored(key, raw, Message("reason.not_shown", target=target, shown=", ".join(rules))))
             continue
         runs = [i for i, rule in enumerate(rules) if not target or rule == target]
         takers = [i for i in runs if name in RUN_KEYS or name in settings(rules[i], convention, schedules[i])]
         if not takers:
-            notes.append(f"Ignored {key}={raw!r}: {_not_taken(rules, runs, convention, name)}.")
+            notes.append(_ignored(key, raw, _not_taken(rules, runs, convention, name)))
             continue
         values = {}
         for i in takers:
             value = _checked(rules[i], convention, name, raw, schedules[i])
             if isinstance(value, Exception):
-                notes.append(f"Ignored {key}={raw!r}: {_reason(value)}")
+                notes.append(_ignored(key, raw, reason(value)))
                 break
             values[i] = value
         else:
@@ -672,10 +716,11 @@ def _link_runs(listed: list[tuple[str, dict[str, str]]], items: dict[str, str], 
         mine = {}
         for name, raw in own.items():
             known = name in RUN_KEYS or name in settings(rule, convention, schedules[i])
-            value = _checked(rule, convention, name, raw, schedules[i]) if known else ValueError(
-                _why_not(rule, convention, schedules[i], name))
+            value = _checked(rule, convention, name, raw, schedules[i]) if known else _why_not(
+                rule, convention, schedules[i], name)
             if isinstance(value, Exception):
-                notes.append(f"Ignored {name}={raw!r} in run {i + 1} ({rule}): {_reason(value)}")
+                notes.append(Message("note.ignored_in_run", key=name, value=repr(raw), run=str(i + 1), optimizer=rule,
+                                     reason=reason(value)))
             else:
                 mine[name] = value
         given = {**layers[i][0], **layers[i][1], **mine}
@@ -683,14 +728,14 @@ def _link_runs(listed: list[tuple[str, dict[str, str]]], items: dict[str, str], 
         try:
             resolve(rule, convention, given)
         except ValueError as exc:  # each value is fine alone, not together (a warm-up past the period)
-            notes.append(f"Ignored the schedule's parameters of run {i + 1} ({rule}): {_reason(exc)}")
+            notes.append(Message("note.ignored_run_schedule", run=str(i + 1), optimizer=rule, reason=reason(exc)))
             given = {k: v for k, v in given.items() if k not in _schedule_params(given.get("schedule", ""))}
         if seed is not None:
             extra.setdefault("seed", seed)
         try:
             out.append(Run(rule, given, **extra))
         except ValueError as exc:
-            notes.append(f"Ignored the settings of run {i + 1} ({rule}): {_reason(exc)}")
+            notes.append(Message("note.ignored_run_settings", run=str(i + 1), optimizer=rule, reason=reason(exc)))
             out.append(Run(rule))
     while True:  # a name given to two runs (or one a run is called anyway) is kept by the first only
         labels = [r.label or made for r, made in zip(out, _made_labels(out), strict=True)]
@@ -698,30 +743,32 @@ def _link_runs(listed: list[tuple[str, dict[str, str]]], items: dict[str, str], 
         if not twice:
             return tuple(out)
         i = twice[-1]
-        notes.append(f"Ignored label={out[i].label!r} in run {i + 1} ({out[i].optimizer}): another run has that name.")
+        notes.append(Message("note.label_taken", label=repr(out[i].label), run=str(i + 1),
+                             optimizer=out[i].optimizer))
         out[i] = replace(out[i], label="")
 
 
-def _not_taken(rules: list[str], runs: list[int], convention: str, name: str) -> str:
+def _not_taken(rules: list[str], runs: list[int], convention: str, name: str) -> Message:
     other = "torch" if convention == "d2l" else "d2l"
     targets = [rules[i] for i in runs]
     if any(name in settings(t, convention, s) for t in targets
            for s in (SCHEDULES[convention] if takes_schedule(t, convention) else ("constant",))):
         having = [s for s in SCHEDULES[convention] if name in SCHEDULE_SPECS[convention][s]]
-        return f"no run shown has a schedule that takes it ({' or '.join(having)})"
+        return Message("reason.no_schedule_takes", schedules=joined(having, "or"))
     theirs = [t for t in targets if name in specs(t, other) or (takes_schedule(t, other) and (
         name == "schedule" or any(name in p for p in SCHEDULE_SPECS[other].values())))]
     if theirs:
-        return f"{theirs[0]} takes {name!r} only under convention={other}"
-    return f"no optimizer shown takes a parameter named {name!r}"
+        return Message("reason.other_convention", optimizer=theirs[0], name=repr(name), convention=other)
+    return Message("reason.no_taker", name=repr(name))
 
 
-def _why_not(rule: str, convention: str, schedule: str, name: str) -> str:
+def _why_not(rule: str, convention: str, schedule: str, name: str) -> ValueError:
+    """Why a run of ``rule`` with ``schedule`` does not take ``name``: the check's own error."""
     try:
         resolve(rule, convention, {"schedule": schedule, name: 0} if schedule != "constant" else {name: 0})
     except ValueError as exc:
-        return _reason(exc)
-    return f"{rule} does not take {name!r}."
+        return exc
+    return MessageError("reason.not_taken", rule=rule, name=repr(name))
 
 
 def _checked(rule: str, convention: str, name: str, raw: str, schedule: str) -> Any:
@@ -743,7 +790,7 @@ def _run_key(name: str, raw: Any) -> Any:
     value = _int(raw, name) if isinstance(raw, str) else raw
     if name == "seed":
         return check_int(value, "seed", 0, MAX_SEED, bound="[0, 2**32)")
-    return check_value("the run", name, SPREAD, value)
+    return check_value(Message("owner.run"), name, SPREAD, value)
 
 
 def _typed(rule: str, name: str, raw: Any, convention: str = "d2l", schedule: str = "constant") -> Any:
@@ -794,9 +841,8 @@ def fit_page(lesson: Lesson) -> tuple[Lesson, list[str]]:
     return replace(lesson, steps=PAGE_STEPS), [_capped(lesson.steps)]
 
 
-def _capped(steps: int) -> str:
-    return (f"Capped steps={steps} at {PAGE_STEPS}: the page runs at most {PAGE_STEPS} steps, the steps slider's "
-            f"range (the command line and the Python API take up to {MAX_STEPS}).")
+def _capped(steps: int) -> Message:
+    return Message("note.capped_steps", steps=str(steps), page=str(PAGE_STEPS), most=str(MAX_STEPS))
 
 
 def changed(settings_: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -953,10 +999,6 @@ def _pairs(query: str | Mapping[str, Any]) -> list[tuple[str, str]]:
     return kept
 
 
-def _reason(exc: Exception) -> str:
-    return str(exc) or type(exc).__name__
-
-
 def _text(raw: str, key: str) -> str:
     return raw.strip()
 
@@ -974,7 +1016,7 @@ def _float(raw: str, key: str) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        raise ValueError(f"The '{key}' parameter must be a finite number. Got {raw!r} instead.")
+        raise MessageError("error.not_finite", parameter=key, value=repr(raw))
     return value
 
 
@@ -984,18 +1026,18 @@ def _int(raw: str, key: str) -> int:
             raise ValueError(raw)
         return int(raw)
     except ValueError:
-        raise ValueError(f"The '{key}' parameter must be an integer. Got {raw!r} instead.") from None
+        raise MessageError("error.not_integer", parameter=key, value=repr(raw)) from None
 
 
 def _pair(raw: str, key: str) -> tuple[float, float]:
     if not raw.isascii():
-        raise ValueError(f"The '{key}' parameter must be two numbers x1,x2. Got {raw!r} instead.")
+        raise MessageError("error.two_numbers", parameter=key, pair="x1,x2", value=repr(raw))
     return parse_pair(raw, key)
 
 
 def _window(raw: str, key: str) -> tuple[float, float, float, float] | None:
     if not raw.isascii():  # as _pair: a browser reads no other script's digits
-        raise ValueError(f"{WINDOW_RULE}. Got {raw!r} instead.")
+        raise window_error(raw)
     return check_window(raw)
 
 
@@ -1006,7 +1048,7 @@ def _objective(raw: str, key: str) -> str:
         return check_objective(raw.strip())
     except FormulaError as exc:
         if " " in raw and "+" not in raw:
-            raise FormulaError(f"{exc} (in a link, '+' is written %2B)") from None
+            raise FormulaError("formula.in_link", error=exc.message) from None
         raise
 
 

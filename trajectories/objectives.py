@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .formula import Formula, FormulaError, parse
+from .i18n import MessageError
 
 Array = Any  # a float or a numpy array; everything here broadcasts
 
@@ -102,8 +103,8 @@ def check_general(condition: Any, angle: Any) -> tuple[float, float]:
         low, high = GENERAL_RANGES[name]
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
                 or not low <= value <= high:
-            raise ValueError(f"The '{name}' parameter of general must be a float in the range [{low}, {high}]. "
-                             f"Got {value!r} instead.")
+            raise MessageError("error.float_range", parameter=name, rule="general", low=str(low), high=str(high),
+                               value=repr(value))
     return float(condition), float(angle)
 
 
@@ -185,9 +186,8 @@ def check_objective(objective: Any) -> str:
         return objective
     if isinstance(objective, str) and objective.strip().isidentifier() and objective.strip().lower() not in (
             "x", "y", "x1", "x2", "x_1", "x_2", "pi", "e"):
-        names = ", ".join(repr(n) for n in OBJECTIVES)
-        raise FormulaError(f"The 'objective' parameter must be one of {names} or a formula in x1 and x2 such as "
-                           f"'x1^2 + 2*x2^2'. Got {objective[:40]!r} instead.")
+        raise FormulaError("formula.objective", allowed=", ".join(repr(n) for n in OBJECTIVES),
+                           value=repr(objective[:40]))
     return parse(objective).text
 
 
@@ -200,8 +200,9 @@ MAX_LANDMARKS = 8  # minima (and saddles) marked at most
 _RING = 16  # points around a stationary point that tell a minimum from a saddle
 
 
-WINDOW_RULE = ("The 'window' parameter must be four numbers x1_low,x1_high,x2_low,x2_high with low < high, within "
-               "[-1e+06, 1e+06]")
+def window_error(value: Any) -> MessageError:
+    """The sentence for a bad view window (a message of the tables, ``error.window``)."""
+    return MessageError("error.window", value=repr(value))
 
 
 def check_window(window: Any) -> tuple[float, float, float, float] | None:
@@ -209,17 +210,17 @@ def check_window(window: Any) -> tuple[float, float, float, float] | None:
     bound, or None."""
     if window is None:
         return None
-    where = f"{WINDOW_RULE}. Got {window!r} instead."
+    where = window_error(window)
     if isinstance(window, str) and len(window) <= 200:
         window = window.split(",")
     if isinstance(window, (str, bytes)):
-        raise ValueError(where)
+        raise where
     try:
         a, b, c, d = (float(v) for v in window)
     except (TypeError, ValueError):
-        raise ValueError(where) from None
+        raise where from None
     if not (-1e6 <= a < b <= 1e6 and -1e6 <= c < d <= 1e6):
-        raise ValueError(where)
+        raise where
     return a, b, c, d
 
 
@@ -341,8 +342,8 @@ def _landmarks(formula: Formula, box: tuple[float, float, float, float], start: 
     g1, g2 = _grid(box)
     z, d1, d2 = formula.value_and_grad(g1, g2)
     if not np.isfinite(z).any():
-        raise FormulaError(f"f = {formula.text}: the formula has no finite value for x1 in [{box[0]:g}, {box[1]:g}] "
-                           f"and x2 in [{box[2]:g}, {box[3]:g}]")
+        raise FormulaError("formula.no_value", formula=formula.text, x1_low=f"{box[0]:g}", x1_high=f"{box[1]:g}",
+                           x2_low=f"{box[2]:g}", x2_high=f"{box[3]:g}")
     if not formula.variables:
         return (), ()
     size = max(box[1] - box[0], box[3] - box[2])

@@ -24,7 +24,9 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path
 from matplotlib.ticker import LogLocator, NullFormatter
 
+from . import i18n
 from .engine import Trajectory
+from .i18n import DEFAULT, check_lang, text
 from .inspector import Inspection
 from .objectives import Objective, get_objective
 from .specs import check_int, check_name
@@ -224,6 +226,9 @@ class TraceFigure:
         The part of the plane shown (:mod:`trajectories.view`): "fit" grows the objective's window to hold every
         path that stays near it (a run that diverges is drawn up to where it leaves, and marked there); "window"
         keeps the objective's window. The contours are computed over the window shown.
+    lang : {"en", "zh"}, default="en"
+        The language of the panels' titles and of the legend's names (梯度下降, AdaGrad算法 in Chinese); the axes
+        stay x1 and x2, as in both editions of the book.
 
     Examples
     --------
@@ -233,7 +238,9 @@ class TraceFigure:
     >>> trace.figure.savefig("rmsprop.svg")  # doctest: +SKIP
     """
 
-    def __init__(self, figure: Figure | None = None, *, panels: bool = True, view: str = "fit") -> None:
+    def __init__(self, figure: Figure | None = None, *, panels: bool = True, view: str = "fit",
+                 lang: str = DEFAULT) -> None:
+        self.lang = check_lang(lang)
         if figure is None:
             # The app's layout is fixed below; the book-sized figure is laid out once by constrained layout.
             figure = Figure(figsize=APP_FIGSIZE) if panels else Figure(figsize=BOOK_FIGSIZE, layout="constrained")
@@ -250,10 +257,10 @@ class TraceFigure:
             self.loss_ax = figure.add_subplot(grid[0, 1])
             self.lr_ax = figure.add_subplot(grid[1, 1])
             self.loss_ax.set_yscale("log")
-            self.loss_ax.set_title("loss f(x) against step", fontsize=9)
+            self.loss_ax.set_title(text("panel.loss", lang), fontsize=9)
             self.lr_ax.set_yscale("log")
-            self.lr_ax.set_title("effective learning rate (x1 solid, x2 dashed)", fontsize=9)
-            self.lr_ax.set_xlabel("step", fontsize=9)
+            self.lr_ax.set_title(text("figure.rate", lang), fontsize=9)
+            self.lr_ax.set_xlabel(text("panel.step", lang), fontsize=9)
             for a in (self.loss_ax, self.lr_ax):
                 a.tick_params(labelsize=8)
                 a.grid(True, which="major", alpha=0.3)
@@ -281,9 +288,9 @@ class TraceFigure:
     @classmethod
     def from_lesson(cls, lesson: Any, figure: Figure | None = None, *, panels: bool = True,
                     trajectories: Mapping[str, Trajectory] | None = None, step: int | None = None,
-                    view: str = "fit") -> TraceFigure:
+                    view: str = "fit", lang: str = DEFAULT) -> TraceFigure:
         """Build the figure of a :class:`~trajectories.lesson.Lesson` (running it unless ``trajectories`` given)."""
-        trace = cls(figure, panels=panels, view=view)
+        trace = cls(figure, panels=panels, view=view, lang=lang)
         trace.show(lesson, trajectories, step=step)
         return trace
 
@@ -292,7 +299,7 @@ class TraceFigure:
         """Draw ``lesson``: its objective, its runs (``trajectories`` by label, or run now) from its start, and step
         ``step`` highlighted."""
         self.set_objective(lesson.objective_function())
-        self.set_runs(lesson.keys, lesson.labels, [r.optimizer for r in lesson.runs])
+        self.set_runs(lesson.keys, lesson.said_labels(self.lang), [r.optimizer for r in lesson.runs])
         self.set_start(lesson.start)
         runs = lesson.run() if trajectories is None else trajectories
         self.update({key: runs[label] for key, label in zip(lesson.keys, lesson.labels, strict=True)})
@@ -346,7 +353,7 @@ class TraceFigure:
         optimizers = tuple(optimizers)
         if not optimizers:
             raise ValueError("The 'optimizers' parameter must name at least one optimizer. Got () instead.")
-        self.set_runs(optimizers)
+        self.set_runs(optimizers, [i18n.name("optimizer", n, self.lang) for n in optimizers])
 
     def set_start(self, start: Sequence[float]) -> None:
         """Mark the shared start point (always in view)."""
@@ -398,8 +405,9 @@ class TraceFigure:
         if end >= t.steps and t.diverged_at is None:
             p.exit.hide()
             return
-        why = f"diverged at step {t.diverged_at}" if t.diverged_at is not None else f"leaves at step {end}"
-        note = f"{p.label}: {why}" if several else why
+        why = (text("plot.diverged_at", self.lang, step=str(t.diverged_at)) if t.diverged_at is not None
+               else text("plot.leaves_at", self.lang, step=str(end)))
+        note = text("plot.exit_note", self.lang, name=p.label, why=why) if several else why
         pts = np.asarray(t.points)
         crossing = exit_point(pts[end - 1], pts[end], shown.xlim, shown.ylim) if end >= 1 else None
         if crossing is not None:
@@ -557,7 +565,7 @@ class InspectorTable:
     the table fits in ``width`` that way, else under each other. :meth:`draw` puts it in a (sub)figure of that size.
     """
 
-    def __init__(self, inspection: Inspection, *, width: float, scale: float = 1.0) -> None:
+    def __init__(self, inspection: Inspection, *, width: float, scale: float = 1.0, lang: str = DEFAULT) -> None:
         from matplotlib.backends.backend_agg import RendererAgg
         from matplotlib.font_manager import FontProperties
 
@@ -567,7 +575,8 @@ class InspectorTable:
         self.inspection = inspection
         self.fontsize = INSPECTOR_FONTSIZE * scale
         i = inspection
-        self.title, self.note = i.title, i.note
+        lang = check_lang(lang)
+        self.title, self.note = i.title_in(lang), i.note_in(lang)  # its words in the figure's language
         self.rows = [(f"${il.line.tex}$", *(f"${v}$" for v in il.substituted_tex)) for il in i.lines]
         renderer, prop = RendererAgg(8, 8, 72), FontProperties(size=self.fontsize)
 

@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .i18n import check_lang
 from .proof import HEADER, query_proof
 from .specs import check_int
 
@@ -43,6 +44,7 @@ CSP_FILTER = "trajectories_csp"  # the Jinja filter our template writes the page
 READY_PATH = "voila/static/voila.js"  # a static file: fetching it starts no kernel
 QUERY_OPEN_TIMEOUT_S = 120  # a preheated kernel's wait for Voila to accept its query websocket, on a busy server
 _VOILA_KEYS = ("theme", "template")  # query keys Voila itself reads; not lesson settings
+LANG_VARIABLE = "TRAJECTORIES_LANG"  # serve --lang, for the kernels: the pages' language where a link names none
 
 
 TEMPLATE = "trajectories"
@@ -182,8 +184,13 @@ def _port_free(ip: str, port: int) -> None:
 
 
 def serve(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool = True, theme: str = "light",
-          pool_size: int = DEFAULT_POOL_SIZE, cull_idle: int = DEFAULT_CULL_IDLE) -> None:
-    """Run Voila on the app page in this process until Ctrl+C or SIGTERM (parameters as :func:`voila_argv`)."""
+          pool_size: int = DEFAULT_POOL_SIZE, cull_idle: int = DEFAULT_CULL_IDLE, lang: str | None = None) -> None:
+    """Run Voila on the app page in this process until Ctrl+C or SIGTERM (parameters as :func:`voila_argv`).
+
+    ``lang`` ("en" or "zh") is the pages' language where their link names none; by default each student's browser
+    language. The kernels learn it from the environment they inherit (:data:`LANG_VARIABLE`).
+    """
+    lang = check_lang(lang, none=True)
     argv = voila_argv(port=port, ip=ip, open_browser=open_browser, theme=theme, pool_size=pool_size,
                       cull_idle=cull_idle)
     _port_free(ip, port)
@@ -196,6 +203,10 @@ def serve(*, port: int = DEFAULT_PORT, ip: str = DEFAULT_IP, open_browser: bool 
     # bound to one LAN address only, loopback would not answer.
     os.environ["VOILA_APP_IP"] = "127.0.0.1" if ip in ("0.0.0.0", "localhost", "::", "") else ip
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(jupyter_path()), os.environ.get("JUPYTER_PATH")]))
+    if lang is None:
+        os.environ.pop(LANG_VARIABLE, None)
+    else:
+        os.environ[LANG_VARIABLE] = lang
     _more_open_files()
     print(where_line(ip, port), flush=True)
     logging.getLogger(_VOILA_LOGGER).addFilter(_not_for_the_teacher)
@@ -329,12 +340,15 @@ def page(query: str | None = None) -> App:
         The app (it displays itself as the cell's result).
     """
     from .app import App  # the imports (numpy, anywidget, ipywidgets) happen before the wait for a student
+    from .lesson import link_lang
 
     if query is not None and not isinstance(query, str):
         raise ValueError(f"The 'query' parameter must be a string. Got {type(query).__name__} instead.")
-    lesson, display, notes = lesson_for_query(_page_query() if query is None else query)
+    query = _page_query() if query is None else query
+    lesson, display, notes = lesson_for_query(query)
     app = App(lesson, notes=tuple(notes), presenter=display.presenter, controls=display.controls,
-              panels=display.panels, view=display.view)
+              panels=display.panels, view=display.view,
+              lang=link_lang(query) or check_lang(os.environ.get(LANG_VARIABLE) or None, LANG_VARIABLE, none=True))
     base = _page_url()
     if base:
         app.link_base = base

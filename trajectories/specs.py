@@ -13,6 +13,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .i18n import Message, MessageError, tables, text
+
 RULES = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam")
 CONVENTIONS = ("d2l", "torch")
 MAX_STEPS = 100_000  # the most steps a run takes (the command line and the Python API)
@@ -25,7 +27,7 @@ class Spec(NamedTuple):
     low: float = math.nan  # closed range [low, high] for numbers
     high: float = math.nan
     scale: str = "linear"  # "linear" or "log": how a slider should move (a log range may start at 0)
-    description: str = ""
+    text: str = ""  # the key of its description in the tables of messages (trajectories/locales)
     choices: tuple = ()  # non-empty for a choice (schedule, bias correction)
     kind: str = "float"  # "float", "int" (a step count) or "ints" (increasing step counts, e.g. milestones)
 
@@ -33,20 +35,26 @@ class Spec(NamedTuple):
     def is_choice(self) -> bool:
         return bool(self.choices)
 
+    @property
+    def description(self) -> str:
+        """What it is, in English (the command line's help); the page says it in its language from ``text``. A
+        ``text`` that is no key of the tables (the command line's own help of a flag) is said as it is."""
+        return text(self.text) if self.text in tables()["en"] else self.text
 
-def _eta(default: float, note: str = "") -> Spec:
-    return Spec(default, 1e-5, 100.0, "log", "learning rate" + note)
+
+def _eta(default: float, text: str = "spec.eta") -> Spec:
+    return Spec(default, 1e-5, 100.0, "log", text)
 
 
 def _eps(default: float, where: str) -> Spec:
-    return Spec(default, 1e-12, 1.0, "log", f"numerical stabiliser, {where} the square root")
+    return Spec(default, 1e-12, 1.0, "log", f"spec.eps_{where}")
 
 
-def _decay(default: float, what: str) -> Spec:
-    return Spec(default, 0.0, 1.0, "linear", what)
+def _decay(default: float, text: str) -> Spec:
+    return Spec(default, 0.0, 1.0, "linear", text)
 
 
-_BIAS = Spec(True, description="divide v and s by (1 - beta^t)", choices=(True, False))
+_BIAS = Spec(True, text="spec.bias_correction", choices=(True, False))
 
 # The book's values where it has them (d2l chapter 12, "Optimization Algorithms"); where it shows a rule only on
 # real data (Adam: lr 0.01 on the airfoil set) the 2D default follows the 2D examples (eta = 0.4). SGD is gradient
@@ -54,15 +62,15 @@ _BIAS = Spec(True, description="divide v and s by (1 - beta^t)", choices=(True, 
 _D2L: dict[str, dict[str, Spec]] = {
     "gd": {"eta": _eta(0.4)},
     "sgd": {"eta": _eta(0.1)},
-    "momentum": {"eta": _eta(0.6), "beta": _decay(0.5, "momentum: weight of the previous velocity")},
+    "momentum": {"eta": _eta(0.6), "beta": _decay(0.5, "spec.beta")},
     # Nesterov is stable on a quadratic only for eta*lambda < (2 + 2 beta) / (1 + 2 beta): 0.6 would diverge here.
-    "nesterov": {"eta": _eta(0.3), "beta": _decay(0.5, "momentum: weight of the previous velocity")},
+    "nesterov": {"eta": _eta(0.3), "beta": _decay(0.5, "spec.beta")},
     "adagrad": {"eta": _eta(0.4), "eps": _eps(1e-6, "inside")},
-    "rmsprop": {"eta": _eta(0.4), "gamma": _decay(0.9, "decay of the squared-gradient average"),
+    "rmsprop": {"eta": _eta(0.4), "gamma": _decay(0.9, "spec.gamma"),
                 "eps": _eps(1e-6, "inside")},
-    "adadelta": {"rho": _decay(0.9, "decay of both running averages"), "eps": _eps(1e-5, "inside")},
-    "adam": {"eta": _eta(0.4), "beta1": _decay(0.9, "decay of the gradient average"),
-             "beta2": _decay(0.999, "decay of the squared-gradient average"), "eps": _eps(1e-6, "outside"),
+    "adadelta": {"rho": _decay(0.9, "spec.rho"), "eps": _eps(1e-5, "inside")},
+    "adam": {"eta": _eta(0.4), "beta1": _decay(0.9, "spec.beta1"),
+             "beta2": _decay(0.999, "spec.beta2"), "eps": _eps(1e-6, "outside"),
              "bias_correction": _BIAS},
 }
 
@@ -74,12 +82,12 @@ _TORCH: dict[str, dict[str, Spec]] = {
     "momentum": _D2L["momentum"],
     "nesterov": _D2L["nesterov"],
     "adagrad": {"eta": _eta(0.01), "eps": _eps(1e-10, "outside")},
-    "rmsprop": {"eta": _eta(0.01), "gamma": _decay(0.99, "decay of the squared-gradient average (torch's alpha)"),
+    "rmsprop": {"eta": _eta(0.01), "gamma": _decay(0.99, "spec.gamma_torch"),
                 "eps": _eps(1e-8, "outside")},
-    "adadelta": {"eta": _eta(1.0, " (torch's lr, a multiplier on the step)"),
-                 "rho": _decay(0.9, "decay of both running averages"), "eps": _eps(1e-6, "inside")},
-    "adam": {"eta": _eta(0.001), "beta1": _decay(0.9, "decay of the gradient average"),
-             "beta2": _decay(0.999, "decay of the squared-gradient average"), "eps": _eps(1e-8, "outside"),
+    "adadelta": {"eta": _eta(1.0, "spec.eta_torch"),
+                 "rho": _decay(0.9, "spec.rho"), "eps": _eps(1e-6, "inside")},
+    "adam": {"eta": _eta(0.001), "beta1": _decay(0.9, "spec.beta1"),
+             "beta2": _decay(0.999, "spec.beta2"), "eps": _eps(1e-8, "outside"),
              "bias_correction": _BIAS},
 }
 
@@ -102,40 +110,41 @@ def _rate(default: float, what: str) -> Spec:  # an absolute learning rate; 0 al
     return Spec(default, 0.0, 100.0, "log", what)
 
 
-_MILESTONES = Spec((15, 30), 1, MAX_STEPS, "linear", "steps after which the rate is multiplied by factor", kind="ints")
+_MILESTONES = Spec((15, 30), 1, MAX_STEPS, "linear", "spec.schedule_milestones", kind="ints")
 
 SCHEDULE_SPECS: dict[str, dict[str, dict[str, Spec]]] = {
     "d2l": {
         "constant": {},
-        "exponential": {"decay": Spec(0.1, 0.0, 1.0, "linear", "lambda in eta exp(-lambda (t + 1)) (d2l 12.4)")},
-        "polynomial": {"decay": Spec(0.1, 0.0, 1.0, "linear", "beta in eta (beta (t + 1) + 1)^-power (d2l 12.4)"),
-                       "power": Spec(0.5, 0.0, 4.0, "linear", "the power (d2l 12.4's alpha)")},
-        "factor": {"factor": _decay(0.9, "eta_t = max(stop, eta_(t-1) factor) (d2l 12.11 FactorScheduler)"),
-                   "stop": _rate(1e-7, "the lowest rate (stop_factor_lr)")},
-        "multifactor": {"milestones": _MILESTONES, "factor": _decay(0.5, "the rate's factor at each milestone")},
-        "cosine": {"period": _steps(20, "max_update: the step at which the rate reaches final"),
-                   "final": _rate(0.0, "final_lr: the rate from period on"),
-                   "warmup": _steps(0, "warmup_steps: a linear rise first", low=0),
-                   "warmup_begin": _rate(0.0, "warmup_begin_lr: the rate the warm-up starts from")},
+        "exponential": {"decay": Spec(0.1, 0.0, 1.0, "linear", "spec.schedule_exp_decay")},
+        "polynomial": {"decay": Spec(0.1, 0.0, 1.0, "linear", "spec.schedule_poly_decay"),
+                       "power": Spec(0.5, 0.0, 4.0, "linear", "spec.schedule_poly_power")},
+        "factor": {"factor": _decay(0.9, "spec.schedule_factor"),
+                   "stop": _rate(1e-7, "spec.schedule_stop")},
+        "multifactor": {"milestones": _MILESTONES, "factor": _decay(0.5, "spec.schedule_multifactor")},
+        "cosine": {"period": _steps(20, "spec.schedule_cosine_period"),
+                   "final": _rate(0.0, "spec.schedule_final"),
+                   "warmup": _steps(0, "spec.schedule_warmup", low=0),
+                   "warmup_begin": _rate(0.0, "spec.schedule_warmup_begin")},
     },
     "torch": {
         "constant": {},
-        "exponential": {"factor": _decay(0.9, "ExponentialLR's gamma: eta factor^(t - 1)")},
-        "polynomial": {"period": _steps(5, "PolynomialLR's total_iters"),
-                       "power": Spec(1.0, 0.0, 4.0, "linear", "PolynomialLR's power")},
-        "factor": {"every": _steps(10, "StepLR's step_size"), "factor": _decay(0.1, "StepLR's gamma")},
-        "multifactor": {"milestones": _MILESTONES, "factor": _decay(0.1, "MultiStepLR's gamma")},
-        "cosine": {"period": _steps(20, "the step at which the rate reaches final (T_max + warmup)"),
-                   "final": _rate(0.0, "CosineAnnealingLR's eta_min"),
-                   "warmup": _steps(0, "LinearLR warm-up steps before the cosine (SequentialLR)", low=0),
-                   "start_factor": _decay(1 / 3, "the warm-up's LinearLR start_factor")},
-        "linear": {"start_factor": _decay(1 / 3, "LinearLR's start_factor"),
-                   "end_factor": _decay(1.0, "LinearLR's end_factor"),
-                   "period": _steps(5, "LinearLR's total_iters")},
+        "exponential": {"factor": _decay(0.9, "spec.schedule_torch_exponential")},
+        "polynomial": {"period": _steps(5, "spec.schedule_torch_poly_period"),
+                       "power": Spec(1.0, 0.0, 4.0, "linear", "spec.schedule_torch_poly_power")},
+        "factor": {"every": _steps(10, "spec.schedule_torch_step_every"),
+                   "factor": _decay(0.1, "spec.schedule_torch_step_factor")},
+        "multifactor": {"milestones": _MILESTONES, "factor": _decay(0.1, "spec.schedule_torch_multistep_factor")},
+        "cosine": {"period": _steps(20, "spec.schedule_torch_cosine_period"),
+                   "final": _rate(0.0, "spec.schedule_torch_final"),
+                   "warmup": _steps(0, "spec.schedule_torch_warmup", low=0),
+                   "start_factor": _decay(1 / 3, "spec.schedule_torch_warmup_start")},
+        "linear": {"start_factor": _decay(1 / 3, "spec.schedule_torch_linear_start"),
+                   "end_factor": _decay(1.0, "spec.schedule_torch_linear_end"),
+                   "period": _steps(5, "spec.schedule_torch_linear_period")},
     },
 }
 SCHEDULES: dict[str, tuple[str, ...]] = {c: tuple(t) for c, t in SCHEDULE_SPECS.items()}
-_SCHEDULE = {c: Spec("constant", description="learning-rate schedule: eta_t in place of eta", choices=SCHEDULES[c])
+_SCHEDULE = {c: Spec("constant", text="spec.schedule", choices=SCHEDULES[c])
              for c in CONVENTIONS}
 
 
@@ -143,10 +152,10 @@ _SCHEDULE = {c: Spec("constant", description="learning-rate schedule: eta_t in p
 def sigma_spec(rule: str) -> Spec:
     """The noise's standard deviation: the book's SGD adds N(0, 1) to each coordinate of g, the others none."""
     return Spec(1.0 if rule == "sgd" else 0.0, 0.0, 10.0, "linear",
-                "gradient noise: N(0, sigma^2) added to each coordinate of g")
+                "spec.sigma")
 
 
-SPREAD = Spec(1, 1, 100, "linear", "seeds drawn: each path faint, the median run bold", kind="int")
+SPREAD = Spec(1, 1, 100, "linear", "spec.spread", kind="int")
 MAX_SEED = 2 ** 32 - 1
 
 # How a setting is written in a label, a slider's name and a legend.
@@ -158,8 +167,8 @@ def check_name(value: Any, parameter: str, allowed: tuple[str, ...]) -> str:
     """Return ``value`` if it is one of ``allowed``, else raise a one-sentence ValueError."""
     if isinstance(value, str) and value in allowed:
         return value
-    names = ", ".join(repr(a) for a in allowed)
-    raise ValueError(f"The '{parameter}' parameter must be one of {names}. Got {value!r} instead.")
+    raise MessageError("error.one_of", parameter=parameter, allowed=", ".join(repr(a) for a in allowed),
+                       value=repr(value))
 
 
 def specs(rule: str, convention: str = "d2l") -> dict[str, Spec]:
@@ -188,20 +197,22 @@ def check_int(value: Any, parameter: str, low: int, high: int | None = None, *, 
         return int(value)
     owner = f" of {of}" if of else ""
     span = bound or (f"[{low}, {high}]" if high is not None else f">= {low}")
+    if not (of or none) and span.startswith(("[", "(")):  # the sentence a link's note can give in its language
+        raise MessageError("error.int_range", parameter=parameter, range=span, value=repr(value))
     kind = "None or an integer" if none else "an integer"
     where = "in the range " if span.startswith(("[", "(")) else ""
     raise ValueError(f"The '{parameter}' parameter{owner} must be {kind} {where}{span}. Got {value!r} instead.")
 
 
-def parse_pair(text: Any, parameter: str, names: tuple[str, str] = ("x1", "x2")) -> tuple[float, float]:
+def parse_pair(written: Any, parameter: str, names: tuple[str, str] = ("x1", "x2")) -> tuple[float, float]:
     """Two numbers written ``"x1,x2"`` (a start point, a span ``low,high``) as floats; else one sentence."""
     try:
-        if not isinstance(text, str):
+        if not isinstance(written, str):
             raise ValueError
-        x, y = (float(v) for v in text.split(","))
+        x, y = (float(v) for v in written.split(","))
     except ValueError:
-        raise ValueError(f"The '{parameter}' parameter must be two numbers {names[0]},{names[1]}. "
-                         f"Got {text!r} instead.") from None
+        raise MessageError("error.two_numbers", parameter=parameter, pair=f"{names[0]},{names[1]}",
+                           value=repr(written)) from None
     return x, y
 
 
@@ -214,25 +225,29 @@ def check_value(rule: str, name: str, spec: Spec, value: Any) -> Any:
     if spec.is_choice:
         if isinstance(value, (bool, str)) and value in spec.choices and type(value) is type(spec.default):
             return value
-        allowed = ", ".join(repr(c) for c in spec.choices)
-        raise ValueError(f"The '{name}' parameter of {rule} must be one of {allowed}. Got {value!r} instead.")
+        raise MessageError("error.one_of_rule", parameter=name, rule=rule,
+                           allowed=", ".join(repr(c) for c in spec.choices), value=repr(value))
+
+    def refuse(got: str) -> MessageError:
+        return MessageError("error.float_range", parameter=name, rule=rule, low=_fmt(spec.low),
+                            high=_fmt(spec.high), value=got)
+
     if spec.kind == "int":
         return _step_count(rule, name, spec, value)
     if spec.kind == "ints":
         return _milestones(rule, name, spec, value)
-    where = f"The '{name}' parameter of {rule} must be a float in the range [{_fmt(spec.low)}, {_fmt(spec.high)}]"
     if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
-        raise ValueError(f"{where}. Got {value!r} instead.")
+        raise refuse(repr(value))
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{where}. Got {value!r} instead.") from None
+        raise refuse(repr(value)) from None
     if array.dtype == object or array.size == 0:
-        raise ValueError(f"{where}. Got {value!r} instead.")
+        raise refuse(repr(value))
     bad = ~((array >= spec.low) & (array <= spec.high))  # NaN compares False, so it lands here too
     if bad.any():
         first = array[bad].flat[0] if array.ndim else array
-        raise ValueError(f"{where}. Got {float(first):g} instead.")
+        raise refuse(f"{float(first):g}")
     return float(array) if array.ndim == 0 else array
 
 
@@ -250,8 +265,8 @@ def _integral(value: Any) -> int | None:
 def _step_count(owner: str, name: str, spec: Spec, value: Any) -> int:
     n = _integral(value)
     if n is None or not spec.low <= n <= spec.high:
-        raise ValueError(f"The '{name}' parameter of {owner} must be an integer in the range "
-                         f"[{int(spec.low)}, {int(spec.high)}]. Got {value!r} instead.")
+        raise MessageError("error.int_range_of", parameter=name, rule=owner, low=str(int(spec.low)),
+                           high=str(int(spec.high)), value=repr(value))
     return n
 
 
@@ -259,8 +274,8 @@ def _milestones(owner: str, name: str, spec: Spec, value: Any) -> tuple[int, ...
     steps = [_integral(v) for v in value] if isinstance(value, (list, tuple)) else [None]
     if not 1 <= len(steps) <= MAX_MILESTONES or any(n is None or not spec.low <= n <= spec.high for n in steps) \
             or any(a >= b for a, b in zip(steps, steps[1:], strict=False)):
-        raise ValueError(f"The '{name}' parameter of {owner} must be 1 to {MAX_MILESTONES} increasing integers "
-                         f"in the range [{int(spec.low)}, {int(spec.high)}]. Got {value!r} instead.")
+        raise MessageError("error.milestones", parameter=name, rule=owner, most=str(MAX_MILESTONES),
+                           low=str(int(spec.low)), high=str(int(spec.high)), value=repr(value))
     return tuple(steps)
 
 
@@ -296,28 +311,40 @@ def resolve(rule: str, convention: str, given: dict[str, Any], *, together: bool
     table = settings(rule, convention, schedule)
     for name in given:
         if name not in table:
-            raise ValueError(_unknown(rule, convention, schedule, name))
+            raise _unknown(rule, convention, schedule, name)
     own = SCHEDULE_SPECS[convention][schedule]
-    out = {name: check_value(f"{rule}'s {schedule} schedule" if name in own else rule, name, spec,
+    out = {name: check_value(schedule_owner(rule, schedule) if name in own else rule, name, spec,
                              given.get(name, spec.default)) for name, spec in table.items()}
     if together and schedule == "cosine" and not out["warmup"] < out["period"]:
-        raise ValueError(f"The 'warmup' parameter of {rule}'s cosine schedule must be below its period "
-                         f"({out['period']}). Got {out['warmup']!r} instead.")
+        raise MessageError("error.warmup", rule=schedule_owner(rule, "cosine"), period=str(out["period"]),
+                           value=repr(out["warmup"]))
     return out
 
 
-def _unknown(rule: str, convention: str, schedule: str, name: str) -> str:
+def schedule_owner(rule: str, schedule: str) -> Message:
+    """Who owns a schedule's parameter, as a message names it ("gd's cosine schedule")."""
+    return Message("owner.schedule", rule=rule, schedule=schedule)
+
+
+def joined(names: list[str], word: str = "and") -> str | Message:
+    """Names joined the way the message tables join them (``word``: "and" or "or"): "exponential and polynomial"."""
+    out: str | Message = names[0]
+    for name in names[1:]:
+        out = Message(f"list.{word}", first=out, second=name)
+    return out
+
+
+def _unknown(rule: str, convention: str, schedule: str, name: str) -> MessageError:
     table = specs(rule, convention)
     known = ", ".join(repr(k) for k in table)
-    extra = ""
+    extra: str | Message = ""
     if rule == "adadelta" and convention == "d2l" and (name == "eta" or name == "schedule"
                                                          or any(name in t for t in SCHEDULE_SPECS["torch"].values())):
-        extra = " (the book's Adadelta has no learning rate; convention='torch' adds torch's lr)"
+        extra = Message("error.unknown_adadelta")
     elif any(name in t for c in CONVENTIONS for t in SCHEDULE_SPECS[c].values()):
         having = [s for s, t in SCHEDULE_SPECS[convention].items() if name in t]
-        extra = (f" (a parameter of the {' and '.join(having)} schedule, and this run's schedule is {schedule})"
-                 if having else f" (a schedule parameter only under convention="
-                                f"'{'torch' if convention == 'd2l' else 'd2l'}')")
-    more = ", 'schedule' (and its parameters)" if takes_schedule(rule, convention) else ""
-    return (f"The '{name}' parameter is not a hyperparameter of {rule} under the {convention} convention{extra}; "
-            f"it takes {known}{more} and 'sigma'.")
+        extra = (Message("error.unknown_schedule", schedules=joined(having), schedule=schedule) if having
+                 else Message("error.unknown_other", convention="torch" if convention == "d2l" else "d2l"))
+    more = Message("error.unknown_more") if takes_schedule(rule, convention) else ""
+    return MessageError("error.unknown", parameter=name, rule=rule, convention=convention, extra=extra, known=known,
+                        more=more)

@@ -15,9 +15,11 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from . import state
+from . import i18n, state
 from .display import Display
+from .i18n import DEFAULT, HTML_LANG, check_lang, note_data, text
 from .lesson import Lesson, fit_page
 
 BUNDLE = Path(__file__).parent / "static" / "app.js"
@@ -50,7 +52,7 @@ def content_security_policy(*scripts: str) -> str:
 
 
 PAGE = """<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -73,7 +75,7 @@ noscript {{ font-family: system-ui, sans-serif; }}
 </head>
 <body>
 <main id="trajectories-app">
-<noscript>This page needs JavaScript: it runs the optimizers in the browser.</noscript>
+<noscript>{noscript}</noscript>
 </main>
 <script type="application/json" id="trajectories-state">{state}</script>
 <script type="text/plain" id="trajectories-bundle">{bundle}</script>
@@ -84,7 +86,7 @@ noscript {{ font-family: system-ui, sans-serif; }}
 
 
 INDEX = """<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -101,15 +103,16 @@ ul {{ padding: 0; list-style: none; }}
 li {{ margin: 0 0 12px; }}
 a {{ font-weight: 600; }}
 span {{ display: block; color: #555; font-size: 13px; }}
+span a {{ font-weight: normal; color: inherit; }}
 @media (prefers-color-scheme: dark) {{
   body {{ background: #1e1e1e; color: #e8e8e8; }} p.lead, span {{ color: #b0b0b0; }} a {{ color: #64b5f6; }}
+  span a {{ color: inherit; }}
 }}
 </style>
 </head>
 <body>
 <h1>{title}</h1>
-<p class="lead">Each link opens the interactive app on a lesson of <em>Dive into Deep Learning</em>'s optimization
-chapter. Everything runs in your browser: no installation, no server, no network needed.</p>
+<p class="lead">{lead}</p>
 <ul>
 {items}
 </ul>
@@ -118,12 +121,26 @@ chapter. Everything runs in your browser: no installation, no server, no network
 """
 
 
-def index_page(entries: Sequence[tuple[str, str, str]], *, app: str = "app.html",
-               title: str = "Optimizer trajectories") -> str:
-    """A static page linking to ``app?query`` for each ``(label, description, query)``."""
-    items = "\n".join(f'<li><a href="{html.escape(app)}?{html.escape(query)}">{html.escape(label)}</a>'
-                      f"<span>{html.escape(description)}</span></li>" for label, description, query in entries)
-    return INDEX.format(title=html.escape(title), items=items)
+def index_page(entries: Sequence[tuple[str, ...]], *, app: str = "app.html", title: str | None = None,
+               lang: str = DEFAULT) -> str:
+    """A static page, in ``lang``, linking to ``app?query`` for each ``(label, description, query)``; an entry may
+    add the address of the book's section it comes from, which its description links to."""
+    lang = check_lang(lang)
+    items = []
+    for label, description, query, *book in entries:
+        said = html.escape(description)
+        if book and book[0]:
+            said = f'<a href="{html.escape(book[0])}">{said}</a>'
+        items.append(f'<li><a href="{html.escape(app)}?{html.escape(query)}">{html.escape(label)}</a>'
+                     f"<span>{said}</span></li>")
+    return INDEX.format(lang=HTML_LANG[lang], title=html.escape(title or text("site.title", lang)),
+                        lead=html.escape(text("site.lead", lang)), items="\n".join(items))
+
+
+def _json(value: Any) -> str:
+    """``value`` as JSON to write inside a ``<script>`` element of a UTF-8 page (Chinese as itself, not ``\\uXXXX``:
+    a third of the size)."""
+    return _inline(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
 
 
 def _inline(text: str) -> str:
@@ -131,10 +148,12 @@ def _inline(text: str) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def page_data(lesson: Lesson, notes: Sequence[str] = (), display: Display | None = None) -> tuple[Lesson, dict]:
+def page_data(lesson: Lesson, notes: Sequence[str] = (), display: Display | None = None,
+              lang: str | None = None) -> tuple[Lesson, dict]:
     """What the page's ``standalone()`` mounts the app from: config, lesson, how to show it (``display``: presenter,
-    compact controls, panels, view; a link's own options take its place), and notes (the page draws the gradient noise
-    itself), for ``lesson`` with its steps capped to the page's slider (with a note)."""
+    compact controls, panels, view; a link's own options take its place), notes (messages as data, which the page
+    says in its language; the page draws the gradient noise itself) and the language (``""``: its reader's browser
+    language), for ``lesson`` with its steps capped to the page's slider (with a note)."""
     if not isinstance(lesson, Lesson):
         raise ValueError(f"The 'lesson' parameter must be a Lesson. Got {type(lesson).__name__} instead.")
     if display is None:
@@ -142,9 +161,11 @@ def page_data(lesson: Lesson, notes: Sequence[str] = (), display: Display | None
     if not isinstance(display, Display):
         raise ValueError(f"The 'display' parameter must be a trajectories.display.Display or None. Got "
                          f"{type(display).__name__} instead.")
+    lang = check_lang(lang, none=True)
     lesson, capped = fit_page(lesson)
     return lesson, {"config": state.config(), "lesson": state.lesson_state(lesson), "display": display.to_state(),
-                    "notes": [*notes, *capped]}
+                    "notes": [note_data(n) for n in [*notes, *capped]],
+                    "lang": lang or ""}
 
 
 def bundle_text() -> str:
@@ -155,14 +176,20 @@ def bundle_text() -> str:
     return bundle
 
 
-def html_page(lesson: Lesson, *, notes: Sequence[str] = (), display: Display | None = None) -> str:
+def html_page(lesson: Lesson, *, notes: Sequence[str] = (), display: Display | None = None,
+              lang: str | None = None) -> str:
     """The HTML of the app opened on ``lesson`` (steps capped to the page's slider, with a note), shown as
-    ``display`` says."""
-    lesson, data = page_data(lesson, notes, display)
-    title = "trajectories: " + ", ".join(lesson.labels) + f" on {lesson.objective}"
+    ``display`` says, speaking ``lang`` ("en" or "zh"; by default its reader's browser language, which a link's
+    ``lang=`` overrides)."""
+    lang = check_lang(lang, none=True)
+    lesson, data = page_data(lesson, notes, display, lang)
+    said = lang or DEFAULT  # the page's title and <noscript> before the app runs; the app then follows the reader
+    title = text("page.title", said, optimizers=", ".join(lesson.said_labels(said)),
+                 objective=i18n.name("objective", lesson.objective, said))
     # The policy allows the loader by the hash of the very text written into the page.
     return PAGE.format(csp=content_security_policy(LOADER), title=html.escape(title), loader=LOADER,
-                       state=_inline(json.dumps(data, separators=(",", ":"))), bundle=bundle_text())
+                       lang=HTML_LANG[said], noscript=html.escape(text("page.noscript", said)),
+                       state=_json(data), bundle=bundle_text())
 
 
 # The app inside another HTML document (a notebook exported by nbconvert): the bundle once per document, imported
@@ -175,7 +202,9 @@ in the browser.</noscript></div>
 const text = (id) => document.getElementById(id).textContent;
 window.trajectoriesBundle ??= import(URL.createObjectURL(new Blob([text("trajectories-bundle")],
   {{ type: "text/javascript" }})));
-(await window.trajectoriesBundle).standalone(document.getElementById("{id}"), JSON.parse(text("{id}-state")), "");
+const data = JSON.parse(text("{id}-state"));
+data.config ??= JSON.parse(text("trajectories-config"));
+(await window.trajectoriesBundle).standalone(document.getElementById("{id}"), data, "");
 </script>
 """
 
@@ -193,13 +222,18 @@ def html_fragment(lesson: Lesson, element_id: str, *, notes: Sequence[str] = (),
                   display: Display | None = None) -> str:
     """The app opened on ``lesson`` as a piece of another HTML document, in an element of id ``element_id``; the
     bundle comes with it if ``bundle`` (the first app of a document), else from the first app's. The link field
-    shows the lesson's query alone: the document is not an app page."""
+    shows the lesson's query alone: the document is not an app page. The settings every app holds alike
+    (``state.config()``: the spec table, the tables of messages in both languages, the step inspector's templates)
+    come once too, with the bundle."""
     if not isinstance(element_id, str) or not element_id.replace("-", "").isalnum():
         raise ValueError(f"The 'element_id' parameter must be letters, digits and '-'. Got {element_id!r} instead.")
     lesson, data = page_data(lesson, notes, display)
     data["link_base"] = ""
-    carried = f'\n<script type="text/plain" id="trajectories-bundle">{bundle_text()}</script>' if bundle else ""
-    return FRAGMENT.format(id=element_id, state=_inline(json.dumps(data, separators=(",", ":"))), bundle=carried)
+    config = data.pop("config")  # the same for every app (it takes nothing): with the bundle, once
+    carried = (f'\n<script type="text/plain" id="trajectories-bundle">{bundle_text()}</script>'
+               f'\n<script type="application/json" id="trajectories-config">{_json(config)}</script>'
+               if bundle else "")
+    return FRAGMENT.format(id=element_id, state=_json(data), bundle=carried)
 
 
 # MyST's {anywidget} imports one ES module and gives it only the directive's JSON; the rest of what the app needs is

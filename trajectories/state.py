@@ -19,6 +19,7 @@ import numpy as np
 
 from . import display, view
 from .engine import BOUND, MAX_STEPS
+from .i18n import tables
 from .inspector import templates
 from .landscape import BUDGET, DEFAULT_AXES, METRICS, RESOLUTION, fit_budget
 from .lesson import MAX_NAME, MAX_OPTIMIZERS, MAX_RUNS, PAGE_STEPS, Lesson, Run
@@ -141,13 +142,14 @@ def _general() -> dict[str, Any]:
 
 
 def _spec(name: str, spec: Spec) -> dict[str, Any]:
+    # "text": the key of its description in the tables of messages, which the page says in its language
     if spec.is_choice:
-        return {"default": spec.default, "choices": list(spec.choices), "description": spec.description}
+        return {"default": spec.default, "choices": list(spec.choices), "text": spec.text}
     if spec.kind == "ints":
         return {"default": list(spec.default), "low": spec.low, "high": spec.high, "kind": spec.kind,
-                "description": spec.description}
+                "text": spec.text}
     out = {"default": spec.default, "low": spec.low, "high": spec.high, "scale": spec.scale,
-           "description": spec.description, "stops": slider_values(name, spec), "spanStops": span_stops(spec)}
+           "text": spec.text, "stops": slider_values(name, spec), "spanStops": span_stops(spec)}
     if spec.kind != "float":
         out["kind"] = spec.kind
     return out
@@ -182,6 +184,8 @@ def config() -> dict[str, Any]:
         # the view's rule (trajectories.view), which the page applies to its own runs
         "view": {"views": list(view.VIEWS), "default": view.VIEWS[0], "margin": view.MARGIN, "reach": view.REACH,
                  "unitsPerWindow": view.UNITS_PER_WINDOW, "gridStep": view.GRID_STEP, "gridPoints": view.GRID_POINTS},
+        # both languages' words, so the page can switch without asking (trajectories/locales, core/i18n.js)
+        "messages": tables(),
         "landscape": {"defaultAxes": {r: list(a) for r, a in DEFAULT_AXES.items()}, "metrics": METRICS,
                       "resolution": list(RESOLUTION), "defaultResolution": LANDSCAPE_RESOLUTION,
                       "tolerances": list(TOLERANCES), "budget": BUDGET,

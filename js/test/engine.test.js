@@ -3,8 +3,10 @@ import { describe, test } from "node:test";
 
 import { bookLine, resolve, run, runSpread } from "../src/core/engine.js";
 import { formatF } from "../src/core/format.js";
+import { translator } from "../src/core/i18n.js";
 import { keys, labels, settingsOf } from "../src/core/lesson.js";
-import { fromQuery, toQuery } from "../src/core/link.js";
+import { fromQuery } from "../src/core/link.js";
+import { toQuery } from "../src/core/link_write.js";
 import { inverseNormal, log, philox4x32, table } from "../src/core/noise.js";
 import { createRuns } from "../src/core/runs.js";
 import { rates } from "../src/core/schedules.js";
@@ -309,6 +311,8 @@ describe("lessons of runs against Lesson (js/test/golden.json: lessons)", () => 
       assert.deepEqual(notes, c.notes);
       assert.deepEqual(lesson.runs, c.runs);
       assert.deepEqual(labels(CONFIG, lesson), c.labels);
+      assert.deepEqual(labels(CONFIG, lesson, translator(CONFIG.messages, "zh")), c.said.zh); // Lesson.said_labels
+      assert.deepEqual(c.said.en, c.labels); // in English the labels are said as they are
       assert.deepEqual(keys(lesson), c.keys);
       assert.equal(toQuery(CONFIG, lesson), c.link);
       const runs = createRuns(CONFIG);

@@ -1,5 +1,5 @@
 // The formula port against Python (js/test/formula.json, made by js/test/make_formula_golden.py): the same
-// messages word for word, the same canonical text, LaTeX and operations, the same values and gradients (to the
+// messages (said word for word in English and Chinese from the tables), the same canonical text, LaTeX and operations, the same values and gradients (to the
 // last bit where only + - * / sqrt and integer powers are used), the same minima, windows and levels, and runs
 // of the book's rules that step to the same points.
 import assert from "node:assert/strict";
@@ -8,7 +8,8 @@ import { describe, test } from "node:test";
 
 import { FUNCTIONS, FormulaError, LIMITS, formulaSlug, numberText, parseFormula } from "../src/core/formula.js";
 import { fitResolution } from "../src/core/landscape.js";
-import { CONFIG } from "../testing/golden.js";
+import { CONFIG, MESSAGES } from "../testing/golden.js";
+import { say } from "../src/core/i18n.js";
 import { formulaObjective } from "../src/core/formula_objective.js";
 import { describeTape } from "../src/core/formula_tape.js";
 
@@ -37,7 +38,13 @@ describe("reading: the canonical text, LaTeX, operations, or the message word fo
   for (const c of GOLDEN.parse) {
     test(label(c.input), () => {
       if (c.error !== undefined) {
-        assert.throws(() => parseFormula(c.input), (err) => err instanceof FormulaError && err.message === c.error);
+        assert.throws(() => parseFormula(c.input), (err) => {
+          assert.ok(err instanceof FormulaError);
+          assert.deepEqual(err.note, c.message);
+          assert.equal(say(MESSAGES, "en", err.note), c.error);
+          assert.equal(say(MESSAGES, "zh", err.note), c.zh);
+          return true;
+        });
         return;
       }
       const f = parseFormula(c.input);

@@ -3,10 +3,13 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
 import { pyG, pyRepr } from "../src/core/format.js";
-import { fromQuery, readFloat, readInt, toQuery } from "../src/core/link.js";
+import { say } from "../src/core/i18n.js";
+import { fromQuery, linkLanguage } from "../src/core/link.js";
+import { readFloat, readInt } from "../src/core/link_values.js";
+import { toQuery } from "../src/core/link_write.js";
 import { fileName } from "../src/core/names.js";
 import { generalLatex } from "../src/core/objectives.js";
-import { CONFIG, GOLDEN } from "../testing/golden.js";
+import { CONFIG, GOLDEN, MESSAGES } from "../testing/golden.js";
 
 // Python's lessons and notes for the same links, made by js/test/make_links_golden.py.
 const LINKS = JSON.parse(readFileSync(new URL("./links.json", import.meta.url), "utf8"));
@@ -22,13 +25,10 @@ function assertSameLesson(ours, python, what) {
   });
 }
 
-// What a note is about: "Ignored optimizer ", "Capped steps", "Ignored eta", "Ignored optimizers beyond ...":
-// the parameter it names, without the value's spelling, which may differ for exotic text.
-function subject(note) {
-  if (note.startsWith("Ignored optimizer ")) return "Ignored optimizer ";
-  const end = note.indexOf("=");
-  return end < 0 ? note : note.slice(0, end);
-}
+// What a note is about: its message, and the parameter it names ("Ignored eta=..."), without the value's
+// spelling, which may differ for exotic text.
+const subject = (note) => `${note.key}:${note.key === "note.ignored" ? note.params.key : ""}`;
+const english = (notes) => notes.map((n) => say(MESSAGES, "en", n));
 
 // A link whose keys and values are ASCII once decoded: its notes are Python's, word for word.
 const asciiText = (query) => [...new URLSearchParams(query.replace(/^\?+/, ""))].flat()
@@ -37,7 +37,7 @@ const asciiText = (query) => [...new URLSearchParams(query.replace(/^\?+/, ""))]
 describe("links give the lesson Lesson.from_query gives (js/test/links.json)", () => {
   test("the golden data is big enough to mean something", () => {
     assert.ok(LINKS.queries.length >= 1000, `${LINKS.queries.length} queries`);
-    const notes = LINKS.queries.flatMap((c) => c.notes);
+    const notes = LINKS.queries.flatMap((c) => english(c.messages));
     for (const start of ["Ignored optimizer ", "Ignored optimizers beyond", "Capped steps=", "only applies to",
       "is not among the optimizers shown", "only under convention=", "no optimizer shown takes",
       "must be an integer in the range [1, ", "2**32)", "must be a finite number", "must be two numbers",
@@ -54,8 +54,13 @@ describe("links give the lesson Lesson.from_query gives (js/test/links.json)", (
     test(shown(c.query), () => {
       const { lesson, notes } = fromQuery(CONFIG, c.query, { ignore: LINKS.ignore });
       assertSameLesson(lesson, c.lesson, "lesson");
-      assert.deepStrictEqual(notes.map(subject), c.notes.map(subject), "a note for each parameter ignored");
-      if (asciiText(c.query)) assert.deepStrictEqual(notes, c.notes, "Python's words");
+      assert.deepStrictEqual(notes.map(subject), c.messages.map(subject), "a note for each parameter ignored");
+      if (asciiText(c.query)) assert.deepStrictEqual(notes, c.messages, "Python's messages");
+      for (const lang of ["en", "zh"]) {
+        if (c[lang] && asciiText(c.query)) {
+          assert.deepStrictEqual(notes.map((n) => say(MESSAGES, lang, n)), c[lang], `Python's ${lang} words`);
+        }
+      }
       const back = fromQuery(CONFIG, toQuery(CONFIG, lesson));
       assert.deepStrictEqual(back.notes, []);
       assertSameLesson(back.lesson, lesson, "the link's lesson");
@@ -66,9 +71,20 @@ describe("links give the lesson Lesson.from_query gives (js/test/links.json)", (
     for (const query of [5, {}, [], true]) {
       const { lesson, notes } = fromQuery(CONFIG, query);
       assert.deepStrictEqual(lesson, CONFIG.defaultLesson);
-      assert.match(notes[0], /^Ignored the link: it must be a query string/);
+      assert.match(say(MESSAGES, "en", notes[0]), /^Ignored the link: it must be a query string/);
+      assert.match(say(MESSAGES, "zh", notes[0]), /^忽略了链接/);
     }
     assert.deepStrictEqual(fromQuery(CONFIG, null), { lesson: CONFIG.defaultLesson, notes: [] });
+  });
+});
+
+describe("the page's language in a link (lang=, a view setting, not the lesson's)", () => {
+  test("lang=zh and lang=en are read; anything else is no language, and Lesson.from_query's note says so", () => {
+    assert.equal(linkLanguage("optimizer=gd&lang=zh"), "zh");
+    assert.equal(linkLanguage("lang=en"), "en");
+    for (const query of ["lang=fr", "lang=ZH", "lang=", "optimizer=gd", ""]) assert.equal(linkLanguage(query), null);
+    const handmade = LINKS.queries.filter((c) => c.query.includes("lang="));
+    assert.ok(handmade.length >= 4 && handmade.every((c) => c.zh), "the handmade lang links carry Chinese notes");
   });
 });
 
@@ -78,7 +94,7 @@ describe("links written as Lesson.to_query writes them", () => {
       assert.equal(toQuery(CONFIG, c.lesson), c.link);
       assert.equal(fileName(CONFIG, c.lesson, "svg", c.step), c.name, "figures.file_name");
       const { lesson, notes } = fromQuery(CONFIG, c.link);
-      assert.deepStrictEqual(notes, c.notes);
+      assert.deepStrictEqual(notes, c.messages);
       assertSameLesson(lesson, c.back, "the link's lesson");
       if (c.lesson.steps <= CONFIG.pageSteps) {
         assert.deepStrictEqual(notes, []);
@@ -98,7 +114,7 @@ describe("links written as Lesson.to_query writes them", () => {
     assert.ok(lessons.some((l) => new Set(rules(l)).size < l.runs.length));
     assert.ok(lessons.some((l) => l.runs.some((r) => r.settings.schedule && r.settings.schedule !== "constant")));
     assert.ok(lessons.some((l) => l.runs.some((r) => r.spread > 1 && r.label)));
-    assert.ok(LINKS.lessons.some((c) => c.notes.length === 1 && c.notes[0].startsWith("Capped")));
+    assert.ok(LINKS.lessons.some((c) => c.messages.length === 1 && c.messages[0].key === "note.capped_steps"));
     const cut = LINKS.lessons.filter((c) => c.name.length > CONFIG.maxName).length;
     assert.ok(cut >= 5 && LINKS.lessons.some((c) => c.step > 0), `${cut} names cut to a digest`);
   });

@@ -98,7 +98,8 @@ def parse_case(text: str) -> dict:
     try:
         f = F.parse(text)
     except F.FormulaError as exc:
-        return {"input": text, "error": str(exc)}
+        # the message as data (the page's FormulaError.note) and Python's words for it in both languages
+        return {"input": text, "error": str(exc), "zh": str(exc.message.to("zh")), "message": exc.message.data()}
     constants = F.fold(f.tree)
     return {"input": text, "text": f.text, "latex": f.latex, "variables": list(f.variables),
             "degree": num(f.degree), "quadratic": f.quadratic, "slug": F.slug(text), "cost": f.cost,

@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))  # the golden data must come from this checkout's 
 
 from trajectories import noise as gen  # noqa: E402
 from trajectories.engine import BOUND, run  # noqa: E402
+from trajectories.i18n import LANGUAGES  # noqa: E402
 from trajectories.landscape import _boundary, axis_values, compute, score  # noqa: E402
 from trajectories.lesson import Lesson  # noqa: E402
 from trajectories.objectives import OBJECTIVES, get_objective  # noqa: E402
@@ -487,16 +488,20 @@ def spreads() -> list[dict]:
 
 
 def lessons() -> list[dict]:
-    """Links with runs: the runs the link gives (every setting), their labels and keys, the link written back."""
+    """Links with runs: the runs the link gives (every setting), their labels (and as a Chinese reader reads them)
+    and keys, the link written back."""
     out = []
     for query in ("run=gd:eta=0.4&run=gd:eta=0.6", "run=momentum:eta=0.6,beta=0.5&run=momentum:eta=0.6,beta=0.25",
                   "objective=bowl&steps=50&run=sgd:schedule=constant&run=sgd:schedule=exponential",
                   "optimizer=gd,momentum&gd.sigma=0.5&seed=3&schedule=cosine&period=12",
                   "run=gd:label=gd, fast,eta=0.9&run=gd&run=gd&run=adam:spread=20,sigma=1&convention=torch",
-                  "run=sgd:schedule=multifactor,milestones=5,12,factor=0.3,seed=9&run=sgd:seed=10&run=sgd"):
+                  "run=sgd:schedule=multifactor,milestones=5,12,factor=0.3,seed=9&run=sgd:seed=10&run=sgd",
+                  "run=sgd:sigma=0.5,seed=3&run=sgd:sigma=0.5,seed=4&run=sgd:sigma=0.5,spread=5",
+                  "run=adam:bias_correction=0&run=adam&run=adam&run=momentum:schedule=cosine&run=momentum"):
         lesson, notes = Lesson.from_query(query)
         out.append({"query": query, "notes": notes, "link": lesson.to_query(), "labels": list(lesson.labels),
-                    "keys": list(lesson.keys), "readout": lesson.readout(),
+                    "said": {lang: list(lesson.said_labels(lang)) for lang in LANGUAGES}, "keys": list(lesson.keys),
+                    "readout": lesson.readout(),
                     "runs": [{"optimizer": r.optimizer, "settings": plain_settings(r.hyperparameters), "seed": r.seed,
                               "spread": r.spread, "label": r.label} for r in lesson.runs]})
     return out

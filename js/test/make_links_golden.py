@@ -8,9 +8,12 @@ state.config() or this script:
 
 links.json holds, one record per line: Python's lesson (``state.lesson_state``) and notes for links drawn from the
 real keys and hostile values (tests/test_links_property.py's), handmade links that each hit one rule, and random
-valid lessons with their links. link.test.js checks that the page makes the same lesson from each link, a note for
-each parameter Python ignored, in Python's words where those are ASCII, and the same link from each lesson. The
-links are drawn with a fixed seed, so the file changes only when Python's answers do.
+valid lessons with their links. A note is there as its message (``{key, params}``, the data the page says in its
+own language); the handmade links have Python's English and Chinese text of their notes too. link.test.js checks
+that the page makes the same lesson from each link, a note for each parameter Python ignored, the same message
+where the link is ASCII (and the same words in both languages for the handmade ones), and the same link from each
+lesson. The links are drawn with a fixed seed, so the
+file changes only when Python's answers do.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from test_links_property import HOSTILE_VALUES, KEYS  # noqa: E402
 
 from trajectories.engine import MAX_STEPS  # noqa: E402
 from trajectories.figures import file_name  # noqa: E402
+from trajectories.i18n import Message  # noqa: E402
 from trajectories.lesson import MAX_OPTIMIZERS, PAGE_STEPS, Lesson, Run  # noqa: E402
 from trajectories.objectives import OBJECTIVES  # noqa: E402
 from trajectories.specs import CONVENTIONS, RULES, SCHEDULE_SPECS, SCHEDULES, SPECS  # noqa: E402
@@ -85,6 +89,7 @@ HANDMADE = [
     "objective=exp", "objective=X1", "window=1,2,3", "window=2,1,0,1", "window=nan,1,2,3", "window=-1e6,1e6,-1e6,1e6",
     "window=-1e7,1,0,1", "window=%D9%A1,2,3,4", "objective=x1%5E2&window=" + "1," * 120 + "1",
     "objective=f+%3D+x%5E2+%2B+3y%5E2&start=4,4", "objective=" + "(" * 33 + "x1" + ")" * 33,
+    "lang=zh&optimizer=gd", "optimizer=gd&lang=fr", "lang=ZH&eta=abc", "lang=", "lang=en&lang=zh&steps=9999",
 ]
 
 
@@ -126,9 +131,17 @@ def drawn_query(rng: random.Random) -> str:
     return query
 
 
-def query_record(query: str) -> dict[str, Any]:
+def data(note: str) -> Any:
+    """A note as the page gets it: a message's data, or (a note not yet in the tables) its English text."""
+    return note.data() if isinstance(note, Message) else note
+
+
+def query_record(query: str, chinese: bool = False) -> dict[str, Any]:
     lesson, notes = Lesson.from_query(query, ignore=IGNORE)
-    return {"query": query, "lesson": lesson_state(lesson), "notes": notes}
+    record = {"query": query, "lesson": lesson_state(lesson), "messages": [data(n) for n in notes]}
+    if chinese:
+        record |= {"en": notes, "zh": Lesson.from_query(query, ignore=IGNORE, lang="zh")[1]}
+    return record
 
 
 def random_lesson(rng: random.Random) -> Lesson:
@@ -200,14 +213,16 @@ def golden() -> str:
     spaces = ["%09", "%1C", "%C2%85", "%C2%A0", "%E3%80%80", "%EF%BB%BF"]
     handmade = HANDMADE + [f"steps={quote(chr(z + 7))}" for z in (0x660, 0xFF10, 0x1D7CE)]
     handmade += [f"optimizer=gd,{s}adam{s}" for s in spaces] + [f"steps={s}4" for s in spaces]
-    queries = [query_record(q) for q in handmade + [drawn_query(rng) for _ in range(QUERIES)]]
+    queries = [query_record(q, chinese=True) for q in handmade] + [query_record(drawn_query(rng))
+                                                                     for _ in range(QUERIES)]
     lessons = []
     for lesson in ([Lesson()] + [random_lesson(rng) for _ in range(LESSONS)] + [random_runs(rng) for _ in range(50)]
                    + FORMULA_LESSONS):
         link = lesson.to_query()
         back, notes = Lesson.from_query(link)
         step = rng.choice([None, 0, rng.randint(1, lesson.steps)])
-        lessons.append({"lesson": lesson_state(lesson), "link": link, "back": lesson_state(back), "notes": notes,
+        lessons.append({"lesson": lesson_state(lesson), "link": link, "back": lesson_state(back),
+                        "messages": [data(n) for n in notes],
                         "step": step, "name": file_name(lesson, "svg", step)})
     dumps = lambda v: json.dumps(v, separators=(",", ":"), allow_nan=False, ensure_ascii=False)  # noqa: E731
     return ("{\n" + f'"generator":"js/test/make_links_golden.py","ignore":{dumps(list(IGNORE))},\n'

@@ -8,6 +8,8 @@ const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "
 export const GOLDEN = read("../test/golden.json");
 export const CONFIG = GOLDEN.config; // state.config(): what the page is given
 export const BOOK = read("../../tests/golden/book.json");
+// The tables of messages, as the package holds them (trajectories/locales): state.config() sends these.
+export const MESSAGES = { en: read("../../trajectories/locales/en.json"), zh: read("../../trajectories/locales/zh.json") };
 
 /** Largest |v| over the finite numbers of a nested array (null is Python's NaN), at least 1. */
 export function size(reference) {

@@ -2,7 +2,12 @@
 // controls, the panels, the view. Read from a link and written back beside the lesson's own part, with the keys and
 // the names Python sends (config.display); never part of the lesson. Pure, no DOM.
 import { pyStrRepr, pyStrip as strip } from "./format.js";
-import { queryItems, quotePlus } from "./link.js";
+import { message } from "./i18n.js";
+import { queryItems } from "./link.js";
+import { quotePlus } from "./link_write.js";
+
+// A note the page says in its language (core/i18n.js), the same message as trajectories.display's.
+const ignored = (key, raw, reason) => message("note.ignored", { key, value: pyStrRepr(raw), reason });
 
 const TRUE_WORDS = ["1", "true", "on", "yes"], FALSE_WORDS = ["0", "false", "off", "no"];
 
@@ -31,18 +36,21 @@ export function displayFromQuery(config, query, base = config.display.default) {
   if (items.has("presenter")) {
     const raw = word("presenter");
     if (TRUE_WORDS.includes(raw) || FALSE_WORDS.includes(raw)) display.presenter = TRUE_WORDS.includes(raw);
-    else notes.push(`Ignored presenter=${pyStrRepr(items.get("presenter"))}: it must be 1 or 0.`);
+    else notes.push(ignored("presenter", items.get("presenter"), message("reason.one_or_zero")));
   }
   if (items.has("panels")) {
     const raw = word("panels");
     if (["all", "none", ...TRUE_WORDS, ...FALSE_WORDS].includes(raw)) {
       display.panels = raw === "all" || TRUE_WORDS.includes(raw);
-    } else notes.push(`Ignored panels=${pyStrRepr(items.get("panels"))}: it must be all or none.`);
+    } else notes.push(ignored("panels", items.get("panels"), message("reason.all_or_none")));
   }
   if (items.has("view")) {
     const raw = word("view");
     if (config.view.views.includes(raw)) display.view = raw;
-    else notes.push(`Ignored view=${pyStrRepr(items.get("view"))}: it must be one of ${config.view.views.join(", ")}.`);
+    else {
+      notes.push(ignored("view", items.get("view"), message("reason.must_be_one_of",
+        { allowed: config.view.views.join(", ") })));
+    }
   }
   if (items.has("controls")) {
     const raw = strip(items.get("controls"));
@@ -52,9 +60,9 @@ export function displayFromQuery(config, query, base = config.display.default) {
       const known = controlNames(config);
       for (const name of names) {
         if (!known.includes(name)) {
-          notes.push(`Ignored control ${pyStrRepr(name)}: it must be one of `
-            + `${Object.keys(config.display.controls).join(", ")}, a hyperparameter `
-            + `(${config.display.hyperparameters.join(", ")}) or one optimizer's (momentum.eta).`);
+          notes.push(message("note.ignored_control", { name: pyStrRepr(name),
+            controls: Object.keys(config.display.controls).join(", "),
+            hyperparameters: config.display.hyperparameters.join(", ") }));
         }
       }
       const kept = [...new Set(names.filter((n) => known.includes(n)))];

@@ -1,5 +1,5 @@
 // A teacher's own objective f(x1, x2): the port of trajectories/formula.py. The text is read by a recursive-descent
-// parser with Python's limits and Python's one-line messages, word for word; the tree is written out by
+// parser with Python's limits and Python's one-line messages (the same messages of the tables, core/i18n.js); the tree is written out by
 // formula_text.js and run by formula_tape.js; formula_objective.js finds its minima, window and levels. No DOM, no
 // eval.
 //
@@ -7,6 +7,7 @@
 // + - * / and sqrt are used (an integer power is repeated multiplication on both sides); Math.exp, Math.log,
 // Math.sin, Math.pow, ... may differ from numpy in the last bit. js/test/formula.json (made by
 // js/test/make_formula_golden.py) checks both, and the limits and names below against Python's.
+import { message } from "./i18n.js";
 import { canonical, latex, mathml } from "./formula_text.js";
 import { CALLS, FUNCTIONS, compileTape, power, runTape, tapeCost } from "./formula_tape.js";
 
@@ -21,14 +22,18 @@ const UNICODE = Object.freeze({ "\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u
 const SUPERSCRIPTS = Object.freeze({ "\u00b2": 2, "\u00b3": 3 });
 const SPACE = " \t\n\r\u00a0";
 const PREFIX = /^[ \t\n\r\u00a0]*f[ \t\n\r\u00a0]*(?:\([ \t\n\r\u00a0]*(?:x1?|x_1)[ \t\n\r\u00a0]*,[ \t\n\r\u00a0]*(?:x2|y|x_2)[ \t\n\r\u00a0]*\))?[ \t\n\r\u00a0]*=/i;
-const OPERAND = "a number, x1, x2, a function or '('";
 const DIGIT = /^[0-9]$/, NAME_START = /^[A-Za-z_]$/, NAME_CHAR = /^[A-Za-z0-9_\u2080-\u2089]$/;
 
-/** A formula that cannot be read, in one line: `f = x1^2 + * x2: expected ... at position 8`. */
+/**
+ * A formula that cannot be read, in one line: `f = x1^2 + * x2: expected ... at position 8`. Its `note` is the
+ * message of the tables ({key, params}, formula.FormulaError's), which the page says in its language (t.note);
+ * its `message` is the key.
+ */
 export class FormulaError extends Error {
-  constructor(message) {
-    super(message);
+  constructor(key, params = {}) {
+    super(key);
     this.name = "FormulaError";
+    this.note = message(key, params);
   }
 }
 
@@ -41,15 +46,18 @@ export function echo(chars) {
   return shown.length <= n ? shown.join("") : `${shown.slice(0, n - 3).join("")}...`;
 }
 
-function fail(chars, what, pos, hint = "") {
-  const where = pos == null ? "" : pos > chars.length ? " at the end" : ` at position ${pos}`;
-  return new FormulaError(`f = ${echo(chars)}: ${what}${where}${hint ? `; ${hint}` : ""}`);
+function fail(chars, what, pos, hint = null) {
+  const where = pos == null ? "" : pos > chars.length ? message("formula.at_end")
+    : message("formula.at", { pos: String(pos) });
+  return new FormulaError("formula.error", { formula: echo(chars), what, where,
+    hint: hint ? message("formula.hint", { hint }) : "" });
 }
 
 function describe(c) {
   const code = c.codePointAt(0);
   if (c > " " && c <= "~") return `'${c}'`;
-  return `U+${code.toString(16).toUpperCase().padStart(4, "0")}${code < 128 ? "" : " (not ASCII)"}`;
+  const text = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  return code < 128 ? text : message("formula.not_ascii", { code: text });
 }
 
 // ---- reading ----------------------------------------------------------------------------------------------------
@@ -83,7 +91,7 @@ class Lexer {
       this.i = j;
       const text = s.slice(i, j).join("");
       const value = Number(text);
-      if (!Number.isFinite(value)) throw fail(s, `the number ${text.slice(0, 20)} is too large`, i + 1);
+      if (!Number.isFinite(value)) throw fail(s, message("formula.too_large", { number: text.slice(0, 20) }), i + 1);
       return { kind: "num", text, pos: i + 1, value };
     }
     if (NAME_START.test(c)) {
@@ -111,7 +119,7 @@ class Lexer {
       this.i += 1;
       return { kind: "op", text: op, pos: i + 1, value: 0 };
     }
-    throw fail(s, `unexpected character ${describe(c)}`, i + 1);
+    throw fail(s, message("formula.unexpected", { character: describe(c) }), i + 1);
   }
 }
 
@@ -132,20 +140,22 @@ class Parser {
     return tok;
   }
 
-  error(what, tok = null, hint = "") {
+  error(what, tok = null, hint = null) {
     return fail(this.chars, what, (tok ?? this.tok).pos, hint);
   }
 
   make(kind, pos, fields) {
     this.nodes += 1;
     if (this.nodes > LIMITS.maxNodes) {
-      throw this.error(`the formula has more than ${LIMITS.maxNodes} numbers, names and operations`);
+      throw this.error(message("formula.too_many_nodes", { most: String(LIMITS.maxNodes) }));
     }
     return node(kind, pos, fields);
   }
 
   deeper(depth) {
-    if (depth >= LIMITS.maxDepth) throw this.error(`the formula is nested more than ${LIMITS.maxDepth} levels deep`);
+    if (depth >= LIMITS.maxDepth) {
+      throw this.error(message("formula.too_deep", { most: String(LIMITS.maxDepth) }));
+    }
     return depth + 1;
   }
 
@@ -156,7 +166,7 @@ class Parser {
   parse() {
     const tree = this.expr(0);
     if (this.tok.kind !== "end") {
-      throw this.error(this.isOp(")") ? "unmatched ')'" : "expected an operator or the end");
+      throw this.error(message(this.isOp(")") ? "formula.unmatched" : "formula.expected_end"));
     }
     return tree;
   }
@@ -210,7 +220,9 @@ class Parser {
     const tok = this.tok;
     if (tok.kind === "num") {
       this.numbers += 1;
-      if (this.numbers > LIMITS.maxNumbers) throw this.error(`the formula has more than ${LIMITS.maxNumbers} numbers`);
+      if (this.numbers > LIMITS.maxNumbers) {
+        throw this.error(message("formula.too_many_numbers", { most: String(LIMITS.maxNumbers) }));
+      }
       this.advance();
       return this.make("num", tok.pos, { value: tok.value });
     }
@@ -220,15 +232,15 @@ class Parser {
       if (name === "x1" || name === "x2") return this.make("var", tok.pos, { name });
       if (Object.hasOwn(CONSTANTS, name)) return this.make("const", tok.pos, { name, value: CONSTANTS[name] });
       if (FUNCTIONS.includes(name)) {
-        if (!this.isOp("(")) throw this.error(`expected '(' after ${name}`);
+        if (!this.isOp("(")) throw this.error(message("formula.expected_call", { name }));
         this.advance();
         const arg = this.expr(this.deeper(depth));
         this.close();
         return this.make("call", tok.pos, { a: arg, name });
       }
       const shown = tok.text.length <= 20 ? tok.text : `${tok.text.slice(0, 17)}...`;
-      throw this.error(`unknown name '${shown}'`, tok,
-        `the names are x1, x2, pi, e and the functions ${FUNCTIONS.join(", ")}`);
+      throw this.error(message("formula.unknown_name", { name: shown }), tok,
+        message("formula.names", { functions: FUNCTIONS.join(", ") }));
     }
     if (this.isOp("(")) {
       this.advance();
@@ -236,11 +248,11 @@ class Parser {
       this.close();
       return inner;
     }
-    throw this.error(`expected ${OPERAND}`);
+    throw this.error(message("formula.expected_operand"));
   }
 
   close() {
-    if (!this.isOp(")")) throw this.error("expected an operator or ')'");
+    if (!this.isOp(")")) throw this.error(message("formula.expected_close"));
     this.advance();
   }
 }
@@ -275,14 +287,16 @@ function check(chars, n, constants) {
     const c = constants.get(n.b);
     if (c !== null && Number.isFinite(c) && !(Math.abs(c) <= LIMITS.maxExponent)) {
       const m = LIMITS.maxExponent;
-      throw fail(chars, `the exponent ${canonical(n.b).slice(0, 20)} is outside [-${m}, ${m}]`, n.b.pos);
+      {
+        throw fail(chars, message("formula.exponent", { exponent: canonical(n.b).slice(0, 20), most: String(m) }), n.b.pos);
+      }
     }
   }
   const c = constants.get(n);
   if (c !== null && !Number.isFinite(c)) {
     let shown = canonical(n);
     if (shown.length > 30) shown = `${shown.slice(0, 27)}...`;
-    throw fail(chars, `the value of ${shown} is not finite`, n.pos);
+    throw fail(chars, message("formula.not_finite", { part: shown }), n.pos);
   }
 }
 
@@ -342,23 +356,24 @@ const CACHE_SIZE = 256;
  */
 export function parseFormula(text) {
   if (typeof text !== "string") {
-    throw new FormulaError("The 'objective' parameter must be a name or a formula in x1 and x2 (a string). "
-      + `Got ${text === null ? "NoneType" : typeof text} instead.`);
+    throw new FormulaError("formula.not_text", { type: text === null ? "NoneType" : typeof text });
   }
   const cached = CACHE.get(text);
   if (cached) return cached;
   if (text.length > 4 * LIMITS.maxLength) {
     const n = codePoints(text);
     if (n > 4 * LIMITS.maxLength) {
-      throw new FormulaError(`f = ${echo(Array.from(text.slice(0, 2 * (LIMITS.messageEcho + 1))).slice(0,
-        LIMITS.messageEcho + 1))}: the formula has ${n} characters; at most ${LIMITS.maxLength}`);
+      throw new FormulaError("formula.error", { formula: echo(Array.from(text.slice(0, 2 * (LIMITS.messageEcho + 1)))
+        .slice(0, LIMITS.messageEcho + 1)), what: message("formula.too_long", { count: String(n),
+        most: String(LIMITS.maxLength) }), where: "", hint: "" });
     }
   }
   const chars = strip(text);
   if (chars.length > LIMITS.maxLength) {
-    throw new FormulaError(`f = ${echo(chars)}: the formula has ${chars.length} characters; at most ${LIMITS.maxLength}`);
+    throw new FormulaError("formula.error", { formula: echo(chars), what: message("formula.too_long",
+      { count: String(chars.length), most: String(LIMITS.maxLength) }), where: "", hint: "" });
   }
-  if (!chars.length) throw fail(chars, `expected ${OPERAND}`, 1);
+  if (!chars.length) throw fail(chars, message("formula.expected_operand"), 1);
   const tree = new Parser(chars).parse();
   const constants = fold(tree);
   check(chars, tree, constants);

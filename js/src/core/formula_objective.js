@@ -164,8 +164,8 @@ function landmarks(formula, box, start) { // objectives._landmarks
     if (Number.isFinite(out[0])) anyFinite = true;
   }
   if (!anyFinite) {
-    throw new FormulaError(`f = ${formula.text}: the formula has no finite value for x1 in [${pyG(box[0])}, `
-      + `${pyG(box[1])}] and x2 in [${pyG(box[2])}, ${pyG(box[3])}]`);
+    throw new FormulaError("formula.no_value", { formula: formula.text, x1_low: pyG(box[0]), x1_high: pyG(box[1]),
+      x2_low: pyG(box[2]), x2_high: pyG(box[3]) });
   }
   if (!formula.variables.length) return [[], []];
   const size = Math.max(box[1] - box[0], box[3] - box[2]);

@@ -125,13 +125,15 @@ export function sameLesson(a, b) {
 
 // ---- labels and keys -------------------------------------------------------------------------------------------
 
-function word(config, key, value) { // lesson._word
-  if (key === "schedule") return String(value);
-  if (key === "seed") return `seed ${value}`;
-  if (key === "spread") return `${value} seed${value === 1 ? "" : "s"}`;
+function word(config, key, value, t) { // lesson._word; `t` says it in a reader's language
+  if (key === "schedule") return t ? t(`choice.${value}`) : String(value);
+  if (key === "seed") return t ? t("label.seed", { seed: String(value) }) : `seed ${value}`;
+  if (key === "spread") return t ? t("label.seeds", { count: String(value) }) : `${value} seed${value === 1 ? "" : "s"}`;
   const symbol = config.symbols[key] ?? key;
   if (Array.isArray(value)) return `${key}=${value.join(",")}`;
-  if (typeof value === "boolean") return `${symbol} ${value ? "on" : "off"}`;
+  if (typeof value === "boolean") {
+    return t ? t(value ? "label.on" : "label.off", { name: t.term("symbol", key) }) : `${symbol} ${value ? "on" : "off"}`;
+  }
   return `${symbol}=${pyG(value)}`; // :g for a float; an integer step count has no more digits than :g shows
 }
 
@@ -141,9 +143,10 @@ export const scheduleParams = (config, schedule) => new Set(Object.values(config
 
 /**
  * Each run's label (lesson.labels): its name if a teacher gave one, else its optimizer and what differs from the
- * other unnamed runs of that optimizer ("gd η=0.4", "gd η=0.6"), identical ones numbered.
+ * other unnamed runs of that optimizer ("gd η=0.4", "gd η=0.6"), identical ones numbered. With a translator `t`
+ * (core/i18n.js), as lesson._made_labels(runs, lang) says them to a reader (梯度下降 余弦, 随机梯度下降 种子3).
  */
-export function labels(config, lesson) {
+export function labels(config, lesson, t = null) {
   const runs = lesson.runs;
   let out = runs.map((run) => {
     const group = runs.filter((s) => s.optimizer === run.optimizer && !s.label);
@@ -154,15 +157,18 @@ export function labels(config, lesson) {
         const params = scheduleParams(config, schedule ?? "");
         const peers = group.filter((s) => !params.has(key) || s.settings.schedule === schedule);
         const differs = new Set(peers.map((s) => JSON.stringify(s.settings[key] ?? null))).size > 1;
-        if (differs && (key !== "sigma" || value > 0)) words.push(word(config, key, value));
+        if (differs && (key !== "sigma" || value > 0)) words.push(word(config, key, value, t));
       }
       const noisy = group.filter((s) => (s.settings.sigma ?? 0) > 0);
       if ((run.settings.sigma ?? 0) > 0 && new Set(noisy.map((s) => s.seed)).size > 1) {
-        words.push(word(config, "seed", run.seed));
+        words.push(word(config, "seed", run.seed, t));
       }
-      if (run.spread > 1 && new Set(group.map((s) => s.spread)).size > 1) words.push(word(config, "spread", run.spread));
+      if (run.spread > 1 && new Set(group.map((s) => s.spread)).size > 1) {
+        words.push(word(config, "spread", run.spread, t));
+      }
     }
-    return words.length ? `${run.optimizer} ${words.join(", ")}` : run.optimizer;
+    const name = t ? t.term("optimizer", run.optimizer) : run.optimizer;
+    return words.length ? `${name} ${words.join(", ")}` : name;
   });
   const made = out.filter((_, i) => !runs[i].label);
   for (const label of new Set(made)) {

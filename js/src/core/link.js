@@ -1,177 +1,28 @@
-// A lesson's link: read with the platform's URLSearchParams and the lesson's own checks, written byte for byte as
-// Lesson.to_query writes it, for the page that runs without Python. Pure, no DOM, importable by Node as it is.
+// A lesson's link read with the platform's URLSearchParams and the lesson's own checks (core/link_values.js), for
+// the page that runs without Python (core/link_write.js writes one). Pure, no DOM, importable by Node as it is.
 //
 // Every fact comes from Python's config (the names, the limits, the spec table, the default lesson). A link gives
-// the lesson Lesson.from_query gives, and a note for each parameter it ignores, in Python's words for the links
-// people write; for exotic text (other scripts, control characters) the words may differ. js/test/links.json,
-// made by js/test/make_links_golden.py, holds Python's lessons and notes for the same links.
-import { pyG, pyRepr, pyStrRepr, pyStrip } from "./format.js";
+// the lesson Lesson.from_query gives, and a note for each parameter it ignores, as the same message of the tables
+// (core/i18n.js: {key, params}, said in the page's language) for the links people write; for exotic text (other
+// scripts, control characters) the values quoted may differ. js/test/links.json, made by
+// js/test/make_links_golden.py, holds Python's lessons and notes for the same links.
+import { LANGUAGES, message } from "./i18n.js";
+import { pyG, pyStrRepr, pyStrip } from "./format.js";
 import { checkObjective } from "./objectives.js";
 import { FormulaError } from "./formula.js";
-import { checkWindow, formulaObjective } from "./formula_objective.js";
+import { formulaObjective } from "./formula_objective.js";
 import { labels, resolveSettings, scheduleParams, settingsOf } from "./lesson.js";
+import {
+  checkGeneral, checkInt, checkName, checkValue, Int, parseFloat_, parseInt_, parsePair, parseWindow, pyFloatRepr,
+  readInt, Refusal, refuse, refuseWith, RUN_KEYS, SEED_HIGH, typed,
+} from "./link_values.js";
 
-const SEED_HIGH = 2n ** 32n - 1n; // Lesson's seed range, which its message writes "[0, 2**32)"
-const MAX_INT_DIGITS = 4300; // int() refuses longer decimal text (sys.int_info.default_max_str_digits)
-const TRUE_WORDS = ["1", "true", "on", "yes"], FALSE_WORDS = ["0", "false", "off", "no"]; // lesson._hyper
-const ASCII_SPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g; // what int() and float() skip around an ASCII number
-const INT = /^([+-]?)([0-9](?:_?[0-9])*)$/;
-const DIGITS = "[0-9](?:_?[0-9])*"; // digits, one underscore at a time between two of them (PEP 515)
-const FLOAT = new RegExp(`^[+-]?(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})(?:[eE][+-]?${DIGITS})?$`);
-const INF_NAN = /^([+-]?)(inf|infinity|nan)$/i;
-
-/** A value the lesson does not take: its message becomes the note. */
-class Refusal extends Error {}
-
-function refuse(message) {
-  throw new Refusal(message);
-}
-
+const ignored = (key, raw, reason) => message("note.ignored", { key, value: pyStrRepr(raw), reason });
 const strip = pyStrip;
-const isAscii = (text) => /^[\x00-\x7f]*$/.test(text);
-
-/** Python's repr() of a float: 0.0, 20.0, 1e-05, 1e+16, nan, -inf. */
-function pyFloatRepr(x) {
-  const text = pyRepr(x);
-  return /^-?\d+$/.test(text) ? `${text}.0` : text;
-}
-
-function valueRepr(value) {
-  if (typeof value === "boolean") return value ? "True" : "False";
-  return typeof value === "string" ? pyStrRepr(value) : pyFloatRepr(value);
-}
-
-/** int(text) of a link's ASCII text as a BigInt, or null where Python's int() refuses it. */
-export function readInt(text) {
-  const match = isAscii(text) ? INT.exec(text.replace(ASCII_SPACE, "")) : null;
-  if (!match) return null;
-  const digits = match[2].replaceAll("_", "");
-  if (digits.length > MAX_INT_DIGITS) return null;
-  return match[1] === "-" ? -BigInt(digits) : BigInt(digits);
-}
-
-/** float(text) of a link's ASCII text, or null where Python's float() refuses it. */
-export function readFloat(text) {
-  const ascii = isAscii(text) ? text.replace(ASCII_SPACE, "") : null;
-  if (ascii === null) return null;
-  if (FLOAT.test(ascii)) return Number(ascii.replaceAll("_", "")); // correctly rounded, as Python's dtoa
-  const special = INF_NAN.exec(ascii);
-  if (!special) return null;
-  if (special[2].toLowerCase() === "nan") return NaN;
-  return special[1] === "-" ? -Infinity : Infinity;
-}
-
-// --- the lesson's checks, with its messages ---------------------------------------------------------------------
-
-function checkName(value, parameter, allowed) { // specs.check_name
-  if (allowed.includes(value)) return value;
-  return refuse(`The '${parameter}' parameter must be one of ${allowed.map(pyStrRepr).join(", ")}. `
-    + `Got ${pyStrRepr(value)} instead.`);
-}
-
-function checkInt(value, parameter, low, high, bound = `[${low}, ${high}]`) { // specs.check_int, for a BigInt
-  if (value >= low && value <= high) return value;
-  return refuse(`The '${parameter}' parameter must be an integer in the range ${bound}. Got ${value} instead.`);
-}
-
-function checkGeneral(config, key, value) { // objectives.check_general, for one finite float
-  const { low, high } = config.general[key];
-  if (value >= low && value <= high) return value;
-  return refuse(`The '${key}' parameter of general must be a float in the range [${low}, ${high}]. `
-    + `Got ${pyFloatRepr(value)} instead.`);
-}
-
-const RUN_KEYS = ["seed", "spread", "label"]; // a run's own keys beside its settings (lesson.RUN_KEYS)
-const MAX_MILESTONES = 8;
-
-// A whole number that stands for Python's int (a step count read from a link), not for a float.
-class Int {
-  constructor(value) { this.value = value; }
-}
-
-function checkValue(owner, name, spec, value) { // specs.check_value, for one value of a link
-  if (Array.isArray(spec.choices)) {
-    if (spec.choices.includes(value) && typeof value === typeof spec.default) return value;
-    return refuse(`The '${name}' parameter of ${owner} must be one of ${spec.choices.map(valueRepr).join(", ")}. `
-      + `Got ${value instanceof Int ? String(value.value) : valueRepr(value)} instead.`);
-  }
-  if (spec.kind === "int") { // specs._step_count
-    const n = value instanceof Int ? value.value : null;
-    if (n !== null && n >= BigInt(spec.low) && n <= BigInt(spec.high)) return Number(n);
-    return refuse(`The '${name}' parameter of ${owner} must be an integer in the range [${spec.low}, ${spec.high}]. `
-      + `Got ${value instanceof Int ? String(value.value) : valueRepr(value)} instead.`);
-  }
-  if (spec.kind === "ints") { // specs._milestones
-    const ok = Array.isArray(value) && value.length >= 1 && value.length <= MAX_MILESTONES
-      && value.every((n, i) => n >= BigInt(spec.low) && n <= BigInt(spec.high) && (i === 0 || n > value[i - 1]));
-    if (ok) return value.map(Number);
-    const shown_ = Array.isArray(value) ? `(${value.map(String).join(", ")}${value.length === 1 ? "," : ""})`
-      : valueRepr(value);
-    return refuse(`The '${name}' parameter of ${owner} must be 1 to ${MAX_MILESTONES} increasing integers in the `
-      + `range [${spec.low}, ${spec.high}]. Got ${shown_} instead.`);
-  }
-  const where = `The '${name}' parameter of ${owner} must be a float in the range [${pyG(spec.low)}, ${pyG(spec.high)}]`;
-  if (typeof value === "string") return refuse(`${where}. Got ${pyStrRepr(value)} instead.`);
-  if (!(value >= spec.low && value <= spec.high)) return refuse(`${where}. Got ${pyG(value)} instead.`);
-  return value;
-}
-
-function parseInt_(raw, key) { // lesson._int
-  const value = readInt(raw);
-  return value === null ? refuse(`The '${key}' parameter must be an integer. Got ${pyStrRepr(raw)} instead.`) : value;
-}
-
-function parseFloat_(raw, key) { // lesson._float
-  const value = readFloat(raw);
-  if (value === null || !Number.isFinite(value)) {
-    refuse(`The '${key}' parameter must be a finite number. Got ${pyStrRepr(raw)} instead.`);
-  }
-  return value;
-}
-
-function parseWindow(raw, key) { // lesson._window: four floats within the bound, low < high on each axis
-  const values = raw.length <= 200 ? raw.split(",").map(readFloat) : [];
-  try {
-    if (values.length === 4 && !values.includes(null)) return checkWindow(values);
-  } catch {
-    // refused below, in Python's words
-  }
-  return refuse(`The '${key}' parameter must be four numbers x1_low,x1_high,x2_low,x2_high with low < high, within `
-    + `[-1e+06, 1e+06]. Got ${pyStrRepr(raw)} instead.`);
-}
-
-function parsePair(raw, key) { // lesson._pair
-  const parts = raw.split(",");
-  const values = parts.length === 2 ? parts.map(readFloat) : [null];
-  if (values.includes(null)) refuse(`The '${key}' parameter must be two numbers x1,x2. Got ${pyStrRepr(raw)} instead.`);
-  return values;
-}
-
-function typed(spec, raw) { // lesson._typed: what check_value is given for the link's text
-  if (spec === null) return raw;
-  if (Array.isArray(spec.choices) && spec.choices.length === 2 && spec.choices[0] === true
-    && spec.choices[1] === false) {
-    const word = raw.toLowerCase();
-    if (TRUE_WORDS.includes(word)) return true;
-    if (FALSE_WORDS.includes(word)) return false;
-    return raw;
-  }
-  if (Array.isArray(spec.choices)) return raw;
-  if (spec.kind === "int") {
-    const n = readInt(raw);
-    return n === null ? raw : new Int(n);
-  }
-  if (spec.kind === "ints") {
-    const parts = raw.split(",").map(readInt);
-    return parts.includes(null) ? raw : parts;
-  }
-  const value = readFloat(raw);
-  return value === null ? raw : value;
-}
 
 function capped(config, steps) { // lesson._capped
-  return `Capped steps=${steps} at ${config.pageSteps}: the page runs at most ${config.pageSteps} steps, the steps `
-    + `slider's range (the command line and the Python API take up to ${config.maxSteps}).`;
+  return message("note.capped_steps", { steps: String(steps), page: String(config.pageSteps),
+    most: String(config.maxSteps) });
 }
 
 // The link's parameters by name, as lesson._items reads parse_qsl's: keys stripped, the last value of a key wins
@@ -203,24 +54,31 @@ const hasEta = (config, convention, rule) => Object.hasOwn(config.specs[conventi
 const otherOf = (convention) => (convention === "d2l" ? "torch" : "d2l");
 const scheduleNames = (config, convention) => Object.keys(config.schedules[convention]);
 
-// specs._unknown: why a run does not take `name`, in the engine's words.
+// specs._unknown: why a run does not take `name`, in the engine's words (a message's data).
 function unknown(config, rule, convention, schedule, name) {
   const table = config.specs[convention][rule];
   const known = Object.keys(table).map(pyStrRepr).join(", ");
   const anyParam = (c) => Object.values(config.schedules[c]).some((t) => Object.hasOwn(t, name));
   let extra = "";
   if (rule === "adadelta" && convention === "d2l" && (name === "eta" || name === "schedule" || anyParam("torch"))) {
-    extra = " (the book's Adadelta has no learning rate; convention='torch' adds torch's lr)";
+    extra = message("error.unknown_adadelta");
   } else if (config.conventions.some(anyParam)) {
     const having = scheduleNames(config, convention).filter((s) => Object.hasOwn(config.schedules[convention][s],
       name));
-    extra = having.length ? ` (a parameter of the ${having.join(" and ")} schedule, and this run's schedule is `
-      + `${schedule})` : ` (a schedule parameter only under convention='${otherOf(convention)}')`;
+    extra = having.length ? message("error.unknown_schedule", { schedules: joined(having), schedule })
+      : message("error.unknown_other", { convention: otherOf(convention) });
   }
-  const more = hasEta(config, convention, rule) ? ", 'schedule' (and its parameters)" : "";
-  return `The '${name}' parameter is not a hyperparameter of ${rule} under the ${convention} convention${extra}; `
-    + `it takes ${known}${more} and 'sigma'.`;
+  const more = hasEta(config, convention, rule) ? message("error.unknown_more") : "";
+  return message("error.unknown", { parameter: name, rule, convention, extra, known, more });
 }
+
+/** specs.joined: names joined as the tables join them ("exponential and polynomial"); `word` is "and" or "or". */
+function joined(names, word = "and") {
+  return names.slice(1).reduce((first, second) => message(`list.${word}`, { first, second }), names[0]);
+}
+
+/** specs.schedule_owner: a schedule's parameter's owner as the messages name it ("gd's cosine schedule"). */
+const scheduleOwner = (rule, schedule) => message("owner.schedule", { rule, schedule });
 
 // lesson._spec_of: the spec a link's text of `name` is read by (this convention first, then the other's).
 function specOf(config, rule, name, convention, schedule) {
@@ -239,15 +97,14 @@ function checkLabel(label) { // lesson.check_label
   const printable = [...label].every((ch) => ch === " " || !/[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}]/u.test(ch));
   if (label === "" || ([...label].length <= 40 && printable && !label.includes("=") && strip(label) === label
     && strip(label))) return label;
-  return refuse("The 'label' parameter must be a name of 1 to 40 printable characters, without '=' or spaces at "
-    + `either end. Got ${pyStrRepr(label)} instead.`);
+  return refuse("error.label", { most: "40", value: pyStrRepr(label) });
 }
 
 function runKey(name, raw) { // lesson._run_key
   if (name === "label") return checkLabel(raw);
   const value = parseInt_(raw, name);
   if (name === "seed") return Number(checkInt(value, "seed", 0n, SEED_HIGH, "[0, 2**32)"));
-  return checkValue("the run", name, { low: 1, high: 100, kind: "int" }, new Int(value));
+  return checkValue(message("owner.run"), name, { low: 1, high: 100, kind: "int" }, new Int(value));
 }
 
 // lesson._checked: one setting of a run read from a link, checked; the Refusal if it fails.
@@ -257,7 +114,7 @@ function checked(config, rule, convention, name, raw, schedule) {
     const table = settingsOf(config, convention, rule, schedule);
     const spec = table[name];
     const own = Object.hasOwn(config.schedules[convention][schedule] ?? {}, name);
-    return checkValue(own ? `${rule}'s ${schedule} schedule` : rule, name, spec,
+    return checkValue(own ? scheduleOwner(rule, schedule) : rule, name, spec,
       typed(specOf(config, rule, name, convention, schedule), raw));
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
@@ -271,21 +128,22 @@ function parseRun(config, text) {
   const rule = (colon < 0 ? strip(text) : strip(text.slice(0, colon))).toLowerCase();
   const rest = colon < 0 ? "" : text.slice(colon + 1);
   if (!config.rules.includes(rule)) {
-    return [null, {}, [["", `${pyStrRepr(rule)} is not an optimizer; it must be one of ${config.rules.join(", ")}.`]]];
+    return [null, {}, [["", message("reason.not_optimizer", { name: pyStrRepr(rule),
+      allowed: config.rules.join(", ") })]]];
   }
   const given = {}, bad = [];
   let last = null;
   for (const part of strip(rest) ? rest.split(",") : []) {
     const eq = part.indexOf("=");
     if (eq < 0) {
-      if (last === null) bad.push([pyStrRepr(part), "a run's settings are written key=value, separated by commas."]);
+      if (last === null) bad.push([pyStrRepr(part), message("reason.run_key_value")]);
       else given[last] += `,${part}`;
       continue;
     }
     last = strip(part.slice(0, eq));
     const value = part.slice(eq + 1);
     if (Object.hasOwn(given, last)) {
-      bad.push([`${last}=${pyStrRepr(value)}`, `the run sets ${last} already.`]);
+      bad.push([`${last}=${pyStrRepr(value)}`, message("reason.set_twice", { name: last })]);
       last = null;
       continue;
     }
@@ -302,30 +160,34 @@ function notTaken(config, rules, convention, name) {
   if (mine) {
     const having = scheduleNames(config, convention).filter((s) => Object.hasOwn(config.schedules[convention][s],
       name));
-    return `no run shown has a schedule that takes it (${having.join(" or ")})`;
+    return message("reason.no_schedule_takes", { schedules: joined(having, "or") });
   }
   const theirs = rules.filter((t) => Object.hasOwn(config.specs[other][t], name) || (hasEta(config, other, t)
     && (name === "schedule" || Object.values(config.schedules[other]).some((p) => Object.hasOwn(p, name)))));
-  if (theirs.length) return `${theirs[0]} takes ${pyStrRepr(name)} only under convention=${other}`;
-  return `no optimizer shown takes a parameter named ${pyStrRepr(name)}`;
+  if (theirs.length) {
+    return message("reason.other_convention", { optimizer: theirs[0], name: pyStrRepr(name), convention: other });
+  }
+  return message("reason.no_taker", { name: pyStrRepr(name) });
 }
 
 /**
  * Read a link as Lesson.from_query(query, ignore=ignore) does; never throws.
  *
  * Every value goes through the lesson's checks; a bad one is dropped with a note and the default kept; steps past
- * config.pageSteps are capped with a note. Keys in `ignore` are dropped silently.
+ * config.pageSteps are capped with a note. Keys in `ignore` are dropped silently, and so is `lang`, the page's
+ * language (linkLanguage), when it is one the page speaks.
  *
  * @param {object} config state.config(): rules, conventions, objectives, specs, schedules, limits, default lesson
  * @param {string} query the link's query string, with or without its "?"
  * @param {{ignore?: string[]}} [options]
- * @returns {{lesson: object, notes: string[]}} the lesson in state.lesson_state()'s plain form
+ * @returns {{lesson: object, notes: {key: string, params: object}[]}} the lesson in state.lesson_state()'s plain
+ *   form, and the notes as messages (core/i18n.js says them in the page's language; a few run notes are still
+ *   English text, as Python gives them)
  */
 export function fromQuery(config, query, { ignore = [] } = {}) {
   const base = config.defaultLesson;
   if (query !== null && query !== undefined && typeof query !== "string") {
-    return { lesson: fromQuery(config, "").lesson, notes: ["Ignored the link: it must be a query string such as "
-      + `'optimizer=rmsprop&eta=0.4'. Got ${String(query)} instead.`] };
+    return { lesson: fromQuery(config, "").lesson, notes: [message("note.bad_link", { value: String(query) })] };
   }
   const pairs = queryPairs(query ?? "").filter(([k]) => !ignore.includes(k));
   const items = new Map(pairs.filter(([k]) => k !== "run"));
@@ -335,6 +197,13 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
     return value;
   };
   const notes = [];
+  if (items.has("lang")) { // the page's, not the lesson's: a language it does not speak is a note
+    const raw = pop("lang");
+    if (!LANGUAGES.includes(raw)) {
+      notes.push(ignored("lang", raw, message("error.one_of", { parameter: "lang",
+        allowed: LANGUAGES.map(pyStrRepr).join(", "), value: pyStrRepr(raw) })));
+    }
+  }
   const kw = {}; // the settings accepted so far
   const take = (key, parse, check) => {
     if (!items.has(key)) return;
@@ -343,7 +212,7 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
       kw[key] = check(parse(raw, key));
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
-      notes.push(`Ignored ${key}=${pyStrRepr(raw)}: ${error.message}`);
+      notes.push(ignored(key, raw, error.reason));
     }
   };
 
@@ -354,26 +223,25 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
       const names = [...new Set(raw.split(",").map(strip).filter(Boolean).map((n) => n.toLowerCase()))];
       for (const n of names) {
         if (!config.rules.includes(n)) {
-          notes.push(`Ignored optimizer ${pyStrRepr(n)}: it must be one of ${config.rules.join(", ")}.`);
+          notes.push(message("note.ignored_optimizer", { name: pyStrRepr(n), allowed: config.rules.join(", ") }));
         }
       }
       const known = names.filter((n) => config.rules.includes(n));
       const most = config.maxOptimizers;
-      if (known.length > most) {
-        notes.push(`Ignored optimizers beyond the first ${most}: the app shows at most ${most} at once.`);
-      }
+      if (known.length > most) notes.push(message("note.too_many_optimizers", { count: String(most) }));
       listed.push(...known.slice(0, most).map((name) => [name, {}]));
     } else if (key === "run") {
       const [rule, given, bad] = parseRun(config, raw);
       for (const [what, why] of bad) {
-        notes.push(what ? `Ignored ${what} in run=${pyStrRepr(raw)}: ${why}` : `Ignored run=${pyStrRepr(raw)}: ${why}`);
+        notes.push(what ? message("note.ignored_in_run_text", { what, run: pyStrRepr(raw), reason: why })
+          : message("note.ignored_run", { run: pyStrRepr(raw), reason: why }));
       }
       if (rule !== null) listed.push([rule, given]);
     }
   }
   items.delete("optimizer");
   if (listed.length > config.maxRuns) {
-    notes.push(`Ignored runs beyond the first ${config.maxRuns}: the app shows at most ${config.maxRuns} at once.`);
+    notes.push(message("note.too_many_runs", { count: String(config.maxRuns) }));
     listed = listed.slice(0, config.maxRuns);
   }
   if (!listed.length) listed = base.runs.map((run) => [run.optimizer, {}]);
@@ -385,8 +253,8 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
       return objective;
     } catch (error) {
       if (!(error instanceof FormulaError)) throw error;
-      return refuse(error.message + (raw.includes(" ") && !raw.includes("+") ? " (in a link, '+' is written %2B)"
-        : ""));
+      return refuseWith(raw.includes(" ") && !raw.includes("+") ? message("formula.in_link", { error: error.note })
+        : error.note);
     }
   });
   if (items.has("steps")) { // capped first, so a link cannot make the page compute for long
@@ -400,8 +268,7 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
   take("seed", parseInt_, (v) => checkInt(v, "seed", 0n, SEED_HIGH, "[0, 2**32)"));
   take("start", parsePair, ([x, y]) => {
     if (Math.abs(x) <= config.bound && Math.abs(y) <= config.bound) return [x, y];
-    return refuse(`The 'start' parameter must be a pair of finite floats (x1, x2) with |x1|, |x2| <= `
-      + `${pyG(config.bound)}. Got (${pyFloatRepr(x)}, ${pyFloatRepr(y)}) instead.`);
+    return refuse("error.start", { bound: pyG(config.bound), value: `(${pyFloatRepr(x)}, ${pyFloatRepr(y)})` });
   });
   take("window", parseWindow, (window) => { // objectives.check_window, and the formula must have values in it
     if (kw.objective !== undefined && !Object.hasOwn(config.objectives, kw.objective)) {
@@ -409,14 +276,14 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
         formulaObjective(kw.objective, { start: kw.start ?? [...base.start], window });
       } catch (error) {
         if (!(error instanceof FormulaError)) throw error;
-        refuse(error.message);
+        refuseWith(error.note);
       }
     }
     return window;
   });
   for (const key of ["condition", "angle"]) {
     if (kw.objective === "general") take(key, parseFloat_, (v) => checkGeneral(config, key, v));
-    else if (items.has(key)) notes.push(`Ignored ${key}=${pyStrRepr(pop(key))}: it only applies to objective=general.`);
+    else if (items.has(key)) notes.push(ignored(key, pop(key), message("reason.general_only")));
   }
   const convention = kw.convention ?? base.convention;
   const runs = linkRuns(config, listed, items, convention, kw.seed === undefined ? null : Number(kw.seed), notes);
@@ -445,16 +312,15 @@ function linkRuns(config, listed, items, convention, seed, notes) {
   for (const [key, raw] of items) {
     const dot = key.lastIndexOf(".");
     const target = dot < 0 ? "" : key.slice(0, dot), name = key.slice(dot + 1);
-    const ignored = `Ignored ${key}=${pyStrRepr(raw)}`;
     if (target && !rules.includes(target)) {
-      notes.push(`${ignored}: ${target} is not among the optimizers shown (${rules.join(", ")}).`);
+      notes.push(ignored(key, raw, message("reason.not_shown", { target, shown: rules.join(", ") })));
       continue;
     }
     const indices = rules.map((_, i) => i).filter((i) => !target || rules[i] === target);
     const takers = indices.filter((i) => RUN_KEYS.includes(name)
       || Object.hasOwn(settingsOf(config, convention, rules[i], schedules[i]), name));
     if (!takers.length) {
-      notes.push(`${ignored}: ${notTaken(config, indices.map((i) => rules[i]), convention, name)}.`);
+      notes.push(ignored(key, raw, notTaken(config, indices.map((i) => rules[i]), convention, name)));
       continue;
     }
     const values = new Map();
@@ -462,7 +328,7 @@ function linkRuns(config, listed, items, convention, seed, notes) {
     for (const i of takers) {
       const value = checked(config, rules[i], convention, name, raw, schedules[i]);
       if (value instanceof Refusal) {
-        notes.push(`${ignored}: ${value.message}`);
+        notes.push(ignored(key, raw, value.reason));
         failed = true;
         break;
       }
@@ -476,8 +342,10 @@ function linkRuns(config, listed, items, convention, seed, notes) {
       const known = RUN_KEYS.includes(name) || Object.hasOwn(settingsOf(config, convention, rule, schedules[i]), name);
       const value = known ? checked(config, rule, convention, name, raw, schedules[i])
         : new Refusal(unknown(config, rule, convention, schedules[i], name));
-      if (value instanceof Refusal) notes.push(`Ignored ${name}=${pyStrRepr(raw)} in run ${i + 1} (${rule}): ${value.message}`);
-      else mine[name] = value;
+      if (value instanceof Refusal) {
+        notes.push(message("note.ignored_in_run", { key: name, value: pyStrRepr(raw), run: String(i + 1),
+          optimizer: rule, reason: value.reason }));
+      } else mine[name] = value;
     }
     const given = { ...layers[i][0], ...layers[i][1], ...mine };
     const run = { optimizer: rule, settings: {}, seed: seed ?? 0, spread: 1, label: "" };
@@ -490,8 +358,9 @@ function linkRuns(config, listed, items, convention, seed, notes) {
     if (given.schedule === "cosine" || (given.schedule === undefined && schedules[i] === "cosine")) {
       const full = resolveSettings(config, convention, rule, given);
       if (!(full.warmup < full.period)) {
-        notes.push(`Ignored the schedule's parameters of run ${i + 1} (${rule}): The 'warmup' parameter of ${rule}'s `
-          + `cosine schedule must be below its period (${full.period}). Got ${full.warmup} instead.`);
+        notes.push(message("note.ignored_run_schedule", { run: String(i + 1), optimizer: rule,
+          reason: message("error.warmup", { rule: scheduleOwner(rule, "cosine"), period: String(full.period),
+            value: String(full.warmup) }) }));
         for (const p of scheduleParams(config, "cosine")) delete given[p];
       }
     }
@@ -503,91 +372,14 @@ function linkRuns(config, listed, items, convention, seed, notes) {
     const twice = out.map((_, i) => i).filter((i) => out[i].label && names.filter((n) => n === names[i]).length > 1);
     if (!twice.length) return out;
     const i = twice[twice.length - 1];
-    notes.push(`Ignored label=${pyStrRepr(out[i].label)} in run ${i + 1} (${out[i].optimizer}): another run has that `
-      + "name.");
+    notes.push(message("note.label_taken", { label: pyStrRepr(out[i].label), run: String(i + 1),
+      optimizer: out[i].optimizer }));
     out[i] = { ...out[i], label: "" };
   }
 }
 
-// --- writing ----------------------------------------------------------------------------------------------------
-
-const SAFE = /[A-Za-z0-9_.\-~,:=]/; // urllib.parse's always-safe characters and urlencode(safe=",:=")
-
-// quote_plus(text, safe=","): UTF-8 bytes, a space as "+", upper-case escapes. (URLSearchParams would write the
-// comma as %2C, and the link would not be Python's.)
-export function quotePlus(text) {
-  let out = "";
-  for (const byte of new TextEncoder().encode(text)) {
-    const ch = String.fromCharCode(byte);
-    if (byte < 0x80 && SAFE.test(ch)) out += ch;
-    else if (ch === " ") out += "+";
-    else out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return out;
-}
-
-// lesson._fmt: the shortest exact text of a value, "20" for 20.0, "true" for True.
-function fmt(value) {
-  if (typeof value === "boolean") return value ? "true" : "false";
-  return typeof value === "number" ? pyRepr(value) : String(value);
-}
-
-/** lesson._visible: the settings a link spells out. */
-function visible(config, run) {
-  const s = run.settings;
-  const out = [];
-  const rule = Object.keys(config.specs.d2l[run.optimizer]).concat(Object.keys(config.specs.torch[run.optimizer]));
-  for (const [key, value] of Object.entries(s)) if (rule.includes(key)) out.push([key, value]);
-  const schedule = s.schedule ?? "constant";
-  if (schedule !== "constant" || (run.optimizer === "sgd" && Object.hasOwn(s, "schedule"))) {
-    out.push(["schedule", schedule]);
-    const params = scheduleParams(config, schedule);
-    for (const [key, value] of Object.entries(s)) if (params.has(key)) out.push([key, value]);
-  }
-  if (Object.hasOwn(s, "sigma") && s.sigma !== config.sigma[run.optimizer].default) out.push(["sigma", s.sigma]);
-  return out;
-}
-
-function written(config, run, ownSeed) { // lesson._written
-  const out = visible(config, run).map(([k, v]) => [k, fmt(v)]);
-  if (ownSeed && run.seed !== 0) out.push(["seed", String(run.seed)]);
-  if (run.spread !== 1) out.push(["spread", String(run.spread)]);
-  if (run.label) out.push(["label", run.label]);
-  return out;
-}
-
-/**
- * The link of a lesson, byte for byte as Lesson.to_query() writes it: one optimizer= list with name.key settings
- * when every optimizer appears once, else one run= per run; every hyperparameter spelled out; a schedule (SGD's
- * always) with its parameters, noise, seed, spread and name where not the default; convention, start and window
- * when not the default.
- *
- * @param {object} config state.config()
- * @param {object} lesson a lesson in state.lesson_state()'s plain form
- * @returns {string} the query string, without "?"
- */
-export function toQuery(config, lesson) {
-  const base = config.defaultLesson;
-  const optimizers = lesson.runs.map((r) => r.optimizer);
-  const legacy = new Set(optimizers).size === optimizers.length;
-  const seeds = new Set(lesson.runs.map((r) => r.seed));
-  const q = legacy ? [["optimizer", optimizers.join(",")]] : [];
-  q.push(["objective", lesson.objective], ["steps", String(lesson.steps)]);
-  if (lesson.convention !== base.convention) q.push(["convention", lesson.convention]);
-  if (legacy && seeds.size === 1 && lesson.runs[0].seed !== 0) q.push(["seed", String(lesson.runs[0].seed)]);
-  if (lesson.objective === "general") q.push(["condition", fmt(lesson.condition)], ["angle", fmt(lesson.angle)]);
-  if (lesson.start[0] !== base.start[0] || lesson.start[1] !== base.start[1]) {
-    q.push(["start", `${fmt(lesson.start[0])},${fmt(lesson.start[1])}`]);
-  }
-  if (lesson.window) q.push(["window", lesson.window.map(fmt).join(",")]);
-  for (const run of lesson.runs) {
-    const words = written(config, run, !legacy || seeds.size > 1);
-    if (legacy) {
-      for (const [k, v] of words) q.push([lesson.runs.length > 1 ? `${run.optimizer}.${k}` : k, v]);
-    } else {
-      q.push(["run", [run.optimizer, ...(words.length ? [words.map(([k, v]) => `${k}=${v}`).join(",")] : [])]
-        .join(":")]);
-    }
-  }
-  return q.map(([k, v]) => `${quotePlus(k)}=${quotePlus(v)}`).join("&");
+/** The language a link asks the page to speak (lang=zh), or null where it names none the page speaks. */
+export function linkLanguage(query) {
+  const raw = typeof query === "string" ? queryItems(query).get("lang") : undefined;
+  return LANGUAGES.includes(raw) ? raw : null;
 }

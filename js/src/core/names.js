@@ -3,7 +3,7 @@
 import { pyG } from "./format.js";
 import { formulaSlug } from "./formula.js";
 import { settingsOf } from "./lesson.js";
-import { toQuery } from "./link.js";
+import { toQuery } from "./link_write.js";
 
 const num = (value) => (Array.isArray(value) ? value.join("-") : pyG(value)); // figures._num
 

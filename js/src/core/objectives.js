@@ -22,7 +22,7 @@ const builtIns = (config) => Object.keys(config.objectives).filter((n) => n in C
 
 /**
  * objectives.check_objective: a built-in objective's name as it is, a formula in its canonical form; anything else
- * throws a FormulaError with Python's one line (which names there are, or where the formula stops making sense).
+ * throws a FormulaError with Python's message (which names there are, or where the formula stops making sense).
  */
 export function checkObjective(config, objective) {
   const names = builtIns(config);
@@ -30,8 +30,8 @@ export function checkObjective(config, objective) {
   if (typeof objective === "string") {
     const word = pyStrip(objective);
     if (IDENTIFIER.test(word) && !FORMULA_WORDS.includes(word.toLowerCase())) {
-      throw new FormulaError(`The 'objective' parameter must be one of ${names.map(pyStrRepr).join(", ")} or a `
-        + `formula in x1 and x2 such as 'x1^2 + 2*x2^2'. Got ${pyStrRepr(objective.slice(0, 40))} instead.`);
+      throw new FormulaError("formula.objective", { allowed: names.map(pyStrRepr).join(", "),
+        value: pyStrRepr(objective.slice(0, 40)) });
     }
   }
   return parseFormula(objective).text;

@@ -35,12 +35,15 @@ export function createRuns(config) {
       cache = used;
       return out;
     },
-    /** [label, ": epoch 20, x1: ..., x2: ..."] per run: the readout in the book's words (Lesson.readout). */
-    lines(lesson, results) {
+    /**
+     * [label, ": epoch 20, x1: ..., x2: ..."] per run: the readout in the book's words (Lesson.readout); `median`
+     * says a spread's "median of 50 seeds (seed 0)" (in the page's language).
+     */
+    lines(lesson, results, median = ({ count, seed }) => `median of ${count} seeds (seed ${seed})`) {
       return results.map((r) => {
         const line = bookLine(r.run, config.bound);
         if (!r.spread) return [r.label, `: ${line}`];
-        return [r.label, `: median of ${r.spread.count} seeds (seed ${r.run.seed}): ${line}`];
+        return [r.label, `: ${median({ count: r.spread.count, seed: r.run.seed })}: ${line}`];
       });
     },
   };

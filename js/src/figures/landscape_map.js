@@ -26,6 +26,7 @@ const pct = (part, whole) => `${(100 * part) / whole}%`;
  * @param {HTMLElement} parent where the map's element (tj-landscape-plot) is appended
  * @param {object} options
  * @param {object} options.config state.config(): symbols, bound, objectives and landscape.metrics
+ * @param {Function} options.t the page's words (core/i18n.js translator)
  * @param {string} options.describedBy the id of the element that reads the cell under the cursor
  * @param {(text: string) => void} options.onRead says what the cell under the pointer or the cursor holds
  * @param {(optimizer: string, cell: object) => void} options.onPick a cell was picked, with its axis values
@@ -33,7 +34,7 @@ const pct = (part, whole) => `${(100 * part) / whole}%`;
  *   toSVG(): string, destroy()}} data-state on the element: empty, computing, ready, error; data-maps counts
  *   the maps drawn (what browser tests wait for)
  */
-export function createLandscapeMap(parent, { config, describedBy, onRead, onPick }) {
+export function createLandscapeMap(parent, { config, t, describedBy, onRead, onPick }) {
   const id = uid("landscape");
   const plot = parent.appendChild(document.createElement("div"));
   plot.className = "tj-landscape-plot";
@@ -46,7 +47,7 @@ export function createLandscapeMap(parent, { config, describedBy, onRead, onPick
   const svg = select(plot).append("svg").attr("class", "tj-landscape-svg")
     .attr("viewBox", `0 0 ${SIZE.width} ${SIZE.height}`).attr("tabindex", 0).attr("role", "application")
     .attr("aria-roledescription", "landscape map")
-    .attr("aria-label", "landscape map: arrow keys move a cursor over the cells, Enter sets the sliders there")
+    .attr("aria-label", t("landscape.map_aria"))
     .attr("aria-describedby", describedBy);
   const defs = svg.append("defs");
   const clip = defs.append("clipPath").attr("id", `${id}-clip`).append("rect");
@@ -60,7 +61,7 @@ export function createLandscapeMap(parent, { config, describedBy, onRead, onPick
   const curve = clipped.append("path").attr("class", "tj-landscape-curve");
   const limitUnder = clipped.append("path").attr("class", "tj-landscape-limit-under");
   const limitLine = clipped.append("path").attr("class", "tj-landscape-limit");
-  const picker = createMapPicker(svg, clipped, frame, { config, onRead, onPick });
+  const picker = createMapPicker(svg, clipped, frame, { config, t, onRead, onPick });
   const markerUnder = clipped.append("circle").attr("class", "tj-landscape-marker-under").attr("r", 6.5);
   const marker = clipped.append("circle").attr("class", "tj-landscape-marker").attr("r", 6.5);
   const border = frame.append("rect").attr("class", "tj-landscape-border");
@@ -80,8 +81,8 @@ export function createLandscapeMap(parent, { config, describedBy, onRead, onPick
   let map = null; // what is drawn: the request, its result, the scales
 
   const symbol = (name) => config.symbols?.[name] ?? name;
-  const axisLabel = (name, scale) => (scale === "log" ? `${symbol(name)} (${name}, log scale)`
-    : `${symbol(name)} (${name})`);
+  const axisLabel = (name, scale) => t(scale === "log" ? "landscape.axis_log" : "landscape.axis",
+    { symbol: symbol(name), name });
 
   function drawAxis(g, axis, lo, hi, scale, transform) {
     const ticks = axisTicks(lo, hi, scale);
@@ -102,8 +103,8 @@ export function createLandscapeMap(parent, { config, describedBy, onRead, onPick
     const [ylo, yhi] = two ? extent(Array.from(options.yValues, (v) => position(v, yScale)))
       : [domain[0] - pad, domain[1] + pad];
     const sy = scaleLinear().domain([ylo, yhi]).range([ph, 0]);
-    const label = options.metric === "steps" ? `steps to |x - x*| <= ${pyG(options.tol)}`
-      : config.landscape.metrics[options.metric];
+    const label = options.metric === "steps" ? t("landscape.steps_label", { tol: pyG(options.tol) })
+      : t(`metric.${options.metric}`);
     map = { ...request, ...result, two, m, pw, ph, px, sx, sy, domain, label };
 
     frame.attr("display", null).attr("transform", `translate(${m.left},${m.top})`);
@@ -138,7 +139,7 @@ export function createLandscapeMap(parent, { config, describedBy, onRead, onPick
         .join("rect").attr("x", (i) => i * w).attr("y", 0).attr("width", w).attr("height", ph);
     }
     drawLimit();
-    drawLegend(legend, svg.node(), map, config);
+    drawLegend(legend, svg.node(), map, config, t);
     placeMarker(request.current);
     picker.show(map);
     plot.classList.remove("tj-landscape-stale");
@@ -203,7 +204,8 @@ export function createLandscapeMap(parent, { config, describedBy, onRead, onPick
   function titleOf(request) {
     const { optimizer, lesson } = request;
     const start = Array.from(lesson.start, (v) => pyG(v)).join(", ");
-    return `${optimizer} on ${lesson.objective}, ${lesson.steps} steps from (${start}), ${lesson.convention}`;
+    return t("landscape.title", { optimizer: t.term("optimizer", optimizer),
+      objective: t.term("objective", lesson.objective), steps: lesson.steps, start, convention: lesson.convention });
   }
 
   // The canvas scaled by a whole factor, so a viewer that smooths images still shows sharp cells.
@@ -253,7 +255,7 @@ export function createLandscapeMap(parent, { config, describedBy, onRead, onPick
     },
     failed() {
       plot.classList.toggle("tj-landscape-stale", Boolean(map));
-      empty.attr("display", map ? "none" : null).text("no map: see the note on the left");
+      empty.attr("display", map ? "none" : null).text(t("landscape.empty"));
       plot.dataset.state = "error";
     },
     toSVG,
@@ -265,14 +267,16 @@ export function createLandscapeMap(parent, { config, describedBy, onRead, onPick
 }
 
 // The legend under the map: diverged (and never within tol), the ring, the stability limit, in rows that fit.
-function drawLegend(legend, node, map, config) {
+function drawLegend(legend, node, map, config, t) {
   const { optimizer, two, values, diverged, options } = map;
-  const entries = [{ kind: "swatch", color: DIVERGED, text: `diverged (|x| > ${pyG(config.bound)})` }];
+  const entries = [{ kind: "swatch", color: DIVERGED, text: t("landscape.diverged", { bound: pyG(config.bound) }) }];
   if (options.metric === "steps" && values.some((v, i) => Number.isNaN(v) && !diverged[i])) {
-    entries.push({ kind: "swatch", color: NOT_REACHED, text: "never within tol" });
+    entries.push({ kind: "swatch", color: NOT_REACHED, text: t("landscape.never") });
   }
-  entries.push({ kind: "ring", text: "current setting" });
-  if (map.limit !== null) entries.push({ kind: "dash", text: "stability limit ηλ", rule: LIMIT_RULES[optimizer] });
+  entries.push({ kind: "ring", text: t("landscape.current") });
+  if (map.limit !== null) {
+    entries.push({ kind: "dash", text: t("landscape.limit"), rule: LIMIT_RULES[optimizer] });
+  }
   const measure = textWidth(node);
   for (const e of entries) {
     e.width = 22 + measure(e.text) + (e.rule ? measure(` = ${e.rule}`) + 0.75 * measure("max") : 0);

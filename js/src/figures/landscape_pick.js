@@ -9,10 +9,11 @@ import { cellAt, position } from "./landscape_axes.js";
  * @param {object} svg the map's d3 selection (focusable)
  * @param {object} clipped the group inside the plot area, where the outlines go
  * @param {object} frame the plot area's group, where the hit area goes (last, over everything)
- * @param {{config, onRead: (text: string) => void, onPick: (optimizer: string, values: object) => void}} options
+ * @param {{config, t, onRead: (text: string) => void, onPick: (optimizer: string, values: object) => void}} options
+ *   t: the page's words (core/i18n.js translator)
  * @returns {{raiseHit(), show(map), current(hyperparameters), destroy()}}
  */
-export function createMapPicker(svg, clipped, frame, { config, onRead, onPick }) {
+export function createMapPicker(svg, clipped, frame, { config, t, onRead, onPick }) {
   // A cell's outline in black under white: it shows on every colour of the map.
   const outline = (part) => {
     const g = clipped.append("g").attr("class", part).attr("data-part", part).attr("display", "none");
@@ -52,8 +53,9 @@ export function createMapPicker(svg, clipped, frame, { config, onRead, onPick })
     const where = Object.entries(cellValues(cell))
       .map(([k, v]) => `${config.symbols?.[k] ?? k} = ${pyG(roundSignificant(v))}`).join(", ");
     const at = j * map.nx + i, v = map.values[at];
-    const what = map.diverged[at] ? "diverged"
-      : Number.isFinite(v) ? `${map.label} = ${pyG(roundSignificant(v))}` : "never within tol";
+    const what = map.diverged[at] ? t("landscape.cell_diverged")
+      : Number.isFinite(v) ? t("landscape.cell_value", { label: map.label, value: pyG(roundSignificant(v)) })
+        : t("landscape.never");
     onRead(`${where}: ${what}`);
   }
 

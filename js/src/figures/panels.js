@@ -22,7 +22,7 @@ export const LR_FLOOR = 4;
 export const LINTHRESH = 1e-2; // the symlog axis is linear within +-LINTHRESH, as plotting.py's
 const LINE_PT = 1.4;
 const BAND_ALPHA = 0.2; // a spread's 10-90% band of the loss
-const TITLES = ["loss f(x) against step", "effective learning rate, x1 solid, x2 dashed"];
+const TITLES = ["panel.loss", "panel.rate"]; // keys of the tables of messages
 
 // --- pure functions (tested in js/test/plot.test.js) -------------------------------------------------------------
 
@@ -169,6 +169,7 @@ function markD(x, y, side, size) {
  * The loss and effective-rate panels.
  *
  * @param {Element} parent where the SVG is appended
+ * @param {{t: Function}} options t: the page's words (core/i18n.js translator)
  * @returns {{element: SVGSVGElement, render: (data: {optimizers, steps, step}) => void,
  *   resize({width, height, text, line, side}), destroy: () => void}}
  *   render reads each run's name, color, run.losses, run.effectiveLr, run.divergedAt and spread (the plot's view
@@ -177,12 +178,12 @@ function markD(x, y, side, size) {
  *   panels out in width x height CSS px, one above the other, or side by side (side: true), their text and lines
  *   `text` and `line` times the book's.
  */
-export function createPanels(parent) {
+export function createPanels(parent, { t }) {
   const id = uid("panels");
   const svg = select(parent).append("svg")
     .attr("class", "tj-panels")
     .attr("role", "img")
-    .attr("aria-label", "Loss against step and effective learning rate against step");
+    .attr("aria-label", t("panel.aria"));
   const bg = svg.append("rect").attr("class", "tj-bg");
   const clip = svg.append("clipPath").attr("id", `${id}-clip`).append("rect");
   const x = scaleLinear();
@@ -190,7 +191,7 @@ export function createPanels(parent) {
   const panels = [0, 1].map((k) => {
     const g = svg.append("g").attr("class", k === 0 ? "tj-panel tj-panel-loss tj-loss-panel"
       : "tj-panel tj-panel-rate tj-rate-panel");
-    const title = g.append("text").attr("class", "tj-panel-title").attr("text-anchor", "middle").text(TITLES[k]);
+    const title = g.append("text").attr("class", "tj-panel-title").attr("text-anchor", "middle").text(t(TITLES[k]));
     const back = g.append("rect").attr("class", "tj-panel-bg");
     const gridX = g.append("g").attr("class", "tj-grid");
     const gridY = g.append("g").attr("class", "tj-grid");
@@ -206,7 +207,8 @@ export function createPanels(parent) {
     return { g, title, back, gridX, gridY, xAxis, yAxis, note, curves, marks, stepLine, frame,
       y: scaleLog().domain([0.1, 10]), key: undefined };
   });
-  const stepLabel = panels[1].g.append("text").attr("class", "tj-label").attr("text-anchor", "middle").text("step");
+  const stepLabel = panels[1].g.append("text").attr("class", "tj-label").attr("text-anchor", "middle")
+    .text(t("panel.step"));
 
   const state = { structure: undefined, slots: [], steps: undefined, runs: [], size: null,
     inner: { w: 0, h: 0 }, k: { text: 1, line: 1 } };
@@ -278,8 +280,8 @@ export function createPanels(parent) {
     panel.gridX.call(axisBottom(x).tickValues(xticks).tickFormat(() => "").tickSizeOuter(0).tickSize(-inner.h));
     panel.gridY.call(axisLeft(panel.y).tickValues(yticks).tickFormat(() => "").tickSizeOuter(0)
       .tickSize(-inner.w));
-    const scaleNote = spec !== null ? ` (${spec.type} scale)` : "";
-    const title = TITLES[panel === panels[0] ? 0 : 1] + scaleNote;
+    const name = t(TITLES[panel === panels[0] ? 0 : 1]);
+    const title = spec === null ? name : t("panel.with_scale", { title: name, scale: t(`panel.${spec.type}`) });
     if (panel.title.text() !== title) panel.title.text(title);
     fitTitle(panel);
     return true;
@@ -396,9 +398,9 @@ export function createPanels(parent) {
     });
     // Say why a momentum path has no curve here: alone in the middle, beside other curves in a corner.
     const { inner } = state;
-    const without = optimizers.filter((p) => !p.run.effectiveLr).map((p) => p.name);
+    const without = optimizers.filter((p) => !p.run.effectiveLr).map((p) => p.label); // as the reader reads it
     const alone = rateSpec === null && without.length === optimizers.length;
-    const noteText = `no effective rate for ${without.join(", ")}`;
+    const noteText = t("panel.no_rate", { names: without.join(", ") });
     if (panels[1].note.text() !== noteText) panels[1].note.text(noteText);
     panels[1].note.attr("display", without.length ? null : "none")
       .attr("x", alone ? inner.w / 2 : inner.w - 4).attr("y", alone ? inner.h / 2 : inner.h - 8)

@@ -138,12 +138,12 @@ function drawLegend(legend, data, inner, k) {
  * The trajectories figure.
  *
  * @param {Element} parent where the SVG is appended
- * @param {{onStart?: (x1: number, x2: number, info: {final: boolean}) => void,
- *   onPick?: (name: string, step: number) => void}} options onStart is called when the student clicks in the plot
- *   area with a mouse (final: true; a tap of a finger does not move the start, it may be a scroll) or drags the
- *   start marker (final: false while moving, true on release), with coordinates rounded to 2 decimals and kept
- *   inside the window shown; onPick when a click or a tap lands on a point of a path (then the start stays): that
- *   optimizer and the step of the point
+ * @param {{t: Function, onStart?: (x1: number, x2: number, info: {final: boolean}) => void,
+ *   onPick?: (name: string, step: number) => void}} options t: the page's words (core/i18n.js translator); onStart
+ *   is called when the student clicks in the plot area with a mouse (final: true; a tap of a finger does not move
+ *   the start, it may be a scroll) or drags the start marker (final: false while moving, true on release), with
+ *   coordinates rounded to 2 decimals and kept inside the window shown; onPick when a click or a tap lands on a
+ *   point of a path (then the start stays): that optimizer and the step of the point
  * @returns {{element: SVGSVGElement, render: (view: object) => void, resize(size), window, destroy: () => void}}
  *   render(view) draws `view`, and may be called as often as wanted; view is
  *   {objective: {key, name, f, grad, xlim, ylim, viewUnit, minima, saddles, levels}, optimizers: [{name, color,
@@ -154,7 +154,7 @@ function drawLegend(legend, data, inner, k) {
  *   projector's presenter mode). window: the window shown and how much of each path is drawn (core/view.js's
  *   viewOf).
  */
-export function createPlot(parent, { onStart, onPick } = {}) {
+export function createPlot(parent, { t, onStart, onPick } = {}) {
   const id = uid("plot");
   const x = scaleLinear(), y = scaleLinear();
   const svg = select(parent).append("svg").attr("class", "tj-plot").attr("role", "img");
@@ -175,7 +175,7 @@ export function createPlot(parent, { onStart, onPick } = {}) {
   const pathLayer = area.append("g").attr("class", "tj-paths").attr("transform", `scale(${1 / FINE})`);
   const exitLayer = area.append("g").attr("class", "tj-exits");
   const start = area.append("g").attr("class", "tj-start");
-  start.append("title").text("start: drag to move");
+  start.append("title").text(t("plot.start_title"));
   const startHit = start.append("circle").attr("class", "tj-start-hit");
   const startDot = start.append("circle").attr("class", "tj-start-dot");
   const currentLayer = area.append("g").attr("class", "tj-current");
@@ -202,10 +202,10 @@ export function createPlot(parent, { onStart, onPick } = {}) {
   function nearest(a, b, reach) {
     let best = null, bestD = reach * reach;
     for (const s of state.slots) {
-      for (let t = 0; t < s.end; t++) {
-        const d = (s.xs[t] - a) ** 2 + (s.ys[t] - b) ** 2;
+      for (let k = 0; k < s.end; k++) {
+        const d = (s.xs[k] - a) ** 2 + (s.ys[k] - b) ** 2;
         if (d <= bestD) {
-          best = { name: s.name, step: t };
+          best = { name: s.name, step: k };
           bestD = d;
         }
       }
@@ -490,8 +490,8 @@ export function createPlot(parent, { onStart, onPick } = {}) {
       state.legend = null;
     }
     const names = view.optimizers.map((p) => p.label ?? p.name).join(", ");
-    const label = `Contours of ${o.name ?? o.key} with the path${several ? "s" : ""} of ${names} from `
-      + `(${view.start[0]}, ${view.start[1]})`;
+    const label = t(several ? "plot.label_several" : "plot.label_one", { objective: o.name ?? o.key, names,
+      x1: view.start[0], x2: view.start[1] });
     if (label !== state.label) {
       svg.attr("aria-label", label);
       state.label = label;

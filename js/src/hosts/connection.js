@@ -12,24 +12,21 @@
 const HEARTBEAT_MS = 10000;
 const MISSED = 2; // pongs missed in a row before the server counts as gone
 
-export const LOST = {
-  kernel: "The kernel behind this page stopped: the plot still runs here, and Export saves the figure as drawn. "
-    + "Reload the page to start again.",
-  server: "The server is gone: the plot still runs here, and Export saves the figure as drawn. Reload the page "
-    + "when it is back.",
-};
+// What is gone: the banner says it in the page's language (ui/banner.js, the tables' banner.kernel and
+// banner.server).
+export const LOST = { kernel: "kernel", server: "server" };
 
 /**
- * Call `callback(message)` once when the kernel or the server is gone (message: one line for the page).
+ * Call `callback(reason)` once when the kernel or the server is gone (reason: one of LOST).
  *
  * @returns {() => void} stop watching
  */
 export function watchConnection(model, callback) {
   let done = false;
-  const lost = (message) => {
+  const lost = (reason) => {
     if (done) return;
     done = true;
-    callback(message);
+    callback(reason);
   };
   const onLive = () => lost(LOST.kernel);
   model.on("comm_live_update", onLive);

@@ -3,7 +3,8 @@
 // checks, as the server reads links), and downloads made here.
 
 import { displayFromQuery } from "../core/display.js";
-import { fromQuery } from "../core/link.js";
+import { message } from "../core/i18n.js";
+import { fromQuery, linkLanguage } from "../core/link.js";
 import { createApp } from "../ui/app.js";
 
 /**
@@ -36,26 +37,38 @@ export function pageModel(state) {
 }
 
 /**
- * Mount the app in `el` from the data the HTML export inlined: {config, lesson, display, notes}. A query string
- * (`app.html?optimizer=gd,momentum&presenter=1`, `app.html?run=gd:eta=0.4&run=gd:eta=0.6`) presets the lesson and
- * how it is shown as on the server; its notes say what was ignored. The gradient noise is drawn here, as the Python
- * engine draws it.
+ * Mount the app in `el` from the data the HTML export inlined: {config, lesson, display, notes, lang}. A query
+ * string (`app.html?optimizer=gd,momentum&presenter=1&lang=zh`, `app.html?run=gd:eta=0.4&run=gd:eta=0.6`) presets
+ * the lesson and how it is shown as on the server, and the page's language; its notes say what was ignored. With no
+ * language in the link or in the page (export --lang), the page speaks its reader's browser's language. The
+ * gradient noise is drawn here, as the Python engine draws it.
  */
 export function standalone(el, data, search = window.location.search) {
   const { config } = data;
   let lesson = data.lesson;
   let display = { ...config.display.default, ...(data.display ?? {}) };
   let notes = [...(data.notes ?? [])];
+  let lang = data.lang ?? "";
   if (search && search.length > 1) {
     const parsed = fromQuery(config, search, { ignore: ["theme", "template", ...config.display.keys] });
     const shown = displayFromQuery(config, search, display);
     lesson = parsed.lesson;
     display = shown.display;
     notes = [...parsed.notes, ...shown.notes];
+    lang = linkLanguage(search) ?? lang;
   }
   // The link field: this page's address and the lesson's query, or data.link_base where the page is not an app page
   // of its own (a notebook exported by nbconvert, a MyST site)
   const here = typeof data.link_base === "string" ? data.link_base
     : `${window.location.origin === "null" ? "file://" : window.location.origin}${window.location.pathname}`;
-  return createApp(el, pageModel({ config, lesson, display, notes, link_base: here, exporter: "page" }));
+  const model = pageModel({ config, lesson, display, notes, link_base: here, exporter: "page", lang });
+  const app = createApp(el, model);
+  // The document's language follows the app's (the app hears of a change first: it was listening first), where the
+  // page is the app's own (a notebook or a book page holds other things too, in its own language).
+  if (typeof data.link_base !== "string") {
+    const follow = () => { document.documentElement.lang = app.root.lang; };
+    model.on("change:lang", follow);
+    follow();
+  }
+  return app;
 }

@@ -8,27 +8,23 @@
 // `render` off it, so those two are set on the function itself.
 
 import { createApp } from "../ui/app.js";
-import { showBanner } from "./banner.js";
 import { watchConnection } from "./connection.js";
 import { renderMyst } from "./myst.js";
 import { standalone } from "./standalone.js";
 
 function widget() {
-  let lost = null; // the one line that says what is gone, once it is
+  let lost = null; // what is gone ("kernel" or "server"), once it is
   const views = new Set();
   return {
     initialize({ model }) {
-      return watchConnection(model, (message) => {
-        lost = message;
-        for (const view of views) view(message);
+      return watchConnection(model, (reason) => {
+        lost = reason;
+        for (const view of views) view(reason);
       });
     },
     render({ model, el }) {
       const app = createApp(el, model);
-      const offline = (message) => {
-        app.offline();
-        showBanner(app.root, message);
-      };
+      const offline = (reason) => app.offline(reason);
       if (lost) offline(lost);
       views.add(offline);
       return () => {

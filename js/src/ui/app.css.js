@@ -68,7 +68,7 @@ export const APP_CSS = `
 .tj-no-tabs > .tj-tablist { display: none; }
 .tj-field { display: flex; align-items: center; gap: 6px; flex-wrap: wrap; }
 .tj-field > .tj-name { width: 5.5em; flex: 0 0 5.5em; color: var(--tj-fg2); }
-.tj-optimizer { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 3px; }
+.tj-optimizer { display: grid; grid-template-columns: repeat(4, auto); gap: 3px; } /* by content: 动量法 is short, Nesterov动量法 long */
 .tj-optimizer button { padding: 2px 0; font-size: 0.8em; letter-spacing: -0.01em; display: inline-flex; align-items: center;
   justify-content: center; gap: 3px; white-space: nowrap; overflow: hidden; }
 .tj-optimizer button[aria-pressed="false"] .tj-swatch { display: none; }

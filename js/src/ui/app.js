@@ -5,11 +5,16 @@
 // and the parts that depend on it are drawn again, once per frame. The model is anywidget's (get, set,
 // save_changes, on, off, send): a kernel's widget (hosts/widget.js: the lesson goes to Python when the hand
 // rests, and Python can move it) or the page's own (hosts/standalone.js). Nothing here knows which.
+//
+// Every word comes from the tables of messages in the page's language (core/i18n.js): the model's lang ("en",
+// "zh", or "" for the reader's browser language). Another language builds the app's content again in it, keeping
+// the lesson, the notes, the highlighted step and the tab shown.
 
 import { displayToQuery, shows } from "../core/display.js";
 import { pyG } from "../core/format.js";
+import { DEFAULT_LANGUAGE, checkLanguage, message, pickLanguage, translator } from "../core/i18n.js";
 import * as L from "../core/lesson.js";
-import { toQuery } from "../core/link.js";
+import { toQuery } from "../core/link_write.js";
 import { fileName } from "../core/names.js";
 import { FormulaError } from "../core/formula.js";
 import { checkObjective, getObjective } from "../core/objectives.js";
@@ -22,6 +27,7 @@ import { createPlot } from "../figures/plot.js";
 import { asOnScreen, backgroundOf, svgFile } from "../figures/svg_file.js";
 import { APP_CSS } from "./app.css.js";
 import { createArrangement } from "./arrange.js";
+import { showBanner } from "./banner.js";
 import { createControls } from "./controls.js";
 import { h, installStyles } from "./dom.js";
 import { createExports } from "./exports.js";
@@ -34,31 +40,82 @@ import { createMessages } from "./messages.js";
 import { createScrubber } from "./scrubber.js";
 import { createTabs } from "./tabs.js";
 
+/** The language the page speaks: the model's lang if it names one, else the reader's browser's. */
+export function pageLanguage(model) {
+  return checkLanguage(model.get("lang")) ?? pickLanguage(globalThis.navigator?.languages);
+}
+
 /**
  * Mount the app in `el`.
  *
  * @param {HTMLElement} el
  * @param {object} model anywidget's model interface over the state Python writes (trajectories/app.py): config,
- *   lesson, display (presenter, controls, panels, view: trajectories.display), notes, link_base; exporter "page"
- *   where no kernel renders exports (the standalone page)
- * @returns {{root, lesson, offline(), destroy()}} offline: the kernel is gone (nothing is sent; Export saves the
- *   figure as drawn and says why; no GIF)
+ *   lesson, display (presenter, controls, panels, view: trajectories.display), notes (text, or messages as {key,
+ *   params}), link_base, lang; exporter "page" where no kernel renders exports (the standalone page)
+ * @returns {{root, lesson, lang, offline(reason), destroy()}} offline: the kernel ("kernel") or the server
+ *   ("server") is gone: a banner says so, nothing is sent, Export saves the figure as drawn and says why; no GIF
  */
 export function createApp(el, model) {
   installStyles(el, APP_CSS + PLOT_CSS + LANDSCAPE_CSS + INSPECTOR_CSS);
+  const root = h("div", { class: "tj-app" });
+  el.append(root);
+  let view = null, lost = null;
+
+  function mount(kept) {
+    const t = translator(model.get("config").messages, pageLanguage(model));
+    root.lang = t("lang.tag");
+    view = createView(root, model, t, kept);
+    if (lost) {
+      view.offline();
+      showBanner(root, t, lost);
+    }
+  }
+  const onLanguage = () => {
+    if (view.t.lang === pageLanguage(model)) return;
+    const kept = view.keep();
+    view.destroy();
+    mount(kept);
+  };
+  model.on("change:lang", onLanguage);
+  mount(null);
+
+  return {
+    root,
+    get lesson() { return view.lesson; },
+    get lang() { return view.t.lang; },
+    offline(reason) {
+      lost = reason;
+      view.offline();
+      showBanner(root, view.t, reason);
+    },
+    destroy() {
+      model.off("change:lang", onLanguage);
+      view.destroy();
+      root.remove();
+    },
+  };
+}
+
+// The app's content in one language, appended to `root`; `kept` is what a previous language had on screen.
+function createView(root, model, t, kept) {
   const config = model.get("config");
   const boundText = pyG(config.bound);
-  let lesson = model.get("lesson"), notes = [...(model.get("notes") ?? [])], current = [], objective = null;
-  let display = { ...config.display.default, ...(model.get("display") ?? {}) }, dark = false;
-  let selected = null; // the run (by key) whose step the inspector shows
+  let lesson = kept?.lesson ?? model.get("lesson"), notes = [...(kept?.notes ?? model.get("notes") ?? [])];
+  let current = [], objective = null;
+  let display = kept?.display ?? { ...config.display.default, ...(model.get("display") ?? {}) }, dark = false;
+  let selected = kept?.selected ?? null; // the run (by key) whose step the inspector shows
   const runs = createRuns(config);
-  const sync = createLessonSync(model, lesson);
-  const exports = createExports(model);
+  const sync = createLessonSync(model, model.get("lesson"));
+  if (kept) sync.send(lesson); // what the hand changed in the other language and not yet sent
+  const exports = createExports(model, t);
+  // The runs' labels as the reader reads them (Lesson.said_labels): a made one in the page's language (梯度下降
+  // 余弦), a teacher's name as written; in English they are the labels themselves, the runs' names in links and files.
+  const saidLabels = () => L.labels(config, lesson, t.lang === DEFAULT_LANGUAGE ? null : t);
 
   // Any error of a control reaches the page as one line, never the console alone (async ones too).
   const guard = (action) => (...args) => {
     const report = (error) => {
-      say([`Something went wrong: ${error.message}`], true);
+      say([message("app.error", { error: error.note ?? error.message })], true); // a FormulaError's in words
       console.warn("trajectories:", error); // eslint-disable-line no-console
     };
     try {
@@ -70,7 +127,7 @@ export function createApp(el, model) {
   };
 
   // ---- the page ------------------------------------------------------------------------------------------
-  const controls = createControls(config, lesson, {
+  const controls = createControls(config, t, lesson, {
     optimizer: guard(toggleOptimizer),
     objective: guard((name) => change(L.withSettings(lesson, { objective: name, window: null }))),
     formula: guard(typeFormula),
@@ -88,31 +145,31 @@ export function createApp(el, model) {
   controls.gifButton.hidden = exports.local; // a GIF is drawn by the kernel's matplotlib
   const setStart = guard((x1, x2) => change(L.withSettings(lesson, { start: [x1, x2] })));
   const plotBox = h("div", { class: "tj-plot-box" });
-  const plot = createPlot(plotBox, { onStart: setStart, onPick: guard((name, step) => {
+  const plot = createPlot(plotBox, { t, onStart: setStart, onPick: guard((name, step) => {
     selected = name;
     scrubber.set(step);
   }) });
   const panelsBox = h("div", { class: "tj-panels-box" });
-  const panels = createPanels(panelsBox);
-  const inspector = createInspector(config, { onSelect: guard((name) => {
+  const panels = createPanels(panelsBox, { t });
+  const inspector = createInspector(config, t, { onSelect: guard((name) => {
     selected = name;
     scheduleDraw();
-  }), onToggle: guard(() => scheduleDraw()) });
-  const scrubber = createScrubber(lesson.steps, guard(() => scheduleDraw()));
-  const messages = createMessages(config);
-  const hyper = createHyper(config, {
+  }), onToggle: guard(() => scheduleDraw()) }, kept?.inspector);
+  const scrubber = createScrubber(t, lesson.steps, guard(() => scheduleDraw()), kept?.scrubber);
+  const messages = createMessages(config, t);
+  const hyper = createHyper(config, t, {
     resized: () => arrangement.relayout(),
     setting: guard((index, name, value) => change(L.withSetting(config, lesson, index, name, value))),
     duplicate: guard((index) => {
-      if (lesson.runs.length >= config.maxRuns) return say([`At most ${config.maxRuns} runs at once: remove one first.`]);
+      if (lesson.runs.length >= config.maxRuns) return say([message("app.at_most_runs", { count: config.maxRuns })]);
       return change(L.withRunDuplicated(lesson, index));
     }),
     remove: guard((index) => {
-      if (lesson.runs.length === 1) return say(["Keep at least one run."]);
+      if (lesson.runs.length === 1) return say([message("app.at_least_one_run")]);
       return change(L.withoutRun(lesson, index));
     }),
   });
-  const landscape = createLandscapeTab(h("div"), { config,
+  const landscape = createLandscapeTab(h("div"), { config, t,
     onPick: guard((index, values) => {
       let next = lesson;
       for (const [key, value] of Object.entries(values)) next = L.withSetting(config, next, index, key, value);
@@ -120,12 +177,11 @@ export function createApp(el, model) {
     }),
     onExport: guard(exportLandscape) });
   const tabs = createTabs([
-    { name: "trajectories", label: "Trajectories", content: h("div", { class: "tj-stage" }, plotBox,
+    { name: "trajectories", label: t("tab.trajectories"), content: h("div", { class: "tj-stage" }, plotBox,
       scrubber.element) },
-    { name: "landscape", label: "Landscape", content: landscape.element },
-  ], guard(drawLandscape));
-  const hint = h("div", { class: "tj-hint tj-step-hint", text: "at the highlighted step: grey dashed arrow = −η·∇f, "
-    + "coloured arrow = the actual update" });
+    { name: "landscape", label: t("tab.landscape"), content: landscape.element },
+  ], guard(drawLandscape), kept?.tab);
+  const hint = h("div", { class: "tj-hint tj-step-hint", text: t("hint.arrows") });
   // the step inspector beside the plot, under the runs' sliders and the words about the step (on a narrow screen,
   // under them too, after the plot)
   const side = h("div", { class: "tj-side" }, controls.element, hyper.element, messages.message, messages.readout,
@@ -133,15 +189,17 @@ export function createApp(el, model) {
   const arrangement = createArrangement({ figure: tabs.element, side, plotBox, plot, panelsBox, panels,
     hyper: hyper.element, onLayout: () => scheduleDraw(),
     state: () => ({ display, runs: lesson.runs.length, tabs: shows(display, "landscape") }) });
-  const link = h("input", { type: "text", class: "tj-link", readonly: true, "aria-label": "link to this lesson" });
-  const copy = h("button", { type: "button", class: "tj-copy", onclick: guard(() => copyLink(link, copy)) }, "Copy");
+  const link = h("input", { type: "text", class: "tj-link", readonly: true, "aria-label": t("link.aria") });
+  const copy = h("button", { type: "button", class: "tj-copy", onclick: guard(() => copyLink(t, link, copy)) },
+    t("link.copy"));
   const presenter = h("button", { type: "button", class: "tj-presenter", "aria-pressed": "false",
-    title: "bigger type and thicker lines, for a projector", onclick: guard(() => setDisplay({
-      ...display, presenter: !display.presenter })) }, "Presenter");
-  const linkRow = h("div", { class: "tj-linkrow" }, h("span", { class: "tj-name", text: "link" }), link, copy,
-    presenter);
-  const root = h("div", { class: "tj-app" }, arrangement.element, linkRow);
-  el.append(root);
+    title: t("control.presenter_title"), onclick: guard(() => setDisplay({
+      ...display, presenter: !display.presenter })) }, t("control.presenter"));
+  const languages = createLanguageSwitch(config, t, guard(setLanguage));
+  const linkRow = h("div", { class: "tj-linkrow" }, h("span", { class: "tj-name", text: t("link.name") }), link, copy,
+    presenter, languages);
+  const content = [arrangement.element, linkRow];
+  root.append(...content);
 
   // ---- controls -> lesson --------------------------------------------------------------------------------
   function change(next) {
@@ -156,10 +214,10 @@ export function createApp(el, model) {
   function toggleOptimizer(name) {
     const kept = lesson.runs.filter((r) => r.optimizer !== name);
     if (kept.length < lesson.runs.length) {
-      if (kept.length === 0) return say(["Keep at least one run."]);
+      if (kept.length === 0) return say([message("app.at_least_one_run")]);
       return change({ ...lesson, runs: kept });
     }
-    if (lesson.runs.length >= config.maxRuns) return say([`At most ${config.maxRuns} runs at once: remove one first.`]);
+    if (lesson.runs.length >= config.maxRuns) return say([message("app.at_most_runs", { count: config.maxRuns })]);
     return change(L.withRunAdded(config, lesson, name));
   }
 
@@ -176,7 +234,7 @@ export function createApp(el, model) {
         start: lesson.start });
     } catch (error) {
       if (!(error instanceof FormulaError)) throw error;
-      return controls.formulaError(error.message);
+      return controls.formulaError(t.note(error.note));
     }
     controls.formulaError("");
     const builtIn = Object.hasOwn(config.objectives, objective);
@@ -186,9 +244,15 @@ export function createApp(el, model) {
   function setConvention(name) {
     if (name === lesson.convention) return;
     change(L.withConvention(config, lesson, name));
-    const which = name === "torch" ? "torch.optim's" : "the book's";
-    notes = [`Convention ${name}: the same values through ${which} formulas (where eps sits, Adadelta's lr); `
-      + "Reset gives the book's defaults."];
+    notes = [message(name === "torch" ? "app.convention_torch" : "app.convention_d2l")];
+  }
+
+  // The page's language, chosen here: the model keeps it (the kernel hears of it, for its exports), and the link
+  // carries it from now on.
+  function setLanguage(lang) {
+    if (lang === t.lang && model.get("lang") === lang) return;
+    model.set("lang", lang);
+    model.save_changes();
   }
 
   function startFromFields(text1, text2) {
@@ -197,23 +261,23 @@ export function createApp(el, model) {
     if (ok(text1, x1) && ok(text2, x2)) return change(L.withSettings(lesson, { start: [x1, x2] }));
     controls.showStart(lesson.start); // the fields go back to the start in use
     const [a, b] = lesson.start.map((v) => pyG(v));
-    return say([`Kept the start at (${a}, ${b}): x1 and x2 must be numbers with |x1|, |x2| <= ${boundText}. Got `
-      + `${text1.trim() || "an empty field"}, ${text2.trim() || "an empty field"} instead.`], true);
+    return say([message("app.bad_start", { x1_kept: a, x2_kept: b, bound: boundText,
+      x1: text1.trim() || message("app.nothing"), x2: text2.trim() || message("app.nothing") })], true);
   }
 
   async function exportFigure() {
     const step = scrubber.shown(lesson.steps); // exactly what the plot highlights
     if (!exports.local) {
       sync.flush(); // the kernel draws what is on screen
-      controls.exportOutput.textContent = "Preparing the figure…";
+      controls.exportOutput.textContent = t("export.preparing");
       try {
-        const file = await exports.ask({ kind: "trajectories", step, inspector: inspected(step) });
+        const file = await exports.ask({ kind: "trajectories", step, lang: t.lang, inspector: inspected(step) });
         exports.save(file);
-        controls.exportOutput.textContent = `Downloaded ${file.name}`;
+        controls.exportOutput.textContent = t("export.downloaded", { name: file.name });
         return;
       } catch (error) {
         if (!exports.local) {
-          controls.exportOutput.textContent = `Export failed: ${error.message}`;
+          controls.exportOutput.textContent = t("export.failed", { error: error.message });
           return;
         } // the kernel went away while it was asked: the figure as drawn, below
       }
@@ -223,33 +287,34 @@ export function createApp(el, model) {
     const data = svgFile(asOnScreen(shown), { background: backgroundOf(plotBox) });
     exports.save({ name, data, mime: "image/svg+xml" });
     // The command that makes the book-style file of this very lesson, ready to copy (a query holds no quote): the
-    // same figure as the kernel's Export gives (App.export), panels, presenter and view as on screen.
+    // same figure as the kernel's Export gives (App.export), panels, presenter, view and language as on screen.
     const view = display.view === config.display.default.view ? "" : `&view=${display.view}`;
     const inspectedName = inspected(step);
     const command = `trajectories export --link '${toQuery(config, lesson)}${view}'`
       + (display.panels ? " --loss" : "") + (display.presenter ? " --style slides" : "")
-      + (step === null ? "" : ` --step ${step}`) + (inspectedName ? ` --inspector ${inspectedName}` : "");
-    const why = model.get("exporter") === "page" ? "This page has no server" : "The kernel is gone";
-    controls.exportOutput.replaceChildren(`Downloaded ${name}: the figure as drawn on screen. ${why}; the `
-      + "book-style file of this lesson is made by ", h("code", { class: "tj-export-command", text: command }));
+      + (t.lang === "en" ? "" : ` --lang ${t.lang}`) + (step === null ? "" : ` --step ${step}`)
+      + (inspectedName ? ` --inspector ${inspectedName}` : "");
+    const why = model.get("exporter") === "page" ? "export.page_no_server" : "export.page_kernel_gone";
+    controls.exportOutput.replaceChildren(t("export.page", { name, why: t(why) }),
+      h("code", { class: "tj-export-command", text: command }));
   }
 
   // Play as a GIF, one frame per step: the kernel draws it as `trajectories export --format gif` does, and says
-  // in words what it shows (its alt text, to paste with it).
+  // in words what it shows (its alt text, to paste with it, in the page's language).
   async function exportGif() {
     if (exports.local) return;
     sync.flush();
-    controls.exportOutput.textContent = `Drawing ${lesson.steps + 1} frames…`;
+    controls.exportOutput.textContent = t("export.gif_frames", { frames: String(lesson.steps + 1) });
     try {
-      const file = await exports.ask({ kind: "trajectories", format: "gif" });
+      const file = await exports.ask({ kind: "trajectories", format: "gif", lang: t.lang });
       exports.save(file);
-      controls.exportOutput.replaceChildren(`Downloaded ${file.name}. Its alt text: `,
+      controls.exportOutput.replaceChildren(t("export.gif_done", { name: file.name }),
         h("span", { class: "tj-export-alt", text: file.alt ?? "" }));
     } catch (error) {
       controls.exportOutput.textContent = exports.local
-        ? `A GIF needs the kernel, which is gone: trajectories export --link '${toQuery(config, lesson)}' `
-          + "--format gif makes it."
-        : `Export failed: ${error.message}`;
+        ? t("export.gif_needs_kernel", { command: `trajectories export --link '${toQuery(config, lesson)}' `
+          + `--format gif${t.lang === "en" ? "" : ` --lang ${t.lang}`}` })
+        : t("export.failed", { error: error.message });
     }
   }
 
@@ -265,7 +330,7 @@ export function createApp(el, model) {
     if (!exports.local) {
       sync.flush();
       try {
-        exports.save(await exports.ask({ kind: "landscape", ...settings }));
+        exports.save(await exports.ask({ kind: "landscape", ...settings, lang: t.lang }));
         return;
       } catch (error) {
         if (!exports.local) throw error;
@@ -313,9 +378,9 @@ export function createApp(el, model) {
 
   // Each run's key, label, colour and marker, as state.looks and Lesson.labels / keys.
   function looks() {
-    const names = L.labels(config, lesson), ids = L.keys(lesson),
+    const names = saidLabels(), ids = L.keys(lesson),
       kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
-    return lesson.runs.map((_, i) => ({ key: ids[i], label: names[i], ...kinds[i] }));
+    return lesson.runs.map((run, i) => ({ key: ids[i], label: names[i], ...kinds[i] }));
   }
 
   function render() {
@@ -338,9 +403,15 @@ export function createApp(el, model) {
   let wordsTimer = 0;
   function words() {
     wordsTimer = 0;
-    messages.showReadout(runs.lines(lesson, current));
+    const median = ({ count, seed }) => t("readout.median", { count: String(count), seed: String(seed) });
+    const names = saidLabels();
+    messages.showReadout(runs.lines(lesson, current, median).map(([, line], i) => [names[i], line]));
     const options = displayToQuery(config, display);
-    const address = `${model.get("link_base") || ""}?${toQuery(config, lesson)}${options ? `&${options}` : ""}`;
+    // The page's language is in the link once it was chosen (by the link, the switch, Python); a page that
+    // follows the reader's browser leaves it to each reader's.
+    const lang = checkLanguage(model.get("lang"));
+    const address = `${model.get("link_base") || ""}?${toQuery(config, lesson)}${options ? `&${options}` : ""}`
+      + (lang ? `&lang=${lang}` : "");
     if (link.value !== address) link.value = address;
     hyper.stability(lesson, objectiveOf(lesson).hessian);
     showMessages();
@@ -351,10 +422,11 @@ export function createApp(el, model) {
     const o = objectiveOf(lesson);
     const kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
     const step = scrubber.shown(lesson.steps);
-    const optimizers = current.map((r, i) => ({ name: r.key, label: r.label, color: kinds[i].color,
+    const names = saidLabels();
+    const optimizers = current.map((r, i) => ({ name: r.key, label: names[i], color: kinds[i].color,
       marker: kinds[i].marker, run: r.run, spread: r.spread, eta: lesson.runs[i].settings.eta ?? 1 }));
-    plot.render({ objective: o, optimizers, start: lesson.start, steps: lesson.steps, step, colors,
-      view: display.view, rule: config.view });
+    plot.render({ objective: { ...o, name: t.term("objective", lesson.objective) }, optimizers, start: lesson.start,
+      steps: lesson.steps, step, colors, view: display.view, rule: config.view });
     shown = { optimizers, steps: lesson.steps, step };
     if (!panelsTimer) panelsTimer = setTimeout(guard(drawPanels), 0);
     scrubber.show(step, lesson.steps);
@@ -381,7 +453,7 @@ export function createApp(el, model) {
     }
     return { lesson: { convention: lesson.convention, optimizers: keys, hyperparameters: settings },
       rules: Object.fromEntries(keys.map((key, i) => [key, lesson.runs[i].optimizer])),
-      labels: Object.fromEntries(current.map((r) => [r.key, r.label])),
+      labels: Object.fromEntries(saidLabels().map((label, i) => [current[i].key, label])),
       runs: Object.fromEntries(current.map((r) => [r.key, r.run])), step, selected,
       palette: Object.fromEntries(keys.map((key, i) => [key, kinds[i].color])), noise };
   }
@@ -418,16 +490,17 @@ export function createApp(el, model) {
   }
 
   function drawLandscape() {
-    landscape.render({ lesson, labels: current.map((r) => r.label), visible: tabs.selected === "landscape" });
+    landscape.render({ lesson, labels: saidLabels(), visible: tabs.selected === "landscape" });
   }
 
+  // A note is text or a message ({key, params}), said in the page's language when shown.
   function say(lines, bad = false) {
     notes = [...lines];
     showMessages(bad);
   }
 
   function showMessages(bad = false) {
-    messages.show(lesson, current, plot.window, notes, bad);
+    messages.show(lesson, current, plot.window, notes.map(t.note), saidLabels(), bad);
   }
 
   // ---- the model's side ----------------------------------------------------------------------------------
@@ -451,8 +524,13 @@ export function createApp(el, model) {
   setDisplay(display, { send: false });
 
   return {
-    root,
+    t,
     get lesson() { return lesson; },
+    /** What the content in another language keeps of this one. */
+    keep() {
+      return { lesson, notes, display, scrubber: scrubber.state(), tab: tabs.selected, selected,
+        inspector: inspector.state() };
+    },
     offline() {
       sync.stop();
       exports.offline(); // Export saves the figure as drawn from now on, and says so
@@ -471,7 +549,7 @@ export function createApp(el, model) {
       plot.destroy();
       panels.destroy();
       landscape.destroy();
-      root.remove();
+      for (const node of content) node.remove();
     },
   };
 }
@@ -484,14 +562,23 @@ function isDark(color) {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.4;
 }
 
+// The language switch: one button per language, each named in its own language (English, 中文).
+function createLanguageSwitch(config, t, onSelect) {
+  const buttons = Object.keys(config.messages).map((lang) => h("button", {
+    type: "button", class: `tj-lang-${lang}`, lang: config.messages[lang]["lang.tag"],
+    "aria-pressed": String(lang === t.lang), onclick: () => onSelect(lang),
+  }, config.messages[lang]["lang.name"]));
+  return h("div", { class: "tj-lang", role: "group", "aria-label": t("lang.switch") }, ...buttons);
+}
+
 // The link to the clipboard; the button says how it went. The clipboard API exists only in secure contexts (https,
 // localhost): elsewhere the link is selected for Ctrl+C.
-function copyLink(link, copy) {
+function copyLink(t, link, copy) {
   link.select();
-  const done = (text) => {
-    copy.textContent = text;
-    setTimeout(() => { copy.textContent = "Copy"; }, 2000);
+  const done = (key) => {
+    copy.textContent = t(key);
+    setTimeout(() => { copy.textContent = t("link.copy"); }, 2000);
   };
-  if (!navigator.clipboard) return done("Selected");
-  return navigator.clipboard.writeText(link.value).then(() => done("Copied"), () => done("Selected"));
+  if (!navigator.clipboard) return done("link.selected");
+  return navigator.clipboard.writeText(link.value).then(() => done("link.copied"), () => done("link.selected"));
 }

@@ -10,6 +10,7 @@ import { createSlider } from "./slider.js";
 
 /**
  * @param {object} config state.config()
+ * @param {Function} t the page's words (core/i18n.js translator)
  * @param {object} lesson the lesson to start from
  * @param {object} on what the controls do: optimizer(name) (add a run of it, or remove its runs), objective(name),
  *   formula(text) (the field, as typed), settings({condition | angle | steps}), convention(name), start(text1,
@@ -18,24 +19,23 @@ import { createSlider } from "./slider.js";
  *   formula(objective), formulaError(message), show(shown), fit()}} gifButton: Play as a GIF, which a kernel makes
  *   (the app hides it where there is none)
  */
-export function createControls(config, lesson, on) {
+export function createControls(config, t, lesson, on) {
   const optimizerButtons = Object.fromEntries(config.rules.map((name) => [name, h("button", {
     type: "button", class: `tj-optimizer-${name}`, "aria-pressed": "false",
-    title: `run ${name}, or stop its runs (at most ${config.maxRuns} runs at once; a run's duplicate button runs it `
-      + "again with other settings)",
+    title: t("control.run_optimizer", { name: t.term("optimizer", name), count: config.maxRuns }),
     onclick: () => on.optimizer(name),
-  }, h("span", { class: "tj-swatch" }), name)]));
+  }, h("span", { class: "tj-swatch" }), t.term("optimizer", name))]));
   let listed = false; // an objective picked from the list takes the formula field over, whatever it holds
-  const objective = h("select", { class: "tj-objective", "aria-label": "objective",
+  const objective = h("select", { class: "tj-objective", "aria-label": t("control.objective"),
     onchange: (e) => { listed = true; on.objective(e.target.value); } },
-  ...Object.keys(config.objectives).map((name) => h("option", { value: name, text: name })),
-  h("option", { value: "", text: "your formula", disabled: true }));
+  ...Object.keys(config.objectives).map((name) => h("option", { value: name, text: t.term("objective", name) })),
+  h("option", { value: "", text: t("control.formula_option"), disabled: true }));
   const formula = h("div", { class: "tj-formula", "aria-live": "polite" });
   // The teacher's own f(x1, x2): each key redraws the picture with what was typed, when it reads as a formula;
   // until it does, the one line below says where it stops making sense, and the last good formula stays.
   const formulaInput = h("input", { type: "text", class: "tj-formula-input", spellcheck: "false",
-    autocomplete: "off", "aria-label": "your own objective f(x1, x2)", placeholder: "type f(x1, x2), e.g. x1^4 + x2^2",
-    title: "numbers, x1, x2, + - * / ^, ( ), exp log sqrt sin cos tan tanh sinh cosh atan abs, pi, e",
+    autocomplete: "off", "aria-label": t("control.formula"), placeholder: t("control.formula_placeholder"),
+    title: t("control.formula_title"),
     oninput: (e) => on.formula(e.target.value) });
   const formulaError = h("div", { class: "tj-formula-error", role: "status" });
   const fieldReads = () => { // the objective the field's text reads as, or null
@@ -50,51 +50,50 @@ export function createControls(config, lesson, on) {
     formulaInput.setAttribute("aria-invalid", String(Boolean(message)));
   };
   const { condition: c, angle: a } = config.general;
-  const condition = createSlider({ label: "condition", classes: ["tj-condition"], stops: c.stops,
-    value: lesson.condition, format: (v) => pyG(v, 3),
-    title: "condition number of the general quadratic: λmax / λmin",
+  const condition = createSlider({ label: t("control.condition"), classes: ["tj-condition"], stops: c.stops,
+    value: lesson.condition, format: (v) => pyG(v, 3), title: t("control.condition_title"),
     onChange: (v) => on.settings({ condition: v }) });
-  const angle = createSlider({ label: "angle °", classes: ["tj-angle"], stops: a.stops, value: lesson.angle,
-    format: (v) => String(v), title: "rotation of the general quadratic's axes",
-    onChange: (v) => on.settings({ angle: v }) });
+  const angle = createSlider({ label: t("control.angle"), classes: ["tj-angle"], stops: a.stops, value: lesson.angle,
+    format: (v) => String(v), title: t("control.angle_title"), onChange: (v) => on.settings({ angle: v }) });
   const generalBox = h("div", { class: "tj-general" }, condition.element, angle.element);
   const conventionButtons = {
-    d2l: h("button", { type: "button", "aria-pressed": "true", title: "d2l's formulas and constants",
-      onclick: () => on.convention("d2l") }, "book"),
-    torch: h("button", { type: "button", "aria-pressed": "false", title: "torch.optim's formulas",
-      onclick: () => on.convention("torch") }, "torch"),
+    d2l: h("button", { type: "button", "aria-pressed": "true", title: t("control.book_title"),
+      onclick: () => on.convention("d2l") }, t("control.book")),
+    torch: h("button", { type: "button", "aria-pressed": "false", title: t("control.torch_title"),
+      onclick: () => on.convention("torch") }, t("control.torch")),
   };
-  const steps = createSlider({ label: "steps", classes: ["tj-steps"], stops: config.stepStops, value: lesson.steps,
-    format: String, title: `steps to run, 1 to ${config.pageSteps}`, onChange: (v) => on.settings({ steps: v }) });
+  const steps = createSlider({ label: t("control.steps"), classes: ["tj-steps"], stops: config.stepStops,
+    value: lesson.steps, format: String, title: t("control.steps_title", { most: config.pageSteps }),
+    onChange: (v) => on.settings({ steps: v }) });
   const start = () => on.start(startX1.value, startX2.value);
-  const startX1 = h("input", { type: "number", step: "0.1", class: "tj-start-x1", "aria-label": "start x1",
+  const startX1 = h("input", { type: "number", step: "0.1", class: "tj-start-x1", "aria-label": t("control.start_x1"),
     onchange: start });
-  const startX2 = h("input", { type: "number", step: "0.1", class: "tj-start-x2", "aria-label": "start x2",
+  const startX2 = h("input", { type: "number", step: "0.1", class: "tj-start-x2", "aria-label": t("control.start_x2"),
     onchange: start });
-  const reset = iconButton("reset", "Reset", { class: "tj-reset",
-    title: "back to the book's defaults (keeps the optimizers and the objective)", onclick: on.reset });
-  const exportButton = iconButton("download", "Export SVG", { class: "tj-export",
-    title: "download the figure on screen as SVG", onclick: on.export });
-  const gifButton = iconButton("download", "GIF", { class: "tj-export-gif",
-    title: "download Play as an animated GIF, one frame per step (made by the kernel)", onclick: on.exportGif });
+  const reset = iconButton("reset", t("control.reset"), { class: "tj-reset", title: t("control.reset_title"),
+    onclick: on.reset });
+  const exportButton = iconButton("download", t("control.export"), { class: "tj-export",
+    title: t("control.export_title"), onclick: on.export });
+  const gifButton = iconButton("download", t("control.gif"), { class: "tj-export-gif",
+    title: t("control.gif_title"), onclick: on.exportGif });
   const exportOutput = h("div", { class: "tj-export-output", "aria-live": "polite" });
   // Each row under the name a compact page gives it (trajectories.display.CONTROLS).
   const rows = {
-    optimizers: h("div", { class: "tj-optimizer", role: "group", "aria-label": "optimizers" },
+    optimizers: h("div", { class: "tj-optimizer", role: "group", "aria-label": t("control.optimizers") },
       ...Object.values(optimizerButtons)),
     objective: h("div", { class: "tj-objective-rows" },
-      h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: "objective" }), objective),
+      h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: t("control.objective") }), objective),
       h("label", { class: "tj-field tj-formula-field" }, h("span", { class: "tj-name", text: "f(x1, x2) =" }),
         formulaInput),
       formulaError, formula, generalBox),
-    convention: h("div", { class: "tj-field" }, h("span", { class: "tj-name", text: "convention" }),
-      h("div", { class: "tj-convention", role: "group", "aria-label": "convention" }, conventionButtons.d2l,
-        conventionButtons.torch)),
+    convention: h("div", { class: "tj-field" }, h("span", { class: "tj-name", text: t("control.convention") }),
+      h("div", { class: "tj-convention", role: "group", "aria-label": t("control.convention") },
+        conventionButtons.d2l, conventionButtons.torch)),
     steps: steps.element,
     start: h("div", { class: "tj-start-rows" },
-      h("div", { class: "tj-field tj-start-fields" }, h("span", { class: "tj-name", text: "start" }),
+      h("div", { class: "tj-field tj-start-fields" }, h("span", { class: "tj-name", text: t("control.start") }),
         h("label", {}, "x1 ", startX1), h("label", {}, "x2 ", startX2)),
-      h("div", { class: "tj-hint tj-start-hint", text: "or click on the plot, or drag the start point" })),
+      h("div", { class: "tj-hint tj-start-hint", text: t("control.start_hint") })),
     tools: h("div", { class: "tj-tools" }, reset, exportButton, gifButton),
   };
   const element = h("div", { class: "tj-controls" }, ...Object.values(rows), exportOutput);

@@ -28,9 +28,10 @@ const ICON = {
   download: '<svg aria-hidden="true" width="12" height="12" viewBox="0 0 12 12"><path d="M5 1h2v5h2L6 9 3 6h2zM1 10h10v1.5H1z" fill="currentColor"/></svg>',
 };
 
-/** Set a button's icon and label (Play becomes Pause and back). */
+/** Set a button's icon and label (Play becomes Pause and back); the label is text, never markup. */
 export function setIcon(button, icon, label) {
-  button.innerHTML = `${ICON[icon]} <span>${label}</span>`;
+  button.innerHTML = `${ICON[icon]} `;
+  button.append(h("span", { text: label }));
 }
 
 export function iconButton(icon, label, attributes) {

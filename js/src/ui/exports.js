@@ -9,18 +9,19 @@ const EXPORT_TIMEOUT_MS = 120000;
 
 /**
  * @param {object} model anywidget's model interface (get, send, on, off)
- * @returns {{local: boolean, ask(request): Promise<{name, data, mime}>, save(file), offline(), destroy()}} local:
- *   no kernel renders here; ask sends a request to the kernel; offline: the kernel is gone, from now on local (a
- *   request still waiting is refused at once, so no Export waits for an answer that cannot come)
+ * @param {Function} t the page's words (core/i18n.js translator)
+ * @returns {{local: boolean, ask(request): Promise<{name, data, mime, alt}>, save(file), offline(), destroy()}}
+ *   local: no kernel renders here; ask sends a request to the kernel; offline: the kernel is gone, from now on
+ *   local (a request still waiting is refused at once, so no Export waits for an answer that cannot come)
  */
-export function createExports(model) {
+export function createExports(model, t) {
   const waiting = new Map();
   const onCustom = (message, buffers) => {
     if (!message || message.type !== "download" || !waiting.has(message.id)) return;
     const { resolve, reject, timer } = waiting.get(message.id);
     waiting.delete(message.id);
     clearTimeout(timer);
-    if (message.error) reject(new Error(message.error));
+    if (message.error) reject(new Error(t.note(message.error))); // text, or a message said in the page's language
     else resolve({ name: message.name, mime: message.mime, alt: message.alt, data: buffers?.[0] });
   };
   model.on("msg:custom", onCustom);
@@ -43,7 +44,7 @@ export function createExports(model) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiting.delete(id);
-          reject(new Error("the server did not answer within two minutes"));
+          reject(new Error(t("export.timeout")));
         }, EXPORT_TIMEOUT_MS);
         waiting.set(id, { resolve, reject, timer });
         try {
@@ -51,7 +52,7 @@ export function createExports(model) {
         } catch {
           waiting.delete(id);
           clearTimeout(timer);
-          reject(new Error("the kernel is gone; reload the page"));
+          reject(new Error(t("export.kernel_gone")));
         }
       });
     },
@@ -60,11 +61,11 @@ export function createExports(model) {
     },
     offline() {
       local = true;
-      refuse("the kernel is gone");
+      refuse(t("export.kernel_stopped"));
     },
     destroy() {
       model.off("msg:custom", onCustom);
-      refuse("the view was closed");
+      refuse(t("export.closed"));
     },
   };
 }

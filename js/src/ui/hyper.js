@@ -15,37 +15,44 @@ const SEED_HIGH = 2 ** 32 - 1;
 
 /**
  * @param {object} config state.config()
+ * @param {Function} t the page's words (core/i18n.js translator)
  * @param {object} on what the columns do: setting(index, name, value) (a setting, the seed, the spread, the
  *   label), duplicate(index), remove(index)
  * @returns {{element, sync(lesson, runs, display): string, stability(lesson, hessian)}} runs: [{key, label, color,
  *   marker}]; sync returns the key of the columns shown (it changes when the columns are built again)
  */
-export function createHyper(config, on) {
+export function createHyper(config, t, on) {
   const element = h("div", { class: "tj-hyper" });
+  // A symbol (η) stays a symbol; a name that is a word in the page's language (bias corr.) is said in it.
+  const symbolOf = (key_) => (t.has(`symbol.${key_}`) ? t(`symbol.${key_}`) : config.symbols[key_] ?? key_);
+  const choiceOf = (c) => (t.has(`choice.${c}`) ? t(`choice.${c}`) : String(c));
+  const describe = (spec) => (spec.text ? t(spec.text) : "");
   let structure = null, controls = [], notes = [], noisy = [];
   const unfolded = new Set(); // the runs (by key) whose schedule and noise the hand unfolded
 
   function control(index, key, name, spec, value) {
-    const symbol = config.symbols[name] ?? name;
+    const symbol = symbolOf(name), description = describe(spec);
     const classes = [`tj-${name}`, `tj-${key}-${name}`];
     const set = (v) => on.setting(index, name, v);
     if (Array.isArray(spec.choices) && typeof spec.default === "boolean") {
-      const box = h("input", { type: "checkbox", class: classes.join(" "), title: spec.description,
+      const box = h("input", { type: "checkbox", class: classes.join(" "), title: description,
         onchange: (e) => set(e.target.checked) });
       box.checked = value;
       return { row: h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: symbol }), box,
-        h("span", { class: "tj-hint", text: spec.description })), get: () => box.checked, set: (v) => { box.checked = v; } };
+        h("span", { class: "tj-hint", text: description })), get: () => box.checked,
+        set: (v) => { box.checked = v; } };
     }
     if (Array.isArray(spec.choices)) {
-      const select = h("select", { class: classes.join(" "), title: spec.description, "aria-label": `${key} ${name}`,
-        onchange: (e) => set(e.target.value) }, ...spec.choices.map((c) => h("option", { value: c, text: c })));
+      const select = h("select", { class: classes.join(" "), title: description,
+        "aria-label": t("hyper.control", { name: key, key: name }), onchange: (e) => set(e.target.value) },
+      ...spec.choices.map((c) => h("option", { value: c, text: choiceOf(c) })));
       select.value = value;
       return { row: h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: symbol }), select),
         get: () => select.value, set: (v) => { select.value = v; } };
     }
     if (spec.kind === "ints") { // milestones: step counts typed as "15,30"
-      const input = h("input", { type: "text", class: classes.join(" "), title: spec.description,
-        "aria-label": `${key} ${name}`, inputmode: "numeric" });
+      const input = h("input", { type: "text", class: classes.join(" "), title: description,
+        "aria-label": t("hyper.control", { name: key, key: name }), inputmode: "numeric" });
       input.value = value.join(",");
       input.addEventListener("change", () => {
         const steps = input.value.split(",").map((v) => Number(v.trim()));
@@ -59,7 +66,7 @@ export function createHyper(config, on) {
       return entry;
     }
     const slider = createSlider({ label: symbol, classes, stops: spec.stops, value,
-      format: (v) => pyG(v, 4), title: `${spec.description} (${name})`, onChange: set });
+      format: (v) => pyG(v, 4), title: `${description} (${name})`, onChange: set });
     return { row: slider.element, get: () => slider.value, set: (v) => slider.set(v) };
   }
 
@@ -67,8 +74,8 @@ export function createHyper(config, on) {
     const run = lesson.runs[index];
     const { key, label, color } = look;
     const name = h("input", { type: "text", class: `tj-run-label tj-${key}-label`, value: run.label,
-      placeholder: label, maxlength: "40", "aria-label": `name of ${label}`,
-      title: "a name for this run (empty: made from what differs)" });
+      placeholder: label, maxlength: "40", "aria-label": t("hyper.run_name", { label }),
+      title: t("hyper.run_name_title") });
     name.addEventListener("change", () => {
       const text = name.value.trim();
       if (text.includes("=")) {
@@ -81,10 +88,10 @@ export function createHyper(config, on) {
     const head = h("div", { class: "tj-run-head" },
       h("span", { class: "tj-swatch", style: `background:${color}` }), name,
       iconOnlyButton("duplicate", { class: `tj-duplicate tj-${key}-duplicate`,
-        title: `run ${label} again (then change what differs)`, "aria-label": `duplicate ${label}`, disabled: full,
+        title: t("hyper.duplicate_title", { label }), "aria-label": t("hyper.duplicate", { label }), disabled: full,
         onclick: () => on.duplicate(index) }),
-      iconOnlyButton("remove", { class: `tj-remove tj-${key}-remove`, title: `remove ${label}`,
-        "aria-label": `remove ${label}`, disabled: !many, onclick: () => on.remove(index) }));
+      iconOnlyButton("remove", { class: `tj-remove tj-${key}-remove`, title: t("hyper.remove", { label }),
+        "aria-label": t("hyper.remove", { label }), disabled: !many, onclick: () => on.remove(index) }));
     const rows = [head];
     const mine = {};
     const table = settingsOf(config, lesson.convention, run.optimizer, run.settings.schedule);
@@ -92,7 +99,7 @@ export function createHyper(config, on) {
     // a hyperparameter): a column of sliders that short keeps every run's beside the plot on a projector.
     const plain = (run.settings.schedule ?? "constant") === "constant" && !(run.settings.sigma > 0);
     const more = h("details", { class: `tj-run-more tj-${key}-more`, open: !plain || unfolded.has(key) },
-      h("summary", { class: "tj-run-part", text: "learning-rate schedule, gradient noise" }));
+      h("summary", { class: "tj-run-part", text: t("hyper.more") }));
     more.addEventListener("toggle", () => {
       if (more.open) unfolded.add(key);
       else unfolded.delete(key);
@@ -105,8 +112,8 @@ export function createHyper(config, on) {
       const into = name_ === "schedule" || name_ === "sigma" || folded ? more : null;
       if (into) folded += 1;
       const at = into ? { push: (...nodes) => more.append(...nodes) } : rows;
-      if (name_ === "schedule") at.push(h("div", { class: "tj-run-part", text: "learning rate over the steps" }));
-      if (name_ === "sigma") at.push(h("div", { class: "tj-run-part", text: "gradient noise" }));
+      if (name_ === "schedule") at.push(h("div", { class: "tj-run-part", text: t("hyper.schedule_part") }));
+      if (name_ === "sigma") at.push(h("div", { class: "tj-run-part", text: t("hyper.noise_part") }));
       const entry = control(index, key, name_, spec, run.settings[name_]);
       mine[name_] = entry;
       at.push(entry.row);
@@ -121,7 +128,7 @@ export function createHyper(config, on) {
     notes[index] = h("div", { class: `tj-stability tj-${key}-stability` });
     rows.push(notes[index]);
     controls[index] = mine;
-    return h("div", { class: `tj-hyper-column tj-run tj-run-${key}`, role: "group", "aria-label": `${label} settings`,
+    return h("div", { class: `tj-hyper-column tj-run tj-run-${key}`, role: "group", "aria-label": t("hyper.settings", { label }),
       style: `border-top-color:${color}`, hidden: shown === 0 }, ...rows);
   }
 
@@ -129,7 +136,7 @@ export function createHyper(config, on) {
   function noiseRows(lesson, index, key, label, mine, rows) {
     const run = lesson.runs[index];
     const seed = h("input", { type: "number", class: `tj-seed tj-${key}-seed`, min: "0", max: String(SEED_HIGH),
-      step: "1", "aria-label": `${label} seed`, title: "the noise's seed: runs with one seed meet the same draws" });
+      step: "1", "aria-label": t("hyper.seed_of", { label }), title: t("hyper.seed_title") });
     seed.value = String(run.seed);
     seed.addEventListener("change", () => {
       const n = Number(seed.value);
@@ -137,10 +144,10 @@ export function createHyper(config, on) {
       else seed.value = String(lesson.runs[index].seed);
     });
     mine.seed = { get: () => Number(seed.value), set: (v) => { seed.value = String(v); } };
-    const seedRow = h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: "seed" }), seed);
+    const seedRow = h("label", { class: "tj-field" }, h("span", { class: "tj-name", text: t("hyper.seed") }), seed);
     rows.push(seedRow);
-    const spread = createSlider({ label: "seeds", classes: ["tj-spread", `tj-${key}-spread`],
-      stops: config.spread.stops, value: run.spread, format: String, title: config.spread.description,
+    const spread = createSlider({ label: t("hyper.seeds"), classes: ["tj-spread", `tj-${key}-spread`],
+      stops: config.spread.stops, value: run.spread, format: String, title: describe(config.spread),
       onChange: (v) => on.setting(index, "spread", v) });
     mine.spread = { get: () => spread.value, set: (v) => spread.set(v) };
     rows.push(spread.element);
@@ -184,9 +191,8 @@ export function createHyper(config, on) {
           const lambda = 2 / etaLimit("gd", hessian);
           const inside = hp.eta < limit;
           className += inside ? " tj-inside" : " tj-outside";
-          text = `stable for η < ${pyG(limit, 4)} = ${over(LIMIT_RULES[run.optimizer])} `
-            + `(λmax\u00a0=\u00a0${pyG(lambda, 4)}): `
-            + (inside ? "η is inside" : "η is past it: the run cannot converge");
+          text = t(inside ? "hyper.stable_inside" : "hyper.stable_outside", { limit: pyG(limit, 4),
+            rule: over(LIMIT_RULES[run.optimizer]), lambda: pyG(lambda, 4) });
         }
         if (note.className !== className) note.className = className;
         if (note.textContent !== text) note.textContent = text;

@@ -1,36 +1,37 @@
 // The step inspector beside the plot: the selected optimizer's update in the book's notation (or torch.optim's
 // documented form) with the highlighted step's numbers, for both coordinates, from this page's engine
 // (core/inspector.js). It can be folded away; on a narrow screen it shows the equations and their values only.
+// Its words are the tables' inspector.* messages in the page's language (the same Python's inspector says).
 import { fmt, inspectStep, linesOf } from "../core/inspector.js";
 import { h } from "./dom.js";
 
-// One of Python's sentences (inspector.TEXTS) with its {name}s filled in.
-const say = (text, values) => text.replace(/\{(\w+)\}/g, (_, k) => String(values[k]));
-
 /**
  * @param {object} config state.config(): inspector (lines, labels, digits)
+ * @param {Function} t the page's words (core/i18n.js translator)
  * @param {{onSelect: (name: string) => void, onToggle: () => void}} options onSelect: the reader picked another
  *   optimizer to inspect; onToggle: the inspector was opened or folded (draw again)
- * @returns {{element, open: boolean, shown, render(view)}} render({lesson, runs, step, selected, palette, noise}):
+ * @param {{open: boolean, chosen: boolean} | null} [kept] how a previous inspector was left (state())
+ * @returns {{element, open: boolean, shown, suggest(open), render(view), state()}} render({lesson, runs, step, selected, palette, noise}):
  *   step is the highlighted step or null; noise SGD's pairs for the lesson's seed (or null). While folded only its
  *   one-line summary is kept up to date.
  */
-export function createInspector(config, { onSelect, onToggle }) {
+export function createInspector(config, t, { onSelect, onToggle }, kept = null) {
   const inspector = config.inspector;
-  const texts = inspector.texts;
   const bound = fmt(config.bound, inspector.digits);
   const summary = h("summary", { class: "tj-insp-summary" });
-  const choices = h("div", { class: "tj-insp-choices", role: "group", "aria-label": texts.choices });
+  const choices = h("div", { class: "tj-insp-choices", role: "group", "aria-label": t("inspector.choices") });
   const form = h("div", { class: "tj-insp-form" });
   const head = h("tr", {}, h("th", { scope: "col", text: "" }), h("th", { scope: "col", text: "x₁" }),
     h("th", { scope: "col", text: "x₂" }));
   const body = h("tbody");
   const table = h("table", { class: "tj-insp-table" }, h("thead", {}, head), body);
   const note = h("p", { class: "tj-insp-note", "aria-live": "polite" });
-  const details = h("details", { class: "tj-insp-details", open: true }, summary, choices, form, table, note);
-  const element = h("section", { class: "tj-inspector", "aria-label": texts.region }, details);
+  const details = h("details", { class: "tj-insp-details", open: kept?.open ?? true }, summary, choices, form, table,
+    note);
+  const element = h("section", { class: "tj-inspector", "aria-label": t("inspector.region") }, details);
   let rowsKey = null, rows = [], choicesKey = null, shown = {};
-  let wanted = true, chosen = false; // open as the page suggests until the reader opens or folds it
+  // open as the page suggests until the reader opens or folds it
+  let wanted = kept?.open ?? true, chosen = kept?.chosen ?? false;
   details.addEventListener("toggle", () => {
     if (details.open !== wanted) chosen = true;
     onToggle();
@@ -68,7 +69,7 @@ export function createInspector(config, { onSelect, onToggle }) {
     choices.replaceChildren(...(names.length < 2 ? [] : names.map((name) => h("button", {
       type: "button", class: `tj-insp-choice tj-insp-choice-${name}`, "aria-pressed": String(name === selected),
       onclick: () => onSelect(name) }, h("span", { class: "tj-swatch", style: `background:${palette[name]}` }),
-    labels[name] ?? name))));
+    labels[name] ?? t.term("optimizer", name)))));
   }
 
   return {
@@ -76,6 +77,10 @@ export function createInspector(config, { onSelect, onToggle }) {
     get open() { return details.open; },
     /** What the table shows, for the Export button: the optimizer inspected and the step, or null. */
     get shown() { return shown; },
+    /** How the reader left it, for the content in another language. */
+    state() {
+      return { open: details.open, chosen };
+    },
     /** Open or fold it as the layout suggests, unless the reader has opened or folded it. */
     suggest(open) {
       if (chosen || details.open === open) return;
@@ -94,15 +99,16 @@ export function createInspector(config, { onSelect, onToggle }) {
       }
       buildChoices(lesson.optimizers, palette, name, labels);
       element.style.setProperty("--tj-insp-color", palette[name]);
-      setText(form, texts[lesson.convention === "torch" ? "form_torch" : "form_d2l"]);
+      setText(form, t(lesson.convention === "torch" ? "inspector.form_torch" : "inspector.form_d2l"));
       const run = runs[name];
       const result = step === null ? null : inspectStep(inspector, { rule, convention: lesson.convention,
         hyperparameters: hp, noise }, run, Math.min(step, run.points.length - 1));
       shown = { optimizer: name, step: result ? result.step : null };
-      const title = { name: labels[name] ?? name, convention: lesson.convention };
+      const title = { name: labels[name] ?? t.term("optimizer", name), convention: lesson.convention };
       if (!result) {
-        setText(summary, say(texts.idle, title));
-        setText(note, step === null ? texts.hint : say(texts.gone, { name: labels[name] ?? name, at: run.divergedAt, step }));
+        setText(summary, t("inspector.idle", title));
+        setText(note, step === null ? t("inspector.hint")
+          : t("inspector.gone", { name: title.name, at: run.divergedAt, step }));
         for (const r of rows) {
           r.arith.hidden = true;
           for (const c of r.cells) {
@@ -115,9 +121,9 @@ export function createInspector(config, { onSelect, onToggle }) {
         return;
       }
       table.classList.remove("tj-insp-empty");
-      setText(summary, say(texts[result.last ? "title_last" : "title"], { ...title, step: result.step,
+      setText(summary, t(result.last ? "inspector.title_last" : "inspector.title", { ...title, step: result.step,
         next: result.step + 1, t: result.t }));
-      setText(note, result.diverged ? say(texts.diverged, { bound }) : "");
+      setText(note, result.diverged ? t("inspector.diverged", { bound }) : "");
       if (!details.open) return; // folded: the table waits until it is opened
       rows.forEach((r, k) => {
         const line = result.last ? (k === 0 ? result.lines[0] : null) : result.lines[k];

@@ -9,9 +9,9 @@ import { createRange } from "./slider.js";
 
 export const NO_Y = "none"; // the y axis's value for a 1D curve
 
-/** "1e-05 to 100": a range's label (Python's f"{low:g} to {high:g}"). */
-export function spanLabel(low, high) {
-  return `${pyG(low)} to ${pyG(high)}`;
+/** "1e-05 to 100": a range's label (Python's f"{low:g} to {high:g}"), in the page's words when `t` is given. */
+export function spanLabel(low, high, t = null) {
+  return t ? t("landscape.span", { low: pyG(low), high: pyG(high) }) : `${pyG(low)} to ${pyG(high)}`;
 }
 
 /** The span of two handles, or null over the whole range (the tab leaves such an axis out of its spans). */
@@ -21,12 +21,13 @@ export function spanOf(stops, low, high) {
 
 /**
  * @param {HTMLElement} parent
- * @param {{config, onChange: () => void, onExport: () => void}} options onChange: a setting of the tab changed
+ * @param {{config, t, onChange: () => void, onExport: () => void}} options t: the page's words (core/i18n.js
+ *   translator); onChange: a setting of the tab changed
  * @returns {{element, settings: {run, optimizer, x, y, spans, metric, tol, resolution}, sync(lesson, labels),
  *   info(text, bad), read(text), readoutId, exportable(on)}} run: the index of the run mapped, optimizer its
  *   optimizer; sync follows the lesson's runs (by their labels) and convention
  */
-export function createLandscapeControls(parent, { config, onChange, onExport }) {
+export function createLandscapeControls(parent, { config, t, onChange, onExport }) {
   const land = config.landscape;
   const settings = { run: 0, optimizer: null, convention: null, x: null, y: NO_Y, spans: {}, metric: "loss",
     tol: land.tolerances.includes(0.1) ? 0.1 : land.tolerances[0], resolution: land.defaultResolution };
@@ -50,24 +51,24 @@ export function createLandscapeControls(parent, { config, onChange, onExport }) 
   };
 
   let rules = []; // the optimizer of each run, as the select lists them
-  const optimizerSelect = select("run", "tj-landscape-optimizer", () => {
+  const optimizerSelect = select(t("landscape.run"), "tj-landscape-optimizer", () => {
     const run = Number(optimizerSelect.value), before = settings.optimizer;
     settings.run = run;
     settings.optimizer = rules[run];
     if (settings.optimizer !== before) setAxes(defaultAxes(config, settings.optimizer, settings.convention));
     onChange();
   });
-  const xSelect = select("x axis", "tj-landscape-x", () => axisChanged("x"));
-  const ranges = { x: rangeField("x range", "tj-landscape-x-span", "x") };
-  const ySelect = select("y axis", "tj-landscape-y", () => axisChanged("y"));
-  ranges.y = rangeField("y range", "tj-landscape-y-span", "y");
-  const metricSelect = select("colour", "tj-landscape-metric", () => {
+  const xSelect = select(t("landscape.x_axis"), "tj-landscape-x", () => axisChanged("x"));
+  const ranges = { x: rangeField(t("landscape.x_range"), "tj-landscape-x-span", "x") };
+  const ySelect = select(t("landscape.y_axis"), "tj-landscape-y", () => axisChanged("y"));
+  ranges.y = rangeField(t("landscape.y_range"), "tj-landscape-y-span", "y");
+  const metricSelect = select(t("landscape.colour"), "tj-landscape-metric", () => {
     settings.metric = metricSelect.value;
     showTol();
     onChange();
   });
-  options(metricSelect, Object.entries(land.metrics));
-  const tolSelect = select("tol (distance that counts as arrived)", "tj-landscape-tol", () => {
+  options(metricSelect, Object.keys(land.metrics).map((m) => [m, t(`metric.${m}`)]));
+  const tolSelect = select(t("landscape.tol"), "tj-landscape-tol", () => {
     settings.tol = Number(tolSelect.value);
     onChange();
   });
@@ -83,22 +84,21 @@ export function createLandscapeControls(parent, { config, onChange, onExport }) 
       resOutput.value = resInput.value;
       onChange();
     } });
-  field("cells/side", "tj-landscape-resolution", resInput, resOutput);
+  field(t("landscape.cells"), "tj-landscape-resolution", resInput, resOutput);
   resOutput.htmlFor = resInput.id;
   const exportButton = side.appendChild(h("button", { type: "button", class: "tj-landscape-export",
-    title: "the map as an SVG file", disabled: true, onclick: () => onExport() }, "Export map SVG"));
+    title: t("landscape.export_title"), disabled: true, onclick: () => onExport() }, t("landscape.export")));
   const info = side.appendChild(h("div", { class: "tj-landscape-info", "aria-live": "polite" }));
   const readout = side.appendChild(h("div", { class: "tj-landscape-readout", id: uid("readout"),
     "aria-live": "polite" }));
-  side.append(h("div", { class: "tj-landscape-hint", text: "click a cell: the sliders move there and the trajectory "
-    + "follows (on the map, arrow keys and Enter do too)" }));
+  side.append(h("div", { class: "tj-landscape-hint", text: t("landscape.hint") }));
 
   // A span per axis: two thumbs over the spec's span stops, committed when the hand lets go.
   function rangeField(label, cls, axis) {
     const text = h("output", { class: "tj-landscape-value" });
-    const range = createRange({ label, classes: ["tj-landscape-range", cls], format: pyG,
+    const range = createRange({ label, classes: ["tj-landscape-range", cls], format: pyG, t,
       onChange: (low, high, { final }) => {
-        text.value = spanLabel(low, high);
+        text.value = spanLabel(low, high, t);
         if (!final) return;
         const name = settings[axis];
         const [lo, hi] = range.indices;
@@ -132,7 +132,7 @@ export function createLandscapeControls(parent, { config, onChange, onExport }) 
     const kept = axes.filter((a) => numeric.includes(a));
     const [x, y] = kept.length ? kept : [numeric[0]];
     options(xSelect, numeric.map((n) => [n, symbolOf(n)]));
-    options(ySelect, [[NO_Y, "none (1D curve)"], ...numeric.map((n) => [n, symbolOf(n)])]);
+    options(ySelect, [[NO_Y, t("landscape.none")], ...numeric.map((n) => [n, symbolOf(n)])]);
     settings.x = x;
     settings.y = y && y !== x ? y : NO_Y;
     xSelect.value = settings.x;
@@ -155,7 +155,7 @@ export function createLandscapeControls(parent, { config, onChange, onExport }) 
       range.set(stops, whole ? 0 : lo, whole ? stops.length - 1 : hi);
       const span = spanOf(stops, ...range.indices);
       if (span) settings.spans[name] = span;
-      text.value = spanLabel(...range.span);
+      text.value = spanLabel(...range.span, t);
     }
   }
 

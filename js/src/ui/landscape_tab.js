@@ -22,6 +22,7 @@ const costOf = (config, lesson) => objectiveOf(config, lesson).formula?.cost ?? 
  * @param {HTMLElement} parent where the tab's element (tj-landscape, 900 x 560 CSS px at most) is appended
  * @param {object} options
  * @param {object} options.config state.config()
+ * @param {Function} options.t the page's words (core/i18n.js translator)
  * @param {(run: number, values: object) => void} [options.onPick] a cell was picked (click, or Enter on the
  *   focused map): values of its one or two hyperparameters, rounded to 3 significant digits inside their range
  * @param {(settings: object) => void} [options.onExport] "Export map SVG" was pressed, with tab.settings
@@ -30,15 +31,18 @@ const costOf = (config, lesson) => objectiveOf(config, lesson).formula?.cost ?? 
  *   (narrowed axes only), metric, tol,
  *   resolution (the one drawn, lowered to fit the budget)}
  */
-export function createLandscapeTab(parent, { config, onPick = () => {}, onExport = () => {} }) {
+export function createLandscapeTab(parent, { config, t, onPick = () => {}, onExport = () => {} }) {
   const root = parent.appendChild(h("div", { class: "tj-landscape" }));
   let lesson = null, visible = false, destroyed = false, drawnRun = 0;
   let drawnKey = null, wantedKey = null, drawnInfo = "", pending = null, started = 0;
-  const controls = createLandscapeControls(root, { config, onChange: refresh, onExport: () => onExport(settings()) });
-  const map = createLandscapeMap(root, { config, describedBy: controls.readoutId, onRead: controls.read,
+  const controls = createLandscapeControls(root, { config, t, onChange: refresh,
+    onExport: () => onExport(settings()) });
+  const map = createLandscapeMap(root, { config, t, describedBy: controls.readoutId, onRead: controls.read,
     onPick: (optimizer, values) => onPick(drawnRun, values) });
   const jobs = createJobs(config, { onProgress: (done) => {
-    if (performance.now() - started > SHOW_PROGRESS_MS) controls.info(`computing the map: ${Math.round(100 * done)}%`);
+    if (performance.now() - started > SHOW_PROGRESS_MS) {
+      controls.info(t("landscape.progress", { percent: Math.round(100 * done) }));
+    }
   } });
   const s = controls.settings;
   const axes = () => (s.y === NO_Y ? [s.x] : [s.x, s.y]);
@@ -108,10 +112,11 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
     const table = config.specs[lesson.convention][optimizer];
     const current = run?.optimizer === optimizer ? run.settings : null;
     if (objectiveOf(config, lesson).minima.length === 0) {
-      throw new Error(`The ${lesson.objective} objective has no minimum to measure a run against: the map needs `
-        + "one. Pick another objective to see it.");
+      throw new Error(t("landscape.no_minimum", { objective: t.term("objective", lesson.objective) }));
     }
-    if (!current) throw new Error(`The lesson has no run ${s.run + 1} of ${optimizer}.`);
+    if (!current) {
+      throw new Error(t("landscape.no_run", { run: String(s.run + 1), optimizer: t.term("optimizer", optimizer) }));
+    }
     const { resolution, lowered } = fitted();
     const [x, y = null] = axes();
     const values = (name) => {
@@ -130,11 +135,10 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
   function say(request, result) {
     const n = result.values.length;
     const share = result.diverged.reduce((a, b) => a + b, 0) / n;
-    let text = `${n} runs of ${request.options.steps} steps in ${Math.round(result.busy)} ms; `
-      + `${Math.round(100 * share)}% diverged`;
+    let text = t("landscape.summary", { runs: n, steps: request.options.steps, ms: Math.round(result.busy),
+      percent: Math.round(100 * share) });
     if (request.lowered) {
-      text += `; resolution lowered to ${request.resolution} to stay within the budget of `
-        + `${format(",")(config.landscape.budget)} cell-steps`;
+      text += t("landscape.lowered", { resolution: request.resolution, budget: format(",")(config.landscape.budget) });
     }
     drawnInfo = text;
     controls.info(text);
@@ -142,7 +146,7 @@ export function createLandscapeTab(parent, { config, onPick = () => {}, onExport
 
   function failed(error) {
     const message = error instanceof Error ? error.message : String(error);
-    controls.info(map.hasMap ? `${message} The map shown is the last one drawn.` : message, true);
+    controls.info(map.hasMap ? t("landscape.stale", { message }) : message, true);
     controls.exportable(false); // the map shown is not the lesson's: there is nothing true to export
     map.failed();
     drawnKey = null;

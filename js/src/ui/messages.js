@@ -6,11 +6,12 @@ import { h } from "./dom.js";
 
 /**
  * @param {object} config state.config()
+ * @param {Function} t the page's words (core/i18n.js translator)
  * @returns {{readout, message, showReadout(lines), show(lesson, results, window, notes, bad)}} results: one
  *   per run, {label, run} (core/runs.js)
  */
-export function createMessages(config) {
-  const readout = h("div", { class: "tj-readout", "aria-label": "where each path ends, in the book's words" });
+export function createMessages(config, t) {
+  const readout = h("div", { class: "tj-readout", "aria-label": t("readout.aria") });
   const message = h("div", { class: "tj-message", "aria-live": "polite" });
   const bound = pyG(config.bound);
   let shownReadout = null, shownMessage = null;
@@ -18,7 +19,7 @@ export function createMessages(config) {
   return {
     readout,
     message,
-    /** [[label, ": epoch 20, x1: ..., x2: ..."]] */
+    /** [[the run's label, ": epoch 20, x1: ..., x2: ..."]]: the line as the book prints it, in any language */
     showReadout(lines) {
       const text = JSON.stringify(lines);
       if (text === shownReadout) return;
@@ -26,19 +27,19 @@ export function createMessages(config) {
       readout.replaceChildren(...lines.map(([name, line]) => h("div", {}, h("b", { text: name }), line)));
     },
     /**
-     * The notes (in red when `bad`), then why a path is not drawn to its end: `window` is the plot's (its ends: the
-     * last step drawn of each run, in the lesson's order).
+     * The notes, already said in the page's language (in red when `bad`), then why a path is not drawn to its end:
+     * `window` is the plot's (its ends: the last step drawn of each run, in the lesson's order); `names` are the
+     * runs' labels as the reader reads them (Lesson.said_labels).
      */
-    show(lesson, results, window, notes, bad = false) {
+    show(lesson, results, window, notes, names, bad = false) {
       const lines = notes.map((text) => [bad ? "tj-msg-bad" : "tj-msg-note", text]);
-      results.forEach(({ label: name, run: r }, i) => {
+      results.forEach(({ run: r }, i) => {
         if (!r) return;
+        const said = names[i];
         if (r.divergedAt !== null) {
-          lines.push(["tj-msg-bad", `${name} diverged at step ${r.divergedAt}: |x| passed ${bound}; drawn up to `
-            + "where it left the plot."]);
+          lines.push(["tj-msg-bad", t("message.diverged", { name: said, step: r.divergedAt, bound })]);
         } else if (window && window.ends[i] < lesson.steps) {
-          lines.push(["tj-msg-bad", `${name} left the plot at step ${window.ends[i]} and is still outside it after `
-            + `${lesson.steps} steps: it is on its way out, so the plot does not stretch to hold it.`]);
+          lines.push(["tj-msg-bad", t("message.left", { name: said, step: window.ends[i], steps: lesson.steps })]);
         }
       });
       const text = JSON.stringify(lines);

@@ -8,17 +8,19 @@ const PLAY_MS = 250;
 const range = (high) => Array.from({ length: high + 1 }, (_, i) => i);
 
 /**
+ * @param {Function} t the page's words (core/i18n.js translator)
  * @param {number} steps the lesson's steps
  * @param {() => void} onMove the highlighted step changed: draw again
- * @returns {{element, shown(steps): number | null, show(step, steps), stop(), set(step), reset()}} shown(steps):
- *   the step the plot highlights, clamped to the steps shown, or null before the scrubber is used
+ * @param {{step: number, scrubbed: boolean} | null} [kept] where a previous scrubber was (state())
+ * @returns {{element, shown(steps): number | null, show(step, steps), stop(), set(step), reset(), state()}}
+ *   shown(steps): the step the plot highlights, clamped to the steps shown, or null before the scrubber is used
  */
-export function createScrubber(steps, onMove) {
-  let step = 0, scrubbed = false, timer = null, stops = steps;
-  const play = iconButton("play", "Play", { class: "tj-play", "aria-pressed": "false", title: "step through the run",
-    onclick: () => (timer ? stop() : start()) });
-  const slider = createSlider({ label: "step", classes: ["tj-step"], stops: range(steps), value: 0, format: String,
-    title: "the highlighted step", onChange: (v) => {
+export function createScrubber(t, steps, onMove, kept = null) {
+  let step = kept?.step ?? 0, scrubbed = kept?.scrubbed ?? false, timer = null, stops = steps;
+  const play = iconButton("play", t("scrub.play"), { class: "tj-play", "aria-pressed": "false",
+    title: t("scrub.play_title"), onclick: () => (timer ? stop() : start()) });
+  const slider = createSlider({ label: t("scrub.step"), classes: ["tj-step"], stops: range(steps), value: step,
+    format: String, title: t("scrub.step_title"), onChange: (v) => {
       scrubbed = true;
       step = v;
       onMove();
@@ -27,7 +29,7 @@ export function createScrubber(steps, onMove) {
   function start() {
     scrubbed = true;
     if (step >= stops) step = 0;
-    setIcon(play, "pause", "Pause");
+    setIcon(play, "pause", t("scrub.pause"));
     play.setAttribute("aria-pressed", "true");
     timer = setInterval(() => {
       if (step >= stops) {
@@ -43,7 +45,7 @@ export function createScrubber(steps, onMove) {
   function stop() {
     clearInterval(timer);
     timer = null;
-    setIcon(play, "play", "Play");
+    setIcon(play, "play", t("scrub.play"));
     play.setAttribute("aria-pressed", "false");
   }
 
@@ -74,6 +76,10 @@ export function createScrubber(steps, onMove) {
       stop();
       scrubbed = false;
       step = 0;
+    },
+    /** Where it is, for a scrubber that takes its place (the page in another language). */
+    state() {
+      return { step, scrubbed };
     },
   };
 }

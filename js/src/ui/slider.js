@@ -134,16 +134,19 @@ export function createSlider({ label, classes, stops, value, format = String, on
  *
  * @param {object} options
  * @param {string} options.label the span's name ("x range"): the thumbs are "<label> from" and "<label> to"
+ * @param {Function} [options.t] the page's words (core/i18n.js translator), for "from" and "to"
  * @param {string[]} options.classes classes of the track
  * @param {(v: number) => string} options.format
  * @param {(low: number, high: number, how: {final: boolean}) => void} options.onChange
  * @returns {{element, low: HTMLElement, high: HTMLElement, set(stops, low, high), stops: number[],
  *   span: [number, number], indices: [number, number]}}
  */
-export function createRange({ label, classes, format, onChange }) {
+export function createRange({ label, classes, format, onChange, t = null }) {
   const fill = h("div", { class: "tj-slider-fill" });
+  const end = (which) => (t ? t(which === "low" ? "landscape.from" : "landscape.to", { label })
+    : `${label} ${which === "low" ? "from" : "to"}`);
   const thumbs = ["low", "high"].map((which) => h("div", { class: `tj-slider-thumb tj-range-${which}`,
-    role: "slider", tabindex: "0", "aria-label": `${label} ${which === "low" ? "from" : "to"}` }));
+    role: "slider", tabindex: "0", "aria-label": end(which) }));
   const track = h("div", { class: `tj-slider-track tj-range ${classes.join(" ")}` }, fill, ...thumbs);
   let stops = [0, 1], at = [0, 1];
 

@@ -4,18 +4,20 @@ import { uid } from "../core/ids.js";
 import { h } from "./dom.js";
 
 /**
- * @param {{name: string, label: string, content: HTMLElement}[]} tabs the first is selected
+ * @param {{name: string, label: string, content: HTMLElement}[]} tabs
  * @param {(name: string) => void} onSelect after a tab is selected
+ * @param {string} [first] the tab selected at first (the first tab by default)
  * @returns {{element, panels: object, selected: string, select(name)}}
  */
-export function createTabs(tabs, onSelect) {
+export function createTabs(tabs, onSelect, first = undefined) {
   const panels = {}, buttons = {};
-  let selected = tabs[0].name;
-  for (const [i, tab] of tabs.entries()) {
-    panels[tab.name] = h("div", { class: "tj-panel", role: "tabpanel", id: uid("panel"), hidden: i > 0 },
+  let selected = tabs.some((tab) => tab.name === first) ? first : tabs[0].name;
+  for (const tab of tabs) {
+    const on = tab.name === selected;
+    panels[tab.name] = h("div", { class: "tj-panel", role: "tabpanel", id: uid("panel"), hidden: !on },
       tab.content);
-    buttons[tab.name] = h("button", { type: "button", role: "tab", "aria-selected": String(i === 0),
-      tabindex: i === 0 ? undefined : "-1", "aria-controls": panels[tab.name].id, onclick: () => select(tab.name) },
+    buttons[tab.name] = h("button", { type: "button", role: "tab", "aria-selected": String(on),
+      tabindex: on ? undefined : "-1", "aria-controls": panels[tab.name].id, onclick: () => select(tab.name) },
     tab.label);
   }
   const names = tabs.map((t) => t.name);
