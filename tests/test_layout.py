@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import watch
-from pages import PHONE, SCREENS, TIMEOUT_MS, open_app, plot_point, run_lab_cell, screen_context
+from pages import PHONE, SCREENS, TIMEOUT_MS, open_app, plot_point, run_lab_cell, screen_context, wait_for
 from servers import ROOT, start_jupyterlab, stop_server
 
 from trajectories.state import config
@@ -110,6 +110,36 @@ def test_four_runs_hold_their_sliders_on_a_projector(browser, server):
         for track in page.locator(".tj-hyper .tj-slider-track:visible").all():  # not those folded away
             box = track.bounding_box()
             assert box["y"] + box["height"] <= height, box
+        assert page.errors == []
+    finally:
+        context.close()
+
+
+TALL = "run=gd:eta=0.4&run=gd:eta=0.6&run=sgd:eta=0.1,sigma=0.5,spread=20,schedule=cosine"  # SGD's folds open
+
+
+def test_a_slider_far_down_the_side_is_moved_with_the_plot_on_screen(browser, tmp_path):
+    """A run whose schedule and noise are open makes the side column taller than a projector's screen: reaching its
+    last slider scrolls the page, and the plot's column stays on screen (it sticks to the top) while the key moves
+    the plot."""
+    name = "projector"
+    height = SCREENS[name][1]
+    html = tmp_path / "tall.html"
+    subprocess.run([sys.executable, "-m", "trajectories", "export", "--link", TALL, "--format", "html", "-o",
+                    str(html)], check=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120,
+                   stdout=subprocess.DEVNULL)
+    context, page = open_on(browser, name, html.as_uri())
+    try:
+        slider = ".tj-hyper .tj-sgd-spread"
+        assert page.locator(slider).bounding_box()["y"] > height  # below the first screen
+        page.focus(slider)  # scrolls it into view, as a Tab or a click does
+        assert page.evaluate("window.scrollY") > 0
+        before = page.inner_html(".tj-plot")
+        page.keyboard.press("ArrowRight")  # 21 seeds: the spread's paths are drawn again
+        wait_for(page, lambda: page.inner_html(".tj-plot") != before, "the plot to draw the new spread")
+        for what in (".tj-plot", slider):
+            box = page.locator(what).bounding_box()
+            assert box["y"] >= 0 and box["y"] + box["height"] <= height, (what, box)
         assert page.errors == []
     finally:
         context.close()

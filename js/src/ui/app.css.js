@@ -41,15 +41,18 @@ export const APP_CSS = `
 .tj-app select { padding: 2px 4px; min-height: 26px; }
 .tj-app input[type="number"], .tj-app input[type="text"] { padding: 2px 6px; min-height: 26px; }
 /* The main area (ui/arrange.js): the figure and the side column beside it, the panels beside or under the plot;
-   one column on a narrow screen, the run sliders right under the plot. */
+   one column on a narrow screen, the run sliders right under the plot. In the wide layout the figure's column
+   sticks to the top while a long side column scrolls, so a slider far down is moved with the plot in view. */
 .tj-main { display: grid; column-gap: 16px; row-gap: 10px; align-items: start;
-  grid-template-columns: var(--tj-plot-width, 560px) minmax(0, 1fr); grid-template-rows: auto 1fr;
-  grid-template-areas: "figure side" "below side"; }
+  grid-template-columns: var(--tj-plot-width, 560px) minmax(0, 1fr); grid-template-areas: "left side"; }
+.tj-main > .tj-left { grid-area: left; min-width: 0; display: flex; flex-direction: column; gap: 10px;
+  position: sticky; top: 0; }
 .tj-main[data-layout="narrow"] { grid-template-columns: minmax(0, 1fr); grid-template-rows: auto;
   grid-template-areas: "figure" "side" "below"; }
-.tj-main > .tj-view { grid-area: figure; min-width: 0; }
+.tj-main[data-layout="narrow"] > .tj-left { display: contents; }
+.tj-left > .tj-view { grid-area: figure; min-width: 0; }
 .tj-main > .tj-side { grid-area: side; min-width: 0; display: flex; flex-direction: column; gap: 10px; }
-.tj-main > .tj-below { grid-area: below; min-width: 0; }
+.tj-left > .tj-below { grid-area: below; min-width: 0; }
 .tj-main[data-layout="narrow"] .tj-side > .tj-hyper { order: -2; }
 .tj-main[data-layout="narrow"] .tj-side > .tj-scrub { order: -1; }
 /* A key redraws inside these boxes only: their size is set by the layout, so the rest of the page is not laid

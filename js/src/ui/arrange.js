@@ -22,7 +22,10 @@ const BOTTOM = 12; // px kept free under the app's first screen
  */
 export function createArrangement({ figure, side, plotBox, plot, panelsBox, panels, hyper, state, onLayout }) {
   const below = h("div", { class: "tj-below" });
-  const element = h("div", { class: "tj-main", "data-layout": "wide" }, figure, side, below);
+  // The figure and what is under it stay on screen while the side column scrolls past (a run's open schedule and
+  // noise, the inspector): the column holding them sticks to the top of the page in the wide layout.
+  const left = h("div", { class: "tj-left" }, figure, below);
+  const element = h("div", { class: "tj-main", "data-layout": "wide" }, left, side);
   let last = "";
 
   function relayout() {
