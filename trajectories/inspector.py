@@ -9,7 +9,7 @@ does: a name on the right is its value before the line, unless an earlier line a
 
 The numbers of a step are the engine's own record (:class:`~trajectories.engine.Trajectory`): the point, the
 gradient it read (and Nesterov's look-ahead point), the state before and after, the effective learning rate.
-Only what the engine does not keep (Adam's v̂ and ŝ, Adadelta's g′, SGD's gradient with its noise) is evaluated
+Only what the engine does not keep (Adam's v̂ and ŝ, Adadelta's g′, a gradient with its noise) is evaluated
 from its line, with the engine's operations in the engine's order; every line is also evaluated and checked
 against the engine's value in the tests, so the equations shown are the ones the engine computes.
 

@@ -5,7 +5,7 @@
 // data. They run in order, as the book's pseudo-code does: a name on the right is its value before the line,
 // unless an earlier line assigned it. The numbers are the engine's own record of the run (core/engine.js run():
 // points, state, gradients, look-ahead, effective rates); the few it does not keep (Adam's v̂ and ŝ, Adadelta's
-// g′, SGD's gradient with its noise) are evaluated from their line with the engine's operations. No DOM.
+// g′, a gradient with its noise) are evaluated from their line with the engine's operations. No DOM.
 import { pyG } from "./format.js";
 
 const SUPERSCRIPT = { 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹", "-": "⁻",
