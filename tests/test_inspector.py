@@ -14,6 +14,7 @@ from trajectories import noise, run
 from trajectories.cli import main
 from trajectories.i18n import tables
 from trajectories.inspector import (
+    NOISE,
     SYMBOLS,
     TEXTS,
     equations,
@@ -23,19 +24,25 @@ from trajectories.inspector import (
     inspect,
     sources,
     templates,
+    variant_choices,
     variant_key,
     variant_names,
 )
+from trajectories.lesson import Lesson
 from trajectories.specs import CONVENTIONS, RULES, specs
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def variants(rule, convention):
-    """Every combination of the rule's choices (SGD's schedule, Adam's bias correction)."""
+    """Every combination of the rule's variants (gradient noise, Adam's bias correction), as a run's settings: the
+    noisy variant at sigma 0.5."""
     names = variant_names(rule, convention)
-    table = specs(rule, convention)
-    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*(table[n].choices for n in names))]
+    out = []
+    for combo in itertools.product(*(variant_choices(rule, convention, n) for n in names)):
+        choice = dict(zip(names, combo, strict=True))
+        out.append({**choice, "sigma": 0.5} if choice.pop(NOISE, False) else choice)
+    return out
 
 
 CASES = [(rule, convention, choice) for convention in CONVENTIONS for rule in RULES
@@ -89,8 +96,9 @@ def test_the_numbers_are_the_engines_record(case):
         np.testing.assert_array_equal(by_name["x"], t.points[step + 1])  # the x line's result is the next point
         for name in t.state:
             np.testing.assert_array_equal(by_name[name], t.state[name][step + 1])
-        if rule == "sgd":  # the book's noise, drawn for this seed and step
-            np.testing.assert_array_equal(by_name["g"], t.gradients[step] + noise.table(11, step + 1)[step])
+        if rule == "sgd" or "sigma" in choice:  # the noise the engine added: sigma times this seed's draw
+            sigma = choice.get("sigma", 1.0)
+            np.testing.assert_array_equal(by_name["g"], t.gradients[step] + sigma * noise.table(11, step + 1)[step])
         else:
             np.testing.assert_array_equal(by_name["g"], t.gradients[step])
 
@@ -123,8 +131,12 @@ def test_the_book_notation():
     assert "v̂ = v/(1 − β₁ᵗ)" in adam and adam[-1] == "x ← x − η/(√ŝ + ε)·v̂"
     assert [line.text for line in equations("adam", hyperparameters={"bias_correction": False})][-1] == \
         "x ← x − η/(√s + ε)·v"
-    assert [line.text for line in equations("sgd", hyperparameters={"schedule": "exponential"})][2:] == [
-        "ηₜ = η·exp(−0.1(t + 1))", "x ← x − ηₜg"]
+    assert [line.text for line in equations("sgd")][1:] == ["g = ∇f(x) + ξ", "x ← x − ηg"]  # the book's 12.4
+    assert [line.text for line in equations("adam", hyperparameters={"sigma": 0.5})][1] == "g = ∇f(x) + ξ"
+    assert [line.text for line in equations("nesterov", hyperparameters={"sigma": 0.5})][1:3] == [
+        "x̃ = x − ηβv", "g = ∇f(x̃) + ξ"]
+    # a schedule changes no line: eta is the rate at step t
+    assert sources("gd", hyperparameters={"schedule": "cosine"}) == sources("gd")
 
 
 def test_every_line_is_valid_mathtext():
@@ -190,8 +202,9 @@ def test_templates_hold_every_rule_and_variant_the_page_can_show():
             names = set(re.findall(r"⟨\^?\(?(\w+)\)?⟩", line["values"]))
             assert names <= set(SYMBOLS) | {"grad", "lr"}, (rule, line)
     assert len({json.dumps(line, sort_keys=True) for line in data["lines"]}) == len(data["lines"])  # each once
-    assert variant_key("adam", "d2l", {"bias_correction": True, "eta": 0.4}) == "bias_correction=true"
-    assert sources("sgd", "d2l", {"schedule": "polynomial"})[2] == "eta_t = eta/sqrt(1 + 0.1*(t + 1))"
+    assert variant_key("adam", "d2l", {"bias_correction": True, "eta": 0.4}) == "bias_correction=true,noise=false"
+    assert variant_key("gd", "torch", {"sigma": 0.5}) == "noise=true" and variant_key("sgd", "d2l", {}) == ""
+    assert sources("gd", "d2l", {"sigma": 0.5})[1] == "g = grad(x) + xi"
 
 
 def test_run_step_prints_the_inspector(capsys):
@@ -200,6 +213,27 @@ def test_run_step_prints_the_inspector(capsys):
     i = inspect(run("rmsprop"), 3)
     assert out.splitlines()[0] == "rmsprop (d2l), step 3 → 4, t = 4"
     assert "s ← γs + (1 − γ)g²" in out and i.lines[2].substituted[0] in out and i.lines[2].substituted[1] in out
+
+
+@pytest.mark.parametrize("link", [
+    "run=gd:schedule=cosine,period=20,warmup=3", "run=gd:schedule=exponential,decay=0.2",
+    "run=sgd:schedule=polynomial", "run=momentum:schedule=multifactor,milestones=2,5,factor=0.5",
+    "run=rmsprop:schedule=factor,factor=0.8&convention=torch", "run=adam:sigma=0.5,seed=3",
+    "run=nesterov:sigma=0.5,seed=3,schedule=cosine,period=10"])
+def test_run_step_inspects_any_schedule_and_any_noise(link, capsys):
+    """Every schedule (its rate at step t is the lines' eta) and noise on any rule (g = ∇f(x) + ξ, with σξ the draw
+    the engine added): the command line prints the lines, whose numbers give the engine's next point."""
+    assert main(["run", "--link", link, "--step", "3"]) == 0
+    out = capsys.readouterr().out
+    lesson = Lesson.from_query(link)[0]
+    t = lesson.run()[lesson.keys[0]]
+    i = inspect(t, 3)
+    assert i.lines[-1].substituted[0] in out and i.lines[-1].substituted[1] in out
+    # the last line, computed from the lines above it with eta at the step's rate and g with its noise, is the
+    # engine's next point (with the schedule's first rate, or f's gradient alone, it would not be)
+    np.testing.assert_allclose(i.lines[-1].computed, t.points[4], rtol=1e-12)
+    noisy = lesson.runs[0].hyperparameters["sigma"] > 0
+    assert ("∇f(x) + ξ" in out or "∇f(x̃) + ξ" in out) == noisy
 
 
 def test_run_step_json_gives_the_engines_numbers(capsys):

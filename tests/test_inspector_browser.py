@@ -10,6 +10,7 @@ from pages import link_settings, open_app, plot_point
 from trajectories import run
 from trajectories.i18n import tables
 from trajectories.inspector import TEXTS, inspect
+from trajectories.lesson import Lesson
 
 SUMMARY = ".tj-inspector .tj-insp-summary"
 
@@ -51,6 +52,28 @@ def test_scrubbing_to_step_3_of_rmsprop_shows_the_engines_numbers(server, page):
         if row["arith"] is not None:
             assert row["arith"] == [f"x₁: {line.substituted[0]}", f"x₂: {line.substituted[1]}"]
     assert got[2]["arith"][0] == "x₁: 0.9·0.1661 + (1 − 0.9)·(−0.4746)² = 0.172"
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("query", ["optimizer=adam&eta=0.4&sigma=0.5&seed=3",
+                                   "optimizer=gd&eta=0.4&schedule=cosine&period=10&warmup=2"])
+def test_noise_on_any_rule_and_a_schedule_show_the_update_the_engine_made(server, page, query):
+    """Adam with gradient noise shows g = ∇f(x) + ξ with the draw the engine added; gd on a cosine schedule shows
+    the step's rate as η: on both, the lines' numbers are Python's inspector's, whose last line is the next point."""
+    open_app(page, f"{server.url}?{query}")
+    lesson = Lesson.from_query(query)[0]
+    expected = inspect(lesson.run()[lesson.keys[0]], 3)
+    page.focus(".tj-step")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    shown_step(page, f"{lesson.keys[0]} (d2l), step 3 → 4, t = 4")
+    got = rows(page)
+    assert [r["text"] for r in got] == [line.line.text for line in expected.lines]
+    assert ("g = ∇f(x) + ξ" in [r["text"] for r in got]) == ("sigma" in query)
+    for row, line in zip(got, expected.lines, strict=True):
+        np.testing.assert_allclose(row["values"], line.value, rtol=1e-12, err_msg=row["text"])
+        if row["arith"] is not None:
+            assert row["arith"] == [f"x₁: {line.substituted[0]}", f"x₂: {line.substituted[1]}"]
     assert page.errors == []
 
 

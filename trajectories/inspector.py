@@ -9,7 +9,7 @@ does: a name on the right is its value before the line, unless an earlier line a
 
 The numbers of a step are the engine's own record (:class:`~trajectories.engine.Trajectory`): the point, the
 gradient it read (and Nesterov's look-ahead point), the state before and after, the effective learning rate.
-Only what the engine does not keep (Adam's v̂ and ŝ, Adadelta's g′, SGD's gradient with its noise) is evaluated
+Only what the engine does not keep (Adam's v̂ and ŝ, Adadelta's g′, a gradient with its noise) is evaluated
 from its line, with the engine's operations in the engine's order; every line is also evaluated and checked
 against the engine's value in the tests, so the equations shown are the ones the engine computes.
 
@@ -81,9 +81,6 @@ _RULE_LINES: dict[tuple[str, ...], tuple[str, ...]] = {
                       "x = x - lr*v_hat"),
     ("adam", "d2l", "uncorrected"): (*_ADAM, "lr = eta/(sqrt(s) + eps)", "x = x - lr*v"),
 }
-# The book's schedules of its SGD section (rules.sgd_lr: its clock reads t + 1 at step t), as eta_t.
-_SCHEDULE_LINES = {"exponential": "eta_t = eta*exp(-0.1*(t + 1))",
-                   "polynomial": "eta_t = eta/sqrt(1 + 0.1*(t + 1))"}
 _INLINE = ("lr",)  # names whose formula later lines show in their place
 
 _ROLES = {"x": "update", "g": "gradient", "x_look": "lookahead", "eta_t": "schedule", "lr": "rate",
@@ -106,52 +103,58 @@ class Line(NamedTuple):
     tree: Any  # its right side as an ast expression
 
 
+NOISE = "noise"  # the variant of a rule's lines with gradient noise (g = ∇f(x) + ξ): SGD's always, any rule's at σ > 0
+
+
 def variant_names(rule: str, convention: str) -> tuple[str, ...]:
-    """The choice hyperparameters that change a rule's lines (SGD's schedule, Adam's bias correction)."""
-    return tuple(n for n, s in specs(rule, convention).items() if s.is_choice)
+    """What changes a rule's lines: its choice hyperparameters (Adam's bias correction), and for every rule but SGD
+    (whose book form always adds ξ) whether its gradient has noise (:data:`NOISE`, from ``sigma > 0``)."""
+    choices = tuple(n for n, s in specs(rule, convention).items() if s.is_choice)
+    return choices if rule == "sgd" else (*choices, NOISE)
+
+
+def variant_choices(rule: str, convention: str, name: str) -> tuple[Any, ...]:
+    """The values one of :func:`variant_names` takes."""
+    return (True, False) if name == NOISE else specs(rule, convention)[name].choices
+
+
+def _noisy(rule: str, hyperparameters: Mapping[str, Any]) -> bool:
+    if rule == "sgd":
+        return True
+    if NOISE in hyperparameters:  # a variant named by its key (templates)
+        return bool(hyperparameters[NOISE])
+    return bool(np.any(np.asarray(hyperparameters.get("sigma", 0.0), dtype=float) > 0))
 
 
 def variant_key(rule: str, convention: str, hyperparameters: Mapping[str, Any]) -> str:
-    """``"schedule=exponential"``: which of a rule's variants a setting shows; the page makes the same key."""
-    return ",".join(f"{n}={str(hyperparameters[n]).lower()}" for n in variant_names(rule, convention))
+    """``"bias_correction=true,noise=false"``: which of a rule's variants a setting shows; the page makes the same
+    key (``noise`` from its sigma)."""
+    value = {n: _noisy(rule, hyperparameters) if n == NOISE else hyperparameters[n]
+             for n in variant_names(rule, convention)}
+    return ",".join(f"{n}={str(v).lower()}" for n, v in value.items())
 
 
 def sources(rule: str, convention: str = "d2l", hyperparameters: Mapping[str, Any] | None = None) -> list[str]:
     """The source lines of ``rule``'s update under ``convention`` for these choices (defaults where not given).
 
-    Three parts: the gradient (read at the look-ahead point for Nesterov under d2l; with the book's noise for SGD),
-    the learning rate at step t when a schedule sets it, then the rule's own lines with that rate in place of eta.
-    A schedule or gradient noise for any rule fits the same places: a ``g = grad(x) + sigma*xi`` line, and an
-    ``eta_t = ...`` line whose value the engine's rate table gives.
+    Two parts: the gradient (read at the look-ahead point for Nesterov under d2l), with its noise ξ (σ times the
+    run's draw) for SGD, as the book writes it, and for any rule whose sigma is above 0; then the rule's own lines.
+    A schedule changes no line: η is the rate at step t, as the engine's rate table gives it (:func:`inspect`).
     """
     rule = check_name(rule, "optimizer", RULES)
     convention = check_name(convention, "convention", CONVENTIONS)
     hp = {n: s.default for n, s in specs(rule, convention).items()} | dict(hyperparameters or {})
     lines = ["x"]
+    read = "grad(x)"
     if rule == "nesterov" and convention == "d2l":
-        lines += ["x_look = x - eta*beta*v", "g = grad(x_look)"]
-    elif rule == "sgd":
-        lines += ["g = grad(x) + xi"]  # the book's noise, N(0, 1) on each coordinate
-    else:
-        lines += ["g = grad(x)"]
+        lines += ["x_look = x - eta*beta*v"]
+        read = "grad(x_look)"
+    lines += [f"g = {read} + xi" if _noisy(rule, hp) else f"g = {read}"]
     body = "gd" if rule == "sgd" else rule
     key: tuple[str, ...] = (body, convention) if (body, convention) in _RULE_LINES else (body, "d2l")
     if rule == "adam" and not hp["bias_correction"]:
         key = ("adam", "d2l", "uncorrected")
-    schedule = hp.get("schedule", "constant")
-    if schedule != "constant":
-        lines.append(_SCHEDULE_LINES[schedule])
-        return lines + [_renamed(src, "eta", "eta_t") for src in _RULE_LINES[key]]
     return lines + list(_RULE_LINES[key])
-
-
-def _renamed(source: str, old: str, new: str) -> str:
-    """``source`` with the name ``old`` read as ``new`` (a scheduled rate in place of eta)."""
-    tree = ast.parse(source)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id == old and isinstance(node.ctx, ast.Load):
-            node.id = new
-    return ast.unparse(tree)
 
 
 def equations(rule: str, convention: str = "d2l", hyperparameters: Mapping[str, Any] | None = None) -> list[Line]:
@@ -372,7 +375,7 @@ class Inspection:
     x: np.ndarray  # (2,) the point the step starts from
     x_next: np.ndarray | None  # (2,) where it goes (NaN if the step left the bound); None at the last point
     gradient: np.ndarray | None  # (2,) the gradient of f the step read
-    g: np.ndarray | None  # (2,) the gradient the rule used (with SGD's noise)
+    g: np.ndarray | None  # (2,) the gradient the rule used (with its noise, for SGD and any run at sigma > 0)
     state_before: dict[str, np.ndarray]
     state_after: dict[str, np.ndarray]
     effective_lr: np.ndarray | None  # (2,) the factor in front of g; None where the rule has none
@@ -434,7 +437,8 @@ class Inspection:
 
 
 def _numeric(hp: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: np.float64(v) for k, v in hp.items() if not isinstance(v, (str, bool))}
+    """The settings a line can read: the numbers (not a choice, not a schedule's milestones)."""
+    return {k: np.float64(v) for k, v in hp.items() if not isinstance(v, (str, bool, tuple))}
 
 
 def inspect(trajectory: Trajectory, step: int) -> Inspection:
@@ -470,7 +474,8 @@ def inspect(trajectory: Trajectory, step: int) -> Inspection:
     x = trajectory.points[step]
     before = {k: v[step] for k, v in trajectory.state.items()}
     base = dict(objective=trajectory.objective.name, optimizer=rule, convention=convention, step=step, t=t,
-                hyperparameters={k: v if isinstance(v, (str, bool)) else float(v) for k, v in hp.items()}, x=x)
+                hyperparameters={k: v if isinstance(v, (str, bool)) else [int(n) for n in v] if isinstance(v, tuple)
+                                 else float(v) for k, v in hp.items()}, x=x)
     if step == trajectory.steps:  # the last point: no update after it, the point alone
         point = next(ln for ln in equations(rule, convention, hp) if ln.role == "input")
         shown = InspectedLine(point, x, x, (fmt(x[0]), fmt(x[1])), (fmt(x[0], True), fmt(x[1], True)))
@@ -480,15 +485,16 @@ def inspect(trajectory: Trajectory, step: int) -> Inspection:
     lr = None if trajectory.effective_lr is None else trajectory.effective_lr[step]
     grad = trajectory.gradients[step]
     env: dict[str, Any] = {**_numeric(hp), "t": t, "x": x, "grad": grad, **before}
-    if trajectory.rates is not None and np.isfinite(trajectory.rates[step]):  # a schedule's eta_t at this step
+    if trajectory.rates is not None and np.isfinite(trajectory.rates[step]):  # a schedule: eta is eta_t here
         env["eta"] = float(trajectory.rates[step])
-    if rule == "sgd":  # the noise the run added: sigma xi (none without a seed)
+    noisy = _noisy(rule, hp)
+    if noisy:  # the noise the run added: sigma xi (none without a seed)
         sigma = float(hp.get("sigma", 1.0))
         env["xi"] = np.zeros(2) if trajectory.seed is None else sigma * noise.table(int(trajectory.seed), t)[t - 1]
     engine: dict[str, Any] = {"x": trajectory.points[step + 1], **after}
     if lr is not None:
-        engine["eta_t" if rule == "sgd" else "lr"] = lr
-    if rule != "sgd":
+        engine["lr"] = lr
+    if not noisy:
         engine["g"] = grad
     if trajectory.lookahead is not None:
         engine["x_look"] = trajectory.lookahead[step]
@@ -560,9 +566,8 @@ def templates() -> dict[str, Any]:
     for convention in CONVENTIONS:
         for rule in RULES:
             by = variant_names(rule, convention)
-            table = specs(rule, convention)
             variants = {}
-            for combo in itertools.product(*(table[n].choices for n in by)):
+            for combo in itertools.product(*(variant_choices(rule, convention, n) for n in by)):
                 hp = dict(zip(by, combo, strict=True))
                 variants[variant_key(rule, convention, hp)] = [line_index(ln)
                                                                for ln in equations(rule, convention, hp)]

@@ -92,6 +92,7 @@ describe("the engine's record is what Python's Trajectory keeps", () => {
         const got = inspectStep(INSPECTOR, setting, result, step);
         const env = { t: got.t, x: got.x, grad: got.gradient, xi: setting.noise?.[step], ...got.stateBefore };
         for (const [k, v] of Object.entries(setting.hyperparameters)) if (typeof v === "number") env[k] = v;
+        if (result.rates) env.eta = result.rates[step]; // a schedule's rate at step t is the lines' eta
         const lines = linesOf(INSPECTOR, setting.rule, setting.convention, setting.hyperparameters);
         got.lines.forEach((line, k) => {
           const tree = lines[k].tree;

@@ -4,7 +4,8 @@ Run from the repository root after any change to the engine, the inspector's lin
 
     python js/test/make_inspector_golden.py
 
-For every rule, both conventions and each variant (SGD's schedules, Adam with and without bias correction), a run
+For every rule, both conventions and each variant (with and without gradient noise, Adam with and without bias
+correction), and a few schedules (whose rate at step t is the lines' eta), a run
 and the inspector at a few of its steps: the values of every line (the engine's own state where it keeps one) and
 the lines with their numbers filled in, as the page shows them. The page is given the same templates it is given
 in state.config()["inspector"], written here as ``templates``. Nothing is typed in by hand: every number comes
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT))  # the golden data must come from this checkout's 
 
 from trajectories import noise  # noqa: E402
 from trajectories.engine import run  # noqa: E402
-from trajectories.inspector import inspect, templates, variant_names  # noqa: E402
+from trajectories.inspector import NOISE, inspect, templates, variant_choices, variant_names  # noqa: E402
 from trajectories.specs import CONVENTIONS, RULES, specs  # noqa: E402
 
 OUT = Path(__file__).with_name("inspector.json")
@@ -44,11 +45,12 @@ def floats(a) -> list | None:
 
 
 def record(rule: str, convention: str, objective: str, start, steps: int, settings: dict, at) -> dict:
-    seed = SEED if rule == "sgd" else None
+    sigma = settings.get("sigma", 1.0 if rule == "sgd" else 0.0)
+    seed = SEED if sigma > 0 else None
     t = run(rule, objective=objective, start=start, steps=steps, convention=convention, seed=seed, **settings)
     options = {"objective": objective, "start": list(start), "steps": steps, "convention": convention, **settings}
-    if rule == "sgd":
-        options |= {"seed": seed, "noise": noise.table(seed, steps).tolist()}
+    if seed is not None:  # the inspector is told the noise the engine added: sigma xi per step
+        options |= {"seed": seed, "noise": (sigma * noise.table(seed, steps)).tolist()}
     inspections = []
     for step in at:
         i = inspect(t, step)
@@ -68,11 +70,20 @@ def cases() -> list[dict]:
         for rule in RULES:
             table = specs(rule, convention)
             names = variant_names(rule, convention)
-            for combo in itertools.product(*(table[n].choices for n in names)):
+            for combo in itertools.product(*(variant_choices(rule, convention, n) for n in names)):
                 choice = dict(zip(names, combo, strict=True))
+                if choice.pop(NOISE, False):
+                    choice["sigma"] = 0.5
                 for objective, start, settings in SETTINGS:
                     extra = {k: v for k, v in settings.items() if k in table}
                     out.append(record(rule, convention, objective, start, STEPS, {**extra, **choice}, AT))
+    # Schedules: the lines are the rule's own, with eta the rate at step t.
+    for rule, convention, settings in (
+            ("gd", "d2l", {"schedule": "cosine", "period": 8, "warmup": 2}),
+            ("sgd", "d2l", {"schedule": "exponential", "decay": 0.2}),
+            ("momentum", "torch", {"schedule": "multifactor", "milestones": (2, 5), "factor": 0.5}),
+            ("adam", "d2l", {"schedule": "polynomial", "sigma": 0.5})):
+        out.append(record(rule, convention, "quadratic", (-5.0, -2.0), STEPS, settings, AT))
     # The book's RMSProp at step 3 (what the browser test reads), and a step that diverges (gd, eta 0.6: x2).
     out.append(record("rmsprop", "d2l", "quadratic", (-5.0, -2.0), 20, {"eta": 0.4, "gamma": 0.9}, (3,)))
     gd = run("gd", eta=0.6, steps=60)

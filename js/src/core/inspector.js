@@ -5,7 +5,7 @@
 // data. They run in order, as the book's pseudo-code does: a name on the right is its value before the line,
 // unless an earlier line assigned it. The numbers are the engine's own record of the run (core/engine.js run():
 // points, state, gradients, look-ahead, effective rates); the few it does not keep (Adam's v̂ and ŝ, Adadelta's
-// g′, SGD's gradient with its noise) are evaluated from their line with the engine's operations. No DOM.
+// g′, a gradient with its noise) are evaluated from their line with the engine's operations. No DOM.
 import { pyG } from "./format.js";
 
 const SUPERSCRIPT = { 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹", "-": "⁻",
@@ -63,10 +63,14 @@ function value(node, env, i) {
 
 const pair = (flat, i) => (flat ? [flat[2 * i], flat[2 * i + 1]] : null);
 
+/** inspector._noisy: whether a run's gradient has noise ξ (SGD's always, as the book writes it; any rule's at σ > 0). */
+const noisy = (rule, hp) => rule === "sgd" || (hp.sigma ?? 0) > 0;
+
 /** The lines of `rule` under `convention` for these hyperparameters (the variant their choices pick). */
 export function linesOf(inspector, rule, convention, hyperparameters) {
   const entry = inspector.rules[convention][rule];
-  const key = entry.by.map((n) => `${n}=${String(hyperparameters[n]).toLowerCase()}`).join(",");
+  const key = entry.by.map((n) => `${n}=${String(n === "noise" ? noisy(rule, hyperparameters)
+    : hyperparameters[n]).toLowerCase()}`).join(",");
   return entry.variants[key].map((i) => inspector.lines[i]); // each line is written once, by index
 }
 
@@ -75,8 +79,8 @@ export function linesOf(inspector, rule, convention, hyperparameters) {
  * it; at the last point, the point alone.
  *
  * @param {object} inspector config.inspector: digits, labels, rules
- * @param {{rule, convention, hyperparameters, noise}} setting the run's resolved settings; noise: SGD's pairs
- *   per step (t = 1.. at index t - 1)
+ * @param {{rule, convention, hyperparameters, noise}} setting the run's resolved settings; noise: the pairs σξ
+ *   the engine added per step (t = 1.. at index t - 1), for SGD and any run at σ > 0
  * @param {object} run engine.run()'s result
  * @param {number} step 0..steps
  * @returns {{step, t, x, xNext, update, gradient, effectiveLr, stateBefore, stateAfter, diverged, last,
@@ -110,10 +114,12 @@ export function inspectStep(inspector, setting, run, step) {
   const xNext = run.points[t];
   const env = { t, x, grad: gradient, ...stateBefore };
   for (const [name, v] of Object.entries(hp)) if (typeof v === "number") env[name] = v;
-  if (rule === "sgd") env.xi = setting.noise[step];
+  if (run.rates && Number.isFinite(run.rates[step])) env.eta = run.rates[step]; // a schedule: eta is eta_t here
+  const withNoise = noisy(rule, hp);
+  if (withNoise) env.xi = setting.noise?.[step] ?? [0, 0];
   const engine = { x: xNext, ...stateAfter };
-  if (effectiveLr) engine[rule === "sgd" ? "eta_t" : "lr"] = effectiveLr;
-  if (rule !== "sgd") engine.g = gradient;
+  if (effectiveLr) engine.lr = effectiveLr;
+  if (!withNoise) engine.g = gradient;
   if (run.lookahead) engine.x_look = pair(run.lookahead, step);
   const shown = lines.map((line) => {
     const computed = evaluate(line.tree, env);

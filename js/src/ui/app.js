@@ -439,7 +439,8 @@ function createView(root, model, t, kept) {
   }
 
   // What the step inspector shows, by run key: each run's rule, label and settings (eta_t at the step where a
-  // schedule moves it), its record, and for SGD the noise it added (sigma xi, drawn as the engine draws it).
+  // schedule moves it), its record, and the noise it added (sigma xi, drawn as the engine draws it) for SGD and
+  // any run at sigma > 0.
   function inspecting(keys, kinds, step) {
     const at = keys.indexOf(selected), run = lesson.runs[at], record = current[at].run;
     const t = step === null ? 0 : Math.min(step, lesson.steps - 1);
@@ -447,7 +448,7 @@ function createView(root, model, t, kept) {
     const rate = record.rates ? record.rates[t] : NaN;
     if (Number.isFinite(rate)) settings[selected] = { ...run.settings, eta: rate };
     let noise = null;
-    if (run.optimizer === "sgd") {
+    if (run.optimizer === "sgd" || (run.settings.sigma ?? 0) > 0) { // the noise the engine added, sigma xi
       const draws = noiseTable(run.seed, lesson.steps), sigma = run.settings.sigma;
       noise = Array.from({ length: lesson.steps }, (_, i) => [sigma * draws[2 * i], sigma * draws[2 * i + 1]]);
     }

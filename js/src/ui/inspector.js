@@ -12,7 +12,7 @@ import { h } from "./dom.js";
  *   optimizer to inspect; onToggle: the inspector was opened or folded (draw again)
  * @param {{open: boolean, chosen: boolean} | null} [kept] how a previous inspector was left (state())
  * @returns {{element, open: boolean, shown, suggest(open), render(view), state()}} render({lesson, runs, step, selected, palette, noise}):
- *   step is the highlighted step or null; noise SGD's pairs for the lesson's seed (or null). While folded only its
+ *   step is the highlighted step or null; noise the selected run's sigma xi pairs (or null). While folded only its
  *   one-line summary is kept up to date.
  */
 export function createInspector(config, t, { onSelect, onToggle }, kept = null) {
