@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from trajectories import run, specs
+from trajectories.lesson import Lesson
 from trajectories.rules import STEP_2D
 from trajectories.schedules import rates
 from trajectories.specs import CONVENTIONS, RULES, SCHEDULE_SPECS, SCHEDULES, resolve
@@ -166,6 +167,20 @@ def test_schedules_broadcast_over_a_batch():
 def test_bad_schedules_say_what_is_wrong(given, says):
     with pytest.raises(ValueError, match=says):
         run("gd", **given)
+
+
+@pytest.mark.parametrize("schedule", ["linear", "cosine"])
+def test_torchs_linear_start_factor_is_above_zero_as_torch_requires(schedule):
+    """LinearLR (alone, or as the cosine schedule's warm-up) divides by its start factor: torch refuses 0, and so
+    does the spec, with one sentence (a link with start_factor=0 used to stop the run with a ZeroDivisionError)."""
+    extra = {"warmup": 3} if schedule == "cosine" else {}
+    with pytest.raises(ValueError, match=rf"The 'start_factor' parameter of gd's {schedule} schedule must be a float "
+                                         r"in the range \[0\.01, 1\]\. Got 0 instead\."):
+        run("gd", convention="torch", schedule=schedule, start_factor=0, **extra)
+    t = run("gd", convention="torch", schedule=schedule, start_factor=0.01, steps=12, **extra)
+    assert np.isfinite(t.rates).all() and t.rates[0] == pytest.approx(0.4 * 0.01)
+    lesson, notes = Lesson.from_query(f"convention=torch&run=gd:schedule={schedule},start_factor=0")
+    assert len(notes) == 1 and "start_factor" in notes[0] and np.isfinite(lesson.run()["gd"].points).all()
 
 
 def test_the_schedule_tables_name_each_setting_once():

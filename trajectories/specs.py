@@ -54,6 +54,12 @@ def _decay(default: float, text: str) -> Spec:
     return Spec(default, 0.0, 1.0, "linear", text)
 
 
+def _start_factor(default: float, text: str) -> Spec:
+    """LinearLR's start_factor: torch refuses 0 (its recursive form divides by the factor), so the range starts just
+    above it."""
+    return Spec(default, 0.01, 1.0, "linear", text)
+
+
 _BIAS = Spec(True, text="spec.bias_correction", choices=(True, False))
 
 # The book's values where it has them (d2l chapter 12, "Optimization Algorithms"); where it shows a rule only on
@@ -137,8 +143,8 @@ SCHEDULE_SPECS: dict[str, dict[str, dict[str, Spec]]] = {
         "cosine": {"period": _steps(20, "spec.schedule_torch_cosine_period"),
                    "final": _rate(0.0, "spec.schedule_torch_final"),
                    "warmup": _steps(0, "spec.schedule_torch_warmup", low=0),
-                   "start_factor": _decay(1 / 3, "spec.schedule_torch_warmup_start")},
-        "linear": {"start_factor": _decay(1 / 3, "spec.schedule_torch_linear_start"),
+                   "start_factor": _start_factor(1 / 3, "spec.schedule_torch_warmup_start")},
+        "linear": {"start_factor": _start_factor(1 / 3, "spec.schedule_torch_linear_start"),
                    "end_factor": _decay(1.0, "spec.schedule_torch_linear_end"),
                    "period": _steps(5, "spec.schedule_torch_linear_period")},
     },
