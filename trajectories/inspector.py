@@ -43,14 +43,14 @@ SYMBOLS: dict[str, tuple[str, str]] = {
     "x": ("x", "x"), "g": ("g", "g"), "grad": ("∇f", r"\nabla f"), "x_look": ("x̃", r"\tilde{x}"),
     "v": ("v", "v"), "s": ("s", "s"), "delta": ("Δx", r"\Delta x"), "g_prime": ("g′", "g'"),
     "v_hat": ("v̂", r"\hat{v}"), "s_hat": ("ŝ", r"\hat{s}"), "xi": ("ξ", r"\xi"), "t": ("t", "t"),
-    "eta": ("η", r"\eta"), "eta_t": ("ηₜ", r"\eta_t"), "gamma": ("γ", r"\gamma"), "beta": ("β", r"\beta"),
+    "eta": ("η", r"\eta"), "gamma": ("γ", r"\gamma"), "beta": ("β", r"\beta"),
     "beta1": ("β₁", r"\beta_1"), "beta2": ("β₂", r"\beta_2"), "rho": ("ρ", r"\rho"), "eps": ("ε", r"\epsilon"),
     "sigma": ("σ", r"\sigma"),
 }
 # What each line is, for the reader, and the inspector's sentences (for the command line, the exported table and
 # the page): messages of the tables (trajectories/locales, "inspector.*"), so both languages say them; here their
 # English words, as the command line and the Python API say them. A line's role is a key of LABELS.
-_ROLES = ("input", "gradient", "lookahead", "schedule", "state", "intermediate", "rate", "update")
+_ROLES = ("input", "gradient", "lookahead", "state", "intermediate", "rate", "update")
 LABELS: dict[str, str] = {r: tables()[DEFAULT].get(f"inspector.label.{r}", "") for r in _ROLES}
 _TEXT_KEYS = ("title", "title_last", "diverged", "gone", "idle", "hint", "form_d2l", "form_torch", "region",
               "choices")
@@ -83,8 +83,8 @@ _RULE_LINES: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 _INLINE = ("lr",)  # names whose formula later lines show in their place
 
-_ROLES = {"x": "update", "g": "gradient", "x_look": "lookahead", "eta_t": "schedule", "lr": "rate",
-          "v_hat": "intermediate", "s_hat": "intermediate", "g_prime": "intermediate"}
+_ROLE_OF = {"x": "update", "g": "gradient", "x_look": "lookahead", "lr": "rate",
+            "v_hat": "intermediate", "s_hat": "intermediate", "g_prime": "intermediate"}
 _STATE = ("v", "s", "delta")
 
 
@@ -176,7 +176,7 @@ def equations(rule: str, convention: str = "d2l", hyperparameters: Mapping[str, 
             out.append(Line(name, "input", "", text, tex, f"⟨{name}⟩", f"⟨{name}⟩", src, statement.value))
             continue
         name, tree = statement.targets[0].id, statement.value
-        role = _ROLES.get(name, "state" if name in _STATE else "intermediate")
+        role = _ROLE_OF.get(name, "state" if name in _STATE else "intermediate")
         rhs = _render(tree, "text", inline)
         rhs_tex = _render(tree, "tex", inline)
         if name in _INLINE:
