@@ -101,16 +101,13 @@ function createView(root, model, t, kept) {
   const config = model.get("config");
   const boundText = pyG(config.bound);
   let lesson = kept?.lesson ?? model.get("lesson"), notes = [...(kept?.notes ?? model.get("notes") ?? [])];
-  let current = [], objective = null;
+  let current = [], said = [], objective = null; // the lesson's runs (runs.of) and their labels as said, per render
   let display = kept?.display ?? { ...config.display.default, ...(model.get("display") ?? {}) }, dark = false;
   let selected = kept?.selected ?? null; // the run (by key) whose step the inspector shows
   const runs = createRuns(config);
   const sync = createLessonSync(model, model.get("lesson"));
   if (kept) sync.send(lesson); // what the hand changed in the other language and not yet sent
   const exports = createExports(model, t);
-  // The runs' labels as the reader reads them (Lesson.said_labels): a made one in the page's language (梯度下降
-  // 余弦), a teacher's name as written; in English they are the labels themselves, the runs' names in links and files.
-  const saidLabels = () => L.labels(config, lesson, t.lang === DEFAULT_LANGUAGE ? null : t);
 
   // Any error of a control reaches the page as one line, never the console alone (async ones too).
   const guard = (action) => (...args) => {
@@ -378,12 +375,14 @@ function createView(root, model, t, kept) {
 
   // Each run's key, label, colour and marker, as state.looks and Lesson.labels / keys.
   function looks() {
-    const names = saidLabels(), ids = L.keys(lesson),
-      kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
-    return lesson.runs.map((run, i) => ({ key: ids[i], label: names[i], ...kinds[i] }));
+    const ids = L.keys(lesson), kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
+    return lesson.runs.map((run, i) => ({ key: ids[i], label: said[i], ...kinds[i] }));
   }
 
   function render() {
+    // The runs' labels as the reader reads them (Lesson.said_labels): a made one in the page's language (梯度下降
+    // 余弦), a teacher's name as written; in English the labels themselves, the runs' names in links and files.
+    said = L.labels(config, lesson, t.lang === DEFAULT_LANGUAGE ? null : t);
     const runLooks = looks();
     const byOptimizer = {};
     lesson.runs.forEach((r, i) => { byOptimizer[r.optimizer] ??= runLooks[i].color; });
@@ -404,8 +403,7 @@ function createView(root, model, t, kept) {
   function words() {
     wordsTimer = 0;
     const median = ({ count, seed }) => t("readout.median", { count: String(count), seed: String(seed) });
-    const names = saidLabels();
-    messages.showReadout(runs.lines(lesson, current, median).map(([, line], i) => [names[i], line]));
+    messages.showReadout(runs.lines(lesson, current, median).map(([, line], i) => [said[i], line]));
     const options = displayToQuery(config, display);
     // The page's language is in the link once it was chosen (by the link, the switch, Python); a page that
     // follows the reader's browser leaves it to each reader's.
@@ -422,8 +420,7 @@ function createView(root, model, t, kept) {
     const o = objectiveOf(lesson);
     const kinds = L.looksFor(config, lesson.runs.map((r) => r.optimizer), dark);
     const step = scrubber.shown(lesson.steps);
-    const names = saidLabels();
-    const optimizers = current.map((r, i) => ({ name: r.key, label: names[i], color: kinds[i].color,
+    const optimizers = current.map((r, i) => ({ name: r.key, label: said[i], color: kinds[i].color,
       marker: kinds[i].marker, run: r.run, spread: r.spread, eta: lesson.runs[i].settings.eta ?? 1 }));
     plot.render({ objective: { ...o, name: t.term("objective", lesson.objective) }, optimizers, start: lesson.start,
       steps: lesson.steps, step, colors, view: display.view, rule: config.view });
@@ -454,7 +451,7 @@ function createView(root, model, t, kept) {
     }
     return { lesson: { convention: lesson.convention, optimizers: keys, hyperparameters: settings },
       rules: Object.fromEntries(keys.map((key, i) => [key, lesson.runs[i].optimizer])),
-      labels: Object.fromEntries(saidLabels().map((label, i) => [current[i].key, label])),
+      labels: Object.fromEntries(current.map((r, i) => [r.key, said[i]])),
       runs: Object.fromEntries(current.map((r) => [r.key, r.run])), step, selected,
       palette: Object.fromEntries(keys.map((key, i) => [key, kinds[i].color])), noise };
   }
@@ -491,7 +488,7 @@ function createView(root, model, t, kept) {
   }
 
   function drawLandscape() {
-    landscape.render({ lesson, labels: saidLabels(), visible: tabs.selected === "landscape" });
+    landscape.render({ lesson, labels: said, visible: tabs.selected === "landscape" });
   }
 
   // A note is text or a message ({key, params}), said in the page's language when shown.
@@ -501,7 +498,7 @@ function createView(root, model, t, kept) {
   }
 
   function showMessages(bad = false) {
-    messages.show(lesson, current, plot.window, notes.map(t.note), saidLabels(), bad);
+    messages.show(lesson, current, plot.window, notes.map(t.note), said, bad);
   }
 
   // ---- the model's side ----------------------------------------------------------------------------------
