@@ -20,6 +20,22 @@ def shown_step(page, text: str) -> None:
                            ".startsWith(t)", arg=text)
 
 
+def step_to(page, steps: int, title: str) -> None:
+    """Press ArrowRight ``steps`` times on the step scrubber, as a student does, until the inspector says ``title``."""
+    page.focus(".tj-step")
+    for _ in range(steps):
+        page.keyboard.press("ArrowRight")
+    shown_step(page, title)
+
+
+def same_lines(got: list[dict], expected) -> None:
+    """The page's rows are Python's inspector's lines: the same equations, the same numbers filled in."""
+    assert [r["text"] for r in got] == [line.line.text for line in expected.lines]
+    for row, line in zip(got, expected.lines, strict=True):
+        if row["arith"] is not None:
+            assert row["arith"] == [f"x₁: {line.substituted[0]}", f"x₂: {line.substituted[1]}"], row["text"]
+
+
 def rows(page) -> list[dict]:
     """Each row of the inspector as a student reads it: the equation, each coordinate's value and numbers filled
     in (the value's full precision from the cell's data-value)."""
@@ -38,19 +54,14 @@ def test_scrubbing_to_step_3_of_rmsprop_shows_the_engines_numbers(server, page):
     assert page.inner_text(".tj-inspector .tj-insp-note") == TEXTS["hint"]
     # every sentence the inspector says comes from Python's one table (the one to translate), its names too
     assert page.get_attribute(".tj-inspector", "aria-label") == TEXTS["region"]
-    page.focus(".tj-step")
-    for _ in range(3):
-        page.keyboard.press("ArrowRight")
-    shown_step(page, "rmsprop (d2l), step 3 → 4, t = 4")
+    step_to(page, 3, "rmsprop (d2l), step 3 → 4, t = 4")
     expected = inspect(run("rmsprop", eta=0.4, gamma=0.9), 3)
     got = rows(page)
-    assert [r["text"] for r in got] == [line.line.text for line in expected.lines]
+    same_lines(got, expected)
     for row, line in zip(got, expected.lines, strict=True):
         # the browser's engine and Python's use the same correctly rounded operations here: the same doubles
         assert row["values"] == line.value.tolist(), row["text"]
         assert row["shown"] == [s.rsplit(" = ", 1)[-1] for s in line.substituted], row["text"]
-        if row["arith"] is not None:
-            assert row["arith"] == [f"x₁: {line.substituted[0]}", f"x₂: {line.substituted[1]}"]
     assert got[2]["arith"][0] == "x₁: 0.9·0.1661 + (1 − 0.9)·(−0.4746)² = 0.172"
     assert page.errors == []
 
@@ -63,17 +74,12 @@ def test_noise_on_any_rule_and_a_schedule_show_the_update_the_engine_made(server
     open_app(page, f"{server.url}?{query}")
     lesson = Lesson.from_query(query)[0]
     expected = inspect(lesson.run()[lesson.keys[0]], 3)
-    page.focus(".tj-step")
-    for _ in range(3):
-        page.keyboard.press("ArrowRight")
-    shown_step(page, f"{lesson.keys[0]} (d2l), step 3 → 4, t = 4")
+    step_to(page, 3, f"{lesson.keys[0]} (d2l), step 3 → 4, t = 4")
     got = rows(page)
-    assert [r["text"] for r in got] == [line.line.text for line in expected.lines]
+    same_lines(got, expected)
     assert ("g = ∇f(x) + ξ" in [r["text"] for r in got]) == ("sigma" in query)
     for row, line in zip(got, expected.lines, strict=True):
         np.testing.assert_allclose(row["values"], line.value, rtol=1e-12, err_msg=row["text"])
-        if row["arith"] is not None:
-            assert row["arith"] == [f"x₁: {line.substituted[0]}", f"x₂: {line.substituted[1]}"]
     assert page.errors == []
 
 
@@ -99,10 +105,7 @@ def test_a_click_on_a_point_of_a_path_selects_that_step_and_optimizer(server, pa
 @pytest.mark.parametrize("convention", ["d2l", "torch"])
 def test_the_inspector_follows_the_convention_and_a_slider(server, page, convention):
     open_app(page, server.url + f"?optimizer=adagrad&convention={convention}&eta=0.4&steps=20")
-    page.focus(".tj-step")
-    for _ in range(2):
-        page.keyboard.press("ArrowRight")
-    shown_step(page, f"adagrad ({convention}), step 2 → 3")
+    step_to(page, 2, f"adagrad ({convention}), step 2 → 3")
     root = "η/√(s + ε)" if convention == "d2l" else "η/(√s + ε)"
     assert root in [r["text"] for r in rows(page)]
     page.focus(".tj-adagrad-eta")
@@ -215,10 +218,7 @@ def test_the_inspector_speaks_chinese_and_keeps_its_step_across_the_switch(serve
     open_app(page, server.url + "?lang=zh&optimizer=rmsprop&eta=0.4&gamma=0.9")
     assert page.inner_text(".tj-inspector .tj-insp-note") == zh["inspector.hint"]
     assert page.get_attribute(".tj-inspector", "aria-label") == zh["inspector.region"]
-    page.focus(".tj-step")
-    for _ in range(3):
-        page.keyboard.press("ArrowRight")
-    shown_step(page, "RMSProp算法（d2l），第3步 → 第4步，t = 4")  # the book's Chinese name, Python's title_in("zh")
+    step_to(page, 3, "RMSProp算法（d2l），第3步 → 第4步，t = 4")  # the book's Chinese name, Python's title_in("zh")
     expected = inspect(run("rmsprop", eta=0.4, gamma=0.9), 3)
     assert page.inner_text(SUMMARY) == expected.title_in("zh")
     assert page.inner_text(".tj-inspector .tj-insp-form") == zh["inspector.form_d2l"]
