@@ -409,10 +409,10 @@ class Lesson:
         notes: list[str] = []
         if "lang" in items:
             raw = items.pop("lang")
-            if raw not in LANGUAGES:
-                notes.append(_ignored("lang", raw, MessageError("error.one_of", parameter="lang",
-                                                                allowed=", ".join(map(repr, LANGUAGES)),
-                                                                value=repr(raw)).message))
+            try:
+                check_name(raw, "lang", LANGUAGES)
+            except ValueError as exc:
+                notes.append(_ignored("lang", raw, reason(exc)))
         kw: dict[str, Any] = {}
 
         def take(key: str, parse: Any) -> None:
