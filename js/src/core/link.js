@@ -199,9 +199,11 @@ export function fromQuery(config, query, { ignore = [] } = {}) {
   const notes = [];
   if (items.has("lang")) { // the page's, not the lesson's: a language it does not speak is a note
     const raw = pop("lang");
-    if (!LANGUAGES.includes(raw)) {
-      notes.push(ignored("lang", raw, message("error.one_of", { parameter: "lang",
-        allowed: LANGUAGES.map(pyStrRepr).join(", "), value: pyStrRepr(raw) })));
+    try {
+      checkName(raw, "lang", LANGUAGES);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      notes.push(ignored("lang", raw, error.reason));
     }
   }
   const kw = {}; // the settings accepted so far
